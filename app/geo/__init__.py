@@ -1,0 +1,1 @@
+"""Coordinates and geometry helpers (CGCS2000 lon/lat <-> Gauss-Kruger metres)."""

@@ -1,0 +1,98 @@
+"""Coordinate reference systems used by GridCC.
+
+Storage is CGCS2000 longitude/latitude (EPSG:4490), the national datum.
+Metric work (areas, buffers, distances, map display) uses CGCS2000 / 3-degree
+Gauss-Kruger zone 39 (EPSG:4527), whose central meridian is 117 E (Tianjin).
+EPSG:4527 carries the zone number in the false easting (39 500 000 m); the map
+canvas subtracts a local origin so that Qt never sees 8-digit coordinates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from pyproj import Transformer
+
+STORAGE_EPSG = 4490  # CGCS2000 geographic
+METRIC_EPSG = 4527  # CGCS2000 / 3-degree GK zone 39 (CM 117E)
+
+
+@lru_cache(maxsize=None)
+def _transformer(src: int, dst: int) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def lonlat_to_metric(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """CGCS2000 lon/lat (degrees) -> EPSG:4527 easting/northing (metres). Vectorised."""
+    return _transformer(STORAGE_EPSG, METRIC_EPSG).transform(
+        np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    )
+
+
+def metric_to_lonlat(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:4527 easting/northing (metres) -> CGCS2000 lon/lat (degrees). Vectorised."""
+    return _transformer(METRIC_EPSG, STORAGE_EPSG).transform(
+        np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    )
+
+
+def geoms_to_metric(geoms):
+    """Shapely geometries in lon/lat -> the same geometries in EPSG:4527 metres."""
+    import shapely
+
+    return shapely.transform(geoms, _xy_transform(STORAGE_EPSG, METRIC_EPSG))
+
+
+def geoms_to_lonlat(geoms):
+    """Shapely geometries in EPSG:4527 metres -> lon/lat."""
+    import shapely
+
+    return shapely.transform(geoms, _xy_transform(METRIC_EPSG, STORAGE_EPSG))
+
+
+def _xy_transform(src: int, dst: int):
+    tr = _transformer(src, dst)
+
+    def fn(coords: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return fn
+
+
+@dataclass(frozen=True)
+class LocalFrame:
+    """A metric frame with its origin near the district, for display.
+
+    ``local = metric - origin``; keeps coordinates small (a few km) so that
+    float32 paths and Qt transforms stay exact to the centimetre.
+    """
+
+    origin_x: float
+    origin_y: float
+
+    @classmethod
+    def around(cls, lon: float, lat: float) -> LocalFrame:
+        x, y = lonlat_to_metric(lon, lat)
+        return cls(float(np.round(x, -3)), float(np.round(y, -3)))
+
+    def from_lonlat(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        x, y = lonlat_to_metric(lon, lat)
+        return x - self.origin_x, y - self.origin_y
+
+    def to_lonlat(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        return metric_to_lonlat(np.asarray(x) + self.origin_x, np.asarray(y) + self.origin_y)
+
+    def geoms_from_lonlat(self, geoms):
+        import shapely
+
+        tr = _transformer(STORAGE_EPSG, METRIC_EPSG)
+        ox, oy = self.origin_x, self.origin_y
+
+        def fn(coords: np.ndarray) -> np.ndarray:
+            x, y = tr.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x - ox, y - oy])
+
+        return shapely.transform(geoms, fn)

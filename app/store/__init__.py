@@ -1,0 +1,18 @@
+"""Persistence: the DuckDB store behind a small repository interface."""
+
+from app.store.errors import (
+    SchemaTooNewError,
+    StoreError,
+    StoreLockedError,
+    StoreMissingError,
+)
+from app.store.repository import DistrictRepository, open_store
+
+__all__ = [
+    "DistrictRepository",
+    "SchemaTooNewError",
+    "StoreError",
+    "StoreLockedError",
+    "StoreMissingError",
+    "open_store",
+]

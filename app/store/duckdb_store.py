@@ -1,0 +1,218 @@
+"""DuckDB implementation of :class:`DistrictRepository`."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from app.store.errors import SchemaTooNewError, StoreError, StoreLockedError, StoreMissingError
+from app.store.schema import MIGRATIONS, latest_version
+
+_PID_RE = re.compile(r"\(PID (\d+)\)")
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            m = _PID_RE.search(text)
+            raise StoreLockedError(str(path), int(m.group(1)) if m else None) from None
+        raise StoreError(f"cannot open database {path}: {_first_line(text)}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"{path} is not a usable GridCC database: {_first_line(str(exc))}") from None
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+class DuckDBStore:
+    """One DuckDB file holding one district."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool):
+        self._con = con
+        self.path = str(path)
+        self.read_only = read_only
+        self._in_tx = False
+
+    # -- opening and migrations -------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        read_only: bool = False,
+        create: bool = False,
+        migrations: dict[int, list[str]] | None = None,
+    ) -> DuckDBStore:
+        migrations = migrations or MIGRATIONS
+        path = Path(path).expanduser()
+        if not path.exists():
+            if not create:
+                raise StoreMissingError(
+                    f"no database at {path}; create the demo district with "
+                    f"`python -m app demo --db {path}`"
+                )
+            if read_only:
+                raise StoreMissingError(f"no database at {path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database file")
+
+        con = _connect(path, read_only)
+        store = cls(con, path, read_only)
+        try:
+            version = store._stored_version()
+            target = latest_version(migrations)
+            if version > target:
+                raise SchemaTooNewError(
+                    f"database {path} has schema version {version}, but this GridCC "
+                    f"understands up to {target}; upgrade GridCC to open it"
+                )
+            if version == 0 and store._has_foreign_tables():
+                raise StoreError(f"{path} is a DuckDB file but not a GridCC database")
+            if version < target:
+                if read_only:
+                    # Upgrade once read-write, then come back read-only.
+                    con.close()
+                    cls.open(path, read_only=False, migrations=migrations).close()
+                    return cls.open(path, read_only=True, migrations=migrations)
+                store._migrate(version, target, migrations)
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    def _has_foreign_tables(self) -> bool:
+        n = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchone()[0]
+        return n > 0
+
+    def _stored_version(self) -> int:
+        has_meta = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_name = 'meta'"
+        ).fetchone()[0]
+        if not has_meta:
+            return 0
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: meta table has no schema_version")
+        try:
+            return int(row[0])
+        except ValueError:
+            raise StoreError(f"{self.path}: unreadable schema_version {row[0]!r}") from None
+
+    def _migrate(self, current: int, target: int, migrations: dict[int, list[str]]) -> None:
+        for version in range(current + 1, target + 1):
+            with self.transaction():
+                for stmt in migrations[version]:
+                    self._con.execute(stmt)
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+
+    # -- the repository interface --------------------------------------------------
+    def schema_version(self) -> int:
+        return self._stored_version()
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        for k, v in values.items():
+            self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [k, str(v)])
+
+    @contextmanager
+    def transaction(self):
+        if self._in_tx:  # nested: the outer transaction decides
+            yield
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        else:
+            self._con.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    def bulk_insert(self, table: str, columns: Mapping[str, Sequence | np.ndarray]) -> int:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+            raise ValueError(f"bad table name {table!r}")
+        arrow = pa.table({k: _to_arrow(v) for k, v in columns.items()})
+        if arrow.num_rows == 0:
+            return 0
+        names = ", ".join(f'"{c}"' for c in arrow.column_names)
+        view = f"_bulk_{table}"
+        self._con.register(view, arrow)
+        try:
+            self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+        finally:
+            self._con.unregister(view)
+        return arrow.num_rows
+
+    def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
+        return self._con.execute(sql, list(params)).fetchnumpy()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self._con.execute(sql, list(params)).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._con.execute(sql, list(params)).fetchone()
+        return None if row is None else row[0]
+
+    def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
+        reader = self._con.execute(sql).fetch_record_batch(batch_rows)
+        for batch in reader:
+            yield {name: batch.column(i).to_numpy(zero_copy_only=False)
+                   for i, name in enumerate(batch.schema.names)}
+
+    def checkpoint(self) -> None:
+        self._con.execute("CHECKPOINT")
+
+    def cursor(self) -> DuckDBStore:
+        """A store sharing this database for use on another thread."""
+        return DuckDBStore(self._con.cursor(), Path(self.path), self.read_only)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _to_arrow(values) -> pa.Array:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return pa.array(values)
+    values = list(values)
+    if values and isinstance(next((v for v in values if v is not None), None), bytes | bytearray):
+        return pa.array(values, type=pa.binary())
+    return pa.array(values)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True

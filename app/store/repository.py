@@ -1,0 +1,66 @@
+"""The repository interface the rest of GridCC talks to.
+
+Everything outside ``app/store`` uses this protocol, never a DuckDB connection,
+so that a PostgreSQL backend can be added for multi-seat centres.  Reads return
+columns as numpy arrays (few large arrays, not many small objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+Columns = dict[str, np.ndarray]
+
+
+class DistrictRepository(Protocol):
+    """Read/write access to one district's data."""
+
+    path: str
+    read_only: bool
+
+    def schema_version(self) -> int: ...
+
+    def meta(self) -> dict[str, str]: ...
+
+    def set_meta(self, values: Mapping[str, str]) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all."""
+        ...
+
+    def bulk_insert(self, table: str, columns: Mapping[str, Sequence | np.ndarray]) -> int:
+        """Insert column arrays (numpy/lists/bytes) into ``table``; returns row count."""
+        ...
+
+    def columns(self, sql: str, params: Sequence[Any] = ()) -> Columns:
+        """Run a read query, return its columns as numpy arrays."""
+        ...
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[Columns]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    create: bool = False,
+) -> DistrictRepository:
+    """Open (or create) the district database at ``path``.
+
+    Upgrades an older schema; refuses a newer one (SchemaTooNewError), a file
+    held by another process (StoreLockedError) or a missing one (StoreMissingError).
+    """
+    from app.store.duckdb_store import DuckDBStore
+
+    return DuckDBStore.open(Path(path), read_only=read_only, create=create)

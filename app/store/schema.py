@@ -1,0 +1,232 @@
+"""The versioned GridCC schema and its forward migrations.
+
+Each entry of ``MIGRATIONS`` upgrades the schema from ``version - 1`` to
+``version``; a new database runs them all.  Never edit a released migration:
+append a new one.
+
+Conventions
+-----------
+* Geometry is WKB in a BLOB column ``geom`` (CGCS2000 lon/lat, EPSG:4490) with a
+  bounding box (``min_lon`` … ``max_lat``) for cheap window queries.
+* Timestamps are naive local time (Beijing, UTC+8) - the clock the centre runs on.
+* Codes, enums and statuses are stored as short ASCII codes; the UI translates.
+* No foreign-key constraints (DuckDB cannot update referenced rows); referential
+  integrity is validated by ``python -m app check``.
+"""
+
+from __future__ import annotations
+
+_V1 = [
+    """CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+    # 四级网格: 1 district 区, 2 street 街道, 3 community 社区, 4 base grid 网格
+    """CREATE TABLE grid_units (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        level TINYINT NOT NULL CHECK (level BETWEEN 1 AND 4),
+        parent_id INTEGER,
+        households INTEGER NOT NULL DEFAULT 0,
+        residents INTEGER NOT NULL DEFAULT 0,
+        area_m2 DOUBLE NOT NULL,
+        label_lon DOUBLE NOT NULL, label_lat DOUBLE NOT NULL,
+        min_lon DOUBLE NOT NULL, min_lat DOUBLE NOT NULL,
+        max_lon DOUBLE NOT NULL, max_lat DOUBLE NOT NULL,
+        geom BLOB NOT NULL
+    )""",
+    # use: residential, commercial, office, school, kindergarten, hospital,
+    #      care_home, industrial, public
+    """CREATE TABLE buildings (
+        id INTEGER PRIMARY KEY,
+        grid_id INTEGER NOT NULL,
+        use VARCHAR NOT NULL,
+        name VARCHAR,
+        floors SMALLINT NOT NULL CHECK (floors >= 1),
+        height_m REAL NOT NULL CHECK (height_m > 0),
+        entrances SMALLINT NOT NULL DEFAULT 1,
+        min_lon DOUBLE NOT NULL, min_lat DOUBLE NOT NULL,
+        max_lon DOUBLE NOT NULL, max_lat DOUBLE NOT NULL,
+        geom BLOB NOT NULL
+    )""",
+    # Residents only as aggregates per building: no person is ever stored.
+    """CREATE TABLE building_population (
+        building_id INTEGER PRIMARY KEY,
+        households INTEGER NOT NULL,
+        residents INTEGER NOT NULL,
+        elderly INTEGER NOT NULL,
+        children INTEGER NOT NULL,
+        special_care INTEGER NOT NULL
+    )""",
+    # hazard_class: 1 high 重点, 2 medium 一般, 3 low 低风险
+    """CREATE TABLE merchants (
+        id INTEGER PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        trade VARCHAR NOT NULL,
+        hazard_class TINYINT NOT NULL CHECK (hazard_class BETWEEN 1 AND 3),
+        building_id INTEGER,
+        grid_id INTEGER NOT NULL,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL
+    )""",
+    # kind: bureau 职能部门, utility 公共服务企业, leadership 区领导, supervision 督查室
+    """CREATE TABLE departments (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        short_name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL
+    )""",
+    # role: grid_leader 网格长, grid_worker 专职网格员, police 网格民警,
+    #       sanitation 环卫, city_management 城管
+    """CREATE TABLE workers (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        grid_id INTEGER NOT NULL,
+        department_id INTEGER,
+        phone VARCHAR NOT NULL,
+        shift_start TIME NOT NULL,
+        shift_end TIME NOT NULL
+    )""",
+    # kind: street, kindergarten, school, hospital, enterprise, care_home
+    """CREATE TABLE cameras (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        department_id INTEGER NOT NULL,
+        grid_id INTEGER NOT NULL,
+        building_id INTEGER,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+        heading_deg REAL NOT NULL,
+        fov_deg REAL NOT NULL,
+        stream_url VARCHAR NOT NULL,
+        online BOOLEAN NOT NULL DEFAULT TRUE
+    )""",
+    # Case categories: 2-digit class + 2-digit subclass (GB/T 30428.2 style);
+    # kind groups them the way seed 002 reports them.
+    """CREATE TABLE categories (
+        code VARCHAR PRIMARY KEY,
+        class_code VARCHAR NOT NULL,
+        class_name VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        department_id INTEGER NOT NULL,
+        limit_hours SMALLINT NOT NULL
+    )""",
+    # source: public, patrol, hotline, app, instruction, petition, sensor
+    # status: accepted registered dispatched handled fed_back verified closed
+    #         evaluated | returned voided extended deferred parked
+    """CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        category_code VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+        grid_id INTEGER NOT NULL,
+        department_id INTEGER,
+        reporter_worker_id INTEGER,
+        reported_at TIMESTAMP NOT NULL,
+        accepted_at TIMESTAMP,
+        registered_at TIMESTAMP,
+        dispatched_at TIMESTAMP,
+        handled_at TIMESTAMP,
+        fed_back_at TIMESTAMP,
+        verified_at TIMESTAMP,
+        closed_at TIMESTAMP,
+        evaluated_at TIMESTAMP,
+        deadline_at TIMESTAMP,
+        rework_count TINYINT NOT NULL DEFAULT 0,
+        satisfaction TINYINT
+    )""",
+    """CREATE TABLE case_transitions (
+        case_id INTEGER NOT NULL,
+        seq SMALLINT NOT NULL,
+        action VARCHAR NOT NULL,
+        from_status VARCHAR,
+        to_status VARCHAR NOT NULL,
+        occurred_at TIMESTAMP NOT NULL,
+        actor_role VARCHAR NOT NULL,
+        actor_id INTEGER,
+        note VARCHAR,
+        PRIMARY KEY (case_id, seq)
+    )""",
+    # 街道吹哨: round 1 is a whistle, round 2 a second whistle (二次哨)
+    # status: blown reported handling fed_back verified closed
+    """CREATE TABLE whistles (
+        id INTEGER PRIMARY KEY,
+        code VARCHAR NOT NULL UNIQUE,
+        street_id INTEGER NOT NULL,
+        grid_id INTEGER,
+        case_id INTEGER,
+        parent_whistle_id INTEGER,
+        round TINYINT NOT NULL DEFAULT 1,
+        title VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+        blown_by_role VARCHAR NOT NULL,
+        blown_at TIMESTAMP NOT NULL,
+        report_deadline TIMESTAMP NOT NULL,
+        finish_deadline TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        closed_at TIMESTAMP,
+        supervised BOOLEAN NOT NULL DEFAULT FALSE,
+        accountability BOOLEAN NOT NULL DEFAULT FALSE
+    )""",
+    # 部门报到 and the street's rating of each department's work (下考上)
+    """CREATE TABLE whistle_departments (
+        whistle_id INTEGER NOT NULL,
+        department_id INTEGER NOT NULL,
+        reported_at TIMESTAMP,
+        reported_by VARCHAR,
+        handled_at TIMESTAMP,
+        fed_back_at TIMESTAMP,
+        rating TINYINT CHECK (rating BETWEEN 1 AND 5),
+        rating_comment VARCHAR,
+        rated_at TIMESTAMP,
+        PRIMARY KEY (whistle_id, department_id)
+    )""",
+    """CREATE TABLE gps_fixes (
+        worker_id INTEGER NOT NULL,
+        t TIMESTAMP NOT NULL,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+        speed_mps REAL,
+        accuracy_m REAL
+    )""",
+    # Monthly appraisal of each department by each street (下考上), 0-100.
+    """CREATE TABLE appraisal_ratings (
+        period VARCHAR NOT NULL,
+        street_id INTEGER NOT NULL,
+        department_id INTEGER NOT NULL,
+        score REAL NOT NULL CHECK (score BETWEEN 0 AND 100),
+        comment VARCHAR,
+        rated_by_role VARCHAR NOT NULL,
+        rated_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (period, street_id, department_id)
+    )""",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1}
+
+#: the tables of the domain, in dependency order (for counts, copies and checks)
+DOMAIN_TABLES = [
+    "grid_units",
+    "buildings",
+    "building_population",
+    "merchants",
+    "departments",
+    "workers",
+    "cameras",
+    "categories",
+    "cases",
+    "case_transitions",
+    "whistles",
+    "whistle_departments",
+    "gps_fixes",
+    "appraisal_ratings",
+]
+
+
+def latest_version(migrations: dict[int, list[str]] | None = None) -> int:
+    return max((migrations or MIGRATIONS).keys())
