@@ -10,7 +10,7 @@ canvas subtracts a local origin so that Qt never sees 8-digit coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from pyproj import Transformer
@@ -19,7 +19,7 @@ STORAGE_EPSG = 4490  # CGCS2000 geographic
 METRIC_EPSG = 4527  # CGCS2000 / 3-degree GK zone 39 (CM 117E)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 

@@ -1,0 +1,200 @@
+"""The GridCC command line: ``python -m app [command] …``.
+
+Used by operators, scripts and tests.  User mistakes (missing file, locked
+database, bad option) end with one clear line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from app.paths import default_db_path
+from app.store import StoreError, open_store
+
+EXIT_USAGE = 2
+EXIT_FAIL = 1
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"district database (default: $GRIDCC_DB or {default_db_path()})",
+    )
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}") from None
+    if not (64 <= w <= 8192 and 64 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"size {w}x{h} out of range (64..8192 per side)")
+    return w, h
+
+
+def _now(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(second=0, microsecond=0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--now must be ISO date-time, not {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="GridCC 网格化管理指挥中心 — command centre for grid-based urban governance",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="generate the offline demo district")
+    _db_arg(p)
+    p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
+    p.add_argument("--seed", type=int, default=20261122)
+    p.add_argument("--now", type=_now, default=None, help="the demo's 'now' (default: Beijing time)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--force", action="store_true", help="replace an existing database")
+    g.add_argument("--if-missing", action="store_true", help="do nothing if the database exists")
+
+    p = sub.add_parser("run", help="open the command centre (default command)")
+    _db_arg(p)
+    p.add_argument("--fullscreen", action="store_true")
+
+    p = sub.add_parser("info", help="counts of everything in the district")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", help="validate geometry, hierarchy, codes and locations")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
+    p.add_argument("out", type=Path, metavar="OUT.png")
+    _db_arg(p)
+    p.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+
+    p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
+    p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
+    p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in _COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "run")  # `python -m app [--db X]` opens the command centre
+    args = parser.parse_args(argv)
+    command = args.command
+    if getattr(args, "db", None) is None and command != "bench":
+        args.db = default_db_path()
+    try:
+        return _COMMANDS[command](args)
+    except (UserError, StoreError) as exc:
+        print(f"gridcc: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("gridcc: interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_demo(args) -> int:
+    from app.demo_build import build_demo_database
+
+    path: Path = args.db
+    if path.exists() and args.if_missing:
+        return 0
+    if path.exists() and not args.force:
+        raise UserError(f"{path} already exists; use --force to replace it")
+    stats = build_demo_database(
+        path, scale=args.scale, seed=args.seed, now=args.now, progress=_progress
+    )
+    size_mb = path.stat().st_size / 1e6
+    print(
+        f"demo district ({args.scale}, seed {args.seed}) written to {path}: "
+        f"{stats['grid_units']} grid units, {stats['buildings']} buildings, "
+        f"{stats['cases']} cases in {stats['seconds']:.1f} s, {size_mb:.1f} MB"
+    )
+    return 0
+
+
+def _progress(msg: str) -> None:
+    print(f"  … {msg}", file=sys.stderr, flush=True)
+
+
+def cmd_run(args) -> int:
+    store = open_store(args.db)
+    try:
+        from ui.app import run_app
+    except ImportError as exc:  # a broken install, not a user mistake, but say it plainly
+        raise UserError(f"the Qt user interface cannot be loaded: {exc}") from None
+    try:
+        return run_app(store, fullscreen=args.fullscreen)
+    finally:
+        store.close()
+
+
+def cmd_info(args) -> int:
+    from app.district_info import district_info, format_info
+
+    with open_store(args.db, read_only=True) as store:
+        info = district_info(store)
+    print(json.dumps(info, ensure_ascii=False, indent=2) if args.json else format_info(info))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from app.checks import format_report, run_checks
+
+    with open_store(args.db, read_only=True) as store:
+        report = run_checks(store)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return 0 if report.ok else EXIT_FAIL
+
+
+def cmd_screenshot(args) -> int:
+    out: Path = args.out
+    if out.suffix.lower() != ".png":
+        raise UserError(f"screenshot must be a .png file, not {out}")
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    store = open_store(args.db, read_only=True)
+    try:
+        from ui.app import render_screenshot
+
+        render_screenshot(store, out, args.size)
+    finally:
+        store.close()
+    print(f"saved {out} ({args.size[0]}x{args.size[1]})")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from app.bench import run_bench
+
+    print(json.dumps(run_bench(args.scale, args.workdir), indent=2))
+    return 0
+
+
+_COMMANDS = {
+    "demo": cmd_demo,
+    "run": cmd_run,
+    "info": cmd_info,
+    "check": cmd_check,
+    "screenshot": cmd_screenshot,
+    "bench": cmd_bench,
+}

@@ -1,0 +1,89 @@
+"""Build a demo district database file atomically.
+
+The district is generated into a temporary file next to the target and moved
+into place only when complete, so a failure (full disk, interruption) never
+leaves a half-written database and ``--force`` loses nothing until the new
+district is ready.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from app.clock import beijing_now
+from app.store import StoreError, StoreLockedError, open_store
+
+
+def build_demo_database(
+    path: Path,
+    *,
+    scale: str = "hongqiao",
+    seed: int = 20261122,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, float]:
+    """Generate the demo district into ``path`` (replacing it); return row counts and seconds."""
+    from app.demo import generate_district
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    if path.exists():
+        _ensure_not_open(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    t0 = time.perf_counter()
+    try:
+        store = open_store(tmp, create=True)
+        try:
+            stats: dict[str, float] = dict(
+                generate_district(store, scale=scale, seed=seed, now=now or beijing_now(),
+                                  progress=progress)
+            )
+            store.checkpoint()
+        finally:
+            store.close()
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        reason = "the disk is full" if exc.errno == 28 else (exc.strerror or str(exc))
+        raise StoreError(f"could not write the demo district to {path}: {reason}; "
+                         "nothing was changed") from None
+    except Exception as exc:
+        _remove(tmp)
+        if isinstance(exc, StoreError):
+            raise
+        if "space" in str(exc).lower() or "No space" in str(exc):
+            raise StoreError(f"could not write the demo district to {path}: the disk is full; "
+                             "nothing was changed") from None
+        raise
+    except BaseException:
+        _remove(tmp)
+        raise
+    stats["seconds"] = time.perf_counter() - t0
+    return stats
+
+
+def _ensure_not_open(path: Path) -> None:
+    try:
+        open_store(path).close()
+    except StoreLockedError:
+        raise
+    except StoreError:
+        pass  # an unreadable old file may be replaced
+
+
+def _remove(p: Path) -> None:
+    for f in (p, p.with_name(p.name + ".wal")):
+        try:
+            f.unlink()
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,117 @@
+"""``python -m app info``: what the district holds, in counts."""
+
+from __future__ import annotations
+
+from app.store import DistrictRepository
+
+LEVEL_KEYS = {1: "district", 2: "street", 3: "community", 4: "grid"}
+LEVEL_ZH = {1: "区", 2: "街道", 3: "社区", 4: "网格"}
+CLOSED_STATUSES = ("closed", "evaluated")
+
+
+def district_info(store: DistrictRepository) -> dict:
+    """Counts of every kind of thing in the district, as plain JSON-able data."""
+    meta = store.meta()
+    levels = dict(store.rows("SELECT level, count(*) FROM grid_units GROUP BY level"))
+    area = store.scalar("SELECT area_m2 FROM grid_units WHERE level = 1") or 0.0
+    totals = store.rows(
+        "SELECT coalesce(sum(households), 0), coalesce(sum(residents), 0) FROM building_population"
+    )[0]
+    cases_total = store.scalar("SELECT count(*) FROM cases")
+    closed = store.scalar(
+        f"SELECT count(*) FROM cases WHERE status IN {CLOSED_STATUSES}"
+    )
+    now = meta.get("demo_now")
+    today = {}
+    if now:
+        row = store.rows(
+            f"""SELECT count(*) FILTER (WHERE reported_at >= date_trunc('day', ?::TIMESTAMP)),
+                       count(*) FILTER (WHERE status NOT IN {CLOSED_STATUSES} AND status <> 'voided'),
+                       count(*) FILTER (WHERE status NOT IN {CLOSED_STATUSES} AND status <> 'voided'
+                                        AND deadline_at < ?::TIMESTAMP)
+                FROM cases""",
+            [now, now],
+        )[0]
+        today = {"reported_today": row[0], "open": row[1], "overdue": row[2]}
+    return {
+        "database": store.path,
+        "schema_version": store.schema_version(),
+        "district": {
+            "name": meta.get("district_name"),
+            "code": meta.get("district_code"),
+            "scale": meta.get("scale"),
+            "seed": meta.get("seed"),
+            "now": now,
+            "area_km2": round(area / 1e6, 2),
+        },
+        "grid_units": {LEVEL_KEYS[k]: int(levels.get(k, 0)) for k in LEVEL_KEYS},
+        "buildings": store.scalar("SELECT count(*) FROM buildings"),
+        "households": int(totals[0]),
+        "residents": int(totals[1]),
+        "merchants": _grouped(store, "SELECT CAST(hazard_class AS VARCHAR), count(*) FROM merchants GROUP BY 1"),
+        "workers": _grouped(store, "SELECT role, count(*) FROM workers GROUP BY 1"),
+        "departments": store.scalar("SELECT count(*) FROM departments"),
+        "cameras": _grouped(
+            store,
+            """SELECT d.short_name, count(*) FROM cameras c
+               LEFT JOIN departments d ON d.id = c.department_id GROUP BY 1""",
+        ),
+        "cases": {
+            "total": cases_total,
+            "closed": closed,
+            "closed_pct": round(100.0 * closed / cases_total, 2) if cases_total else None,
+            **today,
+            "by_status": _grouped(store, "SELECT status, count(*) FROM cases GROUP BY 1"),
+            "by_kind": _grouped(
+                store,
+                """SELECT coalesce(k.kind, 'unknown'), count(*) FROM cases c
+                   LEFT JOIN categories k ON k.code = c.category_code GROUP BY 1""",
+            ),
+            "by_source": _grouped(store, "SELECT source, count(*) FROM cases GROUP BY 1"),
+        },
+        "whistles": _grouped(store, "SELECT status, count(*) FROM whistles GROUP BY 1"),
+        "gps_fixes": store.scalar("SELECT count(*) FROM gps_fixes"),
+        "appraisal_ratings": store.scalar("SELECT count(*) FROM appraisal_ratings"),
+    }
+
+
+def _grouped(store: DistrictRepository, sql: str) -> dict:
+    rows = store.rows(sql)
+    out = {str(k): int(v) for k, v in sorted(rows, key=lambda r: (-r[1], str(r[0])))}
+    out["total"] = sum(v for v in out.values())
+    return out
+
+
+def format_info(info: dict) -> str:
+    """A readable summary for the terminal."""
+    d = info["district"]
+    g = info["grid_units"]
+    c = info["cases"]
+    lines = [
+        f"{d['name'] or '?'} ({d['code'] or '?'}), {d['area_km2']} km², scale {d['scale']}, "
+        f"seed {d['seed']}, now {d['now']}",
+        f"  database        {info['database']} (schema v{info['schema_version']})",
+        "  grid units      " + ", ".join(f"{g[LEVEL_KEYS[k]]} {LEVEL_ZH[k]}" for k in LEVEL_KEYS),
+        f"  buildings       {info['buildings']:,}",
+        f"  households      {info['households']:,}   residents {info['residents']:,}",
+        f"  merchants       {_fmt(info['merchants'], 'hazard class ')}",
+        f"  workers         {_fmt(info['workers'])}",
+        f"  departments     {info['departments']}",
+        f"  cameras         {_fmt(info['cameras'])}",
+        f"  cases           {c['total']:,} total, {c['closed']:,} closed ({c['closed_pct']}%)"
+        + (f", today {c['reported_today']}, open {c['open']}, overdue {c['overdue']}"
+           if "open" in c else ""),
+        f"    by kind       {_fmt(c['by_kind'])}",
+        f"    by status     {_fmt(c['by_status'])}",
+        f"    by source     {_fmt(c['by_source'])}",
+        f"  whistles        {_fmt(info['whistles'])}",
+        f"  gps fixes       {info['gps_fixes']:,}",
+        f"  ratings         {info['appraisal_ratings']:,}",
+    ]
+    return "\n".join(lines)
+
+
+def _fmt(groups: dict, prefix: str = "") -> str:
+    total = groups.get("total", 0)
+    parts = [f"{prefix}{k} {v:,}" for k, v in groups.items() if k != "total"]
+    return f"{total:,}" + (f" ({', '.join(parts)})" if parts else "")
