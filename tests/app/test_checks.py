@@ -65,7 +65,7 @@ def test_shrunk_grid_leaves_a_gap_in_its_community(small_db_copy):
     assert any(parent_code in p and "gap" in p and "m²" in p for p in fails["tiling"])
 
 
-def test_duplicate_and_malformed_codes(small_db_copy):
+def test_malformed_code_is_named(small_db_copy):
     with open_store(small_db_copy) as s:
         ids = [r[0] for r in s.rows("SELECT id FROM grid_units WHERE level = 4 ORDER BY code LIMIT 2")]
         s.rows("UPDATE grid_units SET code = '12010600100A' WHERE id = ?", [ids[0]])
