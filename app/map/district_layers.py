@@ -1,0 +1,29 @@
+"""The district map's default layer stack."""
+
+from __future__ import annotations
+
+from app.map.labels import label_candidates
+from app.map.layer_stack import LayerStack, MapLayer
+from app.map.layers import DistrictMap
+
+#: bottom -> top.  Coarser boundaries lie above finer ones: children share their
+#: parent's edges, and the parent's brighter line must win.
+DEFAULT_ORDER = ("buildings", "grids", "communities", "streets", "district", "cases", "labels")
+_LEVEL_LAYER = {"district": 1, "streets": 2, "communities": 3, "grids": 4}
+
+
+def default_layer_stack(dmap: DistrictMap) -> LayerStack:
+    """Every layer the district has data for, in :data:`DEFAULT_ORDER`."""
+    layers: list[MapLayer] = []
+    for layer_id in DEFAULT_ORDER:
+        if layer_id in _LEVEL_LAYER:
+            level = dmap.levels.get(_LEVEL_LAYER[layer_id])
+            if level is not None and len(level):
+                layers.append(MapLayer(layer_id, level))
+        elif layer_id == "buildings":
+            layers.append(MapLayer(layer_id, dmap.buildings))
+        elif layer_id == "cases":
+            layers.append(MapLayer(layer_id, dmap.cases))
+        elif layer_id == "labels":
+            layers.append(MapLayer(layer_id, label_candidates(dmap.levels)))
+    return LayerStack(layers)

@@ -1,0 +1,234 @@
+"""Load the district's map layers from the repository into local metric arrays.
+
+Display happens in EPSG:4527 metres minus a local origin (``LocalFrame``): raw
+lon/lat would be squashed east-west, raw Gauss-Kruger eastings (8 digits) lose
+precision in float32 paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from app.geo.crs import LocalFrame
+from app.map.geometry import Vertices, geoms_from_wkb, polygon_vertices
+from app.store import DistrictRepository
+
+#: case statuses that end the loop; every other status is an open case (未结案)
+CLOSED_STATUSES = ("closed", "evaluated", "voided")
+#: the six request kinds of seed 002, in legend order
+CASE_KINDS = ("enquiry", "suggestion", "hardship", "sanitation", "dispute", "hazard")
+#: closed cases reported within this many days are still drawn (dimmed)
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class GridLevelData:
+    """All grid units of one level (1 区, 2 街道, 3 社区, 4 网格) in local metres."""
+
+    level: int
+    ids: np.ndarray
+    codes: np.ndarray
+    names: np.ndarray
+    parent_ids: np.ndarray
+    geoms: np.ndarray  # shapely polygons, local metres
+    label_x: np.ndarray
+    label_y: np.ndarray
+    area_m2: np.ndarray
+    #: index (0..n_streets-1) of the street each unit lies in; -1 for the district
+    street_index: np.ndarray
+    vertices: Vertices
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class BuildingData:
+    """Building footprints; ``vertices.owner`` indexes ``height_m``."""
+
+    ids: np.ndarray
+    height_m: np.ndarray
+    floors: np.ndarray
+    vertices: Vertices
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """Cases worth showing: every open case plus those reported in the last days."""
+
+    ids: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    kind: np.ndarray  # one of CASE_KINDS (or "other")
+    is_open: np.ndarray
+    overdue: np.ndarray  # open and past its deadline (超期)
+    now: datetime
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class DistrictMap:
+    """Everything the map canvas shows, loaded once."""
+
+    district_name: str
+    frame: LocalFrame
+    now: datetime
+    levels: dict[int, GridLevelData]
+    buildings: BuildingData
+    cases: CaseData
+    extent: tuple[float, float, float, float] = field(default=(0.0, 0.0, 1.0, 1.0))
+
+
+def district_now(meta: dict[str, str]) -> datetime:
+    """The district's "now": the demo's fixed clock if it has one, else Beijing time."""
+    text = meta.get("demo_now")
+    if text:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    from app.clock import beijing_now
+
+    return beijing_now()
+
+
+def district_frame(store: DistrictRepository, meta: dict[str, str] | None = None) -> LocalFrame:
+    """The local display frame around the district centre (meta, else the level-1 unit)."""
+    meta = store.meta() if meta is None else meta
+    try:
+        return LocalFrame.around(float(meta["center_lon"]), float(meta["center_lat"]))
+    except (KeyError, ValueError):
+        row = store.rows("SELECT label_lon, label_lat FROM grid_units ORDER BY level, id LIMIT 1")
+        lon, lat = row[0] if row else (117.16, 39.17)
+        return LocalFrame.around(lon, lat)
+
+
+def load_grid_levels(store: DistrictRepository, frame: LocalFrame) -> dict[int, GridLevelData]:
+    """The four grid levels (only those present), with each unit's street."""
+    cols = store.columns(
+        "SELECT id, code, name, level, parent_id, area_m2, label_lon, label_lat, geom "
+        "FROM grid_units ORDER BY level, code"
+    )
+    ids = cols["id"].astype(np.int64)
+    parent = _nullable_ints(cols["parent_id"])
+    level = cols["level"].astype(np.int64)
+    street_of = _street_of(ids, parent, level)
+    geoms = frame.geoms_from_lonlat(geoms_from_wkb(cols["geom"]))
+    lx, ly = frame.from_lonlat(cols["label_lon"], cols["label_lat"])
+    streets = ids[level == 2]
+    street_pos = {int(s): i for i, s in enumerate(streets)}
+    out: dict[int, GridLevelData] = {}
+    for lv in (1, 2, 3, 4):
+        m = level == lv
+        if not m.any():
+            continue
+        g = geoms[m]
+        out[lv] = GridLevelData(
+            level=lv,
+            ids=ids[m],
+            codes=np.asarray(cols["code"][m], dtype=object),
+            names=np.asarray(cols["name"][m], dtype=object),
+            parent_ids=parent[m],
+            geoms=g,
+            label_x=np.asarray(lx)[m],
+            label_y=np.asarray(ly)[m],
+            area_m2=np.asarray(cols["area_m2"], dtype=float)[m],
+            street_index=np.array([street_pos.get(int(s), -1) for s in street_of[m]], np.int64),
+            vertices=polygon_vertices(g),
+        )
+    return out
+
+
+def _nullable_ints(a) -> np.ndarray:
+    if np.ma.isMaskedArray(a):
+        return a.filled(-1).astype(np.int64)
+    return np.array([-1 if v is None else int(v) for v in a], np.int64)
+
+
+def _street_of(ids: np.ndarray, parent: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """For every unit, the id of its level-2 ancestor (itself for a street, -1 above)."""
+    parent_of = dict(zip(ids.tolist(), parent.tolist(), strict=True))
+    level_of = dict(zip(ids.tolist(), level.tolist(), strict=True))
+    out = np.full(len(ids), -1, np.int64)
+    for i, uid in enumerate(ids.tolist()):
+        u, hops = uid, 0
+        while u in level_of and level_of[u] > 2 and hops < 8:
+            u, hops = parent_of.get(u, -1), hops + 1
+        if level_of.get(u) == 2:
+            out[i] = u
+    return out
+
+
+def load_buildings(store: DistrictRepository, frame: LocalFrame) -> BuildingData:
+    cols = store.columns("SELECT id, floors, height_m, geom FROM buildings ORDER BY id")
+    geoms = frame.geoms_from_lonlat(geoms_from_wkb(cols["geom"]))
+    return BuildingData(
+        ids=cols["id"].astype(np.int64),
+        height_m=np.asarray(cols["height_m"], dtype=float),
+        floors=np.asarray(cols["floors"], dtype=np.int64),
+        vertices=polygon_vertices(geoms),
+    )
+
+
+def load_cases(
+    store: DistrictRepository, frame: LocalFrame, now: datetime, recent_days: int = RECENT_DAYS
+) -> CaseData:
+    """Open cases plus cases reported within ``recent_days`` of ``now``."""
+    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
+    since = now - timedelta(days=recent_days)
+    cols = store.columns(
+        f"SELECT c.id, c.lon, c.lat, coalesce(k.kind, 'other') AS kind, "
+        f"c.status NOT IN ({closed}) AS is_open, "
+        f"(c.status NOT IN ({closed}) AND c.deadline_at IS NOT NULL "
+        f" AND c.deadline_at < ?) AS overdue "
+        f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
+        f"WHERE c.status NOT IN ({closed}) OR c.reported_at >= ? "
+        f"ORDER BY c.reported_at",
+        [now, since],
+    )
+    x, y = frame.from_lonlat(cols["lon"], cols["lat"])
+    return CaseData(
+        ids=cols["id"].astype(np.int64),
+        x=np.asarray(x, dtype=float),
+        y=np.asarray(y, dtype=float),
+        kind=np.asarray(cols["kind"], dtype=object),
+        is_open=np.asarray(cols["is_open"], dtype=bool),
+        overdue=np.asarray(cols["overdue"], dtype=bool),
+        now=now,
+    )
+
+
+def load_district_map(store: DistrictRepository) -> DistrictMap:
+    """Read everything the map shows.  GUI thread, or pass ``store.cursor()`` elsewhere."""
+    meta = store.meta()
+    frame = district_frame(store, meta)
+    now = district_now(meta)
+    levels = load_grid_levels(store, frame)
+    name = meta.get("district_name") or (str(levels[1].names[0]) if 1 in levels else "")
+    return DistrictMap(
+        district_name=name,
+        frame=frame,
+        now=now,
+        levels=levels,
+        buildings=load_buildings(store, frame),
+        cases=load_cases(store, frame, now),
+        extent=_extent(levels),
+    )
+
+
+def _extent(levels: dict[int, GridLevelData]) -> tuple[float, float, float, float]:
+    import shapely
+
+    for lv in sorted(levels):
+        if len(levels[lv]):
+            b = shapely.total_bounds(levels[lv].geoms)
+            return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+    return (-1000.0, -1000.0, 1000.0, 1000.0)

@@ -1,0 +1,24 @@
+"""The map's own panels: layers (图层) and identify (网格查询)."""
+
+from __future__ import annotations
+
+from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
+
+
+def _layer_panel(ctx: PanelContext):
+    from ui.docks.layer_panel import LayerPanel
+
+    return LayerPanel(ctx.layers)
+
+
+def _identify_panel(ctx: PanelContext):
+    from ui.docks.identify_panel import IdentifyPanel
+
+    return IdentifyPanel(ctx.store, ctx.district_map.now, ctx.selection)
+
+
+def register(registry: PanelRegistry) -> None:
+    registry.add_panel(PanelSpec("layers", "图层", "mdi6.layers-outline", DockArea.LEFT,
+                                 _layer_panel, order=10))
+    registry.add_panel(PanelSpec("identify", "网格查询", "mdi6.information-outline",
+                                 DockArea.RIGHT, _identify_panel, order=20))

@@ -1,0 +1,127 @@
+"""Entry points the command line calls: open the command centre, or render it to a PNG."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: give up waiting for the first paint of an offscreen screenshot after this long
+SCREENSHOT_TIMEOUT_S = 60.0
+
+
+def _application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0] if sys.argv else "gridcc"])
+    app.setApplicationName("GridCC")
+    app.setApplicationDisplayName("GridCC 网格化管理指挥中心")
+    app.setOrganizationName("GridCC")
+    return app
+
+
+def _prepare(app, width: int, height: int) -> None:
+    import pyqtgraph as pg
+
+    from ui.theme import apply_theme, wall_scale
+
+    pg.setConfigOptions(antialias=False, background=None)
+    apply_theme(app, wall_scale(width, height))
+
+
+def run_app(store, *, fullscreen: bool = False) -> int:
+    """Create the QApplication, show the main window, run the event loop; the exit code."""
+    t0 = time.perf_counter()
+    app = _application()
+    screen = app.primaryScreen()
+    geo = screen.size() if screen is not None else None
+    _prepare(app, geo.width() if geo else 1920, geo.height() if geo else 1080)
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.main_window import MainWindow
+
+    try:
+        window = MainWindow(store)
+    except Exception as exc:  # an operator sees one sentence, the log keeps the details
+        log.exception("cannot open the main window")
+        QMessageBox.critical(None, "GridCC", f"无法打开指挥中心：{_one_line(exc)}")
+        return 1
+    window.canvas.firstPainted.connect(
+        lambda: log.info("map first painted %.2f s after start", time.perf_counter() - t0))
+    previous_hook = sys.excepthook
+    sys.excepthook = _report_unexpected(window, previous_hook)
+    try:
+        if fullscreen:
+            window.fullscreen_action.setChecked(True)
+        elif window.restored:
+            window.show()
+        else:
+            window.showMaximized()
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous_hook
+
+
+def render_screenshot(store, out_path: Path, size: tuple[int, int]) -> None:
+    """Offscreen: build the main window at ``size``, wait for the map's first paint, save a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    width, height = int(size[0]), int(size[1])
+    app = _application()
+    _prepare(app, width, height)
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store, persist=False)
+    try:
+        window.resize(width, height)
+        window.show()
+        _process_until(app, lambda: window.isVisible() and window.canvas.width() > 0, 5.0)
+        window.canvas.zoom_to_extent()
+        window.canvas.viewport().update()
+        if not _process_until(app, lambda: window.canvas.first_paint_seconds is not None,
+                              SCREENSHOT_TIMEOUT_S):
+            raise RuntimeError("the map did not finish painting")
+        app.processEvents()
+        pixmap = window.grab()
+        out_path = Path(out_path)
+        if not pixmap.save(str(out_path), "PNG"):
+            raise OSError(f"could not write {out_path}")
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+
+
+def _process_until(app, done, timeout_s: float) -> bool:
+    deadline = time.perf_counter() + timeout_s
+    while not done():
+        if time.perf_counter() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _report_unexpected(window, previous_hook):
+    """An exception escaping a slot is logged and shown as one line, never as a traceback."""
+
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous_hook(exc_type, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "GridCC", f"操作未完成：{_one_line(exc)}")
+
+    return hook

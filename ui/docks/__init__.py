@@ -1,0 +1,1 @@
+"""Dock panels; each is registered as a plugin panel (see ``ui.plugin_api``)."""

@@ -1,0 +1,134 @@
+"""The identify panel (网格查询): the clicked grid's code, hierarchy, staff, people and cases."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.map.identify import UnitDetail, unit_detail
+from app.store import DistrictRepository
+from ui import theme
+from ui.texts import CASE_KIND_NAMES, CASE_STATUS_NAMES, LEVEL_NAMES, ROLE_NAMES, text_for
+
+CHAIN_SEPARATOR = " › "
+_CASE_COLUMNS = ["案件编号", "类别", "状态", "上报时间", "处置时限"]
+
+
+class IdentifyPanel(QWidget):
+    """Fills itself from :func:`app.map.identify.unit_detail` when the selection changes."""
+
+    def __init__(self, store: DistrictRepository, now, selection,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._now = now
+        self.detail: UnitDetail | None = None
+
+        self.hint = QLabel("点击地图上的网格，查看网格编码、所属街道社区、网格力量和未结案件。")
+        self.hint.setObjectName("Hint")
+        self.hint.setWordWrap(True)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("UnitTitle")
+        self.code_label = QLabel()
+        self.code_label.setObjectName("UnitCode")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("UnitChain")
+        self.chain_label.setWordWrap(True)
+
+        self._fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for key, name in [("leader", "网格长"), ("workers", "网格员"), ("others", "网格力量"),
+                          ("households", "户数"), ("residents", "常住人口"), ("area", "面积"),
+                          ("cases", "未结案件")]:
+            value = QLabel("—")
+            value.setObjectName("FieldValue")
+            value.setWordWrap(True)
+            label = QLabel(name)
+            label.setObjectName("FieldName")
+            form.addRow(label, value)
+            self._fields[key] = value
+
+        self.cases_table = QTableWidget(0, len(_CASE_COLUMNS))
+        self.cases_table.setHorizontalHeaderLabels(_CASE_COLUMNS)
+        self.cases_table.verticalHeader().setVisible(False)
+        self.cases_table.setAlternatingRowColors(True)
+        self.cases_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.cases_table.horizontalHeader().setStretchLastSection(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        for w in (self.hint, self.title_label, self.code_label, self.chain_label):
+            layout.addWidget(w)
+        layout.addLayout(form)
+        layout.addWidget(self.cases_table, 1)
+        self._details_widgets = [self.title_label, self.code_label, self.chain_label,
+                                 self.cases_table]
+        selection.changed.connect(self.show_unit)
+        self.show_unit(selection.unit_id)
+
+    def show_unit(self, unit_id: int | None) -> None:
+        self.detail = None if unit_id is None else unit_detail(self._store, unit_id, self._now)
+        d = self.detail
+        self.hint.setVisible(d is None)
+        for w in self._details_widgets:
+            w.setVisible(d is not None)
+        if d is None:
+            for value in self._fields.values():
+                value.setText("—")
+            self.cases_table.setRowCount(0)
+            return
+        level = text_for(LEVEL_NAMES, d.unit.level)
+        self.title_label.setText(f"{d.unit.name}（{level}）")
+        self.code_label.setText(f"编码 {d.unit.code}")
+        self.chain_label.setText(CHAIN_SEPARATOR.join(u.name for u in d.chain))
+        self._fields["leader"].setText("、".join(w.name for w in d.leaders) or "—")
+        self._fields["workers"].setText(
+            "、".join(w.name for w in d.workers if w.role == "grid_worker") or "—")
+        others = [f"{text_for(ROLE_NAMES, w.role)} {w.name}" for w in d.workers
+                  if w.role not in ("grid_leader", "grid_worker")]
+        self._fields["others"].setText("；".join(others) or "—")
+        self._fields["households"].setText(f"{d.households:,} 户")
+        self._fields["residents"].setText(f"{d.residents:,} 人")
+        self._fields["area"].setText(_area_text(d.area_m2))
+        cases = self._fields["cases"]
+        cases.setText(f"{d.open_case_count} 件" + (f"（超期 {d.overdue_case_count} 件）"
+                                                   if d.overdue_case_count else ""))
+        cases.setObjectName("Alert" if d.overdue_case_count else "FieldValue")
+        cases.style().unpolish(cases)
+        cases.style().polish(cases)
+        self._fill_cases(d)
+
+    def _fill_cases(self, d: UnitDetail) -> None:
+        t = self.cases_table
+        t.setRowCount(len(d.open_cases))
+        alert = theme.qcolor(theme.ALERT)
+        for row, c in enumerate(d.open_cases):
+            kind = text_for(CASE_KIND_NAMES, c.kind)
+            values = [c.code, f"{kind}·{c.category}" if c.category != kind else kind,
+                      text_for(CASE_STATUS_NAMES, c.status),
+                      c.reported_at.strftime("%m-%d %H:%M"),
+                      ("超期 " if c.overdue else "")
+                      + (c.deadline_at.strftime("%m-%d %H:%M") if c.deadline_at else "—")]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if c.overdue and col == 4:
+                    item.setForeground(alert)
+                t.setItem(row, col, item)
+
+
+def _area_text(m2: float) -> str:
+    return f"{m2 / 1e6:.2f} 平方公里" if m2 >= 1e6 else f"{m2:,.0f} 平方米"

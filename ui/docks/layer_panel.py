@@ -1,0 +1,180 @@
+"""The layer panel (图层): visibility checkboxes, drag or up/down to reorder, case legend."""
+
+from __future__ import annotations
+
+import qtawesome as qta
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.map.layer_stack import LayerStack
+from app.map.layers import CASE_KINDS
+from ui import theme
+from ui.texts import CASE_KIND_NAMES, LAYER_TITLES, text_for
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+_LAYER_ICONS = {
+    "buildings": "mdi6.office-building-outline",
+    "grids": "mdi6.grid",
+    "communities": "mdi6.home-group",
+    "streets": "mdi6.road-variant",
+    "district": "mdi6.map-outline",
+    "cases": "mdi6.map-marker-alert-outline",
+    "labels": "mdi6.format-text",
+}
+
+
+class LayerPanel(QWidget):
+    """Lists layers top-first (the way map users read a layer list)."""
+
+    def __init__(self, stack: LayerStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = stack
+        self._syncing = False
+        s = theme.ui_scale()
+        self.list = QListWidget()
+        self.list.setObjectName("LayerList")
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setIconSize(QSize(round(22 * s), round(22 * s)))
+        self.list.itemChanged.connect(self._on_item_changed)
+        self.list.model().rowsMoved.connect(self._on_rows_moved)
+        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
+
+        self.up_button = self._button("mdi6.arrow-up", "上移图层（绘制在更上层）", self.move_up)
+        self.down_button = self._button("mdi6.arrow-down", "下移图层", self.move_down)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        hint = QLabel("勾选显示图层，拖动或用箭头调整叠放次序")
+        hint.setObjectName("Hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(_case_legend())
+        self._unsubscribe = stack.subscribe(lambda _s: self.refresh())
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+        self.refresh()
+
+    def _button(self, icon: str, tip: str, slot) -> QToolButton:
+        b = QToolButton()
+        b.setObjectName("PanelButton")
+        b.setIcon(qta.icon(icon, color=theme.ACCENT))
+        b.setToolTip(tip)
+        b.clicked.connect(slot)
+        return b
+
+    # -- model -> view -------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.current_layer_id()
+        self._syncing = True
+        try:
+            self.list.clear()
+            for layer in reversed(list(self._stack)):
+                item = QListWidgetItem(qta.icon(_LAYER_ICONS.get(layer.id, "mdi6.layers"),
+                                                color=theme.ACCENT_2),
+                                       text_for(LAYER_TITLES, layer.id))
+                item.setData(_ID_ROLE, layer.id)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                              | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
+                item.setCheckState(Qt.CheckState.Checked if layer.visible
+                                   else Qt.CheckState.Unchecked)
+                self.list.addItem(item)
+                if layer.id == current:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._syncing = False
+        self._update_buttons()
+
+    def current_layer_id(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(_ID_ROLE)
+
+    def item_for(self, layer_id: str) -> QListWidgetItem:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(_ID_ROLE) == layer_id:
+                return self.list.item(row)
+        raise KeyError(layer_id)
+
+    def select_layer(self, layer_id: str) -> None:
+        self.list.setCurrentItem(self.item_for(layer_id))
+
+    def _update_buttons(self) -> None:
+        row = self.list.currentRow()
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.list.count() - 1)
+
+    # -- view -> model -------------------------------------------------------------------
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        if not self._syncing:
+            self._stack.set_visible(item.data(_ID_ROLE),
+                                    item.checkState() == Qt.CheckState.Checked)
+
+    def _on_rows_moved(self, *_args) -> None:
+        if self._syncing:
+            return
+        top_first = [self.list.item(r).data(_ID_ROLE) for r in range(self.list.count())]
+        self._stack.reorder(list(reversed(top_first)))
+
+    def move_up(self) -> None:
+        layer_id = self.current_layer_id()
+        if layer_id is not None:
+            self._stack.raise_layer(layer_id)
+
+    def move_down(self) -> None:
+        layer_id = self.current_layer_id()
+        if layer_id is not None:
+            self._stack.lower_layer(layer_id)
+
+
+def _dot_icon(colour: str, ring: str | None = None, px: int = 18) -> QIcon:
+    pm = QPixmap(px, px)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if ring:
+        p.setPen(QColor(ring))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(1, 1, px - 3, px - 3)
+    else:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(colour))
+        p.drawEllipse(px // 4, px // 4, px // 2, px // 2)
+    p.end()
+    return QIcon(pm)
+
+
+def _case_legend() -> QWidget:
+    box = QWidget()
+    grid = QGridLayout(box)
+    grid.setContentsMargins(0, 8, 0, 0)
+    title = QLabel("案件图例（未结案 + 近30天）")
+    title.setObjectName("FieldName")
+    grid.addWidget(title, 0, 0, 1, 2)
+    px = round(18 * theme.ui_scale())
+    entries = [(CASE_KIND_NAMES[k], _dot_icon(theme.CASE_COLOURS[k], px=px)) for k in CASE_KINDS]
+    entries.append(("超期未结", _dot_icon(theme.ALERT, ring=theme.ALERT, px=px)))
+    for i, (name, icon) in enumerate(entries):
+        label = QLabel(name)
+        swatch = QLabel()
+        swatch.setPixmap(icon.pixmap(px, px))
+        cell = QHBoxLayout()
+        cell.addWidget(swatch)
+        cell.addWidget(label, 1)
+        grid.addLayout(cell, 1 + i // 2, i % 2)
+    return box

@@ -1,0 +1,186 @@
+"""The command centre's main window (指挥中心主窗口): map in the centre, docks around it."""
+
+from __future__ import annotations
+
+import logging
+
+import qtawesome as qta
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+
+from app.map.district_layers import default_layer_stack
+from app.map.identify import GridLocator
+from app.map.layers import DistrictMap, load_district_map
+from app.store import DistrictRepository
+from ui import theme
+from ui.map.canvas import MapCanvas
+from ui.map.selection import MapSelection, SelectionHighlight
+from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
+from ui.settings import WINDOW_STATE_VERSION, window_settings
+from ui.status_bar import MapStatusBar
+
+log = logging.getLogger(__name__)
+
+MIN_WIDTH, MIN_HEIGHT = 640, 480
+
+
+class MainWindow(QMainWindow):
+    """Map canvas, toolbar, status bar, and one dock per registered panel."""
+
+    def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
+                 district_map: DistrictMap | None = None, persist: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._persist = persist
+        self.setObjectName("MainWindow")
+        self.store = store
+        self.district_map = district_map if district_map is not None else load_district_map(store)
+        dm = self.district_map
+        self.setWindowTitle(f"{dm.district_name} 网格化管理指挥中心 — GridCC")
+        self.setDockNestingEnabled(True)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.layers = default_layer_stack(dm)
+        self.canvas = MapCanvas(self)
+        self.setCentralWidget(self.canvas)
+        self.selection = MapSelection(self)
+        self.canvas.attach(self.layers, dm)
+        self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
+        self.canvas.set_extent(*dm.extent)
+        self.canvas.zoom_to_extent()
+        self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
+        self.canvas.mapClicked.connect(self.identify_at)
+
+        self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self)
+        self.setStatusBar(self.map_status)
+
+        self.registry = registry if registry is not None else load_plugins()
+        self.docks: dict[str, QDockWidget] = {}
+        self._build_actions()
+        self._build_docks()
+        self._build_toolbar()
+        self._restored = self.restore_window_state() if persist else False
+        # A fixed minimum size: otherwise it follows the layout (e.g. the width of the
+        # status-bar texts), and every change makes platforms without
+        # propagateSizeHints() (offscreen) warn.
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+
+    # -- construction --------------------------------------------------------------------
+    def _icon(self, name: str):
+        return qta.icon(name, color=theme.ACCENT, color_active="#ffffff")
+
+    def _build_actions(self) -> None:
+        self.zoom_extent_action = QAction(self._icon("mdi6.fit-to-screen-outline"), "全区", self)
+        self.zoom_extent_action.setToolTip("缩放到全区 (Home)")
+        self.zoom_extent_action.setShortcut(QKeySequence(Qt.Key.Key_Home))
+        self.zoom_extent_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.zoom_extent_action.triggered.connect(self.canvas.zoom_to_extent)
+        self.zoom_in_action = QAction(self._icon("mdi6.magnify-plus-outline"), "放大", self)
+        self.zoom_in_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_in_action.triggered.connect(lambda: self.canvas.zoom_by(1.5))
+        self.zoom_out_action = QAction(self._icon("mdi6.magnify-minus-outline"), "缩小", self)
+        self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_out_action.triggered.connect(lambda: self.canvas.zoom_by(1 / 1.5))
+        self.fullscreen_action = QAction(self._icon("mdi6.fullscreen"), "全屏", self)
+        self.fullscreen_action.setCheckable(True)
+        self.fullscreen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.fullscreen_action.toggled.connect(self._set_fullscreen)
+        self.quit_action = QAction(self._icon("mdi6.exit-to-app"), "退出", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for a in (self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action,
+                  self.fullscreen_action, self.quit_action):
+            self.addAction(a)
+
+    def _build_docks(self) -> None:
+        ctx = PanelContext(window=self, store=self.store, district_map=self.district_map,
+                           layers=self.layers, canvas=self.canvas, selection=self.selection)
+        for spec in self.registry.panels():
+            try:
+                widget = spec.factory(ctx)
+                if not isinstance(widget, QWidget):
+                    raise TypeError(f"factory returned {type(widget).__name__}, not a QWidget")
+            except Exception as exc:
+                self.registry.record_failure(spec.id, "factory", exc)
+                continue
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock_{spec.id}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            toggle = dock.toggleViewAction()
+            try:
+                toggle.setIcon(self._icon(spec.icon))
+            except Exception:  # an unknown icon name must not cost the plugin its dock
+                log.warning("panel %s: unknown icon %r", spec.id, spec.icon)
+            toggle.setToolTip(f"显示/隐藏 {spec.title}")
+            self.addDockWidget(spec.area.qt(), dock)
+            dock.setVisible(spec.shown)
+            self.docks[spec.id] = dock
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("工具栏", self)
+        bar.setObjectName("MainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        s = theme.ui_scale()
+        bar.setIconSize(bar.iconSize() * s * 1.3)
+        title = QLabel(f"{self.district_map.district_name} · 网格化管理指挥中心")
+        title.setObjectName("TitleLabel")
+        bar.addWidget(title)
+        bar.addSeparator()
+        bar.addActions([self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action])
+        bar.addSeparator()
+        bar.addActions([d.toggleViewAction() for d in self.docks.values()])
+        bar.addSeparator()
+        bar.addAction(self.fullscreen_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    # -- behaviour -----------------------------------------------------------------------
+    def identify_at(self, x: float, y: float) -> int | None:
+        """Select the base grid at local (x, y) and show its identify panel."""
+        unit_id = self._locator.unit_at(x, y) if self._locator is not None else None
+        self.selection.select(unit_id)
+        dock = self.docks.get("identify")
+        if unit_id is not None and dock is not None:
+            dock.show()
+            dock.raise_()
+        return unit_id
+
+    def _set_fullscreen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    # -- persistence ---------------------------------------------------------------------
+    def save_window_state(self) -> None:
+        s = window_settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(WINDOW_STATE_VERSION))
+        s.setValue("window/state_version", WINDOW_STATE_VERSION)
+        s.sync()
+
+    def restore_window_state(self) -> bool:
+        """Restore geometry and docks saved by an earlier run; False on first start."""
+        s = window_settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if not isinstance(geometry, QByteArray | bytes) or not isinstance(state, QByteArray | bytes):
+            return False
+        ok = self.restoreGeometry(QByteArray(geometry))
+        ok = self.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
+        return ok
+
+    @property
+    def restored(self) -> bool:
+        return self._restored
+
+    def closeEvent(self, ev) -> None:
+        if self._persist:
+            self.save_window_state()
+        super().closeEvent(ev)

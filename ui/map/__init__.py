@@ -1,0 +1,1 @@
+"""The map canvas (pyqtgraph) and one view class per map layer type."""

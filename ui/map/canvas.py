@@ -1,0 +1,159 @@
+"""The map canvas: a pyqtgraph ViewBox with a locked aspect ratio, no axes.
+
+Coordinates are local metres (see ``app.geo.crs.LocalFrame``).  Pan with the left
+button, wheel zooms about the cursor, :meth:`MapCanvas.zoom_to_extent` shows the
+whole district.  Layer views are created from the layer registry and follow the
+:class:`app.map.LayerStack` (visibility, z-order).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
+
+from app.map.layer_stack import LayerStack
+from ui import theme
+from ui.map.layers import LayerView, view_class_for
+
+#: z of the selection highlight: above every layer
+HIGHLIGHT_Z = 1_000_000.0
+#: z distance between two consecutive layers (a view may use the gap for its sub-items)
+Z_STEP = 100.0
+
+
+class MapCanvas(pg.GraphicsView):
+    """The central map widget."""
+
+    #: cursor moved to local (x, y) metres
+    cursorMoved = Signal(float, float)
+    #: left click (no drag) at local (x, y) metres
+    mapClicked = Signal(float, float)
+    #: the visible range or the widget size changed
+    viewChanged = Signal()
+    #: the first paint after layers were attached has finished
+    firstPainted = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background=theme.MAP_BACKGROUND)
+        self.setObjectName("MapCanvas")
+        # Antialiasing a district-sized path is pathologically slow: shapes stay aliased,
+        # text (labels) is antialiased on its own.
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setViewportUpdateMode(self.ViewportUpdateMode.FullViewportUpdate)
+        self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False, defaultPadding=0.02)
+        self.viewbox.setBackgroundColor(None)
+        self.setCentralItem(self.viewbox)
+        self._extent = QRectF(-1000, -1000, 2000, 2000)
+        self._views: dict[str, LayerView] = {}
+        self._stack: LayerStack | None = None
+        self._unsubscribe = None
+        self.first_paint_seconds: float | None = None
+        self._t_created = time.perf_counter()
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.viewbox.sigRangeChanged.connect(lambda *_: self.viewChanged.emit())
+        self.viewbox.sigResized.connect(lambda *_: self.viewChanged.emit())
+
+    # -- layers ------------------------------------------------------------------------
+    def attach(self, stack: LayerStack, context: object) -> None:
+        """Create one view per layer and follow the stack's order and visibility."""
+        self.detach()
+        self._stack = stack
+        for layer in stack:
+            self._views[layer.id] = view_class_for(layer.data)(layer, self, context)
+        self._unsubscribe = stack.subscribe(self._restack)
+        self._restack(stack)
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        for view in self._views.values():
+            view.remove()
+        self._views.clear()
+        self._stack = None
+
+    def view(self, layer_id: str) -> LayerView:
+        return self._views[layer_id]
+
+    def _restack(self, stack: LayerStack) -> None:
+        for i, layer in enumerate(stack):
+            view = self._views.get(layer.id)
+            if view is not None:
+                view.set_z(i * Z_STEP)
+                view.set_visible(layer.visible)
+
+    def add_item(self, item, z: float | None = None) -> None:
+        """Add a graphics item in map coordinates (it never changes the auto range)."""
+        self.viewbox.addItem(item, ignoreBounds=True)
+        if z is not None:
+            item.setZValue(z)
+
+    def remove_item(self, item) -> None:
+        self.viewbox.removeItem(item)
+
+    # -- view --------------------------------------------------------------------------
+    def set_extent(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self._extent = QRectF(QPointF(x0, y0), QPointF(x1, y1)).normalized()
+
+    def extent(self) -> QRectF:
+        return QRectF(self._extent)
+
+    def zoom_to_extent(self) -> None:
+        """Show the whole district (全区), keeping the aspect ratio."""
+        self.viewbox.setRange(rect=self._extent, padding=0.03)
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom about the centre of the view; factor > 1 zooms in."""
+        self.viewbox.scaleBy(s=(1.0 / factor, 1.0 / factor))
+
+    def center_on(self, x: float, y: float) -> None:
+        r = self.viewbox.viewRect()
+        self.viewbox.translateBy(x=x - r.center().x(), y=y - r.center().y())
+
+    def visible_rect(self) -> QRectF:
+        return self.viewbox.viewRect()
+
+    def metres_per_pixel(self) -> float:
+        px = self.viewbox.viewPixelSize()
+        return float(px[0]) if px[0] > 0 else 1.0
+
+    def map_to_widget(self, x: float, y: float) -> QPointF:
+        """Local map metres -> pixel position in this widget (for tests and overlays)."""
+        scene = self.viewbox.mapViewToScene(QPointF(x, y))
+        return QPointF(self.mapFromScene(scene))
+
+    def widget_to_map(self, p: QPointF) -> QPointF:
+        return self.viewbox.mapSceneToView(self.mapToScene(p.toPoint()))
+
+    # -- events ------------------------------------------------------------------------
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if not self.viewbox.sceneBoundingRect().contains(scene_pos):
+            return
+        p = self.viewbox.mapSceneToView(scene_pos)
+        self.cursorMoved.emit(p.x(), p.y())
+
+    def _on_mouse_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        if not self.viewbox.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        p = self.viewbox.mapSceneToView(ev.scenePos())
+        self.mapClicked.emit(p.x(), p.y())
+
+    def paintEvent(self, ev) -> None:
+        super().paintEvent(ev)
+        if self.first_paint_seconds is None and self._views:
+            self.first_paint_seconds = time.perf_counter() - self._t_created
+            self.firstPainted.emit()
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() == Qt.Key.Key_Home:
+            self.zoom_to_extent()
+            ev.accept()
+            return
+        super().keyPressEvent(ev)

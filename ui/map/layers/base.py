@@ -1,0 +1,112 @@
+"""The layer-view base class, the registry from layer data type to view, a cheap path item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+
+from app.map.layer_stack import MapLayer
+
+_REGISTRY: dict[type, type[LayerView]] = {}
+
+
+def register_view(data_type: type):
+    """Class decorator: ``@register_view(GridLevelData) class BoundaryView(LayerView)``."""
+
+    def deco(cls: type[LayerView]) -> type[LayerView]:
+        _REGISTRY[data_type] = cls
+        return cls
+
+    return deco
+
+
+def view_class_for(data: Any) -> type[LayerView]:
+    for t in type(data).__mro__:
+        if t in _REGISTRY:
+            return _REGISTRY[t]
+    raise TypeError(f"no map view registered for layer data {type(data).__name__}")
+
+
+class LayerView:
+    """Draws one :class:`MapLayer` with a few large graphics items.
+
+    Subclasses implement :meth:`build` and add items with :meth:`add`; ``dz`` orders
+    a view's own items inside its slot of the layer stack.
+    """
+
+    def __init__(self, layer: MapLayer, canvas, context: Any = None) -> None:
+        self.layer = layer
+        self.canvas = canvas
+        self.context = context
+        self._items: list[tuple[QGraphicsItem, float]] = []
+        self._z = 0.0
+        self._visible = True
+        self.build()
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def items(self) -> list[QGraphicsItem]:
+        return [item for item, _ in self._items]
+
+    def add(self, item: QGraphicsItem, dz: float = 0.0) -> QGraphicsItem:
+        self.canvas.add_item(item)
+        item.setZValue(self._z + dz)
+        item.setVisible(self._visible)
+        self._items.append((item, dz))
+        return item
+
+    def set_z(self, z: float) -> None:
+        self._z = z
+        for item, dz in self._items:
+            item.setZValue(z + dz)
+
+    def z(self) -> float:
+        return self._z
+
+    def set_visible(self, visible: bool) -> None:
+        self._visible = visible
+        for item, _ in self._items:
+            item.setVisible(visible)
+
+    def is_visible(self) -> bool:
+        return self._visible
+
+    def remove(self) -> None:
+        for item, _ in self._items:
+            self.canvas.remove_item(item)
+        self._items.clear()
+
+
+class MapPathItem(QGraphicsPathItem):
+    """A path item that never takes part in hit-testing.
+
+    pyqtgraph asks every item under the cursor for its ``shape()`` on each mouse
+    move; for a 100,000-vertex path Qt would stroke the whole path each time.
+    """
+
+    _EMPTY = QPainterPath()
+
+    def __init__(self, path: QPainterPath, pen: QPen | None = None,
+                 brush: QBrush | None = None) -> None:
+        super().__init__(path)
+        self.setPen(pen if pen is not None else QPen(Qt.PenStyle.NoPen))
+        self.setBrush(brush if brush is not None else QBrush(Qt.BrushStyle.NoBrush))
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def shape(self) -> QPainterPath:
+        return self._EMPTY
+
+
+def cosmetic_pen(colour, width: float = 1.0) -> QPen:
+    """A pen whose width is in screen pixels whatever the zoom."""
+    pen = QPen(colour)
+    pen.setCosmetic(True)
+    pen.setWidthF(width)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    return pen

@@ -1,0 +1,49 @@
+"""Grid boundaries (网格边界) of one level, styled by level.
+
+District: a bright, wide outline; streets: translucent fills in one hue per
+street and a clear outline; communities and grids: thinner, dimmer lines.
+Wide outlines are only used on the few-vertex district and street paths
+(a wide pen on a large path is slow without OpenGL).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QBrush
+
+from app.map.layers import GridLevelData
+from ui import theme
+from ui.map.layers.base import LayerView, MapPathItem, cosmetic_pen, register_view
+from ui.map.paths import vertices_path
+
+#: (colour alpha, pen width in px) per level; widths scale with the wall scale
+_OUTLINE = {1: (255, 3.0), 2: (235, 2.0), 3: (200, 1.0), 4: (170, 1.0)}
+#: a soft glow under the district outline
+_GLOW = {1: (70, 9.0), 2: (45, 5.0)}
+
+
+@register_view(GridLevelData)
+class BoundaryView(LayerView):
+    """Outline (and for streets, fill) of every unit of one grid level."""
+
+    def build(self) -> None:
+        data: GridLevelData = self.layer.data
+        scale = theme.ui_scale()
+        colour = theme.LEVEL_OUTLINE.get(data.level, "#3e6488")
+        if data.level == 2:
+            self._add_street_fills(data)
+        path = vertices_path(data.vertices)
+        if data.level in _GLOW:
+            alpha, width = _GLOW[data.level]
+            self.add(MapPathItem(path, cosmetic_pen(theme.qcolor(colour, alpha),
+                                                    max(1.0, round(width * scale)))), dz=1)
+        alpha, width = _OUTLINE.get(data.level, (170, 1.0))
+        width = width if width <= 1 else round(width * scale)
+        self.outline = self.add(MapPathItem(path, cosmetic_pen(theme.qcolor(colour, alpha),
+                                                               width)), dz=2)
+
+    def _add_street_fills(self, data: GridLevelData) -> None:
+        for k in np.unique(data.street_index):
+            fill = theme.STREET_FILLS[int(k) % len(theme.STREET_FILLS)]
+            path = vertices_path(data.vertices.subset(data.street_index == k))
+            self.add(MapPathItem(path, brush=QBrush(theme.qcolor(fill, theme.STREET_FILL_ALPHA))))

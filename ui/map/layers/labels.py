@@ -1,0 +1,154 @@
+"""Labels (注记) for streets, communities and grids, drawn in screen space.
+
+Level of detail falls out of the geometry: a unit is labelled only when it is at
+least as wide on screen as its label.  Candidates that pass are then culled
+greedily (coarser level and bigger unit first) so that no two labels overlap.
+Text gets a dark halo so it reads on any fill.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsObject
+
+from app.map.labels import LabelCandidates, declutter
+from ui import theme
+from ui.map.layers.base import LayerView, register_view
+
+#: (pixel size at scale 1, bold, colour) per level
+LEVEL_STYLE = {2: (26, True, "#ffffff"), 3: (19, True, "#9af8ec"), 4: (15, False, "#d2e2f6")}
+#: a unit must be this much wider on screen than its label to get one
+FIT = 1.05
+HALO = "#01050c"
+
+
+class LabelItem(QGraphicsObject):
+    """One item that lays out and paints every visible label."""
+
+    def __init__(self, data: LabelCandidates, canvas) -> None:
+        super().__init__()
+        self._data = data
+        self._canvas = canvas
+        scale = theme.ui_scale()
+        self._fonts = {lv: theme.ui_font(round(px * scale), bold)
+                       for lv, (px, bold, _) in LEVEL_STYLE.items()}
+        self._brushes = {lv: QBrush(theme.qcolor(c)) for lv, (_, _, c) in LEVEL_STYLE.items()}
+        self._halo = QPen(theme.qcolor(HALO, 235), max(3.0, 4.0 * scale))
+        self._halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        self._pad = 3.0 * scale
+        self._w, self._h = self._measure()
+        self._paths: dict[int, QPainterPath] = {}
+        self._rect = QRectF()
+        self._layout_key: tuple | None = None
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] = (
+            np.empty(0, np.int64), np.empty(0), np.empty(0))
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def _measure(self) -> tuple[np.ndarray, np.ndarray]:
+        w = np.zeros(len(self._data))
+        h = np.zeros(len(self._data))
+        metrics = {lv: QFontMetricsF(f) for lv, f in self._fonts.items()}
+        for i, (text, lv) in enumerate(zip(self._data.text, self._data.level, strict=True)):
+            m = metrics.get(int(lv))
+            if m is not None:
+                w[i] = m.horizontalAdvance(str(text))
+                h[i] = m.ascent() + m.descent()
+        return w, h
+
+    # -- layout --------------------------------------------------------------------------
+    def layout(self, t: QTransform, width: float, height: float):
+        """Indices, centres (N, 2) and rectangles (N, 4) of the labels to show under ``t``."""
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), width, height)
+        if key == self._layout_key:
+            return self._layout
+        d = self._data
+        px = t.m11() * d.x + t.m21() * d.y + t.dx()
+        py = t.m12() * d.x + t.m22() * d.y + t.dy()
+        px_per_m = float(np.hypot(t.m11(), t.m12())) or 1.0
+        on_screen = (px >= 0) & (px <= width) & (py >= 0) & (py <= height)
+        fits = d.size_m * px_per_m >= FIT * self._w
+        cand = np.flatnonzero(on_screen & fits & (self._w > 0))
+        p = self._pad
+        rects = np.column_stack([
+            px[cand] - self._w[cand] / 2 - p, py[cand] - self._h[cand] / 2 - p,
+            px[cand] + self._w[cand] / 2 + p, py[cand] + self._h[cand] / 2 + p,
+        ]) if len(cand) else np.empty((0, 4))
+        keep = declutter(rects)
+        idx = cand[keep]
+        centres = np.column_stack([px[idx], py[idx]]) if len(idx) else np.empty((0, 2))
+        self._layout_key = key
+        self._layout = (idx, centres, rects[keep] if len(keep) else np.empty((0, 4)))
+        return self._layout
+
+    def current_layout(self):
+        """The layout for the canvas as it is now (what the next paint will draw)."""
+        view = self._canvas
+        t = self.deviceTransform(view.viewportTransform())
+        vp = view.viewport()
+        return self.layout(t, vp.width(), vp.height())
+
+    # -- QGraphicsItem -------------------------------------------------------------------
+    def view_changed(self) -> None:
+        self.prepareGeometryChange()
+        self._rect = self._canvas.visible_rect()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        device = painter.device()
+        idx, centres, _ = self.layout(painter.transform(), device.width(), device.height())
+        if len(idx) == 0:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for i, (cx, cy) in zip(idx.tolist(), centres.tolist(), strict=True):
+            path = self._path(i)
+            painter.setTransform(QTransform.fromTranslate(round(cx), round(cy)))
+            painter.strokePath(path, self._halo)
+            painter.fillPath(path, self._brushes[int(self._data.level[i])])
+        painter.restore()
+
+    def _path(self, i: int) -> QPainterPath:
+        path = self._paths.get(i)
+        if path is None:
+            lv = int(self._data.level[i])
+            font = self._fonts[lv]
+            m = QFontMetricsF(font)
+            path = QPainterPath()
+            path.addText(QPointF(-self._w[i] / 2, m.ascent() - self._h[i] / 2), font,
+                         str(self._data.text[i]))
+            self._paths[i] = path
+        return path
+
+
+@register_view(LabelCandidates)
+class LabelView(LayerView):
+    """Street / community / grid names; see the module docstring."""
+
+    def build(self) -> None:
+        self.item = LabelItem(self.layer.data, self.canvas)
+        self.add(self.item)
+        self.canvas.viewChanged.connect(self.item.view_changed)
+        self.item.view_changed()
+
+    def visible_labels(self) -> list[str]:
+        idx, _, _ = self.item.current_layout()
+        return [str(self.layer.data.text[i]) for i in idx]
+
+    def visible_rects(self) -> np.ndarray:
+        """Screen rectangles (x0, y0, x1, y1) of the labels currently shown."""
+        if not self.is_visible():
+            return np.empty((0, 4))
+        return self.item.current_layout()[2]
+
+    def remove(self) -> None:
+        self.canvas.viewChanged.disconnect(self.item.view_changed)
+        super().remove()
