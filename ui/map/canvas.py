@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 
 from app.map.layer_stack import LayerStack
@@ -123,12 +123,14 @@ class MapCanvas(pg.GraphicsView):
         return float(px[0]) if px[0] > 0 else 1.0
 
     def map_to_widget(self, x: float, y: float) -> QPointF:
-        """Local map metres -> pixel position in this widget (for tests and overlays)."""
+        """Local map metres -> pixel position in the viewport (for tests and overlays)."""
         scene = self.viewbox.mapViewToScene(QPointF(x, y))
         return QPointF(self.mapFromScene(scene))
 
-    def widget_to_map(self, p: QPointF) -> QPointF:
-        return self.viewbox.mapSceneToView(self.mapToScene(p.toPoint()))
+    def widget_to_map(self, p: QPointF | QPoint) -> QPointF:
+        """Viewport pixel -> local map metres."""
+        point = p.toPoint() if isinstance(p, QPointF) else p
+        return self.viewbox.mapSceneToView(self.mapToScene(point))
 
     # -- events ------------------------------------------------------------------------
     def _on_mouse_moved(self, scene_pos) -> None:

@@ -1,0 +1,71 @@
+"""Fixtures for the window tests: settings in tmp_path, one district map per session,
+and a main-window factory that closes what it opened."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    """Window settings go to tmp_path, never to the user's configuration."""
+    path = tmp_path / "config"
+    monkeypatch.setenv("GRIDCC_CONFIG_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(small_db_path):
+    from app.store import open_store
+
+    s = open_store(small_db_path, read_only=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def district_map(store):
+    from app.map.layers import load_district_map
+
+    return load_district_map(store)
+
+
+@pytest.fixture
+def themed_app(qapp):
+    import pyqtgraph as pg
+
+    from ui.theme import apply_theme
+
+    pg.setConfigOptions(antialias=False)
+    apply_theme(qapp, 1.0)
+    return qapp
+
+
+@pytest.fixture
+def make_window(themed_app, qtbot, store, district_map):
+    """``make_window(**kwargs)`` -> a shown MainWindow at 1600x900; closed after the test."""
+    from ui.main_window import MainWindow
+
+    opened = []
+
+    def make(*, show: bool = True, size=(1600, 900), **kwargs):
+        kwargs.setdefault("district_map", district_map)
+        window = MainWindow(store, **kwargs)
+        qtbot.addWidget(window)
+        opened.append(window)
+        if show:
+            window.resize(*size)
+            window.show()
+            qtbot.waitExposed(window)
+            window.canvas.zoom_to_extent()
+            qtbot.waitUntil(lambda: window.canvas.first_paint_seconds is not None)
+        return window
+
+    yield make
+    for window in opened:
+        window.close()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()

@@ -1,0 +1,211 @@
+"""The main window on the small district: layers, panels, identify, status bar, zoom."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, Qt
+
+from app.map.district_layers import DEFAULT_ORDER
+from app.map.labels import rects_overlap
+
+
+def _widget_point(window, x: float, y: float) -> QPoint:
+    """Local map metres -> a pixel of the canvas viewport."""
+    return window.canvas.map_to_widget(x, y).toPoint()
+
+
+def test_window_shows_every_layer(window):
+    assert window.layers.ids() == list(DEFAULT_ORDER)
+    for layer_id in DEFAULT_ORDER:
+        view = window.canvas.view(layer_id)
+        assert view.items, layer_id
+        assert all(item.isVisible() for item in view.items), layer_id
+        assert all(item.scene() is window.canvas.scene() for item in view.items)
+    panel = window.docks["layers"].widget()
+    titles = [panel.list.item(r).text() for r in range(panel.list.count())]
+    assert titles[0] == "注记" and titles[-1] == "建筑物" and len(titles) == len(DEFAULT_ORDER)
+    assert window.map_status.district_label.text() == window.district_map.district_name
+    assert window.docks["layers"].isVisible() and window.docks["identify"].isVisible()
+
+
+def test_no_empty_docks(window):
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = window.findChildren(QDockWidget)
+    assert {d.objectName() for d in docks} == {"dock_layers", "dock_identify"}
+    assert all(d.widget() is not None for d in docks)
+
+
+def test_toggling_a_layer_hides_its_items(window, qtbot):
+    panel = window.docks["layers"].widget()
+    item = panel.item_for("buildings")
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert window.layers["buildings"].visible is False
+    assert not any(i.isVisible() for i in window.canvas.view("buildings").items)
+    assert all(i.isVisible() for i in window.canvas.view("cases").items)
+    panel.item_for("buildings").setCheckState(Qt.CheckState.Checked)
+    assert all(i.isVisible() for i in window.canvas.view("buildings").items)
+
+
+def test_up_down_buttons_change_z_order(window, qtbot):
+    canvas = window.canvas
+    panel = window.docks["layers"].widget()
+    assert canvas.view("labels").z() > canvas.view("cases").z()
+    panel.select_layer("cases")
+    qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)
+    assert window.layers.ids()[-1] == "cases"
+    assert canvas.view("cases").z() > canvas.view("labels").z()
+    assert min(i.zValue() for i in canvas.view("cases").items) > max(
+        i.zValue() for i in canvas.view("labels").items)
+    assert panel.current_layer_id() == "cases"  # the selection follows the layer
+    qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
+    assert window.layers.ids()[-3:] == ["cases", "district", "labels"]
+    assert canvas.view("district").z() > canvas.view("cases").z()
+
+
+def test_drag_reorder_in_list_reorders_stack(window):
+    panel = window.docks["layers"].widget()
+    model = panel.list.model()
+    # what a drag does: move the bottom row (buildings) to the top of the list
+    assert model.moveRow(model.index(0, 0).parent(), panel.list.count() - 1,
+                         model.index(0, 0).parent(), 0)
+    assert window.layers.ids()[-1] == "buildings"
+    assert window.canvas.view("buildings").z() == max(
+        window.canvas.view(i).z() for i in window.layers.ids())
+
+
+def test_click_on_grid_fills_identify_panel(window, qtbot, store):
+    grids = window.district_map.levels[4]
+    i = len(grids) // 2
+    p = shapely.point_on_surface(grids.geoms[i])
+    window.canvas.center_on(p.x, p.y)
+    window.canvas.zoom_by(2)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_widget_point(window, p.x, p.y))
+    panel = window.docks["identify"].widget()
+    code = str(grids.codes[i])
+    assert code in panel.code_label.text()
+    chain = store.rows(
+        "WITH RECURSIVE up(id, parent_id, level, name) AS ("
+        " SELECT id, parent_id, level, name FROM grid_units WHERE code = ?"
+        " UNION ALL SELECT g.id, g.parent_id, g.level, g.name FROM grid_units g"
+        " JOIN up ON g.id = up.parent_id) SELECT name FROM up ORDER BY level", [code])
+    assert panel.chain_label.text() == " › ".join(r[0] for r in chain)
+    assert len(chain) == 4
+    assert window.selection.unit_id == grids.ids[i]
+    assert panel.detail.households > 0
+    assert panel.cases_table.rowCount() == len(panel.detail.open_cases)
+    # the clicked grid is highlighted on top of everything
+    hl = window.highlight.item
+    assert hl is not None and hl.isVisible()
+    assert hl.zValue() > max(i.zValue() for v in window.layers.ids()
+                             for i in window.canvas.view(v).items)
+    assert hl.path().boundingRect().contains(p.x, p.y)
+
+
+def test_click_outside_district_clears_selection(window, qtbot):
+    grids = window.district_map.levels[4]
+    window.selection.select(int(grids.ids[0]))
+    x0, y0, x1, y1 = window.district_map.extent
+    window.canvas.zoom_by(0.5)  # zoom out so that there is space around the district
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_widget_point(window, x0 - (x1 - x0) * 0.3, (y0 + y1) / 2))
+    assert window.selection.unit_id is None
+    assert window.highlight.item is None
+    assert window.docks["identify"].widget().hint.isVisible()
+
+
+def test_status_bar_shows_cgcs2000_position(window, qtbot):
+    x0, y0, x1, y1 = window.district_map.extent
+    x, y = x0 + (x1 - x0) * 0.3, y0 + (y1 - y0) * 0.6
+    pos = _widget_point(window, x, y)
+    qtbot.mouseMove(window.canvas.viewport(), pos)
+    qtbot.waitUntil(lambda: "°" in window.map_status.position_label.text())
+    text = window.map_status.position_label.text()
+    here = window.canvas.widget_to_map(pos)
+    lon, lat = window.district_map.frame.to_lonlat(here.x(), here.y())
+    assert f"{float(lon):.6f}" in text and f"{float(lat):.6f}" in text
+    assert "CGCS2000" in text
+
+
+def test_scale_follows_zoom(window):
+    status = window.map_status
+    before = status.scale_denominator()
+    expected = window.canvas.metres_per_pixel() * window.canvas.logicalDpiX() / 0.0254
+    assert before == pytest.approx(expected)
+    window.canvas.zoom_by(4)
+    assert status.scale_denominator() == pytest.approx(before / 4, rel=0.02)
+    assert status.scale_label.text().startswith("比例尺 1:")
+    n = int(status.scale_label.text().split(":")[1].replace(",", ""))
+    assert n == pytest.approx(before / 4, rel=0.06)
+
+
+def test_home_key_zooms_to_extent(window, qtbot):
+    canvas = window.canvas
+    x0, y0, x1, y1 = window.district_map.extent
+    canvas.center_on(x0, y0)
+    canvas.zoom_by(8)
+    assert not canvas.visible_rect().contains(canvas.extent())
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    r = canvas.visible_rect()
+    assert r.contains(canvas.extent())
+    assert r.width() < (x1 - x0) * 1.6 or r.height() < (y1 - y0) * 1.6  # fits, not far out
+    canvas.zoom_by(3)
+    window.zoom_extent_action.trigger()
+    assert canvas.visible_rect().contains(canvas.extent())
+
+
+@pytest.mark.parametrize("zoom", [1, 2.5, 6, 15])
+def test_labels_never_overlap(window, zoom):
+    canvas = window.canvas
+    grids = window.district_map.levels[4]
+    p = shapely.point_on_surface(grids.geoms[len(grids) // 3])
+    canvas.center_on(p.x, p.y)
+    canvas.zoom_by(zoom)
+    view = canvas.view("labels")
+    rects = view.visible_rects()
+    assert len(rects) > 0
+    assert not rects_overlap(rects)
+    # the rectangles are on screen
+    vp = canvas.viewport()
+    cx, cy = (rects[:, 0] + rects[:, 2]) / 2, (rects[:, 1] + rects[:, 3]) / 2
+    assert ((cx >= 0) & (cx <= vp.width()) & (cy >= 0) & (cy <= vp.height())).all()
+
+
+def test_labels_level_of_detail(window):
+    canvas = window.canvas
+    view = canvas.view("labels")
+    level_of = dict(zip(view.layer.data.text.tolist(), view.layer.data.level.tolist(),
+                        strict=False))
+    far = view.visible_labels()
+    street_names = set(window.district_map.levels[2].names.tolist())
+    assert street_names <= set(far)  # the whole district shows every street
+    grids = window.district_map.levels[4]
+    p = shapely.point_on_surface(grids.geoms[0])
+    canvas.center_on(p.x, p.y)
+    canvas.zoom_by(12)
+    near = view.visible_labels()
+    assert any(level_of[t] == 4 for t in near)  # close up: grid names appear
+    n_grids_far = sum(level_of[t] == 4 for t in far)
+    assert n_grids_far < len(grids)  # far out, not every grid is labelled
+
+
+def test_first_paint_happens(window):
+    assert window.canvas.first_paint_seconds is not None
+    assert window.canvas.first_paint_seconds < 10
+
+
+def test_cases_are_coloured_by_kind(window):
+    view = window.canvas.view("cases")
+    data = window.district_map.cases
+    brushes = {kind: item.opts["brush"].color().name()
+               for (kind, is_open), item in view.scatters.items() if is_open}
+    assert len(set(brushes.values())) == len(brushes) > 1
+    total = sum(len(item.data) for item in view.scatters.values())
+    assert total == len(data)
+    if data.overdue.any():
+        assert len(view.overdue.data) == int(np.sum(data.overdue))

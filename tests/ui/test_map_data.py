@@ -1,0 +1,144 @@
+"""The Qt-free map model (app/map): arrays, layer stack, identify, labels, scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Polygon, box
+
+from app.map.district_layers import DEFAULT_ORDER, default_layer_stack
+from app.map.geometry import polygon_vertices
+from app.map.identify import MAX_LISTED_CASES, GridLocator, unit_detail
+from app.map.labels import declutter, label_candidates, rects_overlap
+from app.map.layer_stack import LayerStack, MapLayer
+from app.map.scale import round_scale, scale_denominator
+
+
+def test_polygon_vertices_keep_rings_apart():
+    square = box(0, 0, 10, 10)
+    with_hole = Polygon([(20, 0), (30, 0), (30, 10), (20, 10)], [[(22, 2), (24, 2), (24, 4)]])
+    v = polygon_vertices(np.array([square, with_hole], dtype=object))
+    assert len(v) == 5 + 5 + 4
+    # a new ring starts at the first vertex of each of the three rings
+    assert np.flatnonzero(v.connect == 0).tolist() == [0, 5, 10]
+    assert v.owner.tolist() == [0] * 5 + [1] * 9
+    sub = v.subset(np.array([1]))
+    assert len(sub) == 9 and sub.x.min() == 20
+
+
+def test_district_is_in_local_metres(district_map):
+    x0, y0, x1, y1 = district_map.extent
+    # a district a few km across, centred near the local origin: not degrees, not 8-digit eastings
+    assert 500 < x1 - x0 < 20_000 and 500 < y1 - y0 < 20_000
+    assert max(abs(x0), abs(x1), abs(y0), abs(y1)) < 20_000
+    lon, lat = district_map.frame.to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
+    assert 116 < float(lon) < 118.5 and 38.5 < float(lat) < 40
+
+
+def test_layers_hold_every_level_buildings_and_cases(district_map, store):
+    assert set(district_map.levels) == {1, 2, 3, 4}
+    assert len(district_map.levels[4]) == store.scalar(
+        "SELECT count(*) FROM grid_units WHERE level = 4")
+    assert len(district_map.buildings) == store.scalar("SELECT count(*) FROM buildings")
+    cases = district_map.cases
+    assert len(cases) > 0 and cases.is_open.any()
+    assert not (cases.overdue & ~cases.is_open).any()  # only open cases are overdue
+    # every street-level unit belongs to a street, each grid to one of them
+    assert (district_map.levels[4].street_index >= 0).all()
+
+
+def test_case_selection_is_open_or_recent(district_map, store):
+    from datetime import timedelta
+
+    since = district_map.now - timedelta(days=30)
+    expected = store.scalar(
+        "SELECT count(*) FROM cases WHERE status NOT IN ('closed','evaluated','voided') "
+        "OR reported_at >= ?", [since])
+    assert len(district_map.cases) == expected
+    assert len(district_map.cases) < store.scalar("SELECT count(*) FROM cases") or expected == 0
+
+
+def test_layer_stack_order_visibility_and_events():
+    stack = LayerStack([MapLayer("a", None), MapLayer("b", None), MapLayer("c", None)])
+    seen = []
+    stack.subscribe(lambda s: seen.append(s.ids()))
+    stack.raise_layer("a")
+    assert stack.ids() == ["b", "a", "c"]
+    stack.lower_layer("c")
+    assert stack.ids() == ["b", "c", "a"]
+    stack.set_visible("b", False)
+    assert not stack["b"].visible
+    stack.reorder(["a", "b", "c"])
+    assert seen == [["b", "a", "c"], ["b", "c", "a"], ["b", "c", "a"], ["a", "b", "c"]]
+    with pytest.raises(ValueError):
+        stack.reorder(["a", "b"])
+
+
+def test_default_stack_order(district_map):
+    assert default_layer_stack(district_map).ids() == list(DEFAULT_ORDER)
+
+
+def test_locator_finds_the_grid_containing_a_point(district_map):
+    grids = district_map.levels[4]
+    locator = GridLocator(grids)
+    for i in range(0, len(grids), max(1, len(grids) // 10)):
+        p = shapely.point_on_surface(grids.geoms[i])
+        assert locator.unit_at(p.x, p.y) == grids.ids[i]
+    x0, y0, _, _ = district_map.extent
+    assert locator.unit_at(x0 - 5000, y0 - 5000) is None
+
+
+def test_unit_detail_has_chain_staff_and_cases(store, district_map):
+    grids = district_map.levels[4]
+    # the grid with the most open cases, so that the case list is exercised
+    gid = store.scalar(
+        "SELECT grid_id FROM cases WHERE status NOT IN ('closed','evaluated','voided') "
+        "GROUP BY grid_id ORDER BY count(*) DESC LIMIT 1")
+    d = unit_detail(store, int(gid), district_map.now)
+    assert d is not None
+    assert [u.level for u in d.chain] == [1, 2, 3, 4]
+    assert d.unit.id == gid and d.chain[-1].code == d.unit.code
+    assert d.chain[-1].code.startswith(d.chain[-2].code)
+    assert len(d.open_cases) == min(d.open_case_count, MAX_LISTED_CASES) > 0
+    assert d.households == store.scalar("SELECT households FROM grid_units WHERE id = ?", [gid])
+    assert all(c.status not in ("closed", "evaluated", "voided") for c in d.open_cases)
+    leaders = store.scalar(
+        "SELECT count(*) FROM workers WHERE grid_id = ? AND role = 'grid_leader'", [gid])
+    assert len(d.leaders) == leaders
+    street = unit_detail(store, int(d.chain[1].id), district_map.now)
+    assert street.households >= d.households and street.open_case_count >= d.open_case_count
+    assert unit_detail(store, -1, district_map.now) is None
+    assert grids.ids.size
+
+
+def test_declutter_keeps_first_of_overlapping():
+    rects = np.array([[0, 0, 10, 10], [5, 5, 15, 15], [20, 0, 30, 10], [9, 9, 21, 11]])
+    assert declutter(rects).tolist() == [0, 2]
+    assert rects_overlap(rects) and not rects_overlap(rects[[0, 2]])
+
+
+def test_declutter_random_never_overlaps():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 1000, (800, 2))
+    wh = rng.uniform(20, 120, (800, 2))
+    rects = np.column_stack([xy, xy + wh])
+    kept = declutter(rects)
+    assert 20 < len(kept) < 800
+    assert not rects_overlap(rects[kept])
+
+
+def test_label_candidates_put_streets_first(district_map):
+    c = label_candidates(district_map.levels)
+    assert len(c) == sum(len(district_map.levels[lv]) for lv in (2, 3, 4))
+    assert (np.diff(c.level) >= 0).all()
+    assert c.level[0] == 2
+
+
+def test_scale_denominator():
+    # 1 m per pixel at 96 dpi: a pixel is 0.2646 mm, so 1:3780
+    assert scale_denominator(1.0, 96) == pytest.approx(3779.5, rel=1e-4)
+    assert round_scale(12_345) == 12_000
+    assert round_scale(3779.5) == 3800
+    with pytest.raises(ValueError):
+        scale_denominator(0, 96)

@@ -1,0 +1,35 @@
+"""render_screenshot: an offscreen PNG of the whole window that shows a map."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from ui.app import render_screenshot
+
+
+def _pixels(path) -> np.ndarray:
+    img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    ptr = img.constBits()
+    arr = np.frombuffer(ptr, np.uint8, count=img.sizeInBytes()).reshape(
+        img.height(), img.bytesPerLine() // 4, 4)
+    return arr[:, : img.width(), :3].copy()
+
+
+def test_render_screenshot_writes_a_map(store, tmp_path, qapp, config_dir):
+    out = tmp_path / "shot.png"
+    render_screenshot(store, out, (1280, 720))
+    assert out.exists()
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1280, 720)
+    px = _pixels(out)
+    assert px.std() > 10  # not blank
+    colours = np.unique(px.reshape(-1, 3) // 8, axis=0)
+    assert len(colours) > 100  # fills, outlines, case colours, text
+    # dark theme: most of the picture is dark
+    assert np.median(px.mean(axis=2)) < 60
+    # the cyan district outline is there
+    cyan = (px[..., 0] < 80) & (px[..., 1] > 180) & (px[..., 2] > 200)
+    assert cyan.sum() > 500
+    # a screenshot never writes the operator's window settings
+    assert not (config_dir / "window.ini").exists()
