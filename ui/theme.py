@@ -96,7 +96,10 @@ def ui_scale(app: QApplication | None = None) -> float:
 
 
 def _scaled_qss(qss: str, scale: float) -> str:
-    """Replace ``{{N}}`` with N*scale pixels, so one QSS serves 1080p and 4K walls."""
+    """``{{N}}`` -> N*scale pixels (one QSS serves 1080p and 4K walls), ``{{RES}}`` -> resources."""
     import re
 
+    from ui.resources import resources_dir
+
+    qss = qss.replace("{{RES}}", resources_dir().as_posix())
     return re.sub(r"\{\{(\d+)\}\}", lambda m: f"{round(int(m.group(1)) * scale)}px", qss)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 from app.map.layers import GridLevelData
 
@@ -20,8 +21,8 @@ class LabelCandidates:
     y: np.ndarray
     text: np.ndarray
     level: np.ndarray
-    #: a length in metres that says how big the unit is (sqrt of its area)
-    size_m: np.ndarray
+    #: east-west extent of the unit in metres (a horizontal label must fit in it)
+    width_m: np.ndarray
     unit_ids: np.ndarray
 
     def __len__(self) -> int:
@@ -42,10 +43,12 @@ def label_candidates(levels: dict[int, GridLevelData]) -> LabelCandidates:
     y = np.concatenate([p.label_y for p in parts])
     text = np.concatenate([p.names for p in parts]).astype(object)
     level = np.concatenate([np.full(len(p), p.level) for p in parts])
-    size = np.sqrt(np.maximum(np.concatenate([p.area_m2 for p in parts]), 0.0))
+    area = np.concatenate([p.area_m2 for p in parts])
+    bounds = shapely.bounds(np.concatenate([p.geoms for p in parts]))
+    width = bounds[:, 2] - bounds[:, 0]
     ids = np.concatenate([p.ids for p in parts])
-    order = np.lexsort((-size, level))
-    return LabelCandidates(x[order], y[order], text[order], level[order], size[order], ids[order])
+    order = np.lexsort((-area, level))
+    return LabelCandidates(x[order], y[order], text[order], level[order], width[order], ids[order])
 
 
 def declutter(rects: np.ndarray, cell: float = 64.0) -> np.ndarray:

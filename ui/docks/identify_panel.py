@@ -73,10 +73,14 @@ class IdentifyPanel(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         for w in (self.hint, self.title_label, self.code_label, self.chain_label):
             layout.addWidget(w)
-        layout.addLayout(form)
+        self._form = QWidget()
+        self._form.setLayout(form)
+        layout.addWidget(self._form)
         layout.addWidget(self.cases_table, 1)
+        self._spacer = QWidget()  # keeps the hint at the top while nothing is selected
+        layout.addWidget(self._spacer, 1)
         self._details_widgets = [self.title_label, self.code_label, self.chain_label,
-                                 self.cases_table]
+                                 self._form, self.cases_table]
         selection.changed.connect(self.show_unit)
         self.show_unit(selection.unit_id)
 
@@ -84,6 +88,7 @@ class IdentifyPanel(QWidget):
         self.detail = None if unit_id is None else unit_detail(self._store, unit_id, self._now)
         d = self.detail
         self.hint.setVisible(d is None)
+        self._spacer.setVisible(d is None)
         for w in self._details_widgets:
             w.setVisible(d is not None)
         if d is None:

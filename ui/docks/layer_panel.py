@@ -64,9 +64,10 @@ class LayerPanel(QWidget):
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(_case_legend())
+        layout.addStretch(1)
         self._unsubscribe = stack.subscribe(lambda _s: self.refresh())
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.refresh()
@@ -75,6 +76,8 @@ class LayerPanel(QWidget):
         b = QToolButton()
         b.setObjectName("PanelButton")
         b.setIcon(qta.icon(icon, color=theme.ACCENT))
+        px = round(24 * theme.ui_scale())
+        b.setIconSize(QSize(px, px))
         b.setToolTip(tip)
         b.clicked.connect(slot)
         return b
@@ -99,7 +102,14 @@ class LayerPanel(QWidget):
                     self.list.setCurrentItem(item)
         finally:
             self._syncing = False
+        self._fit_list_height()
         self._update_buttons()
+
+    def _fit_list_height(self) -> None:
+        """As tall as its rows: the legend sits right below, no empty box."""
+        rows = self.list.count()
+        row_h = self.list.sizeHintForRow(0) if rows else 0
+        self.list.setFixedHeight(rows * row_h + 2 * self.list.frameWidth() + 4)
 
     def current_layer_id(self) -> str | None:
         item = self.list.currentItem()

@@ -19,8 +19,9 @@ from ui.map.layers.base import LayerView, register_view
 
 #: (pixel size at scale 1, bold, colour) per level
 LEVEL_STYLE = {2: (26, True, "#ffffff"), 3: (19, True, "#9af8ec"), 4: (15, False, "#d2e2f6")}
-#: a unit must be this much wider on screen than its label to get one
-FIT = 1.05
+#: a unit must be at least this wide on screen, relative to its label, to get one;
+#: street and community names may overhang a little (they matter most when zoomed out)
+FIT = {2: 0.5, 3: 0.6, 4: 0.85}
 HALO = "#01050c"
 
 
@@ -40,6 +41,7 @@ class LabelItem(QGraphicsObject):
         self._pad = 3.0 * scale
         self._w, self._h = self._measure()
         self._paths: dict[int, QPainterPath] = {}
+        self._fit = np.array([FIT.get(int(lv), 1.0) for lv in data.level], dtype=float)
         self._rect = QRectF()
         self._layout_key: tuple | None = None
         self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] = (
@@ -68,8 +70,10 @@ class LabelItem(QGraphicsObject):
         px = t.m11() * d.x + t.m21() * d.y + t.dx()
         py = t.m12() * d.x + t.m22() * d.y + t.dy()
         px_per_m = float(np.hypot(t.m11(), t.m12())) or 1.0
-        on_screen = (px >= 0) & (px <= width) & (py >= 0) & (py <= height)
-        fits = d.size_m * px_per_m >= FIT * self._w
+        # the whole label on screen: a label cut by the edge reads as a different name
+        hw, hh = self._w / 2 + self._pad, self._h / 2 + self._pad
+        on_screen = (px - hw >= 0) & (px + hw <= width) & (py - hh >= 0) & (py + hh <= height)
+        fits = d.width_m * px_per_m >= self._fit * self._w
         cand = np.flatnonzero(on_screen & fits & (self._w > 0))
         p = self._pad
         rects = np.column_stack([
