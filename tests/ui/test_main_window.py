@@ -209,3 +209,22 @@ def test_cases_are_coloured_by_kind(window):
     assert total == len(data)
     if data.overdue.any():
         assert len(view.overdue.data) == int(np.sum(data.overdue))
+
+
+def test_outlines_drawn_far_from_the_origin(window, qtbot):
+    """Path items must report their real bounds, or Qt culls them away from (0, 0)."""
+    for layer_id in window.layers.ids():
+        for item in window.canvas.view(layer_id).items:
+            if hasattr(item, "path"):
+                assert item.boundingRect().contains(item.path().controlPointRect())
+    canvas = window.canvas
+    for layer_id in window.layers.ids():
+        window.layers.set_visible(layer_id, layer_id == "district")
+    x0, y0, x1, y1 = window.district_map.extent
+    canvas.center_on(x0, (y0 + y1) / 2)  # the district's west edge, far from the origin
+    canvas.zoom_by(3)
+    img = canvas.grab().toImage()
+    arr = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(
+        img.height(), img.bytesPerLine() // 4, 4)[:, : img.width(), :3]
+    bright = arr.max(axis=2) > 150
+    assert bright.sum() > img.height() // 2  # a vertical bright line down the view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
@@ -93,6 +93,7 @@ class MapPathItem(QGraphicsPathItem):
 
     def __init__(self, path: QPainterPath, pen: QPen | None = None,
                  brush: QBrush | None = None) -> None:
+        self._bounds: QRectF | None = None
         super().__init__(path)
         self.setPen(pen if pen is not None else QPen(Qt.PenStyle.NoPen))
         self.setBrush(brush if brush is not None else QBrush(Qt.BrushStyle.NoBrush))
@@ -101,6 +102,18 @@ class MapPathItem(QGraphicsPathItem):
 
     def shape(self) -> QPainterPath:
         return self._EMPTY
+
+    def boundingRect(self) -> QRectF:
+        # QGraphicsPathItem derives its bounds from shape() when it has a pen; with the
+        # empty shape above the item would be culled everywhere but near the origin.
+        if self._bounds is None:
+            self._bounds = self.path().controlPointRect()
+        return self._bounds
+
+    def setPath(self, path: QPainterPath) -> None:
+        self.prepareGeometryChange()
+        self._bounds = None
+        super().setPath(path)
 
 
 def cosmetic_pen(colour, width: float = 1.0) -> QPen:
