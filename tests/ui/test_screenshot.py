@@ -9,11 +9,12 @@ from ui.app import render_screenshot
 
 
 def _pixels(path) -> np.ndarray:
+    """The image as an (h, w, 3) RGB array."""
     img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
     ptr = img.constBits()
     arr = np.frombuffer(ptr, np.uint8, count=img.sizeInBytes()).reshape(
         img.height(), img.bytesPerLine() // 4, 4)
-    return arr[:, : img.width(), :3].copy()
+    return arr[:, : img.width(), 2::-1].copy()  # RGB32 is B, G, R, A in memory
 
 
 def test_render_screenshot_writes_a_map(store, tmp_path, qapp, config_dir):
