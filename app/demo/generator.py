@@ -234,6 +234,10 @@ def _write_cases(store, geo: _Geo, cs, grid_ids, worker_ids) -> int:
     T = cs.loop.times
     lon, lat = geo.points(cs.x, cs.y)
     n = len(cs.code)
+    handled = last_of(T, HANDLE_SLOTS)
+    fed_back = last_of(T, FEEDBACK_SLOTS)
+    # a reworked case being handled again has no feedback for the current round yet
+    fed_back[fed_back < handled] = np.nan
     return store.bulk_insert("cases", {
         "id": np.arange(1, n + 1), "code": cs.code, "category_code": cs.category.tolist(),
         "source": cs.source.tolist(), "status": cs.loop.status.tolist(),
@@ -242,7 +246,7 @@ def _write_cases(store, geo: _Geo, cs, grid_ids, worker_ids) -> int:
         "reporter_worker_id": _nullable_int(worker_ids[np.maximum(cs.reporter, 0)], cs.reporter < 0),
         "reported_at": _ts(cs.reported), "accepted_at": _ts(T[:, 0]),
         "registered_at": _ts(T[:, 2]), "dispatched_at": _ts(T[:, 3]),
-        "handled_at": _ts(last_of(T, HANDLE_SLOTS)), "fed_back_at": _ts(last_of(T, FEEDBACK_SLOTS)),
+        "handled_at": _ts(handled), "fed_back_at": _ts(fed_back),
         "verified_at": _ts(T[:, 17]), "closed_at": _ts(T[:, 18]), "evaluated_at": _ts(T[:, 19]),
         "deadline_at": _ts(cs.loop.deadline), "rework_count": cs.loop.rework_count,
         "satisfaction": _nullable_int(cs.satisfaction, cs.satisfaction == 0, pa.int8()),
