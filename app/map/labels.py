@@ -41,7 +41,7 @@ def label_candidates(levels: dict[int, GridLevelData]) -> LabelCandidates:
                                np.empty(0, np.int64))
     x = np.concatenate([p.label_x for p in parts])
     y = np.concatenate([p.label_y for p in parts])
-    text = np.concatenate([p.names for p in parts]).astype(object)
+    text = np.concatenate([_short_names(p, levels) for p in parts]).astype(object)
     level = np.concatenate([np.full(len(p), p.level) for p in parts])
     area = np.concatenate([p.area_m2 for p in parts])
     bounds = shapely.bounds(np.concatenate([p.geoms for p in parts]))
@@ -49,6 +49,23 @@ def label_candidates(levels: dict[int, GridLevelData]) -> LabelCandidates:
     ids = np.concatenate([p.ids for p in parts])
     order = np.lexsort((-area, level))
     return LabelCandidates(x[order], y[order], text[order], level[order], width[order], ids[order])
+
+
+def _short_names(level: GridLevelData, levels: dict[int, GridLevelData]) -> np.ndarray:
+    """Names without the parent's name in front: "光荣二段社区第1网格" -> "第1网格".
+
+    The parent's label is on the map already; the short form fits small units.
+    """
+    parent = levels.get(level.level - 1)
+    if parent is None:
+        return level.names
+    parent_name = dict(zip(parent.ids.tolist(), parent.names.tolist(), strict=True))
+    out = []
+    for name, pid in zip(level.names.tolist(), level.parent_ids.tolist(), strict=True):
+        prefix = parent_name.get(pid, "")
+        short = name[len(prefix):] if prefix and name.startswith(prefix) else name
+        out.append(short or name)
+    return np.asarray(out, dtype=object)
 
 
 def declutter(rects: np.ndarray, cell: float = 64.0) -> np.ndarray:

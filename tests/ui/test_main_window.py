@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from app.map.district_layers import DEFAULT_ORDER
 from app.map.labels import rects_overlap
+from ui.map.layers.labels import MAX_MPP
 
 
 def _widget_point(window, x: float, y: float) -> QPoint:
@@ -190,8 +191,9 @@ def test_labels_level_of_detail(window):
     canvas.zoom_by(12)
     near = view.visible_labels()
     assert any(level_of[t] == 4 for t in near)  # close up: grid names appear
-    n_grids_far = sum(level_of[t] == 4 for t in far)
-    assert n_grids_far < len(grids)  # far out, not every grid is labelled
+    canvas.zoom_to_extent()
+    if canvas.metres_per_pixel() > MAX_MPP[4]:
+        assert not any(level_of[t] == 4 for t in view.visible_labels())
 
 
 def test_first_paint_happens(window):
@@ -228,3 +230,18 @@ def test_outlines_drawn_far_from_the_origin(window, qtbot):
         img.height(), img.bytesPerLine() // 4, 4)[:, : img.width(), :3]
     bright = arr.max(axis=2) > 150
     assert bright.sum() > img.height() // 2  # a vertical bright line down the view
+
+
+def test_cases_level_of_detail(window):
+    from ui.map.layers.cases import OVERVIEW_MPP
+
+    canvas, view = window.canvas, window.canvas.view("cases")
+    closed = [item for (_k, is_open), item in view.scatters.items() if not is_open]
+    opened = [item for (_k, is_open), item in view.scatters.items() if is_open]
+    canvas.zoom_by(canvas.metres_per_pixel() / (OVERVIEW_MPP * 2))  # out to the overview
+    assert canvas.metres_per_pixel() > OVERVIEW_MPP
+    assert all(i.isVisible() for i in opened) and not any(i.isVisible() for i in closed)
+    canvas.zoom_by(canvas.metres_per_pixel() / OVERVIEW_MPP * 2)
+    assert all(i.isVisible() for i in opened + closed)
+    window.layers.set_visible("cases", False)
+    assert not any(i.isVisible() for i in view.items)

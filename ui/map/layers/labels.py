@@ -22,6 +22,9 @@ LEVEL_STYLE = {2: (26, True, "#ffffff"), 3: (19, True, "#9af8ec"), 4: (15, False
 #: a unit must be at least this wide on screen, relative to its label, to get one;
 #: street and community names may overhang a little (they matter most when zoomed out)
 FIT = {2: 0.5, 3: 0.6, 4: 0.85}
+#: no labels of this level when coarser than this many metres per pixel (grid names
+#: scattered over the district overview are noise without their community)
+MAX_MPP = {4: 2.0}
 HALO = "#01050c"
 
 
@@ -74,6 +77,9 @@ class LabelItem(QGraphicsObject):
         hw, hh = self._w / 2 + self._pad, self._h / 2 + self._pad
         on_screen = (px - hw >= 0) & (px + hw <= width) & (py - hh >= 0) & (py + hh <= height)
         fits = d.width_m * px_per_m >= self._fit * self._w
+        for lv, max_mpp in MAX_MPP.items():
+            if 1.0 / px_per_m > max_mpp:
+                fits &= d.level != lv
         cand = np.flatnonzero(on_screen & fits & (self._w > 0))
         p = self._pad
         rects = np.column_stack([
