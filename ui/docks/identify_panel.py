@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 from app.map.identify import UnitDetail, unit_detail
 from app.store import DistrictRepository
 from ui import theme
+from ui.docks.legend import kind_icon
 from ui.texts import CASE_KIND_NAMES, CASE_STATUS_NAMES, LEVEL_NAMES, ROLE_NAMES, text_for
 
 CHAIN_SEPARATOR = " › "
-_CASE_COLUMNS = ["案件编号", "类别", "状态", "上报时间", "处置时限"]
+_CASE_COLUMNS = ["案件编号", "类别", "状态", "处置时限"]
 
 
 class IdentifyPanel(QWidget):
@@ -123,16 +124,22 @@ class IdentifyPanel(QWidget):
         alert = theme.qcolor(theme.ALERT)
         for row, c in enumerate(d.open_cases):
             kind = text_for(CASE_KIND_NAMES, c.kind)
-            values = [c.code, f"{kind}·{c.category}" if c.category != kind else kind,
-                      text_for(CASE_STATUS_NAMES, c.status),
-                      c.reported_at.strftime("%m-%d %H:%M"),
-                      ("超期 " if c.overdue else "")
-                      + (c.deadline_at.strftime("%m-%d %H:%M") if c.deadline_at else "—")]
+            deadline = c.deadline_at.strftime("%m-%d %H:%M") if c.deadline_at else "—"
+            values = [c.code, c.category, text_for(CASE_STATUS_NAMES, c.status),
+                      ("超期 " if c.overdue else "") + deadline]
+            tip = f"{kind} · {c.category}\n上报 {c.reported_at:%Y-%m-%d %H:%M}"
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                if c.overdue and col == 4:
+                item.setToolTip(tip)
+                if col == 1:
+                    item.setIcon(kind_icon(c.kind))
+                if c.overdue and col == 3:
                     item.setForeground(alert)
                 t.setItem(row, col, item)
+
+    def sizeHint(self) -> QSize:
+        s = theme.ui_scale()
+        return QSize(round(520 * s), round(600 * s))
 
 
 def _area_text(m2: float) -> str:

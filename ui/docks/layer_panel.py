@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -18,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.map.layer_stack import LayerStack
-from app.map.layers import CASE_KINDS
 from ui import theme
-from ui.texts import CASE_KIND_NAMES, LAYER_TITLES, text_for
+from ui.docks.legend import case_legend
+from ui.texts import LAYER_TITLES, text_for
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _LAYER_ICONS = {
@@ -66,7 +64,7 @@ class LayerPanel(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
-        layout.addWidget(_case_legend())
+        layout.addWidget(case_legend())
         layout.addStretch(1)
         self._unsubscribe = stack.subscribe(lambda _s: self.refresh())
         self.destroyed.connect(lambda *_: self._unsubscribe())
@@ -150,41 +148,3 @@ class LayerPanel(QWidget):
         layer_id = self.current_layer_id()
         if layer_id is not None:
             self._stack.lower_layer(layer_id)
-
-
-def _dot_icon(colour: str, ring: str | None = None, px: int = 18) -> QIcon:
-    pm = QPixmap(px, px)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if ring:
-        p.setPen(QColor(ring))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawEllipse(1, 1, px - 3, px - 3)
-    else:
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(colour))
-        p.drawEllipse(px // 4, px // 4, px // 2, px // 2)
-    p.end()
-    return QIcon(pm)
-
-
-def _case_legend() -> QWidget:
-    box = QWidget()
-    grid = QGridLayout(box)
-    grid.setContentsMargins(0, 8, 0, 0)
-    title = QLabel("案件图例（未结案 + 近30天）")
-    title.setObjectName("FieldName")
-    grid.addWidget(title, 0, 0, 1, 2)
-    px = round(18 * theme.ui_scale())
-    entries = [(CASE_KIND_NAMES[k], _dot_icon(theme.CASE_COLOURS[k], px=px)) for k in CASE_KINDS]
-    entries.append(("超期未结", _dot_icon(theme.ALERT, ring=theme.ALERT, px=px)))
-    for i, (name, icon) in enumerate(entries):
-        label = QLabel(name)
-        swatch = QLabel()
-        swatch.setPixmap(icon.pixmap(px, px))
-        cell = QHBoxLayout()
-        cell.addWidget(swatch)
-        cell.addWidget(label, 1)
-        grid.addLayout(cell, 1 + i // 2, i % 2)
-    return box
