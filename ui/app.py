@@ -85,12 +85,12 @@ def render_screenshot(store, out_path: Path, size: tuple[int, int]) -> None:
         window.canvas.viewport().update()
         if not _process_until(app, lambda: window.canvas.first_paint_seconds is not None,
                               SCREENSHOT_TIMEOUT_S):
-            raise RuntimeError("the map did not finish painting")
+            raise _user_error(f"the map did not finish painting within {SCREENSHOT_TIMEOUT_S:.0f} s")
         app.processEvents()
         pixmap = window.grab()
         out_path = Path(out_path)
         if not pixmap.save(str(out_path), "PNG"):
-            raise OSError(f"could not write {out_path}")
+            raise _user_error(f"could not write {out_path} (permissions or disk space?)")
     finally:
         window.close()
         window.deleteLater()
@@ -105,6 +105,13 @@ def _process_until(app, done, timeout_s: float) -> bool:
         app.processEvents()
         time.sleep(0.005)
     return True
+
+
+def _user_error(message: str) -> Exception:
+    """An error the command line prints as one line (its UserError), not as a traceback."""
+    from app.cli import UserError
+
+    return UserError(message)
 
 
 def _one_line(exc: BaseException) -> str:

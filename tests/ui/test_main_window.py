@@ -249,3 +249,45 @@ def test_cases_level_of_detail(window):
     assert all(i.isVisible() for i in opened + closed)
     window.layers.set_visible("cases", False)
     assert not any(i.isVisible() for i in view.items)
+
+
+def _wheel(widget, pos: QPoint, steps: int) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    p = QPointF(pos)
+    ev = QWheelEvent(p, QPointF(widget.mapToGlobal(pos)), QPoint(0, 0), QPoint(0, 120 * steps),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                     Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_wheel_zooms_about_the_cursor(window):
+    canvas = window.canvas
+    vp = canvas.viewport()
+    pos = QPoint(vp.width() // 4, vp.height() // 3)  # well away from the centre
+    before = canvas.widget_to_map(pos)
+    mpp = canvas.metres_per_pixel()
+    _wheel(vp, pos, 3)
+    assert canvas.metres_per_pixel() < mpp * 0.8  # zoomed in
+    after = canvas.widget_to_map(pos)
+    # the map point under the cursor stays under the cursor (to within a few pixels)
+    assert abs(after.x() - before.x()) < 3 * mpp and abs(after.y() - before.y()) < 3 * mpp
+
+
+def test_drag_pans_the_map(window, qtbot):
+    canvas = window.canvas
+    vp = canvas.viewport()
+    start = QPoint(vp.width() // 2, vp.height() // 2)
+    end = start + QPoint(200, 0)
+    before = canvas.visible_rect()
+    mpp = canvas.metres_per_pixel()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 11):
+        qtbot.mouseMove(vp, start + QPoint(20 * i, 0))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=end)
+    after = canvas.visible_rect()
+    # dragging right moves the view west by ~200 px worth of metres
+    assert after.center().x() == pytest.approx(before.center().x() - 200 * mpp, rel=0.1)
+    assert after.width() == pytest.approx(before.width())

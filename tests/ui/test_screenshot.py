@@ -34,3 +34,16 @@ def test_render_screenshot_writes_a_map(store, tmp_path, qapp, config_dir):
     assert cyan.sum() > 500
     # a screenshot never writes the operator's window settings
     assert not (config_dir / "window.ini").exists()
+
+
+def test_render_screenshot_unwritable_path_is_a_user_error(store, tmp_path, qapp):
+    from app.cli import UserError
+
+    target = tmp_path / "taken.png"
+    target.mkdir()  # a folder where the PNG should go: Qt cannot write it
+    try:
+        render_screenshot(store, target, (640, 480))
+    except UserError as exc:
+        assert "could not write" in str(exc) and "\n" not in str(exc)
+    else:
+        raise AssertionError("writing over a folder must fail")
