@@ -8,9 +8,11 @@ Text gets a dark halo so it reads on any fill.
 
 from __future__ import annotations
 
+from math import ceil
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsObject
 
 from app.map.labels import LabelCandidates, declutter
@@ -43,7 +45,7 @@ class LabelItem(QGraphicsObject):
         self._halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self._pad = 3.0 * scale
         self._w, self._h = self._measure()
-        self._paths: dict[int, QPainterPath] = {}
+        self._sprites: dict[int, tuple[QPixmap, QPointF]] = {}
         self._fit = np.array([FIT.get(int(lv), 1.0) for lv in data.level], dtype=float)
         self._rect = QRectF()
         self._layout_key: tuple | None = None
@@ -113,29 +115,48 @@ class LabelItem(QGraphicsObject):
         return QPainterPath()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        device = painter.device()
-        idx, centres, _ = self.layout(painter.transform(), device.width(), device.height())
+        vp = self._canvas.viewport()
+        idx, centres, _ = self.layout(painter.transform(), vp.width(), vp.height())
         if len(idx) == 0:
             return
+        dpr = painter.device().devicePixelRatioF()
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.resetTransform()
         for i, (cx, cy) in zip(idx.tolist(), centres.tolist(), strict=True):
-            path = self._path(i)
-            painter.setTransform(QTransform.fromTranslate(round(cx), round(cy)))
-            painter.strokePath(path, self._halo)
-            painter.fillPath(path, self._brushes[int(self._data.level[i])])
+            sprite, offset = self._sprite(i, dpr)
+            painter.drawPixmap(QPointF(round(cx) + offset.x(), round(cy) + offset.y()), sprite)
         painter.restore()
 
+    def _sprite(self, i: int, dpr: float) -> tuple[QPixmap, QPointF]:
+        """The label drawn once (antialiased text and halo) into a pixmap, reused each frame.
+
+        Stroking hundreds of text outlines per frame costs more than the whole map.
+        """
+        cached = self._sprites.get(i)
+        if cached is not None and cached[0].devicePixelRatio() == dpr:
+            return cached
+        path = self._path(i)
+        m = self._halo.widthF()
+        r = path.boundingRect().adjusted(-m, -m, m, m)
+        sprite = QPixmap(max(1, ceil(r.width() * dpr)), max(1, ceil(r.height() * dpr)))
+        sprite.setDevicePixelRatio(dpr)
+        sprite.fill(Qt.GlobalColor.transparent)
+        p = QPainter(sprite)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.translate(-r.left(), -r.top())
+        p.strokePath(path, self._halo)
+        p.fillPath(path, self._brushes[int(self._data.level[i])])
+        p.end()
+        self._sprites[i] = (sprite, r.topLeft())
+        return self._sprites[i]
+
     def _path(self, i: int) -> QPainterPath:
-        path = self._paths.get(i)
-        if path is None:
-            lv = int(self._data.level[i])
-            font = self._fonts[lv]
-            m = QFontMetricsF(font)
-            path = QPainterPath()
-            path.addText(QPointF(-self._w[i] / 2, m.ascent() - self._h[i] / 2), font,
-                         str(self._data.text[i]))
-            self._paths[i] = path
+        lv = int(self._data.level[i])
+        font = self._fonts[lv]
+        m = QFontMetricsF(font)
+        path = QPainterPath()
+        path.addText(QPointF(-self._w[i] / 2, m.ascent() - self._h[i] / 2), font,
+                     str(self._data.text[i]))
         return path
 
 
