@@ -14,6 +14,7 @@ from app.map.identify import GridLocator
 from app.map.layers import DistrictMap, load_district_map
 from app.store import DistrictRepository
 from ui import theme
+from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
 from ui.map.selection import MapSelection, SelectionHighlight
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.id}")
             dock.setWidget(widget)
+            dock.setTitleBarWidget(DockTitleBar(dock, spec.icon))
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)

@@ -291,3 +291,18 @@ def test_drag_pans_the_map(window, qtbot):
     # dragging right moves the view west by ~200 px worth of metres
     assert after.center().x() == pytest.approx(before.center().x() - 200 * mpp, rel=0.1)
     assert after.width() == pytest.approx(before.width())
+
+
+def test_dock_title_bar_and_toolbar_toggle(window, qtbot):
+    from PySide6.QtWidgets import QToolButton
+
+    dock = window.docks["identify"]
+    bar = dock.titleBarWidget()
+    assert bar.title_label.text() == "网格查询"
+    assert not bar.icon_label.pixmap().isNull()
+    close = [b for b in bar.findChildren(QToolButton) if b.toolTip() == "关闭面板"][0]
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dock.isVisible()
+    dock.toggleViewAction().trigger()  # the toolbar button
+    assert dock.isVisible()
+    assert dock.toggleViewAction() in window.toolbar.actions()
