@@ -56,11 +56,11 @@ class Buildings:
     form: np.ndarray  # (G,) index into FORMS
 
 
-def make_blocks(t: Tiling) -> tuple[np.ndarray, np.ndarray]:
+def make_blocks(t: Tiling, local_half: float = ROAD_HALF_LOCAL) -> tuple[np.ndarray, np.ndarray]:
     """Blocks (cells minus half roads) and their orientation angle."""
     comm_inner = shapely.buffer(t.comm_geom, -ROAD_HALF_COMMUNITY, join_style="mitre")
     street_inner = shapely.buffer(t.street_geom, -ROAD_HALF_STREET, join_style="mitre")
-    cell_inner = shapely.buffer(t.grid_geom, -ROAD_HALF_LOCAL, join_style="mitre")
+    cell_inner = shapely.buffer(t.grid_geom, -local_half, join_style="mitre")
     blocks = shapely.intersection(cell_inner, comm_inner[t.grid_comm])
     blocks = shapely.intersection(blocks, street_inner[t.comm_street[t.grid_comm]])
     # keep each block's largest piece (a narrow neck may be cut by a road)
@@ -217,7 +217,7 @@ def _place_specials(rng, scale: Scale, inner, angle, form):
 
 def build_buildings(rng: np.random.Generator, t: Tiling, scale: Scale) -> Buildings:
     """Lay out all footprints; every grid gets at least one residential building."""
-    blocks, angle = make_blocks(t)
+    blocks, angle = make_blocks(t, scale.local_road_half_m)
     inner = shapely.buffer(blocks, -SETBACK, join_style="mitre")
     form = _forms(rng, t, scale)
     shapely.prepare(inner)
@@ -246,7 +246,8 @@ def build_buildings(rng: np.random.Generator, t: Tiling, scale: Scale) -> Buildi
         clear[sp_grid] = shapely.buffer(sp_geom, 8.0)
         keep &= ~shapely.intersects(clear[grid], rects)
     grid, rects, ln, dp, role = grid[keep], rects[keep], ln[keep], dp[keep], role[keep]
-    grid, rects, ln, dp, role = _fill_empty(t, inner, angle, sp_grid, grid, rects, ln, dp, role)
+    grid, rects, ln, dp, role = _fill_empty(t, inner, angle, sp_grid, sp_geom, grid, rects, ln,
+                                            dp, role)
 
     uses, floors, per_floor = _uses_and_floors(rng, role, ln)
     n_sp = len(sp_geom)
@@ -271,17 +272,21 @@ def build_buildings(rng: np.random.Generator, t: Tiling, scale: Scale) -> Buildi
                      blocks=blocks, block_angle=angle, form=form)
 
 
-def _fill_empty(t, inner, angle, sp_grid, grid, rects, ln, dp, role):
-    """Tiny or awkward blocks that got no footprint get one small house."""
+def _fill_empty(t, inner, angle, sp_grid, sp_geom, grid, rects, ln, dp, role):
+    """Tiny or awkward blocks without a home get one small house (beside a school if any)."""
     have = np.zeros(len(inner), bool)
     have[grid] = True
-    have[sp_grid] = True
     empty = np.flatnonzero(~have)
     if len(empty) == 0:
         return grid, rects, ln, dp, role
+    special_of = dict(zip(sp_grid.tolist(), sp_geom.tolist(), strict=True))
     add_g, add_r, add_l, add_d = [], [], [], []
     for g in empty.tolist():
         area = inner[g] if not shapely.is_empty(inner[g]) else t.grid_geom[g]
+        if g in special_of:
+            area = shapely.difference(area, shapely.buffer(special_of[g], 3.0))
+            if shapely.area(area) < 4.0:
+                continue  # the school fills the block: a grid without homes
         p = shapely.point_on_surface(area)
         sizes = np.array([[14.0, 11.0], [10.0, 8.0], [7.0, 6.0], [5.0, 4.0], [3.0, 3.0], [1.5, 1.5]])
         cand = _rects(np.full(6, p.x), np.full(6, p.y), sizes[:, 0], sizes[:, 1], np.full(6, angle[g]))

@@ -146,3 +146,46 @@ def make_contiguous(
         if not moved:
             break
     return labels, unions
+
+
+def rebalance(
+    labels: np.ndarray,
+    k: int,
+    nbrs: list[list[tuple[int, float]]],
+    lo: int,
+    hi: int,
+) -> np.ndarray:
+    """Move border members so that every group holds between ``lo`` and ``hi`` members.
+
+    Grid numbers have two digits, so a community may hold at most 99 grids; a
+    community of one grid would look odd.  Each move takes the member sharing
+    the longest border with the receiving group, which keeps both compact.
+    """
+    labels = labels.copy()
+    sizes = np.bincount(labels, minlength=k)
+    for _ in range(10 * len(labels)):
+        over = np.flatnonzero(sizes > hi)
+        under = np.flatnonzero(sizes < lo)
+        if len(over) == 0 and len(under) == 0:
+            break
+        best, best_len, target = -1, 0.0, -1
+        if len(over):
+            g = int(over[0])
+            for i in np.flatnonzero(labels == g).tolist():
+                for j, s in nbrs[i]:
+                    h = int(labels[j])
+                    if h != g and sizes[h] < hi and s > best_len:
+                        best, best_len, target = i, s, h
+        else:
+            g = int(under[0])
+            for i in np.flatnonzero(labels == g).tolist():
+                for j, s in nbrs[i]:
+                    h = int(labels[j])
+                    if h != g and sizes[h] > lo and s > best_len:
+                        best, best_len, target = j, s, g
+        if best < 0:
+            break  # nobody can give or take; leave it
+        sizes[labels[best]] -= 1
+        labels[best] = target
+        sizes[target] += 1
+    return labels

@@ -28,6 +28,9 @@ class Scale:
     cases: int
     whistles: int
     second_whistles: int
+    #: half width of the local roads between base grids; Jinhua's micro-grids are
+    #: separated by lanes (小巷) rather than roads
+    local_road_half_m: float = 3.5
 
 
 SCALES: dict[str, Scale] = {
@@ -48,10 +51,10 @@ SCALES: dict[str, Scale] = {
     # Jinhua's fourth level are micro-grids (民情格): a building, a lane or a
     # stairwell, so far fewer households per grid than Hongqiao's base grids.
     "jinhua": Scale(
-        name="jinhua", district_name="金华示范区", area_km2=40.0, streets=8,
+        name="jinhua", district_name="金华示范区", area_km2=45.0, streets=8,
         communities=170, grids=9_538, households_per_grid=(25, 60), residents=520_000,
-        buildings_min=100_000, old_town_share=0.30, merchants=9_000, cameras=12_000,
+        buildings_min=100_000, old_town_share=0.60, merchants=9_000, cameras=12_000,
         kindergartens=240, schools=90, hospitals=30, care_homes=60,
-        cases=1_000_000, whistles=300, second_whistles=15,
+        cases=1_000_000, whistles=300, second_whistles=15, local_road_half_m=1.5,
     ),
 }

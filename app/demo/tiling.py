@@ -28,10 +28,12 @@ from app.demo.clustering import (
     group_targets,
     make_contiguous,
     neighbours,
+    rebalance,
 )
 from app.demo.scales import Scale
 
 DISTRICT_CODE = "120106"  # 红桥区, GB/T 2260
+MAX_GRIDS_PER_COMMUNITY = 99
 
 
 @dataclass
@@ -193,9 +195,15 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
     n = len(cells)
     nbrs = neighbours(cells)
     reps = shapely.get_coordinates(shapely.point_on_surface(cells))
-    comm_sizes = group_targets(rng, n, scale.communities, 0.22, cap=95)
+    comm_sizes = group_targets(rng, n, scale.communities, 0.22, cap=85)
     comm = balanced_kmeans(reps, comm_sizes, rng)
-    comm, comm_geom = make_contiguous(cells, comm, scale.communities, nbrs)
+    lo = max(2, int(0.3 * n / scale.communities))
+    for _ in range(5):  # 2-digit grid numbers: at most 99 grids per community
+        comm, comm_geom = make_contiguous(cells, comm, scale.communities, nbrs)
+        size = np.bincount(comm, minlength=scale.communities)
+        if size.max() <= MAX_GRIDS_PER_COMMUNITY and size.min() >= lo:
+            break
+        comm = rebalance(comm, scale.communities, nbrs, lo, MAX_GRIDS_PER_COMMUNITY - 2)
 
     comm_reps = shapely.get_coordinates(shapely.point_on_surface(comm_geom))
     street_sizes = group_targets(rng, scale.communities, scale.streets, 0.3)
