@@ -306,3 +306,11 @@ def test_dock_title_bar_and_toolbar_toggle(window, qtbot):
     dock.toggleViewAction().trigger()  # the toolbar button
     assert dock.isVisible()
     assert dock.toggleViewAction() in window.toolbar.actions()
+
+
+def test_layer_panel_follows_changes_made_elsewhere(window):
+    panel = window.docks["layers"].widget()
+    window.layers.set_visible("cases", False)
+    assert panel.item_for("cases").checkState() == Qt.CheckState.Unchecked
+    window.layers.move("labels", 0)
+    assert panel.list.item(panel.list.count() - 1).text() == "注记"  # bottom of the list

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -66,7 +68,8 @@ class LayerPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(case_legend())
         layout.addStretch(1)
-        self._unsubscribe = stack.subscribe(lambda _s: self.refresh())
+        self._own_change = False
+        self._unsubscribe = stack.subscribe(self._on_stack_changed)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.refresh()
 
@@ -81,6 +84,14 @@ class LayerPanel(QWidget):
         return b
 
     # -- model -> view -------------------------------------------------------------------
+    def _on_stack_changed(self, _stack: LayerStack) -> None:
+        # A change made from this list (check box, drag) is already shown; rebuilding the
+        # list inside the item's own signal would delete the item under Qt's feet.
+        if self._own_change:
+            self._update_buttons()
+        else:
+            self.refresh()
+
     def refresh(self) -> None:
         current = self.current_layer_id()
         self._syncing = True
@@ -130,14 +141,24 @@ class LayerPanel(QWidget):
     # -- view -> model -------------------------------------------------------------------
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if not self._syncing:
-            self._stack.set_visible(item.data(_ID_ROLE),
-                                    item.checkState() == Qt.CheckState.Checked)
+            with self._from_list():
+                self._stack.set_visible(item.data(_ID_ROLE),
+                                        item.checkState() == Qt.CheckState.Checked)
 
     def _on_rows_moved(self, *_args) -> None:
         if self._syncing:
             return
         top_first = [self.list.item(r).data(_ID_ROLE) for r in range(self.list.count())]
-        self._stack.reorder(list(reversed(top_first)))
+        with self._from_list():
+            self._stack.reorder(list(reversed(top_first)))
+
+    @contextmanager
+    def _from_list(self):
+        self._own_change = True
+        try:
+            yield
+        finally:
+            self._own_change = False
 
     def move_up(self) -> None:
         layer_id = self.current_layer_id()
