@@ -7,6 +7,10 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.store import DistrictRepository
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ def _prepare(app, width: int, height: int) -> None:
     apply_theme(app, wall_scale(width, height))
 
 
-def run_app(store, *, fullscreen: bool = False) -> int:
+def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
     """Create the QApplication, show the main window, run the event loop; the exit code."""
     t0 = time.perf_counter()
     app = _application()
@@ -68,7 +72,7 @@ def run_app(store, *, fullscreen: bool = False) -> int:
         sys.excepthook = previous_hook
 
 
-def render_screenshot(store, out_path: Path, size: tuple[int, int]) -> None:
+def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int, int]) -> None:
     """Offscreen: build the main window at ``size``, wait for the map's first paint, save a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     width, height = int(size[0]), int(size[1])

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from app.geo.crs import LocalFrame
 from app.map.scale import round_scale, scale_denominator
 
+if TYPE_CHECKING:
+    from ui.map.canvas import MapCanvas
+
 
 class MapStatusBar(QStatusBar):
     """Permanent read-outs an operator glances at."""
 
-    def __init__(self, canvas, frame: LocalFrame, district_name: str,
+    def __init__(self, canvas: MapCanvas, frame: LocalFrame, district_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._canvas = canvas

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,6 @@ def polygon_vertices(geoms: np.ndarray) -> Vertices:
     )
 
 
-def geoms_from_wkb(blobs) -> np.ndarray:
+def geoms_from_wkb(blobs: Iterable[bytes | bytearray]) -> np.ndarray:
     """WKB blobs (as the store returns them) -> shapely geometries."""
     return shapely.from_wkb(np.asarray([bytes(b) for b in blobs], dtype=object))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +20,7 @@ from app.map.identify import UnitDetail, unit_detail
 from app.store import DistrictRepository
 from ui import theme
 from ui.docks.legend import kind_icon
+from ui.map.selection import MapSelection
 from ui.texts import CASE_KIND_NAMES, CASE_STATUS_NAMES, LEVEL_NAMES, ROLE_NAMES, text_for
 
 CHAIN_SEPARATOR = " › "
@@ -27,7 +30,7 @@ _CASE_COLUMNS = ["案件编号", "类别", "状态", "处置时限"]
 class IdentifyPanel(QWidget):
     """Fills itself from :func:`app.map.identify.unit_detail` when the selection changes."""
 
-    def __init__(self, store: DistrictRepository, now, selection,
+    def __init__(self, store: DistrictRepository, now: datetime, selection: MapSelection,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store

@@ -13,6 +13,7 @@ import time
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from app.map.layer_stack import LayerStack
 from ui import theme
@@ -36,7 +37,7 @@ class MapCanvas(pg.GraphicsView):
     #: the first paint after layers were attached has finished
     firstPainted = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=theme.MAP_BACKGROUND)
         self.setObjectName("MapCanvas")
         # Antialiasing a district-sized path is pathologically slow: shapes stay aliased,
@@ -87,13 +88,13 @@ class MapCanvas(pg.GraphicsView):
                 view.set_z(i * Z_STEP)
                 view.set_visible(layer.visible)
 
-    def add_item(self, item, z: float | None = None) -> None:
+    def add_item(self, item: QGraphicsItem, z: float | None = None) -> None:
         """Add a graphics item in map coordinates (it never changes the auto range)."""
         self.viewbox.addItem(item, ignoreBounds=True)
         if z is not None:
             item.setZValue(z)
 
-    def remove_item(self, item) -> None:
+    def remove_item(self, item: QGraphicsItem) -> None:
         self.viewbox.removeItem(item)
 
     # -- view --------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QBrush
@@ -11,6 +13,9 @@ from app.map.layers import DistrictMap
 from ui import theme
 from ui.map.layers.base import MapPathItem, cosmetic_pen
 from ui.map.paths import vertices_path
+
+if TYPE_CHECKING:
+    from ui.map.canvas import MapCanvas
 
 HIGHLIGHT_Z = 1_000_000.0
 
@@ -37,7 +42,7 @@ class MapSelection(QObject):
 class SelectionHighlight:
     """Draws the selected unit with a bright outline and a translucent fill, above all layers."""
 
-    def __init__(self, canvas, dmap: DistrictMap, selection: MapSelection) -> None:
+    def __init__(self, canvas: MapCanvas, dmap: DistrictMap, selection: MapSelection) -> None:
         self._canvas = canvas
         self._dmap = dmap
         self.item: MapPathItem | None = None

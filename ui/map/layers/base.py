@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from app.map.layer_stack import MapLayer
 
+if TYPE_CHECKING:
+    from ui.map.canvas import MapCanvas
+
 _REGISTRY: dict[type, type[LayerView]] = {}
 
 
-def register_view(data_type: type):
+def register_view(data_type: type) -> Callable[[type[LayerView]], type[LayerView]]:
     """Class decorator: ``@register_view(GridLevelData) class BoundaryView(LayerView)``."""
 
     def deco(cls: type[LayerView]) -> type[LayerView]:
@@ -37,7 +41,7 @@ class LayerView:
     a view's own items inside its slot of the layer stack.
     """
 
-    def __init__(self, layer: MapLayer, canvas, context: Any = None) -> None:
+    def __init__(self, layer: MapLayer, canvas: MapCanvas, context: Any = None) -> None:
         self.layer = layer
         self.canvas = canvas
         self.context = context
@@ -116,7 +120,7 @@ class MapPathItem(QGraphicsPathItem):
         super().setPath(path)
 
 
-def cosmetic_pen(colour, width: float = 1.0) -> QPen:
+def cosmetic_pen(colour: QColor, width: float = 1.0) -> QPen:
     """A pen whose width is in screen pixels whatever the zoom."""
     pen = QPen(colour)
     pen.setCosmetic(True)

@@ -9,6 +9,7 @@ Text gets a dark halo so it reads on any fill.
 from __future__ import annotations
 
 from math import ceil
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import QGraphicsObject
 from app.map.labels import LabelCandidates, declutter
 from ui import theme
 from ui.map.layers.base import LayerView, register_view
+
+if TYPE_CHECKING:
+    from ui.map.canvas import MapCanvas
 
 #: (pixel size at scale 1, bold, colour) per level
 LEVEL_STYLE = {2: (26, True, "#ffffff"), 3: (19, True, "#9af8ec"), 4: (15, False, "#d2e2f6")}
@@ -29,11 +33,14 @@ FIT = {2: 0.5, 3: 0.6, 4: 0.85}
 MAX_MPP = {4: 2.0}
 HALO = "#01050c"
 
+#: indices of the labels shown, their centres (N, 2) and rectangles (N, 4) in pixels
+Layout = tuple[np.ndarray, np.ndarray, np.ndarray]
+
 
 class LabelItem(QGraphicsObject):
     """One item that lays out and paints every visible label."""
 
-    def __init__(self, data: LabelCandidates, canvas) -> None:
+    def __init__(self, data: LabelCandidates, canvas: MapCanvas) -> None:
         super().__init__()
         self._data = data
         self._canvas = canvas
@@ -66,7 +73,7 @@ class LabelItem(QGraphicsObject):
         return w, h
 
     # -- layout --------------------------------------------------------------------------
-    def layout(self, t: QTransform, width: float, height: float):
+    def layout(self, t: QTransform, width: float, height: float) -> Layout:
         """Indices, centres (N, 2) and rectangles (N, 4) of the labels to show under ``t``."""
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), width, height)
         if key == self._layout_key:
@@ -95,7 +102,7 @@ class LabelItem(QGraphicsObject):
         self._layout = (idx, centres, rects[keep] if len(keep) else np.empty((0, 4)))
         return self._layout
 
-    def current_layout(self):
+    def current_layout(self) -> Layout:
         """The layout for the canvas as it is now (what the next paint will draw)."""
         view = self._canvas
         t = self.deviceTransform(view.viewportTransform())
