@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_toolbar()
         self._restored = self.restore_window_state() if persist else False
+        if not self._restored:
+            self._default_dock_widths()
         # A fixed minimum size: otherwise it follows the layout (e.g. the width of the
         # status-bar texts), and every change makes platforms without
         # propagateSizeHints() (offscreen) warn.
@@ -122,6 +124,15 @@ class MainWindow(QMainWindow):
             self.addDockWidget(spec.area.qt(), dock)
             dock.setVisible(spec.shown)
             self.docks[spec.id] = dock
+
+    def _default_dock_widths(self) -> None:
+        """First start: slim side panels, the map takes the room."""
+        s = theme.ui_scale()
+        widths = {Qt.DockWidgetArea.LeftDockWidgetArea: 300, Qt.DockWidgetArea.RightDockWidgetArea: 440}
+        docks = [d for d in self.docks.values() if self.dockWidgetArea(d) in widths]
+        if docks:
+            self.resizeDocks(docks, [round(widths[self.dockWidgetArea(d)] * s) for d in docks],
+                             Qt.Orientation.Horizontal)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("工具栏", self)

@@ -142,7 +142,7 @@ class IdentifyPanel(QWidget):
 
     def sizeHint(self) -> QSize:
         s = theme.ui_scale()
-        return QSize(round(520 * s), round(600 * s))
+        return QSize(round(440 * s), round(600 * s))
 
 
 def _area_text(m2: float) -> str:
