@@ -63,6 +63,8 @@ def make_blocks(t: Tiling, local_half: float = ROAD_HALF_LOCAL) -> tuple[np.ndar
     cell_inner = shapely.buffer(t.grid_geom, -local_half, join_style="mitre")
     blocks = shapely.intersection(cell_inner, comm_inner[t.grid_comm])
     blocks = shapely.intersection(blocks, street_inner[t.comm_street[t.grid_comm]])
+    # riverside roads (滨河路) along both banks
+    blocks = shapely.difference(blocks, shapely.buffer(t.water, ROAD_HALF_STREET + 4.0))
     # keep each block's largest piece (a narrow neck may be cut by a road)
     for i in np.flatnonzero(shapely.get_type_id(blocks) != 3).tolist():
         parts = shapely.get_parts(blocks[i])

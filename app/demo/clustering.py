@@ -24,17 +24,20 @@ def balanced_kmeans(
     *,
     iters: int = 60,
 ) -> np.ndarray:
-    """Assign ``pts`` (n, 2) to ``len(targets)`` compact clusters of about ``targets`` points."""
+    """Assign ``pts`` (n, d) to ``len(targets)`` compact clusters of about ``targets`` points.
+
+    Extra coordinates beyond x, y act as barriers (e.g. the side of a river).
+    """
     n, k = len(pts), len(targets)
     targets = np.asarray(targets, dtype=float)
     # k-means++ seeding, deterministic from rng
-    centers = np.empty((k, 2))
+    centers = np.empty((k, pts.shape[1]))
     centers[0] = pts[rng.integers(n)]
     d2 = ((pts - centers[0]) ** 2).sum(1)
     for i in range(1, k):
         centers[i] = pts[rng.choice(n, p=d2 / d2.sum())]
         d2 = np.minimum(d2, ((pts - centers[i]) ** 2).sum(1))
-    span = np.ptp(pts, axis=0).prod() / k  # typical squared cluster radius
+    span = np.ptp(pts[:, :2], axis=0).prod() / k  # typical squared cluster radius
     w = np.zeros(k)
     labels = np.zeros(n, dtype=np.int64)
     for it in range(iters):
@@ -42,10 +45,10 @@ def balanced_kmeans(
         labels = dist.argmin(1)
         counts = np.bincount(labels, minlength=k).astype(float)
         empty = counts == 0
-        sx = np.bincount(labels, pts[:, 0], minlength=k)
-        sy = np.bincount(labels, pts[:, 1], minlength=k)
         safe = np.maximum(counts, 1)
-        centers = np.where(empty[:, None], centers, np.column_stack([sx / safe, sy / safe]))
+        sums = np.column_stack([np.bincount(labels, pts[:, d], minlength=k)
+                                for d in range(pts.shape[1])])
+        centers = np.where(empty[:, None], centers, sums / safe[:, None])
         # grow undersized clusters, shrink oversized ones; damp late iterations
         step = 0.5 * span * (1.0 - 0.5 * it / iters)
         w += step * (targets - counts) / np.maximum(targets, 1)

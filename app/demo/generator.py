@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
+from app.clock import beijing_now
 from app.demo.buildings import build_buildings
 from app.demo.cameras import place_cameras
 from app.demo.cases import make_cases
@@ -181,8 +182,7 @@ def generate_district(
         store.set_meta({
             "district_name": t.district_name, "district_code": DISTRICT_CODE,
             "center_lon": f"{CENTER_LON}", "center_lat": f"{CENTER_LAT}",
-            "scale": scale, "seed": str(seed), "generated_at": datetime.now().isoformat(
-                timespec="seconds"),
+            "scale": scale, "seed": str(seed), "generated_at": beijing_now().isoformat(timespec="seconds"),
             "demo_now": now.isoformat(timespec="minutes"), "generator_version": GENERATOR_VERSION,
         })
     say(f"Done in {_time.perf_counter() - t0:.1f} s")

@@ -34,6 +34,7 @@ from app.demo.scales import Scale
 
 DISTRICT_CODE = "120106"  # 红桥区, GB/T 2260
 MAX_GRIDS_PER_COMMUNITY = 99
+RIVER_WIDTH_M = 70.0  # 子牙河 / 南运河 class
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Tiling:
     street_code: list[str]
     street_name: list[str]
     district_name: str
+    water: shapely.Geometry  # the river (河道) through the district, inside the grids
     crossings: np.ndarray  # (X, 2) road crossings: vertices shared by >= 3 grids
     crossing_grid: np.ndarray  # (X,) one grid touching each crossing
     crossing_major: np.ndarray  # (X,) bool: on a community or street border
@@ -74,10 +76,24 @@ def _outline(rng: np.random.Generator, area_m2: float) -> shapely.Polygon:
     return shapely.Polygon(np.column_stack([x * f, y * f]))
 
 
-def _oldness(rng: np.random.Generator, radius: float):
-    """A smooth field: 1 in the old town (south-east, along the old canal), 0 in new areas."""
-    ang = rng.uniform(-0.9, -0.2) * np.pi / 2  # old core somewhere south-east
-    cx, cy = 0.45 * radius * np.cos(ang), 0.45 * radius * np.sin(ang)
+def _river(rng: np.random.Generator, outline, radius: float, width: float):
+    """A meandering river band crossing the district, and the district's two banks."""
+    a = rng.uniform(0, np.pi)
+    d, nrm = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+    s = np.linspace(-2.0, 2.0, 240) * radius
+    ph = rng.uniform(0, 2 * np.pi, 2)
+    off = (rng.uniform(-0.25, 0.25) * radius + 0.22 * radius * np.sin(1.3 * s / radius + ph[0])
+           + 0.07 * radius * np.sin(3.7 * s / radius + ph[1]))
+    line = shapely.LineString(s[:, None] * d + off[:, None] * nrm)
+    band = shapely.intersection(shapely.buffer(line, width / 2), outline, grid_size=GRID_SIZE)
+    banks = shapely.get_parts(shapely.difference(outline, shapely.buffer(line, width / 2 + 1)))
+    return line, band, banks[np.argsort(-shapely.area(banks))][:2]
+
+
+def _oldness(rng: np.random.Generator, radius: float, river):
+    """A smooth field: 1 in the old town (grown along the river), 0 in new areas."""
+    core = shapely.line_interpolate_point(river, rng.uniform(0.35, 0.65), normalized=True)
+    cx, cy = core.x + rng.normal(0, 0.1 * radius), core.y + rng.normal(0, 0.1 * radius)
     sigma = 0.42 * radius
     waves = [(rng.normal(0, 1, 2) / radius * 3.0, rng.uniform(0, 2 * np.pi)) for _ in range(3)]
 
@@ -108,7 +124,7 @@ def _voronoi(seeds: np.ndarray, outline) -> np.ndarray:
     return shapely.intersection(cells, outline, grid_size=GRID_SIZE)
 
 
-def _seeds(rng, scale: Scale, outline, old) -> tuple[np.ndarray, np.ndarray]:
+def _seeds(rng, scale: Scale, outline, old, water) -> tuple[np.ndarray, np.ndarray]:
     """Jittered lattice seeds per neighbourhood patch; returns seeds and their patch angle."""
     n_target = scale.grids
     n_patch = int(np.clip(n_target // 55, 3, 40))
@@ -138,7 +154,7 @@ def _seeds(rng, scale: Scale, outline, old) -> tuple[np.ndarray, np.ndarray]:
             lv = lv + rng.uniform(-0.12, 0.12, lv.size) * dy
             x = centres[p, 0] + lu * ca - lv * sa
             y = centres[p, 1] + lu * sa + lv * ca
-            inside = shapely.contains_xy(patches[p], x, y)
+            inside = shapely.contains_xy(patches[p], x, y) & ~shapely.contains_xy(water, x, y)
             pts.append(np.column_stack([x[inside], y[inside]]))
             ang.append(np.full(inside.sum(), angle[p]))
         seeds, seed_angle = np.vstack(pts), np.concatenate(ang)
@@ -181,8 +197,9 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
     """Generate the district outline and the street/community/grid tiling."""
     outline = _outline(rng, scale.area_km2 * 1e6)
     radius = np.sqrt(outline.area / np.pi)
-    old = _oldness(rng, radius)
-    seeds, seed_angle = _seeds(rng, scale, outline, old)
+    river, water, banks = _river(rng, outline, radius, RIVER_WIDTH_M)
+    old = _oldness(rng, radius, river)
+    seeds, seed_angle = _seeds(rng, scale, outline, old, shapely.buffer(water, 15.0))
     for _ in range(1):  # Lloyd relaxation: rounder cells, lattice interiors stay put
         cells = _voronoi(seeds, outline)
         cen = shapely.centroid(cells)
@@ -190,13 +207,15 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
         cen[bad] = shapely.point_on_surface(cells[bad])
         seeds = shapely.get_coordinates(cen)
     cells = _voronoi(seeds, outline)
-    cells = _single_parts(cells)
+    cells = _single_parts(_split_by_river(cells, water))
 
     n = len(cells)
     nbrs = neighbours(cells)
     reps = shapely.get_coordinates(shapely.point_on_surface(cells))
+    # the bank as a third coordinate: communities and streets do not straddle the river
+    bank = shapely.contains_xy(banks[0], reps[:, 0], reps[:, 1]) * 4.0 * radius
     comm_sizes = group_targets(rng, n, scale.communities, 0.22, cap=85)
-    comm = balanced_kmeans(reps, comm_sizes, rng)
+    comm = balanced_kmeans(np.column_stack([reps, bank]), comm_sizes, rng)
     lo = max(2, int(0.3 * n / scale.communities))
     for _ in range(5):  # 2-digit grid numbers: at most 99 grids per community
         comm, comm_geom = make_contiguous(cells, comm, scale.communities, nbrs)
@@ -207,7 +226,8 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
 
     comm_reps = shapely.get_coordinates(shapely.point_on_surface(comm_geom))
     street_sizes = group_targets(rng, scale.communities, scale.streets, 0.3)
-    street = balanced_kmeans(comm_reps, street_sizes, rng)
+    c_bank = shapely.contains_xy(banks[0], comm_reps[:, 0], comm_reps[:, 1]) * 4.0 * radius
+    street = balanced_kmeans(np.column_stack([comm_reps, c_bank]), street_sizes, rng)
     comm_nbrs = neighbours(comm_geom)
     street, street_geom = make_contiguous(comm_geom, street, scale.streets, comm_nbrs)
 
@@ -256,6 +276,8 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
     grid_geom = cells[grid_order]
     cx, cy = seeds[grid_order, 0], seeds[grid_order, 1]
     crossings, crossing_grid, crossing_major = _crossings(grid_geom, grid_comm)
+    dry = ~shapely.contains_xy(shapely.buffer(water, 12.0), crossings[:, 0], crossings[:, 1])
+    crossings, crossing_grid, crossing_major = crossings[dry], crossing_grid[dry], crossing_major[dry]
     return Tiling(
         outline=outline,
         grid_geom=grid_geom,
@@ -272,10 +294,27 @@ def build_tiling(rng: np.random.Generator, scale: Scale) -> Tiling:
         street_code=street_code,
         street_name=street_name,
         district_name=scale.district_name,
+        water=water,
         crossings=crossings,
         crossing_grid=crossing_grid,
         crossing_major=crossing_major,
     )
+
+
+def _split_by_river(cells: np.ndarray, water) -> np.ndarray:
+    """A cell reaching across the river keeps the water and its own bank; the pieces
+    on the far bank join the cells there."""
+    cells = cells.copy()
+    fragments = []
+    for i in np.flatnonzero(shapely.intersects(cells, water)).tolist():
+        dry = shapely.get_parts(shapely.difference(cells[i], water, grid_size=GRID_SIZE))
+        dry = dry[shapely.get_type_id(dry) == 3]
+        if len(dry) < 2:
+            continue
+        far = np.delete(dry, int(np.argmax(shapely.area(dry))))
+        cells[i] = shapely.difference(cells[i], shapely.union_all(far), grid_size=GRID_SIZE)
+        fragments.extend((i, f) for f in far.tolist())
+    return _merge_fragments(cells, fragments)
 
 
 def _single_parts(cells: np.ndarray) -> np.ndarray:
@@ -290,10 +329,18 @@ def _single_parts(cells: np.ndarray) -> np.ndarray:
         parts = parts[shapely.get_type_id(parts) == 3]
         big = int(np.argmax(shapely.area(parts)))
         cells[i] = parts[big]
-        fragments.extend(p for j, p in enumerate(parts) if j != big)
+        fragments.extend((i, p) for j, p in enumerate(parts) if j != big)
+    return _merge_fragments(cells, fragments)
+
+
+def _merge_fragments(cells: np.ndarray, fragments: list) -> np.ndarray:
+    """Add each (source, fragment) to the other cell it shares the longest border with."""
+    if not fragments:
+        return cells
     tree = shapely.STRtree(cells)
-    for frag in fragments:
+    for src, frag in fragments:
         cand = tree.query(frag, predicate="intersects")
+        cand = cand[cand != src]
         shared = shapely.length(shapely.intersection(frag.boundary, shapely.boundary(cells[cand]),
                                                      grid_size=GRID_SIZE))
         j = int(cand[np.argmax(shared)])

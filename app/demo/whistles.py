@@ -83,7 +83,9 @@ def make_whistles(rng: np.random.Generator, now: datetime, t: Tiling, cases: Cas
     day0 = seconds(now) - 365 * DAY
     blown = np.sort(day0 + rng.uniform(0, 320, n_first) * DAY)
     blown = add_work_hours(blown, rng.uniform(0, 2, n_first))
-    seconds_for = set(rng.choice(n_first, n_second, replace=False).tolist()) if n_second else set()
+    # second whistles follow early first ones, so that they too are closed long before now
+    early = max(n_second, n_first // 2)
+    seconds_for = set(rng.choice(early, n_second, replace=False).tolist()) if n_second else set()
     case_grid_order = np.argsort(cases.grid, kind="stable")
     case_grid_sorted = cases.grid[case_grid_order]
 
@@ -171,7 +173,7 @@ def make_whistles(rng: np.random.Generator, now: datetime, t: Tiling, cases: Cas
             parent = wid
             wid += 1
             again = add_work_hours(np.array([last_fb + rng.uniform(1, 5) * DAY]), np.array([1.0]))[0]
-            blow(wid, street, grid, ti, f"二次哨: {title}", float(min(again, now_s - 30 * DAY)),
+            blow(wid, street, grid, ti, f"二次哨: {title}", float(again),
                  depts + [LEADERSHIP], 2, parent, case_id, False)
     return Whistles(rows=w_cols, dept_rows=d_cols,
                     appraisal=_appraisal(rng, now, street_ids, d_cols))
