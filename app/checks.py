@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from app.geo.crs import geoms_to_metric
+from app.geo.wkb import geoms_from_wkb
 from app.store import DistrictRepository
 
 MAX_LISTED = 20
@@ -86,6 +87,7 @@ class _Units:
     parent: np.ndarray  # -1 where NULL
     geom: np.ndarray  # shapely, lon/lat; None where unreadable
     bbox: np.ndarray  # (n, 4) stored bbox
+    usable: np.ndarray | None = None  # set by the geometry check: readable, valid, in China
 
     def label(self, i: int) -> str:
         return f"{LEVEL_ZH.get(int(self.level[i]), '?')} {self.code[i]} {self.name[i]}"
@@ -99,7 +101,7 @@ def _load_units(store: DistrictRepository) -> _Units:
         "SELECT id, code, name, level, coalesce(parent_id, -1) AS parent, "
         "min_lon, min_lat, max_lon, max_lat, geom FROM grid_units ORDER BY level, code"
     )
-    geoms = shapely.from_wkb(np.asarray(c["geom"], dtype=object), on_invalid="ignore")
+    geoms = geoms_from_wkb(c["geom"], strict=False)
     return _Units(
         id=c["id"].astype(np.int64), code=c["code"].astype(str), name=c["name"].astype(str),
         level=c["level"].astype(int), parent=c["parent"].astype(np.int64), geom=geoms,
@@ -144,6 +146,7 @@ def _geometry_problems(result: CheckResult, geoms: np.ndarray, what) -> np.ndarr
 def check_unit_geometry(u: _Units) -> CheckResult:
     r = CheckResult("geometry")
     ok = _geometry_problems(r, u.geom, u.label)
+    u.usable = ok
     bbox_off = np.zeros(len(u.id), bool)
     if ok.any():
         bbox_off[ok] = np.abs(shapely.bounds(u.geom[ok]) - u.bbox[ok]).max(axis=1) > 1e-7
@@ -201,8 +204,9 @@ def check_hierarchy(u: _Units) -> CheckResult:
 def check_tiling(u: _Units) -> CheckResult:
     """Children must cover their parent exactly: no gap, no overlap, nothing outside."""
     r = CheckResult("tiling")
-    usable = ~shapely.is_missing(u.geom)
-    usable[usable] = shapely.is_valid(u.geom[usable])
+    if u.usable is None:
+        check_unit_geometry(u)
+    usable = u.usable
     metric = np.full(len(u.id), None, dtype=object)
     metric[usable] = geoms_to_metric(u.geom[usable])
     totals = {"gap_m2": 0.0, "overlap_m2": 0.0, "outside_m2": 0.0}
@@ -233,7 +237,7 @@ def check_buildings(store: DistrictRepository, u: _Units) -> CheckResult:
     r = CheckResult("buildings")
     c = store.columns("SELECT id, grid_id, geom FROM buildings ORDER BY id")
     n = len(c["id"])
-    geoms = shapely.from_wkb(np.asarray(c["geom"], dtype=object), on_invalid="ignore")
+    geoms = geoms_from_wkb(c["geom"], strict=False)
     ok = _geometry_problems(r, geoms, lambda i: f"building {int(c['id'][i])}")
     idx = u.index_of()
     gi = np.array([idx.get(int(g), -1) for g in c["grid_id"]], dtype=np.int64)

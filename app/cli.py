@@ -134,15 +134,30 @@ def _progress(msg: str) -> None:
 
 
 def cmd_run(args) -> int:
+    frontend = _frontend()
     store = open_store(args.db)
     try:
-        from ui.app import run_app
-    except ImportError as exc:  # a broken install, not a user mistake, but say it plainly
-        raise UserError(f"the Qt user interface cannot be loaded: {exc}") from None
-    try:
-        return run_app(store, fullscreen=args.fullscreen)
+        return frontend.run_app(store, fullscreen=args.fullscreen)
     finally:
         store.close()
+
+
+def _frontend():
+    """The user interface, found through the ``gridcc.frontends`` entry point.
+
+    app/ never imports ui/: the Qt front end registers itself (pyproject.toml),
+    the same way a plugin would.
+    """
+    from importlib.metadata import entry_points
+
+    found = [ep for ep in entry_points(group="gridcc.frontends") if ep.name == "qt"]
+    if not found:
+        raise UserError("no user interface is installed (entry point gridcc.frontends:qt); "
+                        "run `bash gridcc setup`")
+    try:
+        return found[0].load()
+    except ImportError as exc:
+        raise UserError(f"the Qt user interface cannot be loaded: {exc}") from None
 
 
 def cmd_info(args) -> int:
@@ -172,11 +187,10 @@ def cmd_screenshot(args) -> int:
         raise UserError(f"screenshot must be a .png file, not {out}")
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
+    frontend = _frontend()
     store = open_store(args.db, read_only=True)
     try:
-        from ui.app import render_screenshot
-
-        render_screenshot(store, out, args.size)
+        frontend.render_screenshot(store, out, args.size)
     finally:
         store.close()
     print(f"saved {out} ({args.size[0]}x{args.size[1]})")

@@ -8,6 +8,7 @@ district is ready.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -52,19 +53,14 @@ def build_demo_database(
         finally:
             store.close()
         os.replace(tmp, path)
+    except StoreError as exc:
+        _remove(tmp)
+        raise StoreError(f"could not build the demo district: {exc}; nothing was changed") from None
     except OSError as exc:
         _remove(tmp)
-        reason = "the disk is full" if exc.errno == 28 else (exc.strerror or str(exc))
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         raise StoreError(f"could not write the demo district to {path}: {reason}; "
                          "nothing was changed") from None
-    except Exception as exc:
-        _remove(tmp)
-        if isinstance(exc, StoreError):
-            raise
-        if "space" in str(exc).lower() or "No space" in str(exc):
-            raise StoreError(f"could not write the demo district to {path}: the disk is full; "
-                             "nothing was changed") from None
-        raise
     except BaseException:
         _remove(tmp)
         raise
@@ -73,6 +69,7 @@ def build_demo_database(
 
 
 def _ensure_not_open(path: Path) -> None:
+    """Refuse to replace a district another GridCC has open."""
     try:
         open_store(path).close()
     except StoreLockedError:

@@ -38,3 +38,21 @@ def small_db_copy(small_db_path, tmp_path) -> Path:
     dst = tmp_path / "copy.duckdb"
     shutil.copy(small_db_path, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def store(small_db_path):
+    """The small district, opened read-only once for the session."""
+    from app.store import open_store
+
+    s = open_store(small_db_path, read_only=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def district_map(store):
+    """The small district's map layers (Qt-free), loaded once."""
+    from app.map.layers import load_district_map
+
+    return load_district_map(store)

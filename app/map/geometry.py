@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +56,3 @@ def polygon_vertices(geoms: np.ndarray) -> Vertices:
         connect,
         owner.astype(np.int64),
     )
-
-
-def geoms_from_wkb(blobs: Iterable[bytes | bytearray]) -> np.ndarray:
-    """WKB blobs (as the store returns them) -> shapely geometries."""
-    return shapely.from_wkb(np.asarray([bytes(b) for b in blobs], dtype=object))

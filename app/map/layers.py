@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from app.geo.crs import LocalFrame
-from app.map.geometry import Vertices, geoms_from_wkb, polygon_vertices
+from app.geo.wkb import geoms_from_wkb
+from app.map.geometry import Vertices, polygon_vertices
 from app.store import DistrictRepository
 
 #: case statuses that end the loop; every other status is an open case (未结案)

@@ -5,6 +5,7 @@ from app.store.errors import (
     StoreError,
     StoreLockedError,
     StoreMissingError,
+    StoreWriteError,
 )
 from app.store.repository import DistrictRepository, open_store
 
@@ -14,5 +15,6 @@ __all__ = [
     "StoreError",
     "StoreLockedError",
     "StoreMissingError",
+    "StoreWriteError",
     "open_store",
 ]

@@ -13,10 +13,19 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from app.store.errors import SchemaTooNewError, StoreError, StoreLockedError, StoreMissingError
+from app.store.errors import (
+    SchemaTooNewError,
+    StoreError,
+    StoreLockedError,
+    StoreMissingError,
+    StoreWriteError,
+)
 from app.store.schema import MIGRATIONS, latest_version
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
+# A failed write surfaces as IOException, or as FatalException when it happens
+# during the checkpoint at COMMIT (the database is then invalidated).
+_WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -30,6 +39,17 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"cannot open database {path}: {_first_line(text)}") from None
     except duckdb.Error as exc:
         raise StoreError(f"{path} is not a usable GridCC database: {_first_line(str(exc))}") from None
+
+
+def _write_error(path: str, exc: Exception) -> StoreWriteError:
+    text = str(exc)
+    if "No space left" in text or "ENOSPC" in text:
+        reason = "the disk is full"
+    elif "File too large" in text:
+        reason = "the file-size limit was reached"
+    else:
+        reason = _first_line(text)
+    return StoreWriteError(f"cannot write {path}: {reason}")
 
 
 def _first_line(text: str) -> str:
@@ -144,12 +164,22 @@ class DuckDBStore:
         try:
             yield
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self._rollback_quietly()
             raise
         else:
-            self._con.execute("COMMIT")
+            try:
+                self._con.execute("COMMIT")
+            except _WRITE_FAILURES as exc:
+                self._rollback_quietly()
+                raise _write_error(self.path, exc) from None
         finally:
             self._in_tx = False
+
+    def _rollback_quietly(self) -> None:
+        try:
+            self._con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # the transaction is already gone (e.g. aborted by an I/O error)
 
     def bulk_insert(self, table: str, columns: Mapping[str, Sequence | np.ndarray]) -> int:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
@@ -162,6 +192,8 @@ class DuckDBStore:
         self._con.register(view, arrow)
         try:
             self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+        except _WRITE_FAILURES as exc:
+            raise _write_error(self.path, exc) from None
         finally:
             self._con.unregister(view)
         return arrow.num_rows
@@ -183,7 +215,10 @@ class DuckDBStore:
                    for i, name in enumerate(batch.schema.names)}
 
     def checkpoint(self) -> None:
-        self._con.execute("CHECKPOINT")
+        try:
+            self._con.execute("CHECKPOINT")
+        except _WRITE_FAILURES as exc:
+            raise _write_error(self.path, exc) from None
 
     def cursor(self) -> DuckDBStore:
         """A store sharing this database for use on another thread."""

@@ -24,3 +24,7 @@ class StoreLockedError(StoreError):
 
 class SchemaTooNewError(StoreError):
     """The file was written by a newer GridCC than this one."""
+
+
+class StoreWriteError(StoreError):
+    """Writing failed (full disk, file-size limit, I/O error); the transaction was rolled back."""

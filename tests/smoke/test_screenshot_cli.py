@@ -19,7 +19,8 @@ def _png_pixels(path: Path) -> np.ndarray:
     assert not img.isNull(), f"{path} is not a readable PNG"
     ptr = img.constBits()
     arr = np.frombuffer(ptr, dtype=np.uint8, count=img.sizeInBytes())
-    return arr.reshape(img.height(), img.bytesPerLine() // 4, 4)[:, : img.width(), :3]
+    # copy: the array must outlive the QImage whose buffer it views
+    return arr.reshape(img.height(), img.bytesPerLine() // 4, 4)[:, : img.width(), :3].copy()
 
 
 def test_screenshot_subprocess_renders_a_district(small_db_path, tmp_path):

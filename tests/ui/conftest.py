@@ -14,22 +14,6 @@ def config_dir(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture(scope="session")
-def store(small_db_path):
-    from app.store import open_store
-
-    s = open_store(small_db_path, read_only=True)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="session")
-def district_map(store):
-    from app.map.layers import load_district_map
-
-    return load_district_map(store)
-
-
 @pytest.fixture
 def themed_app(qapp):
     import pyqtgraph as pg
