@@ -110,6 +110,12 @@ def place_cameras(rng: np.random.Generator, t: Tiling, b: Buildings, m: Merchant
     target = shapely.get_coordinates(shapely.point_on_surface(t.grid_geom[gi]))
     d = target - t.crossings[cross]
     nudge = t.crossings[cross] + 4.0 * d / np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)[:, None]
+    # a concave grid may not hold the nudged point: take a spot of the grid near the crossing
+    bad = np.flatnonzero(~shapely.contains_xy(t.grid_geom[gi], nudge[:, 0], nudge[:, 1]))
+    if len(bad):
+        near = shapely.intersection(t.grid_geom[gi[bad]],
+                                    shapely.buffer(shapely.points(t.crossings[cross[bad]]), 6.0))
+        nudge[bad] = shapely.get_coordinates(shapely.point_on_surface(near))
     ang = t.grid_angle[gi] + rng.integers(0, 4, n_street) * np.pi / 2 + rng.normal(0, 0.05, n_street)
     s_heading = (90.0 - np.degrees(ang)) % 360  # math angle -> compass bearing
 

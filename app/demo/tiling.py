@@ -86,6 +86,8 @@ def _river(rng: np.random.Generator, outline, radius: float, width: float):
            + 0.07 * radius * np.sin(3.7 * s / radius + ph[1]))
     line = shapely.LineString(s[:, None] * d + off[:, None] * nrm)
     band = shapely.intersection(shapely.buffer(line, width / 2), outline, grid_size=GRID_SIZE)
+    parts = shapely.get_parts(band)
+    band = shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])  # drop touching slivers
     banks = shapely.get_parts(shapely.difference(outline, shapely.buffer(line, width / 2 + 1)))
     return line, band, banks[np.argsort(-shapely.area(banks))][:2]
 
