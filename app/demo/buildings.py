@@ -261,7 +261,7 @@ def build_buildings(rng: np.random.Generator, t: Tiling, scale: Scale) -> Buildi
     floors = np.concatenate([fl_sp, floors])
     per_floor = np.concatenate([np.full(n_sp, 3.6), per_floor])
     length = np.concatenate([np.full(n_sp, 40.0), ln])
-    _ensure_residential(rng, use, floors, grid, len(inner), geom, inner)
+    _ensure_residential(use, floors, grid, len(inner), geom)
 
     height = (floors * per_floor * rng.uniform(0.97, 1.03, len(floors))).astype(np.float32)
     res = use == "residential"
@@ -344,7 +344,7 @@ def _uses_and_floors(rng, role, length):
     return use, floors, per_floor
 
 
-def _ensure_residential(rng, use, floors, grid, n_grids, geom, inner) -> None:
+def _ensure_residential(use, floors, grid, n_grids, geom) -> None:
     """A grid without homes would hold no households: convert its largest building."""
     has = np.zeros(n_grids, bool)
     has[grid[use == "residential"]] = True
@@ -355,7 +355,6 @@ def _ensure_residential(rng, use, floors, grid, n_grids, geom, inner) -> None:
             i = idx[np.argmax(areas[idx])]
             use[i] = "residential"
             floors[i] = max(int(floors[i]), 5)
-    # grids with no building at all are handled by the caller (tiny cells get a house)
 
 
 _SPECIAL_NAMES = {

@@ -79,7 +79,7 @@ def simulate(rng: np.random.Generator, reported: np.ndarray, limit_hours: np.nda
     u = rng.random((8, n))
     void = u[0] < 0.0025
     ret = ~void & (u[1] < 0.03)
-    park = ~void & (u[2] < 0.0006)
+    park = ~void & (u[2] < 0.0003)
     ext = ~void & ~park & (u[3] < 0.02)
     defer = ~void & ~park & ~ext & (u[3] > 1 - 0.004)
     rw1 = ~void & ~park & (u[4] < 0.05)
@@ -138,7 +138,7 @@ def simulate(rng: np.random.Generator, reported: np.ndarray, limit_hours: np.nda
 
     # stalled cases: a few older ones got stuck and are now overdue (超期)
     age = now - reported
-    stall = rest & ~park & ~defer & (age > 3 * DAY) & (age < 120 * DAY) & (u[7] < 0.006)
+    stall = rest & ~park & ~defer & (age > 3 * DAY) & (age < 120 * DAY) & (u[7] < 0.003)
     cut = np.full(n, N_SLOTS)
     cut[stall] = rng.choice([5, 9, 10, 17], stall.sum(), p=[0.1, 0.55, 0.15, 0.2])
     cut[stall & ~ret & (cut == 5)] = 9

@@ -17,7 +17,7 @@ class Scale:
     grids: int
     households_per_grid: tuple[int, int]  # uniform range per base grid
     residents: int
-    buildings_min: int  # footprints to reach at least (tiny houses fill the old town)
+    buildings_min: int  # footprints the layout reaches (tiny houses fill the old town)
     old_town_share: float  # share of grids in low-rise old-town fabric (平房区)
     merchants: int
     cameras: int
@@ -37,7 +37,7 @@ SCALES: dict[str, Scale] = {
     "small": Scale(
         name="small", district_name="红桥区(测试片区)", area_km2=1.95, streets=2,
         communities=12, grids=90, households_per_grid=(200, 300), residents=29_000,
-        buildings_min=2_800, old_town_share=0.30, merchants=275, cameras=410,
+        buildings_min=2_500, old_town_share=0.30, merchants=275, cameras=410,
         kindergartens=9, schools=4, hospitals=2, care_homes=3,
         cases=15_000, whistles=10, second_whistles=1,
     ),

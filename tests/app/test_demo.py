@@ -44,7 +44,7 @@ def test_small_scale_counts(db):
     levels = dict(db.rows("SELECT level, count(*) FROM grid_units GROUP BY level"))
     assert levels == {1: 1, 2: SMALL.streets, 3: SMALL.communities, 4: SMALL.grids}
     n = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in DOMAIN_TABLES}
-    assert 2_500 <= n["buildings"] <= 5_000
+    assert SMALL.buildings_min <= n["buildings"] <= 5_000
     assert n["cases"] == SMALL.cases
     assert n["merchants"] == SMALL.merchants
     assert n["cameras"] == SMALL.cameras
@@ -342,3 +342,24 @@ def test_hongqiao_tiling_counts():
     assert (shapely.get_type_id(t.comm_geom) == 3).all()
     assert (shapely.get_type_id(t.street_geom) == 3).all()
     assert len(set(t.street_name)) == 10
+
+
+@pytest.mark.slow
+def test_hongqiao_buildings_and_population():
+    """Hongqiao's figures (buildings, 200-300 households a grid, 320,000 residents) without
+    writing a database."""
+    from app.demo.buildings import build_buildings
+    from app.demo.population import allocate_population
+    from app.demo.tiling import build_tiling
+
+    sc = SCALES["hongqiao"]
+    rng = np.random.default_rng(20261122)
+    t = build_tiling(rng, sc)
+    b = build_buildings(rng, t, sc)
+    assert len(b.geom) >= sc.buildings_min
+    assert shapely.within(b.geom, t.grid_geom[b.grid]).all()
+    assert {"kindergarten": 100, "school": 42}.items() <= dict(
+        zip(*np.unique(b.use.astype(str), return_counts=True), strict=True)).items()
+    pop = allocate_population(rng, t, b, sc)
+    assert pop.grid_households.min() >= 200 and pop.grid_households.max() <= 300
+    assert abs(pop.residents.sum() / sc.residents - 1) < 0.03
