@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from app.demo.names import chinese_number
 from app.demo.scales import Scale
 from app.demo.tiling import Tiling
 
@@ -383,10 +384,12 @@ def _names(rng, use, grid, t: Tiling) -> list:
             name[i] = f"{root}{pool[int(rng.integers(len(pool)))]}幼儿园"
         elif u == "school":
             k_school += 1
-            name[i] = f"第{k_school}{'中学' if k_school % 3 == 0 else '小学'}"
+            name[i] = (f"第{chinese_number(k_school // 3)}中学" if k_school % 3 == 0
+                       else f"{root}小学")
         elif u == "hospital":
             k_hosp += 1
-            name[i] = f"{root}社区卫生服务中心" if k_hosp % 3 else f"第{k_hosp // 3 + 1}人民医院"
+            name[i] = (f"{root}社区卫生服务中心" if k_hosp % 3
+                       else f"第{chinese_number(k_hosp // 3)}人民医院")
         elif u == "care_home":
             pool = _SPECIAL_NAMES[u][1]
             name[i] = f"{root}{pool[int(rng.integers(len(pool)))]}养老院"

@@ -72,7 +72,18 @@ def community_names(rng: np.random.Generator, n: int) -> list[str]:
         suffix = COMMUNITY_SUFFIXES[int(rng.integers(len(COMMUNITY_SUFFIXES)))]
         name = f"{root}{suffix}社区"
         k += 1
-        if name not in seen:
+        if name not in seen and root[-1] != suffix[0]:  # no 佳园园
             seen.add(name)
             names.append(name)
     return names
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 35 -> 三十五 (for names like 第十二中学)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
