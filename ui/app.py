@@ -68,6 +68,9 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
         elif window.restored:
             window.show()
         else:
+            # First start: fill the screen (also where no window manager maximises).
+            if screen is not None:
+                window.setGeometry(screen.availableGeometry())
             window.showMaximized()
         return int(app.exec())
     finally:
