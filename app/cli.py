@@ -87,13 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
+
+    for module in _command_modules():
+        _COMMANDS.update(module.register(sub, _db_arg))
     return parser
+
+
+def _command_modules():
+    """Further commands live in app/commands/*.py, each with
+    ``register(subparsers, add_db_arg) -> {name: handler}``."""
+    import importlib
+    import pkgutil
+
+    import app.commands
+
+    return [importlib.import_module(f"app.commands.{m.name}")
+            for m in sorted(pkgutil.iter_modules(app.commands.__path__), key=lambda m: m.name)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in _COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "run")  # `python -m app [--db X]` opens the command centre
     args = parser.parse_args(argv)
     command = args.command
@@ -107,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gridcc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def cmd_demo(args) -> int:
