@@ -196,4 +196,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, ev) -> None:
         if self._persist:
             self.save_window_state()
+        self.canvas.static_cache.shutdown()  # no render may outlive the window
         super().closeEvent(ev)

@@ -15,9 +15,11 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from app.map.extrusion import MapStyle
 from app.map.layer_stack import LayerStack
 from ui import theme
 from ui.map.layers import LayerView, view_class_for
+from ui.map.static_render import StaticMapCache
 
 #: z of the selection highlight: above every layer
 HIGHLIGHT_Z = 1_000_000.0
@@ -36,6 +38,8 @@ class MapCanvas(pg.GraphicsView):
     viewChanged = Signal()
     #: the first paint after layers were attached has finished
     firstPainted = Signal()
+    #: the building style (2D/2.5D, angle, exaggeration) changed
+    styleChanged = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=theme.MAP_BACKGROUND)
@@ -50,6 +54,9 @@ class MapCanvas(pg.GraphicsView):
         self.setCentralItem(self.viewbox)
         self._extent = QRectF(-1000, -1000, 2000, 2000)
         self._views: dict[str, LayerView] = {}
+        self.static_cache = StaticMapCache(self)
+        #: flat (2D) or extruded (2.5D) buildings, lean angle and exaggeration
+        self.map_style = MapStyle()
         self._stack: LayerStack | None = None
         self._unsubscribe = None
         self.first_paint_seconds: float | None = None
@@ -77,6 +84,16 @@ class MapCanvas(pg.GraphicsView):
             view.remove()
         self._views.clear()
         self._stack = None
+
+    def set_map_style(self, style: MapStyle) -> None:
+        """Switch 2D/2.5D or change the lean; the static layers re-render."""
+        if style == self.map_style:
+            return
+        self.map_style = style
+        for view in self._views.values():
+            if hasattr(view, "style"):
+                view.restyle()
+        self.styleChanged.emit(style)
 
     def view(self, layer_id: str) -> LayerView:
         return self._views[layer_id]
@@ -148,9 +165,16 @@ class MapCanvas(pg.GraphicsView):
         p = self.viewbox.mapSceneToView(ev.scenePos())
         self.mapClicked.emit(p.x(), p.y())
 
+    def shutdown(self) -> None:
+        """Detach the layers and wait for background renders (call before closing)."""
+        self.detach()
+        self.static_cache.shutdown()
+
     def paintEvent(self, ev) -> None:
         super().paintEvent(ev)
-        if self.first_paint_seconds is None and self._views:
+        # the map is painted once the static image (grids, buildings) is on screen
+        if (self.first_paint_seconds is None and self._views
+                and self.static_cache.item.image is not None):
             self.first_paint_seconds = time.perf_counter() - self._t_created
             self.firstPainted.emit()
 

@@ -127,3 +127,60 @@ def cosmetic_pen(colour: QColor, width: float = 1.0) -> QPen:
     pen.setWidthF(width)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
     return pen
+
+
+class StaticLayerView(LayerView):
+    """A layer drawn into the canvas's cached static image, off the GUI thread.
+
+    Subclasses add *static painters* (see :mod:`ui.map.static_render`) in ``build``
+    with :meth:`add_painter` instead of graphics items; visibility and z changes
+    re-render the cache.
+    """
+
+    def __init__(self, layer: MapLayer, canvas: MapCanvas, context: Any = None) -> None:
+        self._painters: list = []
+        super().__init__(layer, canvas, context)
+        self._source = canvas.static_cache.add_source(self.z, self.static_painters)
+
+    def add_painter(self, paint) -> None:
+        self._painters.append(paint)
+
+    def static_painters(self) -> list:
+        """The painters to run for the next render (none while hidden)."""
+        return list(self._painters) if self._visible else []
+
+    def set_z(self, z: float) -> None:
+        changed = z != self._z
+        super().set_z(z)
+        if changed:
+            self.canvas.static_cache.invalidate()
+
+    def set_visible(self, visible: bool) -> None:
+        changed = visible != self._visible
+        super().set_visible(visible)
+        if changed:
+            self.canvas.static_cache.invalidate()
+
+    def restyle(self) -> None:
+        """Rebuild the painters (a style setting changed) and re-render."""
+        self._painters.clear()
+        self.build()
+        self.canvas.static_cache.invalidate()
+
+    def remove(self) -> None:
+        self.canvas.static_cache.remove_source(self._source)
+        super().remove()
+
+
+def path_painter(path: QPainterPath, pen: QPen | None = None, brush: QBrush | None = None):
+    """A static painter drawing one prebuilt path (copies: the worker never shares state)."""
+    path = QPainterPath(path)
+    pen = QPen(pen) if pen is not None else QPen(Qt.PenStyle.NoPen)
+    brush = QBrush(brush) if brush is not None else QBrush(Qt.BrushStyle.NoBrush)
+
+    def paint(painter, rect, mpp) -> None:
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        painter.drawPath(path)
+
+    return paint

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush
 
 from app.map.layers import GridLevelData
 from ui import theme
-from ui.map.layers.base import LayerView, MapPathItem, cosmetic_pen, register_view
+from ui.map.layers.base import StaticLayerView, cosmetic_pen, path_painter, register_view
 from ui.map.paths import vertices_path
 
 #: (colour alpha, pen width in px) per level; widths scale with the wall scale
@@ -23,7 +23,7 @@ _GLOW = {1: (70, 9.0), 2: (45, 5.0)}
 
 
 @register_view(GridLevelData)
-class BoundaryView(LayerView):
+class BoundaryView(StaticLayerView):
     """Outline (and for streets, fill) of every unit of one grid level."""
 
     def build(self) -> None:
@@ -35,15 +35,16 @@ class BoundaryView(LayerView):
         path = vertices_path(data.vertices)
         if data.level in _GLOW:
             alpha, width = _GLOW[data.level]
-            self.add(MapPathItem(path, cosmetic_pen(theme.qcolor(colour, alpha),
-                                                    max(1.0, round(width * scale)))), dz=1)
+            self.add_painter(path_painter(path, cosmetic_pen(theme.qcolor(colour, alpha),
+                                                             max(1.0, round(width * scale)))))
         alpha, width = _OUTLINE.get(data.level, (170, 1.0))
         width = width if width <= 1 else round(width * scale)
-        self.outline = self.add(MapPathItem(path, cosmetic_pen(theme.qcolor(colour, alpha),
-                                                               width)), dz=2)
+        self.outline_path = path
+        self.add_painter(path_painter(path, cosmetic_pen(theme.qcolor(colour, alpha), width)))
 
     def _add_street_fills(self, data: GridLevelData) -> None:
         for k in np.unique(data.street_index):
             fill = theme.STREET_FILLS[int(k) % len(theme.STREET_FILLS)]
             path = vertices_path(data.vertices.subset(data.street_index == k))
-            self.add(MapPathItem(path, brush=QBrush(theme.qcolor(fill, theme.STREET_FILL_ALPHA))))
+            self.add_painter(path_painter(
+                path, brush=QBrush(theme.qcolor(fill, theme.STREET_FILL_ALPHA))))
