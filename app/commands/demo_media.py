@@ -1,0 +1,28 @@
+"""``python -m app demo-media``: render the offline demo clips with Debian's ffmpeg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(sub, add_db_arg) -> dict:
+    p = sub.add_parser("demo-media", help="generate the demo camera clips (ffmpeg)")
+    p.add_argument("--dir", type=Path, default=None, metavar="DIR",
+                   help="where to put them (default: $GRIDCC_MEDIA_DIR or the data directory)")
+    p.add_argument("--force", action="store_true", help="render again even if present")
+    return {"demo-media": cmd_demo_media}
+
+
+def cmd_demo_media(args) -> int:
+    from app.cli import UserError
+    from app.video.demo_media import DemoMediaError, generate_demo_media
+    from app.video.streams import demo_media_dir
+
+    folder = args.dir if args.dir is not None else demo_media_dir()
+    try:
+        clips = generate_demo_media(folder, force=args.force)
+    except DemoMediaError as exc:
+        raise UserError(str(exc)) from None
+    size = sum(p.stat().st_size for p in clips)
+    print(f"{len(clips)} demo clips in {folder} ({size / 1e6:.1f} MB)")
+    return 0

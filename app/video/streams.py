@@ -1,0 +1,80 @@
+"""Camera stream addresses: which URLs the wall can open and what ``demo://`` means.
+
+Demo cameras (``demo://camera/<code>``) play one of a handful of short clips made at
+set-up by :mod:`app.video.demo_media`; the clip is looped through exactly the same
+player as a real RTSP/HTTP stream, so the offline demonstration exercises the real path.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from platformdirs import user_data_dir
+
+#: schemes a camera stream may use; demo is resolved to a local clip
+STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "demo")
+CLIP_SUFFIX = ".mp4"
+
+
+class StreamUrlError(ValueError):
+    """A camera address the wall cannot play (bad scheme, missing demo clip …)."""
+
+
+def demo_media_dir() -> Path:
+    """Where the demo clips live: $GRIDCC_MEDIA_DIR, else the user's data directory."""
+    env = os.environ.get("GRIDCC_MEDIA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(user_data_dir("gridcc", appauthor=False)) / "demo-media"
+
+
+def demo_clips(media_dir: Path | None = None) -> list[Path]:
+    """The generated demo clips, sorted by name (empty if none were made yet)."""
+    folder = media_dir if media_dir is not None else demo_media_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == CLIP_SUFFIX and p.stat().st_size > 0)
+
+
+def is_demo(url: str) -> bool:
+    return url.startswith("demo://")
+
+
+def demo_code(url: str) -> str:
+    """The camera code of ``demo://camera/<code>``."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if parts.netloc != "camera" or not path:
+        raise StreamUrlError(f"demo address must look like demo://camera/CODE, not {url!r}")
+    return path
+
+
+def resolve_stream(url: str, media_dir: Path | None = None) -> str:
+    """The address a player opens for a camera's ``stream_url``.
+
+    Real streams pass through unchanged (after a scheme check); a demo camera maps to
+    one of the demo clips, chosen by a stable hash of its code so that neighbouring
+    cameras show different scenes.  A bare file path becomes a ``file://`` URL.
+    """
+    url = url.strip()
+    if not url:
+        raise StreamUrlError("camera has no stream address")
+    if "://" not in url:
+        path = Path(url).expanduser()
+        if not path.is_file():
+            raise StreamUrlError(f"video file {url} does not exist")
+        return path.resolve().as_uri()
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in STREAM_SCHEMES:
+        raise StreamUrlError(f"unsupported stream scheme {scheme!r} in {url!r} "
+                             f"(use {', '.join(STREAM_SCHEMES)})")
+    if scheme != "demo":
+        return url
+    code = demo_code(url)
+    clips = demo_clips(media_dir)
+    if not clips:
+        raise StreamUrlError("no demo clips yet: run `python -m app demo-media`")
+    return clips[zlib.crc32(code.encode()) % len(clips)].resolve().as_uri()
