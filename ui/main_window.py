@@ -17,6 +17,7 @@ from ui import theme
 from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
 from ui.map.selection import MapSelection, SelectionHighlight
+from ui.map.style_controls import MapStyleControls
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
 from ui.status_bar import MapStatusBar
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.selection = MapSelection(self)
         self.canvas.attach(self.layers, dm)
         self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
+        self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
         self.canvas.set_extent(*dm.extent)
         self.canvas.zoom_to_extent()
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(title)
         bar.addSeparator()
         bar.addActions([self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action])
+        bar.addAction(self.style_controls.action)
         bar.addSeparator()
         bar.addActions([d.toggleViewAction() for d in self.docks.values()])
         bar.addSeparator()

@@ -31,6 +31,7 @@ from app.demo.lifecycle import (
     last_of,
 )
 from app.demo.merchants import place_merchants
+from app.demo.patrol import write_patrol_day
 from app.demo.population import allocate_population
 from app.demo.scales import SCALES, Scale
 from app.demo.staff import make_workers
@@ -178,7 +179,7 @@ def generate_district(
         counts["cases"] = _write_cases(store, geo, cs, grid_ids, worker_ids)
         counts["case_transitions"] = _write_transitions(store, cs, worker_ids)
         counts.update(_write_whistles(store, geo, wh))
-        counts["gps_fixes"] = 0
+        counts["gps_fixes"] = write_patrol_day(store, t.grid_geom, w, worker_ids, now, geo.points, seed + 3)
         store.set_meta({
             "district_name": t.district_name, "district_code": DISTRICT_CODE,
             "center_lon": f"{CENTER_LON}", "center_lat": f"{CENTER_LAT}",

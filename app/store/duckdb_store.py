@@ -169,7 +169,7 @@ class DuckDBStore:
         else:
             try:
                 self._con.execute("COMMIT")
-            except _WRITE_FAILURES as exc:
+            except (*_WRITE_FAILURES, duckdb.TransactionException) as exc:  # "Failed to commit"
                 self._rollback_quietly()
                 raise _write_error(self.path, exc) from None
         finally:

@@ -51,7 +51,7 @@ def test_small_scale_counts(db):
     assert n["departments"] >= 50
     assert 40 <= n["categories"] <= 100
     assert n["whistles"] == SMALL.whistles
-    assert n["gps_fixes"] == 0
+    assert n["gps_fixes"] > 0  # a stored day of patrol (app/demo/patrol.py)
     assert n["building_population"] == db.scalar(
         "SELECT count(*) FROM buildings WHERE use = 'residential'")
     # ~7.8 loop steps per case (accept … close, half of them evaluated)

@@ -46,12 +46,14 @@ class SelectionHighlight:
         self._canvas = canvas
         self._dmap = dmap
         self.item: MapPathItem | None = None
+        self.glow: MapPathItem | None = None
         selection.changed.connect(self.show_unit)
 
     def show_unit(self, unit_id: int | None) -> None:
-        if self.item is not None:
-            self._canvas.remove_item(self.item)
-            self.item = None
+        for item in (self.item, self.glow):
+            if item is not None:
+                self._canvas.remove_item(item)
+        self.item = self.glow = None
         geom = self._geometry(unit_id)
         if geom is None:
             return
@@ -61,6 +63,10 @@ class SelectionHighlight:
                                                    max(2, round(3 * s))),
                                 QBrush(theme.qcolor(theme.HIGHLIGHT, 48)))
         self._canvas.add_item(self.item, z=HIGHLIGHT_Z)
+        # the glow: a wide translucent halo under the outline (one unit: a wide pen is cheap)
+        self.glow = MapPathItem(path, cosmetic_pen(theme.qcolor(theme.HIGHLIGHT, 70),
+                                                   max(8, round(14 * s))))
+        self._canvas.add_item(self.glow, z=HIGHLIGHT_Z - 1)
 
     def _geometry(self, unit_id: int | None):
         if unit_id is None:

@@ -1,0 +1,190 @@
+"""Offline patrol simulator (巡查模拟): grid staff walking the roads of their grid.
+
+During its shift each worker walks the road loop of its own base grid at walking
+speed, stops now and then at a building (a few minutes, stepping off the road
+towards the block), sometimes raises a report (上报) where it stands, sometimes
+turns round, and a few leave their grid for a while to walk a neighbouring
+one.  Everything is vectorised over the roster; time advances in whole fix
+intervals counted from the start (``t0 + k * interval``), so an hour or a day
+of simulated time accumulates no floating-point drift and no state grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time as dtime
+
+import numpy as np
+
+from app.feed.fixes import FixBatch, Subscribers
+from app.feed.roads import RoadLoops
+
+DAY_S = 86_400.0
+#: mean walking speed by role (m/s); sanitation sweeps slowly
+SPEED = {"grid_leader": 1.2, "grid_worker": 1.25, "police": 1.35, "sanitation": 0.8,
+         "city_management": 1.3}
+#: mean seconds of walking between two stops
+MEAN_WALK_S = 12 * 60.0
+#: stop duration range (s) and the step off the road towards the block (m)
+STOP_S = (60.0, 300.0)
+STOP_OFFSET_M = 12.0
+#: chance that a stop produces a report (about two a day per worker, DOMAIN.md)
+REPORT_PER_STOP = 0.06
+#: chance per hour on duty of leaving the grid, and how long the excursion lasts (s)
+LEAVE_PER_HOUR = 0.04
+EXCURSION_S = (600.0, 1800.0)
+GPS_NOISE_M = 2.0
+#: a worker can turn into a grid whose road passes within this distance
+NEIGHBOUR_M = 5.0
+
+
+@dataclass(frozen=True)
+class WorkerRoster:
+    """The staff the simulator moves; ``grid`` indexes the road loops."""
+
+    ids: np.ndarray
+    role: np.ndarray  # object array of role codes
+    grid: np.ndarray
+    shift_start_s: np.ndarray  # seconds of the day
+    shift_end_s: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def on_duty(self, t: float | np.ndarray) -> np.ndarray:
+        """Who is on shift at feed time ``t`` (overnight shifts wrap midnight)."""
+        sod = np.mod(t, DAY_S)
+        a, b = self.shift_start_s, self.shift_end_s
+        return np.where(a <= b, (sod >= a) & (sod < b), (sod >= a) | (sod < b))
+
+
+def seconds_of_day(values) -> np.ndarray:
+    return np.array([v.hour * 3600 + v.minute * 60 + v.second if isinstance(v, dtime)
+                     else float(v) for v in values], dtype=float)
+
+
+def load_roster(store, grid_ids: np.ndarray, limit: int | None = None) -> WorkerRoster:
+    """The workers table, with each worker's grid as an index into ``grid_ids``."""
+    cols = store.columns("SELECT id, role, grid_id, shift_start, shift_end FROM workers ORDER BY id"
+                         + (f" LIMIT {int(limit)}" if limit else ""))
+    pos = {int(g): i for i, g in enumerate(np.asarray(grid_ids).tolist())}
+    grid = np.array([pos.get(int(g), -1) for g in cols["grid_id"]], np.int64)
+    ok = grid >= 0
+    return WorkerRoster(
+        ids=np.asarray(cols["id"], np.int64)[ok], role=np.asarray(cols["role"], object)[ok],
+        grid=grid[ok], shift_start_s=seconds_of_day(cols["shift_start"])[ok],
+        shift_end_s=seconds_of_day(cols["shift_end"])[ok])
+
+
+class PatrolSimulator:
+    """A :class:`~app.feed.fixes.PatrolFeed` producing one fix per worker on duty
+    every ``interval_s`` seconds of simulated time."""
+
+    def __init__(self, loops: RoadLoops, roster: WorkerRoster, t0: float, *,
+                 interval_s: float = 10.0, seed: int = 1) -> None:
+        self.loops = loops
+        self.roster = roster
+        self.interval = float(interval_s)
+        self.t0 = float(t0)
+        self.k = 0  # ticks done: the clock is t0 + k * interval, never a running sum
+        n = len(roster)
+        self._rng = np.random.default_rng(seed)
+        rng = self._rng
+        self.loop = roster.grid.copy()
+        self.s = rng.uniform(0, 1, n) * loops.length[self.loop]
+        self.direction = rng.choice([-1.0, 1.0], n)
+        base = np.array([SPEED.get(r, 1.2) for r in roster.role.tolist()])
+        self.speed = base * rng.uniform(0.85, 1.15, n)
+        self.stop_until = np.full(n, -np.inf)
+        self.excursion_until = np.full(n, -np.inf)
+        self._subs = Subscribers()
+
+    @property
+    def now(self) -> float:
+        return self.t0 + self.k * self.interval
+
+    def subscribe(self, callback):
+        return self._subs.subscribe(callback)
+
+    def advance(self, t: float) -> None:
+        """Simulate up to ``t`` and publish the fixes as one batch."""
+        batch = self.run_until(t)
+        if len(batch) or len(batch.report_worker):
+            self._subs.publish(batch)
+
+    def run_until(self, t: float, max_ticks: int | None = None) -> FixBatch:
+        """All fixes from now up to ``t`` as one batch (without publishing)."""
+        n_ticks = int(np.floor((t - self.now) / self.interval + 1e-9))
+        if max_ticks is not None:
+            n_ticks = min(n_ticks, max_ticks)
+        return FixBatch.concat([self.tick() for _ in range(max(0, n_ticks))])
+
+    def _neighbours(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each worker, another grid whose road passes where it stands (a crossing
+        or the shared street); workers with none stay home."""
+        import shapely
+
+        x, y = self.loops.point_at(self.loop[who], self.s[who])
+        pairs = self.loops.tree().query(shapely.points(x, y), predicate="dwithin",
+                                        distance=NEIGHBOUR_M)
+        other = pairs[1] != self.roster.grid[who[pairs[0]]]
+        i, g = pairs[0][other], pairs[1][other]
+        if not len(i):
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        # one random candidate per worker
+        order = np.lexsort((self._rng.random(len(i)), i))
+        i, g = i[order], g[order]
+        first = np.r_[True, i[1:] != i[:-1]]
+        return who[i[first]], g[first]
+
+    def _switch(self, who: np.ndarray, loops: np.ndarray) -> None:
+        """Move workers onto other loops where those pass nearest (walk on, no jump)."""
+        import shapely
+
+        x, y = self.loops.point_at(self.loop[who], self.s[who])
+        self.s[who] = shapely.line_locate_point(self.loops.rings[loops], shapely.points(x, y))
+        self.loop[who] = loops
+
+    def tick(self) -> FixBatch:
+        """One fix interval."""
+        self.k += 1
+        t = self.now
+        rng, dt = self._rng, self.interval
+        duty = self.roster.on_duty(t)
+        home = self.roster.grid
+        # excursions: leave for a neighbouring grid (next in code order), then come back
+        back = duty & (self.loop != home) & (t >= self.excursion_until)
+        if back.any():
+            self._switch(np.flatnonzero(back), home[back])
+        leave = duty & (self.loop == home) & (rng.random(len(home)) < LEAVE_PER_HOUR * dt / 3600)
+        if leave.any():
+            who, nb = self._neighbours(np.flatnonzero(leave))
+            self._switch(who, nb)
+            self.excursion_until[who] = t + rng.uniform(*EXCURSION_S, len(who))
+        moving = duty & (t >= self.stop_until)
+        self.s[moving] += self.direction[moving] * self.speed[moving] * dt
+        self.s = np.mod(self.s, self.loops.length[self.loop])
+        # new stops at a building; some produce a report; some turn round afterwards
+        stop = moving & (rng.random(len(home)) < dt / MEAN_WALK_S)
+        n_stop = int(stop.sum())
+        self.stop_until[stop] = t + rng.uniform(*STOP_S, n_stop)
+        turn = stop & (rng.random(len(home)) < 0.3)
+        self.direction[turn] *= -1
+        report = stop & (rng.random(len(home)) < REPORT_PER_STOP)
+
+        who = np.flatnonzero(duty)
+        x, y = self.loops.point_at(self.loop[who], self.s[who])
+        stopped = t < self.stop_until[who]
+        if stopped.any():
+            c = self.loops.centroid[self.loop[who[stopped]]]
+            dx, dy = c[:, 0] - x[stopped], c[:, 1] - y[stopped]
+            d = np.maximum(np.hypot(dx, dy), 1e-6)
+            step = np.minimum(STOP_OFFSET_M, d * 0.5)
+            x[stopped] += dx / d * step
+            y[stopped] += dy / d * step
+        x = x + rng.normal(0, GPS_NOISE_M, len(who))
+        y = y + rng.normal(0, GPS_NOISE_M, len(who))
+        speed = np.where(stopped, 0.0, self.speed[who]).astype(np.float32)
+        rep = np.flatnonzero(report[who])
+        return FixBatch(who.astype(np.int32), np.full(len(who), t), x, y, speed,
+                        who[rep].astype(np.int32), np.full(len(rep), t), x[rep], y[rep])

@@ -1,0 +1,182 @@
+"""Live patrol feed without Qt: road loops, ring buffers, simulator, coverage, storage."""
+
+from __future__ import annotations
+
+import tracemalloc
+from datetime import datetime
+
+import numpy as np
+import pytest
+import shapely
+
+from app.feed import FixBatch, PatrolSimulator, RoadLoops, TrackBuffer, WorkerRoster, to_seconds
+from app.feed import simulator as simmod
+from app.feed.coverage import coverage_by_grid
+from app.feed.fixes import from_seconds
+from app.feed.simulator import load_roster
+from app.feed.storage import FixWriter, load_history
+
+NOW = datetime(2026, 11, 20, 10, 30)
+
+
+@pytest.fixture(scope="module")
+def loops(district_map):
+    return RoadLoops.from_grids(district_map.levels[4].geoms)
+
+
+@pytest.fixture(scope="module")
+def roster(store, district_map):
+    return load_roster(store, district_map.levels[4].ids)
+
+
+def _batch(worker, t, x, y):
+    n = len(worker)
+    return FixBatch(np.asarray(worker, np.int32), np.asarray(t, float), np.asarray(x, float),
+                    np.asarray(y, float), np.zeros(n, np.float32))
+
+
+def test_points_lie_on_their_loop(loops):
+    rng = np.random.default_rng(0)
+    g = rng.integers(0, len(loops), 500)
+    s = rng.uniform(-2, 3, 500) * loops.length[g]  # wraps both ways
+    x, y = loops.point_at(g, s)
+    d = shapely.distance(loops.rings[g], shapely.points(x, y))
+    assert d.max() < 1e-6
+    # the loop's length is its ring's length
+    assert np.allclose(loops.length, shapely.length(loops.rings))
+
+
+def test_buffer_keeps_the_newest_fixes_per_worker():
+    buf = TrackBuffer(3, 4)
+    for i in range(6):
+        buf.push(_batch([0, 2], [i, i], [i, 10 + i], [0, 0]))
+    w, t, x, _ = buf.latest()
+    assert w.tolist() == [0, 2] and t.tolist() == [5, 5] and x.tolist() == [5, 15]
+    tr = buf.trails(5, 3.5)  # t in (1.5, 5]: the newest four minus none (capacity 4: 2..5)
+    assert tr.x.tolist() == [2, 3, 4, 5, 12, 13, 14, 15]
+    assert tr.connect.tolist() == [0, 1, 1, 1, 0, 1, 1, 1]
+    assert tr.age.tolist() == [3, 2, 1, 0] * 2
+    tr = buf.trails(5, 1.5)
+    assert tr.x.tolist() == [4, 5, 14, 15]
+    # several fixes of one worker in one batch keep their order
+    buf.push(_batch([1, 1, 1], [7, 8, 9], [1, 2, 3], [0, 0, 0]))
+    assert buf.trails(9, 10).x[buf.trails(9, 10).worker == 1].tolist() == [1, 2, 3]
+    buf.clear()
+    assert len(buf.trails(9, 10)) == 0
+
+
+def test_simulator_hour_without_drift_or_growth(loops, roster):
+    t0 = to_seconds(NOW)
+    sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=3)
+    buf = TrackBuffer(len(roster), 64)
+    prev = {}
+    tracemalloc.start()
+    try:
+        snapshot_at = None
+        for minute in range(60):
+            batch = sim.run_until(t0 + (minute + 1) * 60)
+            buf.push(batch)
+            if minute == 10:
+                snapshot_at = tracemalloc.get_traced_memory()[0]
+            # every fix from a worker on duty, at the tick times
+            assert set(np.unique(batch.t)) == {t0 + (minute * 60) + 10 * k for k in range(1, 7)}
+            duty = roster.on_duty(batch.t[0])
+            assert set(batch.worker[batch.t == batch.t[0]].tolist()) == set(np.flatnonzero(duty))
+            # walking speed: no jumps between consecutive fixes, leaving the grid included
+            last = batch.t == batch.t.max()
+            for w, x, y in zip(batch.worker[last].tolist(), batch.x[last], batch.y[last],
+                               strict=True):
+                if w in prev:
+                    px, py = prev[w]
+                    # one minute at <= 1.6 m/s plus stop offsets, GPS noise and the step
+                    # between two neighbouring grids' loops where they are nearest
+                    assert np.hypot(x - px, y - py) < 60 * 1.6 + 2 * simmod.STOP_OFFSET_M + 40
+            prev = {w: (x, y) for w, x, y in zip(batch.worker[last].tolist(), batch.x[last],
+                                                 batch.y[last], strict=True)}
+        grown = tracemalloc.get_traced_memory()[0] - snapshot_at
+    finally:
+        tracemalloc.stop()
+    assert sim.now == t0 + 3600.0 and sim.k == 360  # exact: no accumulated drift
+    assert grown < 2_000_000  # no state grows with simulated time
+    # positions stay on (or just off, at a stop) the loop being walked
+    _, _, x, y = buf.latest()
+    who, _, _, _ = buf.latest()
+    d = shapely.distance(loops.rings[sim.loop[who]], shapely.points(x, y))
+    assert np.quantile(d, 0.99) < simmod.STOP_OFFSET_M + 4 * simmod.GPS_NOISE_M
+
+
+def test_some_workers_leave_their_grid(loops, roster, monkeypatch):
+    monkeypatch.setattr(simmod, "LEAVE_PER_HOUR", 3.0)
+    t0 = to_seconds(NOW)
+    sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=4)
+    away = 0
+    for k in range(1, 31):
+        sim.run_until(t0 + k * 60)
+        away = max(away, int(np.sum(sim.loop != roster.grid)))
+    assert away > 0
+    batch = sim.run_until(t0 + 3 * 3600)  # they come back: excursions last <= 30 min
+    assert np.sum(sim.loop != roster.grid) < away or away == 0
+    assert len(batch.report_worker) > 0  # stops raise reports
+
+
+def test_coverage_counts_walked_road_length(loops):
+    g = np.array([0, 1])
+    full_s = np.linspace(0, loops.length[0], 400)
+    half_s = np.linspace(0, loops.length[1] / 2, 200)
+    x0, y0 = loops.point_at(np.zeros(400, int), full_s)
+    x1, y1 = loops.point_at(np.ones(200, int), half_s)
+    far_x, far_y = loops.centroid[2] + 10_000
+    cov = coverage_by_grid(loops, np.r_[np.zeros(400, int), np.ones(200, int), [2]],
+                           np.r_[x0, x1, [far_x]], np.r_[y0, y1, [far_y]])
+    assert cov[g[0]] > 0.97
+    assert 0.4 < cov[g[1]] < 0.6
+    assert cov[2] == 0 and cov[3:].sum() == 0
+
+
+def test_fixes_written_in_batches_and_read_back(small_db_copy, district_map, loops):
+    from app.store import open_store
+
+    store = open_store(small_db_copy)
+    try:
+        roster = load_roster(store, district_map.levels[4].ids)
+        t0 = to_seconds(datetime(2026, 11, 21, 9, 0))
+        sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=5)
+        writer = FixWriter(store, district_map.frame, roster.ids, flush_rows=500)
+        sim.subscribe(writer.add)
+        for k in range(1, 11):
+            sim.advance(t0 + 60 * k)
+        writer.flush()
+        n = store.scalar("SELECT count(*) FROM gps_fixes WHERE t >= ?", [from_seconds(t0)])
+        assert n == writer.written > 0
+        hist = load_history(store, district_map.frame, roster.ids, t0, t0 + 601)
+        assert len(hist) == n and np.all(np.diff(hist.t) >= 0)
+        # the last tick's positions come back to the centimetre
+        last = hist.batch(t0 + 599, t0 + 600)
+        buf = TrackBuffer(len(roster), 8)
+        buf.push(last)
+        w, _, x, y = buf.latest()
+        sx, sy = loops.point_at(sim.loop[w], sim.s[w])
+        assert np.hypot(x - sx, y - sy).max() < 60  # noise + stop offset, same place
+    finally:
+        store.close()
+
+
+def test_demo_district_ships_a_day_of_patrol(store):
+    first, last, n, workers = store.rows(
+        "SELECT min(t), max(t), count(*), count(DISTINCT worker_id) FROM gps_fixes")[0]
+    assert n > 1000 and workers > 10
+    assert first.date() == last.date() == NOW.date() and last <= NOW
+    # nobody patrols off shift: a day worker (08:30-17:30) has no fixes at 03:00
+    off = store.scalar(
+        "SELECT count(*) FROM gps_fixes f JOIN workers w ON w.id = f.worker_id "
+        "WHERE w.shift_start = TIME '08:30' AND w.shift_end = TIME '17:30' "
+        "AND f.t < TIMESTAMP '2026-11-20 08:30'")
+    assert off == 0
+
+
+def test_roster_on_duty_wraps_midnight():
+    r = WorkerRoster(np.array([1, 2]), np.array(["police", "police"], object), np.array([0, 0]),
+                     np.array([8 * 3600.0, 20 * 3600.0]), np.array([20 * 3600.0, 8 * 3600.0]))
+    day = to_seconds(datetime(2026, 11, 20, 0, 0))
+    assert r.on_duty(day + 3 * 3600).tolist() == [False, True]
+    assert r.on_duty(day + 12 * 3600).tolist() == [True, False]
