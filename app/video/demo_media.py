@@ -48,6 +48,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("hospital", "医院 门诊", "0x3d4145", "0xb0b8c0", "0x55606a", (45, -60), ("0xffffff", "0x40a060")),
     Scene("care_home", "养老院 院内", "0x4a4640", "0x6f8a5a", "0x7a6a55", (20, -15), ("0xa06030", "0xd0d0d0")),
     Scene("enterprise", "企业 厂区", "0x3b3b3b", "0x707070", "0x5a5048", (55, -40), ("0x20a0a0", "0xe07020")),
+    Scene("kindergarten", "幼儿园 园内", "0x5a5048", "0xc08a5a", "0x5f8a4a", (18, -28), ("0xff6fa0", "0x50b0ff")),
+    Scene("community", "社区 出入口", "0x404448", "0x7a6a60", "0x56655a", (30, -65), ("0x9050c0", "0xd0d0d0")),
 )
 
 
@@ -88,10 +90,11 @@ def scene_command(ffmpeg: str, scene: Scene, index: int, out: Path,
     text = ""
     if font:
         label = _esc(f"演示 {scene.label} {index + 1:02d}")
-        text = (f",drawtext=fontfile={font}:text='{label}':fontcolor=white:fontsize=18:"
-                f"x=8:y=6:box=1:boxcolor=black@0.5,"
+        # below the tile's own caption bar (at most ~17 % of the height), so both show
+        text = (f",drawtext=fontfile={font}:text='{label}':fontcolor=white:fontsize=16:"
+                f"x=8:y=h*0.19:box=1:boxcolor=black@0.5,"
                 f"drawtext=fontfile={font}:text='%{{pts\\:hms}}':fontcolor=white:fontsize=16:"
-                f"x=w-tw-8:y=h-th-8:box=1:boxcolor=black@0.5")
+                f"x=w-tw-8:y=h*0.19:box=1:boxcolor=black@0.5")
     graph.append(f"[b]noise=alls=10:allf=t{text}[v]")
     return [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-f", "lavfi", "-i", f"color=c={scene.ground}:s={w}x{h}:r={FPS}:d={seconds}",

@@ -120,7 +120,7 @@ def check_camera(cam: Camera, timeout_s: float = 3.0) -> StreamHealth:
         h.error = "demo camera marked offline"
         return h
     try:
-        url = resolve_stream(cam.stream_url)
+        url = resolve_stream(cam.stream_url, kind=cam.kind)
     except StreamUrlError as exc:
         h.error = str(exc)
         return h

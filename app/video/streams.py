@@ -52,12 +52,20 @@ def demo_code(url: str) -> str:
     return path
 
 
-def resolve_stream(url: str, media_dir: Path | None = None) -> str:
+#: which demo scenes suit a camera of each kind (clip names end in -<scene>.mp4)
+KIND_SCENES = {"street": ("street", "crossing", "community"),
+               "kindergarten": ("kindergarten", "school"),
+               "school": ("school",), "hospital": ("hospital",),
+               "care_home": ("care_home",), "enterprise": ("enterprise",)}
+
+
+def resolve_stream(url: str, media_dir: Path | None = None, kind: str | None = None) -> str:
     """The address a player opens for a camera's ``stream_url``.
 
     Real streams pass through unchanged (after a scheme check); a demo camera maps to
     one of the demo clips, chosen by a stable hash of its code so that neighbouring
-    cameras show different scenes.  A bare file path becomes a ``file://`` URL.
+    cameras show different scenes; given the camera's ``kind``, among the clips of a
+    fitting scene (a kindergarten camera does not show a hospital gate).  A bare file path becomes a ``file://`` URL.
     """
     url = url.strip()
     if not url:
@@ -77,4 +85,6 @@ def resolve_stream(url: str, media_dir: Path | None = None) -> str:
     clips = demo_clips(media_dir)
     if not clips:
         raise StreamUrlError("no demo clips yet: run `python -m app demo-media`")
+    fitting = [p for p in clips if p.stem.rsplit("-", 1)[-1] in KIND_SCENES.get(kind or "", ())]
+    clips = fitting or clips
     return clips[zlib.crc32(code.encode()) % len(clips)].resolve().as_uri()

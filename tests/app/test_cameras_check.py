@@ -33,9 +33,9 @@ def demo_media(tmp_path_factory):
 def test_demo_media_command_makes_small_clips(tmp_path, capsys):
     assert main(["demo-media", "--dir", str(tmp_path)]) == 0
     clips = sorted(tmp_path.glob("*.mp4"))
-    assert len(clips) == 6
+    assert len(clips) == 8
     assert all(20_000 < p.stat().st_size < 1_000_000 for p in clips)
-    assert "6 demo clips" in capsys.readouterr().out
+    assert "8 demo clips" in capsys.readouterr().out
     # a second run keeps what is there
     before = [p.stat().st_mtime_ns for p in clips]
     assert main(["demo-media", "--dir", str(tmp_path)]) == 0

@@ -93,6 +93,18 @@ def test_demo_url_maps_to_a_clip_stably(tmp_path):
     assert len(urls) == 3
 
 
+def test_demo_clip_fits_the_camera_kind(tmp_path):
+    for name in ("demo-01-street", "demo-03-school", "demo-04-hospital", "demo-07-kindergarten"):
+        (tmp_path / f"{name}.mp4").write_bytes(b"x")
+    for i in range(10):
+        url = f"demo://camera/JY{i:05d}"
+        assert resolve_stream(url, tmp_path, kind="hospital").endswith("demo-04-hospital.mp4")
+        assert resolve_stream(url, tmp_path, kind="kindergarten").endswith(
+            ("demo-07-kindergarten.mp4", "demo-03-school.mp4"))
+    # a kind without its own scene still gets a picture
+    assert resolve_stream("demo://camera/X", tmp_path, kind="care_home").endswith(".mp4")
+
+
 def test_stream_url_errors(tmp_path):
     assert resolve_stream("rtsp://127.0.0.1:8554/x") == "rtsp://127.0.0.1:8554/x"
     with pytest.raises(StreamUrlError, match="demo-media"):

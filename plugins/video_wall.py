@@ -1,0 +1,55 @@
+"""The video wall (视频墙) and its camera list, as panels like any plugin's."""
+
+from __future__ import annotations
+
+import weakref
+
+from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
+
+# the wall and the list share one registry and one wall per main window
+_shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _wall(ctx: PanelContext):
+    from app.video.layouts import LayoutBook, LayoutError
+    from app.video.registry import CameraRegistry
+    from ui.video.wall import VideoWall
+
+    if ctx.window not in _shared:
+        try:
+            book = LayoutBook()
+        except LayoutError:  # a broken settings file must not cost the wall
+            book = None
+        _shared[ctx.window] = VideoWall(CameraRegistry.load(ctx.store), book=book)
+    return _shared[ctx.window]
+
+
+def _wall_panel(ctx: PanelContext):
+    return _wall(ctx)
+
+
+def _camera_list(ctx: PanelContext):
+    from app.video.registry import grid_anchor
+    from ui.video.camera_list import CameraListPanel
+
+    wall = _wall(ctx)
+
+    def anchor():
+        unit = ctx.selection.unit_id
+        if unit is None:
+            return None
+        where = grid_anchor(ctx.store, unit)
+        if where is None:
+            return None
+        name = ctx.store.scalar("SELECT name FROM grid_units WHERE id = ?", [unit]) or ""
+        return where[0], where[1], name
+
+    return CameraListPanel(wall.registry, wall, anchor)
+
+
+def register(registry: PanelRegistry) -> None:
+    # hidden on first start: decoding costs CPU, the operator opens it from the toolbar
+    registry.add_panel(PanelSpec("video_wall", "视频墙", "mdi6.monitor-multiple", DockArea.TOP,
+                                 _wall_panel, order=60, shown=False))
+    registry.add_panel(PanelSpec("cameras", "摄像头", "mdi6.cctv", DockArea.LEFT,
+                                 _camera_list, order=61, shown=False))

@@ -1,0 +1,121 @@
+"""Camera list (摄像头列表): search by name, grid, department; drag onto the wall;
+"show nearby cameras" for the grid selected on the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.video.registry import Camera, CameraRegistry, NearbyCamera
+from ui.video.tile import CAMERA_MIME
+from ui.video.wall import VideoWall
+
+LIST_LIMIT = 500  # the list is for finding a camera, not for scrolling through 4,500
+
+
+class _CameraListWidget(QListWidget):
+    """A list whose items drag as camera codes."""
+
+    def mimeData(self, items) -> QMimeData:
+        data = QMimeData()
+        codes = [it.data(Qt.ItemDataRole.UserRole) for it in items]
+        if codes:
+            data.setData(CAMERA_MIME, codes[0].encode("utf-8"))
+            data.setText(codes[0])
+        return data
+
+    def mimeTypes(self) -> list[str]:
+        return [CAMERA_MIME]
+
+
+class CameraListPanel(QWidget):
+    """Find cameras and send them to the wall."""
+
+    def __init__(self, registry: CameraRegistry, wall: VideoWall,
+                 selected_anchor: Callable[[], tuple[float, float, str] | None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.registry, self.wall = registry, wall
+        self._anchor = selected_anchor
+        self.search = QLineEdit(self, placeholderText="名称 / 编号 / 网格 / 部门")
+        self.search.setClearButtonEnabled(True)
+        self.department = QComboBox(self)
+        self.department.addItem("全部部门", None)
+        for code, name in registry.departments():
+            self.department.addItem(name, code)
+        self.list = _CameraListWidget(self)
+        self.list.setDragEnabled(True)
+        self.list.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.list.itemDoubleClicked.connect(
+            lambda it: self.wall.open_camera(it.data(Qt.ItemDataRole.UserRole)))
+        self.count = QLabel(self)
+        self.nearby_n = QSpinBox(self, minimum=1, maximum=16, value=9, prefix="最近 ")
+        self.radius = QSpinBox(self, minimum=50, maximum=5000, value=500, singleStep=50,
+                               suffix=" 米")
+        self.nearby = QPushButton("附近摄像头", self, clicked=self.show_nearby)
+        self.nearby.setToolTip("地图上选中网格周边的摄像头，在视频墙打开")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 2)
+        top.addWidget(self.department, 1)
+        near = QHBoxLayout()
+        for w in (self.nearby, self.nearby_n, self.radius):
+            near.addWidget(w)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(top)
+        box.addLayout(near)
+        box.addWidget(self.list, 1)
+        box.addWidget(self.count)
+        self.search.textChanged.connect(self.refresh)
+        self.department.currentIndexChanged.connect(self.refresh)
+        wall.tour_source = self.listed_codes
+        self.refresh()
+
+    def _matches(self, limit: int | None) -> list[Camera]:
+        return self.registry.search(self.search.text(), department=self.department.currentData(),
+                                    limit=limit)
+
+    def refresh(self) -> None:
+        self.list.clear()
+        cams = self._matches(LIST_LIMIT)
+        for c in cams:
+            mark = "" if c.online else " [离线]"
+            it = QListWidgetItem(f"{c.name}{mark}\n{c.department} · {c.grid_name}")
+            it.setData(Qt.ItemDataRole.UserRole, c.code)
+            it.setToolTip(f"{c.code} {c.stream_url}")
+            self.list.addItem(it)
+        more = "+" if len(cams) >= LIST_LIMIT else ""
+        self.count.setText(f"{len(cams)}{more} 个摄像头 (共 {len(self.registry)})")
+
+    def listed_codes(self) -> list[str]:
+        """The cameras the tour cycles through: every match of the current search, online."""
+        return [c.code for c in self._matches(None) if c.online]
+
+    def show_nearby(self) -> list[NearbyCamera]:
+        """Open the N nearest cameras around the selected grid on the wall."""
+        anchor = self._anchor() if self._anchor else None
+        if anchor is None:
+            self.count.setText("请先在地图上选中一个网格")
+            return []
+        lon, lat, label = anchor
+        found = self.registry.nearest_lonlat(lon, lat, self.nearby_n.value(),
+                                             float(self.radius.value()))
+        if not found:
+            self.count.setText(f"{label} 周边 {self.radius.value()} 米内没有摄像头")
+            return []
+        self.wall.open_cameras([f.camera for f in found], reason="附近摄像头")
+        self.count.setText(f"{label} 周边 {len(found)} 个摄像头 (最远 {found[-1].distance_m:.0f} 米)")
+        return found

@@ -1,0 +1,118 @@
+"""Measure the wall on this machine: tiles decoding at once, GUI latency, memory per tile.
+
+    QT_QPA_PLATFORM=offscreen python -m ui.video.measure [--clip FILE] [--counts 1,4,9,16]
+
+For each tile count it plays the clip (looped, through the same tiles as the wall)
+for a few seconds and reports the frames shown per second against the clip's rate,
+the event-loop latency (a 10 ms timer's worst and 95th-percentile lateness: what
+an operator feels as stutter) and resident memory per tile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def measure(urls: list[str], counts: list[int], seconds: float = 6.0) -> list[dict]:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
+
+    from ui.video.tile import VideoTile
+
+    app = QApplication.instance() or QApplication(["measure"])
+    results = []
+    for n in counts:
+        host = QWidget()
+        grid = QGridLayout(host)
+        side = max(1, int(-(-n ** 0.5 // 1)))
+        host.resize(1280, 720)
+        host.setMinimumSize(320, 200)
+        tiles = [VideoTile(i) for i in range(n)]
+        for i, t in enumerate(tiles):
+            grid.addWidget(t, i // side, i % side)
+        host.show()
+        app.processEvents()
+        rss0 = _rss_mb()
+        for i, t in enumerate(tiles):
+            t.set_camera(None, urls[i % len(urls)])
+        # warm up until every tile shows pictures
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not all(t.frames > 0 for t in tiles):
+            app.processEvents()
+            time.sleep(0.005)
+        gaps: list[float] = []
+        last = [time.monotonic()]
+
+        def beat(gaps=gaps, last=last) -> None:
+            now = time.monotonic()
+            gaps.append(now - last[0] - 0.010)
+            last[0] = now
+
+        timer = QTimer(interval=10, timeout=beat)
+        f0 = sum(t.frames for t in tiles)
+        c0, w0 = _cpu_s(), time.monotonic()
+        last[0] = w0
+        timer.start()
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()  # a real event loop: the timer's lateness is what a user would feel
+        timer.stop()
+        wall_s = time.monotonic() - w0
+        frames = sum(t.frames for t in tiles) - f0
+        rss1 = _rss_mb()
+        gaps.sort()
+        results.append({
+            "tiles": n,
+            "live": sum(t.state == "live" for t in tiles),
+            "fps_per_tile": round(frames / wall_s / n, 1),
+            "cpu_percent": round(100 * (_cpu_s() - c0) / wall_s),
+            "latency_p95_ms": round(1000 * gaps[int(0.95 * (len(gaps) - 1))], 1) if gaps else None,
+            "latency_max_ms": round(1000 * gaps[-1], 1) if gaps else None,
+            "rss_mb": round(rss1, 1),
+            "mb_per_tile": round((rss1 - rss0) / n, 1),
+        })
+        for t in tiles:
+            t.set_camera(None)
+        host.close()
+        host.deleteLater()
+        app.processEvents()
+        time.sleep(0.5)
+    return results
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clip", action="append", help="video file or URL (repeatable)")
+    p.add_argument("--counts", default="1,4,9,16")
+    p.add_argument("--seconds", type=float, default=6.0)
+    a = p.parse_args()
+    from app.video.streams import demo_clips
+
+    urls = [c if "://" in c else Path(c).resolve().as_uri() for c in (a.clip or [])]
+    urls = urls or [c.as_uri() for c in demo_clips()]
+    if not urls:
+        raise SystemExit("no clips: run `python -m app demo-media` or pass --clip")
+    counts = [int(c) for c in a.counts.split(",")]
+    for r in measure(urls, counts, a.seconds):
+        print(json.dumps(r), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""One playback tile (视频窗格): a QMediaPlayer decoding into a QVideoSink.
+
+The tile paints the decoded frames itself (no QVideoWidget: it needs no native
+window, so it also decodes and renders under QT_QPA_PLATFORM=offscreen and in
+screenshots), with the camera name, owner, state and time on top.
+
+States: idle → connecting → live; live → stalled (no frame for a while) → lost;
+an error or the end of a live stream is "lost" with the reason, and the tile
+reconnects with back-off (1, 2, 4 … 30 s) on a timer, never blocking the window.
+A tile that is not visible (hidden dock, other page, maximised neighbour) stops
+its player, so it costs no decoding.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.video.registry import Camera
+from app.video.streams import StreamUrlError, is_demo, resolve_stream
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+
+CAMERA_MIME = "application/x-gridcc-camera"
+BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+STATE_COLOURS = {"idle": "#6b7785", "connecting": "#f0b429", "live": "#3ccf6e",
+                 "stalled": "#f08c29", "lost": "#e5484d", "paused": "#6b7785"}
+STATE_TEXT = {"idle": "空闲", "connecting": "连接中", "live": "实时", "stalled": "卡顿",
+              "lost": "断开", "paused": "暂停"}
+
+
+class VideoTile(QWidget):
+    """A camera tile: plays the stream, shows its state, reconnects, takes snapshots."""
+
+    stateChanged = Signal(str, str)  # state, reason
+    doubleClicked = Signal()
+    interacted = Signal()  # the operator touched the tile (pauses the tour)
+    cameraDropped = Signal(str)  # a camera code dragged onto the tile
+
+    def __init__(self, index: int = 0, parent: QWidget | None = None, *,
+                 stall_s: float = 2.0, lost_s: float = 6.0,
+                 backoff_s: tuple[float, ...] = BACKOFF_S) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.stall_s, self.lost_s, self.backoff_s = stall_s, lost_s, backoff_s
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(120, 68)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.camera: Camera | None = None
+        self.url: str | None = None
+        self.state, self.reason = "idle", ""
+        self.frames = 0  # frames decoded since the camera was set
+        self.image: QImage | None = None
+        self.first_frame_s: float | None = None
+        self.selected = False
+        self._attempt = 0
+        self._opened_at = 0.0
+        self._last_frame = 0.0
+        self._seek_fraction: float | None = None
+        self._player: QMediaPlayer | None = None
+        self._sink: QVideoSink | None = None
+        self._retry = QTimer(self, singleShot=True, timeout=self._reconnect)
+        self._watchdog = QTimer(self, interval=250, timeout=self._check_flow)
+
+    # -- public ------------------------------------------------------------------------
+    def set_camera(self, camera: Camera | None, url: str | None = None) -> None:
+        """Show ``camera`` (its stream_url, or an explicit ``url``); None empties the tile."""
+        self._close_player()
+        self.camera = camera
+        self.url = url if url is not None else (camera.stream_url if camera else None)
+        self.frames, self.image, self.first_frame_s, self._attempt = 0, None, None, 0
+        if self.url is None:
+            self._set_state("idle", "")
+        elif self.isVisible():
+            self._open()
+        else:
+            self._set_state("paused", "窗格不可见")
+        self.update()
+
+    def snapshot(self, path: str | Path) -> bool:
+        """Save the last decoded frame as PNG (evidence for a case); False if none yet."""
+        if self.image is None or self.image.isNull():
+            return False
+        return self.image.save(str(path), "PNG")
+
+    @property
+    def decoding(self) -> bool:
+        return self._player is not None
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 180)
+
+    # -- player --------------------------------------------------------------------------
+    def _open(self) -> None:
+        if self.url is None:
+            return
+        try:
+            source = resolve_stream(self.url, kind=self.camera.kind if self.camera else None)
+        except StreamUrlError as exc:
+            self._set_state("lost", str(exc))
+            return  # a bad address does not get better by retrying
+        self._close_player()
+        # imported on first playback: loading QtMultimedia probes the platform's audio
+        # (PipeWire) and warns where there is none, which windows without video need not do
+        from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
+
+        self._sink = QVideoSink(self)
+        self._sink.videoFrameChanged.connect(self._on_frame)
+        self._player = QMediaPlayer(self)
+        self._player.setVideoSink(self._sink)
+        self._player.errorOccurred.connect(self._on_error)
+        self._player.mediaStatusChanged.connect(self._on_status)
+        if source.startswith("file:"):
+            self._player.setLoops(QMediaPlayer.Loops.Infinite)  # demo clips loop forever
+        # demo cameras sharing a clip start at different moments of it, as real ones would
+        self._seek_fraction = ((zlib.crc32(self.url.encode()) % 997) / 997
+                               if is_demo(self.url) else None)
+        self._opened_at = time.monotonic()
+        self._last_frame = 0.0
+        self._set_state("connecting", f"第{self._attempt + 1}次" if self._attempt else "")
+        self._player.setSource(QUrl(source))
+        self._player.play()
+        self._watchdog.start()
+
+    def _close_player(self) -> None:
+        self._retry.stop()
+        self._watchdog.stop()
+        if self._player is not None:
+            p, s = self._player, self._sink
+            self._player = self._sink = None
+            p.errorOccurred.disconnect(self._on_error)
+            p.mediaStatusChanged.disconnect(self._on_status)
+            s.videoFrameChanged.disconnect(self._on_frame)
+            p.stop()
+            p.setVideoSink(None)
+            p.deleteLater()
+            s.deleteLater()
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        if not frame.isValid():
+            return
+        now = time.monotonic()
+        self.frames += 1
+        self._last_frame = now
+        if self.first_frame_s is None:
+            self.first_frame_s = now - self._opened_at
+        self._attempt = 0
+        if self.state != "live":
+            self._set_state("live", "")
+        # converting costs CPU: only for tiles someone can see
+        if self.isVisible():
+            self.image = frame.toImage()
+            self.update()
+
+    def _on_error(self, error: QMediaPlayer.Error, text: str) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if error != QMediaPlayer.Error.NoError:
+            self._lose(text or error.name)
+
+    def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._seek_fraction is not None:
+            if self._player is not None and self._player.duration() > 0:
+                self._player.setPosition(int(self._player.duration() * self._seek_fraction))
+            self._seek_fraction = None
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._lose("视频流结束")
+        elif status == QMediaPlayer.MediaStatus.InvalidMedia:
+            self._lose("无效的视频流")
+
+    def _check_flow(self) -> None:
+        """Stalled after ``stall_s`` without a frame, lost (and reconnect) after ``lost_s``."""
+        if self._player is None:
+            return
+        now = time.monotonic()
+        since = now - (self._last_frame or self._opened_at)
+        if since >= self.lost_s:
+            self._lose(f"{since:.0f} 秒无画面" if self._last_frame else "连接超时")
+        elif since >= self.stall_s and self.state == "live":
+            self._set_state("stalled", f"{since:.0f} 秒无新画面")
+
+    def _lose(self, reason: str) -> None:
+        if self._player is None:
+            return
+        self._close_player()
+        delay = self.backoff_s[min(self._attempt, len(self.backoff_s) - 1)]
+        self._attempt += 1
+        self._set_state("lost", f"{reason}，{delay:g} 秒后重连")
+        self._retry.start(int(delay * 1000))
+
+    def _reconnect(self) -> None:
+        if self.camera is not None or self.url is not None:
+            if self.isVisible():
+                self._open()
+
+    def _set_state(self, state: str, reason: str) -> None:
+        if (state, reason) != (self.state, self.reason):
+            self.state, self.reason = state, reason
+            self.stateChanged.emit(state, reason)
+            self.update()
+
+    # -- visibility: invisible tiles do not decode ------------------------------------------
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if self.url is not None and self._player is None and not self._retry.isActive():
+            self._open()
+
+    def hideEvent(self, ev) -> None:
+        super().hideEvent(ev)
+        if self._player is not None or self._retry.isActive():
+            self._close_player()
+            self._set_state("paused", "窗格不可见")
+
+    # -- painting ------------------------------------------------------------------------
+    def paintEvent(self, ev) -> None:
+        p = QPainter(self)
+        r = QRectF(self.rect())
+        p.fillRect(r, QColor("#05080c"))
+        # the captions sit on the picture itself, not on the black letterbox bands
+        area = r
+        if self.image is not None and not self.image.isNull():
+            img = self.image.size().scaled(self.rect().size(), Qt.AspectRatioMode.KeepAspectRatio)
+            area = QRectF((r.width() - img.width()) / 2, (r.height() - img.height()) / 2,
+                          img.width(), img.height())
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(area, self.image)
+        self._paint_captions(p, area)
+        if self.selected:
+            p.setPen(QPen(QColor("#4cc3ff"), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(r.adjusted(1, 1, -1, -1))
+        p.end()
+
+    def _paint_captions(self, p: QPainter, area: QRectF) -> None:
+        """Camera and owner on top; state, reason and time at the bottom."""
+        fs = max(9, min(15, int(area.height() // 14)))
+        font = QFont(self.font())
+        font.setPixelSize(fs)
+        p.setFont(font)
+        fm = p.fontMetrics()
+        bar = fs + 8
+        x0, w = area.left(), area.width()
+        top, bottom = area.top(), area.bottom() - bar
+        p.fillRect(QRectF(x0, top, w, bar), QColor(0, 0, 0, 140))
+        p.fillRect(QRectF(x0, bottom, w, bar), QColor(0, 0, 0, 140))
+        p.setPen(QColor("#e8eef5"))
+        if self.camera is not None:
+            title = f"{self.camera.name} · {self.camera.department}"
+        else:
+            title = f"{self.index + 1:02d} 拖入摄像头" if self.url is None else self.url
+        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        p.drawText(QRectF(x0 + 6, top, w - 12, bar), left,
+                   fm.elidedText(title, Qt.TextElideMode.ElideRight, int(w - 12)))
+        colour = QColor(STATE_COLOURS.get(self.state, "#6b7785"))
+        p.setBrush(colour)
+        p.setPen(Qt.PenStyle.NoPen)
+        d = fs * 0.7
+        p.drawEllipse(QRectF(x0 + 6, bottom + bar / 2 - d / 2, d, d))
+        clock = datetime.now().strftime("%H:%M:%S")
+        tw = fm.horizontalAdvance(clock) + 12
+        text = STATE_TEXT.get(self.state, self.state) + (f" {self.reason}" if self.reason else "")
+        p.setPen(colour)
+        room = w - d - 18 - tw
+        p.drawText(QRectF(x0 + d + 12, bottom, room, bar), left,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, int(room)))
+        p.setPen(QColor("#e8eef5"))
+        p.drawText(QRectF(x0 + w - tw, bottom, tw - 6, bar),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, clock)
+
+    # -- interaction ---------------------------------------------------------------------
+    def mousePressEvent(self, ev) -> None:
+        self.interacted.emit()
+        super().mousePressEvent(ev)
+
+    def mouseDoubleClickEvent(self, ev) -> None:
+        self.interacted.emit()
+        self.doubleClicked.emit()
+
+    def dragEnterEvent(self, ev) -> None:
+        if ev.mimeData().hasFormat(CAMERA_MIME):
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev) -> None:
+        code = bytes(ev.mimeData().data(CAMERA_MIME)).decode("utf-8").strip()
+        if code:
+            ev.acceptProposedAction()
+            self.interacted.emit()
+            self.cameraDropped.emit(code)
+
+    def closeEvent(self, ev) -> None:
+        self._close_player()
+        super().closeEvent(ev)

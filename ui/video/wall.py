@@ -1,0 +1,286 @@
+"""The video wall (视频墙): tiles in a layout, drag-and-drop, full-size tile, tour, presets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.video.layouts import LAYOUTS, LayoutBook, LayoutError, NamedLayout, layout
+from app.video.registry import Camera, CameraRegistry
+from app.video.tour import TourScheduler
+from ui.video.tile import VideoTile
+
+MAX_TILES = 16
+
+
+class VideoWall(QWidget):
+    """Tiles arranged by a :class:`~app.video.layouts.WallLayout`, with a small control bar."""
+
+    layoutChanged = Signal(str)
+    tourChanged = Signal(bool)
+
+    def __init__(self, registry: CameraRegistry, *, book: LayoutBook | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self._book = book
+        self._clock = clock
+        self.layout_key = "4"
+        self.maximized: VideoTile | None = None
+        self.tour: TourScheduler | None = None
+        self.tiles = [VideoTile(i, self) for i in range(MAX_TILES)]
+        for t in self.tiles:
+            t.cameraDropped.connect(lambda code, t=t: self._drop(t, code))
+            t.doubleClicked.connect(lambda t=t: self.toggle_maximized(t))
+            t.interacted.connect(lambda t=t: self._touched(t))
+            t.hide()
+        self.current = self.tiles[0]
+
+        self.layout_box = QComboBox(self)
+        for key in LAYOUTS:
+            self.layout_box.addItem(f"{key} 画面", key)
+        self.layout_box.currentIndexChanged.connect(
+            lambda _i: self.set_layout(self.layout_box.currentData()))
+        self.tour_button = QPushButton("轮巡", self, checkable=True)
+        self.tour_button.setToolTip("按间隔轮流显示当前摄像头列表 (操作时暂停)")
+        self.tour_button.toggled.connect(self._tour_toggled)
+        self.interval = QSpinBox(self, minimum=5, maximum=600, value=15, suffix=" 秒")
+        self.presets = QComboBox(self)
+        self.presets.setPlaceholderText("预案")
+        self.presets.activated.connect(lambda _i: self.recall(self.presets.currentText()))
+        save = QPushButton("保存预案", self, clicked=self._ask_save)
+        self.status = QLabel("", self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        for w in (self.layout_box, self.tour_button, self.interval, self.presets, save):
+            bar.addWidget(w)
+        bar.addWidget(self.status, 1)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(2)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addLayout(bar)
+        box.addLayout(self.grid, 1)
+        # a fixed minimum: one that follows the layout changes with every split, and
+        # platforms without propagateSizeHints() (offscreen, floating docks) warn each time
+        self.setMinimumSize(320, 200)
+        self._tour_timer = QTimer(self, interval=250, timeout=self._tour_tick)
+        self._refresh_presets()
+        self.set_layout("4")
+        # the tile clocks tick even when the picture is frozen (a stalled stream)
+        self._clock_timer = QTimer(self, interval=1000, timeout=self._repaint_clocks)
+        self._clock_timer.start()
+
+    # -- layout --------------------------------------------------------------------------
+    def active_tiles(self) -> list[VideoTile]:
+        return self.tiles[:layout(self.layout_key).count]
+
+    def set_layout(self, key: str) -> None:
+        lay = layout(key)
+        self.layout_key = key
+        self.maximized = None
+        for t in self.tiles:
+            self.grid.removeWidget(t)
+        for i, t in enumerate(self.tiles):
+            if i < lay.count:
+                r = lay.tiles[i]
+                self.grid.addWidget(t, r.row, r.col, r.row_span, r.col_span)
+        for i in range(4):
+            self.grid.setRowStretch(i, 1 if i < lay.size else 0)
+            self.grid.setColumnStretch(i, 1 if i < lay.size else 0)
+        for i, t in enumerate(self.tiles):
+            t.setVisible(i < lay.count)  # hidden tiles stop decoding
+        self.grid.activate()
+        idx = self.layout_box.findData(key)
+        if idx != self.layout_box.currentIndex():
+            self.layout_box.blockSignals(True)
+            self.layout_box.setCurrentIndex(idx)
+            self.layout_box.blockSignals(False)
+        if self.tour is not None:
+            self.tour.page_size = lay.count
+        self.layoutChanged.emit(key)
+
+    def toggle_maximized(self, tile: VideoTile) -> None:
+        """Double-click: the tile fills the wall; again (or Esc) returns to the layout."""
+        if self.maximized is not None:
+            self.set_layout(self.layout_key)
+            return
+        self.maximized = tile
+        for t in self.tiles:
+            if t is not tile:
+                t.hide()
+        lay = layout(self.layout_key)
+        self.grid.removeWidget(tile)
+        self.grid.addWidget(tile, 0, 0, lay.size, lay.size)
+        self.grid.activate()
+        tile.setFocus()
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() == Qt.Key.Key_Escape and self.maximized is not None:
+            self.set_layout(self.layout_key)
+            return
+        super().keyPressEvent(ev)
+
+    # -- cameras -------------------------------------------------------------------------
+    def show_camera(self, index: int, camera: Camera | str | None) -> None:
+        cam = self.registry.get(camera) if isinstance(camera, str) else camera
+        self.tiles[index].set_camera(cam)
+
+    def open_cameras(self, cameras: Sequence[Camera | str | None], *,
+                     reason: str | None = None) -> None:
+        """Put cameras on the wall from the first tile on (a bigger layout if needed)."""
+        n = len(cameras)
+        if n > layout(self.layout_key).count:
+            fit = min((k for k, lay in LAYOUTS.items() if lay.count >= n and "+" not in k),
+                      key=lambda k: LAYOUTS[k].count, default="16")
+            self.set_layout(fit)
+        if reason and self.tour is not None:
+            self.tour.pause(reason)
+        for i, t in enumerate(self.active_tiles()):
+            t.set_camera(None)
+            if i < n:
+                self.show_camera(i, cameras[i])
+
+    def open_camera(self, camera: Camera | str) -> None:
+        """Show one camera in the selected tile, then move the selection on."""
+        tiles = self.active_tiles()
+        tile = self.current if self.current in tiles else tiles[0]
+        self.show_camera(tile.index, camera)
+        self._select(tiles[(tiles.index(tile) + 1) % len(tiles)])
+
+    def cameras_shown(self) -> list[str | None]:
+        return [t.camera.code if t.camera else None for t in self.active_tiles()]
+
+    def _drop(self, tile: VideoTile, code: str) -> None:
+        cam = self.registry.get(code)
+        if cam is None:
+            self.status.setText(f"未知摄像头 {code}")
+            return
+        tile.set_camera(cam)
+        self._select(tile)
+
+    def _touched(self, tile: VideoTile) -> None:
+        self._select(tile)
+        if self.tour is not None and not self.tour.paused:
+            self.tour.pause("interaction")
+            self._show_tour_status()
+
+    def _select(self, tile: VideoTile) -> None:
+        self.current.selected = False
+        self.current.update()
+        self.current = tile
+        tile.selected = True
+        tile.update()
+
+    def _repaint_clocks(self) -> None:
+        for t in self.active_tiles():
+            if t.isVisible():
+                t.update()
+
+    # -- tour ----------------------------------------------------------------------------
+    def start_tour(self, cameras: Sequence[str], interval_s: float | None = None) -> None:
+        """Cycle ``cameras`` through the current layout every ``interval_s`` seconds."""
+        interval = float(interval_s if interval_s is not None else self.interval.value())
+        self.tour = TourScheduler(cameras, layout(self.layout_key).count, interval,
+                                  clock=self._clock)
+        self._apply_page(self.tour.cameras_on_page())
+        self._tour_timer.start()
+        self.tour_button.blockSignals(True)
+        self.tour_button.setChecked(True)
+        self.tour_button.blockSignals(False)
+        self._show_tour_status()
+        self.tourChanged.emit(True)
+
+    def stop_tour(self) -> None:
+        self.tour = None
+        self._tour_timer.stop()
+        self.tour_button.blockSignals(True)
+        self.tour_button.setChecked(False)
+        self.tour_button.blockSignals(False)
+        self.status.setText("")
+        self.tourChanged.emit(False)
+
+    #: set by the camera list: which cameras the tour button tours
+    tour_source: Callable[[], list[str]] | None = None
+
+    def _tour_toggled(self, on: bool) -> None:
+        if not on:
+            self.stop_tour()
+            return
+        codes = self.tour_source() if self.tour_source else [c.code for c in
+                                                                self.registry.cameras]
+        if not codes:
+            self.stop_tour()
+            return
+        self.start_tour(codes)
+
+    def _tour_tick(self) -> None:
+        if self.tour is None:
+            return
+        page = self.tour.tick()
+        if page is not None:
+            self._apply_page(page)
+        self._show_tour_status()
+
+    def _apply_page(self, page: list[str | None]) -> None:
+        for t, code in zip(self.active_tiles(), page, strict=False):
+            if (t.camera.code if t.camera else None) != code:
+                t.set_camera(self.registry.get(code) if code else None)
+
+    def _show_tour_status(self) -> None:
+        t = self.tour
+        if t is None:
+            return
+        if t.paused:
+            self.status.setText(f"轮巡暂停 ({'操作中' if t.paused_reason == 'interaction' else t.paused_reason})")
+        else:
+            self.status.setText(f"轮巡 {t.page + 1}/{t.page_count} · {t.due_in():.0f} 秒后切换")
+
+    # -- named layouts -------------------------------------------------------------------
+    def save_preset(self, name: str) -> None:
+        if self._book is None:
+            raise LayoutError("no settings file for wall layouts")
+        self._book.save(NamedLayout(name, self.layout_key, self.cameras_shown()))
+        self._refresh_presets()
+
+    def recall(self, name: str) -> None:
+        if self._book is None or not name:
+            return
+        try:
+            named = self._book.get(name)
+        except LayoutError as exc:
+            self.status.setText(str(exc))
+            return
+        self.set_layout(named.layout)
+        for i, t in enumerate(self.active_tiles()):
+            code = named.cameras[i] if i < len(named.cameras) else None
+            t.set_camera(self.registry.get(code) if code else None)
+
+    def _ask_save(self) -> None:
+        name, ok = QInputDialog.getText(self, "保存预案", "预案名称:")
+        if ok and name.strip():
+            try:
+                self.save_preset(name.strip())
+            except LayoutError as exc:
+                self.status.setText(str(exc))
+
+    def _refresh_presets(self) -> None:
+        self.presets.clear()
+        if self._book is not None:
+            self.presets.addItems(self._book.names())
