@@ -16,6 +16,8 @@ from app.store import DistrictRepository
 from ui import theme
 from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
+from ui.map.patrol_controller import PatrolController, patrol_state
+from ui.map.replay_bar import ReplayBar
 from ui.map.selection import MapSelection, SelectionHighlight
 from ui.map.style_controls import MapStyleControls
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
@@ -44,13 +46,18 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.layers = default_layer_stack(dm)
+        self.patrol = patrol_state(store, dm)
+        self.layers = default_layer_stack(dm, self.patrol)
         self.canvas = MapCanvas(self)
         self.setCentralWidget(self.canvas)
         self.selection = MapSelection(self)
         self.canvas.attach(self.layers, dm)
         self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
         self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
+        self.patrol_controller = PatrolController(store, dm, self.patrol,
+                                                  self.canvas.view("patrol").refresh, self)
+        self.replay_bar = ReplayBar(self.patrol_controller, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
         self.canvas.set_extent(*dm.extent)
         self.canvas.zoom_to_extent()
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
@@ -199,5 +206,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, ev) -> None:
         if self._persist:
             self.save_window_state()
+        self.patrol_controller.stop()
         self.canvas.static_cache.shutdown()  # no render may outlive the window
         super().closeEvent(ev)

@@ -42,8 +42,7 @@ def test_no_empty_docks(window):
     from PySide6.QtWidgets import QDockWidget
 
     docks = window.findChildren(QDockWidget)
-    assert {d.objectName() for d in docks} == {"dock_layers", "dock_identify", "dock_video_wall",
-                                               "dock_cameras"}
+    assert {d.objectName() for d in docks} == {"dock_layers", "dock_identify"}
     assert all(d.widget() is not None for d in docks)
 
 
@@ -62,18 +61,18 @@ def test_toggling_a_layer_hides_its_items(window, qtbot):
 def test_up_down_buttons_change_z_order(window, qtbot):
     canvas = window.canvas
     panel = window.docks["layers"].widget()
-    assert canvas.view("labels").z() > canvas.view("cases").z()
-    panel.select_layer("cases")
+    assert canvas.view("labels").z() > canvas.view("patrol").z() > canvas.view("cases").z()
+    panel.select_layer("patrol")
     qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)
-    assert window.layers.ids()[-1] == "cases"
-    assert canvas.view("cases").z() > canvas.view("labels").z()
-    assert min(i.zValue() for i in canvas.view("cases").items) > max(
+    assert window.layers.ids()[-1] == "patrol"
+    assert canvas.view("patrol").z() > canvas.view("labels").z()
+    assert min(i.zValue() for i in canvas.view("patrol").items) > max(
         i.zValue() for i in canvas.view("labels").items)
-    assert panel.current_layer_id() == "cases"  # the selection follows the layer
+    assert panel.current_layer_id() == "patrol"  # the selection follows the layer
     qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
-    assert window.layers.ids()[-3:] == ["cases", "district", "labels"]
-    assert canvas.view("district").z() > canvas.view("cases").z()
+    assert window.layers.ids()[-3:] == ["patrol", "cases", "labels"]
+    assert canvas.view("cases").z() > canvas.view("patrol").z()
 
 
 def test_drag_reorder_in_list_reorders_stack(window):

@@ -31,7 +31,10 @@ _LAYER_ICONS = {
     "district": "mdi6.map-outline",
     "cases": "mdi6.map-marker-alert-outline",
     "labels": "mdi6.format-text",
+    "patrol": "mdi6.walk",
 }
+#: titles of the layers this panel's package adds (the rest come from ui.texts)
+_MORE_TITLES = {"patrol": "巡查人员"}
 
 
 class LayerPanel(QWidget):
@@ -100,7 +103,8 @@ class LayerPanel(QWidget):
             for layer in reversed(list(self._stack)):
                 item = QListWidgetItem(qta.icon(_LAYER_ICONS.get(layer.id, "mdi6.layers"),
                                                 color=theme.ACCENT_2),
-                                       text_for(LAYER_TITLES, layer.id))
+                                       text_for(LAYER_TITLES, layer.id,
+                                                _MORE_TITLES.get(layer.id)))
                 item.setData(_ID_ROLE, layer.id)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)

@@ -5,6 +5,7 @@ from ui.map.layers.boundaries import BoundaryView
 from ui.map.layers.buildings import BuildingView
 from ui.map.layers.cases import CaseView
 from ui.map.layers.labels import LabelView
+from ui.map.layers.patrol import PatrolView
 
 __all__ = [
     "BoundaryView",
@@ -12,6 +13,7 @@ __all__ = [
     "CaseView",
     "LabelView",
     "LayerView",
+    "PatrolView",
     "register_view",
     "view_class_for",
 ]

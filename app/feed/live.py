@@ -1,0 +1,96 @@
+"""What the workers layer shows (Qt-free): the roster, their recent fixes and the
+clock, fed either by a live feed or by the replay of a stored day.
+
+The state only collects; a view polls :meth:`PatrolState.snapshot` on its own
+redraw timer (events coalesced: a 10,000-worker batch is one ``push``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.feed.buffers import TrackBuffer, Trails
+from app.feed.fixes import FixBatch
+from app.feed.roads import RoadLoops
+from app.feed.simulator import WorkerRoster
+
+#: minutes of trail behind each worker
+TRAIL_S = 600.0
+#: fixes kept per worker: 10 minutes at the live 10 s interval, with room to spare
+CAPACITY = 64
+#: a worker whose last fix is older than this is not "on patrol"
+STALE_S = 300.0
+#: reports (上报) kept for the map
+REPORT_CAPACITY = 2048
+
+
+@dataclass(frozen=True)
+class PatrolSnapshot:
+    """Everything to draw at one moment."""
+
+    now: float
+    worker: np.ndarray  # roster indices with a recent fix
+    x: np.ndarray
+    y: np.ndarray
+    role: np.ndarray
+    trails: Trails
+    report_x: np.ndarray
+    report_y: np.ndarray
+    report_age: np.ndarray
+
+
+class PatrolState:
+    """Recent fixes of every worker in ring buffers plus the last reports."""
+
+    def __init__(self, roster: WorkerRoster, loops: RoadLoops, now: float,
+                 trail_s: float = TRAIL_S, capacity: int = CAPACITY) -> None:
+        self.roster = roster
+        self.loops = loops
+        self.trail_s = float(trail_s)
+        self.buffer = TrackBuffer(len(roster), capacity)
+        self.now = float(now)
+        self.version = 0  # bumped on every change; views redraw when it moved
+        self._rep = np.full((REPORT_CAPACITY, 3), np.nan)
+        self._rep_n = 0
+
+    def push(self, batch: FixBatch) -> None:
+        """A batch from a feed (fixes and reports)."""
+        self.buffer.push(batch)
+        if len(batch):
+            self.now = max(self.now, float(batch.t.max()))
+        n = len(batch.report_t)
+        if n:
+            slots = (self._rep_n + np.arange(n)) % REPORT_CAPACITY
+            self._rep[slots] = np.column_stack([batch.report_t, batch.report_x, batch.report_y])
+            self._rep_n += n
+        self.version += 1
+
+    def reset(self, now: float) -> None:
+        """Forget everything (a replay seek or a switch between live and replay)."""
+        self.buffer.clear()
+        self._rep[:] = np.nan
+        self._rep_n = 0
+        self.now = float(now)
+        self.version += 1
+
+    def set_now(self, now: float) -> None:
+        if now != self.now:
+            self.now = float(now)
+            self.version += 1
+
+    def snapshot(self) -> PatrolSnapshot:
+        w, t, x, y = self.buffer.latest()
+        fresh = (t > self.now - STALE_S) & (t <= self.now)
+        w, x, y = w[fresh], x[fresh], y[fresh]
+        age = self.now - self._rep[:, 0]
+        rep = (age >= 0) & (age <= self.trail_s)
+        return PatrolSnapshot(self.now, w, x.astype(float), y.astype(float), self.roster.role[w],
+                              self.buffer.trails(self.now, self.trail_s),
+                              self._rep[rep, 1], self._rep[rep, 2], age[rep])
+
+    def on_patrol(self) -> int:
+        """Workers with a fix in the last :data:`STALE_S` seconds (在岗巡查)."""
+        _, t, _, _ = self.buffer.latest()
+        return int(np.sum((t > self.now - STALE_S) & (t <= self.now)))

@@ -1,0 +1,69 @@
+"""Workers layer: feed -> ring buffer -> layer, live and replay, and the replay bar."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.feed import FixBatch
+from ui.map.layers.patrol import ROLE_STYLE
+from ui.map.replay_bar import SLIDER_STEPS
+
+
+def test_feed_batches_reach_the_layer(window):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    view = window.canvas.view("patrol")
+    n_items = len(view.items)
+    state = window.patrol
+    # one hand-made batch: two workers at known places, now
+    t = state.now + 5
+    batch = FixBatch(np.array([0, 1], np.int32), np.array([t, t]), np.array([10.0, 20.0]),
+                     np.array([30.0, 40.0]), np.zeros(2, np.float32))
+    state.reset(t)
+    state.push(batch)
+    assert view.refresh()
+    assert view.shown_workers() == 2
+    xs = sorted(x for item in view.markers.values() for x in item.data["x"].tolist())
+    assert xs == [10.0, 20.0]
+    assert not view.refresh()  # nothing changed: no redraw
+    # the live simulator: a minute of fixes for everyone on duty, still the same items
+    c.step(60.0)
+    assert view.refresh()
+    on_duty = int(state.roster.on_duty(state.now).sum())
+    assert view.shown_workers() == on_duty > 0
+    assert len(view.items) == n_items
+    assert not view.trail_items[-1].path().isEmpty()  # the newest trail band
+    roles = {r for r, item in view.markers.items() if len(item.data)}
+    assert roles <= set(ROLE_STYLE)
+
+
+def test_replay_seek_shows_the_stored_positions(window, qtbot):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    bar = window.replay_bar
+    hist = c.history()
+    t = c.day_start + 9.5 * 3600
+    c.seek(t)
+    assert c.mode == "replay" and bar.replay_action.isChecked()
+    assert window.patrol.now == t
+    view = window.canvas.view("patrol")
+    view.refresh()
+    # each shown worker sits at its last stored fix at or before t
+    s = hist.between(t - 300, t)
+    last = {}
+    for w, x in zip(hist.worker[s].tolist(), hist.x[s].tolist(), strict=True):
+        last[w] = x
+    shown = sorted(x for item in view.markers.values() for x in item.data["x"].tolist())
+    assert len(shown) == len(last) > 0
+    assert np.allclose(shown, sorted(last.values()), atol=1e-2)
+    assert abs(bar.slider.value() - round(c.clock.fraction() * SLIDER_STEPS)) <= 1
+    # play: the clock moves at the chosen speed
+    bar.speed.setCurrentIndex(bar.speed.findData(600))
+    bar.play_action.setChecked(True)
+    c.step(2.0)
+    assert window.patrol.now == t + 1200
+    # the slider seeks
+    bar.slider.setValue(0)
+    assert c.clock.t == c.clock.start
+    bar.replay_action.setChecked(False)
+    assert c.mode == "live" and not c.clock.playing

@@ -1,0 +1,155 @@
+"""Drives the workers layer: the live feed (simulator) or the replay of the stored day.
+
+Two timers on the GUI thread: a feed step every :data:`FEED_MS` (the simulator
+or the replay clock moves on by the wall time elapsed) and a redraw every
+:data:`REDRAW_MS` that only repaints when the state changed.  Fixes of the
+live feed are stored in batches when the store is writable.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from datetime import time as dtime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.feed import PatrolSimulator, RoadLoops, to_seconds
+from app.feed.live import PatrolState
+from app.feed.replay import ReplayClock, Timeline, TrailReplay, load_timeline
+from app.feed.simulator import load_roster
+from app.feed.storage import FixWriter, PatrolHistory, load_history
+from app.map.layers import DistrictMap
+
+log = logging.getLogger(__name__)
+
+FEED_MS = 250
+REDRAW_MS = 500
+LIVE_INTERVAL_S = 10.0
+
+
+def patrol_state(store, dmap: DistrictMap) -> PatrolState:
+    """The workers layer's state for a district (roster, road loops), empty."""
+    grids = dmap.levels[4]
+    return PatrolState(load_roster(store, grids.ids), RoadLoops.from_grids(grids.geoms),
+                       to_seconds(dmap.now))
+
+
+class PatrolController(QObject):
+    """Live or replay; see the module docstring."""
+
+    modeChanged = Signal(str)  # "live" or "replay"
+    timeChanged = Signal(float)  # feed seconds of what is shown
+
+    def __init__(self, store, dmap: DistrictMap, state: PatrolState, redraw,
+                 parent: QObject | None = None, *, start_timers: bool = True) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.dmap = dmap
+        self.state = state
+        self._redraw = redraw
+        self.now = to_seconds(dmap.now)
+        self.day_start = to_seconds(datetime.combine(dmap.now.date(), dtime(0, 0)))
+        self.mode = "live"
+        self.clock = ReplayClock(self.day_start, self.now, speed=60.0)
+        self._history: PatrolHistory | None = None
+        self._timeline: Timeline | None = None
+        self._replay: TrailReplay | None = None
+        self.sim = PatrolSimulator(state.loops, state.roster, self.now,
+                                   interval_s=LIVE_INTERVAL_S, seed=11)
+        self.sim.subscribe(state.push)
+        self.writer = None
+        if not getattr(store, "read_only", True):
+            self.writer = FixWriter(store, dmap.frame, state.roster.ids)
+            self.sim.subscribe(self.writer.add)
+        self._live_t = self.now
+        # start with the last minutes of the stored day, so trails show at once
+        recent = load_history(store, dmap.frame, state.roster.ids, self.now - state.trail_s,
+                              self.now + 1)
+        state.push(recent.batch(self.now - state.trail_s, self.now))
+        state.set_now(self.now)
+        self._wall = time.monotonic()
+        self.feed_timer = QTimer(self)
+        self.feed_timer.setInterval(FEED_MS)
+        self.feed_timer.timeout.connect(self._on_feed_timer)
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setInterval(REDRAW_MS)
+        self.redraw_timer.timeout.connect(self._redraw)
+        if start_timers:
+            self.feed_timer.start()
+            self.redraw_timer.start()
+
+    # -- feed ----------------------------------------------------------------------------
+    def _on_feed_timer(self) -> None:
+        wall = time.monotonic()
+        self.step(wall - self._wall)
+        self._wall = wall
+
+    def step(self, wall_s: float) -> None:
+        """Move on by ``wall_s`` real seconds (live: 1×; replay: the clock's speed)."""
+        if self.mode == "live":
+            self._live_t += wall_s
+            self.sim.advance(self._live_t)
+            self.state.set_now(self._live_t)
+        elif self.clock.playing:
+            self.show_replay(self.clock.advance(wall_s))
+
+    # -- replay --------------------------------------------------------------------------
+    def history(self) -> PatrolHistory:
+        if self._history is None:
+            self._history = load_history(self.store, self.dmap.frame, self.state.roster.ids,
+                                         self.day_start, self.now + 1)
+        return self._history
+
+    def timeline(self) -> Timeline:
+        if self._timeline is None:
+            self._timeline = load_timeline(self.store)
+        return self._timeline
+
+    def set_mode(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        self.mode = mode
+        if mode == "replay":
+            self._replay = TrailReplay(self.history(), self.state.buffer, self.state.trail_s)
+            self.clock.playing = False
+            self.seek(self.clock.t)
+        else:
+            self.clock.playing = False
+            self._replay = None
+            self.state.reset(self._live_t)
+            recent = self.history().batch(self._live_t - self.state.trail_s, self._live_t)
+            self.state.push(recent)
+            self.state.set_now(self._live_t)
+            self.timeChanged.emit(self._live_t)
+        self.modeChanged.emit(mode)
+        self._redraw()
+
+    def seek(self, t: float) -> None:
+        if self.mode != "replay":
+            self.set_mode("replay")
+        self.show_replay(self.clock.seek(t))
+
+    def show_replay(self, t: float) -> None:
+        if self._replay is None:
+            return
+        if self._replay.t is None or not (self._replay.t <= t <= self._replay.t
+                                          + self.state.trail_s):
+            self.state.reset(t)
+        self._replay.show(t)
+        self.state.set_now(t)
+        self.state.version += 1
+        self.timeChanged.emit(t)
+
+    def flush(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.flush()
+            except Exception:  # storing must never take the map down
+                log.exception("could not store patrol fixes")
+
+    def stop(self) -> None:
+        self.feed_timer.stop()
+        self.redraw_timer.stop()
+        self.flush()
