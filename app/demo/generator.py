@@ -17,6 +17,7 @@ import pyarrow as pa
 import shapely
 
 from app.clock import beijing_now
+from app.demo.accounts import create_demo_accounts
 from app.demo.buildings import build_buildings
 from app.demo.cameras import place_cameras
 from app.demo.cases import make_cases
@@ -179,6 +180,7 @@ def generate_district(
         counts["cases"] = _write_cases(store, geo, cs, grid_ids, worker_ids)
         counts["case_transitions"] = _write_transitions(store, cs, worker_ids)
         counts.update(_write_whistles(store, geo, wh))
+        counts.update(create_demo_accounts(store, now))  # app/auth demo logins
         counts["gps_fixes"] = write_patrol_day(store, t.grid_geom, w, worker_ids, now, geo.points, seed + 3)
         store.set_meta({
             "district_name": t.district_name, "district_code": DISTRICT_CODE,

@@ -20,9 +20,14 @@ from app.store.errors import (
     StoreMissingError,
     StoreWriteError,
 )
-from app.store.schema import MIGRATIONS, latest_version
+from app.store.schema import APPEND_ONLY_TABLES, MIGRATIONS, latest_version
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
+# The audit trail is append-only: these statements on it are refused (see app/audit).
+_TAMPER_RE = re.compile(
+    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
+    r"ALTER\s+TABLE|INSERT\s+OR\s+REPLACE\s+INTO)\s+(?:\"?main\"?\.)?\"?(?:"
+    + "|".join(APPEND_ONLY_TABLES) + r")\b", re.IGNORECASE)
 # A failed write surfaces as IOException, or as FatalException when it happens
 # during the checkpoint at COMMIT (the database is then invalidated).
 _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
@@ -50,6 +55,11 @@ def _write_error(path: str, exc: Exception) -> StoreWriteError:
     else:
         reason = _first_line(text)
     return StoreWriteError(f"cannot write {path}: {reason}")
+
+
+def _refuse_tampering(sql: str) -> None:
+    if _TAMPER_RE.search(sql):
+        raise StoreError("the audit log is append-only: records cannot be changed or deleted")
 
 
 def _first_line(text: str) -> str:
@@ -199,16 +209,26 @@ class DuckDBStore:
         return arrow.num_rows
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
+        _refuse_tampering(sql)
         return self._con.execute(sql, list(params)).fetchnumpy()
 
+    def _execute(self, sql: str, params: Sequence[Any]):
+        try:
+            return self._con.execute(sql, list(params))
+        except _WRITE_FAILURES as exc:  # a write through SQL (UPDATE/INSERT) hit the disk
+            raise _write_error(self.path, exc) from None
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self._con.execute(sql, list(params)).fetchall()
+        _refuse_tampering(sql)
+        return self._execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self._con.execute(sql, list(params)).fetchone()
+        _refuse_tampering(sql)
+        row = self._execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
+        _refuse_tampering(sql)
         reader = self._con.execute(sql).fetch_record_batch(batch_rows)
         for batch in reader:
             yield {name: batch.column(i).to_numpy(zero_copy_only=False)

@@ -209,6 +209,63 @@ _V1 = [
 
 MIGRATIONS: dict[int, list[str]] = {1: _V1}
 
+# Version 2: accounts, the audit trail, approvals and the paused working-time clock
+# of cases, the whistle timeline (app/auth, app/audit, app/workflow).
+_V2 = [
+    # role: see app.auth.permissions.Role; scope_kind: district street community department
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username VARCHAR NOT NULL UNIQUE,
+        display_name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        scope_kind VARCHAR NOT NULL,
+        scope_id INTEGER,
+        password_hash VARCHAR NOT NULL,
+        failed_logins SMALLINT NOT NULL DEFAULT 0,
+        locked BOOLEAN NOT NULL DEFAULT FALSE,
+        created_at TIMESTAMP NOT NULL,
+        last_login_at TIMESTAMP
+    )""",
+    # Append-only: hash = SHA-256(prev_hash || canonical record); see app/audit.
+    """CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY,
+        occurred_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        entity_id VARCHAR,
+        before VARCHAR,
+        after VARCHAR,
+        prev_hash VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL
+    )""",
+    # 哨令时间线: every step of a whistle, with who, role and attachments (JSON list)
+    """CREATE TABLE whistle_events (
+        whistle_id INTEGER NOT NULL,
+        seq SMALLINT NOT NULL,
+        action VARCHAR NOT NULL,
+        department_id INTEGER,
+        occurred_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        actor_role VARCHAR NOT NULL,
+        note VARCHAR,
+        attachments VARCHAR,
+        PRIMARY KEY (whistle_id, seq)
+    )""",
+    "ALTER TABLE case_transitions ADD COLUMN approver VARCHAR",
+    "ALTER TABLE case_transitions ADD COLUMN actor_name VARCHAR",
+    # 延期/缓办 pause the clock: working seconds left, kept while paused
+    "ALTER TABLE cases ADD COLUMN paused_at TIMESTAMP",
+    "ALTER TABLE cases ADD COLUMN remaining_s DOUBLE",
+    "ALTER TABLE whistle_departments ADD COLUMN verified_at TIMESTAMP",
+    "ALTER TABLE whistles ADD COLUMN supervised_at TIMESTAMP",
+]
+MIGRATIONS[2] = _V2
+
+#: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
+APPEND_ONLY_TABLES = ("audit_log",)
+
 #: the tables of the domain, in dependency order (for counts, copies and checks)
 DOMAIN_TABLES = [
     "grid_units",

@@ -1,0 +1,185 @@
+"""Local accounts (本地账户): salted scrypt hashes, lockout after failed logins.
+
+MLPS 2.0 level 3 asks for unique accounts, lockout after failed logins and
+tamper-protected records of every login: each login attempt goes to the audit
+trail.  Passwords are hashed with ``hashlib.scrypt`` (n=2^14, r=8, p=1, 16-byte
+salt); the parameters are stored with the hash so that they can be raised later.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.audit import append as audit
+from app.auth.permissions import ROLE_SCOPES, Role, Scope
+from app.store import DistrictRepository
+
+MAX_FAILED_LOGINS = 5
+_N, _R, _P = 2**14, 8, 1
+MIN_PASSWORD = 8
+
+
+class AuthError(Exception):
+    """Login or account problem; the message is one line fit for the user."""
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64) of ``password``."""
+    salt = salt if salt is not None else os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches the ``stored`` hash (constant-time compare)."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n),
+                             r=int(r), p=int(p), dklen=len(want))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in (or listed) account with its role and scope."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    scope: Scope
+    locked: bool = False
+    failed_logins: int = 0
+
+
+_COLS = "id, username, display_name, role, scope_kind, scope_id, locked, failed_logins"
+
+
+def _user(row, store: DistrictRepository) -> User:
+    kind, sid = row[4], row[5]
+    street = None
+    if kind == "community" and sid is not None:
+        street = store.scalar("SELECT parent_id FROM grid_units WHERE id = ?", [sid])
+    return User(row[0], row[1], row[2], Role(row[3]),
+                Scope(kind, sid, street), bool(row[6]), int(row[7]))
+
+
+def get_user(store: DistrictRepository, username: str) -> User:
+    rows = store.rows(f"SELECT {_COLS} FROM users WHERE username = ?", [username])
+    if not rows:
+        raise AuthError(f"no account named {username!r}")
+    return _user(rows[0], store)
+
+
+def list_users(store: DistrictRepository) -> list[User]:
+    return [_user(r, store) for r in store.rows(f"SELECT {_COLS} FROM users ORDER BY id")]
+
+
+def _check_scope(store: DistrictRepository, role: Role, scope: Scope) -> None:
+    if scope.kind not in ROLE_SCOPES[role]:
+        allowed = " or ".join(ROLE_SCOPES[role])
+        raise AuthError(f"role {role.value} needs a {allowed} scope, not {scope.kind}")
+    if scope.kind in ("street", "community"):
+        level = 2 if scope.kind == "street" else 3
+        if not store.scalar("SELECT count(*) FROM grid_units WHERE id = ? AND level = ?",
+                            [scope.id, level]):
+            raise AuthError(f"there is no {scope.kind} with id {scope.id}")
+    if scope.kind == "department" and not store.scalar(
+            "SELECT count(*) FROM departments WHERE id = ?", [scope.id]):
+        raise AuthError(f"there is no department with id {scope.id}")
+
+
+def add_user(store: DistrictRepository, username: str, password: str, role: Role | str,
+             scope: Scope, *, display_name: str | None = None, at: datetime,
+             by: User | None = None, password_hash: str | None = None) -> User:
+    """Create an account (admin only, checked by the caller); audited."""
+    username = (username or "").strip()
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        raise AuthError(f"user name must be letters, digits, '_' or '.', not {username!r}")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AuthError(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}") \
+            from None
+    if password_hash is None and len(password) < MIN_PASSWORD:
+        raise AuthError(f"a password needs at least {MIN_PASSWORD} characters")
+    _check_scope(store, role, scope)
+    with store.transaction():
+        if store.scalar("SELECT count(*) FROM users WHERE username = ?", [username]):
+            raise AuthError(f"an account named {username!r} already exists")
+        uid = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM users"))
+        store.rows("INSERT INTO users (id, username, display_name, role, scope_kind, scope_id, "
+                   "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [uid, username, display_name or username, role.value, scope.kind, scope.id,
+                    password_hash or hash_password(password), at])
+        audit(store, at=at, username=by.username if by else "system",
+              role=by.role.value if by else "system", action="user.add", entity="user",
+              entity_id=username, after={"role": role.value, "scope": scope.label()})
+    return get_user(store, username)
+
+
+def set_locked(store: DistrictRepository, username: str, locked: bool, *, at: datetime,
+               by: User | None = None) -> User:
+    """Lock or unlock an account (unlock also clears the failed-login count); audited."""
+    user = get_user(store, username)
+    with store.transaction():
+        store.rows("UPDATE users SET locked = ?, failed_logins = CASE WHEN ? THEN failed_logins "
+                   "ELSE 0 END WHERE id = ?", [locked, locked, user.id])
+        audit(store, at=at, username=by.username if by else "system",
+              role=by.role.value if by else "system",
+              action="user.lock" if locked else "user.unlock", entity="user",
+              entity_id=username, before={"locked": user.locked}, after={"locked": locked})
+    return get_user(store, username)
+
+
+def authenticate(store: DistrictRepository, username: str, password: str, *,
+                 at: datetime) -> User:
+    """Sign in; 5 wrong passwords in a row lock the account.  Every attempt is audited
+    (except on a read-only database, which cannot record anything)."""
+    rows = store.rows("SELECT id, password_hash, locked, failed_logins, role FROM users "
+                      "WHERE username = ?", [username])
+    writable = not store.read_only
+    if not rows:
+        if writable:
+            audit(store, at=at, username=username or "?", role="unknown", action="login.fail",
+                  entity="user", entity_id=username, after={"reason": "no such account"})
+        raise AuthError("wrong user name or password")
+    uid, stored, locked, failed, role = rows[0]
+    if locked:
+        if writable:
+            audit(store, at=at, username=username, role=role, action="login.refused",
+                  entity="user", entity_id=username, after={"reason": "locked"})
+        raise AuthError(f"account {username} is locked after {MAX_FAILED_LOGINS} failed logins; "
+                        "ask an administrator to unlock it")
+    if not check_password(password, stored):
+        failed += 1
+        now_locked = failed >= MAX_FAILED_LOGINS
+        if writable:
+            with store.transaction():
+                store.rows("UPDATE users SET failed_logins = ?, locked = ? WHERE id = ?",
+                           [failed, now_locked, uid])
+                audit(store, at=at, username=username, role=role,
+                      action="login.lock" if now_locked else "login.fail", entity="user",
+                      entity_id=username, after={"failed_logins": failed})
+        if now_locked:
+            raise AuthError(f"wrong password; account {username} is now locked")
+        return_left = MAX_FAILED_LOGINS - failed
+        raise AuthError(f"wrong user name or password ({return_left} attempts left)")
+    if writable:
+        with store.transaction():
+            store.rows("UPDATE users SET failed_logins = 0, last_login_at = ? WHERE id = ?",
+                       [at, uid])
+            audit(store, at=at, username=username, role=role, action="login", entity="user",
+                  entity_id=username)
+    return get_user(store, username)

@@ -1,0 +1,110 @@
+"""``python -m app audit …`` and ``python -m app users …``: the audit trail and accounts."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from app.audit import read_log, verify_log
+from app.audit.log import append as audit
+from app.auth.accounts import add_user, list_users, set_locked
+from app.auth.permissions import ROLE_NAMES, Role, Scope, require
+from app.commands.workflow import _user_error, common_args, emit, session
+from app.workflow.places import WorkflowError, department_ids
+
+NEW_PASSWORD_ENV = "GRIDCC_NEW_PASSWORD"
+
+
+def register(sub, add_db_arg) -> dict:
+    p = sub.add_parser("audit", help="the hash-chained audit trail (审计日志)")
+    ops = p.add_subparsers(dest="op", metavar="OP", required=True)
+    q = ops.add_parser("verify", help="check the chain; names the first broken or missing record")
+    common_args(q, add_db_arg, user_required=False)
+    q = ops.add_parser("show", help="newest records (auditor); an export, itself audited")
+    common_args(q, add_db_arg)
+    q.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("users", help="local accounts (administrator)")
+    ops = p.add_subparsers(dest="op", metavar="OP", required=True)
+    q = ops.add_parser("add", help=f"add an account (password from ${NEW_PASSWORD_ENV} or a prompt)")
+    common_args(q, add_db_arg)
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=[r.value for r in Role])
+    q.add_argument("--scope", default="district",
+                   help="district | street:ID | community:ID | department:CODE")
+    q.add_argument("--display-name")
+    q = ops.add_parser("list", help="all accounts")
+    common_args(q, add_db_arg)
+    for name in ("lock", "unlock"):
+        q = ops.add_parser(name, help=f"{name} an account")
+        common_args(q, add_db_arg)
+        q.add_argument("name")
+    return {"audit": cmd_audit, "users": cmd_users}
+
+
+def cmd_audit(args) -> int:
+    if args.op == "verify":
+        with session(args, need_user=False) as (store, user, _now):
+            if user is not None:
+                require(user.role, user.scope, "audit.verify")
+            result = verify_log(store)
+        if args.json:
+            emit(args, result.as_dict(), "")
+        elif result.ok:
+            print(f"audit log intact: {result.records} records, chain and head verified")
+        else:
+            print(f"audit log BROKEN at record {result.first_bad_seq}: {result.problem}",
+                  file=sys.stderr)
+        return 0 if result.ok else 1
+    with session(args) as (store, user, now):
+        require(user.role, user.scope, "audit.view")
+        rows = read_log(store, args.limit)
+        audit(store, at=now, username=user.username, role=user.role.value, action="export",
+              entity="audit_log", after={"records": len(rows)})
+    text = "\n".join(f"{r['seq']:>6} {r['occurred_at']:%Y-%m-%d %H:%M} {r['username']:<12} "
+                     f"{r['action']:<20} {r['entity']} {r['entity_id'] or ''}" for r in rows)
+    return emit(args, rows, text or "the log is empty")
+
+
+def _scope(store, text: str) -> Scope:
+    kind, _, value = text.partition(":")
+    if kind == "district" and not value:
+        return Scope()
+    if kind == "department" and value:
+        return Scope("department", department_ids(store, [value.upper()])[0])
+    if kind in ("street", "community") and value.isdigit():
+        street = None
+        if kind == "community":
+            street = store.scalar("SELECT parent_id FROM grid_units WHERE id = ?", [int(value)])
+        return Scope(kind, int(value), street)
+    raise WorkflowError(f"scope must be district, street:ID, community:ID or department:CODE, "
+                        f"not {text!r}")
+
+
+def cmd_users(args) -> int:
+    with session(args) as (store, user, now):
+        require(user.role, user.scope, "users.manage")
+        if args.op == "list":
+            users = list_users(store)
+            data = [{"username": u.username, "display_name": u.display_name, "role": u.role.value,
+                     "scope": u.scope.label(), "locked": u.locked,
+                     "failed_logins": u.failed_logins} for u in users]
+            text = "\n".join(f"{u.username:<14} {u.role.value:<20} {u.scope.label():<16} "
+                             f"{'LOCKED' if u.locked else ''} {u.display_name}" for u in users)
+            return emit(args, data, text)
+        if args.op == "add":
+            password = os.environ.get(NEW_PASSWORD_ENV)
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise _user_error(f"no password for the new account: set ${NEW_PASSWORD_ENV}")
+                password = getpass.getpass(f"password for the new account {args.name}: ")
+            new = add_user(store, args.name, password, args.role, _scope(store, args.scope),
+                           display_name=args.display_name, at=now, by=user)
+            return emit(args, {"username": new.username, "role": new.role.value,
+                               "scope": new.scope.label()},
+                        f"account {new.username} added: {ROLE_NAMES[new.role]}, "
+                        f"{new.scope.label()}")
+        u = set_locked(store, args.name, args.op == "lock", at=now, by=user)
+        return emit(args, {"username": u.username, "locked": u.locked},
+                    f"account {u.username} {'locked' if u.locked else 'unlocked'}")

@@ -1,0 +1,240 @@
+"""Cases in the store: accept (受理) and advance through the loop, permission-checked
+and audited.  Every change runs in one transaction with its audit record."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from app.audit import append as audit
+from app.auth.accounts import AuthError, User, get_user
+from app.auth.permissions import MATRIX, PermissionDenied, Target, decide, require
+from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
+from app.store import DistrictRepository
+from app.workflow import case_machine as m
+from app.workflow.places import WorkflowError, grid_target
+
+#: case action -> permission actions, any of which allows it
+ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "register": ("case.register",), "dispatch": ("case.dispatch",),
+    "handle": ("case.handle",), "feed_back": ("case.handle",),
+    "return": ("case.request", "case.approve"), "extend": ("case.request", "case.approve"),
+    "defer": ("case.request", "case.approve"), "void": ("case.approve",),
+    "park": ("case.approve",), "resume": ("case.handle", "case.approve"),
+    "verify": ("case.verify",), "rework": ("case.verify",), "close": ("case.close",),
+    "evaluate": ("case.evaluate",),
+}
+_STAMP = {"accepted": "accepted_at", "registered": "registered_at", "dispatched": "dispatched_at",
+          "handled": "handled_at", "fed_back": "fed_back_at", "verified": "verified_at",
+          "closed": "closed_at", "evaluated": "evaluated_at"}
+SOURCES = ("public", "patrol", "hotline", "app", "instruction", "petition", "sensor")
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case as the workflow sees it."""
+
+    id: int
+    code: str
+    category_code: str
+    source: str
+    description: str
+    grid_id: int
+    lon: float
+    lat: float
+    reported_at: datetime
+    state: m.CaseState
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.update(d.pop("state"))
+        return d
+
+
+_SELECT = ("SELECT c.id, c.code, c.category_code, c.source, c.description, c.grid_id, c.lon, "
+           "c.lat, c.reported_at, c.status, k.limit_hours, c.department_id, c.deadline_at, "
+           "c.paused_at, c.remaining_s, c.rework_count, c.satisfaction, "
+           "(SELECT max(occurred_at) FROM case_transitions t WHERE t.case_id = c.id) "
+           "FROM cases c JOIN categories k ON k.code = c.category_code")
+
+
+def _record(r) -> CaseRecord:
+    state = m.CaseState(r[9], float(r[10]), r[11], r[12], r[13], r[14], int(r[15] or 0), r[16],
+                        r[17])
+    return CaseRecord(int(r[0]), r[1], r[2], r[3], r[4], int(r[5]), float(r[6]), float(r[7]),
+                      r[8], state)
+
+
+def load_case(store: DistrictRepository, ref: str | int) -> CaseRecord:
+    """A case by code (e.g. AJ…) or numeric id."""
+    text = str(ref).strip()
+    where, param = ("c.id = ?", int(text)) if text.isdigit() else ("c.code = ?", text)
+    rows = store.rows(f"{_SELECT} WHERE {where}", [param])
+    if not rows:
+        raise WorkflowError(f"there is no case {text!r}")
+    return _record(rows[0])
+
+
+def case_target(store: DistrictRepository, rec: CaseRecord) -> Target:
+    depts = {rec.state.department_id} if rec.state.department_id else set()
+    return grid_target(store, rec.grid_id, depts)
+
+
+def visible_actions(store: DistrictRepository, user: User, rec: CaseRecord) -> list[str]:
+    """Loop actions possible now that the user's role allows on this case."""
+    target = case_target(store, rec)
+    return [a for a in m.allowed_actions(rec.state)
+            if any(decide(user.role, user.scope, p, target) for p in ACTION_PERMISSIONS[a])]
+
+
+def new_case(store: DistrictRepository, user: User, *, category_code: str, source: str,
+             description: str, grid_id: int, lon: float, lat: float, at: datetime) -> CaseRecord:
+    """受理: accept a new case in a grid (the grid's community must be the user's area)."""
+    if source not in SOURCES:
+        raise WorkflowError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+    if not description.strip():
+        raise WorkflowError("a case needs a description of the problem")
+    cat = store.rows("SELECT limit_hours, department_id FROM categories WHERE code = ?",
+                     [category_code])
+    if not cat:
+        raise WorkflowError(f"unknown category {category_code!r} (2-digit class + 2-digit subclass)")
+    require(user.role, user.scope, "case.new", grid_target(store, grid_id))
+    state, step = m.new_case(at, float(cat[0][0]))
+    with store.transaction():
+        cid = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM cases"))
+        n_day = int(store.scalar("SELECT count(*) FROM cases WHERE code LIKE ?",
+                                 [f"AJ{at:%Y%m%d}%"]))
+        code = f"AJ{at:%Y%m%d}{n_day + 1:05d}W"
+        store.rows("INSERT INTO cases (id, code, category_code, source, status, description, lon, "
+                   "lat, grid_id, department_id, reported_at, accepted_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [cid, code, category_code, source, state.status, description.strip(), lon,
+                    lat, grid_id, int(cat[0][1]), at, at])
+        _write_step(store, cid, step, user)
+        audit(store, at=at, username=user.username, role=user.role.value, action="case.accept",
+              entity="case", entity_id=code, after=_snapshot(state))
+    return load_case(store, cid)
+
+
+def advance(store: DistrictRepository, user: User, ref: str | int, action: str, *,
+            at: datetime, reason: str | None = None, approver: str | None = None,
+            department_id: int | None = None, extra_hours: float | None = None,
+            satisfaction: int | None = None,
+            calendar: WorkCalendar = DEFAULT_CALENDAR) -> CaseRecord:
+    """Move a case one step along the loop; refused (PermissionDenied, IllegalTransition,
+    WorkflowError) without any change when not allowed."""
+    rec = load_case(store, ref)
+    if action not in ACTION_PERMISSIONS:
+        raise m.IllegalTransition(f"unknown action {action!r}; one of {', '.join(m.ACTIONS)}")
+    target = case_target(store, rec)
+    if action == "dispatch" and department_id:
+        target = Target(target.street_id, target.community_id, frozenset({department_id}))
+    decisions = [decide(user.role, user.scope, p, target) for p in ACTION_PERMISSIONS[action]]
+    if not any(decisions):
+        raise PermissionDenied(decisions[0].reason)
+    approver_name = None
+    if action in m.NEEDS_APPROVAL:
+        approver_name = _approver(store, user, approver, target)
+    new, step = m.apply(rec.state, action, at, calendar=calendar, reason=reason,
+                        approver=approver_name, department_id=department_id,
+                        extra_hours=extra_hours, satisfaction=satisfaction)
+    with store.transaction():
+        sets = {"status": new.status, "department_id": new.department_id,
+                "deadline_at": new.deadline_at, "paused_at": new.paused_at,
+                "remaining_s": new.remaining_s, "rework_count": new.rework_count,
+                "satisfaction": new.satisfaction}
+        if new.status in _STAMP:
+            sets[_STAMP[new.status]] = at
+        if action == "rework":
+            sets["fed_back_at"] = None
+        cols = ", ".join(f"{k} = ?" for k in sets)
+        store.rows(f"UPDATE cases SET {cols} WHERE id = ?", [*sets.values(), rec.id])
+        _write_step(store, rec.id, step, user)
+        audit(store, at=at, username=user.username, role=user.role.value,
+              action=f"case.{action}", entity="case", entity_id=rec.code,
+              before=_snapshot(rec.state),
+              after={**_snapshot(new), "reason": step.reason, "approver": step.approver})
+    return load_case(store, rec.id)
+
+
+def _approver(store: DistrictRepository, user: User, approver: str | None,
+              target: Target) -> str:
+    """审批人: the named approver, or the user if the role may approve here."""
+    if not approver:
+        if decide(user.role, user.scope, "case.approve", target):
+            return user.username
+        raise m.IllegalTransition("this step needs an approver (审批人): name one with "
+                                  "the dispatcher or supervision-office role")
+    try:
+        who = get_user(store, approver)
+    except AuthError as exc:
+        raise WorkflowError(str(exc)) from None
+    if who.locked:
+        raise WorkflowError(f"approver {approver} is locked")
+    d = decide(who.role, who.scope, "case.approve", target)
+    if not d:
+        raise PermissionDenied(f"approver {approver}: {d.reason}")
+    return who.username
+
+
+def _write_step(store: DistrictRepository, case_id: int, step: m.Step, user: User) -> None:
+    seq = int(store.scalar("SELECT coalesce(max(seq), 0) + 1 FROM case_transitions "
+                           "WHERE case_id = ?", [case_id]))
+    store.rows("INSERT INTO case_transitions (case_id, seq, action, from_status, to_status, "
+               "occurred_at, actor_role, note, approver, actor_name) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [case_id, seq, step.action, step.from_status, step.to_status, step.at,
+                user.role.value, step.reason, step.approver, user.username])
+
+
+def _snapshot(s: m.CaseState) -> dict[str, Any]:
+    return {"status": s.status, "department_id": s.department_id,
+            "deadline_at": s.deadline_at, "remaining_s": s.remaining_s,
+            "rework_count": s.rework_count}
+
+
+def case_history(store: DistrictRepository, case_id: int) -> list[dict[str, Any]]:
+    cols = ("seq", "action", "from_status", "to_status", "occurred_at", "actor_role",
+            "actor_name", "approver", "note")
+    rows = store.rows(f"SELECT {', '.join(cols)} FROM case_transitions WHERE case_id = ? "
+                      "ORDER BY seq", [case_id])
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def list_cases(store: DistrictRepository, user: User, *, status: str | None = None,
+               street_id: int | None = None, category: str | None = None,
+               department_id: int | None = None, overdue_at: datetime | None = None,
+               limit: int = 200) -> list[dict[str, Any]]:
+    """The case queue the user may see, newest first, with the given filters."""
+    if user.role not in MATRIX["case.view"]:
+        raise PermissionDenied(f"role {user.role.value} may not see cases")
+    where, params = ["1=1"], []
+    sc = user.scope
+    if sc.kind == "street":
+        where.append("s.id = ?")
+        params.append(sc.id)
+    elif sc.kind == "community":
+        where.append("g.parent_id = ?")
+        params.append(sc.id)
+    elif sc.kind == "department":
+        where.append("c.department_id = ?")
+        params.append(sc.id)
+    for cond, val in (("c.status = ?", status), ("s.id = ?", street_id),
+                      ("c.category_code LIKE ?", f"{category}%" if category else None),
+                      ("c.department_id = ?", department_id)):
+        if val is not None:
+            where.append(cond)
+            params.append(val)
+    if overdue_at is not None:
+        where.append("c.status = 'dispatched' AND c.deadline_at < ?")
+        params.append(overdue_at)
+    sql = ("SELECT c.id, c.code, c.status, c.category_code, k.name, c.description, "
+           "c.department_id, c.deadline_at, c.reported_at, s.id, s.name, c.lon, c.lat "
+           "FROM cases c JOIN categories k ON k.code = c.category_code "
+           "JOIN grid_units g ON g.id = c.grid_id JOIN grid_units cm ON cm.id = g.parent_id "
+           "JOIN grid_units s ON s.id = cm.parent_id "
+           f"WHERE {' AND '.join(where)} ORDER BY c.reported_at DESC, c.id DESC LIMIT ?")
+    cols = ("id", "code", "status", "category_code", "category", "description", "department_id",
+            "deadline_at", "reported_at", "street_id", "street", "lon", "lat")
+    return [dict(zip(cols, r, strict=True)) for r in store.rows(sql, [*params, int(limit)])]

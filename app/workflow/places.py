@@ -1,0 +1,92 @@
+"""Where things are for the workflow: grid at a point, a grid's community and street,
+department codes, and the workflow clock (``--now`` / ``GRIDCC_NOW``)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import shapely
+
+from app.auth.permissions import Target
+from app.clock import beijing_now
+from app.geo.wkb import geoms_from_wkb
+from app.store import DistrictRepository
+
+NOW_ENV = "GRIDCC_NOW"
+
+
+class WorkflowError(ValueError):
+    """A workflow request that cannot be done; one line for the user."""
+
+
+def workflow_now(override: datetime | None = None) -> datetime:
+    """The injected clock: ``override`` (``--now``), else $GRIDCC_NOW, else Beijing time."""
+    if override is not None:
+        return override.replace(second=0, microsecond=0)
+    text = os.environ.get(NOW_ENV, "").strip()
+    if text:
+        try:
+            return datetime.fromisoformat(text).replace(second=0, microsecond=0, tzinfo=None)
+        except ValueError:
+            raise WorkflowError(f"{NOW_ENV} must be an ISO date-time, not {text!r}") from None
+    return beijing_now()
+
+
+def grid_at(store: DistrictRepository, lon: float, lat: float) -> int:
+    """The base grid (level 4) containing the point; WorkflowError outside the district."""
+    rows = store.rows("SELECT id, geom FROM grid_units WHERE level = 4 AND ? BETWEEN min_lon "
+                      "AND max_lon AND ? BETWEEN min_lat AND max_lat", [lon, lat])
+    if rows:
+        geoms = geoms_from_wkb([r[1] for r in rows])
+        hit = shapely.contains_xy(geoms, lon, lat)
+        for (gid, _), inside in zip(rows, hit, strict=True):
+            if inside:
+                return int(gid)
+    raise WorkflowError(f"({lon:.5f}, {lat:.5f}) is not inside any grid of the district")
+
+
+def grid_place(store: DistrictRepository, grid_id: int) -> tuple[int, int]:
+    """(community id, street id) of a base grid."""
+    rows = store.rows("SELECT g.parent_id, c.parent_id FROM grid_units g JOIN grid_units c "
+                      "ON c.id = g.parent_id WHERE g.id = ? AND g.level = 4", [grid_id])
+    if not rows:
+        raise WorkflowError(f"there is no grid with id {grid_id}")
+    return int(rows[0][0]), int(rows[0][1])
+
+
+def grid_by_code(store: DistrictRepository, code: str) -> int:
+    gid = store.scalar("SELECT id FROM grid_units WHERE code = ? AND level = 4", [code])
+    if gid is None:
+        raise WorkflowError(f"there is no base grid with code {code!r}")
+    return int(gid)
+
+
+def grid_target(store: DistrictRepository, grid_id: int,
+                departments: set[int] | frozenset[int] = frozenset()) -> Target:
+    community, street = grid_place(store, grid_id)
+    return Target(street, community, frozenset(departments))
+
+
+def department_ids(store: DistrictRepository, codes: list[str]) -> list[int]:
+    """Row ids of department codes (e.g. CG, HW); unknown codes are named."""
+    known = dict(store.rows("SELECT code, id FROM departments"))
+    bad = [c for c in codes if c not in known]
+    if bad:
+        raise WorkflowError(f"unknown department code(s): {', '.join(bad)}")
+    return [int(known[c]) for c in codes]
+
+
+def department_names(store: DistrictRepository) -> dict[int, str]:
+    return {int(i): n for i, n in store.rows("SELECT id, short_name FROM departments")}
+
+
+def leadership_id(store: DistrictRepository) -> int:
+    lid = store.scalar("SELECT id FROM departments WHERE kind = 'leadership' ORDER BY id LIMIT 1")
+    if lid is None:
+        raise WorkflowError("the district has no leadership (区领导) department")
+    return int(lid)
+
+
+def street_name(store: DistrictRepository, street_id: int) -> str:
+    return store.scalar("SELECT name FROM grid_units WHERE id = ?", [street_id]) or str(street_id)

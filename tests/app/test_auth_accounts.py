@@ -1,0 +1,73 @@
+"""Local accounts: salted hashes, lockout after five failures, every login audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from app.audit import verify_log
+from app.auth.accounts import (
+    MAX_FAILED_LOGINS,
+    AuthError,
+    add_user,
+    authenticate,
+    check_password,
+    hash_password,
+    set_locked,
+)
+from app.auth.permissions import Role, Scope
+from app.demo.accounts import DEMO_PASSWORDS, demo_account_specs
+from app.store import open_store
+
+NOW = datetime(2026, 11, 20, 10, 30)
+
+
+def test_hash_is_salted_and_checks():
+    a, b = hash_password("Secret#2026"), hash_password("Secret#2026")
+    assert a != b and a.startswith("scrypt$")
+    assert check_password("Secret#2026", a) and not check_password("secret#2026", a)
+    assert not check_password("x", "garbage")
+
+
+def test_every_role_has_a_demo_account(small_db_path):
+    with open_store(small_db_path, read_only=True) as s:
+        roles = {spec[1] for spec in demo_account_specs(s)}
+        assert roles == set(Role)
+        stored = dict(s.rows("SELECT username, password_hash FROM users"))
+        for username, role, _scope, _name in demo_account_specs(s)[:6]:
+            assert check_password(DEMO_PASSWORDS[role], stored[username])
+
+
+def test_lockout_after_five_failures_and_unlock(small_db_copy):
+    with open_store(small_db_copy) as s:
+        for i in range(MAX_FAILED_LOGINS - 1):
+            with pytest.raises(AuthError, match=f"{MAX_FAILED_LOGINS - 1 - i} attempts left"):
+                authenticate(s, "operator", "wrong-password", at=NOW)
+        with pytest.raises(AuthError, match="now locked"):
+            authenticate(s, "operator", "wrong-password", at=NOW)
+        with pytest.raises(AuthError, match="locked"):  # even the right password
+            authenticate(s, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=NOW)
+        set_locked(s, "operator", False, at=NOW)
+        assert authenticate(s, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=NOW).role == \
+            Role.OPERATOR
+        actions = [r[0] for r in s.rows("SELECT action FROM audit_log WHERE entity_id = "
+                                         "'operator' ORDER BY seq")]
+        assert actions[-8:] == ["login.fail"] * 4 + ["login.lock", "login.refused",
+                                                      "user.unlock", "login"]
+        assert verify_log(s).ok
+
+
+def test_bad_accounts_are_refused(small_db_copy):
+    with open_store(small_db_copy) as s:
+        with pytest.raises(AuthError, match="already exists"):
+            add_user(s, "admin", "Another#2026", Role.ADMINISTRATOR, Scope(), at=NOW)
+        with pytest.raises(AuthError, match="needs a street scope"):
+            add_user(s, "sec99", "Another#2026", Role.STREET_SECRETARY, Scope(), at=NOW)
+        with pytest.raises(AuthError, match="no street with id 999"):
+            add_user(s, "sec99", "Another#2026", Role.STREET_SECRETARY, Scope("street", 999),
+                     at=NOW)
+        with pytest.raises(AuthError, match="at least 8"):
+            add_user(s, "sec99", "short", Role.STREET_SECRETARY, Scope("street", 2), at=NOW)
+        with pytest.raises(AuthError, match="wrong user name"):
+            authenticate(s, "nobody", "whatever", at=NOW)

@@ -1,0 +1,131 @@
+"""End-to-end from the command line: the whistle loop of the issue's 'done when', the
+case loop with an approval, forbidden actions as one-line errors, audit afterwards."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.auth.permissions import Role
+from app.cli import main
+from app.demo.accounts import DEMO_PASSWORDS
+from app.store import open_store
+
+PASSWORDS = {"sec01": DEMO_PASSWORDS[Role.STREET_SECRETARY],
+             "sec02": DEMO_PASSWORDS[Role.STREET_SECRETARY],
+             "dept_cg": DEMO_PASSWORDS[Role.DEPARTMENT_HANDLER],
+             "dept_hw": DEMO_PASSWORDS[Role.DEPARTMENT_HANDLER],
+             "supervisor": DEMO_PASSWORDS[Role.SUPERVISION_OFFICE],
+             "leader": DEMO_PASSWORDS[Role.DISTRICT_LEADER],
+             "operator": DEMO_PASSWORDS[Role.OPERATOR],
+             "dispatcher": DEMO_PASSWORDS[Role.DISPATCHER],
+             "grid01": DEMO_PASSWORDS[Role.GRID_WORKER],
+             "admin": DEMO_PASSWORDS[Role.ADMINISTRATOR]}
+
+
+@pytest.fixture
+def run(small_db_copy, monkeypatch, capsys):
+    def run(user, now, *argv, ok=True):
+        monkeypatch.setenv("GRIDCC_PASSWORD", PASSWORDS.get(user, "x"))
+        code = main([*argv, "--db", str(small_db_copy), "--now", now, "--json"]
+                    + (["--user", user] if user else []))
+        out = capsys.readouterr()
+        assert (code == 0) == ok, out.err
+        if not ok:
+            assert "Traceback" not in out.err and out.err.count("\n") == 1
+            return out.err
+        return json.loads(out.out)
+    run.db = small_db_copy
+    return run
+
+
+def _first_grid(db):
+    with open_store(db, read_only=True) as s:
+        return s.scalar("SELECT g.code FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
+                        "WHERE g.level = 4 AND c.parent_id = 2 ORDER BY g.code LIMIT 1")
+
+
+def test_whistle_loop_from_blow_to_second_whistle(run):
+    grid = _first_grid(run.db)
+    err = run("sec02", "2026-11-20T10:30", "whistle", "blow", "--grid", grid, "--dept", "CG,HW",
+              "--title", "垃圾堆积", ok=False)
+    assert "role street_secretary of street 3 may not blow a whistle for street 2" in err
+    w = run("sec01", "2026-11-20T10:30", "whistle", "blow", "--grid", grid, "--dept", "CG,HW",
+            "--title", "闲置空地垃圾堆积", "--preset", "urgent")
+    wid = str(w["id"])
+    assert w["report_deadline"].startswith("2026-11-20 12:30")
+    assert run("dept_cg", "2026-11-20T11:00", "whistle", "report-in", wid)["departments"][0][
+        "state"] == "reported"
+    assert "not one of the departments" in run("leader", "2026-11-20T11:00", "whistle",
+                                                "report-in", wid, ok=False)
+    run("dept_cg", "2026-11-20T15:00", "whistle", "feedback", wid, "--text", "已清运")
+    run("sec01", "2026-11-20T16:00", "whistle", "verify", wid, "--dept", "CG")
+    w = run("sec01", "2026-11-20T16:10", "whistle", "rate", wid, "--dept", "CG", "--rating", "4",
+            "--comment", "及时")
+    assert w["departments"][0]["rating"] == 4 and w["status"] == "reported"
+    # HW never reports in: on Monday it is on the supervision list, 6.5 working hours late
+    sup = run("supervisor", "2026-11-23T10:00", "whistle", "list", "--supervision")
+    assert sup[0]["id"] == int(wid) and sup[0]["late_hours"] == 6.5
+    assert "may not supervise" in run("sec01", "2026-11-23T10:00", "whistle", "supervise", wid,
+                                      ok=False)
+    assert run("supervisor", "2026-11-23T10:00", "whistle", "supervise", wid)["supervised"]
+    assert "already on the supervision list" in run(
+        "supervisor", "2026-11-23T10:01", "whistle", "supervise", wid, ok=False)
+    second = run("sec01", "2026-11-23T10:05", "whistle", "second", wid)
+    assert second["round"] == 2 and "区领导" in {d["name"] for d in second["departments"]}
+    assert "already blown" in run("sec01", "2026-11-23T10:06", "whistle", "second", wid, ok=False)
+    run("leader", "2026-11-23T10:30", "whistle", "report-in", str(second["id"]))
+    assert run("supervisor", "2026-11-23T11:00", "whistle", "accountability", wid)[
+        "accountability"]
+    shown = run("sec01", "2026-11-23T11:00", "whistle", "show", wid)
+    assert [e["action"] for e in shown["timeline"]] == [
+        "blow", "report_in", "feed_back", "verify", "rate", "supervise", "second",
+        "accountability"]
+    assert run(None, "2026-11-23T11:00", "audit", "verify")["ok"]
+
+
+def test_case_loop_with_approval_and_refusals(run):
+    grid = _first_grid(run.db)
+    c = run("operator", "2026-11-20T09:00", "case", "new", "--category", "0101", "--grid", grid,
+            "--text", "路口暴露垃圾")
+    code = c["code"]
+    run("operator", "2026-11-20T09:05", "case", "advance", code, "register")
+    assert "may not dispatch" in run("operator", "2026-11-20T09:06", "case", "advance", code,
+                                     "dispatch", ok=False)
+    d = run("dispatcher", "2026-11-20T09:10", "case", "advance", code, "dispatch")
+    assert d["status"] == "dispatched" and d["deadline_at"].startswith("2026-11-20 13:10")
+    assert "cannot close" in run("operator", "2026-11-20T09:11", "case", "advance", code, "close",
+                                 ok=False)
+    # the department asks for an extension: needs a reason and an approver
+    assert "needs a reason" in run("dept_hw", "2026-11-20T10:10", "case", "advance", code,
+                                   "extend", "--hours", "8", "--approver", "dispatcher", ok=False)
+    e = run("dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
+            "--reason", "需协调物业", "--approver", "dispatcher")
+    assert e["status"] == "extended" and e["remaining_s"] == 11 * 3600
+    r = run("dept_hw", "2026-11-23T09:00", "case", "advance", code, "resume")
+    assert r["deadline_at"].startswith("2026-11-24 11:00")  # 11 working hours: 8.5 Mon + 2.5 Tue
+    for who, action in (("dept_hw", "handle"), ("dept_hw", "feed_back")):
+        run(who, "2026-11-23T10:00", "case", "advance", code, action)
+    assert run("grid01", "2026-11-23T11:00", "case", "advance", code, "rework", "--reason",
+               "未清理干净")["rework_count"] == 1
+    shown = run("operator", "2026-11-23T11:00", "case", "show", code)
+    assert [s["action"] for s in shown["steps"]] == [
+        "accept", "register", "dispatch", "extend", "resume", "handle", "feed_back", "rework"]
+    assert shown["steps"][3]["approver"] == "dispatcher"
+    assert run(None, "2026-11-23T11:00", "audit", "verify")["ok"]
+
+
+def test_users_and_login_errors(run, monkeypatch):
+    monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "Newcomer#2026")
+    u = run("admin", "2026-11-20T09:00", "users", "add", "sec01b", "--role", "street_director",
+            "--scope", "street:2")
+    assert u["scope"] == "street 2"
+    assert "may not manage accounts" in run("operator", "2026-11-20T09:00", "users", "list",
+                                            ok=False)
+    assert run("admin", "2026-11-20T09:01", "users", "lock", "sec01b")["locked"]
+    assert any(x["username"] == "sec01b" and x["locked"]
+               for x in run("admin", "2026-11-20T09:02", "users", "list"))
+    assert "wrong user name or password" in run("nobody", "2026-11-20T09:03", "case", "list",
+                                                 ok=False)
+    assert "sign in with --user" in run(None, "2026-11-20T09:03", "case", "list", ok=False)
