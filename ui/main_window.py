@@ -7,7 +7,7 @@ import logging
 import qtawesome as qta
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
 
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
@@ -16,6 +16,7 @@ from app.store import DistrictRepository
 from ui import theme
 from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
+from ui.map.case_card import CaseCard
 from ui.map.patrol_controller import PatrolController, patrol_state
 from ui.map.replay_bar import ReplayBar
 from ui.map.selection import MapSelection, SelectionHighlight
@@ -27,6 +28,9 @@ from ui.status_bar import MapStatusBar
 log = logging.getLogger(__name__)
 
 MIN_WIDTH, MIN_HEIGHT = 640, 480
+#: a click this close (screen px) to a case opens its card
+CASE_HIT_PX = 7
+CASE_WINDOWS = (("today", "今日"), ("7d", "近7天"), ("30d", "近30天"), ("year", "全年"))
 
 
 class MainWindow(QMainWindow):
@@ -58,10 +62,13 @@ class MainWindow(QMainWindow):
                                                   self.canvas.view("patrol").refresh, self)
         self.replay_bar = ReplayBar(self.patrol_controller, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
+        self.patrol_controller.timeChanged.connect(self._show_cases_at)
+        self.patrol_controller.modeChanged.connect(lambda _m: self._show_cases_at(None))
         self.canvas.set_extent(*dm.extent)
         self.canvas.zoom_to_extent()
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
-        self.canvas.mapClicked.connect(self.identify_at)
+        self.canvas.mapClicked.connect(self.click_at)
+        self.case_card = CaseCard(store, self.canvas)
 
         self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self)
         self.setStatusBar(self.map_status)
@@ -156,6 +163,15 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action])
         bar.addAction(self.style_controls.action)
+        self.case_window = QComboBox()
+        self.case_window.setObjectName("CaseWindow")
+        self.case_window.setToolTip("案件时间范围")
+        for key, name in CASE_WINDOWS:
+            self.case_window.addItem(name, key)
+        self.case_window.setCurrentIndex(self.case_window.findData("30d"))
+        self.case_window.currentIndexChanged.connect(
+            lambda _i: self.canvas.view("cases").set_window(self.case_window.currentData()))
+        bar.addWidget(self.case_window)
         bar.addSeparator()
         bar.addActions([d.toggleViewAction() for d in self.docks.values()])
         bar.addSeparator()
@@ -164,6 +180,23 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
 
     # -- behaviour -----------------------------------------------------------------------
+    def click_at(self, x: float, y: float) -> int | None:
+        """A click on the map: the case under the cursor opens its card; the grid there
+        is selected either way."""
+        view = self.canvas.view("cases")
+        radius = CASE_HIT_PX * theme.ui_scale() * self.canvas.metres_per_pixel()
+        case_id = view.case_at(x, y, radius)
+        if case_id is not None:
+            self.case_card.show_case(case_id)
+        else:
+            self.case_card.hide()
+        self.identify_at(x, y)
+        return case_id
+
+    def _show_cases_at(self, t) -> None:
+        replay = self.patrol_controller.mode == "replay"
+        self.canvas.view("cases").set_time(t if replay and t is not None else None)
+
     def identify_at(self, x: float, y: float) -> int | None:
         """Select the base grid at local (x, y) and show its identify panel."""
         unit_id = self._locator.unit_at(x, y) if self._locator is not None else None
@@ -207,5 +240,5 @@ class MainWindow(QMainWindow):
         if self._persist:
             self.save_window_state()
         self.patrol_controller.stop()
-        self.canvas.static_cache.shutdown()  # no render may outlive the window
+        self.canvas.shutdown()  # layer timers stop; no render may outlive the window
         super().closeEvent(ev)

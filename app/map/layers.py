@@ -21,8 +21,8 @@ from app.store import DistrictRepository
 CLOSED_STATUSES = ("closed", "evaluated", "voided")
 #: the six request kinds of seed 002, in legend order
 CASE_KINDS = ("enquiry", "suggestion", "hardship", "sanitation", "dispute", "hazard")
-#: closed cases reported within this many days are still drawn (dimmed)
-RECENT_DAYS = 30
+#: closed cases reported within this many days are loaded (the widest time window)
+RECENT_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,10 @@ class CaseData:
     is_open: np.ndarray
     overdue: np.ndarray  # open and past its deadline (超期)
     now: datetime
+    #: feed seconds (app.feed.fixes.to_seconds); NaN = not (yet)
+    reported_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    closed_s: np.ndarray = field(default_factory=lambda: np.empty(0))
+    deadline_s: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -187,7 +191,9 @@ def load_cases(
     since = now - timedelta(days=recent_days)
     cols = store.columns(
         f"SELECT c.id, c.lon, c.lat, coalesce(k.kind, 'other') AS kind, "
-        f"c.status NOT IN ({closed}) AS is_open, "
+        f"c.status NOT IN ({closed}) AS is_open, epoch_us(c.reported_at) AS rep_us, "
+        f"epoch_us(coalesce(c.closed_at, CASE WHEN c.status = 'voided' THEN c.reported_at END))"
+        f" AS closed_us, epoch_us(c.deadline_at) AS deadline_us, "
         f"(c.status NOT IN ({closed}) AND c.deadline_at IS NOT NULL "
         f" AND c.deadline_at < ?) AS overdue "
         f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
@@ -204,7 +210,19 @@ def load_cases(
         is_open=np.asarray(cols["is_open"], dtype=bool),
         overdue=np.asarray(cols["overdue"], dtype=bool),
         now=now,
+        reported_s=_seconds(cols["rep_us"]),
+        closed_s=_seconds(cols["closed_us"]),
+        deadline_s=_seconds(cols["deadline_us"]),
     )
+
+
+def _seconds(us) -> np.ndarray:
+    """epoch_us values (NULL -> NaN) as float seconds."""
+    if np.ma.isMaskedArray(us):
+        return us.astype(float).filled(np.nan) / 1e6
+    if us.dtype == object:
+        return np.array([np.nan if v is None else v / 1e6 for v in us], dtype=float)
+    return np.asarray(us, dtype=float) / 1e6
 
 
 def load_district_map(store: DistrictRepository) -> DistrictMap:

@@ -1,14 +1,22 @@
-"""Case points (案件) coloured by kind; open cases bright, recent closed ones dim,
-overdue open ones (超期) ringed in red on top.
+"""Case points (案件) by kind and status, with a time window and an aggregated view.
 
-Level of detail: zoomed out to the whole district, the recently closed cases are
-hidden and the symbols shrink, so that open and overdue cases read at a glance.
+Open cases are bright, closed ones dimmed, overdue open ones (超期) ringed in red
+and blinking.  The time window (今日 / 近7天 / 近30天 / 全年) and the moment shown
+(now, or the replay clock) decide which cases appear - see
+:mod:`app.map.incidents`.  When more cases would show than can be read (many
+points, or the district overview with thousands), they are aggregated into
+hexagons coloured by count; the overdue rings stay on top as points, since
+alerts must never disappear into an average.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 
+from app.feed.fixes import to_seconds
+from app.map.incidents import case_states, hexbin
 from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
 from ui.map.layers.base import LayerView, register_view
@@ -19,58 +27,142 @@ OVERVIEW_MPP = 2.5
 OPEN_SIZE = (7, 9)
 CLOSED_SIZE = (4, 5)
 RING_SIZE = (12, 17)
+#: aggregate above this many shown cases, or above OVERVIEW_AGGREGATE in the overview
+MAX_POINTS = 20_000
+OVERVIEW_AGGREGATE = 6_000
+#: hexagon circumradius in screen pixels (at scale 1)
+HEX_PX = 16
+#: count -> colour ramp of the hexagons (dark teal -> amber -> red)
+HEX_RAMP = ["#0f4c5c", "#137a7f", "#2fb59a", "#f2c14e", "#f07a3a", "#e23d4b"]
+BLINK_MS = 600
 
 
 @register_view(CaseData)
 class CaseView(LayerView):
-    """One ScatterPlotItem per (kind, open/closed) plus one for the overdue rings."""
+    """One ScatterPlotItem per (kind, open/closed), one for overdue rings, one for hexagons."""
 
     def build(self) -> None:
         data: CaseData = self.layer.data
         self.scatters: dict[tuple[str, bool], pg.ScatterPlotItem] = {}
-        self.overdue: pg.ScatterPlotItem | None = None
+        self.window = "30d"
+        self.at: float | None = None  # None: the district's "now"
         self.overview: bool | None = None
+        self.aggregated = False
+        self._hex_mpp = 0.0
         kinds = list(CASE_KINDS) + sorted(set(data.kind.tolist()) - set(CASE_KINDS))
+        self._kinds = kinds
+        self._kind_of = {k: data.kind == k for k in kinds}
         for is_open, alpha, dz in ((False, 110, 0), (True, 255, 10)):
             for kind in kinds:
-                m = (data.kind == kind) & (data.is_open == is_open)
-                if not m.any():
-                    continue
                 colour = theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"])
                 item = pg.ScatterPlotItem(
-                    x=data.x[m], y=data.y[m], symbol="o",
+                    symbol="o", pxMode=True,
                     pen=pg.mkPen(theme.qcolor("#02060e", 200), width=1) if is_open else None,
-                    brush=pg.mkBrush(theme.qcolor(colour, alpha)), pxMode=True,
-                )
+                    brush=pg.mkBrush(theme.qcolor(colour, alpha)))
                 self.scatters[(kind, is_open)] = self.add(item, dz=dz)
-        if data.overdue.any():
-            ring = pg.ScatterPlotItem(
-                x=data.x[data.overdue], y=data.y[data.overdue], symbol="o",
-                pen=pg.mkPen(theme.qcolor(theme.ALERT), width=max(2, round(2 * theme.ui_scale()))),
-                brush=None, pxMode=True,
-            )
-            self.overdue = self.add(ring, dz=20)
+        self.hexes = self.add(pg.ScatterPlotItem(symbol="h", pxMode=True, pen=None), dz=5)
+        self.overdue = self.add(pg.ScatterPlotItem(
+            symbol="o", pen=pg.mkPen(theme.qcolor(theme.ALERT),
+                                     width=max(2, round(2 * theme.ui_scale()))),
+            brush=None, pxMode=True), dz=20)
+        self.states = None
+        self._blink_on = True
+        self.blink_timer = QTimer(self.canvas)
+        self.blink_timer.setInterval(BLINK_MS)
+        self.blink_timer.timeout.connect(self.blink)
+        self.blink_timer.start()
         self.canvas.viewChanged.connect(self._follow_zoom)
-        self._follow_zoom()
+        self.update_points()
+
+    # -- filters ---------------------------------------------------------------------------
+    def moment(self) -> float:
+        return self.at if self.at is not None else to_seconds(self.layer.data.now)
+
+    def set_window(self, window: str) -> None:
+        """今日 "today", "7d", "30d" or "year"."""
+        if window != self.window:
+            self.window = window
+            self.update_points()
+
+    def set_time(self, t: float | None) -> None:
+        """Show the cases as they were at feed time ``t`` (None: now)."""
+        if t != self.at:
+            self.at = t
+            self.update_points()
+
+    def update_points(self) -> None:
+        d: CaseData = self.layer.data
+        st = case_states(d.reported_s, d.closed_s, d.deadline_s, self.moment(), self.window)
+        self.states = st
+        mpp = self.canvas.metres_per_pixel()
+        self.overview = mpp > OVERVIEW_MPP
+        n = st.n_shown
+        self.aggregated = n > MAX_POINTS or (self.overview and n > OVERVIEW_AGGREGATE)
+        k = 0 if self.overview else 1
+        s = theme.ui_scale()
+        for (kind, is_open), item in self.scatters.items():
+            if self.aggregated:
+                item.setData(x=[], y=[])
+                continue
+            m = self._kind_of[kind] & (st.open if is_open else st.shown & ~st.open)
+            item.setData(x=d.x[m], y=d.y[m],
+                         size=round((OPEN_SIZE if is_open else CLOSED_SIZE)[k] * s))
+        self.overdue.setData(x=d.x[st.overdue], y=d.y[st.overdue], size=round(RING_SIZE[k] * s))
+        self._update_hexes(mpp)
+        self.set_visible(self.is_visible())
+
+    def _update_hexes(self, mpp: float) -> None:
+        if not self.aggregated:
+            self.hexes.setData(x=[], y=[])
+            self._hex_mpp = 0.0
+            return
+        d, st = self.layer.data, self.states
+        s = theme.ui_scale()
+        size_m = HEX_PX * s * mpp
+        hx, hy, count = hexbin(d.x[st.shown], d.y[st.shown], size_m)
+        level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
+        brushes = [pg.mkBrush(theme.qcolor(c, 190)) for c in HEX_RAMP]
+        self.hexes.setData(x=hx, y=hy, size=round(2 * HEX_PX * s * 0.93),
+                           brush=[brushes[i] for i in level.tolist()])
+        self.hex_counts = count
+        self._hex_mpp = mpp
 
     def _follow_zoom(self) -> None:
-        overview = self.canvas.metres_per_pixel() > OVERVIEW_MPP
-        if overview == self.overview:
-            return
-        self.overview = overview
-        k = 0 if overview else 1
-        s = theme.ui_scale()
-        for (_kind, is_open), item in self.scatters.items():
-            item.setSize(round((OPEN_SIZE if is_open else CLOSED_SIZE)[k] * s))
-        if self.overdue is not None:
-            self.overdue.setSize(round(RING_SIZE[k] * s))
-        self.set_visible(self.is_visible())
+        mpp = self.canvas.metres_per_pixel()
+        overview = mpp > OVERVIEW_MPP
+        if overview != self.overview:
+            self.update_points()
+        elif self.aggregated and not (0.8 < mpp / (self._hex_mpp or mpp) < 1.25):
+            self._update_hexes(mpp)  # hexagons keep their size on screen
+
+    # -- blinking and visibility -----------------------------------------------------------
+    def blink(self) -> None:
+        """Overdue rings pulse so that they catch the eye from across the room."""
+        self._blink_on = not self._blink_on
+        self.overdue.setOpacity(1.0 if self._blink_on else 0.25)
 
     def set_visible(self, visible: bool) -> None:
         super().set_visible(visible)
         for (_kind, is_open), item in self.scatters.items():
-            item.setVisible(visible and (is_open or not self.overview))
+            item.setVisible(visible and not self.aggregated and (is_open or not self.overview))
+        self.hexes.setVisible(visible and self.aggregated)
+
+    def case_at(self, x: float, y: float, radius_m: float) -> int | None:
+        """The id of the shown case nearest to (x, y) within ``radius_m`` (points mode)."""
+        if self.aggregated or self.states is None or not self.is_visible():
+            return None
+        d = self.layer.data
+        idx = np.flatnonzero(self.states.shown)
+        if not len(idx):
+            return None
+        dist = np.hypot(d.x[idx] - x, d.y[idx] - y)
+        j = int(np.argmin(dist))
+        return int(d.ids[idx[j]]) if dist[j] <= radius_m else None
+
+    def shown_points(self) -> int:
+        return sum(len(item.data) for item in self.scatters.values())
 
     def remove(self) -> None:
+        self.blink_timer.stop()
         self.canvas.viewChanged.disconnect(self._follow_zoom)
         super().remove()
