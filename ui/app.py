@@ -49,8 +49,11 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
     _prepare(app, geo.width() if geo else 1920, geo.height() if geo else 1080)
     from PySide6.QtWidgets import QMessageBox
 
+    from ui.login_dialog import login
     from ui.main_window import MainWindow
 
+    if not login(store):  # 登录: closed without signing in or choosing the viewer
+        return 0
     try:
         window = MainWindow(store)
     except Exception as exc:  # an operator sees one sentence, the log keeps the details

@@ -43,7 +43,8 @@ def test_no_empty_docks(window):
 
     docks = window.findChildren(QDockWidget)
     assert {d.objectName() for d in docks} == {"dock_layers", "dock_identify", "dock_video_wall",
-                                               "dock_cameras"}
+                                               "dock_cameras", "dock_whistles", "dock_cases",
+                                               "dock_supervision"}
     assert all(d.widget() is not None for d in docks)
 
 

@@ -1,0 +1,39 @@
+"""The workflow's panels: whistles (哨令), cases (案件办理) and supervision (督办).
+
+They act as the signed-in user (app.auth.session); without a login they are a
+read-only demonstration viewer.
+"""
+
+from __future__ import annotations
+
+from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
+
+
+def _whistle_panel(ctx: PanelContext):
+    from ui.docks.whistle_panel import WhistlePanel
+
+    frame = ctx.district_map.frame
+    panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)))
+    ctx.canvas.mapClicked.connect(panel.on_map_click)
+    return panel
+
+
+def _case_panel(ctx: PanelContext):
+    from ui.docks.case_panel import CasePanel
+
+    return CasePanel(ctx.store)
+
+
+def _supervision_panel(ctx: PanelContext):
+    from ui.docks.supervision_panel import SupervisionPanel
+
+    return SupervisionPanel(ctx.store)
+
+
+def register(registry: PanelRegistry) -> None:
+    registry.add_panel(PanelSpec("whistles", "吹哨调度", "mdi6.whistle-outline", DockArea.RIGHT,
+                                 _whistle_panel, order=30))
+    registry.add_panel(PanelSpec("cases", "案件办理", "mdi6.clipboard-list-outline",
+                                 DockArea.RIGHT, _case_panel, order=40, shown=False))
+    registry.add_panel(PanelSpec("supervision", "督办", "mdi6.alarm-light-outline",
+                                 DockArea.RIGHT, _supervision_panel, order=50, shown=False))

@@ -1,0 +1,203 @@
+"""The workflow panels as each role uses them: blow from a map click in five interactions,
+report in and feed back, verify and rate, overdue on the supervision list, second whistle,
+the case queue with role-allowed actions, the login dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.auth.accounts import authenticate
+from app.auth.permissions import Role
+from app.auth.session import sign_in, sign_out
+from app.demo.accounts import DEMO_PASSWORDS
+from app.store import open_store
+
+T0 = datetime(2026, 11, 20, 10, 30)  # a Friday
+
+
+class Clock:
+    def __init__(self):
+        self.now = T0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def db(small_db_copy, themed_app):
+    store = open_store(small_db_copy)
+    yield store
+    sign_out()
+    store.close()
+
+
+def as_user(store, name: str, role: Role, at=T0):
+    sign_in(authenticate(store, name, DEMO_PASSWORDS[role], at=at))
+
+
+def _grid_point(store):
+    return store.rows("SELECT g.label_lon, g.label_lat FROM grid_units g JOIN grid_units c "
+                      "ON c.id = g.parent_id WHERE g.level = 4 AND c.parent_id = 2 "
+                      "ORDER BY g.code LIMIT 1")[0]
+
+
+def _check(panel, code: str) -> None:
+    for i in range(panel.dept_list.count()):
+        it = panel.dept_list.item(i)
+        if f"（{code}）" in it.text():
+            it.setCheckState(Qt.CheckState.Checked)
+
+
+def test_whistle_from_map_click_to_second_whistle(db, qtbot):
+    from ui.docks.supervision_panel import SupervisionPanel
+    from ui.docks.whistle_panel import WhistlePanel
+
+    clock = Clock()
+    as_user(db, "sec01", Role.STREET_SECRETARY)
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(panel)
+    lon, lat = _grid_point(db)
+    panel.on_map_click(lon, lat)  # 1 the map click
+    street = db.scalar("SELECT name FROM grid_units WHERE id = 2")
+    assert street in panel.place_label.text() and panel.tabs.currentIndex() == 1
+    _check(panel, "CG")  # 2 a department
+    _check(panel, "HW")  # 3 another one
+    panel.title_edit.setText("闲置空地垃圾堆积")  # 4 the problem
+    panel.blow_button.click()  # 5 send (deadline preset left at its default)
+    wid = db.scalar("SELECT max(id) FROM whistles")
+    assert db.scalar("SELECT title FROM whistles WHERE id = ?", [wid]) == "闲置空地垃圾堆积"
+    assert panel.row_ids[0] == wid and "报到剩" in panel.table.item(0, 2).text()
+    assert panel.timeline.events.item(0).text().endswith("sec01：闲置空地垃圾堆积")
+    assert not panel.timeline.buttons["report_in"].isVisibleTo(panel)
+
+    as_user(db, "dept_cg", Role.DEPARTMENT_HANDLER)
+    handler = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(handler)
+    assert handler.row_ids == [wid] and not handler.blow_button.isEnabled()
+    handler.select_whistle(wid)
+    clock.now = T0 + timedelta(minutes=40)
+    handler.timeline.run("report_in")
+    handler.timeline.prompt.answers = ["已清运完毕"]
+    clock.now = T0 + timedelta(hours=4)
+    handler.timeline.run("feed_back")
+    assert "已完成" in handler.timeline.message.text()
+
+    as_user(db, "sec01", Role.STREET_SECRETARY)
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(panel)
+    panel.select_whistle(wid)
+    panel.timeline.run("verify")
+    panel.timeline.prompt.answers = [4]
+    panel.timeline.run("rate")
+    assert db.scalar("SELECT rating FROM whistle_departments d JOIN departments p ON "
+                     "p.id = d.department_id WHERE whistle_id = ? AND p.code = 'CG'", [wid]) == 4
+
+    # HW never reports in (8 working hours: Monday 09:30): by 10:00 it is red and supervised
+    clock.now = datetime(2026, 11, 23, 10, 0)
+    panel.refresh()
+    assert panel.table.item(0, 2).text().startswith("报到超时")
+    assert panel.table.item(0, 2).foreground().color().name() == "#ff3355"
+    as_user(db, "supervisor", Role.SUPERVISION_OFFICE, clock.now)
+    sup = SupervisionPanel(db, clock=clock)
+    qtbot.addWidget(sup)
+    assert sup.row_ids == [wid] and "区环卫所 报到超时 0.5h" in sup.table.item(0, 2).text()
+    sup.table.selectRow(0)
+    sup.supervise_button.click()
+    assert db.scalar("SELECT supervised FROM whistles WHERE id = ?", [wid])
+    assert sup.table.item(0, 3).text().startswith("已督办")
+
+    as_user(db, "sec01", Role.STREET_SECRETARY, clock.now)
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(panel)
+    panel.select_whistle(wid)
+    panel.timeline.run("second")
+    second = db.scalar("SELECT max(id) FROM whistles")
+    assert second == wid + 1 and panel.table.item(0, 3).text() == "二次哨"
+    assert "区领导" in panel.timeline.events.item(panel.timeline.events.count() - 1).text()
+    panel.timeline.show_whistle(wid)
+    panel.timeline.run("second")  # again: refused with the reason, nothing changes
+    assert "already blown" in panel.timeline.message.text()
+    assert db.scalar("SELECT max(id) FROM whistles") == second
+
+
+def test_blowing_for_another_street_is_refused_in_the_panel(db, qtbot):
+    from ui.docks.whistle_panel import WhistlePanel
+
+    as_user(db, "sec02", Role.STREET_SECRETARY)
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=Clock())
+    qtbot.addWidget(panel)
+    before = db.scalar("SELECT count(*) FROM whistles")
+    panel.on_map_click(*_grid_point(db))
+    _check(panel, "CG")
+    panel.title_edit.setText("不属于本街道")
+    panel.blow_button.click()
+    assert "may not blow a whistle for street 2" in panel.blow_message.text()
+    assert db.scalar("SELECT count(*) FROM whistles") == before
+    assert panel.title_edit.text() == "不属于本街道"  # nothing typed is lost
+
+
+def test_read_only_viewer_sees_but_cannot_act(db, qtbot):
+    from ui.docks.case_panel import CasePanel
+    from ui.docks.whistle_panel import WhistlePanel
+
+    sign_out()
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=Clock())
+    qtbot.addWidget(panel)
+    assert len(panel.row_ids) > 0 and not panel.blow_button.isEnabled()
+    panel.select_whistle(panel.row_ids[0])
+    assert not any(b.isEnabled() for b in panel.timeline.buttons.values())
+    cases = CasePanel(db, clock=Clock())
+    qtbot.addWidget(cases)
+    cases.table.selectRow(0)
+    assert cases.action_buttons == {}
+
+
+def test_case_panel_filters_and_role_allowed_actions(db, qtbot):
+    from ui.docks.case_panel import CasePanel
+
+    clock = Clock()
+    as_user(db, "operator", Role.OPERATOR)
+    panel = CasePanel(db, clock=clock)
+    qtbot.addWidget(panel)
+    panel.status.setCurrentIndex(panel.status.findData("registered"))
+    if panel.table.rowCount() == 0:
+        pytest.skip("no registered case in the small district at this time")
+    panel.table.selectRow(0)
+    assert "dispatch" not in panel.action_buttons and "void" not in panel.action_buttons
+    case_id = panel.selected_id()
+
+    as_user(db, "dispatcher", Role.DISPATCHER)
+    panel = CasePanel(db, clock=clock)
+    qtbot.addWidget(panel)
+    panel.status.setCurrentIndex(panel.status.findData("registered"))
+    panel.select_case(case_id)
+    assert {"dispatch", "void"} <= set(panel.action_buttons)
+    panel.action_buttons["dispatch"].click()
+    assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "dispatched"
+    clock.now = T0 + timedelta(days=30)
+    panel.status.setCurrentIndex(0)
+    panel.overdue.setChecked(True)
+    panel.refresh()
+    assert any(panel.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == case_id
+               for r in range(panel.table.rowCount()))
+
+
+def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot):
+    from ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(db, clock=Clock())
+    qtbot.addWidget(dialog)
+    dialog.username.setCurrentIndex(dialog.username.findData("sec01"))
+    assert dialog.password.text() == DEMO_PASSWORDS[Role.STREET_SECRETARY]
+    dialog.password.setText("wrong-password")
+    assert not dialog.try_login() and "attempts left" in dialog.error.text()
+    dialog.password.setText(DEMO_PASSWORDS[Role.STREET_SECRETARY])
+    assert dialog.try_login() and dialog.user.username == "sec01"
+
+
+def test_main_window_has_the_workflow_docks(make_window):
+    window = make_window(show=False)
+    assert {"whistles", "cases", "supervision"} <= set(window.docks)

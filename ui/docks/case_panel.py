@@ -1,0 +1,186 @@
+"""The case panel (案件办理) for operators: the queue by status, filters (street, category,
+department, overdue) and only the loop steps the signed-in role may take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store import DistrictRepository
+from app.workflow import case_machine as cm
+from app.workflow import cases
+from app.workflow.places import department_names, workflow_now
+from ui.docks.workflow_common import (
+    Prompter,
+    acting_user,
+    attempt,
+    countdown_text,
+    item,
+    user_banner,
+    viewing_user,
+    work_hours_left,
+)
+
+
+class CasePanel(QWidget):
+    changed = Signal(int)  # a case moved on (its id)
+
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._clock = clock
+        self._names = department_names(store)
+        self.prompt = Prompter(self)
+        self.status = QComboBox()
+        self.status.addItem("全部状态", None)
+        for s in cm.STATUSES:
+            self.status.addItem(cm.STATUS_NAMES[s], s)
+        self.street = QComboBox()
+        self.street.addItem("全部街道", None)
+        for sid, name in store.rows("SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code"):
+            self.street.addItem(name, int(sid))
+        self.category = QLineEdit()
+        self.category.setPlaceholderText("类别代码 如 01")
+        self.department = QComboBox()
+        self.department.addItem("全部部门", None)
+        for did, name in sorted(self._names.items()):
+            self.department.addItem(name, did)
+        self.overdue = QCheckBox("仅超期")
+        for w in (self.status, self.street, self.department):
+            w.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.category.editingFinished.connect(self.refresh)
+        self.overdue.toggled.connect(lambda _on: self.refresh())
+        filters = QGridLayout()
+        filters.addWidget(self.status, 0, 0)
+        filters.addWidget(self.street, 0, 1)
+        filters.addWidget(self.department, 1, 0)
+        filters.addWidget(self.category, 1, 1)
+        filters.addWidget(self.overdue, 2, 0)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["案件编号", "类别", "状态", "处置时限"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        for c in (0, 2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.actions_row = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        v = QVBoxLayout(self)
+        v.addWidget(user_banner())
+        v.addLayout(filters)
+        v.addWidget(self.table, 1)
+        v.addWidget(self.detail)
+        v.addLayout(self.actions_row)
+        v.addWidget(self.message)
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self._clock()
+        rows = cases.list_cases(
+            self._store, viewing_user(), status=self.status.currentData(),
+            street_id=self.street.currentData(), category=self.category.text().strip() or None,
+            department_id=self.department.currentData(),
+            overdue_at=now if self.overdue.isChecked() else None, limit=300)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            late = r["status"] == "dispatched" and r["deadline_at"] is not None \
+                and now > r["deadline_at"]
+            left = (countdown_text(work_hours_left(now, r["deadline_at"]))
+                    if r["status"] == "dispatched" and r["deadline_at"] is not None else "—")
+            self.table.setItem(i, 0, item(r["code"], data=r["id"], alert=late))
+            self.table.setItem(i, 1, item(f"{r['category']} · {r['street']}", alert=late))
+            self.table.setItem(i, 2, item(cm.STATUS_NAMES.get(r["status"], r["status"]),
+                                          alert=late))
+            self.table.setItem(i, 3, item(left, alert=late))
+        self._update_actions()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def select_case(self, case_id: int) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == case_id:
+                self.table.selectRow(r)
+                return
+
+    def _update_actions(self) -> None:
+        for b in self.action_buttons.values():
+            self.actions_row.removeWidget(b)
+            b.deleteLater()
+        self.action_buttons = {}
+        cid = self.selected_id()
+        if cid is None:
+            self.detail.setText("选择一件案件查看并办理")
+            return
+        rec = cases.load_case(self._store, cid)
+        dept = self._names.get(rec.state.department_id, "未派遣")
+        self.detail.setText(f"{rec.code} · {cm.STATUS_NAMES[rec.state.status]} · {dept}\n"
+                            f"{rec.description}")
+        user = acting_user()
+        if user is None or self._store.read_only:
+            return
+        for action in cases.visible_actions(self._store, user, rec):
+            b = QPushButton(cm.ACTION_NAMES[action])
+            b.clicked.connect(lambda _=False, a=action, c=cid: self.run(c, a))
+            self.actions_row.addWidget(b)
+            self.action_buttons[action] = b
+
+    def run(self, case_id: int, action: str) -> None:
+        user = acting_user()
+        if user is None:
+            return
+        kwargs: dict = {}
+        if action in cm.NEEDS_REASON:
+            reason = self.prompt.text(cm.ACTION_NAMES[action], "原因：")
+            if reason is None:
+                return
+            kwargs["reason"] = reason
+        if action in cm.NEEDS_APPROVAL:
+            approver = self.prompt.text("审批", "审批人账号（留空：本人审批）：")
+            if approver is None:
+                return
+            kwargs["approver"] = approver or None
+        if action == "extend":
+            hours = self.prompt.number("延期", "延长工作小时：", 8, 1, 400)
+            if hours is None:
+                return
+            kwargs["extra_hours"] = float(hours)
+        if action == "evaluate":
+            score = self.prompt.number("评价", "满意度（1-5）：", 5, 1, 5)
+            if score is None:
+                return
+            kwargs["satisfaction"] = score
+        done = attempt(self, self.message, lambda: cases.advance(
+            self._store, user, case_id, action, at=self._clock(), **kwargs))
+        if done is not None:
+            self.changed.emit(case_id)
+            self.refresh()
+            self.select_case(case_id)

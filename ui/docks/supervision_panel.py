@@ -1,0 +1,111 @@
+"""The supervision view (督办) of the district supervision office: open whistles with
+something overdue, how late, whether already supervised, second whistles, accountability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.auth.permissions import decide
+from app.store import DistrictRepository
+from app.workflow import whistles
+from app.workflow.places import department_names, workflow_now
+from ui.docks.workflow_common import acting_user, attempt, item, user_banner
+
+KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
+
+
+class SupervisionPanel(QWidget):
+    changed = Signal(int)
+
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._clock = clock
+        self._names = department_names(store)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["哨令", "超时", "超时部门", "督办"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for c in (0, 1, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.supervise_button = QPushButton("督办")
+        self.supervise_button.clicked.connect(lambda: self.run("supervise"))
+        self.accountability_button = QPushButton("问责")
+        self.accountability_button.clicked.connect(lambda: self.run("accountability"))
+        user = acting_user()
+        for b, perm in ((self.supervise_button, "whistle.supervise"),
+                        (self.accountability_button, "whistle.accountability")):
+            b.setEnabled(user is not None and not store.read_only
+                         and bool(decide(user.role, user.scope, perm)))
+        self.summary = QLabel()
+        self.summary.setObjectName("Hint")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.supervise_button)
+        row.addWidget(self.accountability_button)
+        v = QVBoxLayout(self)
+        v.addWidget(user_banner())
+        v.addLayout(row)
+        v.addWidget(self.table, 1)
+        v.addWidget(self.message)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(60_000)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = whistles.supervision_list(self._store, self._clock())
+        codes = dict(self._store.rows("SELECT id, code FROM whistles WHERE closed_at IS NULL"))
+        self.table.setRowCount(len(rows))
+        self.row_ids = [r["id"] for r in rows]
+        for i, r in enumerate(rows):
+            depts = "；".join(f"{self._names.get(x['department_id'], '')} {KIND_NAMES[x['kind']]}"
+                             f" {x['late_hours']:.1f}h" for x in r["items"])
+            mark = "已督办" if r["supervised"] else "待督办"
+            if r["accountability"]:
+                mark += " · 问责"
+            if r["round"] == 2:
+                mark += " · 二次哨"
+            self.table.setItem(i, 0, item(codes.get(r["id"], str(r["id"])), data=r["id"],
+                                          alert=True))
+            self.table.setItem(i, 1, item(f"{r['late_hours']:.1f} 工时", alert=True))
+            self.table.setItem(i, 2, item(depts))
+            self.table.setItem(i, 3, item(mark, accent=not r["supervised"]))
+        n_new = sum(not r["supervised"] for r in rows)
+        self.summary.setText(f"超时未办结 {len(rows)} 件，其中待督办 {n_new} 件")
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def run(self, what: str) -> None:
+        user, wid = acting_user(), self.selected_id()
+        if user is None or wid is None:
+            self.message.setText("请先选择一条超时哨令")
+            return
+        fn = whistles.supervise if what == "supervise" else whistles.accountability
+        if attempt(self, self.message, lambda: fn(self._store, user, wid, at=self._clock())):
+            self.changed.emit(wid)
+            self.refresh()

@@ -1,0 +1,239 @@
+"""The whistle panel (哨令): blow a whistle from a map click in five interactions, the live
+list with countdowns (overdue red, second whistles marked) and one whistle's timeline
+with the steps the signed-in role may take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.auth.permissions import MATRIX
+from app.store import DistrictRepository
+from app.workflow import whistle_machine as wm
+from app.workflow import whistles
+from app.workflow.places import grid_at, grid_place, workflow_now
+from ui.docks.whistle_timeline import WhistleTimeline
+from ui.docks.workflow_common import (
+    acting_user,
+    attempt,
+    countdown_text,
+    item,
+    user_banner,
+    viewing_user,
+    work_hours_left,
+)
+
+PRESET_NAMES = {"urgent": "紧急：2小时报到，3个工作日办结", "normal": "一般：8小时报到，5个工作日办结",
+                "complex": "复杂：16小时报到，10个工作日办结"}
+REFRESH_MS = 30_000
+
+
+class WhistlePanel(QWidget):
+    """哨令 dock.  ``to_lonlat(x, y)`` turns map metres into lon/lat."""
+
+    changed = Signal(int)  # a whistle was blown or moved on (its id)
+
+    def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
+                 clock: Callable[[], datetime] = workflow_now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._to_lonlat = to_lonlat
+        self._clock = clock
+        self.place: tuple[int, float, float] | None = None  # grid, lon, lat
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_list(), "哨令")
+        self.tabs.addTab(self._build_blow_form(), "吹哨")
+        layout = QVBoxLayout(self)
+        layout.addWidget(user_banner())
+        layout.addWidget(self.tabs, 1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(REFRESH_MS)
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------
+    def _build_blow_form(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.place_label = QLabel("① 在地图上点击问题地点")
+        self.place_label.setWordWrap(True)
+        self.dept_list = QListWidget()
+        self.dept_list.setObjectName("DeptList")
+        for did, code, name in self._store.rows(
+                "SELECT id, code, short_name FROM departments WHERE kind IN ('bureau', 'utility') "
+                "ORDER BY id"):
+            it = QListWidgetItem(f"{name}（{code}）")
+            it.setData(Qt.ItemDataRole.UserRole, int(did))
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.dept_list.addItem(it)
+        self.preset = QComboBox()
+        for key, name in PRESET_NAMES.items():
+            self.preset.addItem(name, key)
+        self.preset.setCurrentIndex(1)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("问题：如 闲置空地垃圾堆积整治")
+        self.blow_button = QPushButton("吹哨")
+        self.blow_button.setObjectName("BlowButton")
+        self.blow_button.clicked.connect(self.blow)
+        self.blow_message = QLabel()
+        self.blow_message.setWordWrap(True)
+        form.addRow("地点", self.place_label)
+        form.addRow("报到部门", self.dept_list)
+        form.addRow("时限", self.preset)
+        form.addRow("事项", self.title_edit)
+        form.addRow(self.blow_button)
+        form.addRow(self.blow_message)
+        user = acting_user()
+        if user is None or user.role not in MATRIX["whistle.blow"]:
+            self.blow_button.setEnabled(False)
+            self.blow_message.setText("仅街道党工委书记、办事处主任可以吹哨")
+        return page
+
+    def _build_list(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.open_only = QComboBox()
+        self.open_only.addItem("全部哨令", False)
+        self.open_only.addItem("未办结", True)
+        self.open_only.currentIndexChanged.connect(lambda _i: self.refresh())
+        row.addWidget(self.open_only)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["哨令", "状态", "倒计时", "标记"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selected)
+        v.addWidget(self.table, 2)
+        self.timeline = WhistleTimeline(self._store, self._clock)
+        self.timeline.changed.connect(self._after_step)
+        v.addWidget(self.timeline, 3)
+        return page
+
+    # -- the five interactions: click, departments, preset, title, blow ----------------
+    def on_map_click(self, x: float, y: float) -> None:
+        lon, lat = self._to_lonlat(x, y)
+        try:
+            gid = grid_at(self._store, float(lon), float(lat))
+        except ValueError:
+            self.place = None
+            self.place_label.setText("该点不在任何网格内，请重新点击")
+            return
+        self.place = (gid, float(lon), float(lat))
+        names = dict(self._store.rows(
+            "SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)", [gid, *grid_place(
+                self._store, gid)]))
+        community, street = grid_place(self._store, gid)
+        self.place_label.setText(f"{names[street]} › {names[community]} › {names[gid]}"
+                                 f"（{float(lon):.5f}, {float(lat):.5f}）")
+        if acting_user() is not None and self.blow_button.isEnabled():
+            self.tabs.setCurrentIndex(1)
+
+    def checked_departments(self) -> list[int]:
+        return [self.dept_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.dept_list.count())
+                if self.dept_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def blow(self) -> int | None:
+        user = acting_user()
+        if user is None:
+            return None
+        if self.place is None:
+            self.blow_message.setText("请先在地图上点击问题地点")
+            return None
+        rep, fin = whistles.PRESETS[self.preset.currentData()]
+        gid, lon, lat = self.place
+        wid = attempt(self, self.blow_message, lambda: whistles.blow(
+            self._store, user, grid_id=gid, department_ids=self.checked_departments(),
+            title=self.title_edit.text(), description=self.title_edit.text(), lon=lon, lat=lat,
+            at=self._clock(), report_hours=rep, finish_hours=fin))
+        if wid is not None:
+            self.title_edit.clear()
+            for i in range(self.dept_list.count()):
+                self.dept_list.item(i).setCheckState(Qt.CheckState.Unchecked)
+            self.tabs.setCurrentIndex(0)
+            self._after_step(int(wid))
+            self.select_whistle(int(wid))
+        return wid
+
+    # -- the live list -----------------------------------------------------------------
+    def refresh(self) -> None:
+        now = self._clock()
+        selected = self.selected_id()
+        rows = whistles.list_whistles(self._store, viewing_user(),
+                                      open_only=bool(self.open_only.currentData()), limit=300)
+        self.table.setRowCount(len(rows))
+        self.row_ids = []
+        for r, w in enumerate(rows):
+            _, state = whistles.load_whistle(self._store, w["id"])
+            late = wm.is_overdue(state, now)
+            status = wm.whistle_status(state)
+            if state.closed_at is not None:
+                count = "已办结"
+            else:
+                unreported = any(t.state == "blown" for t in state.tasks)
+                deadline = state.report_deadline if unreported else state.finish_deadline
+                count = ("报到" if unreported else "办结") + countdown_text(
+                    work_hours_left(now, deadline))
+            marks = " ".join(m for m, on in (("二次哨", w["round"] == 2),
+                                             ("督办", w["supervised"]),
+                                             ("问责", w["accountability"])) if on)
+            first = item(w["title"], data=w["id"], alert=late, accent=w["round"] == 2 and not late)
+            first.setToolTip(f"{w['code']} {w['title']}")
+            self.table.setItem(r, 0, first)
+            self.table.setItem(r, 1, item(wm.STATUS_NAMES[status], alert=late))
+            self.table.setItem(r, 2, item(count, alert=late))
+            self.table.setItem(r, 3, item(marks, alert=late, accent=bool(marks) and not late))
+            self.row_ids.append(w["id"])
+        if selected is not None:
+            self.select_whistle(selected)
+        else:
+            self.timeline.show_whistle(self.timeline.whistle_id)
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        it = self.table.item(rows[0].row(), 0)
+        return it.data(Qt.ItemDataRole.UserRole) if it else None
+
+    def select_whistle(self, wid: int) -> None:
+        if wid in getattr(self, "row_ids", []):
+            self.table.selectRow(self.row_ids.index(wid))
+        self.timeline.show_whistle(wid)
+
+    def _selected(self) -> None:
+        wid = self.selected_id()
+        if wid is not None:
+            self.timeline.show_whistle(wid)
+
+    def _after_step(self, wid: int) -> None:
+        self.changed.emit(wid)
+        self.refresh()

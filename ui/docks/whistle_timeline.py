@@ -1,0 +1,163 @@
+"""One whistle's timeline (哨令时间线) and the steps the signed-in role may take on it:
+报到, 反馈, 核查, 评价, 二次哨, 督办, 问责."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.auth.permissions import MATRIX, Target, decide
+from app.store import DistrictRepository
+from app.workflow import whistle_machine as wm
+from app.workflow import whistles
+from app.workflow.places import department_names
+from ui import theme
+from ui.docks.workflow_common import Prompter, acting_user, attempt, countdown_text, work_hours_left
+
+#: button key -> (label, permission)
+STEPS = {
+    "report_in": ("报到", "whistle.report_in"), "feed_back": ("反馈", "whistle.feed_back"),
+    "verify": ("核查通过", "whistle.verify"), "reject": ("核查不通过", "whistle.verify"),
+    "rate": ("评价", "whistle.rate"), "second": ("二次哨", "whistle.second"),
+    "supervise": ("督办", "whistle.supervise"), "accountability": ("问责", "whistle.accountability"),
+}
+
+
+class WhistleTimeline(QWidget):
+    changed = Signal(int)
+
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._clock = clock
+        self._names = department_names(store)
+        self.whistle_id: int | None = None
+        self.state: wm.Whistle | None = None
+        self.prompt = Prompter(self)
+        self.header = QLabel("选择一条哨令查看时间线")
+        self.header.setObjectName("WhistleHeader")
+        self.header.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
+        self.header.setWordWrap(True)
+        self.events = QListWidget()
+        self.events.setObjectName("WhistleTimeline")
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        for i, (key, (label, _perm)) in enumerate(STEPS.items()):
+            b = QPushButton(label)
+            b.clicked.connect(lambda _=False, k=key: self.run(k))
+            grid.addWidget(b, i // 4, i % 4)
+            self.buttons[key] = b
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.header)
+        v.addWidget(self.events, 1)
+        v.addLayout(grid)
+        v.addWidget(self.message)
+        self._update_buttons()
+
+    def show_whistle(self, wid: int | None) -> None:
+        self.whistle_id = wid
+        self.events.clear()
+        if wid is None:
+            self.state = None
+            self._update_buttons()
+            return
+        _, self.state = whistles.load_whistle(self._store, wid)
+        w = self.state
+        code, title = self._store.rows("SELECT code, title FROM whistles WHERE id = ?", [wid])[0]
+        now = self._clock()
+        flags = "".join(f"【{m}】" for m, on in (("二次哨", w.round == 2), ("督办", w.supervised),
+                                                 ("问责", w.accountability)) if on)
+        self.header.setText(f"{code} {title} {flags}\n{wm.STATUS_NAMES[wm.whistle_status(w)]} · "
+                            f"报到时限 {w.report_deadline:%m-%d %H:%M} · "
+                            f"办结时限 {w.finish_deadline:%m-%d %H:%M}")
+        for e in whistles.timeline(self._store, wid):
+            dept = self._names.get(e["department_id"], "") if e["department_id"] else ""
+            who = e["actor"] or ""
+            note = f"：{e['note']}" if e["note"] and e["action"] not in ("report_in",) else ""
+            self.events.addItem(QListWidgetItem(
+                f"{e['occurred_at']:%m-%d %H:%M}  {wm.ACTION_NAMES.get(e['action'], e['action'])}"
+                f"  {dept} {who}{note}".rstrip()))
+        for t in w.tasks:
+            line = f"  · {self._names.get(t.department_id, t.department_id)}：" + {
+                "blown": "待报到", "reported": "处置中", "fed_back": "已反馈待核查",
+                "verified": "已核查待评价", "rated": f"已评价 {t.rating}分"}[t.state]
+            it = QListWidgetItem(line)
+            if w.closed_at is None and t.state == "blown" and now > w.report_deadline:
+                it.setForeground(theme.qcolor(theme.ALERT))
+                it.setText(line + "  " + countdown_text(work_hours_left(now, w.report_deadline)))
+            self.events.addItem(it)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        user = acting_user()
+        w = self.state
+        for key, (_label, perm) in STEPS.items():
+            ok = False
+            if user is not None and w is not None and not self._store.read_only:
+                target = Target(w.street_id, None, frozenset(t.department_id for t in w.tasks))
+                ok = bool(decide(user.role, user.scope, perm, target))
+            self.buttons[key].setEnabled(ok)
+            # steps of other roles are hidden, not just disabled
+            self.buttons[key].setVisible(user is not None and user.role in MATRIX[perm])
+
+    def _department_for_street_step(self, need: str) -> int | None:
+        """Which department's work the street verifies/rates: the first one waiting."""
+        for t in self.state.tasks:
+            if t.state == need:
+                return t.department_id
+        return None
+
+    def run(self, key: str) -> None:
+        user = acting_user()
+        if user is None or self.whistle_id is None:
+            return
+        wid, now, store = self.whistle_id, self._clock(), self._store
+        if key == "report_in":
+            fn = lambda: whistles.report_in(store, user, wid, at=now)  # noqa: E731
+        elif key == "feed_back":
+            note = self.prompt.text("结果反馈", "处置结果：", "已处置完毕")
+            if note is None:
+                return
+            fn = lambda: whistles.feed_back(store, user, wid, at=now, note=note)  # noqa: E731
+        elif key in ("verify", "reject", "rate"):
+            dept = self._department_for_street_step("verified" if key == "rate" else "fed_back")
+            if dept is None:
+                self.message.setText("没有等待核查或评价的部门")
+                return
+            if key == "rate":
+                score = self.prompt.number("评价", f"{self._names.get(dept)} 评分（1-5）：", 5, 1, 5)
+                if score is None:
+                    return
+                fn = lambda: whistles.rate(store, user, wid, at=now, department_id=dept,  # noqa: E731
+                                           rating=score)
+            else:
+                fn = lambda: whistles.verify(store, user, wid, at=now,  # noqa: E731
+                                             department_id=dept, passed=key == "verify")
+        elif key == "second":
+            rep, fin = whistles.PRESETS["normal"]
+            fn = lambda: whistles.second(store, user, wid, at=now, report_hours=rep,  # noqa: E731
+                                         finish_hours=fin)
+        elif key == "supervise":
+            fn = lambda: whistles.supervise(store, user, wid, at=now)  # noqa: E731
+        else:
+            fn = lambda: whistles.accountability(store, user, wid, at=now)  # noqa: E731
+        result = attempt(self, self.message, fn)
+        if result is not None:
+            self.changed.emit(int(result))
+            self.show_whistle(int(result))
+

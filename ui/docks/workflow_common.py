@@ -1,0 +1,100 @@
+"""Shared pieces of the workflow panels: the signed-in user, countdown texts, table
+items, and the one place where a refused action becomes a message (never a traceback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLabel, QTableWidgetItem, QWidget
+
+from app.auth.accounts import AuthError, User
+from app.auth.permissions import ROLE_NAMES, PermissionDenied
+from app.auth.session import VIEWER, current_user
+from app.domain.worktime import DEFAULT_CALENDAR
+from app.store import StoreError
+from app.workflow.case_machine import IllegalTransition
+from app.workflow.places import WorkflowError
+from app.workflow.whistle_machine import IllegalWhistleStep
+from ui import theme
+
+REFUSALS = (PermissionDenied, IllegalTransition, IllegalWhistleStep, WorkflowError, AuthError,
+            StoreError, ValueError)
+
+
+def acting_user() -> User | None:
+    return current_user()
+
+
+def viewing_user() -> User:
+    return current_user() or VIEWER
+
+
+def user_banner() -> QLabel:
+    """'当前用户: 芥园街道党工委书记 (sec01)' or the read-only notice."""
+    user = current_user()
+    text = (f"当前用户：{user.display_name}（{user.username} · {ROLE_NAMES[user.role]}）"
+            if user else "只读演示：未登录，仅可查看")
+    label = QLabel(text)
+    label.setObjectName("Hint")
+    label.setWordWrap(True)
+    return label
+
+
+def work_hours_left(now: datetime, deadline: datetime) -> float:
+    """Working hours from now to the deadline (negative: overdue)."""
+    return DEFAULT_CALENDAR.work_seconds_between(now, deadline) / 3600.0
+
+
+def countdown_text(hours: float) -> str:
+    """'剩 3小时20分' / '超时 1小时05分' in working time."""
+    minutes = round(abs(hours) * 60)
+    h, m = divmod(minutes, 60)
+    span = f"{h}小时{m:02d}分" if h else f"{m}分钟"
+    return f"剩 {span}" if hours >= 0 else f"超时 {span}"
+
+
+def item(text: str, *, data=None, alert: bool = False, accent: bool = False) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    it.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+    if data is not None:
+        it.setData(Qt.ItemDataRole.UserRole, data)
+    if alert:
+        it.setForeground(theme.qcolor(theme.ALERT))
+    elif accent:
+        it.setForeground(theme.qcolor(theme.HIGHLIGHT))
+    return it
+
+
+def attempt(owner: QWidget, message: QLabel, fn: Callable[[], object]) -> object | None:
+    """Run a workflow step; a refusal is shown in ``message`` in red, nothing is lost."""
+    try:
+        result = fn()
+    except REFUSALS as exc:
+        message.setText(f"未执行：{exc}")
+        message.setStyleSheet(f"color: {theme.ALERT};")
+        return None
+    message.setText("已完成")
+    message.setStyleSheet(f"color: {theme.ACCENT};")
+    return result
+
+
+class Prompter:
+    """Asks the user for a line of text or a number; tests replace ``answers``."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+        self.answers: list | None = None  # set by tests: consumed in order
+
+    def text(self, title: str, label: str, default: str = "") -> str | None:
+        if self.answers is not None:
+            return self.answers.pop(0)
+        value, ok = QInputDialog.getText(self.parent, title, label, text=default)
+        return value if ok else None
+
+    def number(self, title: str, label: str, value: int, lo: int, hi: int) -> int | None:
+        if self.answers is not None:
+            return self.answers.pop(0)
+        got, ok = QInputDialog.getInt(self.parent, title, label, value, lo, hi)
+        return got if ok else None
