@@ -131,10 +131,10 @@ class WhistlePanel(QWidget):
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selected)
-        v.addWidget(self.table, 2)
+        v.addWidget(self.table, 3)
         self.timeline = WhistleTimeline(self._store, self._clock)
         self.timeline.changed.connect(self._after_step)
-        v.addWidget(self.timeline, 3)
+        v.addWidget(self.timeline, 2)
         return page
 
     # -- the five interactions: click, departments, preset, title, blow ----------------
