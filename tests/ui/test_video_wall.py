@@ -97,6 +97,21 @@ def test_hidden_tile_stops_decoding(qtbot, demo_env, registry):
     assert tile.state == "live"
 
 
+def test_busy_gui_drops_frames_instead_of_queuing_them(qtbot, demo_env, registry, qapp):
+    import time
+
+    tile = _tile(qtbot)
+    tile.set_camera(registry.cameras[2])
+    qtbot.waitUntil(lambda: tile.frames >= 3, timeout=10_000)
+    time.sleep(1.5)  # the GUI thread is busy while ~18 frames are decoded
+    n = tile.frames
+    qapp.processEvents()
+    # a queue would now deliver the backlog; the tile takes only the newest frame
+    assert tile.frames - n <= 1
+    qtbot.waitUntil(lambda: tile.frames > n + 3, timeout=10_000)
+    tile.set_camera(None)
+
+
 def test_bad_address_is_lost_with_reason(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("GRIDCC_MEDIA_DIR", str(tmp_path))  # no clips there
     tile = _tile(qtbot)

@@ -66,6 +66,7 @@ def measure(urls: list[str], counts: list[int], seconds: float = 6.0) -> list[di
 
         timer = QTimer(interval=10, timeout=beat)
         f0 = sum(t.frames for t in tiles)
+        s0 = sum(t.shown for t in tiles)
         c0, w0 = _cpu_s(), time.monotonic()
         last[0] = w0
         timer.start()
@@ -75,12 +76,14 @@ def measure(urls: list[str], counts: list[int], seconds: float = 6.0) -> list[di
         timer.stop()
         wall_s = time.monotonic() - w0
         frames = sum(t.frames for t in tiles) - f0
+        shown = sum(t.shown for t in tiles) - s0
         rss1 = _rss_mb()
         gaps.sort()
         results.append({
             "tiles": n,
             "live": sum(t.state == "live" for t in tiles),
-            "fps_per_tile": round(frames / wall_s / n, 1),
+            "decoded_fps_per_tile": round(frames / wall_s / n, 1),
+            "shown_fps_per_tile": round(shown / wall_s / n, 1),
             "cpu_percent": round(100 * (_cpu_s() - c0) / wall_s),
             "latency_p95_ms": round(1000 * gaps[int(0.95 * (len(gaps) - 1))], 1) if gaps else None,
             "latency_max_ms": round(1000 * gaps[-1], 1) if gaps else None,

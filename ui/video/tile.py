@@ -27,10 +27,11 @@ from app.video.registry import Camera
 from app.video.streams import StreamUrlError, is_demo, resolve_stream
 
 if TYPE_CHECKING:
-    from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+    from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
 CAMERA_MIME = "application/x-gridcc-camera"
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+PULL_MS = 40  # newest frame taken up to 25 times a second
 STATE_COLOURS = {"idle": "#6b7785", "connecting": "#f0b429", "live": "#3ccf6e",
                  "stalled": "#f08c29", "lost": "#e5484d", "paused": "#6b7785"}
 STATE_TEXT = {"idle": "空闲", "connecting": "连接中", "live": "实时", "stalled": "卡顿",
@@ -59,6 +60,7 @@ class VideoTile(QWidget):
         self.url: str | None = None
         self.state, self.reason = "idle", ""
         self.frames = 0  # frames decoded since the camera was set
+        self.shown = 0  # frames converted and painted (at most one per pull)
         self.image: QImage | None = None
         self.first_frame_s: float | None = None
         self.selected = False
@@ -70,6 +72,13 @@ class VideoTile(QWidget):
         self._sink: QVideoSink | None = None
         self._retry = QTimer(self, singleShot=True, timeout=self._reconnect)
         self._watchdog = QTimer(self, interval=250, timeout=self._check_flow)
+        # Frames are produced on the decoder's thread. Queuing every one to the GUI
+        # thread (videoFrameChanged) piles them up without bound once the GUI cannot
+        # keep up (16 tiles of 720p25 grew by 5 GB in 10 s on this machine), and a
+        # direct connection would run Python on the decoder thread (GIL deadlock on
+        # stop): so the GUI pulls the sink's newest frame on a timer, dropping the rest.
+        self._last_key: tuple[int, int] | None = None
+        self._pull = QTimer(self, interval=PULL_MS, timeout=self._pull_frame)
 
     # -- public ------------------------------------------------------------------------
     def set_camera(self, camera: Camera | None, url: str | None = None) -> None:
@@ -77,7 +86,7 @@ class VideoTile(QWidget):
         self._close_player()
         self.camera = camera
         self.url = url if url is not None else (camera.stream_url if camera else None)
-        self.frames, self.image, self.first_frame_s, self._attempt = 0, None, None, 0
+        self.frames, self.shown, self.image, self.first_frame_s, self._attempt = 0, 0, None, None, 0
         if self.url is None:
             self._set_state("idle", "")
         elif self.isVisible():
@@ -114,7 +123,7 @@ class VideoTile(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
         self._sink = QVideoSink(self)
-        self._sink.videoFrameChanged.connect(self._on_frame)
+        self._last_key = None
         self._player = QMediaPlayer(self)
         self._player.setVideoSink(self._sink)
         self._player.errorOccurred.connect(self._on_error)
@@ -130,24 +139,34 @@ class VideoTile(QWidget):
         self._player.setSource(QUrl(source))
         self._player.play()
         self._watchdog.start()
+        self._pull.start()
 
     def _close_player(self) -> None:
         self._retry.stop()
         self._watchdog.stop()
+        self._pull.stop()
         if self._player is not None:
             p, s = self._player, self._sink
             self._player = self._sink = None
             p.errorOccurred.disconnect(self._on_error)
             p.mediaStatusChanged.disconnect(self._on_status)
-            s.videoFrameChanged.disconnect(self._on_frame)
             p.stop()
             p.setVideoSink(None)
             p.deleteLater()
             s.deleteLater()
 
-    def _on_frame(self, frame: QVideoFrame) -> None:
+    def _pull_frame(self) -> None:
+        """GUI thread: take the sink's newest frame, if it is a new one, and show it."""
+        if self._sink is None or self._player is None:
+            return
+        frame = self._sink.videoFrame()
         if not frame.isValid():
             return
+        # a new frame has a new presentation time (clips loop: position tells them apart)
+        key = (frame.startTime(), self._player.position())
+        if key == self._last_key:
+            return
+        self._last_key = key
         now = time.monotonic()
         self.frames += 1
         self._last_frame = now
@@ -159,6 +178,7 @@ class VideoTile(QWidget):
         # converting costs CPU: only for tiles someone can see
         if self.isVisible():
             self.image = frame.toImage()
+            self.shown += 1
             self.update()
 
     def _on_error(self, error: QMediaPlayer.Error, text: str) -> None:
