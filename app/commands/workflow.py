@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from app.audit import append as audit
 from app.auth.accounts import AuthError, User, authenticate
 from app.auth.permissions import PermissionDenied
 from app.store import open_store
@@ -232,6 +233,7 @@ def cmd_case(args) -> int:
             rows = cases.list_cases(store, user, status=args.status, street_id=args.street,
                                     category=args.category, department_id=_dept(store, args.dept),
                                     overdue_at=now if args.overdue else None, limit=args.limit)
+            _log_export(args, store, user, now, "cases", len(rows))
             text = "\n".join(f"{r['code']}  {r['status']:<10} {r['category']:<8} "
                              f"{r['street']}  {r['description'][:30]}" for r in rows)
             return emit(args, rows, text or "no cases")
@@ -243,6 +245,13 @@ def cmd_case(args) -> int:
                     f"({cm.STATUS_NAMES[rec.state.status]})"
                     + (f", deadline {rec.state.deadline_at:%Y-%m-%d %H:%M}"
                        if rec.state.deadline_at else ""))
+
+
+def _log_export(args, store, user: User, now: datetime, what: str, n: int) -> None:
+    """Machine-readable output leaves the system: an export (导出), audited."""
+    if args.json:
+        audit(store, at=now, username=user.username, role=user.role.value, action="export",
+              entity=what, after={"records": n})
 
 
 def _attachments(paths: list[str]) -> list[str]:
@@ -277,6 +286,7 @@ def cmd_whistle(args) -> int:  # noqa: C901 - one branch per sub-command
                                  f"{'二次哨' if r['round'] == 2 else ''}" for r in rows)
                 return emit(args, rows, text or "nothing overdue")
             rows = whistles.list_whistles(store, user, open_only=args.open, limit=args.limit)
+            _log_export(args, store, user, now, "whistles", len(rows))
             text = "\n".join(f"{r['code']}  {r['status']:<9} {'二次哨 ' if r['round'] == 2 else ''}"
                              f"{r['title']}" for r in rows)
             return emit(args, rows, text or "no whistles")

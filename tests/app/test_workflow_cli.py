@@ -129,3 +129,12 @@ def test_users_and_login_errors(run, monkeypatch):
     assert "wrong user name or password" in run("nobody", "2026-11-20T09:03", "case", "list",
                                                  ok=False)
     assert "sign in with --user" in run(None, "2026-11-20T09:03", "case", "list", ok=False)
+
+
+def test_json_lists_are_exports_in_the_audit_log(run):
+    rows = run("operator", "2026-11-20T09:00", "case", "list", "--limit", "5")
+    assert len(rows) == 5
+    with open_store(run.db, read_only=True) as s:
+        last = s.rows("SELECT username, action, entity, after FROM audit_log ORDER BY seq DESC "
+                      "LIMIT 1")[0]
+    assert last == ("operator", "export", "cases", '{"records":5}')
