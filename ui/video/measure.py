@@ -29,11 +29,13 @@ def _cpu_s() -> float:
     return t.user + t.system
 
 
-def measure(urls: list[str], counts: list[int], seconds: float = 6.0) -> list[dict]:
+def measure(urls: list[str], counts: list[int], seconds: float = 6.0,
+            rate: float | None = None) -> list[dict]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
     from ui.video.tile import VideoTile
+    from ui.video.wall import display_rate
 
     app = QApplication.instance() or QApplication(["measure"])
     results = []
@@ -46,6 +48,7 @@ def measure(urls: list[str], counts: list[int], seconds: float = 6.0) -> list[di
         tiles = [VideoTile(i) for i in range(n)]
         for i, t in enumerate(tiles):
             grid.addWidget(t, i // side, i % side)
+            t.set_display_rate(rate if rate is not None else display_rate(n))
         host.show()
         app.processEvents()
         rss0 = _rss_mb()
@@ -105,6 +108,8 @@ def main() -> None:
     p.add_argument("--clip", action="append", help="video file or URL (repeatable)")
     p.add_argument("--counts", default="1,4,9,16")
     p.add_argument("--seconds", type=float, default=6.0)
+    p.add_argument("--rate", type=float, default=None,
+                   help="pictures per second per tile (default: what the wall uses)")
     a = p.parse_args()
     from app.video.streams import demo_clips
 
@@ -113,7 +118,7 @@ def main() -> None:
     if not urls:
         raise SystemExit("no clips: run `python -m app demo-media` or pass --clip")
     counts = [int(c) for c in a.counts.split(",")]
-    for r in measure(urls, counts, a.seconds):
+    for r in measure(urls, counts, a.seconds, a.rate):
         print(json.dumps(r), flush=True)
 
 

@@ -77,7 +77,7 @@ class VideoTile(QWidget):
         # keep up (16 tiles of 720p25 grew by 5 GB in 10 s on this machine), and a
         # direct connection would run Python on the decoder thread (GIL deadlock on
         # stop): so the GUI pulls the sink's newest frame on a timer, dropping the rest.
-        self._last_key: tuple[int, int] | None = None
+        self._last_key: int | None = None
         self._pull = QTimer(self, interval=PULL_MS, timeout=self._pull_frame)
 
     # -- public ------------------------------------------------------------------------
@@ -94,6 +94,11 @@ class VideoTile(QWidget):
         else:
             self._set_state("paused", "窗格不可见")
         self.update()
+
+    def set_display_rate(self, fps: float) -> None:
+        """At most ``fps`` pictures a second are converted and painted (the wall lowers
+        it for many small tiles: the GUI thread converts every shown frame)."""
+        self._pull.setInterval(max(10, int(1000 / max(1.0, fps))))
 
     def snapshot(self, path: str | Path) -> bool:
         """Save the last decoded frame as PNG (evidence for a case); False if none yet."""
@@ -162,8 +167,10 @@ class VideoTile(QWidget):
         frame = self._sink.videoFrame()
         if not frame.isValid():
             return
-        # a new frame has a new presentation time (clips loop: position tells them apart)
-        key = (frame.startTime(), self._player.position())
+        # a new frame has a new presentation time; a stream without times falls back
+        # on the playback position
+        start = frame.startTime()
+        key = start if start >= 0 else -1 - self._player.position()
         if key == self._last_key:
             return
         self._last_key = key

@@ -26,6 +26,13 @@ from ui.video.tile import VideoTile
 MAX_TILES = 16
 
 
+def display_rate(tile_count: int) -> float:
+    """Pictures per second each tile shows: full rate for a few big tiles, less for many
+    small ones (measured on a 2-core machine: 720p25 tiles stutter beyond about 6 at
+    full rate; see ui/video/measure.py)."""
+    return 25.0 if tile_count <= 4 else 15.0 if tile_count <= 9 else 10.0
+
+
 class VideoWall(QWidget):
     """Tiles arranged by a :class:`~app.video.layouts.WallLayout`, with a small control bar."""
 
@@ -106,6 +113,7 @@ class VideoWall(QWidget):
             self.grid.setColumnStretch(i, 1 if i < lay.size else 0)
         for i, t in enumerate(self.tiles):
             t.setVisible(i < lay.count)  # hidden tiles stop decoding
+            t.set_display_rate(display_rate(lay.count))
         self.grid.activate()
         idx = self.layout_box.findData(key)
         if idx != self.layout_box.currentIndex():
@@ -128,6 +136,7 @@ class VideoWall(QWidget):
         lay = layout(self.layout_key)
         self.grid.removeWidget(tile)
         self.grid.addWidget(tile, 0, 0, lay.size, lay.size)
+        tile.set_display_rate(display_rate(1))
         self.grid.activate()
         tile.setFocus()
 
