@@ -7,13 +7,22 @@ import logging
 import qtawesome as qta
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QWidget,
+)
 
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
 from app.map.layers import DistrictMap, load_district_map
 from app.store import DistrictRepository
 from ui import theme
+from ui.big_screen import BigScreenMode
 from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
 from ui.map.case_card import CaseCard
@@ -64,6 +73,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
         self.patrol_controller.timeChanged.connect(self._show_cases_at)
         self.patrol_controller.modeChanged.connect(lambda _m: self._show_cases_at(None))
+        self.replay_bar.coverage_action.toggled.connect(self._show_coverage)
+        self.patrol_controller.coverageReady.connect(self._coverage_ready)
+        self.big_screen = BigScreenMode(self)
         self.canvas.set_extent(*dm.extent)
         self.canvas.zoom_to_extent()
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
@@ -106,11 +118,15 @@ class MainWindow(QMainWindow):
         self.fullscreen_action.setCheckable(True)
         self.fullscreen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.fullscreen_action.toggled.connect(self._set_fullscreen)
+        self.big_screen_action = QAction(self._icon("mdi6.monitor-dashboard"), "大屏", self)
+        self.big_screen_action.setToolTip("大屏模式：全屏地图与指标 (F10，Esc 返回)")
+        self.big_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F10))
+        self.big_screen_action.triggered.connect(lambda: self.big_screen.toggle())
         self.quit_action = QAction(self._icon("mdi6.exit-to-app"), "退出", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for a in (self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action,
-                  self.fullscreen_action, self.quit_action):
+                  self.fullscreen_action, self.big_screen_action, self.quit_action):
             self.addAction(a)
 
     def _build_docks(self) -> None:
@@ -176,6 +192,10 @@ class MainWindow(QMainWindow):
         bar.addActions([d.toggleViewAction() for d in self.docks.values()])
         bar.addSeparator()
         bar.addAction(self.fullscreen_action)
+        bar.addAction(self.big_screen_action)
+        screens_menu = QMenu(self)
+        screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
+        self.big_screen_action.setMenu(screens_menu)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
 
@@ -192,6 +212,25 @@ class MainWindow(QMainWindow):
             self.case_card.hide()
         self.identify_at(x, y)
         return case_id
+
+    def _fill_screens_menu(self, menu: QMenu) -> None:
+        """One entry per monitor: big-screen mode on that one."""
+        menu.clear()
+        for i, screen in enumerate(self.big_screen.screens()):
+            g = screen.geometry()
+            act = menu.addAction(f"{i + 1}: {screen.name()} {g.width()}×{g.height()}")
+            act.triggered.connect(lambda _c=False, i=i: self.big_screen.enter(i))
+
+    def _show_coverage(self, on: bool) -> None:
+        """Colour the base grids by patrol coverage today (computed in the background)."""
+        if on:
+            self.patrol_controller.compute_coverage()
+        elif "grids" in self.layers:
+            self.canvas.view("grids").set_fill_values(None)
+
+    def _coverage_ready(self, values) -> None:
+        if self.replay_bar.coverage_action.isChecked() and "grids" in self.layers:
+            self.canvas.view("grids").set_fill_values(values)
 
     def _show_cases_at(self, t) -> None:
         replay = self.patrol_controller.mode == "replay"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import time as dtime
 
 import numpy as np
+import shapely
 
 from app.feed.fixes import FixBatch, Subscribers
 from app.feed.roads import RoadLoops
@@ -91,13 +92,27 @@ class PatrolSimulator:
         self._rng = np.random.default_rng(seed)
         rng = self._rng
         self.loop = roster.grid.copy()
-        self.s = rng.uniform(0, 1, n) * loops.length[self.loop]
+        # each worker patrols a stretch of its loop (span) back and forth from an anchor;
+        # diligent ones the whole loop, others part of it - so coverage differs by grid
+        # (per grid: its staff share the grid's usual round, some grids walked less)
+        grid_share = rng.choice([1.0, 0.75, 0.5, 0.3], len(loops), p=[0.35, 0.3, 0.2, 0.15])
+        grid_anchor = rng.uniform(0, 1, len(loops))
+        share = grid_share[self.loop] * rng.uniform(0.85, 1.15, n)
+        self.span_share = np.where(share >= 0.95, 1.0, share)
+        self.span = self.span_share * loops.length[self.loop]
+        self.anchor = (grid_anchor[self.loop] + rng.uniform(-0.04, 0.04, n)) * loops.length[self.loop]
+        self.u = rng.uniform(0, 1, n) * self.span  # position within the stretch
         self.direction = rng.choice([-1.0, 1.0], n)
         base = np.array([SPEED.get(r, 1.2) for r in roster.role.tolist()])
         self.speed = base * rng.uniform(0.85, 1.15, n)
         self.stop_until = np.full(n, -np.inf)
         self.excursion_until = np.full(n, -np.inf)
         self._subs = Subscribers()
+
+    @property
+    def s(self) -> np.ndarray:
+        """Arc position of every worker along its current loop."""
+        return np.mod(self.anchor + self.u, self.loops.length[self.loop])
 
     @property
     def now(self) -> float:
@@ -122,8 +137,6 @@ class PatrolSimulator:
     def _neighbours(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each worker, another grid whose road passes where it stands (a crossing
         or the shared street); workers with none stay home."""
-        import shapely
-
         x, y = self.loops.point_at(self.loop[who], self.s[who])
         pairs = self.loops.tree().query(shapely.points(x, y), predicate="dwithin",
                                         distance=NEIGHBOUR_M)
@@ -137,13 +150,16 @@ class PatrolSimulator:
         first = np.r_[True, i[1:] != i[:-1]]
         return who[i[first]], g[first]
 
-    def _switch(self, who: np.ndarray, loops: np.ndarray) -> None:
-        """Move workers onto other loops where those pass nearest (walk on, no jump)."""
-        import shapely
-
+    def _switch(self, who: np.ndarray, loops: np.ndarray, share: np.ndarray) -> None:
+        """Move workers onto other loops where those pass nearest (walk on, no jump),
+        patrolling ``share`` of the new loop."""
         x, y = self.loops.point_at(self.loop[who], self.s[who])
-        self.s[who] = shapely.line_locate_point(self.loops.rings[loops], shapely.points(x, y))
+        self.anchor[who] = shapely.line_locate_point(self.loops.rings[loops],
+                                                     shapely.points(x, y))
+        self.u[who] = 0.0
+        self.direction[who] = 1.0
         self.loop[who] = loops
+        self.span[who] = share * self.loops.length[loops]
 
     def tick(self) -> FixBatch:
         """One fix interval."""
@@ -153,17 +169,30 @@ class PatrolSimulator:
         duty = self.roster.on_duty(t)
         home = self.roster.grid
         # excursions: leave for a neighbouring grid (next in code order), then come back
-        back = duty & (self.loop != home) & (t >= self.excursion_until)
-        if back.any():
-            self._switch(np.flatnonzero(back), home[back])
+        due = np.flatnonzero((self.loop != home) & (t >= self.excursion_until))
+        if len(due):
+            # back home where the road meets the home loop again (off duty: unobserved)
+            x, y = self.loops.point_at(self.loop[due], self.s[due])
+            near = shapely.distance(self.loops.rings[home[due]],
+                                    shapely.points(x, y)) <= NEIGHBOUR_M
+            back = due[near | ~duty[due]]
+            self._switch(back, home[back], self.span_share[back])
         leave = duty & (self.loop == home) & (rng.random(len(home)) < LEAVE_PER_HOUR * dt / 3600)
         if leave.any():
             who, nb = self._neighbours(np.flatnonzero(leave))
-            self._switch(who, nb)
+            self._switch(who, nb, np.ones(len(who)))  # walk the whole neighbouring loop
             self.excursion_until[who] = t + rng.uniform(*EXCURSION_S, len(who))
         moving = duty & (t >= self.stop_until)
-        self.s[moving] += self.direction[moving] * self.speed[moving] * dt
-        self.s = np.mod(self.s, self.loops.length[self.loop])
+        self.u[moving] += self.direction[moving] * self.speed[moving] * dt
+        # turn round at either end of the stretch (a full loop just carries on)
+        full = self.span >= self.loops.length[self.loop] * 0.999
+        over = ~full & (self.u > self.span)
+        under = ~full & (self.u < 0)
+        self.u[over] = 2 * self.span[over] - self.u[over]
+        self.u[under] = -self.u[under]
+        self.direction[over] = -1.0
+        self.direction[under] = 1.0
+        self.u[full] = np.mod(self.u[full], self.span[full])
         # new stops at a building; some produce a report; some turn round afterwards
         stop = moving & (rng.random(len(home)) < dt / MEAN_WALK_S)
         n_stop = int(stop.sum())

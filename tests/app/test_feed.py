@@ -105,7 +105,7 @@ def test_simulator_hour_without_drift_or_growth(loops, roster):
     assert np.quantile(d, 0.99) < simmod.STOP_OFFSET_M + 4 * simmod.GPS_NOISE_M
 
 
-def test_some_workers_leave_their_grid(loops, roster, monkeypatch):
+def test_some_workers_leave_their_grid_and_come_back(loops, roster, monkeypatch):
     monkeypatch.setattr(simmod, "LEAVE_PER_HOUR", 3.0)
     t0 = to_seconds(NOW)
     sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=4)
@@ -114,9 +114,19 @@ def test_some_workers_leave_their_grid(loops, roster, monkeypatch):
         sim.run_until(t0 + k * 60)
         away = max(away, int(np.sum(sim.loop != roster.grid)))
     assert away > 0
-    batch = sim.run_until(t0 + 3 * 3600)  # they come back: excursions last <= 30 min
-    assert np.sum(sim.loop != roster.grid) < away or away == 0
+    monkeypatch.setattr(simmod, "LEAVE_PER_HOUR", 0.0)
+    batch = sim.run_until(t0 + 3 * 3600)  # excursions last 10-30 min, then they walk home
+    assert np.sum(sim.loop != roster.grid) == 0
     assert len(batch.report_worker) > 0  # stops raise reports
+
+
+def test_workers_cover_different_shares_of_their_grid(loops, roster):
+    t0 = to_seconds(NOW)
+    sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=6)
+    batch = sim.run_until(t0 + 4 * 3600)
+    cov = coverage_by_grid(loops, roster.grid[batch.worker], batch.x, batch.y)
+    patrolled = np.unique(roster.grid[roster.on_duty(t0 + 3600)])
+    assert cov[patrolled].max() > 0.95 and cov[patrolled].min() < 0.8
 
 
 def test_coverage_counts_walked_road_length(loops):

@@ -67,3 +67,19 @@ def test_replay_seek_shows_the_stored_positions(window, qtbot):
     assert c.clock.t == c.clock.start
     bar.replay_action.setChecked(False)
     assert c.mode == "live" and not c.clock.playing
+
+
+def test_coverage_colours_the_grids(window, qtbot):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    grids = window.canvas.view("grids")
+    n_plain = len(grids.static_painters())
+    with qtbot.waitSignal(c.coverageReady, timeout=20_000) as blocker:
+        window.replay_bar.coverage_action.setChecked(True)
+    values = blocker.args[0]
+    assert len(values) == len(window.district_map.levels[4])
+    assert 0 <= values.min() and values.max() <= 1 and values.max() > 0
+    assert len(grids.static_painters()) > n_plain  # the coverage fills
+    qtbot.waitUntil(window.canvas.static_cache.is_current)
+    window.replay_bar.coverage_action.setChecked(False)
+    assert len(grids.static_painters()) == n_plain

@@ -16,11 +16,13 @@ from datetime import time as dtime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.feed import PatrolSimulator, RoadLoops, to_seconds
+from app.feed.coverage import coverage_by_grid
 from app.feed.live import PatrolState
 from app.feed.replay import ReplayClock, Timeline, TrailReplay, load_timeline
 from app.feed.simulator import load_roster
 from app.feed.storage import FixWriter, PatrolHistory, load_history
 from app.map.layers import DistrictMap
+from ui.map.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class PatrolController(QObject):
 
     modeChanged = Signal(str)  # "live" or "replay"
     timeChanged = Signal(float)  # feed seconds of what is shown
+    coverageReady = Signal(object)  # (G,) share of each grid's roads walked today
 
     def __init__(self, store, dmap: DistrictMap, state: PatrolState, redraw,
                  parent: QObject | None = None, *, start_timers: bool = True) -> None:
@@ -70,6 +73,8 @@ class PatrolController(QObject):
         state.push(recent.batch(self.now - state.trail_s, self.now))
         state.set_now(self.now)
         self._wall = time.monotonic()
+        self.background = BackgroundWork(self)
+        self.coverage = None
         self.feed_timer = QTimer(self)
         self.feed_timer.setInterval(FEED_MS)
         self.feed_timer.timeout.connect(self._on_feed_timer)
@@ -142,6 +147,22 @@ class PatrolController(QObject):
         self.state.version += 1
         self.timeChanged.emit(t)
 
+    def shown_time(self) -> float:
+        return self.clock.t if self.mode == "replay" else self._live_t
+
+    def compute_coverage(self) -> None:
+        """Patrol coverage today up to the moment shown, computed off the GUI thread;
+        :attr:`coverageReady` carries the result."""
+        hist = self.history()  # loaded here, on the GUI thread (the store is not shared)
+        s = hist.between(self.day_start, self.shown_time())
+        grid = self.state.roster.grid[hist.worker[s]]
+        x, y, loops = hist.x[s], hist.y[s], self.state.loops
+        self.background.run(lambda: coverage_by_grid(loops, grid, x, y), self._coverage_done)
+
+    def _coverage_done(self, values) -> None:
+        self.coverage = values
+        self.coverageReady.emit(values)
+
     def flush(self) -> None:
         if self.writer is not None:
             try:
@@ -152,4 +173,5 @@ class PatrolController(QObject):
     def stop(self) -> None:
         self.feed_timer.stop()
         self.redraw_timer.stop()
+        self.background.wait()
         self.flush()

@@ -46,6 +46,9 @@ class ReplayBar(QToolBar):
         self.speed.setCurrentIndex(SPEEDS.index(60))
         self.speed.currentIndexChanged.connect(
             lambda _i: controller.clock.set_speed(float(self.speed.currentData())))
+        self.coverage_action = QAction(icon("mdi6.map-check-outline"), "覆盖率", self)
+        self.coverage_action.setCheckable(True)
+        self.coverage_action.setToolTip("按今日巡查覆盖率（已巡道路长度占比）为网格着色")
         self.time_label = QLabel()
         self.time_label.setObjectName("ReplayTime")
         self.addAction(self.replay_action)
@@ -53,6 +56,8 @@ class ReplayBar(QToolBar):
         self.addWidget(self.slider)
         self.addWidget(self.speed)
         self.addWidget(self.time_label)
+        self.addSeparator()
+        self.addAction(self.coverage_action)
         controller.timeChanged.connect(self._on_time)
         controller.modeChanged.connect(self._on_mode)
         self._syncing = False

@@ -20,15 +20,28 @@ from ui.map.paths import vertices_path
 _OUTLINE = {1: (255, 3.0), 2: (235, 2.0), 3: (200, 1.0), 4: (170, 1.0)}
 #: a soft glow under the district outline
 _GLOW = {1: (70, 9.0), 2: (45, 5.0)}
+#: patrol coverage classes (share of road length walked today) and their fills
+COVERAGE_CLASSES = (0.3, 0.6, 0.85)
+COVERAGE_FILLS = ["#e23d4b", "#f07a3a", "#f2c14e", "#2fb59a"]
+COVERAGE_ALPHA = 110
 
 
 @register_view(GridLevelData)
 class BoundaryView(StaticLayerView):
     """Outline (and for streets, fill) of every unit of one grid level."""
 
+    values: np.ndarray | None = None
+
+    def set_fill_values(self, values: np.ndarray | None) -> None:
+        """Colour the units by patrol coverage (0…1 per unit), or stop (None)."""
+        self.values = None if values is None else np.asarray(values, float)
+        self.restyle()
+
     def build(self) -> None:
         data: GridLevelData = self.layer.data
         scale = theme.ui_scale()
+        if self.values is not None:
+            self._add_value_fills(data, self.values)
         colour = theme.LEVEL_OUTLINE.get(data.level, "#3e6488")
         if data.level == 2:
             self._add_street_fills(data)
@@ -41,6 +54,14 @@ class BoundaryView(StaticLayerView):
         width = width if width <= 1 else round(width * scale)
         self.outline_path = path
         self.add_painter(path_painter(path, cosmetic_pen(theme.qcolor(colour, alpha), width)))
+
+    def _add_value_fills(self, data: GridLevelData, values: np.ndarray) -> None:
+        cls = np.digitize(values, COVERAGE_CLASSES)
+        for k, fill in enumerate(COVERAGE_FILLS):
+            if (cls == k).any():
+                path = vertices_path(data.vertices.subset(cls == k))
+                self.add_painter(path_painter(path, brush=QBrush(theme.qcolor(fill,
+                                                                              COVERAGE_ALPHA))))
 
     def _add_street_fills(self, data: GridLevelData) -> None:
         for k in np.unique(data.street_index):

@@ -1,0 +1,191 @@
+"""Big-screen mode (大屏模式): the map fills a chosen monitor with no window chrome,
+under a headline strip readable from several metres on a 3840×2160 wall.
+
+F10 (or the toolbar's 大屏 menu, which lists the monitors) enters it; F10 or Esc
+returns to the workstation layout exactly as it was (docks, toolbars, geometry).
+Type sizes follow the screen's height, so the strip reads the same on 1080p
+and 4K walls and on high-DPI screens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.feed import from_seconds
+from app.map.headline import Headline, headline_at
+from ui import theme
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+#: headline number height as a share of the screen height (≈ 95 px on a 2160-line wall)
+NUMBER_SHARE = 0.044
+CAPTION_SHARE = 0.019
+TILES = [("on_patrol", "在岗巡查", theme.ACCENT), ("cases_today", "今日案件", theme.TEXT),
+         ("open_cases", "未结案", theme.TEXT), ("overdue", "超期", theme.ALERT),
+         ("closure_rate", "结案率", theme.ACCENT_2),
+         ("whistles_in_progress", "吹哨进行中", theme.HIGHLIGHT)]
+
+
+class HeadlineStrip(QFrame):
+    """The figures across the top of the map."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("HeadlineStrip")
+        self.setStyleSheet("#HeadlineStrip { background: rgba(3, 9, 20, 215); "
+                           f"border-bottom: 2px solid {theme.ACCENT}; }}")
+        self.title = QLabel()
+        self.clock = QLabel()
+        self.numbers: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
+        row = QHBoxLayout(self)
+        left = QVBoxLayout()
+        left.addWidget(self.title)
+        left.addWidget(self.clock)
+        row.addLayout(left)
+        row.addStretch(1)
+        for key, caption, colour in TILES:
+            tile = QVBoxLayout()
+            number = QLabel("—")
+            number.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            number.setProperty("colour", colour)
+            cap = QLabel(caption)
+            cap.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            cap.setProperty("colour", theme.TEXT_DIM)
+            tile.addWidget(number)
+            tile.addWidget(cap)
+            row.addLayout(tile)
+            row.addSpacing(10)
+            self.numbers[key], self.captions[key] = number, cap
+        self.title.setProperty("colour", theme.ACCENT)
+        self.clock.setProperty("colour", theme.TEXT)
+        self.fit_to(1080)
+        self.hide()
+
+    def fit_to(self, screen_height: int) -> None:
+        """Type sizes for a screen this many (logical) pixels high."""
+        number_px = max(24, round(screen_height * NUMBER_SHARE))
+        caption_px = max(14, round(screen_height * CAPTION_SHARE))
+        # type set in the style sheet: the theme's QSS would override setFont()
+        for label in self.numbers.values():
+            _style(label, number_px, True)
+        for label in self.captions.values():
+            _style(label, caption_px, False)
+        _style(self.title, round(number_px * 0.62), True)
+        _style(self.clock, caption_px, False)
+        m = round(caption_px * 0.6)
+        self.layout().setContentsMargins(m * 2, m, m * 2, m)
+        self.layout().setSpacing(m * 2)
+
+    def show_figures(self, h: Headline, title: str, t: float, replay: bool) -> None:
+        self.title.setText(title)
+        when = from_seconds(t).strftime("%Y-%m-%d %H:%M:%S")
+        self.clock.setText(f"{when}  {'回放' if replay else '实时'}")
+        for key, _, _ in TILES:
+            value = getattr(h, key)
+            self.numbers[key].setText(f"{value * 100:.1f}%" if key == "closure_rate"
+                                      else f"{value:,}")
+
+
+def _style(label: QLabel, px: int, bold: bool) -> None:
+    label.setStyleSheet(f"color: {label.property('colour')}; font-size: {px}px; "
+                        f"font-weight: {700 if bold else 400}; background: transparent;")
+    label.ensurePolished()
+
+
+class BigScreenMode(QObject):
+    """Enters and leaves big-screen mode for a main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self.strip = HeadlineStrip(window.canvas)
+        self._saved_state: QByteArray | None = None
+        self._saved_geometry: QByteArray | None = None
+        self._hidden: list[QWidget] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+        self._esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        self._esc.activated.connect(self.leave)
+        window.canvas.viewChanged.connect(self._place)
+
+    def screens(self) -> list:
+        return list(QGuiApplication.screens())
+
+    def toggle(self) -> None:
+        if self.active:
+            self.leave()
+        else:
+            self.enter()
+
+    def enter(self, screen_index: int | None = None) -> None:
+        """Fullscreen on monitor ``screen_index`` (default: the window's), no chrome."""
+        w = self.window
+        if self.active:
+            return
+        self.active = True
+        self._saved_state = w.saveState()
+        self._saved_geometry = w.saveGeometry()
+        self._hidden = [x for x in [*w.docks.values(), w.toolbar, w.replay_bar, w.statusBar()]
+                        if x.isVisible()]
+        for x in self._hidden:
+            x.hide()
+        screens = self.screens()
+        screen = screens[screen_index] if screen_index is not None and 0 <= screen_index < len(
+            screens) else (w.screen() or QGuiApplication.primaryScreen())
+        if w.windowHandle() is not None and screen is not None:
+            w.windowHandle().setScreen(screen)
+        if screen is not None:
+            w.setGeometry(screen.geometry())
+        height = screen.geometry().height() if screen is not None else w.height()
+        self.strip.fit_to(height)
+        w.showFullScreen()
+        self.strip.show()
+        self.strip.raise_()
+        self._place()
+        self.refresh()
+        self.timer.start()
+
+    def leave(self) -> None:
+        """Back to the workstation layout as it was."""
+        if not self.active:
+            return
+        w = self.window
+        self.active = False
+        self.timer.stop()
+        self.strip.hide()
+        w.showNormal()
+        for x in self._hidden:
+            x.show()
+        if self._saved_state is not None:
+            w.restoreState(self._saved_state)
+        if self._saved_geometry is not None:
+            w.restoreGeometry(self._saved_geometry)
+
+    def _place(self) -> None:
+        if self.strip.isVisible():
+            c = self.window.canvas
+            self.strip.setGeometry(0, 0, c.width(), self.strip.sizeHint().height())
+
+    def headline(self) -> Headline:
+        w = self.window
+        ctrl = w.patrol_controller
+        t = ctrl.shown_time()
+        cases = w.district_map.cases
+        tl = ctrl.timeline()
+        return headline_at(t, cases.reported_s, cases.closed_s, cases.deadline_s,
+                           tl.whistle_blown, tl.whistle_closed, w.patrol.on_patrol())
+
+    def refresh(self) -> None:
+        w = self.window
+        ctrl = w.patrol_controller
+        self.strip.show_figures(self.headline(), f"{w.district_map.district_name} 网格化管理指挥中心",
+                                ctrl.shown_time(), ctrl.mode == "replay")
+        self._place()
