@@ -6,7 +6,11 @@ read-only demonstration viewer.
 
 from __future__ import annotations
 
+import logging
+
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
+
+log = logging.getLogger(__name__)
 
 
 def _whistle_panel(ctx: PanelContext):
@@ -15,6 +19,14 @@ def _whistle_panel(ctx: PanelContext):
     frame = ctx.district_map.frame
     panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)))
     ctx.canvas.mapClicked.connect(panel.on_map_click)
+    try:  # whistles on the map follow the panel; the panel works without them
+        from ui.docks.whistle_markers import WhistleMarkers
+
+        panel.markers = WhistleMarkers(ctx.canvas, ctx.store, frame.from_lonlat, panel.clock)
+        panel.changed.connect(panel.markers.refresh)
+        panel.timer.timeout.connect(panel.markers.refresh)
+    except Exception:
+        log.exception("whistle markers are not shown on the map")
     return panel
 
 

@@ -201,3 +201,44 @@ def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot
 def test_main_window_has_the_workflow_docks(make_window):
     window = make_window(show=False)
     assert {"whistles", "cases", "supervision"} <= set(window.docks)
+
+
+def test_whistles_on_the_map_follow_their_state(db, qtbot, district_map):
+    """A whistle blown in the panel appears on the map; overdue turns it red."""
+    from ui import theme
+    from ui.main_window import MainWindow
+
+    as_user(db, "sec01", Role.STREET_SECRETARY)
+    window = MainWindow(db, district_map=district_map, persist=False)
+    qtbot.addWidget(window)
+    panel = window.docks["whistles"].widget()
+    clock = Clock()
+    panel.clock = panel._clock = panel.markers._clock = panel.timeline._clock = clock
+    lon, lat = _grid_point(window.store)
+    before = len(panel.markers.ids)
+    x, y = window.district_map.frame.from_lonlat(lon, lat)
+    panel.on_map_click(float(x), float(y))
+    _check(panel, "CG")
+    panel.title_edit.setText("地图上的哨令")
+    panel.blow_button.click()
+    assert "已完成" in panel.blow_message.text(), panel.blow_message.text()
+    assert len(panel.markers.ids) == before + 1
+    wid = panel.markers.ids[-1]
+    assert panel.markers.colours[-1] == theme.ACCENT
+    clock.now = datetime(2026, 11, 23, 10, 0)
+    panel.refresh()  # the countdown timer's tick
+    panel.markers.refresh()
+    assert panel.markers.colours[panel.markers.ids.index(wid)] == theme.ALERT
+    window.close()
+
+
+def test_read_only_database_cannot_blow(store, qtbot, themed_app):
+    from ui.docks.whistle_panel import WhistlePanel
+
+    sign_in(authenticate(store, "sec01", DEMO_PASSWORDS[Role.STREET_SECRETARY], at=T0))
+    try:
+        panel = WhistlePanel(store, lambda x, y: (x, y), clock=Clock())
+        qtbot.addWidget(panel)
+        assert not panel.blow_button.isEnabled() and "只读" in panel.blow_message.text()
+    finally:
+        sign_out()

@@ -58,6 +58,7 @@ class WhistlePanel(QWidget):
         self._store = store
         self._to_lonlat = to_lonlat
         self._clock = clock
+        self.clock = clock
         self.place: tuple[int, float, float] | None = None  # grid, lon, lat
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_list(), "哨令")
@@ -107,6 +108,9 @@ class WhistlePanel(QWidget):
         if user is None or user.role not in MATRIX["whistle.blow"]:
             self.blow_button.setEnabled(False)
             self.blow_message.setText("仅街道党工委书记、办事处主任可以吹哨")
+        elif self._store.read_only:
+            self.blow_button.setEnabled(False)
+            self.blow_message.setText("数据库以只读方式打开，不能吹哨")
         return page
 
     def _build_list(self) -> QWidget:
