@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -135,10 +136,17 @@ class WhistlePanel(QWidget):
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selected)
-        v.addWidget(self.table, 3)
+        self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 3))
         self.timeline = WhistleTimeline(self._store, self._clock)
         self.timeline.changed.connect(self._after_step)
-        v.addWidget(self.timeline, 2)
+        # the list and the timeline share the height; the user drags the border
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.timeline)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        v.addWidget(split, 1)
         return page
 
     # -- the five interactions: click, departments, preset, title, blow ----------------
