@@ -152,6 +152,12 @@ class BigScreenMode(QObject):
         self._place()
         self.refresh()
         self.timer.start()
+        QTimer.singleShot(0, self.fit_map)
+
+    def fit_map(self) -> None:
+        """The whole district below the headline strip."""
+        if self.active:
+            self.window.canvas.zoom_to_extent(top_px=self.strip.height())
 
     def leave(self) -> None:
         """Back to the workstation layout as it was."""

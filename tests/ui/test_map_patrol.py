@@ -83,3 +83,27 @@ def test_coverage_colours_the_grids(window, qtbot):
     qtbot.waitUntil(window.canvas.static_cache.is_current)
     window.replay_bar.coverage_action.setChecked(False)
     assert len(grids.static_painters()) == n_plain
+
+
+def test_workers_shrink_to_dots_in_the_overview(window):
+    from ui.map.layers.patrol import OVERVIEW_MPP, OVERVIEW_SYMBOL_PX, SYMBOL_PX
+
+    canvas, view = window.canvas, window.canvas.view("patrol")
+    canvas.zoom_to_extent()
+    while canvas.metres_per_pixel() <= OVERVIEW_MPP:
+        canvas.zoom_by(0.5)
+    assert view.overview
+    assert all(item.opts["size"] == OVERVIEW_SYMBOL_PX for item in view.markers.values())
+    while canvas.metres_per_pixel() > OVERVIEW_MPP / 2:
+        canvas.zoom_by(2.0)
+    assert not view.overview
+    assert all(item.opts["size"] == SYMBOL_PX for item in view.markers.values())
+
+
+def test_zoom_to_extent_keeps_room_for_an_overlay(window):
+    canvas = window.canvas
+    canvas.zoom_to_extent()
+    x0, y0, x1, y1 = window.district_map.extent
+    top = canvas.map_to_widget(x0, y1).y()
+    canvas.zoom_to_extent(top_px=200)
+    assert canvas.map_to_widget(x0, y1).y() >= 200 > top

@@ -121,9 +121,16 @@ class MapCanvas(pg.GraphicsView):
     def extent(self) -> QRectF:
         return QRectF(self._extent)
 
-    def zoom_to_extent(self) -> None:
-        """Show the whole district (全区), keeping the aspect ratio."""
-        self.viewbox.setRange(rect=self._extent, padding=0.03)
+    def zoom_to_extent(self, top_px: int = 0) -> None:
+        """Show the whole district (全区), keeping the aspect ratio; ``top_px`` pixels at
+        the top stay clear (an overlay such as the big-screen headline strip covers them)."""
+        rect = QRectF(self._extent)
+        h = self.viewport().height()
+        if 0 < top_px < h:
+            # grow the range upwards (north, +y) so the district fits below the overlay
+            extra = rect.height() * top_px / (h - top_px)
+            rect.setHeight(rect.height() + extra * 1.06)
+        self.viewbox.setRange(rect=rect, padding=0.03)
 
     def zoom_by(self, factor: float) -> None:
         """Zoom about the centre of the view; factor > 1 zooms in."""

@@ -121,7 +121,7 @@ class CaseView(LayerView):
         size_m = HEX_PX * s * mpp
         hx, hy, count = hexbin(d.x[st.shown], d.y[st.shown], size_m)
         level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
-        brushes = [pg.mkBrush(theme.qcolor(c, 190)) for c in HEX_RAMP]
+        brushes = [pg.mkBrush(theme.qcolor(c, 150)) for c in HEX_RAMP]
         self.hexes.setData(x=hx, y=hy, size=round(2 * HEX_PX * s * 0.93),
                            brush=[brushes[i] for i in level.tolist()])
         self.hex_counts = count

@@ -31,6 +31,10 @@ ROLE_STYLE = {
 TRAIL_BANDS = ((0.0, 0.34, 210), (0.34, 0.67, 110), (0.67, 1.0, 45))
 TRAIL_COLOUR = "#5ff2ff"
 SYMBOL_PX = 11
+#: coarser than this (metres per pixel) workers are small dots without outline, so that
+#: thousands of them read as coverage rather than a blizzard
+OVERVIEW_MPP = 3.0
+OVERVIEW_SYMBOL_PX = 4
 
 
 def band_path(tr: Trails, lo_s: float, hi_s: float) -> QPainterPath:
@@ -73,7 +77,26 @@ class PatrolView(LayerView):
             item.setAcceptedMouseButtons(item.acceptedMouseButtons().NoButton)
         self._drawn = -1
         self.last_refresh_s = 0.0
+        self.overview: bool | None = None
+        self.canvas.viewChanged.connect(self._follow_zoom)
+        self._follow_zoom()
         self.refresh()
+
+    def _follow_zoom(self) -> None:
+        # metres per 1080p-equivalent pixel: a 4K wall shows the same view at half the mpp
+        overview = self.canvas.metres_per_pixel() * theme.ui_scale() > OVERVIEW_MPP
+        if overview == self.overview:
+            return
+        self.overview = overview
+        s = theme.ui_scale()
+        for role, item in self.markers.items():
+            item.setSize(round((OVERVIEW_SYMBOL_PX if overview else SYMBOL_PX) * s))
+            item.setPen(pg.mkPen(None) if overview else pg.mkPen(theme.qcolor("#02060e"),
+                                                                  width=1))
+
+    def remove(self) -> None:
+        self.canvas.viewChanged.disconnect(self._follow_zoom)
+        super().remove()
 
     def refresh(self, force: bool = False) -> bool:
         """Redraw from the state if it changed; True when something was redrawn."""
