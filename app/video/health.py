@@ -61,7 +61,7 @@ def _input_args(url: str, timeout_s: float) -> list[str]:
     # (ffmpeg's default is 5 s of stream analysis before the first decoded frame)
     probe = ["-analyzeduration", "500000", "-probesize", "500000"]
     if url.startswith(("rtsp:", "rtsps:")):
-        return [*probe, "-rtsp_transport", "tcp", "-timeout", us, "-i", url]
+        return [*probe, "-timeout", us, "-i", url]  # UDP first, then TCP, as players do
     return [*probe, "-rw_timeout", us, "-i", url]
 
 

@@ -9,7 +9,13 @@ import pytest
 
 from app.cli import main
 from app.video.health import online_rates, probe_stream
-from tests.app.test_video_servers import LoopbackStream, free_port, needs_ffmpeg
+from tests.app.test_video_servers import (
+    LoopbackRtsp,
+    LoopbackStream,
+    free_port,
+    needs_ffmpeg,
+    needs_rtsp,
+)
 
 pytestmark = needs_ffmpeg
 
@@ -53,6 +59,19 @@ def test_probe_live_http_stream(http_stream):
     ok, first, w, h, frames, err = probe_stream(http_stream.url, timeout_s=1.5)
     assert ok, err
     assert (w, h) == (320, 180) and frames > 5 and first is not None
+
+
+@needs_rtsp
+def test_probe_live_rtsp_stream_and_missing_mount():
+    s = LoopbackRtsp().start()
+    try:
+        ok, first, w, h, frames, err = probe_stream(s.url, timeout_s=1.5)
+        assert ok, err
+        assert (w, h) == (320, 180) and frames > 5 and first is not None
+        ok, *_, err = probe_stream(s.url.replace("/live", "/nothing"), timeout_s=1.0)
+        assert not ok and "404" in err
+    finally:
+        s.stop()
 
 
 def test_probe_dead_url_has_a_clear_error():

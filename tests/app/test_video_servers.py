@@ -1,4 +1,5 @@
-"""Real camera streams on loopback for the video tests: ffmpeg serving HTTP MPEG-TS.
+"""Real camera streams on loopback for the video tests: ffmpeg serving HTTP MPEG-TS,
+and an RTSP server (Debian's librtsp-server-perl) fed by ffmpeg.
 
 Imported by the other video tests; its own test checks the helper itself.  Every
 server binds 127.0.0.1 only and is killed by the fixture that started it.
@@ -16,6 +17,21 @@ import pytest
 
 FFMPEG = shutil.which("ffmpeg")
 needs_ffmpeg = pytest.mark.skipif(FFMPEG is None, reason="Debian's ffmpeg is not installed")
+HAVE_RTSP_SERVER = shutil.which("perl") is not None and subprocess.run(
+    ["perl", "-MRTSP::Server", "-e", "1"], capture_output=True).returncode == 0
+needs_rtsp = pytest.mark.skipif(not HAVE_RTSP_SERVER,
+                                reason="Debian's librtsp-server-perl is not installed")
+
+# RTSP::Server relays what a source ANNOUNCEs/RECORDs on one port to players on another
+_RTSP_SERVER = """
+use strict; use AnyEvent; use RTSP::Server;
+my ($cport, $sport, $rtp) = @ARGV;
+my $srv = RTSP::Server->new(log_level => 0, client_listen_port => $cport,
+    source_listen_port => $sport, rtp_start_port => $rtp,
+    client_listen_address => '127.0.0.1', source_listen_address => '127.0.0.1');
+$srv->listen;
+AnyEvent->condvar->recv;
+"""
 
 
 def free_port() -> int:
@@ -77,6 +93,49 @@ class LoopbackStream:
         self.proc = None
 
 
+class LoopbackRtsp:
+    """An RTSP camera on 127.0.0.1: the relay server plus ffmpeg pushing a test pattern."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.source_port = free_port()
+        self.rtp_port = 20000 + (self.port % 20000) // 2 * 2  # even, as RTP wants
+        self.server: subprocess.Popen | None = None
+        self.source: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"rtsp://127.0.0.1:{self.port}/live"
+
+    def start(self, wait_s: float = 10.0) -> LoopbackRtsp:
+        assert FFMPEG is not None
+        self.server = subprocess.Popen(
+            ["perl", "-e", _RTSP_SERVER, str(self.port), str(self.source_port),
+             str(self.rtp_port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + wait_s
+        while not (_listening(self.port) and _listening(self.source_port)):
+            if self.server.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("RTSP server did not start")
+            time.sleep(0.05)
+        self.source = subprocess.Popen(
+            [FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-re",
+             "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15",
+             "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15",
+             "-f", "rtsp", f"rtsp://127.0.0.1:{self.source_port}/live"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)  # the source ANNOUNCEs the mount before players ask for it
+        return self
+
+    def stop(self) -> None:
+        for proc in (self.source, self.server):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=5)
+        self.source = self.server = None
+
+
 @pytest.fixture
 def http_stream():
     """A live HTTP MPEG-TS stream on loopback for one test."""
@@ -92,3 +151,21 @@ def test_loopback_server_serves_mpegts(http_stream):
     with urllib.request.urlopen(http_stream.url, timeout=5) as r:
         head = r.read(188 * 4)
     assert head[0] == 0x47 and head[188] == 0x47  # MPEG-TS sync bytes
+
+
+@needs_ffmpeg
+@needs_rtsp
+def test_loopback_rtsp_server_describes_the_stream():
+    s = LoopbackRtsp().start()
+    try:
+        with socket.create_connection(("127.0.0.1", s.port), timeout=5) as c:
+            c.sendall(f"DESCRIBE {s.url} RTSP/1.0\r\nCSeq: 1\r\n\r\n".encode())
+            reply = ""
+            while "m=video" not in reply:  # headers and SDP body come in separate writes
+                chunk = c.recv(4096).decode("latin-1")
+                if not chunk:
+                    break
+                reply += chunk
+    finally:
+        s.stop()
+    assert reply.startswith("RTSP/1.0 200") and "m=video" in reply

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QWidget
 
-from tests.app.test_video_servers import LoopbackStream, needs_ffmpeg
+from tests.app.test_video_servers import LoopbackRtsp, LoopbackStream, needs_ffmpeg, needs_rtsp
 
 # QtMultimedia's FFmpeg backend reports what this headless machine lacks (PipeWire, a GPU
 # decoder, an RHI backend) and FFmpeg's "could not open" for the dead-server tests; these
@@ -140,6 +140,24 @@ def test_live_http_stream_lost_and_recovered(qtbot):
         tile.set_camera(None)
         server.stop()
     assert states.index("lost") < len(states) - 1 - states[::-1].index("live")
+
+
+@needs_rtsp
+def test_rtsp_stream_plays_and_recovers(qtbot):
+    server = LoopbackRtsp().start()
+    tile = _tile(qtbot, stall_s=0.5, lost_s=2.0, backoff_s=(0.3, 0.6))
+    try:
+        tile.set_camera(None, server.url)
+        qtbot.waitUntil(lambda: tile.frames >= 10, timeout=15_000)
+        assert tile.state == "live" and tile.image.width() == 320
+        server.stop()
+        qtbot.waitUntil(lambda: tile.state == "lost", timeout=10_000)
+        server = LoopbackRtsp(port=server.port).start()
+        n = tile.frames
+        qtbot.waitUntil(lambda: tile.state == "live" and tile.frames > n + 5, timeout=20_000)
+    finally:
+        tile.set_camera(None)
+        server.stop()
 
 
 # -- the wall --------------------------------------------------------------------------------

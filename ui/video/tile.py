@@ -47,11 +47,14 @@ class VideoTile(QWidget):
     cameraDropped = Signal(str)  # a camera code dragged onto the tile
 
     def __init__(self, index: int = 0, parent: QWidget | None = None, *,
-                 stall_s: float = 2.0, lost_s: float = 6.0,
+                 stall_s: float = 2.0, lost_s: float = 6.0, connect_s: float = 10.0,
                  backoff_s: tuple[float, ...] = BACKOFF_S) -> None:
         super().__init__(parent)
         self.index = index
         self.stall_s, self.lost_s, self.backoff_s = stall_s, lost_s, backoff_s
+        # the first picture of an RTSP or MPEG-TS stream takes a few seconds of probing:
+        # a longer limit while connecting than once pictures flow
+        self.connect_s = connect_s
         self.setAcceptDrops(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(120, 68)
@@ -207,13 +210,18 @@ class VideoTile(QWidget):
             self._lose("无效的视频流")
 
     def _check_flow(self) -> None:
-        """Stalled after ``stall_s`` without a frame, lost (and reconnect) after ``lost_s``."""
+        """Stalled after ``stall_s`` without a frame, lost (and reconnect) after ``lost_s``;
+        lost if no first frame within ``connect_s``."""
         if self._player is None:
             return
         now = time.monotonic()
-        since = now - (self._last_frame or self._opened_at)
+        if not self._last_frame:
+            if now - self._opened_at >= self.connect_s:
+                self._lose("连接超时")
+            return
+        since = now - self._last_frame
         if since >= self.lost_s:
-            self._lose(f"{since:.0f} 秒无画面" if self._last_frame else "连接超时")
+            self._lose(f"{since:.0f} 秒无画面")
         elif since >= self.stall_s and self.state == "live":
             self._set_state("stalled", f"{since:.0f} 秒无新画面")
 
