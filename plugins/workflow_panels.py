@@ -11,6 +11,8 @@ import logging
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
 log = logging.getLogger(__name__)
+#: the whistle panel of each window, for the case panel's 吹哨 hand-over
+_WHISTLE_PANELS: dict[int, object] = {}
 
 
 def _whistle_panel(ctx: PanelContext):
@@ -19,6 +21,9 @@ def _whistle_panel(ctx: PanelContext):
     frame = ctx.district_map.frame
     panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)))
     ctx.canvas.mapClicked.connect(panel.on_map_click)
+    key = id(ctx.window)
+    _WHISTLE_PANELS[key] = panel
+    panel.destroyed.connect(lambda *_a: _WHISTLE_PANELS.pop(key, None))
     try:  # whistles on the map follow the panel; the panel works without them
         from ui.docks.whistle_markers import WhistleMarkers
 
@@ -33,7 +38,20 @@ def _whistle_panel(ctx: PanelContext):
 def _case_panel(ctx: PanelContext):
     from ui.docks.case_panel import CasePanel
 
-    return CasePanel(ctx.store)
+    panel = CasePanel(ctx.store)
+
+    def raise_whistle(case_id: int) -> None:
+        target = _WHISTLE_PANELS.get(id(ctx.window))
+        if target is None:
+            return
+        target.use_case(case_id)
+        dock = getattr(ctx.window, "docks", {}).get("whistles")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    panel.whistleRequested.connect(raise_whistle)
+    return panel
 
 
 def _supervision_panel(ctx: PanelContext):

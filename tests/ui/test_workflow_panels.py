@@ -229,6 +229,10 @@ def test_whistles_on_the_map_follow_their_state(db, qtbot, district_map):
     panel.refresh()  # the countdown timer's tick
     panel.markers.refresh()
     assert panel.markers.colours[panel.markers.ids.index(wid)] == theme.ALERT
+    # the case panel of the same window hands a case over to this whistle panel
+    case_id = db.scalar("SELECT min(id) FROM cases")
+    window.docks["cases"].widget().whistleRequested.emit(case_id)
+    assert panel.from_case == case_id and panel.tabs.currentIndex() == 1
     window.close()
 
 
@@ -242,3 +246,26 @@ def test_read_only_database_cannot_blow(store, qtbot, themed_app):
         assert not panel.blow_button.isEnabled() and "只读" in panel.blow_message.text()
     finally:
         sign_out()
+
+
+def test_whistle_raised_from_a_case(db, qtbot):
+    """From a case: the case panel hands its place, problem and department over."""
+    from ui.docks.case_panel import CasePanel
+    from ui.docks.whistle_panel import WhistlePanel
+
+    clock = Clock()
+    as_user(db, "sec01", Role.STREET_SECRETARY)
+    whistle = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    cases = CasePanel(db, clock=clock)
+    qtbot.addWidget(whistle)
+    qtbot.addWidget(cases)
+    cases.whistleRequested.connect(whistle.use_case)
+    cases.status.setCurrentIndex(cases.status.findData("dispatched"))
+    cases.table.selectRow(0)
+    case_id = cases.selected_id()
+    cases.action_buttons["whistle"].click()  # 1
+    dept = db.scalar("SELECT department_id FROM cases WHERE id = ?", [case_id])
+    assert whistle.checked_departments() == [dept] and whistle.title_edit.text()
+    whistle.blow_button.click()  # 2
+    wid = db.scalar("SELECT max(id) FROM whistles")
+    assert db.scalar("SELECT case_id FROM whistles WHERE id = ?", [wid]) == case_id

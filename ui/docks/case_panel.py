@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.permissions import decide
 from app.store import DistrictRepository
 from app.workflow import case_machine as cm
 from app.workflow import cases
@@ -40,6 +41,7 @@ from ui.docks.workflow_common import (
 
 class CasePanel(QWidget):
     changed = Signal(int)  # a case moved on (its id)
+    whistleRequested = Signal(int)  # a street head raises a whistle from this case
 
     def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
                  parent: QWidget | None = None) -> None:
@@ -152,6 +154,11 @@ class CasePanel(QWidget):
             b.clicked.connect(lambda _=False, a=action, c=cid: self.run(c, a))
             self.actions_row.addWidget(b)
             self.action_buttons[action] = b
+        if decide(user.role, user.scope, "whistle.blow", cases.case_target(self._store, rec)):
+            b = QPushButton("吹哨")
+            b.clicked.connect(lambda _=False, c=cid: self.whistleRequested.emit(c))
+            self.actions_row.addWidget(b)
+            self.action_buttons["whistle"] = b
 
     def run(self, case_id: int, action: str) -> None:
         user = acting_user()

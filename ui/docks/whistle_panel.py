@@ -61,6 +61,7 @@ class WhistlePanel(QWidget):
         self._clock = clock
         self.clock = clock
         self.place: tuple[int, float, float] | None = None  # grid, lon, lat
+        self.from_case: int | None = None  # the case the whistle is raised from
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_list(), "哨令")
         self.tabs.addTab(self._build_blow_form(), "吹哨")
@@ -158,15 +159,36 @@ class WhistlePanel(QWidget):
             self.place = None
             self.place_label.setText("该点不在任何网格内，请重新点击")
             return
-        self.place = (gid, float(lon), float(lat))
+        self.from_case = None
+        self._set_place(gid, float(lon), float(lat))
+        if acting_user() is not None and self.blow_button.isEnabled():
+            self.tabs.setCurrentIndex(1)
+
+    def _set_place(self, gid: int, lon: float, lat: float) -> None:
+        self.place = (gid, lon, lat)
         names = dict(self._store.rows(
             "SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)", [gid, *grid_place(
                 self._store, gid)]))
         community, street = grid_place(self._store, gid)
         self.place_label.setText(f"{names[street]} › {names[community]} › {names[gid]}"
-                                 f"（{float(lon):.5f}, {float(lat):.5f}）")
-        if acting_user() is not None and self.blow_button.isEnabled():
-            self.tabs.setCurrentIndex(1)
+                                 f"（{lon:.5f}, {lat:.5f}）")
+
+    def use_case(self, case_id: int) -> None:
+        """吹哨 from a case (哨源: 案件): its place, its problem and its department."""
+        rows = self._store.rows("SELECT grid_id, lon, lat, description, department_id FROM cases "
+                                "WHERE id = ?", [case_id])
+        if not rows:
+            return
+        gid, lon, lat, text, dept = rows[0]
+        self._set_place(int(gid), float(lon), float(lat))
+        self.title_edit.setText(text[:40])
+        self.from_case = case_id
+        for i in range(self.dept_list.count()):
+            it = self.dept_list.item(i)
+            if it.data(Qt.ItemDataRole.UserRole) == dept:
+                it.setCheckState(Qt.CheckState.Checked)
+                self.dept_list.scrollToItem(it)
+        self.tabs.setCurrentIndex(1)
 
     def checked_departments(self) -> list[int]:
         return [self.dept_list.item(i).data(Qt.ItemDataRole.UserRole)
@@ -185,9 +207,10 @@ class WhistlePanel(QWidget):
         wid = attempt(self, self.blow_message, lambda: whistles.blow(
             self._store, user, grid_id=gid, department_ids=self.checked_departments(),
             title=self.title_edit.text(), description=self.title_edit.text(), lon=lon, lat=lat,
-            at=self._clock(), report_hours=rep, finish_hours=fin))
+            at=self._clock(), report_hours=rep, finish_hours=fin, case_id=self.from_case))
         if wid is not None:
             self.title_edit.clear()
+            self.from_case = None
             for i in range(self.dept_list.count()):
                 self.dept_list.item(i).setCheckState(Qt.CheckState.Unchecked)
             self.tabs.setCurrentIndex(0)
@@ -204,12 +227,12 @@ class WhistlePanel(QWidget):
         self.table.setRowCount(len(rows))
         self.row_ids = []
         for r, w in enumerate(rows):
-            _, state = whistles.load_whistle(self._store, w["id"])
-            late = wm.is_overdue(state, now)
-            status = wm.whistle_status(state)
-            if state.closed_at is not None:
-                count = "已办结"
+            if w["closed_at"] is not None:  # closed: nothing to count down (no extra query)
+                late, status, count = False, "closed", "已办结"
             else:
+                _, state = whistles.load_whistle(self._store, w["id"])
+                late = wm.is_overdue(state, now)
+                status = wm.whistle_status(state)
                 unreported = any(t.state == "blown" for t in state.tasks)
                 deadline = state.report_deadline if unreported else state.finish_deadline
                 count = ("报到" if unreported else "办结") + countdown_text(
