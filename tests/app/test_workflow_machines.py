@@ -28,7 +28,7 @@ EDGES = {
     ("verified", "close"): "closed", ("closed", "evaluate"): "evaluated",
 }
 START = datetime(2026, 9, 18, 9, 0)  # runs into 中秋 and 国庆 2026
-SETTINGS = settings(max_examples=120, stateful_step_count=30, deadline=None,
+SETTINGS = settings(max_examples=600, stateful_step_count=30, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
