@@ -29,10 +29,18 @@ def _wall_panel(ctx: PanelContext):
 
 
 def _camera_list(ctx: PanelContext):
+    from app.map.cameras import camera_layer_data
     from app.video.registry import grid_anchor
+    from ui.map.layers.cameras import CameraOverlay
     from ui.video.camera_list import CameraListPanel
 
     wall = _wall(ctx)
+    overlay = None
+    canvas = getattr(ctx, "canvas", None)
+    if canvas is not None:
+        # cameras on the map, filtered with the list; a click opens one on the wall
+        overlay = CameraOverlay(canvas, camera_layer_data(ctx.store, ctx.district_map.frame),
+                                on_pick=wall.open_camera)
 
     def anchor():
         unit = ctx.selection.unit_id
@@ -44,7 +52,7 @@ def _camera_list(ctx: PanelContext):
         name = ctx.store.scalar("SELECT name FROM grid_units WHERE id = ?", [unit]) or ""
         return where[0], where[1], name
 
-    return CameraListPanel(wall.registry, wall, anchor)
+    return CameraListPanel(wall.registry, wall, anchor, overlay)
 
 
 def register(registry: PanelRegistry) -> None:

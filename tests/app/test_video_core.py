@@ -214,3 +214,35 @@ def test_tour_pause_without_auto_resume():
     assert tour.tick() == ["B"]
     with pytest.raises(ValueError):
         TourScheduler([], page_size=0)
+
+
+# -- camera map layer data -------------------------------------------------------------------
+def test_camera_layer_view_edges_follow_compass_headings():
+    from app.map.cameras import CameraLayerData
+
+    data = CameraLayerData(np.array(["N", "E"], object), np.array([0.0, 100.0]),
+                           np.array([0.0, 0.0]), np.array([0.0, 90.0]), np.array([90.0, 60.0]),
+                           np.array(["GA", "JY"], object), np.array([True, False]), {"GA", "JY"})
+    xs, ys = data.view_segments(10.0)
+    # camera N looks north with 90° of view: its edges point NW and NE
+    assert np.allclose(xs[:4], [0, -7.0710678, 0, 7.0710678])
+    assert np.allclose(ys[:4], [0, 7.0710678, 0, 7.0710678])
+    # camera E looks east with 60°: edges at bearings 60° and 120°
+    assert np.allclose(xs[4:], [100, 100 + 10 * np.sin(np.radians(60)), 100,
+                                100 + 10 * np.sin(np.radians(120))])
+    assert np.allclose(ys[4:], [0, 5, 0, -5])
+    assert data.owners() == ["GA", "JY"]
+    data.departments = {"JY"}
+    assert data.shown_mask().tolist() == [False, True]
+    assert data.nearest_shown(3, 0, 5) is None  # N is hidden
+    assert data.nearest_shown(97, 1, 5) == "E"
+
+
+def test_camera_layer_loads_the_district(store, district_map):
+    from app.map.cameras import camera_layer_data
+
+    data = camera_layer_data(store, district_map.frame)
+    assert len(data) == store.scalar("SELECT count(*) FROM cameras")
+    assert data.departments == set(data.department.tolist())
+    x0, y0, x1, y1 = district_map.extent
+    assert ((data.x >= x0 - 1) & (data.x <= x1 + 1) & (data.y >= y0 - 1) & (data.y <= y1 + 1)).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QImage
@@ -280,3 +281,27 @@ def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     assert [f.distance_m for f in found] == sorted(f.distance_m for f in found)
     assert wall.cameras_shown()[:len(found)] == [f.camera.code for f in found]
     wall.open_cameras([])
+
+
+def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
+    window = make_window()
+    panel = window.docks["cameras"].widget()
+    wall = window.docks["video_wall"].widget()
+    overlay = panel.overlay
+    assert overlay is not None and not any(s.isVisible() for s in overlay.scatters.values())
+    panel.on_map.setChecked(True)
+    assert all(s.isVisible() for s in overlay.scatters.values())
+    panel.department.setCurrentIndex(panel.department.findData("JY"))
+    assert [o for o, s in overlay.scatters.items() if s.isVisible()] == ["JY"]
+    # zoomed in, the view directions appear
+    i = int(np.flatnonzero(overlay.data.department == "JY")[0])
+    x, y = float(overlay.data.x[i]), float(overlay.data.y[i])
+    window.canvas.viewbox.setRange(xRange=(x - 100, x + 100), yRange=(y - 100, y + 100),
+                                   padding=0)
+    assert overlay.views.isVisible() and not overlay.views.path().isEmpty()
+    # a click on the camera opens it on the wall
+    window.canvas.mapClicked.emit(x + 0.5, y)
+    assert overlay.data.codes[i] in wall.cameras_shown()
+    wall.open_cameras([])
+    panel.on_map.setChecked(False)
+    assert not overlay.views.isVisible()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.video.registry import Camera, CameraRegistry, NearbyCamera
+from ui.map.layers.cameras import CameraOverlay
 from ui.video.tile import CAMERA_MIME
 from ui.video.wall import VideoWall
 
@@ -46,10 +48,12 @@ class CameraListPanel(QWidget):
 
     def __init__(self, registry: CameraRegistry, wall: VideoWall,
                  selected_anchor: Callable[[], tuple[float, float, str] | None] | None = None,
+                 overlay: CameraOverlay | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry, self.wall = registry, wall
         self._anchor = selected_anchor
+        self.overlay = overlay
         self.search = QLineEdit(self, placeholderText="名称 / 编号 / 网格 / 部门")
         self.search.setClearButtonEnabled(True)
         self.department = QComboBox(self)
@@ -70,8 +74,13 @@ class CameraListPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.department, 1)
+        # off at first: 4,500 symbols would bury the district overview of the map
+        self.on_map = QCheckBox("地图显示", self, checked=False)
+        self.on_map.setToolTip("在地图上显示摄像头 (按部门筛选；点击地图上的摄像头在视频墙打开)")
+        self.on_map.setVisible(overlay is not None)
+        self.on_map.toggled.connect(self._map_toggled)
         near = QHBoxLayout()
-        for w in (self.nearby, self.nearby_n, self.radius):
+        for w in (self.nearby, self.nearby_n, self.radius, self.on_map):
             near.addWidget(w)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
@@ -81,7 +90,10 @@ class CameraListPanel(QWidget):
         box.addWidget(self.count)
         self.search.textChanged.connect(self.refresh)
         self.department.currentIndexChanged.connect(self.refresh)
+        self.department.currentIndexChanged.connect(self._filter_map)
         wall.tour_source = self.listed_codes
+        if overlay is not None:
+            overlay.set_visible(False)
         self.refresh()
 
     def _matches(self, limit: int | None) -> list[Camera]:
@@ -99,6 +111,16 @@ class CameraListPanel(QWidget):
             self.list.addItem(it)
         more = "+" if len(cams) >= LIST_LIMIT else ""
         self.count.setText(f"{len(cams)}{more} 个摄像头 (共 {len(self.registry)})")
+
+    def _filter_map(self) -> None:
+        if self.overlay is not None:
+            dept = self.department.currentData()
+            self.overlay.set_departments({dept} if dept else
+                                         {code for code, _ in self.registry.departments()})
+
+    def _map_toggled(self, on: bool) -> None:
+        if self.overlay is not None:
+            self.overlay.set_visible(on)
 
     def listed_codes(self) -> list[str]:
         """The cameras the tour cycles through: every match of the current search, online."""

@@ -1,0 +1,114 @@
+"""Cameras on the map (视频点位): a symbol per owner department and the view direction.
+
+Drawn as an overlay the video wall's camera list owns (not a layer of the stack, so
+the map's own layer set stays as it is): one scatter item per owner department,
+shape and colour both differing, offline cameras hollow; the two edges of each
+field of view as one path, shown only when zoomed in close enough to read them.
+Clicking near a camera picks it (the wall opens it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from app.map.cameras import CameraLayerData
+from ui.map.layers.base import MapPathItem, cosmetic_pen
+
+if TYPE_CHECKING:
+    from ui.map.canvas import MapCanvas
+
+#: (symbol, colour) per owner: 公安 police, 教育 education, 卫健 health, 应急 emergency, 民政 civil
+OWNER_STYLE = {
+    "GA": ("t1", "#3da5ff"),
+    "JY": ("o", "#ffd84d"),
+    "WJ": ("d", "#ff5c7a"),
+    "YJ": ("s", "#ff9a3c"),
+    "MZ": ("h", "#b07cff"),
+}
+OTHER_STYLE = ("p", "#9aa7b4")
+SYMBOL_PX = 11
+#: finer than this (metres per pixel) the view directions are drawn
+VIEW_MPP = 1.5
+VIEW_LENGTH_M = 25.0
+#: above the map layers, below the selection highlight
+CAMERA_Z = 900_000.0
+PICK_PX = 8
+
+
+class CameraOverlay:
+    """The cameras of :class:`CameraLayerData` on a :class:`MapCanvas`."""
+
+    def __init__(self, canvas: MapCanvas, data: CameraLayerData,
+                 on_pick: Callable[[str], None] | None = None) -> None:
+        self.canvas, self.data, self.on_pick = canvas, data, on_pick
+        self.visible = True
+        self.scatters: dict[str, pg.ScatterPlotItem] = {}
+        for owner in data.owners():
+            symbol, colour = OWNER_STYLE.get(owner, OTHER_STYLE)
+            item = pg.ScatterPlotItem(pxMode=True, symbol=symbol, size=SYMBOL_PX,
+                                      # a white rim: readable on the blue 2.5D buildings
+                                      pen=pg.mkPen(255, 255, 255, 200, width=1))
+            item.setAcceptedMouseButtons(pg.QtCore.Qt.MouseButton.NoButton)
+            canvas.add_item(item, CAMERA_Z + 1)
+            self.scatters[owner] = item
+            self._fill(owner, colour)
+        self.views = MapPathItem(pg.QtGui.QPainterPath(), cosmetic_pen(QColor(230, 240, 255, 110)))
+        canvas.add_item(self.views, CAMERA_Z)
+        self._views_built = False
+        canvas.viewChanged.connect(self._level_of_detail)
+        canvas.mapClicked.connect(self._clicked)
+        self.refresh()
+
+    def _fill(self, owner: str, colour: str) -> None:
+        mask = self.data.department == owner
+        online = self.data.online[mask]
+        solid, hollow = pg.mkBrush(colour), pg.mkBrush(0, 0, 0, 0)
+        self.scatters[owner].setData(x=self.data.x[mask], y=self.data.y[mask],
+                                     brush=[solid if o else hollow for o in online])
+
+    def set_departments(self, departments: set[str]) -> None:
+        """Show the cameras of these owner departments only."""
+        self.data.departments = set(departments)
+        self._views_built = False
+        self.refresh()
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = bool(visible)
+        self.refresh()
+
+    def refresh(self) -> None:
+        for owner, item in self.scatters.items():
+            item.setVisible(self.visible and owner in self.data.departments)
+        self._level_of_detail()
+
+    def _level_of_detail(self) -> None:
+        near = self.visible and self.canvas.metres_per_pixel() < VIEW_MPP
+        if near and not self._views_built:
+            mask = self.data.shown_mask()
+            xs, ys = self.data.view_segments(VIEW_LENGTH_M)
+            keep = np.repeat(mask, 4)
+            connect = np.tile(np.array([1, 0], np.int32), int(keep.sum()) // 2)
+            path = (pg.arrayToQPath(xs[keep], ys[keep], connect=connect, finiteCheck=False)
+                    if keep.any() else pg.QtGui.QPainterPath())
+            self.views.setPath(path)
+            self._views_built = True
+        self.views.setVisible(near)
+
+    def _clicked(self, x: float, y: float) -> None:
+        if not self.visible or self.on_pick is None:
+            return
+        code = self.data.nearest_shown(x, y, PICK_PX * self.canvas.metres_per_pixel())
+        if code is not None:
+            self.on_pick(code)
+
+    def remove(self) -> None:
+        self.canvas.viewChanged.disconnect(self._level_of_detail)
+        self.canvas.mapClicked.disconnect(self._clicked)
+        for item in self.scatters.values():
+            self.canvas.remove_item(item)
+        self.canvas.remove_item(self.views)
