@@ -138,3 +138,20 @@ def test_json_lists_are_exports_in_the_audit_log(run):
         last = s.rows("SELECT username, action, entity, after FROM audit_log ORDER BY seq DESC "
                       "LIMIT 1")[0]
     assert last == ("operator", "export", "cases", '{"records":5}')
+
+
+def test_demo_whistle_timeline_and_scoped_lists(run):
+    shown = run("sec01", "2026-11-20T09:00", "whistle", "show", "1")
+    actions = [e["action"] for e in shown["timeline"]]
+    assert actions[0] == "blow" and "close" in actions and shown["status"] == "closed"
+    assert actions.count("report_in") == len(shown["departments"])
+    times = [e["occurred_at"] for e in shown["timeline"]]
+    assert times == sorted(times)
+    # a department handler's queue holds only its own department's cases
+    rows = run("dept_hw", "2026-11-20T09:00", "case", "list", "--limit", "20")
+    with open_store(run.db, read_only=True) as s:
+        hw = s.scalar("SELECT id FROM departments WHERE code = 'HW'")
+    assert rows and {r["department_id"] for r in rows} == {hw}
+    # a street head sees only the whistles of the street
+    whistles = run("sec02", "2026-11-20T09:00", "whistle", "list", "--limit", "100")
+    assert whistles and {w["street_id"] for w in whistles} == {3}
