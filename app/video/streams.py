@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +30,16 @@ def demo_media_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(user_data_dir("gridcc", appauthor=False)) / "demo-media"
+
+
+def snapshot_path(code: str, when: datetime) -> Path:
+    """Where a tile's snapshot (evidence for a case, 取证截图) is saved:
+    $GRIDCC_SNAPSHOT_DIR, else ``snapshots`` in the user's data directory."""
+    env = os.environ.get("GRIDCC_SNAPSHOT_DIR")
+    folder = (Path(env).expanduser() if env
+              else Path(user_data_dir("gridcc", appauthor=False)) / "snapshots")
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in code) or "camera"
+    return folder / f"{safe}-{when:%Y%m%d-%H%M%S}.png"
 
 
 def demo_clips(media_dir: Path | None = None) -> list[Path]:

@@ -246,3 +246,13 @@ def test_camera_layer_loads_the_district(store, district_map):
     assert data.departments == set(data.department.tolist())
     x0, y0, x1, y1 = district_map.extent
     assert ((data.x >= x0 - 1) & (data.x <= x1 + 1) & (data.y >= y0 - 1) & (data.y <= y1 + 1)).all()
+
+
+def test_snapshot_path_is_safe_and_timestamped(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from app.video.streams import snapshot_path
+
+    monkeypatch.setenv("GRIDCC_SNAPSHOT_DIR", str(tmp_path))
+    p = snapshot_path("GA/../00001", datetime(2026, 11, 20, 10, 30, 5))
+    assert p == tmp_path / "GA___00001-20261120-103005.png"

@@ -245,6 +245,35 @@ def test_tour_cycles_and_pauses_on_interaction(wall, registry, qtbot, demo_env):
     wall.open_cameras([])
 
 
+def test_alarm_takes_the_big_tile_and_pauses_the_tour(wall, registry, demo_env):
+    codes = [c.code for c in registry.cameras[:12]]
+    wall.set_layout("1+5")
+    wall.start_tour(codes, interval_s=15)
+    urgent = registry.cameras[40]
+    assert wall.alarm(urgent.code, reason="紧急案件")
+    assert wall.tiles[0].camera == urgent and wall.tour.paused_reason == "紧急案件"
+    wall.fake_clock.t = 30
+    wall._tour_tick()
+    assert wall.tiles[0].camera == urgent  # the tour does not take it back
+    wall.auto_takeover = False
+    assert not wall.alarm(registry.cameras[41]) and wall.tiles[0].camera == urgent
+    wall.stop_tour()
+    wall.open_cameras([])
+
+
+def test_snapshot_from_the_wall(wall, registry, demo_env, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDCC_SNAPSHOT_DIR", str(tmp_path / "evidence"))
+    tile = wall.tiles[0]
+    assert wall.snapshot(tile) is None  # nothing shown yet
+    wall.show_camera(0, registry.cameras[0])
+    qtbot.waitUntil(lambda: tile.image is not None, timeout=10_000)
+    path = wall.snapshot(tile)
+    assert path is not None and path.parent == tmp_path / "evidence"
+    assert path.name.startswith(registry.cameras[0].code) and QImage(str(path)).width() == 480
+    assert str(path) in wall.status.text()
+    wall.open_cameras([])
+
+
 def test_open_cameras_grows_the_layout(wall, registry):
     wall.set_layout("4")
     wall.open_cameras(registry.cameras[:7])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.video.layouts import LAYOUTS, LayoutBook, LayoutError, NamedLayout, layout
 from app.video.registry import Camera, CameraRegistry
+from app.video.streams import snapshot_path
 from app.video.tour import TourScheduler
 from ui.video.tile import VideoTile
 
@@ -50,7 +54,11 @@ class VideoWall(QWidget):
         self.maximized: VideoTile | None = None
         self.tour: TourScheduler | None = None
         self.tiles = [VideoTile(i, self) for i in range(MAX_TILES)]
+        #: an urgent case may take over the first (big) tile (configurable)
+        self.auto_takeover = True
         for t in self.tiles:
+            t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            t.customContextMenuRequested.connect(lambda pos, t=t: self._tile_menu(t, pos))
             t.cameraDropped.connect(lambda code, t=t: self._drop(t, code))
             t.doubleClicked.connect(lambda t=t: self.toggle_maximized(t))
             t.interacted.connect(lambda t=t: self._touched(t))
@@ -172,6 +180,45 @@ class VideoWall(QWidget):
         tile = self.current if self.current in tiles else tiles[0]
         self.show_camera(tile.index, camera)
         self._select(tiles[(tiles.index(tile) + 1) % len(tiles)])
+
+    def alarm(self, camera: Camera | str, reason: str = "告警") -> bool:
+        """An alarm or urgent case takes the first tile (the big one of 1+5 / 1+7);
+        the tour pauses. False when take-over is switched off or the camera is unknown."""
+        cam = self.registry.get(camera) if isinstance(camera, str) else camera
+        if not self.auto_takeover or cam is None:
+            return False
+        self.tiles[0].set_camera(cam)
+        if self.tour is not None:
+            self.tour.pause(reason)
+            self._show_tour_status()
+        self.status.setText(f"{reason}: {cam.name}")
+        return True
+
+    def snapshot(self, tile: VideoTile) -> Path | None:
+        """Save the tile's picture as evidence; the path, or None without a picture."""
+        if tile.camera is None:
+            return None
+        path = snapshot_path(tile.camera.code, datetime.now())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.status.setText(f"无法保存截图: {exc.strerror}")
+            return None
+        if not tile.snapshot(path):
+            self.status.setText("没有可保存的画面")
+            return None
+        self.status.setText(f"截图已保存 {path}")
+        return path
+
+    def _tile_menu(self, tile: VideoTile, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("截图取证", lambda: self.snapshot(tile)).setEnabled(tile.image is not None)
+        menu.addAction("还原" if self.maximized is tile else "全屏",
+                       lambda: self.toggle_maximized(tile))
+        menu.addAction("关闭画面", lambda: tile.set_camera(None)).setEnabled(
+            tile.camera is not None)
+        self._touched(tile)
+        menu.popup(tile.mapToGlobal(pos))
 
     def cameras_shown(self) -> list[str | None]:
         return [t.camera.code if t.camera else None for t in self.active_tiles()]
