@@ -255,4 +255,4 @@ def test_snapshot_path_is_safe_and_timestamped(tmp_path, monkeypatch):
 
     monkeypatch.setenv("GRIDCC_SNAPSHOT_DIR", str(tmp_path))
     p = snapshot_path("GA/../00001", datetime(2026, 11, 20, 10, 30, 5))
-    assert p == tmp_path / "GA___00001-20261120-103005.png"
+    assert p == tmp_path / "GA____00001-20261120-103005.png"
