@@ -30,6 +30,7 @@ from app.workflow.places import (
 )
 
 PASSWORD_ENV = "GRIDCC_PASSWORD"
+APPROVER_PASSWORD_ENV = "GRIDCC_APPROVER_PASSWORD"
 USER_ENV = "GRIDCC_USER"
 _USER_MISTAKES = (AuthError, PermissionDenied, WorkflowError, cm.IllegalTransition,
                   wm.IllegalWhistleStep)
@@ -125,7 +126,8 @@ def register(sub, add_db_arg) -> dict:
     q.add_argument("ref")
     q.add_argument("action", choices=cm.ACTIONS)
     q.add_argument("--reason")
-    q.add_argument("--approver", help="user name of the approver (审批人)")
+    q.add_argument("--approver", help="user name of the approver (审批人); password from "
+                                      f"${APPROVER_PASSWORD_ENV} or a prompt")
     q.add_argument("--dept", help="department code (dispatch)")
     q.add_argument("--hours", type=float, help="extra working hours (extend)")
     q.add_argument("--satisfaction", type=int, help="1-5 (evaluate)")
@@ -239,7 +241,8 @@ def cmd_case(args) -> int:
             return emit(args, rows, text or "no cases")
         rec = cases.advance(store, user, args.ref, args.action, at=now, reason=args.reason,
                             approver=args.approver, department_id=_dept(store, args.dept),
-                            extra_hours=args.hours, satisfaction=args.satisfaction)
+                            extra_hours=args.hours, satisfaction=args.satisfaction,
+                            approver_password=_approver_password(args, user))
         return emit(args, rec.as_dict(),
                     f"case {rec.code}: {args.action} → {rec.state.status} "
                     f"({cm.STATUS_NAMES[rec.state.status]})"
@@ -252,6 +255,15 @@ def _log_export(args, store, user: User, now: datetime, what: str, n: int) -> No
     if args.json:
         audit(store, at=now, username=user.username, role=user.role.value, action="export",
               entity=what, after={"records": n})
+
+
+def _approver_password(args, user: User) -> str | None:
+    if not args.approver or args.approver == user.username or args.action not in cm.NEEDS_APPROVAL:
+        return None
+    password = os.environ.get(APPROVER_PASSWORD_ENV)
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"password of the approver {args.approver}: ")
+    return password
 
 
 def _attachments(paths: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.audit import append as audit
-from app.auth.accounts import AuthError, User, get_user
+from app.auth.accounts import AuthError, User, authenticate, get_user
 from app.auth.permissions import MATRIX, PermissionDenied, Target, decide, require
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
@@ -120,7 +120,7 @@ def new_case(store: DistrictRepository, user: User, *, category_code: str, sourc
 def advance(store: DistrictRepository, user: User, ref: str | int, action: str, *,
             at: datetime, reason: str | None = None, approver: str | None = None,
             department_id: int | None = None, extra_hours: float | None = None,
-            satisfaction: int | None = None,
+            satisfaction: int | None = None, approver_password: str | None = None,
             calendar: WorkCalendar = DEFAULT_CALENDAR) -> CaseRecord:
     """Move a case one step along the loop; refused (PermissionDenied, IllegalTransition,
     WorkflowError) without any change when not allowed."""
@@ -135,7 +135,10 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
         raise PermissionDenied(decisions[0].reason)
     approver_name = None
     if action in m.NEEDS_APPROVAL:
-        approver_name = _approver(store, user, approver, target)
+        # the loop must allow the step before anyone is asked to approve it
+        m.apply(rec.state, action, at, calendar=calendar, reason=reason, approver="?",
+                department_id=department_id, extra_hours=extra_hours, satisfaction=satisfaction)
+        approver_name = _approver(store, user, approver, target, approver_password, at)
     new, step = m.apply(rec.state, action, at, calendar=calendar, reason=reason,
                         approver=approver_name, department_id=department_id,
                         extra_hours=extra_hours, satisfaction=satisfaction)
@@ -158,10 +161,11 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
     return load_case(store, rec.id)
 
 
-def _approver(store: DistrictRepository, user: User, approver: str | None,
-              target: Target) -> str:
-    """审批人: the named approver, or the user if the role may approve here."""
-    if not approver:
+def _approver(store: DistrictRepository, user: User, approver: str | None, target: Target,
+              password: str | None, at: datetime) -> str:
+    """审批人: the user if the role may approve here, else the named approver, who
+    confirms with their own password (a signed approval, audited as a login)."""
+    if not approver or approver == user.username:
         if decide(user.role, user.scope, "case.approve", target):
             return user.username
         raise m.IllegalTransition("this step needs an approver (审批人): name one with "
@@ -170,11 +174,15 @@ def _approver(store: DistrictRepository, user: User, approver: str | None,
         who = get_user(store, approver)
     except AuthError as exc:
         raise WorkflowError(str(exc)) from None
-    if who.locked:
-        raise WorkflowError(f"approver {approver} is locked")
     d = decide(who.role, who.scope, "case.approve", target)
     if not d:
         raise PermissionDenied(f"approver {approver}: {d.reason}")
+    if password is None:
+        raise WorkflowError(f"approver {approver} must confirm with their password")
+    try:
+        authenticate(store, approver, password, at=at)
+    except AuthError as exc:
+        raise WorkflowError(f"approver {approver}: {exc}") from None
     return who.username
 
 

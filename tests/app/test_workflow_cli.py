@@ -37,6 +37,7 @@ def run(small_db_copy, monkeypatch, capsys):
             return out.err
         return json.loads(out.out)
     run.db = small_db_copy
+    run.env = monkeypatch.setenv
     return run
 
 
@@ -100,6 +101,14 @@ def test_case_loop_with_approval_and_refusals(run):
     # the department asks for an extension: needs a reason and an approver
     assert "needs a reason" in run("dept_hw", "2026-11-20T10:10", "case", "advance", code,
                                    "extend", "--hours", "8", "--approver", "dispatcher", ok=False)
+    assert "must confirm with their password" in run(
+        "dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
+        "--reason", "需协调物业", "--approver", "dispatcher", ok=False)
+    run.env("GRIDCC_APPROVER_PASSWORD", "wrong-password")
+    assert "approver dispatcher: wrong user name or password" in run(
+        "dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
+        "--reason", "需协调物业", "--approver", "dispatcher", ok=False)
+    run.env("GRIDCC_APPROVER_PASSWORD", PASSWORDS["dispatcher"])
     e = run("dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
             "--reason", "需协调物业", "--approver", "dispatcher")
     assert e["status"] == "extended" and e["remaining_s"] == 11 * 3600

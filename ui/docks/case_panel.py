@@ -175,6 +175,11 @@ class CasePanel(QWidget):
             if approver is None:
                 return
             kwargs["approver"] = approver or None
+            if approver and approver != user.username:
+                password = self.prompt.text("审批", f"审批人 {approver} 的密码：", secret=True)
+                if password is None:
+                    return
+                kwargs["approver_password"] = password
         if action == "extend":
             hours = self.prompt.number("延期", "延长工作小时：", 8, 1, 400)
             if hours is None:

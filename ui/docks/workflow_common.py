@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QTableWidgetItem, QWidget
 
 from app.auth.accounts import AuthError, User
 from app.auth.permissions import ROLE_NAMES, PermissionDenied
@@ -87,10 +87,12 @@ class Prompter:
         self.parent = parent
         self.answers: list | None = None  # set by tests: consumed in order
 
-    def text(self, title: str, label: str, default: str = "") -> str | None:
+    def text(self, title: str, label: str, default: str = "", *,
+             secret: bool = False) -> str | None:
         if self.answers is not None:
             return self.answers.pop(0)
-        value, ok = QInputDialog.getText(self.parent, title, label, text=default)
+        echo = QLineEdit.EchoMode.Password if secret else QLineEdit.EchoMode.Normal
+        value, ok = QInputDialog.getText(self.parent, title, label, echo, default)
         return value if ok else None
 
     def number(self, title: str, label: str, value: int, lo: int, hi: int) -> int | None:
