@@ -60,6 +60,11 @@ def test_tile_decodes_a_demo_clip_and_snapshots(qtbot, demo_env, registry, tmp_p
     qtbot.waitUntil(lambda: tile.frames >= 10, timeout=10_000)
     assert tile.state == "live" and tile.first_frame_s is not None
     assert tile.image.size().width() == 480
+    for size in ((640, 360), (160, 90)):  # full captions, and the compact one of a small tile
+        tile.resize(*size)
+        shot = tile.grab().toImage()
+        assert shot.width() == size[0]
+        assert shot.pixelColor(size[0] // 2, size[1] // 2).name() != "#05080c"  # a picture
     out = tmp_path / "evidence.png"
     assert tile.snapshot(out)
     assert QImage(str(out)).size() == tile.image.size()

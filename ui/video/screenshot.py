@@ -34,9 +34,10 @@ def render_wall_screenshot(store: DistrictRepository, out: Path, size: tuple[int
         window.resize(*size)
         dock = window.docks["video_wall"]
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        for pid in ("identify",):
-            if pid in window.docks:
-                window.docks[pid].hide()
+        # the wall takes the right-hand side: other panels there step aside
+        for pid, other in window.docks.items():
+            if pid != "video_wall" and window.dockWidgetArea(other) == Qt.DockWidgetArea.RightDockWidgetArea:
+                other.hide()
         dock.show()
         if "cameras" in window.docks:
             window.docks["cameras"].show()

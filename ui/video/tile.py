@@ -287,6 +287,9 @@ class VideoTile(QWidget):
         bar = fs + 8
         x0, w = area.left(), area.width()
         top, bottom = area.top(), area.bottom() - bar
+        if area.height() < 5 * bar:
+            self._paint_compact_caption(p, area, bar)  # two bars would hide the picture
+            return
         p.fillRect(QRectF(x0, top, w, bar), QColor(0, 0, 0, 140))
         p.fillRect(QRectF(x0, bottom, w, bar), QColor(0, 0, 0, 140))
         p.setPen(QColor("#e8eef5"))
@@ -312,6 +315,22 @@ class VideoTile(QWidget):
         p.setPen(QColor("#e8eef5"))
         p.drawText(QRectF(x0 + w - tw, bottom, tw - 6, bar),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, clock)
+
+    def _paint_compact_caption(self, p: QPainter, area: QRectF, bar: float) -> None:
+        """One bar for a small tile: state dot and camera name."""
+        bottom = area.bottom() - bar
+        p.fillRect(QRectF(area.left(), bottom, area.width(), bar), QColor(0, 0, 0, 150))
+        colour = QColor(STATE_COLOURS.get(self.state, "#6b7785"))
+        d = bar * 0.45
+        p.setBrush(colour)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(QRectF(area.left() + 4, bottom + bar / 2 - d / 2, d, d))
+        p.setPen(QColor("#e8eef5"))
+        name = self.camera.name if self.camera else f"{self.index + 1:02d}"
+        room = area.width() - d - 12
+        p.drawText(QRectF(area.left() + d + 8, bottom, room, bar),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(room)))
 
     # -- interaction ---------------------------------------------------------------------
     def mousePressEvent(self, ev) -> None:
