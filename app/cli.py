@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
+    p.add_argument("--size", type=_size, default=(3840, 2160), metavar="WxH",
+                   help="map window size for the rendering figures (default 3840x2160)")
+    p.add_argument("--json", action="store_true", help="JSON only (the default output is JSON)")
+    p.add_argument("--no-map", action="store_true", help="skip the map rendering figures")
+    p.add_argument("--bench-db", type=Path, default=None,
+                   help="measure an existing district instead of generating one")
 
     for module in _command_modules():
         _COMMANDS.update(module.register(sub, _db_arg))
@@ -220,7 +226,8 @@ def cmd_screenshot(args) -> int:
 def cmd_bench(args) -> int:
     from app.bench import run_bench
 
-    print(json.dumps(run_bench(args.scale, args.workdir), indent=2))
+    print(json.dumps(run_bench(args.scale, args.workdir, size=args.size,
+                               map_figures=not args.no_map, db=args.bench_db), indent=2))
     return 0
 
 

@@ -62,7 +62,10 @@ def hexbin(x: np.ndarray, y: np.ndarray, size: float) -> tuple[np.ndarray, np.nd
     rx = np.where(fix_x, -ry - rz, rx)
     ry = np.where(fix_y, -rx - rz, ry)
     rz = np.where(~fix_x & ~fix_y, -rx - ry, rz)
-    keys = np.column_stack([rx, rz]).astype(np.int64)
-    cells, counts = np.unique(keys, axis=0, return_counts=True)
-    hq, hr = cells[:, 0].astype(float), cells[:, 1].astype(float)
+    # one int64 key per cell: a 1-D unique is many times faster than unique(axis=0)
+    off = 1 << 20
+    keys = (rx.astype(np.int64) + off) * (2 * off) + (rz.astype(np.int64) + off)
+    cells, counts = np.unique(keys, return_counts=True)
+    hq = (cells // (2 * off) - off).astype(float)
+    hr = (cells % (2 * off) - off).astype(float)
     return size * np.sqrt(3) * (hq + hr / 2), size * 1.5 * hr, counts

@@ -72,3 +72,23 @@ def test_click_on_a_case_opens_its_card(window, qtbot, store):
     x0, y0, x1, y1 = window.district_map.extent
     window.click_at(x0 - 5000, y0 - 5000)
     assert not card.isVisible()
+
+
+def test_items_follow_the_view_with_a_margin(window):
+    canvas, view = window.canvas, window.canvas.view("cases")
+    d = window.district_map.cases
+    x0, y0, x1, y1 = window.district_map.extent
+    canvas.center_on(x0 + (x1 - x0) * 0.25, (y0 + y1) / 2)
+    canvas.zoom_by(6.0)
+    view.update_points()  # (zooming in within the margin keeps the items: rebuild now)
+    shown_near = int((view.states.shown & view._near).sum())
+    assert 0 < view.shown_points() == shown_near < view.states.n_shown
+    before = view._data_rect
+    r = canvas.visible_rect()
+    canvas.center_on(r.center().x() + r.width() * 0.2, r.center().y())  # inside the margin
+    assert view._data_rect == before
+    canvas.center_on(x0 + (x1 - x0) * 0.75, (y0 + y1) / 2)  # far away: rebuilt
+    assert view._data_rect != before
+    assert view._data_rect.contains(canvas.visible_rect())
+    inside = (d.x >= view._data_rect.left()) & (d.x <= view._data_rect.right())
+    assert inside[view._near].all()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRectF, QTimer
 
 from app.feed.fixes import to_seconds
 from app.map.incidents import case_states, hexbin
@@ -35,6 +35,8 @@ HEX_PX = 16
 #: count -> colour ramp of the hexagons (dark teal -> amber -> red)
 HEX_RAMP = ["#0f4c5c", "#137a7f", "#2fb59a", "#f2c14e", "#f07a3a", "#e23d4b"]
 BLINK_MS = 600
+#: items cover the view plus this share of its size on every side (pan without rebuild)
+MARGIN = 0.5
 
 
 @register_view(CaseData)
@@ -66,6 +68,9 @@ class CaseView(LayerView):
                                      width=max(2, round(2 * theme.ui_scale()))),
             brush=None, pxMode=True), dz=20)
         self.states = None
+        self._hex_brushes = [pg.mkBrush(theme.qcolor(c, 150)) for c in HEX_RAMP]
+        self._data_rect = QRectF()
+        self._near = np.zeros(len(data), bool)
         self._blink_on = True
         self.blink_timer = QTimer(self.canvas)
         self.blink_timer.setInterval(BLINK_MS)
@@ -91,12 +96,20 @@ class CaseView(LayerView):
             self.update_points()
 
     def update_points(self) -> None:
+        """Recompute which cases show and rebuild the items for the view (and a margin
+        around it: panning within the margin needs no rebuild)."""
         d: CaseData = self.layer.data
         st = case_states(d.reported_s, d.closed_s, d.deadline_s, self.moment(), self.window)
         self.states = st
         mpp = self.canvas.metres_per_pixel()
         self.overview = mpp > OVERVIEW_MPP
-        n = st.n_shown
+        r = self.canvas.visible_rect()
+        self._data_rect = r.adjusted(-r.width() * MARGIN, -r.height() * MARGIN,
+                                     r.width() * MARGIN, r.height() * MARGIN)
+        dr = self._data_rect
+        near = (d.x >= dr.left()) & (d.x <= dr.right()) & (d.y >= dr.top()) & (d.y <= dr.bottom())
+        self._near = near
+        n = int((st.shown & near).sum())
         self.aggregated = n > MAX_POINTS or (self.overview and n > OVERVIEW_AGGREGATE)
         k = 0 if self.overview else 1
         s = theme.ui_scale()
@@ -104,7 +117,7 @@ class CaseView(LayerView):
             if self.aggregated:
                 item.setData(x=[], y=[])
                 continue
-            m = self._kind_of[kind] & (st.open if is_open else st.shown & ~st.open)
+            m = near & self._kind_of[kind] & (st.open if is_open else st.shown & ~st.open)
             item.setData(x=d.x[m], y=d.y[m],
                          size=round((OPEN_SIZE if is_open else CLOSED_SIZE)[k] * s))
         self.overdue.setData(x=d.x[st.overdue], y=d.y[st.overdue], size=round(RING_SIZE[k] * s))
@@ -119,21 +132,22 @@ class CaseView(LayerView):
         d, st = self.layer.data, self.states
         s = theme.ui_scale()
         size_m = HEX_PX * s * mpp
-        hx, hy, count = hexbin(d.x[st.shown], d.y[st.shown], size_m)
+        m = st.shown & self._near
+        hx, hy, count = hexbin(d.x[m], d.y[m], size_m)
         level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
-        brushes = [pg.mkBrush(theme.qcolor(c, 150)) for c in HEX_RAMP]
         self.hexes.setData(x=hx, y=hy, size=round(2 * HEX_PX * s * 0.93),
-                           brush=[brushes[i] for i in level.tolist()])
+                           brush=[self._hex_brushes[i] for i in level.tolist()])
         self.hex_counts = count
         self._hex_mpp = mpp
 
     def _follow_zoom(self) -> None:
         mpp = self.canvas.metres_per_pixel()
         overview = mpp > OVERVIEW_MPP
-        if overview != self.overview:
+        left_margin = not self._data_rect.contains(self.canvas.visible_rect())
+        if overview != self.overview or left_margin:
             self.update_points()
         elif self.aggregated and not (0.8 < mpp / (self._hex_mpp or mpp) < 1.25):
-            self._update_hexes(mpp)  # hexagons keep their size on screen
+            self.update_points()  # hexagons keep their size on screen
 
     # -- blinking and visibility -----------------------------------------------------------
     def blink(self) -> None:
@@ -152,7 +166,7 @@ class CaseView(LayerView):
         if self.aggregated or self.states is None or not self.is_visible():
             return None
         d = self.layer.data
-        idx = np.flatnonzero(self.states.shown)
+        idx = np.flatnonzero(self.states.shown & self._near)
         if not len(idx):
             return None
         dist = np.hypot(d.x[idx] - x, d.y[idx] - y)

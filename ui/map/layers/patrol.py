@@ -89,7 +89,7 @@ class PatrolView(LayerView):
             return
         self.overview = overview
         s = theme.ui_scale()
-        for role, item in self.markers.items():
+        for item in self.markers.values():
             item.setSize(round((OVERVIEW_SYMBOL_PX if overview else SYMBOL_PX) * s))
             item.setPen(pg.mkPen(None) if overview else pg.mkPen(theme.qcolor("#02060e"),
                                                                   width=1))

@@ -1,0 +1,244 @@
+"""Map rendering figures for ``python -m app bench`` (run in its own process).
+
+``python -m ui.map.bench_probe --db D --size 3840x2160`` opens the main window
+offscreen (software rendering) and prints one JSON object: pan frame times,
+static re-render time and the longest GUI-thread stall during it, live tick cost
+for synthetic rosters of 1,000 and 10,000 workers with 10-minute trails, the
+incident layer with 180,000 and 1,000,000 synthetic cases, and peak memory.
+Every timing is GUI-thread wall time measured with ``perf_counter``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 1)
+
+
+def _pct(values: list[float], q: float) -> float:
+    return _ms(float(np.percentile(values, q))) if values else 0.0
+
+
+def _paint(canvas) -> float:
+    t0 = time.perf_counter()
+    canvas.viewport().repaint()
+    return time.perf_counter() - t0
+
+
+def _settle(app, canvas, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not canvas.static_cache.is_current() and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
+
+
+def pan_frames(app, canvas, frames: int = 60) -> dict:
+    """Frame times while dragging: old static image transformed, dynamic layers drawn."""
+    _settle(app, canvas)
+    times = []
+    for i in range(frames):
+        r = canvas.visible_rect()
+        step = r.width() * 0.01 * (1 if (i // 20) % 2 == 0 else -1)
+        canvas.center_on(r.center().x() + step, r.center().y())
+        times.append(_paint(canvas))
+    return {"p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95), "max_ms": _pct(times, 100)}
+
+
+def static_rerender(app, canvas) -> dict:
+    """Full re-render of the static image; the longest GUI-thread gap meanwhile."""
+    from PySide6.QtCore import QTimer
+
+    _settle(app, canvas)
+    gaps, last = [], [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+    probe.start()
+    t0 = time.perf_counter()
+    canvas.static_cache.invalidate()
+    app.processEvents()
+    _settle(app, canvas)
+    wall = time.perf_counter() - t0
+    probe.stop()
+    return {"render_ms": _ms(canvas.static_cache.last_render_s), "wall_ms": _ms(wall),
+            "gui_stall_max_ms": _pct(gaps, 100)}
+
+
+def live_ticks(canvas, loops, n_workers: int, ticks: int = 10) -> dict:
+    """A synthetic roster of ``n_workers`` walking the district's road loops, 10-minute
+    trails at 10 s fixes; the cost of one tick (feed -> buffers -> layer items -> paint)."""
+    from app.feed import PatrolSimulator, WorkerRoster
+    from app.feed.live import PatrolState
+    from app.map.layer_stack import MapLayer
+    from ui.map.layers.patrol import PatrolView
+
+    rng = np.random.default_rng(1)
+    roles = np.array(["grid_worker", "grid_leader", "police", "sanitation", "city_management"],
+                     object)
+    roster = WorkerRoster(np.arange(1, n_workers + 1), roles[rng.integers(0, 5, n_workers)],
+                          rng.integers(0, len(loops), n_workers),
+                          np.zeros(n_workers), np.full(n_workers, 86_399.0))
+    t0 = 1_763_600_000.0 - (1_763_600_000.0 % 86_400) + 9 * 3600
+    state = PatrolState(roster, loops, t0)
+    sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=2)
+    sim.subscribe(state.push)
+    sim.advance(t0 + 600)  # ten minutes of trail
+    view = PatrolView(MapLayer("bench_patrol", state), canvas)
+    view.set_z(5_000)
+    view.refresh()
+    feed, items, paint = [], [], []
+    for k in range(ticks):
+        a = time.perf_counter()
+        sim.advance(t0 + 600 + 10 * (k + 1))
+        b = time.perf_counter()
+        view.refresh()
+        c = time.perf_counter()
+        feed.append(b - a)
+        items.append(c - b)
+        paint.append(_paint(canvas))
+    out = {"workers": n_workers, "trail_vertices": int(len(state.snapshot().trails)),
+           "feed_ms": _pct(feed, 50), "layer_update_ms": _pct(items, 50),
+           "paint_ms": _pct(paint, 50),
+           "tick_gui_ms": round(_pct(feed, 50) + _pct(items, 50) + _pct(paint, 50), 1)}
+    view.remove()
+    return out, state
+
+
+def incident_layer(app, canvas, n_cases: int, extent) -> dict:
+    """``n_cases`` synthetic cases over the district (a year of reports): filter and
+    build the items, then paint the overview (aggregated) and a street-level view."""
+    from app.map.layer_stack import MapLayer
+    from app.map.layers import CASE_KINDS, CaseData
+    from ui.map.layers.cases import CaseView
+
+    rng = np.random.default_rng(3)
+    x0, y0, x1, y1 = extent
+    now = canvas.parent().district_map.now
+    from app.feed import to_seconds
+
+    t = to_seconds(now)
+    reported = t - rng.uniform(0, 365 * 86_400, n_cases)
+    closed = np.where(rng.random(n_cases) < 0.97, reported + rng.uniform(3600, 7 * 86400,
+                                                                            n_cases), np.nan)
+    closed[closed > t] = np.nan
+    data = CaseData(
+        ids=np.arange(n_cases), x=rng.uniform(x0, x1, n_cases), y=rng.uniform(y0, y1, n_cases),
+        kind=np.array(CASE_KINDS, object)[rng.integers(0, len(CASE_KINDS), n_cases)],
+        is_open=np.isnan(closed), overdue=np.zeros(n_cases, bool), now=now,
+        reported_s=reported, closed_s=closed, deadline_s=reported + 5 * 86400)
+    canvas.zoom_to_extent()
+    a = time.perf_counter()
+    view = CaseView(MapLayer("bench_cases", data), canvas)
+    view.set_z(4_000)
+    build = time.perf_counter() - a
+    a = time.perf_counter()
+    view.set_window("year")
+    year = time.perf_counter() - a
+    overview = [_paint(canvas) for _ in range(3)]
+    agg = view.aggregated
+    canvas.zoom_by(8.0)
+    a = time.perf_counter()
+    view.update_points()
+    zoom_update = time.perf_counter() - a
+    detail = [_paint(canvas) for _ in range(3)]
+    out = {"cases": n_cases, "build_ms": _ms(build), "window_year_ms": _ms(year),
+           "overview_paint_ms": _pct(overview, 50), "overview_aggregated": bool(agg),
+           "detail_update_ms": _ms(zoom_update), "detail_paint_ms": _pct(detail, 50),
+           "detail_aggregated": bool(view.aggregated)}
+    view.remove()
+    canvas.zoom_to_extent()
+    return out, data
+
+
+def rss_mb() -> float:
+    """Current resident memory (Linux /proc), else the peak."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return round(pages * os.sysconf("SC_PAGE_SIZE") / 1e6, 1)
+    except OSError:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m ui.map.bench_probe")
+    p.add_argument("--db", required=True)
+    p.add_argument("--size", default="3840x2160")
+    p.add_argument("--quick", action="store_true", help="skip the 1,000,000-case and "
+                   "10,000-worker runs")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    width, height = (int(v) for v in args.size.lower().split("x"))
+
+    from app.store import open_store
+    from ui.app import _application, _prepare
+
+    app = _application()
+    _prepare(app, width, height)
+    from ui.main_window import MainWindow
+
+    store = open_store(args.db, read_only=True)
+    window = MainWindow(store, persist=False)
+    window.patrol_controller.feed_timer.stop()
+    window.patrol_controller.redraw_timer.stop()
+    out: dict = {"size": args.size}
+    try:
+        for d in window.docks.values():
+            d.hide()  # the big-screen layout: the map takes the whole window
+        window.resize(width, height)
+        window.show()
+        canvas = window.canvas
+        deadline = time.perf_counter() + 10
+        while canvas.width() <= 0 and time.perf_counter() < deadline:
+            app.processEvents()
+        canvas.zoom_to_extent()
+        _settle(app, canvas)
+        out["district_static"] = static_rerender(app, canvas)
+        out["district_pan"] = pan_frames(app, canvas)
+        # street level: 2.5D buildings extruded
+        canvas.zoom_by(4.0)
+        _settle(app, canvas)
+        out["street_static_25d"] = static_rerender(app, canvas)
+        out["street_pan_25d"] = pan_frames(app, canvas)
+        canvas.zoom_to_extent()
+        _settle(app, canvas)
+        loops = window.patrol.loops
+        held = []  # the largest roster and case set stay alive for the memory figure
+        out["live_tick"] = []
+        for n in (1_000,) if args.quick else (1_000, 10_000):
+            figures, state = live_ticks(canvas, loops, n)
+            out["live_tick"].append(figures)
+            held.append(state)
+        out["incidents"] = []
+        for n in (180_000,) if args.quick else (180_000, 1_000_000):
+            figures, data = incident_layer(app, canvas, n, window.district_map.extent)
+            out["incidents"].append(figures)
+            held.append(data)
+        out["steady_rss_mb"] = rss_mb()  # with the district, 1M cases and 10k tracks held
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1)
+    finally:
+        window.close()
+        store.close()
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
