@@ -269,3 +269,27 @@ def test_whistle_raised_from_a_case(db, qtbot):
     whistle.blow_button.click()  # 2
     wid = db.scalar("SELECT max(id) FROM whistles")
     assert db.scalar("SELECT case_id FROM whistles WHERE id = ?", [wid]) == case_id
+
+
+def test_case_extension_needs_reason_and_a_signed_approval(db, qtbot):
+    from ui.docks.case_panel import CasePanel
+
+    clock = Clock()
+    as_user(db, "dept_hw", Role.DEPARTMENT_HANDLER)
+    panel = CasePanel(db, clock=clock)
+    qtbot.addWidget(panel)
+    panel.status.setCurrentIndex(panel.status.findData("dispatched"))
+    panel.table.selectRow(0)
+    case_id = panel.selected_id()
+    assert {"handle", "extend", "defer", "return"} <= set(panel.action_buttons)
+    assert "dispatch" not in panel.action_buttons and "close" not in panel.action_buttons
+    panel.prompt.answers = ["需协调产权单位", "dispatcher", "wrong-password", 8]
+    panel.action_buttons["extend"].click()
+    assert "wrong user name or password" in panel.message.text()
+    assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "dispatched"
+    panel.select_case(case_id)
+    panel.prompt.answers = ["需协调产权单位", "dispatcher", DEMO_PASSWORDS[Role.DISPATCHER], 8]
+    panel.action_buttons["extend"].click()
+    assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "extended"
+    assert db.scalar("SELECT approver FROM case_transitions WHERE case_id = ? ORDER BY seq DESC "
+                     "LIMIT 1", [case_id]) == "dispatcher"
