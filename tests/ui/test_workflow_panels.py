@@ -66,11 +66,13 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     _check(panel, "CG")  # 2 a department
     _check(panel, "HW")  # 3 another one
     panel.title_edit.setText("闲置空地垃圾堆积")  # 4 the problem
+    panel.set_attachments(["/photos/1.jpg", "/photos/2.jpg"])  # (optional photos)
     panel.blow_button.click()  # 5 send (deadline preset left at its default)
     wid = db.scalar("SELECT max(id) FROM whistles")
     assert db.scalar("SELECT title FROM whistles WHERE id = ?", [wid]) == "闲置空地垃圾堆积"
     assert panel.row_ids[0] == wid and "报到剩" in panel.table.item(0, 2).text()
-    assert panel.timeline.events.item(0).text().endswith("sec01：闲置空地垃圾堆积")
+    assert panel.timeline.events.item(0).text().endswith("sec01：闲置空地垃圾堆积（附件 2 个）")
+    assert panel.attach_button.text().startswith("添加")
     assert not panel.timeline.buttons["report_in"].isVisibleTo(panel)
 
     as_user(db, "dept_cg", Role.DEPARTMENT_HANDLER)
@@ -196,6 +198,15 @@ def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot
     assert not dialog.try_login() and "attempts left" in dialog.error.text()
     dialog.password.setText(DEMO_PASSWORDS[Role.STREET_SECRETARY])
     assert dialog.try_login() and dialog.user.username == "sec01"
+
+
+def test_env_login_signs_in_without_the_dialog(db, monkeypatch):
+    from app.auth.session import current_user
+    from ui.login_dialog import login
+
+    monkeypatch.setenv("GRIDCC_USER", "leader")
+    monkeypatch.setenv("GRIDCC_PASSWORD", DEMO_PASSWORDS[Role.DISTRICT_LEADER])
+    assert login(db) and current_user().role == Role.DISTRICT_LEADER
 
 
 def test_main_window_has_the_workflow_docks(make_window):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -104,6 +105,10 @@ class WhistlePanel(QWidget):
         form.addRow("报到部门", self.dept_list)
         form.addRow("时限", self.preset)
         form.addRow("事项", self.title_edit)
+        self.attachments: list[str] = []
+        self.attach_button = QPushButton("添加照片/附件…")
+        self.attach_button.clicked.connect(self._pick_attachments)
+        form.addRow("附件", self.attach_button)
         form.addRow(self.blow_button)
         form.addRow(self.blow_message)
         user = acting_user()
@@ -190,6 +195,15 @@ class WhistlePanel(QWidget):
                 self.dept_list.scrollToItem(it)
         self.tabs.setCurrentIndex(1)
 
+    def _pick_attachments(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, "选择照片或附件", "",
+                                                      "照片 (*.jpg *.jpeg *.png);;所有文件 (*)")
+        self.set_attachments(paths)
+
+    def set_attachments(self, paths: list[str]) -> None:
+        self.attachments = list(paths)
+        self.attach_button.setText(f"已选 {len(paths)} 个附件" if paths else "添加照片/附件…")
+
     def checked_departments(self) -> list[int]:
         return [self.dept_list.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.dept_list.count())
@@ -207,10 +221,12 @@ class WhistlePanel(QWidget):
         wid = attempt(self, self.blow_message, lambda: whistles.blow(
             self._store, user, grid_id=gid, department_ids=self.checked_departments(),
             title=self.title_edit.text(), description=self.title_edit.text(), lon=lon, lat=lat,
-            at=self._clock(), report_hours=rep, finish_hours=fin, case_id=self.from_case))
+            at=self._clock(), report_hours=rep, finish_hours=fin, case_id=self.from_case,
+            attachments=self.attachments or None))
         if wid is not None:
             self.title_edit.clear()
             self.from_case = None
+            self.set_attachments([])
             for i in range(self.dept_list.count()):
                 self.dept_list.item(i).setCheckState(Qt.CheckState.Unchecked)
             self.tabs.setCurrentIndex(0)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
@@ -90,6 +91,8 @@ class WhistleTimeline(QWidget):
             dept = self._names.get(e["department_id"], "") if e["department_id"] else ""
             who = e["actor"] or ""
             note = f"：{e['note']}" if e["note"] and e["action"] not in ("report_in",) else ""
+            if e["attachments"]:
+                note += f"（附件 {len(json.loads(e['attachments']))} 个）"
             self.events.addItem(QListWidgetItem(
                 f"{e['occurred_at']:%m-%d %H:%M}  {wm.ACTION_NAMES.get(e['action'], e['action'])}"
                 f"  {dept} {who}{note}".rstrip()))
