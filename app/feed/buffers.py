@@ -72,13 +72,15 @@ class TrackBuffer:
         slot = (self.count[have] - 1) % self.capacity
         return have, self.t[have, slot], self.x[have, slot], self.y[have, slot]
 
-    def trails(self, now: float, window_s: float) -> Trails:
-        """Every worker's fixes in (now - window_s, now], oldest first."""
+    def trails(self, now: float, window_s: float, max_fixes: int | None = None) -> Trails:
+        """Every worker's fixes in (now - window_s, now], oldest first; only the newest
+        ``max_fixes`` slots of each worker are looked at (cheaper for short windows)."""
         have = np.flatnonzero(self.count > 0)
         if not len(have):
             e = np.empty(0)
             return Trails(e, e, e, np.empty(0, np.int64), np.empty(0, np.int32))
-        k = np.arange(self.capacity)
+        m = self.capacity if max_fixes is None else max(1, min(self.capacity, int(max_fixes)))
+        k = np.arange(self.capacity - m, self.capacity)
         # slots oldest -> newest for each worker
         slots = (self.count[have, None] - self.capacity + k[None, :]) % self.capacity
         t = self.t[have[:, None], slots]

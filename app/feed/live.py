@@ -22,6 +22,8 @@ TRAIL_S = 600.0
 CAPACITY = 64
 #: a worker whose last fix is older than this is not "on patrol"
 STALE_S = 300.0
+#: the live feed's fix interval; replays of 30 s fixes need fewer slots
+FIX_INTERVAL_S = 10.0
 #: reports (上报) kept for the map
 REPORT_CAPACITY = 2048
 
@@ -49,6 +51,8 @@ class PatrolState:
         self.roster = roster
         self.loops = loops
         self.trail_s = float(trail_s)
+        #: the shortest interval between two fixes of a worker (bounds the slots to scan)
+        self.fix_interval_s = FIX_INTERVAL_S
         self.buffer = TrackBuffer(len(roster), capacity)
         self.now = float(now)
         self.version = 0  # bumped on every change; views redraw when it moved
@@ -80,14 +84,17 @@ class PatrolState:
             self.now = float(now)
             self.version += 1
 
-    def snapshot(self) -> PatrolSnapshot:
+    def snapshot(self, trail_s: float | None = None) -> PatrolSnapshot:
+        """What to draw now; ``trail_s`` shortens the trails (level of detail)."""
+        trail_s = self.trail_s if trail_s is None else min(trail_s, self.trail_s)
         w, t, x, y = self.buffer.latest()
         fresh = (t > self.now - STALE_S) & (t <= self.now)
         w, x, y = w[fresh], x[fresh], y[fresh]
         age = self.now - self._rep[:, 0]
         rep = (age >= 0) & (age <= self.trail_s)
         return PatrolSnapshot(self.now, w, x.astype(float), y.astype(float), self.roster.role[w],
-                              self.buffer.trails(self.now, self.trail_s),
+                              self.buffer.trails(self.now, trail_s,
+                                                 int(np.ceil(trail_s / self.fix_interval_s)) + 2),
                               self._rep[rep, 1], self._rep[rep, 2], age[rep])
 
     def on_patrol(self) -> int:

@@ -58,6 +58,7 @@ def test_buffer_keeps_the_newest_fixes_per_worker():
     assert tr.age.tolist() == [3, 2, 1, 0] * 2
     tr = buf.trails(5, 1.5)
     assert tr.x.tolist() == [4, 5, 14, 15]
+    assert buf.trails(5, 3.5, max_fixes=2).x.tolist() == [4, 5, 14, 15]  # newest slots only
     # several fixes of one worker in one batch keep their order
     buf.push(_batch([1, 1, 1], [7, 8, 9], [1, 2, 3], [0, 0, 0]))
     assert buf.trails(9, 10).x[buf.trails(9, 10).worker == 1].tolist() == [1, 2, 3]

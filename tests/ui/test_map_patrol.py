@@ -94,6 +94,8 @@ def test_workers_shrink_to_dots_in_the_overview(window):
         canvas.zoom_by(0.5)
     assert view.overview
     assert all(item.opts["size"] == OVERVIEW_SYMBOL_PX for item in view.markers.values())
+    # only the newest band of trail in the overview
+    assert all(item.path().isEmpty() for item in view.trail_items[:-1])
     while canvas.metres_per_pixel() > OVERVIEW_MPP / 2:
         canvas.zoom_by(2.0)
     assert not view.overview

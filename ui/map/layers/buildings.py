@@ -19,17 +19,47 @@ from app.map.extrusion import SHADES, MapStyle, buildings_in, extrude, feature_b
 from app.map.layers import BuildingData
 from ui import theme
 from ui.map.layers.base import StaticLayerView, register_view
-from ui.map.paths import vertices_path
 
 #: finer than this (metres per pixel) buildings are extruded in 2.5D mode
 EXTRUDE_MAX_MPP = 4.0
 #: buildings per back-to-front band
 BAND = 48
+#: buildings per flat path (see :func:`flat_chunks`)
+FLAT_CHUNK = 2500
 #: roof fill per height class (a little lighter than the flat fill: lit from above)
 ROOF_FILLS = ["#2b4468", "#36557f", "#4a6f9e", "#6189bd", "#8fb4e4"]
 #: wall colour, darkest shade first (facing away from the north-west light)
 WALL_FILLS = ["#0d1a2c", "#16263d", "#213756", "#2f4b72"]
 ROOF_EDGE = "#9cc8ff"
+
+
+def flat_chunks(data: BuildingData, height_class: np.ndarray, bounds: np.ndarray) -> list:
+    """Flat footprints as (bounds, path, brush) per run of :data:`FLAT_CHUNK` buildings and
+    height class.
+
+    Why chunks: QPainter.drawPath keeps Python's GIL for its whole duration, so one
+    100,000-building path would stall the GUI thread for the whole render; small
+    paths let it run between them (and chunks out of view are skipped).  Buildings
+    are stored grid by grid, so a run of ids is a compact area.
+    """
+    v = data.vertices
+    n = len(data)
+    brushes = [QBrush(theme.qcolor(fill)) for fill in theme.BUILDING_FILLS]
+    out = []
+    for a in range(0, n, FLAT_CHUNK):
+        b = min(n, a + FLAT_CHUNK)
+        lo, hi = np.searchsorted(v.owner, [a, b])
+        owner = v.owner[lo:hi]
+        cls = height_class[owner]
+        box = bounds[a:b]
+        chunk_bounds = (np.nanmin(box[:, 0]), np.nanmin(box[:, 1]), np.nanmax(box[:, 2]),
+                        np.nanmax(box[:, 3])) if len(box) else (0.0, 0.0, 0.0, 0.0)
+        for k, brush in enumerate(brushes):
+            m = cls == k
+            if m.any():
+                out.append((chunk_bounds, _path(v.x[lo:hi][m], v.y[lo:hi][m],
+                                                v.connect[lo:hi][m]), brush))
+    return out
 
 
 def _path(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPainterPath:
@@ -50,9 +80,7 @@ class BuildingView(StaticLayerView):
             height_class = np.digitize(data.height_m, theme.BUILDING_CLASSES_M)
             self._height_class = height_class
             self._bounds = feature_bounds(data.vertices, len(data))
-            self._flat = [(vertices_path(data.vertices.subset(height_class == k)),
-                           QBrush(theme.qcolor(fill)))
-                          for k, fill in enumerate(theme.BUILDING_FILLS)]
+            self._flat = flat_chunks(data, height_class, self._bounds)
         self.style: MapStyle = getattr(self.canvas, "map_style", MapStyle())
         self.add_painter(_BuildingPainter(data, self._bounds, self._height_class, self._flat,
                                           self.style))
@@ -70,7 +98,7 @@ class _BuildingPainter:
         self.data = data
         self.bounds = bounds
         self.height_class = height_class
-        self.flat = [(QPainterPath(p), QBrush(b)) for p, b in flat]
+        self.flat = flat  # (chunk bounds, path, brush): built once, never changed
         self.style = style
         self.walls = [QBrush(theme.qcolor(c)) for c in WALL_FILLS]
         self.roofs = [QBrush(theme.qcolor(c)) for c in ROOF_FILLS]
@@ -84,7 +112,10 @@ class _BuildingPainter:
     def __call__(self, painter: QPainter, rect, mpp: float) -> None:
         if not self.style.extruded or mpp > EXTRUDE_MAX_MPP:
             painter.setPen(QPen(Qt.PenStyle.NoPen))
-            for path, brush in self.flat:
+            x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
+            for (bx0, by0, bx1, by1), path, brush in self.flat:
+                if bx1 < x0 or bx0 > x1 or by1 < y0 or by0 > y1:
+                    continue  # chunk out of view
                 painter.setBrush(brush)
                 painter.drawPath(path)
             return

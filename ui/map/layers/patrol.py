@@ -93,6 +93,8 @@ class PatrolView(LayerView):
             item.setSize(round((OVERVIEW_SYMBOL_PX if overview else SYMBOL_PX) * s))
             item.setPen(pg.mkPen(None) if overview else pg.mkPen(theme.qcolor("#02060e"),
                                                                   width=1))
+        if self.trail_items:
+            self.refresh(force=True)  # trail length follows the level of detail
 
     def remove(self) -> None:
         self.canvas.viewChanged.disconnect(self._follow_zoom)
@@ -104,9 +106,14 @@ class PatrolView(LayerView):
         if state.version == self._drawn and not force:
             return False
         t0 = time.perf_counter()
-        snap = state.snapshot()
+        # overview: only the newest band of trail (a third of the vertices to build and draw)
+        newest_hi = TRAIL_BANDS[0][1]
+        snap = state.snapshot(state.trail_s * newest_hi if self.overview else None)
         bands = list(reversed(TRAIL_BANDS))
         for item, (lo, hi, _) in zip(self.trail_items, bands, strict=True):
+            if self.overview and lo > 0:
+                item.setPath(QPainterPath())
+                continue
             item.setPath(band_path(snap.trails, lo * state.trail_s, hi * state.trail_s + 1e-6))
         for role, item in self.markers.items():
             m = snap.role == role
