@@ -33,24 +33,26 @@ class RoadLoops:
 
     @classmethod
     def from_grids(cls, geoms: np.ndarray) -> RoadLoops:
-        """One loop per grid polygon: its (largest part's) exterior ring."""
-        rings = []
-        for g in np.asarray(geoms, dtype=object):
-            if g.geom_type == "MultiPolygon":
-                g = max(g.geoms, key=lambda p: p.area)
-            rings.append(g.exterior)
-        rings = np.array(rings, dtype=object)
-        xs, ys, cums, starts = [], [], [], [0]
-        for r in rings:
-            c = np.asarray(r.coords)
-            seg = np.hypot(np.diff(c[:, 0]), np.diff(c[:, 1]))
-            xs.append(c[:, 0])
-            ys.append(c[:, 1])
-            cums.append(np.concatenate([[0.0], np.cumsum(seg)]))
-            starts.append(starts[-1] + len(c))
-        cent = shapely.get_coordinates(shapely.centroid(np.asarray(geoms, dtype=object)))
-        return cls(np.concatenate(xs), np.concatenate(ys), np.concatenate(cums),
-                   np.array(starts, np.int64), np.array([c[-1] for c in cums]), rings, cent)
+        """One loop per grid polygon: its (largest part's) exterior ring (vectorised)."""
+        geoms = np.asarray(geoms, dtype=object)
+        parts, owner = shapely.get_parts(geoms, return_index=True)
+        # the largest part of each grid: sort by (grid, -area), take the first of each grid
+        order = np.lexsort((-shapely.area(parts), owner))
+        first = np.r_[True, owner[order][1:] != owner[order][:-1]]
+        rings = shapely.get_exterior_ring(parts[order][first])
+        coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+        x, y = coords[:, 0], coords[:, 1]
+        counts = np.bincount(ring_of, minlength=len(rings))
+        start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        seg = np.hypot(np.diff(x), np.diff(y))
+        seg = np.concatenate([[0.0], seg])
+        seg[start[:-1]] = 0.0  # no segment joins two rings
+        total = np.cumsum(seg)
+        cum = total - np.repeat(total[start[:-1]], counts)
+        length = cum[start[1:] - 1]
+        cent = shapely.get_coordinates(shapely.centroid(geoms))
+        return cls(np.ascontiguousarray(x), np.ascontiguousarray(y), cum, start, length,
+                   rings, cent)
 
     def point_at(self, loop: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions at arc length ``s`` (wrapped) along each ``loop``."""
