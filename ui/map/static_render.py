@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsObject
 
@@ -126,7 +126,13 @@ class CachedMapImage(QGraphicsObject):
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, self.image)
+        dpr = self.image.devicePixelRatio()
+        w, h = self.image.width() / dpr, self.image.height() / dpr
+        if abs(target.width() - w) < 0.5 and abs(target.height() - h) < 0.5:
+            # a pure pan: blit at whole pixels (Qt's unscaled fast path, no resampling)
+            painter.drawImage(QPointF(round(target.left()), round(target.top())), self.image)
+        else:
+            painter.drawImage(target, self.image)
         painter.restore()
 
 
