@@ -105,3 +105,19 @@ def test_2d_and_25d_switch(window, qtbot):
     canvas.set_map_style(MapStyle(mode="2.5d", angle_deg=200.0, exaggeration=2.0))
     cache = _settled(qtbot, canvas)
     assert not np.array_equal(_pixels(cache.item.image), extruded)
+
+
+def test_panned_image_lands_where_the_map_moved(window, qtbot):
+    canvas = window.canvas
+    for layer_id in ("cases", "patrol", "labels"):
+        window.layers.set_visible(layer_id, False)
+    _settled(qtbot, canvas)
+    a = _pixels(canvas.grab().toImage())[..., :3].astype(int)
+    shift_px = 100
+    r = canvas.visible_rect()
+    canvas.center_on(r.center().x() + shift_px * canvas.metres_per_pixel(), r.center().y())
+    assert not canvas.static_cache.is_current()  # still the old image, moved
+    b = _pixels(canvas.grab().toImage())[..., :3].astype(int)
+    w = min(a.shape[1], b.shape[1])
+    same = np.abs(b[:, : w - shift_px - 2] - a[:, shift_px: w - 2]).max(axis=2) < 8
+    assert same.mean() > 0.97
