@@ -9,7 +9,7 @@ from ui.map.layers.patrol import ROLE_STYLE
 from ui.map.replay_bar import SLIDER_STEPS
 
 
-def test_feed_batches_reach_the_layer(window):
+def test_feed_batches_reach_the_layer(window, qtbot):
     c = window.patrol_controller
     c.feed_timer.stop()
     view = window.canvas.view("patrol")
@@ -32,7 +32,12 @@ def test_feed_batches_reach_the_layer(window):
     on_duty = int(state.roster.on_duty(state.now).sum())
     assert view.shown_workers() == on_duty > 0
     assert len(view.items) == n_items
-    assert not view.trail_items[-1].path().isEmpty()  # the newest trail band
+    assert view.trail_vertices > 0 and len(view.trail_bands) == 3
+    # the trails are drawn off the GUI thread into the layer's own image
+    qtbot.waitUntil(view.trail_cache.is_current, timeout=10_000)
+    img = view.trail_cache.item.image.convertToFormat(view.trail_cache.item.image.Format.Format_ARGB32)
+    alpha = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes())[3::4]
+    assert (alpha > 0).sum() > 100
     roles = {r for r, item in view.markers.items() if len(item.data)}
     assert roles <= set(ROLE_STYLE)
 
@@ -95,7 +100,7 @@ def test_workers_shrink_to_dots_in_the_overview(window):
     assert view.overview
     assert all(item.opts["size"] == OVERVIEW_SYMBOL_PX for item in view.markers.values())
     # only the newest band of trail in the overview
-    assert all(item.path().isEmpty() for item in view.trail_items[:-1])
+    assert len(view.trail_bands) == 1 and view.trail_bands[0][0] == 0
     while canvas.metres_per_pixel() > OVERVIEW_MPP / 2:
         canvas.zoom_by(2.0)
     assert not view.overview

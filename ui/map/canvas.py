@@ -176,6 +176,8 @@ class MapCanvas(pg.GraphicsView):
         """Detach the layers and wait for background renders (call before closing)."""
         self.detach()
         self.static_cache.shutdown()
+        for cache in self.findChildren(StaticMapCache):  # layers' own image caches
+            cache.shutdown()
 
     def paintEvent(self, ev) -> None:
         super().paintEvent(ev)

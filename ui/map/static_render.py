@@ -142,13 +142,13 @@ class StaticMapCache(QObject):
     #: a new image arrived (render seconds)
     rendered = Signal(float)
 
-    def __init__(self, canvas: MapCanvas) -> None:
+    def __init__(self, canvas: MapCanvas, z: float = CACHE_Z) -> None:
         super().__init__(canvas)
         self._canvas = canvas
         self._sources: list[tuple[Callable[[], float], Callable[[], list[StaticPainter]]]] = []
         self.item = CachedMapImage()
         canvas.add_item(self.item)
-        self.item.setZValue(CACHE_Z)
+        self.item.setZValue(z)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
@@ -239,6 +239,8 @@ class StaticMapCache(QObject):
 
     def shutdown(self) -> None:
         """Stop scheduling and wait for a running job (no work may outlive the canvas)."""
+        if self._closed:
+            return
         self._closed = True
         self._settle.stop()
         self._pool.waitForDone()

@@ -1,9 +1,11 @@
 """Grid staff on patrol (巡查): positions by role and fading trails of the last minutes.
 
-Redrawn on a timer from :class:`app.feed.live.PatrolState` (never per fix): the
-trails are three paths - by age band, the newest brightest - and the positions
-one scatter item per role, so 10,000 workers with 10-minute trails are eight
-graphics items whatever happens.
+Redrawn on a timer from :class:`app.feed.live.PatrolState` (never per fix).  The
+trails - hundreds of thousands of segments for 10,000 workers - are drawn off the
+GUI thread into their own cached image (a :class:`StaticMapCache` of this layer),
+by age band with the newest brightest, in paths of a few hundred workers each (a
+short drawPath gives the GUI thread the GIL back often); the GUI thread only takes
+a numpy snapshot and blits.  Positions are one scatter item per role.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QPainterPath
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QPainterPath
 
 from app.feed.buffers import Trails
 from app.feed.live import PatrolState
 from ui import theme
-from ui.map.layers.base import LayerView, MapPathItem, cosmetic_pen, register_view
+from ui.map.layers.base import LayerView, cosmetic_pen, register_view
+from ui.map.static_render import StaticMapCache
 
 #: (symbol, colour) per role: shape and colour both differ (colour-blind operators)
 ROLE_STYLE = {
@@ -31,6 +35,8 @@ ROLE_STYLE = {
 TRAIL_BANDS = ((0.0, 0.34, 210), (0.34, 0.67, 110), (0.67, 1.0, 45))
 TRAIL_COLOUR = "#5ff2ff"
 SYMBOL_PX = 11
+#: workers per trail path drawn in the worker thread
+WORKERS_PER_PATH = 400
 #: coarser than this (metres per pixel) workers are small dots without outline, so that
 #: thousands of them read as coverage rather than a blizzard
 OVERVIEW_MPP = 3.0
@@ -54,16 +60,44 @@ def band_path(tr: Trails, lo_s: float, hi_s: float) -> QPainterPath:
     return pg.arrayToQPath(tr.x[idx], tr.y[idx], connect=to_next, finiteCheck=False)
 
 
+class _TrailPainter:
+    """Thread-safe painter of one trail snapshot (numpy arrays in, paths built and
+    drawn in the worker, a few hundred workers per path)."""
+
+    def __init__(self, trails: Trails, bands: list[tuple[float, float, int]]) -> None:
+        self.trails = trails
+        self.pens = [(lo, hi, cosmetic_pen(theme.qcolor(TRAIL_COLOUR, a), 1.0))
+                     for lo, hi, a in bands]
+
+    def __call__(self, painter, rect, mpp: float) -> None:
+        tr = self.trails
+        if len(tr) < 2:
+            return
+        starts = np.flatnonzero(tr.connect == 0)
+        cuts = np.r_[starts[::WORKERS_PER_PATH], len(tr)]
+        painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        for lo, hi, pen in self.pens:  # oldest band first, newest on top
+            painter.setPen(pen)
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+                part = Trails(tr.x[a:b], tr.y[a:b], tr.age[a:b], tr.worker[a:b],
+                              tr.connect[a:b])
+                path = band_path(part, lo, hi)
+                if not path.isEmpty():
+                    painter.drawPath(path)
+
+
 @register_view(PatrolState)
 class PatrolView(LayerView):
     """See the module docstring; :meth:`refresh` is called by the patrol controller."""
 
     def build(self) -> None:
         s = theme.ui_scale()
-        self.trail_items = [
-            self.add(MapPathItem(QPainterPath(), cosmetic_pen(theme.qcolor(TRAIL_COLOUR, a), 1.0)),
-                     dz=1 + i)
-            for i, (_, _, a) in enumerate(reversed(TRAIL_BANDS))]
+        self.trail_cache = StaticMapCache(self.canvas, z=self._z + 1)
+        self.trail_cache.add_source(lambda: 0.0, self._trail_painters)
+        self._trail_painter = None
+        #: (lo, hi) seconds of the trail bands in the current painter, and its vertices
+        self.trail_bands: list[tuple[float, float]] = []
+        self.trail_vertices = 0
         self.reports = self.add(pg.ScatterPlotItem(
             symbol="o", size=round(22 * s), pen=pg.mkPen(theme.qcolor(theme.HIGHLIGHT), width=2),
             brush=None, pxMode=True), dz=8)
@@ -93,11 +127,27 @@ class PatrolView(LayerView):
             item.setSize(round((OVERVIEW_SYMBOL_PX if overview else SYMBOL_PX) * s))
             item.setPen(pg.mkPen(None) if overview else pg.mkPen(theme.qcolor("#02060e"),
                                                                   width=1))
-        if self.trail_items:
+        if hasattr(self, "_drawn"):
             self.refresh(force=True)  # trail length follows the level of detail
+
+    def _trail_painters(self) -> list:
+        return [self._trail_painter] if self._visible and self._trail_painter else []
+
+    def set_z(self, z: float) -> None:
+        super().set_z(z)
+        self.trail_cache.item.setZValue(z + 1)
+
+    def set_visible(self, visible: bool) -> None:
+        changed = visible != self._visible
+        super().set_visible(visible)
+        self.trail_cache.item.setVisible(visible)
+        if changed:
+            self.trail_cache.invalidate()
 
     def remove(self) -> None:
         self.canvas.viewChanged.disconnect(self._follow_zoom)
+        self.trail_cache.shutdown()
+        self.canvas.remove_item(self.trail_cache.item)
         super().remove()
 
     def refresh(self, force: bool = False) -> bool:
@@ -109,12 +159,12 @@ class PatrolView(LayerView):
         # overview: only the newest band of trail (a third of the vertices to build and draw)
         newest_hi = TRAIL_BANDS[0][1]
         snap = state.snapshot(state.trail_s * newest_hi if self.overview else None)
-        bands = list(reversed(TRAIL_BANDS))
-        for item, (lo, hi, _) in zip(self.trail_items, bands, strict=True):
-            if self.overview and lo > 0:
-                item.setPath(QPainterPath())
-                continue
-            item.setPath(band_path(snap.trails, lo * state.trail_s, hi * state.trail_s + 1e-6))
+        bands = [(lo * state.trail_s, hi * state.trail_s + 1e-6, a)
+                 for lo, hi, a in reversed(TRAIL_BANDS) if not (self.overview and lo > 0)]
+        self.trail_bands = [(lo, hi) for lo, hi, _ in bands]
+        self.trail_vertices = len(snap.trails)
+        self._trail_painter = _TrailPainter(snap.trails, bands)
+        self.trail_cache.invalidate()
         for role, item in self.markers.items():
             m = snap.role == role
             item.setData(x=snap.x[m], y=snap.y[m])
