@@ -61,6 +61,16 @@ def test_probe_live_http_stream(http_stream):
     assert (w, h) == (320, 180) and frames > 5 and first is not None
 
 
+def test_probe_live_mjpeg_stream():
+    s = LoopbackStream(fmt="mjpeg").start()
+    try:
+        ok, first, w, h, frames, err = probe_stream(s.url, timeout_s=1.0)
+    finally:
+        s.stop()
+    assert ok, err
+    assert (w, h) == (320, 180) and frames > 5
+
+
 @needs_rtsp
 def test_probe_live_rtsp_stream_and_missing_mount():
     s = LoopbackRtsp().start()

@@ -40,6 +40,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_udp_pair() -> int:
+    """An even UDP port whose successor is free too (RTP and RTCP of the relay)."""
+    import random
+
+    for _ in range(200):
+        port = random.randrange(30000, 60000, 2)
+        socks = []
+        try:
+            for p in (port, port + 1):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free UDP port pair")
+
+
 def _listening(port: int) -> bool:
     """True when something listens on 127.0.0.1:port, without connecting to it
     (ffmpeg's HTTP server accepts exactly one client: a probe would use it up)."""
@@ -56,25 +77,33 @@ def _listening(port: int) -> bool:
     return False
 
 
-class LoopbackStream:
-    """ffmpeg rendering a test pattern and serving it as HTTP MPEG-TS on 127.0.0.1."""
+#: HTTP camera formats: (path, ffmpeg codec and muxer arguments)
+HTTP_FORMATS = {
+    "mpegts": ("live.ts", ["-c:v", "mpeg2video", "-q:v", "6", "-f", "mpegts"]),
+    "mjpeg": ("cam.mjpg", ["-c:v", "mjpeg", "-q:v", "6", "-f", "mpjpeg"]),  # multipart JPEG
+}
 
-    def __init__(self, port: int | None = None, size: str = "320x180", rate: int = 15) -> None:
+
+class LoopbackStream:
+    """ffmpeg rendering a test pattern and serving it over HTTP (MPEG-TS or MJPEG) on
+    127.0.0.1."""
+
+    def __init__(self, port: int | None = None, size: str = "320x180", rate: int = 15,
+                 fmt: str = "mpegts") -> None:
         self.port = port or free_port()
-        self.size, self.rate = size, rate
+        self.size, self.rate, self.fmt = size, rate, fmt
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/live.ts"
+        return f"http://127.0.0.1:{self.port}/{HTTP_FORMATS[self.fmt][0]}"
 
     def start(self, wait_s: float = 10.0) -> LoopbackStream:
         assert FFMPEG is not None
         self.proc = subprocess.Popen(
             [FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-re",
              "-f", "lavfi", "-i", f"testsrc2=size={self.size}:rate={self.rate}",
-             "-c:v", "mpeg2video", "-q:v", "6", "-g", str(self.rate),
-             "-f", "mpegts", "-listen", "1", self.url],
+             "-g", str(self.rate), *HTTP_FORMATS[self.fmt][1], "-listen", "1", self.url],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + wait_s
         while not _listening(self.port):
@@ -99,7 +128,7 @@ class LoopbackRtsp:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         self.source_port = free_port()
-        self.rtp_port = 20000 + (self.port % 20000) // 2 * 2  # even, as RTP wants
+        self.rtp_port = free_udp_pair()
         self.server: subprocess.Popen | None = None
         self.source: subprocess.Popen | None = None
 
