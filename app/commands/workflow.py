@@ -292,7 +292,7 @@ def cmd_whistle(args) -> int:  # noqa: C901 - one branch per sub-command
             return _show(args, store, wid, now, f"whistle blown (吹哨): {wid}")
         if op == "list":
             if args.supervision:
-                rows = whistles.supervision_list(store, now)
+                rows = whistles.supervision_list(store, now, user)
                 text = "\n".join(f"{r['id']:>4}  late {r['late_hours']:.1f} h  "
                                  f"{'督办' if r['supervised'] else '未督办'}  "
                                  f"{'二次哨' if r['round'] == 2 else ''}" for r in rows)

@@ -233,11 +233,16 @@ def second(store, user: User, ref, *, at: datetime, report_hours: float, finish_
     return nid
 
 
-def supervision_list(store: DistrictRepository, now: datetime,
+def supervision_list(store: DistrictRepository, now: datetime, user: User | None = None,
                      calendar: WorkCalendar = DEFAULT_CALENDAR) -> list[dict[str, Any]]:
-    """督办清单: open whistles with something overdue, how late, most late first."""
+    """督办清单: open whistles with something overdue, how late, most late first.
+    With ``user``: only the whistles that user may see (a street sees its own)."""
+    ids = [r[0] for r in store.rows("SELECT id FROM whistles WHERE closed_at IS NULL ORDER BY id")]
+    if user is not None:
+        visible = {w["id"] for w in list_whistles(store, user, open_only=True, limit=1_000_000)}
+        ids = [i for i in ids if i in visible]
     out = []
-    for (wid,) in store.rows("SELECT id FROM whistles WHERE closed_at IS NULL ORDER BY id"):
+    for wid in ids:
         _, w = load_whistle(store, wid)
         items = wm.overdue_items(w, now, calendar)
         if items:

@@ -68,6 +68,7 @@ def test_whistle_loop_from_blow_to_second_whistle(run):
     # HW never reports in: on Monday it is on the supervision list, 6.5 working hours late
     sup = run("supervisor", "2026-11-23T10:00", "whistle", "list", "--supervision")
     assert sup[0]["id"] == int(wid) and sup[0]["late_hours"] == 6.5
+    assert run("sec02", "2026-11-23T10:00", "whistle", "list", "--supervision") == []
     assert "may not supervise" in run("sec01", "2026-11-23T10:00", "whistle", "supervise", wid,
                                       ok=False)
     assert run("supervisor", "2026-11-23T10:00", "whistle", "supervise", wid)["supervised"]

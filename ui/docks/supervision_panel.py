@@ -22,7 +22,7 @@ from app.auth.permissions import decide
 from app.store import DistrictRepository
 from app.workflow import whistles
 from app.workflow.places import department_names, workflow_now
-from ui.docks.workflow_common import acting_user, attempt, item, user_banner
+from ui.docks.workflow_common import acting_user, attempt, item, user_banner, viewing_user
 
 KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
 
@@ -74,7 +74,7 @@ class SupervisionPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = whistles.supervision_list(self._store, self._clock())
+        rows = whistles.supervision_list(self._store, self._clock(), viewing_user())
         codes = dict(self._store.rows("SELECT id, code FROM whistles WHERE closed_at IS NULL"))
         self.table.setRowCount(len(rows))
         self.row_ids = [r["id"] for r in rows]
