@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.map.layer_stack import LayerStack
 from ui import theme
-from ui.docks.legend import case_legend
+from ui.docks.legend import case_legend, coverage_legend
 from ui.texts import LAYER_TITLES, text_for
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -70,6 +70,7 @@ class LayerPanel(QWidget):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(case_legend())
+        layout.addWidget(coverage_legend())
         layout.addStretch(1)
         self._own_change = False
         self._unsubscribe = stack.subscribe(self._on_stack_changed)

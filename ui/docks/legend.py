@@ -53,3 +53,29 @@ def kind_icon(kind: str) -> QIcon:
     """The map colour of a case kind as a small dot icon."""
     px = round(18 * theme.ui_scale())
     return dot_icon(theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"]), px=px)
+
+
+def coverage_legend() -> QWidget:
+    """Patrol coverage classes (巡查覆盖率) as the grids are coloured when it is on."""
+    from ui.map.layers.boundaries import COVERAGE_CLASSES, COVERAGE_FILLS
+
+    box = QWidget()
+    grid = QGridLayout(box)
+    grid.setContentsMargins(0, 8, 0, 0)
+    title = QLabel("巡查覆盖率（开启着色时）")
+    title.setObjectName("FieldName")
+    grid.addWidget(title, 0, 0, 1, 2)
+    px = round(18 * theme.ui_scale())
+    edges = [0.0, *COVERAGE_CLASSES, 1.0]
+    names = [f"{round(a * 100)}–{round(b * 100)}%" for a, b in zip(edges, edges[1:], strict=False)]
+    names[-1] = f"≥{round(edges[-2] * 100)}%"
+    for i, (name, colour) in enumerate(zip(names, COVERAGE_FILLS, strict=True)):
+        swatch = QLabel()
+        pm = QPixmap(px, px)
+        pm.fill(QColor(colour))
+        swatch.setPixmap(pm)
+        cell = QHBoxLayout()
+        cell.addWidget(swatch)
+        cell.addWidget(QLabel(name), 1)
+        grid.addLayout(cell, 1 + i // 2, i % 2)
+    return box
