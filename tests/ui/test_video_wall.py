@@ -326,6 +326,12 @@ def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     assert 0 < len(found) <= 9
     assert [f.distance_m for f in found] == sorted(f.distance_m for f in found)
     assert wall.cameras_shown()[:len(found)] == [f.camera.code for f in found]
+    # around a case's place: the same query, from its lon/lat
+    cam = registry.cameras[7]
+    panel.nearby_n.setValue(4)
+    found = panel.show_nearby_at(cam.lon, cam.lat, "案件")
+    assert found[0].camera == cam and len(found) <= 4 and "案件 周边" in panel.count.text()
+    assert panel.show_nearby_at(0.0, 0.0, "远处") == [] and "没有摄像头" in panel.count.text()
     wall.open_cameras([])
 
 

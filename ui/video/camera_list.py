@@ -132,7 +132,11 @@ class CameraListPanel(QWidget):
         if anchor is None:
             self.count.setText("请先在地图上选中一个网格")
             return []
-        lon, lat, label = anchor
+        return self.show_nearby_at(*anchor)
+
+    def show_nearby_at(self, lon: float, lat: float, label: str = "") -> list[NearbyCamera]:
+        """Open the N nearest cameras around a place (a case, a whistle) on the wall;
+        other panels call this with the place's CGCS2000 lon/lat."""
         found = self.registry.nearest_lonlat(lon, lat, self.nearby_n.value(),
                                              float(self.radius.value()))
         if not found:
