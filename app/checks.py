@@ -327,7 +327,7 @@ def check_references(store: DistrictRepository) -> CheckResult:
 
 def check_case_timelines(store: DistrictRepository) -> CheckResult:
     """Loop timestamps never go backwards; closed cases carry a close time."""
-    r = CheckResult("case timelines")
+    r = CheckResult("timelines")
     pairs = list(zip(LOOP_COLUMNS, LOOP_COLUMNS[1:], strict=False))
     for a, b in pairs:
         rows = store.rows(f"SELECT code FROM cases WHERE {b} < {a} ORDER BY code LIMIT {MAX_LISTED}")
@@ -339,8 +339,18 @@ def check_case_timelines(store: DistrictRepository) -> CheckResult:
     n = store.scalar("SELECT count(*) FROM cases WHERE status IN ('closed','evaluated') AND closed_at IS NULL")
     if n:
         r.problem(f"{n:,} closed cases have no closed_at")
+    # whistles: departments report in after the blow; the whistle closes after every rating
+    for code, what in store.rows(
+        """SELECT w.code, CASE WHEN d.reported_at < w.blown_at THEN 'a report-in before the whistle'
+                               ELSE 'a rating after the whistle closed' END
+           FROM whistles w JOIN whistle_departments d ON d.whistle_id = w.id
+           WHERE d.reported_at < w.blown_at OR d.rated_at > w.closed_at
+           ORDER BY w.code LIMIT ?""", [MAX_LISTED]):
+        r.problem(f"whistle {code}: {what}")
     total = store.scalar("SELECT count(*) FROM cases")
-    r.summary = f"{total:,} case timelines in loop order" if r.ok else f"{len(r.problems)} timeline problems"
+    whistles = store.scalar("SELECT count(*) FROM whistles")
+    r.summary = (f"{total:,} case and {whistles:,} whistle timelines in order" if r.ok
+                 else f"{len(r.problems)} timeline problems")
     return r
 
 

@@ -121,7 +121,9 @@ def make_whistles(rng: np.random.Generator, now: datetime, t: Tiling, cases: Cas
             d_cols["rating"].append(rating)
             d_cols["rating_comment"].append(comments[int(rng.integers(len(comments)))])
             d_cols["rated_at"].append(fed + rng.uniform(2, 72) * H)
-        closed = min(last_fb + rng.uniform(1, 48) * H, now_s - 3 * DAY)
+        # closed after the street's last rating (下考上 comes before 结案), yet in the past
+        last_rated = max(d_cols["rated_at"][-len(depts):])
+        closed = max(last_rated, min(last_rated + rng.uniform(1, 48) * H, now_s - 3 * DAY))
         xy = grid_xy[grid] + rng.normal(0, 5, 2)
         comm_name = t.comm_name[t.grid_comm[grid]]
         w_cols["id"].append(wid)

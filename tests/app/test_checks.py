@@ -88,4 +88,12 @@ def test_broken_reference_and_timeline(small_db_copy):
                "WHERE code = ?", [code])
     fails = _failing(_report(small_db_copy))
     assert any("cases.grid_id" in p for p in fails["references"])
-    assert any(code in p and "before" in p for p in fails["case timelines"])
+    assert any(code in p and "before" in p for p in fails["timelines"])
+
+
+def test_whistle_closed_before_its_rating_is_named(small_db_copy):
+    with open_store(small_db_copy) as s:
+        code = s.scalar("SELECT code FROM whistles ORDER BY code LIMIT 1")
+        s.rows("UPDATE whistles SET closed_at = blown_at WHERE code = ?", [code])
+    fails = _failing(_report(small_db_copy))
+    assert any(code in p and "rating after the whistle closed" in p for p in fails["timelines"])
