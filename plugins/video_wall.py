@@ -39,8 +39,10 @@ def _camera_list(ctx: PanelContext):
     canvas = getattr(ctx, "canvas", None)
     if canvas is not None:
         # cameras on the map, filtered with the list; a click opens one on the wall
+        from ui.video.tile import CAMERA_MIME
+
         overlay = CameraOverlay(canvas, camera_layer_data(ctx.store, ctx.district_map.frame),
-                                on_pick=wall.open_camera)
+                                on_pick=wall.open_camera, drag_mime=CAMERA_MIME)
 
     def anchor():
         unit = ctx.selection.unit_id

@@ -355,5 +355,44 @@ def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
     window.canvas.mapClicked.emit(x + 0.5, y)
     assert overlay.data.codes[i] in wall.cameras_shown()
     wall.open_cameras([])
+    # dragging the symbol carries the camera; a drag beside the symbols pans the map
+    window.canvas.repaint()
+    dragged = []
+    overlay.start_drag = dragged.append
+    scatter = overlay.scatters["JY"]
+
+    class Drag:
+        def __init__(self, px, py):
+            self.pos, self.accepted = QPointF(px, py), None
+
+        def button(self):
+            return Qt.MouseButton.LeftButton
+
+        def isStart(self):
+            return True
+
+        def isFinish(self):
+            return False
+
+        def buttonDownPos(self):
+            return self.pos
+
+        def accept(self):
+            self.accepted = True
+
+        def ignore(self):
+            self.accepted = False
+
+    on, beside = Drag(x, y), Drag(x + 60, y + 60)
+    scatter.mouseDragEvent(on)
+    scatter.mouseDragEvent(beside)
+    assert on.accepted and beside.accepted is False
+    assert dragged == [overlay.data.codes[i]]
+    tile = wall.tiles[1]
+    mime = overlay.mime_data(dragged[0])  # kept alive: the event holds a plain pointer
+    tile.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert tile.camera is not None and tile.camera.code == dragged[0]
+    wall.open_cameras([])
     panel.on_map.setChecked(False)
     assert not overlay.views.isVisible()

@@ -4,7 +4,9 @@ Drawn as an overlay the video wall's camera list owns (not a layer of the stack,
 the map's own layer set stays as it is): one scatter item per owner department,
 shape and colour both differing, offline cameras hollow; the two edges of each
 field of view as one path, shown only when zoomed in close enough to read them.
-Clicking near a camera picks it (the wall opens it).
+Clicking near a camera picks it (the wall opens it); dragging a camera symbol
+carries its code (``drag_mime``) onto a wall tile, while a drag beside the
+symbols still pans the map.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QColor, QDrag
 
 from app.map.cameras import CameraLayerData
 from ui.map.layers.base import MapPathItem, cosmetic_pen
@@ -40,20 +43,55 @@ CAMERA_Z = 900_000.0
 PICK_PX = 8
 
 
+class _CameraScatter(pg.ScatterPlotItem):
+    """Scatter whose symbols can be dragged out of the map as camera codes."""
+
+    def __init__(self, overlay: CameraOverlay, **kw) -> None:
+        super().__init__(**kw)
+        self._overlay = overlay
+        self._dragging = False
+
+    def mouseDragEvent(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or self._overlay.drag_mime is None:
+            ev.ignore()
+            return
+        if ev.isStart():
+            pts = self.pointsAt(ev.buttonDownPos())
+            if len(pts) == 0:
+                ev.ignore()  # not on a camera: the map pans
+                return
+            p = pts[0].pos()
+            code = self._overlay.data.nearest_shown(p.x(), p.y(), 0.01)
+            if code is None:
+                ev.ignore()
+                return
+            ev.accept()
+            self._dragging = True
+            self._overlay.start_drag(code)
+            return
+        if self._dragging:
+            ev.accept()  # the rest of this gesture belongs to the drag, not to panning
+            if ev.isFinish():
+                self._dragging = False
+        else:
+            ev.ignore()
+
+
 class CameraOverlay:
     """The cameras of :class:`CameraLayerData` on a :class:`MapCanvas`."""
 
     def __init__(self, canvas: MapCanvas, data: CameraLayerData,
-                 on_pick: Callable[[str], None] | None = None) -> None:
+                 on_pick: Callable[[str], None] | None = None,
+                 drag_mime: str | None = None) -> None:
         self.canvas, self.data, self.on_pick = canvas, data, on_pick
+        self.drag_mime = drag_mime
         self.visible = True
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
         for owner in data.owners():
             symbol, colour = OWNER_STYLE.get(owner, OTHER_STYLE)
-            item = pg.ScatterPlotItem(pxMode=True, symbol=symbol, size=SYMBOL_PX,
-                                      # a white rim: readable on the blue 2.5D buildings
-                                      pen=pg.mkPen(255, 255, 255, 200, width=1))
-            item.setAcceptedMouseButtons(pg.QtCore.Qt.MouseButton.NoButton)
+            item = _CameraScatter(self, pxMode=True, symbol=symbol, size=SYMBOL_PX,
+                                  # a white rim: readable on the blue 2.5D buildings
+                                  pen=pg.mkPen(255, 255, 255, 200, width=1))
             canvas.add_item(item, CAMERA_Z + 1)
             self.scatters[owner] = item
             self._fill(owner, colour)
@@ -98,6 +136,19 @@ class CameraOverlay:
             self.views.setPath(path)
             self._views_built = True
         self.views.setVisible(near)
+
+    def mime_data(self, code: str) -> QMimeData:
+        data = QMimeData()
+        if self.drag_mime:
+            data.setData(self.drag_mime, code.encode("utf-8"))
+        data.setText(code)
+        return data
+
+    def start_drag(self, code: str) -> None:
+        """Carry a camera from the map onto a wall tile (runs Qt's drag loop)."""
+        drag = QDrag(self.canvas)
+        drag.setMimeData(self.mime_data(code))
+        drag.exec(Qt.DropAction.CopyAction)
 
     def _clicked(self, x: float, y: float) -> None:
         if not self.visible or self.on_pick is None:
