@@ -234,7 +234,10 @@ class MainWindow(QMainWindow):
 
     def _show_cases_at(self, t) -> None:
         replay = self.patrol_controller.mode == "replay"
-        self.canvas.view("cases").set_time(t if replay and t is not None else None)
+        moment = t if replay and t is not None else None
+        self.canvas.view("cases").set_time(moment)
+        if "whistles" in self.layers:
+            self.canvas.view("whistles").set_time(moment)
 
     def identify_at(self, x: float, y: float) -> int | None:
         """Select the base grid at local (x, y) and show its identify panel."""

@@ -8,8 +8,8 @@ from app.map.layers import DistrictMap
 
 #: bottom -> top.  Coarser boundaries lie above finer ones: children share their
 #: parent's edges, and the parent's brighter line must win.
-DEFAULT_ORDER = ("buildings", "grids", "communities", "streets", "district", "cases", "patrol",
-                 "labels")
+DEFAULT_ORDER = ("buildings", "grids", "communities", "streets", "district", "cases", "whistles",
+                 "patrol", "labels")
 _LEVEL_LAYER = {"district": 1, "streets": 2, "communities": 3, "grids": 4}
 
 
@@ -26,6 +26,8 @@ def default_layer_stack(dmap: DistrictMap, patrol: object | None = None) -> Laye
             layers.append(MapLayer(layer_id, dmap.buildings))
         elif layer_id == "cases":
             layers.append(MapLayer(layer_id, dmap.cases))
+        elif layer_id == "whistles" and dmap.whistles is not None:
+            layers.append(MapLayer(layer_id, dmap.whistles))
         elif layer_id == "patrol" and patrol is not None:
             layers.append(MapLayer(layer_id, patrol))
         elif layer_id == "labels":

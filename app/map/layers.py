@@ -80,6 +80,30 @@ class CaseData:
 
 
 @dataclass(frozen=True)
+class WhistleData:
+    """Whistles (街道吹哨) with when they were blown and closed (feed seconds, NaN = open)."""
+
+    ids: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    round: np.ndarray  # 1 whistle, 2 second whistle (二次哨)
+    blown_s: np.ndarray
+    closed_s: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def load_whistles(store: DistrictRepository, frame: LocalFrame) -> WhistleData:
+    cols = store.columns("SELECT id, lon, lat, round, epoch_us(blown_at) AS b, "
+                         "epoch_us(closed_at) AS c FROM whistles ORDER BY id")
+    x, y = frame.from_lonlat(np.asarray(cols["lon"], float), np.asarray(cols["lat"], float))
+    return WhistleData(np.asarray(cols["id"], np.int64), np.asarray(x, float),
+                       np.asarray(y, float), np.asarray(cols["round"], np.int64),
+                       _seconds(cols["b"]), _seconds(cols["c"]))
+
+
+@dataclass(frozen=True)
 class DistrictMap:
     """Everything the map canvas shows, loaded once."""
 
@@ -90,6 +114,7 @@ class DistrictMap:
     buildings: BuildingData
     cases: CaseData
     extent: tuple[float, float, float, float] = field(default=(0.0, 0.0, 1.0, 1.0))
+    whistles: WhistleData | None = None
 
 
 def district_now(meta: dict[str, str]) -> datetime:
@@ -239,6 +264,7 @@ def load_district_map(store: DistrictRepository) -> DistrictMap:
         levels=levels,
         buildings=load_buildings(store, frame),
         cases=load_cases(store, frame, now),
+        whistles=load_whistles(store, frame),
         extent=_extent(levels),
     )
 

@@ -73,8 +73,8 @@ def test_up_down_buttons_change_z_order(window, qtbot):
     assert panel.current_layer_id() == "patrol"  # the selection follows the layer
     qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.down_button, Qt.MouseButton.LeftButton)
-    assert window.layers.ids()[-3:] == ["patrol", "cases", "labels"]
-    assert canvas.view("cases").z() > canvas.view("patrol").z()
+    assert window.layers.ids()[-3:] == ["patrol", "whistles", "labels"]
+    assert canvas.view("whistles").z() > canvas.view("patrol").z() > canvas.view("cases").z()
 
 
 def test_drag_reorder_in_list_reorders_stack(window):

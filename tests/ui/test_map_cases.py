@@ -92,3 +92,21 @@ def test_items_follow_the_view_with_a_margin(window):
     assert view._data_rect.contains(canvas.visible_rect())
     inside = (d.x >= view._data_rect.left()) & (d.x <= view._data_rect.right())
     assert inside[view._near].all()
+
+
+def test_whistles_appear_as_they_did_in_the_replay(window):
+    view = window.canvas.view("whistles")
+    d = window.district_map.whistles
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    i = int(np.nanargmax(d.closed_s - d.blown_s))  # the longest-running whistle
+    during = float(d.blown_s[i] + 60)
+    c.set_mode("replay")
+    c.clock.start = min(c.clock.start, float(d.blown_s[i]) - 3600)  # reach back to it
+    c.seek(during)
+    assert view.at == during
+    assert view.active_mask[i] and view.shown_active() >= 1
+    c.seek(float(d.blown_s[i] - 60))
+    assert not view.active_mask[i]  # not blown yet
+    c.set_mode("live")
+    assert view.at is None

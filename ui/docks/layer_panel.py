@@ -32,9 +32,10 @@ _LAYER_ICONS = {
     "cases": "mdi6.map-marker-alert-outline",
     "labels": "mdi6.format-text",
     "patrol": "mdi6.walk",
+    "whistles": "mdi6.whistle-outline",
 }
 #: titles of the layers this panel's package adds (the rest come from ui.texts)
-_MORE_TITLES = {"patrol": "巡查人员"}
+_MORE_TITLES = {"patrol": "巡查人员", "whistles": "吹哨"}
 
 
 class LayerPanel(QWidget):

@@ -6,6 +6,7 @@ from ui.map.layers.buildings import BuildingView
 from ui.map.layers.cases import CaseView
 from ui.map.layers.labels import LabelView
 from ui.map.layers.patrol import PatrolView
+from ui.map.layers.whistles import WhistleView
 
 __all__ = [
     "BoundaryView",
@@ -16,4 +17,5 @@ __all__ = [
     "PatrolView",
     "register_view",
     "view_class_for",
+    "WhistleView",
 ]

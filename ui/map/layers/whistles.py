@@ -1,0 +1,63 @@
+"""Whistles (街道吹哨) on the map: those in progress at the moment shown as large
+stars (a second whistle, 二次哨, ringed in red), those closed in the last 30 days
+small and dim.  The moment follows the replay clock like the cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from app.feed.fixes import to_seconds
+from app.map.layers import WhistleData
+from ui import theme
+from ui.map.layers.base import LayerView, register_view
+
+RECENT_S = 30 * 86_400.0
+ACTIVE_PX, RECENT_PX = 26, 11
+
+
+@register_view(WhistleData)
+class WhistleView(LayerView):
+    """Two scatter items: in progress and recently closed."""
+
+    def build(self) -> None:
+        s = theme.ui_scale()
+        self.at: float | None = None
+        self.recent = self.add(pg.ScatterPlotItem(
+            symbol="star", size=round(RECENT_PX * s), pxMode=True, pen=None,
+            brush=pg.mkBrush(theme.qcolor(theme.HIGHLIGHT, 120))), dz=1)
+        self.active = self.add(pg.ScatterPlotItem(
+            symbol="star", size=round(ACTIVE_PX * s), pxMode=True,
+            pen=pg.mkPen(theme.qcolor("#02060e"), width=1),
+            brush=pg.mkBrush(theme.qcolor(theme.HIGHLIGHT))), dz=2)
+        self.second = self.add(pg.ScatterPlotItem(
+            symbol="o", size=round((ACTIVE_PX + 12) * s), pxMode=True, brush=None,
+            pen=pg.mkPen(theme.qcolor(theme.ALERT), width=max(2, round(2 * s)))), dz=3)
+        self.update_points()
+
+    def set_time(self, t: float | None) -> None:
+        if t != self.at:
+            self.at = t
+            self.update_points()
+
+    def moment(self) -> float:
+        if self.at is not None:
+            return self.at
+        now = getattr(self.context, "now", None)
+        return to_seconds(now) if now is not None else float("inf")
+
+    def update_points(self) -> None:
+        d: WhistleData = self.layer.data
+        t = self.moment()
+        blown = d.blown_s <= t
+        closed = d.closed_s <= t
+        active = blown & ~closed
+        recent = closed & (d.closed_s >= t - RECENT_S)
+        self.active_mask = active
+        self.active.setData(x=d.x[active], y=d.y[active])
+        self.recent.setData(x=d.x[recent], y=d.y[recent])
+        second = active & (d.round >= 2)
+        self.second.setData(x=d.x[second], y=d.y[second])
+
+    def shown_active(self) -> int:
+        return int(np.sum(self.active_mask))
