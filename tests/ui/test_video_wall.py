@@ -118,6 +118,28 @@ def test_busy_gui_drops_frames_instead_of_queuing_them(qtbot, demo_env, registry
     tile.set_camera(None)
 
 
+def test_wall_on_a_page_not_shown_stops_decoding(qtbot, demo_env, registry):
+    from PySide6.QtWidgets import QTabWidget
+
+    from ui.video.wall import VideoWall
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    wall = VideoWall(registry)
+    tabs.addTab(wall, "视频墙")
+    tabs.addTab(QWidget(), "其他")
+    tabs.resize(800, 500)
+    tabs.show()
+    wall.open_cameras(registry.cameras[:4])
+    qtbot.waitUntil(lambda: all(t.frames > 2 for t in wall.active_tiles()), timeout=10_000)
+    tabs.setCurrentIndex(1)  # the operator looks at another page
+    assert not any(t.decoding for t in wall.tiles)
+    assert {t.state for t in wall.active_tiles()} == {"paused"}
+    tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: all(t.state == "live" for t in wall.active_tiles()), timeout=10_000)
+    wall.open_cameras([])
+
+
 def test_bad_address_is_lost_with_reason(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("GRIDCC_MEDIA_DIR", str(tmp_path))  # no clips there
     tile = _tile(qtbot)
