@@ -418,3 +418,14 @@ def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
     wall.open_cameras([])
     panel.on_map.setChecked(False)
     assert not overlay.views.isVisible()
+
+
+def test_wall_opened_from_the_toolbar_goes_beside_the_map(make_window):
+    window = make_window()
+    dock = window.docks["video_wall"]
+    assert not dock.isVisible()
+    dock.toggleViewAction().trigger()
+    assert dock.isVisible()
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    window.layout().activate()
+    assert dock.width() > 0.3 * window.width() and dock.height() > 0.6 * window.height()

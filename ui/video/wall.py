@@ -53,6 +53,7 @@ class VideoWall(QWidget):
         self.layout_key = "4"
         self.maximized: VideoTile | None = None
         self.tour: TourScheduler | None = None
+        self._placed = False
         self.tiles = [VideoTile(i, self) for i in range(MAX_TILES)]
         #: an urgent case may take over the first (big) tile (configurable)
         self.auto_takeover = True
@@ -101,6 +102,32 @@ class VideoWall(QWidget):
         # the tile clocks tick even when the picture is frozen (a stalled stream)
         self._clock_timer = QTimer(self, interval=1000, timeout=self._repaint_clocks)
         self._clock_timer.start()
+
+    # -- placement -----------------------------------------------------------------------
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self._placed:
+            self._placed = True
+            self._place_beside_map()
+
+    def _place_beside_map(self) -> None:
+        """First time shown from its default place (the top strip, where 16:9 tiles come
+        out as thin slivers): move beside the map, half the window wide. A place the
+        operator chose later is kept by the window's saved state."""
+        from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+        dock = self.parentWidget()
+        main = dock.parentWidget() if dock is not None else None
+        if not isinstance(dock, QDockWidget) or not isinstance(main, QMainWindow):
+            return
+        if dock.isFloating() or main.dockWidgetArea(dock) != Qt.DockWidgetArea.TopDockWidgetArea:
+            return
+        if getattr(main, "restored", False):
+            return  # the docks are where the operator left them last time
+        # a column of its own at the right edge, the other right-hand panels keep theirs
+        main.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock,
+                           Qt.Orientation.Horizontal)
+        main.resizeDocks([dock], [int(main.width() * 0.42)], Qt.Orientation.Horizontal)
 
     # -- layout --------------------------------------------------------------------------
     def active_tiles(self) -> list[VideoTile]:
