@@ -35,8 +35,12 @@ def _paint(canvas) -> float:
 
 
 def _settle(app, canvas, timeout: float = 30.0) -> None:
+    """Wait until every image cache of the canvas (static layers, trails) is current."""
+    from ui.map.static_render import StaticMapCache
+
+    caches = [canvas.static_cache, *canvas.findChildren(StaticMapCache)]
     deadline = time.perf_counter() + timeout
-    while not canvas.static_cache.is_current() and time.perf_counter() < deadline:
+    while (not all(c.is_current() for c in caches)) and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.002)
     app.processEvents()

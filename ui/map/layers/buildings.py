@@ -20,8 +20,9 @@ from app.map.layers import BuildingData
 from ui import theme
 from ui.map.layers.base import StaticLayerView, register_view
 
-#: finer than this (metres per pixel) buildings are extruded in 2.5D mode
-EXTRUDE_MAX_MPP = 4.0
+#: finer than this (metres per 1080p-equivalent pixel: mpp × UI scale, so that a 4K
+#: wall switches at the same view as a workstation) buildings are extruded in 2.5D mode
+EXTRUDE_MAX_MPP = 3.0
 #: buildings per back-to-front band
 BAND = 48
 #: buildings per flat path (see :func:`flat_chunks`)
@@ -87,7 +88,8 @@ class BuildingView(StaticLayerView):
 
     def lod(self, mpp: float) -> str:
         """What a render at ``mpp`` metres per pixel draws: "flat" or "extruded"."""
-        return "extruded" if self.style.extruded and mpp <= EXTRUDE_MAX_MPP else "flat"
+        extruded = self.style.extruded and mpp * theme.ui_scale() <= EXTRUDE_MAX_MPP
+        return "extruded" if extruded else "flat"
 
 
 class _BuildingPainter:
@@ -106,11 +108,12 @@ class _BuildingPainter:
         edge.setCosmetic(True)
         edge.setWidthF(1.0)
         self.edge = edge
+        self.ui_scale = theme.ui_scale()  # read here, on the GUI thread
         self.max_lean = float(np.nanmax(data.height_m)) * style.exaggeration if len(data) else 0.0
         self.last_drawn = 0  # buildings extruded in the last render (for tests and bench)
 
     def __call__(self, painter: QPainter, rect, mpp: float) -> None:
-        if not self.style.extruded or mpp > EXTRUDE_MAX_MPP:
+        if not self.style.extruded or mpp * self.ui_scale > EXTRUDE_MAX_MPP:
             painter.setPen(QPen(Qt.PenStyle.NoPen))
             x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
             for (bx0, by0, bx1, by1), path, brush in self.flat:
