@@ -99,12 +99,15 @@ def test_workers_shrink_to_dots_in_the_overview(window):
         canvas.zoom_by(0.5)
     assert view.overview
     assert all(item.opts["size"] == OVERVIEW_SYMBOL_PX for item in view.markers.values())
-    # only the newest band of trail in the overview
+    # only the newest band of trail in the overview, and the workers as dots in its image
     assert len(view.trail_bands) == 1 and view.trail_bands[0][0] == 0
+    assert all(len(item.data) == 0 for item in view.markers.values())
+    assert view.shown_dots == view.shown_workers() > 0
     while canvas.metres_per_pixel() > OVERVIEW_MPP / 2:
         canvas.zoom_by(2.0)
     assert not view.overview
     assert all(item.opts["size"] == SYMBOL_PX for item in view.markers.values())
+    assert view.shown_dots == 0 and view.shown_workers() > 0
 
 
 def test_zoom_to_extent_keeps_room_for_an_overlay(window):

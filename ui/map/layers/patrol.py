@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QPainterPath
+from PySide6.QtGui import QBrush, QPainterPath, QPen
 
 from app.feed.buffers import Trails
 from app.feed.live import PatrolState
@@ -64,12 +64,21 @@ class _TrailPainter:
     """Thread-safe painter of one trail snapshot (numpy arrays in, paths built and
     drawn in the worker, a few hundred workers per path)."""
 
-    def __init__(self, trails: Trails, bands: list[tuple[float, float, int]]) -> None:
+    def __init__(self, trails: Trails, bands: list[tuple[float, float, int]],
+                 dots: list[tuple[np.ndarray, np.ndarray, QPen]] | None = None) -> None:
         self.trails = trails
         self.pens = [(lo, hi, cosmetic_pen(theme.qcolor(TRAIL_COLOUR, a), 1.0))
                      for lo, hi, a in bands]
+        self.dots = dots or []  # overview: the workers as dots in the same image
 
     def __call__(self, painter, rect, mpp: float) -> None:
+        self._trails(painter)
+        painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        for x, y, pen in self.dots:
+            painter.setPen(pen)
+            painter.drawPath(dots_path(x, y))
+
+    def _trails(self, painter) -> None:
         tr = self.trails
         if len(tr) < 2:
             return
@@ -86,6 +95,25 @@ class _TrailPainter:
                     painter.drawPath(path)
 
 
+def dots_path(x: np.ndarray, y: np.ndarray) -> QPainterPath:
+    """One tiny segment per point: stroked with a wide round-capped pen, a dot each
+    (one path, built without a Python loop)."""
+    if len(x) == 0:
+        return QPainterPath()
+    xx = np.repeat(np.asarray(x, float), 2)
+    yy = np.repeat(np.asarray(y, float), 2)
+    xx[1::2] += 0.01
+    to_next = np.zeros(len(xx), np.int32)
+    to_next[0::2] = 1
+    return pg.arrayToQPath(xx, yy, connect=to_next, finiteCheck=False)
+
+
+def dot_pen(colour: str, px: float) -> QPen:
+    pen = cosmetic_pen(theme.qcolor(colour), px)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
 @register_view(PatrolState)
 class PatrolView(LayerView):
     """See the module docstring; :meth:`refresh` is called by the patrol controller."""
@@ -98,6 +126,7 @@ class PatrolView(LayerView):
         #: (lo, hi) seconds of the trail bands in the current painter, and its vertices
         self.trail_bands: list[tuple[float, float]] = []
         self.trail_vertices = 0
+        self.shown_dots = 0
         self.reports = self.add(pg.ScatterPlotItem(
             symbol="o", size=round(22 * s), pen=pg.mkPen(theme.qcolor(theme.HIGHLIGHT), width=2),
             brush=None, pxMode=True), dz=8)
@@ -165,13 +194,22 @@ class PatrolView(LayerView):
         self.trail_vertices = len(snap.trails)
         self._trail_painter = _TrailPainter(snap.trails, bands)
         self.trail_cache.invalidate()
+        dots = []
         for role, item in self.markers.items():
             m = snap.role == role
-            item.setData(x=snap.x[m], y=snap.y[m])
+            if self.overview:  # dots go into the trail image: nothing to draw per frame
+                item.setData(x=[], y=[])
+                dots.append((snap.x[m], snap.y[m], dot_pen(ROLE_STYLE[role][1],
+                                                           OVERVIEW_SYMBOL_PX * theme.ui_scale())))
+            else:
+                item.setData(x=snap.x[m], y=snap.y[m])
+        self._trail_painter.dots = dots
+        self.shown_dots = sum(len(x) for x, _, _ in dots)
         self.reports.setData(x=snap.report_x, y=snap.report_y)
         self._drawn = state.version
         self.last_refresh_s = time.perf_counter() - t0
         return True
 
     def shown_workers(self) -> int:
-        return sum(len(item.data) for item in self.markers.values())
+        """Workers on the map: markers, or in the overview dots in the trail image."""
+        return sum(len(item.data) for item in self.markers.values()) + self.shown_dots
