@@ -144,6 +144,21 @@ def test_coverage_counts_walked_road_length(loops):
     assert cov[2] == 0 and cov[3:].sum() == 0
 
 
+def test_coverage_joins_sparse_fixes_along_the_road(loops):
+    # one walker, a fix every 40 m (farther apart than a bin), once round loop 0 and on
+    s = np.arange(0, loops.length[0] + 80, 40.0)
+    x, y = loops.point_at(np.zeros(len(s), int), s)  # (wraps past the loop's start)
+    g = np.zeros(len(s), int)
+    sparse = coverage_by_grid(loops, g, x, y)[0]
+    joined = coverage_by_grid(loops, g, x, y, worker=np.zeros(len(s), int),
+                              t=np.arange(len(s)) * 30.0)[0]
+    assert sparse < 0.8 and joined > 0.97
+    # fixes too far apart in time are not joined
+    apart = coverage_by_grid(loops, g, x, y, worker=np.zeros(len(s), int),
+                             t=np.arange(len(s)) * 600.0)[0]
+    assert apart == sparse
+
+
 def test_fixes_written_in_batches_and_read_back(small_db_copy, district_map, loops):
     from app.store import open_store
 

@@ -157,7 +157,9 @@ class PatrolController(QObject):
         s = hist.between(self.day_start, self.shown_time())
         grid = self.state.roster.grid[hist.worker[s]]
         x, y, loops = hist.x[s], hist.y[s], self.state.loops
-        self.background.run(lambda: coverage_by_grid(loops, grid, x, y), self._coverage_done)
+        worker, t = hist.worker[s], hist.t[s]
+        self.background.run(lambda: coverage_by_grid(loops, grid, x, y, worker=worker, t=t),
+                            self._coverage_done)
 
     def _coverage_done(self, values) -> None:
         self.coverage = values
