@@ -51,6 +51,18 @@ def _case_panel(ctx: PanelContext):
             dock.raise_()
 
     panel.whistleRequested.connect(raise_whistle)
+
+    def show_on_map(_case_id: int) -> None:
+        """Cases on the map follow the workflow: reload the case layer after a step."""
+        from app.map.layers import load_cases
+
+        try:
+            view = ctx.canvas.view("cases")
+        except KeyError:
+            return  # no case layer in this window
+        view.reload(load_cases(ctx.store, ctx.district_map.frame, view.layer.data.now))
+
+    panel.changed.connect(show_on_map)
     return panel
 
 

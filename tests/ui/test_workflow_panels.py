@@ -304,3 +304,23 @@ def test_case_extension_needs_reason_and_a_signed_approval(db, qtbot):
     assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "extended"
     assert db.scalar("SELECT approver FROM case_transitions WHERE case_id = ? ORDER BY seq DESC "
                      "LIMIT 1", [case_id]) == "dispatcher"
+
+
+def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
+    """A case the case panel moves on is redrawn on the map with its new state."""
+    from ui.main_window import MainWindow
+
+    as_user(db, "operator", Role.OPERATOR)
+    window = MainWindow(db, district_map=district_map, persist=False)
+    qtbot.addWidget(window)
+    view = window.canvas.view("cases")
+    data = view.layer.data
+    case_id = int(data.ids[data.is_open][0])
+    # the step itself is the workflow's business; the map must pick up what it wrote
+    db.rows("UPDATE cases SET status = 'closed', closed_at = reported_at + INTERVAL 1 HOUR "
+            "WHERE id = ?", [case_id])
+    window.docks["cases"].widget().changed.emit(case_id)
+    fresh = view.layer.data
+    assert fresh is not data
+    assert not fresh.is_open[list(fresh.ids).index(case_id)]
+    window.close()

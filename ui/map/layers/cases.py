@@ -79,6 +79,12 @@ class CaseView(LayerView):
         self.canvas.viewChanged.connect(self._follow_zoom)
         self.update_points()
 
+    def reload(self, data: CaseData) -> None:
+        """Take freshly loaded cases, e.g. after a case moved on in the workflow."""
+        self.layer.data = data
+        self._kind_of = {k: data.kind == k for k in self._kinds}
+        self.update_points()
+
     # -- filters ---------------------------------------------------------------------------
     def moment(self) -> float:
         return self.at if self.at is not None else to_seconds(self.layer.data.now)
