@@ -45,6 +45,12 @@ def _camera_list(ctx: PanelContext):
                                 on_pick=wall.open_camera, drag_mime=CAMERA_MIME)
 
     def anchor():
+        # a case open on the map's case card comes first, then the selected grid
+        card = getattr(ctx.window, "case_card", None)
+        if card is not None and card.isVisible() and card.case_id is not None:
+            rows = ctx.store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [card.case_id])
+            if rows:
+                return rows[0][0], rows[0][1], f"案件 {rows[0][2]}"
         unit = ctx.selection.unit_id
         if unit is None:
             return None

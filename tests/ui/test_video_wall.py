@@ -429,3 +429,29 @@ def test_wall_opened_from_the_toolbar_goes_beside_the_map(make_window):
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     window.layout().activate()
     assert dock.width() > 0.3 * window.width() and dock.height() > 0.6 * window.height()
+
+
+def test_nearby_cameras_around_the_case_on_the_card(qtbot, store, registry):
+    """With a case open on the map's case card, "nearby cameras" centre on the case."""
+    import plugins.video_wall as plugin
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    reg = PanelRegistry()
+    plugin.register(reg)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.case_card = SimpleNamespace(isVisible=lambda: True, case_id=None)
+    ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
+    wall = reg.panel("video_wall").factory(ctx)
+    panel = reg.panel("cameras").factory(ctx)
+    qtbot.addWidget(wall)
+    qtbot.addWidget(panel)
+    case_id, lon, lat, code = store.rows("SELECT id, lon, lat, code FROM cases ORDER BY id LIMIT 1")[0]
+    ctx.selection.select(registry.cameras[0].grid_id)  # a grid far from nothing in particular
+    window.case_card.case_id = case_id
+    found = panel.show_nearby()
+    expected = registry.nearest_lonlat(lon, lat, panel.nearby_n.value(), float(panel.radius.value()))
+    assert found and [f.camera.code for f in found] == [f.camera.code for f in expected]
+    assert code in panel.count.text()
+    wall.open_cameras([])

@@ -127,10 +127,11 @@ class CameraListPanel(QWidget):
         return [c.code for c in self._matches(None) if c.online]
 
     def show_nearby(self) -> list[NearbyCamera]:
-        """Open the N nearest cameras around the selected grid on the wall."""
+        """Open the N nearest cameras around the case on the map's card, or else the
+        selected grid, on the wall."""
         anchor = self._anchor() if self._anchor else None
         if anchor is None:
-            self.count.setText("请先在地图上选中一个网格")
+            self.count.setText("请先在地图上选中一个案件或网格")
             return []
         return self.show_nearby_at(*anchor)
 
