@@ -189,10 +189,12 @@ class MainWindow(QMainWindow):
             lambda _i: self.canvas.view("cases").set_window(self.case_window.currentData()))
         bar.addWidget(self.case_window)
         bar.addSeparator()
-        bar.addActions([d.toggleViewAction() for d in self.docks.values()])
-        bar.addSeparator()
+        # screen modes before the panel toggles: on a narrow screen the toolbar's
+        # overflow menu takes the last actions, and the big screen must stay one click away
         bar.addAction(self.fullscreen_action)
         bar.addAction(self.big_screen_action)
+        bar.addSeparator()
+        bar.addActions([d.toggleViewAction() for d in self.docks.values()])
         screens_menu = QMenu(self)
         screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
         self.big_screen_action.setMenu(screens_menu)
