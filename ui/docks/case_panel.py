@@ -8,16 +8,13 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from ui.docks.workflow_common import (
     attempt,
     countdown_text,
     item,
+    record_table,
     user_banner,
     viewing_user,
     work_hours_left,
@@ -75,16 +73,7 @@ class CasePanel(QWidget):
         filters.addWidget(self.department, 1, 0)
         filters.addWidget(self.category, 1, 1)
         filters.addWidget(self.overdue, 2, 0)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["案件编号", "类别", "状态", "处置时限"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        for c in (0, 2, 3):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(["案件编号", "类别", "状态", "处置时限"], stretch=1)
         self.table.itemSelectionChanged.connect(self._update_actions)
         self.detail = QLabel()
         self.detail.setWordWrap(True)

@@ -8,12 +8,9 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +19,14 @@ from app.auth.permissions import decide
 from app.store import DistrictRepository
 from app.workflow import whistles
 from app.workflow.places import department_names, workflow_now
-from ui.docks.workflow_common import acting_user, attempt, item, user_banner, viewing_user
+from ui.docks.workflow_common import (
+    acting_user,
+    attempt,
+    item,
+    record_table,
+    user_banner,
+    viewing_user,
+)
 
 KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
 
@@ -36,16 +40,7 @@ class SupervisionPanel(QWidget):
         self._store = store
         self._clock = clock
         self._names = department_names(store)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["哨令", "超时", "超时部门", "督办"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for c in (0, 1, 3):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = record_table(["哨令", "超时", "超时部门", "督办"], stretch=2)
         self.supervise_button = QPushButton("督办")
         self.supervise_button.clicked.connect(lambda: self.run("supervise"))
         self.accountability_button = QPushButton("问责")

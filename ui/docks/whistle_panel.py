@@ -9,19 +9,16 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +35,7 @@ from ui.docks.workflow_common import (
     attempt,
     countdown_text,
     item,
+    record_table,
     user_banner,
     viewing_user,
     work_hours_left,
@@ -131,16 +129,7 @@ class WhistlePanel(QWidget):
         row.addWidget(self.open_only)
         row.addStretch(1)
         v.addLayout(row)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["哨令", "状态", "倒计时", "标记"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = record_table(["哨令", "状态", "倒计时", "标记"], stretch=0)
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 3))
         self.timeline = WhistleTimeline(self._store, self._clock)

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from app.auth.accounts import AuthError, User
 from app.auth.permissions import ROLE_NAMES, PermissionDenied
@@ -53,6 +62,22 @@ def countdown_text(hours: float) -> str:
     h, m = divmod(minutes, 60)
     span = f"{h}小时{m:02d}分" if h else f"{m}分钟"
     return f"剩 {span}" if hours >= 0 else f"超时 {span}"
+
+
+def record_table(headers: list[str], stretch: int) -> QTableWidget:
+    """A read-only list of records, one selectable row each; column ``stretch`` takes the
+    spare width, the others fit their contents."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    header = table.horizontalHeader()
+    for c in range(len(headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    return table
 
 
 def item(text: str, *, data=None, alert: bool = False, accent: bool = False) -> QTableWidgetItem:
