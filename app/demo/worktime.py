@@ -1,21 +1,37 @@
-"""The working-time clock (工作时间) of case and whistle deadlines, vectorised.
+"""The working-time clock (工作时间) of demo deadlines, vectorised.
 
-Time limits count working hours only: 08:30-17:30, Monday to Friday.  Public
-holidays are ignored in the demo (a rough clock is enough to place deadlines
-plausibly).  Times are float seconds since ``EPOCH`` (a Monday), so that whole
-arrays of timestamps can be shifted at once.
+The same calendar as the workflow (:data:`app.domain.worktime.DEFAULT_CALENDAR`:
+working hours, weekends, public holidays and make-up days), applied to whole
+arrays at once through a table of working days, so that 180,000 generated
+deadlines agree with what the case machine would compute.  Times are float
+seconds since ``EPOCH`` (a Monday); NaN means "never".
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 
+from app.domain.worktime import DEFAULT_CALENDAR
+
 EPOCH = np.datetime64("2000-01-03T00:00:00", "s")  # a Monday
+_EPOCH_DATE = date(2000, 1, 3)
+_TABLE_DAYS = 366 * 45  # up to 2045
 DAY = 86_400.0
-WORK_START = 8.5 * 3600.0
-WORK_LEN = 9.0 * 3600.0
+_START = DEFAULT_CALENDAR.start
+WORK_START = _START.hour * 3600.0 + _START.minute * 60.0 + _START.second
+WORK_LEN = DEFAULT_CALENDAR.day_seconds
+
+
+@lru_cache(maxsize=1)
+def _workdays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(is a working day, working days before each day, day index of the k-th working day)."""
+    work = np.array([DEFAULT_CALENDAR.is_workday(_EPOCH_DATE + timedelta(days=i))
+                     for i in range(_TABLE_DAYS)], dtype=bool)
+    before = np.concatenate([[0], np.cumsum(work)])
+    return work, before, np.flatnonzero(work)
 
 
 def seconds(t: datetime | np.ndarray) -> np.ndarray | float:
@@ -37,25 +53,22 @@ def to_datetime64(s: np.ndarray) -> np.ndarray:
 def work_position(s: np.ndarray) -> np.ndarray:
     """Working seconds elapsed since EPOCH at wall time ``s``."""
     s = np.asarray(s, dtype=float)
-    day = np.floor(s / DAY)
-    sec = s - day * DAY
-    week = np.floor(day / 7)
-    wd = day - week * 7
-    within = np.clip(sec - WORK_START, 0.0, WORK_LEN)
-    weekend = wd >= 5
-    wd = np.where(weekend, 5.0, wd)
-    within = np.where(weekend, 0.0, within)
-    return (week * 5 + wd) * WORK_LEN + within
+    work, before, _ = _workdays()
+    ok = ~np.isnan(s)
+    day = np.zeros(s.shape, dtype=np.int64)
+    day[ok] = np.floor(s[ok] / DAY).astype(np.int64)
+    within = np.where(work[day], np.clip(s - day * DAY - WORK_START, 0.0, WORK_LEN), 0.0)
+    return np.where(ok, before[day] * WORK_LEN + within, np.nan)
 
 
 def wall_time(w: np.ndarray) -> np.ndarray:
     """Inverse of :func:`work_position`: the wall time of a working-seconds position."""
     w = np.asarray(w, dtype=float)
-    d = np.floor(w / WORK_LEN)
-    within = w - d * WORK_LEN
-    week = np.floor(d / 5)
-    wd = d - week * 5
-    return (week * 7 + wd) * DAY + WORK_START + within
+    _, _, index = _workdays()
+    ok = ~np.isnan(w)
+    k = np.zeros(w.shape, dtype=np.int64)
+    k[ok] = np.floor(w[ok] / WORK_LEN).astype(np.int64)
+    return np.where(ok, index[k] * DAY + WORK_START + (w - k * WORK_LEN), np.nan)
 
 
 def add_work_hours(s: np.ndarray, hours: np.ndarray) -> np.ndarray:
