@@ -263,6 +263,13 @@ _V2 = [
 ]
 MIGRATIONS[2] = _V2
 
+# Version 3: a camera's sub-stream (辅码流), a lower-resolution stream the video wall
+# plays in small tiles of dense layouts; NULL when the camera has only one stream.
+_V3 = [
+    "ALTER TABLE cameras ADD COLUMN substream_url VARCHAR",
+]
+MIGRATIONS[3] = _V3
+
 #: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
 APPEND_ONLY_TABLES = ("audit_log",)
 

@@ -31,7 +31,7 @@ def test_new_database_has_every_domain_table(tmp_path):
 def test_older_file_is_upgraded_on_open(tmp_path):
     path = tmp_path / "old.duckdb"
     DuckDBStore.open(path, create=True, migrations={1: MIGRATIONS[1]}).close()
-    newer = {**MIGRATIONS, 2: ["ALTER TABLE cases ADD COLUMN priority TINYINT DEFAULT 0"]}
+    newer = {1: MIGRATIONS[1], 2: ["ALTER TABLE cases ADD COLUMN priority TINYINT DEFAULT 0"]}
     with DuckDBStore.open(path, migrations=newer) as s:
         assert s.schema_version() == 2
         cols = {r[0] for r in s.rows("DESCRIBE cases")}
@@ -41,7 +41,7 @@ def test_older_file_is_upgraded_on_open(tmp_path):
 def test_read_only_open_of_older_file_upgrades_it(tmp_path):
     path = tmp_path / "old.duckdb"
     DuckDBStore.open(path, create=True, migrations={1: MIGRATIONS[1]}).close()
-    newer = {**MIGRATIONS, 2: ["CREATE TABLE extra (x INTEGER)"]}
+    newer = {1: MIGRATIONS[1], 2: ["CREATE TABLE extra (x INTEGER)"]}
     with DuckDBStore.open(path, read_only=True, migrations=newer) as s:
         assert s.read_only and s.schema_version() == 2
 
@@ -49,7 +49,7 @@ def test_read_only_open_of_older_file_upgrades_it(tmp_path):
 def test_failed_migration_leaves_the_file_at_its_old_version(tmp_path):
     path = tmp_path / "old.duckdb"
     DuckDBStore.open(path, create=True, migrations={1: MIGRATIONS[1]}).close()
-    broken = {**MIGRATIONS, 2: ["CREATE TABLE ok_table (x INTEGER)", "THIS IS NOT SQL"]}
+    broken = {1: MIGRATIONS[1], 2: ["CREATE TABLE ok_table (x INTEGER)", "THIS IS NOT SQL"]}
     with pytest.raises(duckdb.Error):
         DuckDBStore.open(path, migrations=broken)
     with DuckDBStore.open(path, migrations={1: MIGRATIONS[1]}) as s:
