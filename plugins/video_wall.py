@@ -60,7 +60,38 @@ def _camera_list(ctx: PanelContext):
         name = ctx.store.scalar("SELECT name FROM grid_units WHERE id = ?", [unit]) or ""
         return where[0], where[1], name
 
-    return CameraListPanel(wall.registry, wall, anchor, overlay)
+    panel = CameraListPanel(wall.registry, wall, anchor, overlay)
+    connect_nearby_sources(ctx.window, panel)
+    return panel
+
+
+#: panels that offer "附近摄像头" for their selected record (signal nearbyCamerasRequested)
+NEARBY_SOURCES = ("whistles", "cases")
+
+
+def connect_nearby_sources(window, panel) -> list[str]:
+    """Wire the whistle and case panels' "附近摄像头" to the camera list: the N nearest
+    cameras around the selected whistle or case open on the wall, which is shown and
+    raised.  The panels know nothing of video; ids of the panels wired are returned."""
+    docks = getattr(window, "docks", {})
+    wired = []
+
+    def show(lon: float, lat: float, label: str) -> None:
+        for dock_id in ("video_wall", "cameras"):
+            dock = docks.get(dock_id)
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+        panel.show_nearby_at(lon, lat, label)
+
+    for dock_id in NEARBY_SOURCES:
+        dock = docks.get(dock_id)
+        source = dock.widget() if dock is not None else None
+        if source is not None and hasattr(source, "nearbyCamerasRequested"):
+            source.nearbyCamerasRequested.connect(show)
+            source.offer_cameras()
+            wired.append(dock_id)
+    return wired
 
 
 def register(registry: PanelRegistry) -> None:

@@ -455,3 +455,107 @@ def test_nearby_cameras_around_the_case_on_the_card(qtbot, store, registry):
     assert found and [f.camera.code for f in found] == [f.camera.code for f in expected]
     assert code in panel.count.text()
     wall.open_cameras([])
+
+
+class _Dock:
+    """What the plugin uses of a QDockWidget: its widget, show and raise."""
+
+    def __init__(self, widget):
+        self._widget, self.shown = widget, 0
+
+    def widget(self):
+        return self._widget
+
+    def show(self):
+        self.shown += 1
+
+    def raise_(self):
+        pass
+
+
+def test_nearby_cameras_of_the_selected_whistle(qtbot, store, monkeypatch):
+    """附近摄像头 on the whistle panel opens the cameras around the whistle's place on the
+    wall, through the video plugin (the panel imports no video code); distances are the
+    hand-computed EPSG:4527 ones of cameras put at known offsets from the whistle."""
+    import plugins.video_wall as plugin
+    from app.geo.crs import lonlat_to_metric, metric_to_lonlat
+    from app.video.registry import Camera, CameraRegistry
+    from ui.docks.whistle_panel import WhistlePanel
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    wid, lon, lat, code = store.rows("SELECT id, lon, lat, code FROM whistles ORDER BY id LIMIT 1")[0]
+    x0, y0 = (float(v) for v in lonlat_to_metric(lon, lat))
+
+    def cam(c, dx, dy):
+        clon, clat = metric_to_lonlat(x0 + dx, y0 + dy)
+        return Camera(c, f"路口{c}", "street", "GA", "公安", 1, "G1", "第1网格", float(clon),
+                      float(clat), x0 + dx, y0 + dy, 0.0, 60.0, f"demo://camera/{c}", True)
+
+    # 3-4-5, 5-12-13 and 8-15-17 triangles: 50 m, 130 m, 170 m; 500 m just inside the
+    # radius, 500.8 m (301, 400) just outside it
+    cams = [cam("W1", 120, 50), cam("W2", -30, 40), cam("W3", 0, -500), cam("W4", 301, 400),
+            cam("W5", -80, -150)]
+    fixed = CameraRegistry(cams)
+    monkeypatch.setattr(CameraRegistry, "load", classmethod(lambda cls, _store: fixed))
+    whistles = WhistlePanel(store, lambda x, y: (x, y))
+    qtbot.addWidget(whistles)
+    assert not whistles.nearby_button.isVisibleTo(whistles)  # no wall listening yet
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.docks = {"whistles": _Dock(whistles)}
+    reg = PanelRegistry()
+    plugin.register(reg)
+    ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
+    wall = reg.panel("video_wall").factory(ctx)
+    window.docks["video_wall"] = _Dock(wall)
+    panel = reg.panel("cameras").factory(ctx)
+    qtbot.addWidget(wall)
+    qtbot.addWidget(panel)
+    assert whistles.nearby_button.isVisibleTo(whistles)
+    panel.radius.setValue(500)
+    panel.nearby_n.setValue(9)
+    whistles.select_whistle(wid)
+    assert whistles.nearby_button.isEnabled()
+    whistles.nearby_button.click()
+    assert wall.cameras_shown()[:4] == ["W2", "W1", "W5", "W3"]
+    assert window.docks["video_wall"].shown == 1  # the wall comes up to show them
+    assert f"哨令 {code} 周边 4 个摄像头 (最远 500 米)" == panel.count.text()
+    found = fixed.nearest_lonlat(lon, lat, 9, 500.0)
+    assert [round(f.distance_m, 3) for f in found] == [50, 130, 170, 500]
+    panel.nearby_n.setValue(2)  # the N nearest only
+    whistles.nearby_button.click()
+    assert wall.cameras_shown()[:2] == ["W2", "W1"] and wall.cameras_shown()[2:] == [None, None]
+    wall.open_cameras([])
+
+
+def test_nearby_cameras_of_the_selected_case(qtbot, store, registry):
+    """附近摄像头 in the case panel: the case's place."""
+    import plugins.video_wall as plugin
+    from ui.docks.case_panel import CasePanel
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    cases = CasePanel(store)
+    qtbot.addWidget(cases)
+    cases.table.selectRow(0)
+    assert "cameras" not in cases.action_buttons  # no wall listening yet
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.docks = {"cases": _Dock(cases)}
+    reg = PanelRegistry()
+    plugin.register(reg)
+    ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
+    wall = reg.panel("video_wall").factory(ctx)
+    panel = reg.panel("cameras").factory(ctx)
+    qtbot.addWidget(wall)
+    qtbot.addWidget(panel)
+    case_id = cases.selected_id()
+    lon, lat, code = store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [case_id])[0]
+    cases.action_buttons["cameras"].click()
+    expected = registry.nearest_lonlat(lon, lat, panel.nearby_n.value(),
+                                       float(panel.radius.value()))
+    assert expected, "the first case has cameras around it in the small district"
+    assert wall.cameras_shown()[:len(expected)] == [f.camera.code for f in expected]
+    assert f"案件 {code}" in panel.count.text()
+    wall.open_cameras([])

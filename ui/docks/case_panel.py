@@ -40,6 +40,10 @@ from ui.docks.workflow_common import (
 class CasePanel(QWidget):
     changed = Signal(int)  # a case moved on (its id)
     whistleRequested = Signal(int)  # a street head raises a whistle from this case
+    #: "附近摄像头" for the selected case: lon, lat, label (the video wall plugin listens)
+    nearbyCamerasRequested = Signal(float, float, str)
+    #: set by the plugin that listens to nearbyCamerasRequested (no wall, no button)
+    offers_cameras = False
 
     def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
                  parent: QWidget | None = None) -> None:
@@ -135,6 +139,11 @@ class CasePanel(QWidget):
         dept = self._names.get(rec.state.department_id, "未派遣")
         self.detail.setText(f"{rec.code} · {cm.STATUS_NAMES[rec.state.status]} · {dept}\n"
                             f"{rec.description}")
+        if self.offers_cameras:
+            b = QPushButton("附近摄像头")
+            b.clicked.connect(lambda _=False, c=cid: self.request_nearby_cameras(c))
+            self.actions_row.addWidget(b)
+            self.action_buttons["cameras"] = b
         user = acting_user()
         if user is None or self._store.read_only:
             return
@@ -148,6 +157,17 @@ class CasePanel(QWidget):
             b.clicked.connect(lambda _=False, c=cid: self.whistleRequested.emit(c))
             self.actions_row.addWidget(b)
             self.action_buttons["whistle"] = b
+
+    def offer_cameras(self) -> None:
+        """Show "附近摄像头" (called by the plugin listening to nearbyCamerasRequested)."""
+        self.offers_cameras = True
+        self._update_actions()
+
+    def request_nearby_cameras(self, case_id: int) -> None:
+        rows = self._store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [case_id])
+        if rows:
+            lon, lat, code = rows[0]
+            self.nearbyCamerasRequested.emit(float(lon), float(lat), f"案件 {code}")
 
     def run(self, case_id: int, action: str) -> None:
         user = acting_user()

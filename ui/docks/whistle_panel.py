@@ -50,6 +50,8 @@ class WhistlePanel(QWidget):
     """哨令 dock.  ``to_lonlat(x, y)`` turns map metres into lon/lat."""
 
     changed = Signal(int)  # a whistle was blown or moved on (its id)
+    #: "附近摄像头" for the selected whistle: lon, lat, label (the video wall plugin listens)
+    nearbyCamerasRequested = Signal(float, float, str)
 
     def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
                  clock: Callable[[], datetime] = workflow_now,
@@ -128,6 +130,12 @@ class WhistlePanel(QWidget):
         self.open_only.currentIndexChanged.connect(lambda _i: self.refresh())
         row.addWidget(self.open_only)
         row.addStretch(1)
+        self.nearby_button = QPushButton("附近摄像头")
+        self.nearby_button.setToolTip("在视频墙打开选中哨令地点周边的摄像头")
+        self.nearby_button.setEnabled(False)
+        self.nearby_button.setVisible(False)  # until a video wall listens (offer_cameras)
+        self.nearby_button.clicked.connect(self.request_nearby_cameras)
+        row.addWidget(self.nearby_button)
         v.addLayout(row)
         self.table = record_table(["哨令", "状态", "倒计时", "标记"], stretch=0)
         self.table.itemSelectionChanged.connect(self._selected)
@@ -271,8 +279,22 @@ class WhistlePanel(QWidget):
 
     def _selected(self) -> None:
         wid = self.selected_id()
+        self.nearby_button.setEnabled(wid is not None)
         if wid is not None:
             self.timeline.show_whistle(wid)
+
+    def offer_cameras(self) -> None:
+        """Show "附近摄像头" (called by the plugin listening to nearbyCamerasRequested)."""
+        self.nearby_button.setVisible(True)
+
+    def request_nearby_cameras(self) -> None:
+        """Ask for the cameras around the selected whistle's place."""
+        wid = self.selected_id()
+        rows = self._store.rows("SELECT lon, lat, code FROM whistles WHERE id = ?",
+                                [wid]) if wid is not None else []
+        if rows:
+            lon, lat, code = rows[0]
+            self.nearbyCamerasRequested.emit(float(lon), float(lat), f"哨令 {code}")
 
     def _after_step(self, wid: int) -> None:
         self.changed.emit(wid)
