@@ -31,3 +31,11 @@ def window_settings() -> QSettings:
     path = config_dir() / "window.ini"
     path.parent.mkdir(parents=True, exist_ok=True)
     return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def operator_settings() -> QSettings:
+    """The INI file holding the operator's preferences at this workstation (the video
+    wall's alarm take-over …), kept apart from the window state, which a version bump drops."""
+    path = config_dir() / "operator.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
