@@ -1,0 +1,114 @@
+"""The records behind a figure (指标下钻): the cases or whistles counted in an
+indicator's numerator and in its denominator, each in its own tab.
+
+A table model rather than one item per cell: a district-wide count can be tens of
+thousands of rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.appraisal import INDICATORS, MEASURES
+
+
+class RowsModel(QAbstractTableModel):
+    """Read-only rows (tuples) under Chinese headers."""
+
+    def __init__(self, headers: list[str], rows: list[tuple], parent=None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows = rows
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        return cell_text(self.rows[index.row()][index.column()])
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if section < len(self.headers) else None
+        return str(section + 1)
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def rows_view(headers: list[str], rows: list[tuple]) -> QTableView:
+    view = QTableView()
+    view.setModel(RowsModel(headers, rows, view))
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    # fit the columns to the first rows only: measuring every row of a large list is slow
+    for c in range(len(headers)):
+        view.resizeColumnToContents(c)
+    return view
+
+
+class DrillDownDialog(QDialog):
+    """Numerator and denominator records of one figure of one subject in one period."""
+
+    def __init__(self, drill, *, subject_name: str, period_label: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        ind = INDICATORS.get(drill.indicator)
+        name = ind.name_zh if ind else drill.indicator
+        self.setWindowTitle(f"指标下钻 · {name}")
+        self.drill = drill
+        head = QLabel(f"{subject_name} · {period_label} · {name}")
+        head.setObjectName("UnitTitle")
+        formula = QLabel(ind.formula_zh if ind else "")
+        formula.setObjectName("Hint")
+        formula.setWordWrap(True)
+        self.tabs = QTabWidget()
+        num = MEASURES[ind.numerator].name_zh if ind else "分子"
+        self.numerator_view = rows_view(drill.columns, drill.rows)
+        self.tabs.addTab(self.numerator_view, f"{num}（分子）{len(drill.rows):,} 条")
+        self.denominator_view = None
+        if ind is not None and ind.denominator:
+            den = MEASURES[ind.denominator].name_zh
+            self.denominator_view = rows_view(drill.columns, drill.denominator_rows)
+            self.tabs.addTab(self.denominator_view,
+                             f"{den}（分母）{len(drill.denominator_rows):,} 条")
+        v = QVBoxLayout(self)
+        v.addWidget(head)
+        v.addWidget(formula)
+        v.addWidget(self.tabs, 1)
+        self.resize(1100, 640)
+
+    def numerator_count(self) -> int:
+        return self.numerator_view.model().rowCount()
+
+    def denominator_count(self) -> int:
+        return self.denominator_view.model().rowCount() if self.denominator_view else 0

@@ -1,0 +1,382 @@
+"""The printable monthly appraisal report (绩效考核月报) as a PDF: title, district,
+period, the department league table (下考上) with coloured grades, the street table,
+the red/black list, a score trend chart and the indicator formulas.
+
+A4 portrait, drawn with QPainter on a QPdfWriter at 300 dpi; Qt embeds the subset
+of Noto Sans CJK the text uses, so the file prints the same anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+
+from app.appraisal import (
+    INDICATORS,
+    area_scores,
+    current_scheme,
+    department_scores,
+    format_rate,
+    red_black_list,
+    score_trend,
+)
+from ui import theme
+from ui.appraisal.figures import delta_text, grade_qcolor, series_colour, text_on
+
+DPI = 300
+MARGIN_MM = 15.0
+FONT = "Noto Sans CJK SC"
+INK = QColor("#111827")
+DIM = QColor("#4b5563")
+RULE = QColor("#9ca3af")
+HEAD_FILL = QColor("#0b3a5c")
+#: departments drawn in the trend chart
+TREND_SERIES = 5
+TREND_MONTHS = 12
+SUBJECT_NAMES = {"department": "部门（下考上）", "street": "街道", "community": "社区"}
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, computed by app.appraisal before drawing."""
+
+    district: str
+    period: object  # app.appraisal.Period
+    subject: str
+    scheme: object
+    departments: list
+    streets: list
+    communities: list
+    red: list
+    black: list
+    trend_labels: list[str] = field(default_factory=list)
+    trend: list[tuple[str, list[float | None]]] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=datetime.now)
+
+    @property
+    def published(self) -> bool:
+        return bool(self.departments) and all(d.published for d in self.departments)
+
+
+def collect(store, period, subject: str = "department", scheme=None) -> ReportData:
+    """The report's figures for ``period``, from the appraisal engine."""
+    if subject not in SUBJECT_NAMES:
+        raise ValueError(f"报告对象须为 {'、'.join(SUBJECT_NAMES)} 之一，而不是 {subject!r}")
+    depts = department_scores(store, period, scheme)
+    streets = area_scores(store, period, "street", scheme)
+    communities = area_scores(store, period, "community", scheme) if subject == "community" else []
+    scheme = scheme or current_scheme(store)
+    ranked = {"department": depts, "street": streets, "community": communities}[subject]
+    red, black = red_black_list(ranked, 5)
+    name = (store.meta().get("district_name")
+            or store.scalar("SELECT name FROM grid_units WHERE level = 1 ORDER BY id LIMIT 1") or "")
+    data = ReportData(str(name), period, subject, scheme, depts, streets, communities, red, black)
+    last = period.months()[-1]
+    months = [last]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, months[0].previous())
+    top = [d.department_id for d in depts[:TREND_SERIES]]
+    if top:
+        trend = score_trend(store, top, months, scheme)
+        names = {d.department_id: d.name for d in depts}
+        data.trend_labels = [m.label for m in months]
+        data.trend = [(names[i], [p.score for p in trend.get(i, [])]) for i in top]
+    return data
+
+
+def period_title(period) -> str:
+    label = period.label
+    if period.kind == "month":
+        return f"{period.start.year}年{period.start.month}月"
+    if period.kind == "quarter":
+        return f"{period.start.year}年第{label[-1]}季度"
+    if period.kind == "year":
+        return f"{period.start.year}年度"
+    return label
+
+
+class _Page:
+    """A cursor down A4 pages: text, tables and a chart, breaking pages as needed."""
+
+    def __init__(self, writer: QPdfWriter, footer: str) -> None:
+        self.writer = writer
+        self.p = QPainter(writer)
+        self.p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.footer = footer
+        r = writer.pageLayout().paintRectPixels(DPI)
+        self.width, self.height = float(r.width()), float(r.height())
+        self.y = 0.0
+        self.page = 1
+
+    @staticmethod
+    def px(pt: float) -> float:
+        return pt * DPI / 72.0
+
+    def font(self, pt: float, bold: bool = False) -> QFont:
+        f = QFont(FONT)
+        f.setFamilies([FONT, *theme.FONT_FAMILIES])
+        f.setPixelSize(round(self.px(pt)))
+        f.setBold(bold)
+        return f
+
+    def need(self, h: float) -> None:
+        if self.y + h > self.height - self.px(20):
+            self.new_page()
+
+    def new_page(self) -> None:
+        self._footer()
+        self.writer.newPage()
+        self.page += 1
+        self.y = 0.0
+
+    def _footer(self) -> None:
+        self.p.setFont(self.font(8))
+        self.p.setPen(DIM)
+        r = QRectF(0, self.height - self.px(12), self.width, self.px(12))
+        self.p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.footer)
+        self.p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                        f"第 {self.page} 页")
+
+    def finish(self) -> None:
+        self._footer()
+        self.p.end()
+
+    def text(self, text: str, pt: float, *, bold: bool = False, colour: QColor = INK,
+             align=Qt.AlignmentFlag.AlignLeft, gap: float = 4.0) -> None:
+        self.p.setFont(self.font(pt, bold))
+        flags = align | Qt.TextFlag.TextWordWrap
+        box = self.p.fontMetrics().boundingRect(QRectF(0, 0, self.width, 1e6).toRect(), flags, text)
+        self.need(box.height())
+        self.p.setPen(colour)
+        self.p.drawText(QRectF(0, self.y, self.width, box.height()), flags, text)
+        self.y += box.height() + self.px(gap)
+
+    def heading(self, text: str) -> None:
+        self.need(self.px(40))
+        self.y += self.px(6)
+        self.p.fillRect(QRectF(0, self.y, self.px(4), self.px(15)), HEAD_FILL)
+        self.p.setFont(self.font(13, True))
+        self.p.setPen(HEAD_FILL)
+        self.p.drawText(QRectF(self.px(9), self.y, self.width, self.px(15)),
+                        Qt.AlignmentFlag.AlignVCenter, text)
+        self.y += self.px(21)
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+              widths: Sequence[float], *, fills: Callable[[int, int], QColor | None] | None = None,
+              x0: float = 0.0, width: float | None = None, pt: float = 9.0) -> None:
+        """A ruled table; ``widths`` are shares of ``width``; the header repeats on new pages."""
+        width = width if width is not None else self.width
+        xs = [x0]
+        for w in widths:
+            xs.append(xs[-1] + w / sum(widths) * width)
+        row_h = self.px(pt * 1.9)
+
+        def header() -> None:
+            self.p.fillRect(QRectF(x0, self.y, width, row_h), HEAD_FILL)
+            self.p.setFont(self.font(pt, True))
+            self.p.setPen(QColor("#ffffff"))
+            for c, h in enumerate(headers):
+                self.p.drawText(QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h),
+                                Qt.AlignmentFlag.AlignCenter, h)
+            self.y += row_h
+
+        self.need(row_h * 2)
+        header()
+        for i, row in enumerate(rows):
+            if self.y + row_h > self.height - self.px(20):
+                self.new_page()
+                header()
+            if i % 2:
+                self.p.fillRect(QRectF(x0, self.y, width, row_h), QColor("#f3f6fa"))
+            self.p.setFont(self.font(pt))
+            for c, value in enumerate(row):
+                cell = QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h)
+                fill = fills(i, c) if fills else None
+                self.p.setPen(INK)
+                if fill is not None:
+                    self.p.fillRect(cell.adjusted(1, 1, -1, -1), fill)
+                    self.p.setPen(text_on(fill.name()))
+                align = (Qt.AlignmentFlag.AlignLeft if c == 1 else Qt.AlignmentFlag.AlignHCenter)
+                self.p.drawText(cell.adjusted(self.px(3), 0, -self.px(3), 0),
+                                align | Qt.AlignmentFlag.AlignVCenter, str(value))
+            self.p.setPen(QPen(RULE, 1))
+            self.p.drawLine(QPointF(x0, self.y + row_h), QPointF(x0 + width, self.y + row_h))
+            self.y += row_h
+        self.y += self.px(6)
+
+
+def _score_rows(scores, *, areas: bool) -> list[list[str]]:
+    rows = []
+    for s in scores:
+        change = delta_text(s.delta)[0]
+        if areas:
+            rows.append([str(s.rank), s.name, f"{s.score:.2f}", s.grade_label, change,
+                         format_rate(s.values.get("close_rate")),
+                         format_rate(s.values.get("on_time_close_rate"))])
+        else:
+            street = "—" if s.street_appraisal is None else f"{s.street_appraisal:.2f}"
+            rows.append([str(s.rank), s.name, street, f"{s.objective:.2f}", f"{s.score:.2f}",
+                         s.grade_label, change])
+    return rows
+
+
+def _grade_fill(scores, grade_col: int):
+    def fill(i: int, c: int) -> QColor | None:
+        if c == grade_col:
+            return grade_qcolor(scores[i].grade_colour)
+        return None
+    return fill
+
+
+def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
+    """Score per month, one line per department, drawn straight onto the page."""
+    from ui.appraisal.trend_chart import month_ticks
+
+    p = page.p
+    page.need(h)
+    left, top = page.px(34), page.y + page.px(6)
+    right = page.width - page.px(150)
+    bottom = page.y + h - page.px(22)
+    values = [v for _n, vs in series for v in vs if v is not None]
+    if not values or not labels:
+        page.text("（无趋势数据）", 9, colour=DIM)
+        return
+    lo = max(0.0, (min(values) // 5) * 5 - 5)
+    hi = min(100.0, (max(values) // 5) * 5 + 5)
+    if hi <= lo:
+        hi = lo + 10
+
+    def xy(i: int, v: float) -> QPointF:
+        x = left + (right - left) * (i / max(1, len(labels) - 1))
+        return QPointF(x, bottom - (v - lo) / (hi - lo) * (bottom - top))
+
+    p.setFont(page.font(7.5))
+    step = 5 if hi - lo <= 40 else 10
+    v = lo
+    while v <= hi + 1e-9:
+        y = xy(0, v).y()
+        p.setPen(QPen(QColor("#e5e7eb"), 2))
+        p.drawLine(QPointF(left, y), QPointF(right, y))
+        p.setPen(DIM)
+        p.drawText(QRectF(0, y - page.px(6), left - page.px(4), page.px(12)),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}")
+        v += step
+    for i, text in month_ticks(labels):
+        x = xy(i, lo).x()
+        p.drawText(QRectF(x - page.px(30), bottom + page.px(3), page.px(60), page.px(12)),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+    p.setPen(QPen(RULE, 3))
+    p.drawLine(QPointF(left, bottom), QPointF(right, bottom))
+    for k, (name, vs) in enumerate(series):
+        colour = QColor(series_colour(k)).darker(135)
+        p.setPen(QPen(colour, page.px(1.4)))
+        pts = [xy(i, v) for i, v in enumerate(vs) if v is not None]
+        for a, b in zip(pts, pts[1:], strict=False):
+            p.drawLine(a, b)
+        p.setBrush(colour)
+        for pt in pts:
+            p.drawEllipse(pt, page.px(1.8), page.px(1.8))
+        ly = top + k * page.px(14)
+        p.drawLine(QPointF(right + page.px(12), ly + page.px(6)),
+                   QPointF(right + page.px(30), ly + page.px(6)))
+        p.setPen(INK)
+        p.setFont(page.font(8))
+        p.drawText(QRectF(right + page.px(34), ly, page.px(116), page.px(12)),
+                   Qt.AlignmentFlag.AlignVCenter, name)
+        p.setFont(page.font(7.5))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    page.y += h + page.px(4)
+
+
+def write_report(data: ReportData, out: Path) -> Path:
+    """Draw ``data`` into the PDF ``out`` (written to a temporary file, then moved into place)."""
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise FileNotFoundError(f"目录不存在：{out.parent}")
+    fd, tmp = tempfile.mkstemp(suffix=".pdf", prefix=".report-", dir=out.parent)
+    os.close(fd)
+    try:
+        _draw(data, Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _draw(data: ReportData, path: Path) -> None:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                                     QPageLayout.Unit.Millimeter))
+    when = period_title(data.period)
+    title = f"{data.district}网格化管理绩效考核{'月报' if data.period.kind == 'month' else '报告'}"
+    writer.setTitle(f"{title} {data.period.label}")
+    writer.setCreator("GridCC 网格化管理指挥中心")
+    page = _Page(writer, f"{data.district} · {title} · {data.period.label}")
+    scheme = data.scheme
+    weight = round(float(scheme.street_weight) * 100)
+    page.text(title, 20, bold=True, colour=HEAD_FILL, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
+    page.text(f"考核周期：{when}（{data.period.start:%Y-%m-%d} 至 "
+              f"{data.period.end:%Y-%m-%d} 前）", 10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
+    state = "本期数据已发布（冻结）" if data.published else "本期数据未发布，仅供参考"
+    page.text(f"考核方案 {scheme.version} · {state} · 生成于 {data.generated_at:%Y-%m-%d %H:%M}",
+              8.5, colour=DIM, align=Qt.AlignmentFlag.AlignHCenter, gap=8)
+
+    page.heading("一、部门考核排名（下考上）")
+    page.text(f"部门得分 = 街道评价 × {weight}% + 客观指标得分 × {100 - weight}%。"
+              f"共 {len(data.departments)} 个部门。", 9, colour=DIM)
+    page.table(["排名", "部门", "街道评价", "客观指标", "得分", "等级", "较上期"],
+               _score_rows(data.departments, areas=False), [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
+               fills=_grade_fill(data.departments, 5))
+
+    page.heading("二、街道考核排名")
+    page.table(["排名", "街道", "得分", "等级", "较上期", "结案率", "按期结案率"],
+               _score_rows(data.streets, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
+               fills=_grade_fill(data.streets, 3))
+    if data.communities:
+        page.heading("二（续）、社区考核排名")
+        page.table(["排名", "社区", "得分", "等级", "较上期", "结案率", "按期结案率"],
+                   _score_rows(data.communities, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
+                   fills=_grade_fill(data.communities, 3))
+
+    page.heading(f"三、红黑榜（{SUBJECT_NAMES[data.subject]}）")
+    half = (page.width - page.px(12)) / 2
+    y0 = page.y
+    page.need(page.px(9 * 1.9) * (len(data.red) + 2))
+    y0 = page.y
+    rows_red = [[str(s.rank), s.name, f"{s.score:.2f}", s.grade_label] for s in data.red]
+    rows_black = [[str(s.rank), s.name, f"{s.score:.2f}", s.grade_label] for s in data.black]
+    page.table(["红榜", "名称", "得分", "等级"], rows_red, [0.8, 3, 1.2, 1],
+               fills=_grade_fill(data.red, 3), width=half)
+    y1 = page.y
+    page.y = y0
+    page.table(["黑榜", "名称", "得分", "等级"], rows_black, [0.8, 3, 1.2, 1],
+               fills=_grade_fill(data.black, 3), x0=half + page.px(12), width=half)
+    page.y = max(y1, page.y)
+
+    if data.trend:
+        page.heading(f"四、得分趋势（得分前 {len(data.trend)} 名部门，近 {len(data.trend_labels)} 个月）")
+        _trend_chart(page, data.trend_labels, data.trend, page.px(190))
+
+    page.heading("五、指标口径")
+    notes = [f"{ind.name_zh}：{ind.formula_zh}" for ind in INDICATORS.values()
+             if ind.kind != "count"]
+    notes.append("等级（分级分色）：" + "；".join(f"{g.label_zh} ≥ {g.min_score:g} 分"
+                                          for g in scheme.grades))
+    notes.append("客观指标计分：" + "；".join(
+        f"{INDICATORS[i.indicator].name_zh} {i.weight:g} 分（{i.rule.describe()}）"
+        for i in scheme.objective))
+    notes.append("百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。")
+    for i, n in enumerate(notes, 1):
+        page.text(f"{i}. {n}", 8.5, colour=DIM, gap=2)
+    page.finish()

@@ -1,0 +1,118 @@
+"""Trend chart (考核趋势): monthly score and closure rate (结案率) of several
+departments over the same months, one colour per department, legend in Chinese.
+
+Few points per series (12 months), so one PlotDataItem each with a 3 px cosmetic pen
+and small symbols stays cheap; no antialiasing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ui import theme
+from ui.appraisal.figures import series_colour
+
+PEN_WIDTH = 3
+
+
+@dataclass(frozen=True)
+class Series:
+    """One department's line: name, and per month a score and a closure rate (0..1)."""
+
+    name: str
+    scores: list[float | None]
+    closure_rates: list[float | None]
+
+
+def month_ticks(labels: list[str]) -> list[tuple[int, str]]:
+    """'2026-01' … -> '2026年1月' at the first month and every January, else '2月'."""
+    ticks = []
+    for i, text in enumerate(labels):
+        if len(text) == 7 and text[4] == "-":
+            y, m = text[:4], int(text[5:])
+            ticks.append((i, f"{y}年{m}月" if i == 0 or m == 1 else f"{m}月"))
+        else:
+            ticks.append((i, text))
+    return ticks
+
+
+class TrendChart(QWidget):
+    """Two stacked plots sharing the month axis: 得分 above, 结案率 (%) below."""
+
+    def __init__(self, parent: QWidget | None = None, *, px: int | None = None) -> None:
+        super().__init__(parent)
+        self.px = px or round(theme.BASE_FONT_PX * theme.ui_scale())
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(theme.PANEL)
+        self.view.ci.setContentsMargins(self.px * 0.5, self.px * 0.5, self.px, self.px * 0.5)
+        self.score_plot = self.view.addPlot(row=0, col=0)
+        self.rate_plot = self.view.addPlot(row=1, col=0)
+        self.rate_plot.setXLink(self.score_plot)
+        for plot, title in ((self.score_plot, "月度得分"), (self.rate_plot, "结案率（%）")):
+            self._style(plot, title)
+        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor=theme.TEXT,
+                                    labelTextSize=f"{self.px}px", brush=pg.mkBrush(7, 16, 31, 210),
+                                    pen=pg.mkPen("#1c4a73"), colCount=1)
+        self.legend.setParentItem(self.score_plot.getViewBox())
+        self.legend.anchor((1, 0), (1, 0), offset=(-10, 10))
+        self.items: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self.labels: list[str] = []
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.view)
+
+    def _style(self, plot: pg.PlotItem, title: str) -> None:
+        plot.setTitle(title, color=theme.ACCENT, size=f"{self.px}px")
+        plot.showGrid(x=True, y=True, alpha=0.18)
+        plot.setMenuEnabled(False)
+        plot.getViewBox().setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        font = theme.ui_font(round(self.px * 0.9))
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen("#2a5580"))
+            axis.setTextPen(pg.mkPen(theme.TEXT_DIM))
+            axis.setStyle(tickFont=font, tickTextOffset=round(self.px * 0.4))
+        plot.getAxis("left").setWidth(round(self.px * 3.2))
+
+    def set_series(self, labels: list[str], series: list[Series]) -> None:
+        """Draw ``series`` over the months ``labels``; replaces what was shown."""
+        self.clear()
+        self.labels = list(labels)
+        ticks = [month_ticks(self.labels)]
+        for plot in (self.score_plot, self.rate_plot):
+            plot.getAxis("bottom").setTicks(ticks)
+        x = list(range(len(self.labels)))
+        symbol_size = max(6, round(self.px * 0.45))
+        for i, s in enumerate(series):
+            colour = series_colour(i)
+            pen = pg.mkPen(colour, width=PEN_WIDTH)
+            kw = dict(pen=pen, symbol="o", symbolSize=symbol_size, symbolBrush=colour,
+                      symbolPen=pg.mkPen(colour), connect="finite")
+            scores = [float("nan") if v is None else float(v) for v in s.scores]
+            rates = [float("nan") if v is None else float(v) * 100.0 for v in s.closure_rates]
+            a = self.score_plot.plot(x, scores, name=s.name, **kw)
+            b = self.rate_plot.plot(x, rates, **kw)
+            self.legend.addItem(a, s.name)
+            self.items[s.name] = (a, b)
+        for plot in (self.score_plot, self.rate_plot):
+            plot.enableAutoRange()
+            plot.setXRange(-0.3, max(0, len(x) - 1) + 0.3, padding=0)
+
+    def clear(self) -> None:
+        for a, b in self.items.values():
+            self.score_plot.removeItem(a)
+            self.rate_plot.removeItem(b)
+        self.legend.clear()
+        self.items.clear()
+
+    def point_counts(self) -> dict[str, tuple[int, int]]:
+        """Points drawn per series (score, closure rate), not counting months without data."""
+        out = {}
+        for name, (a, b) in self.items.items():
+            out[name] = tuple(int(sum(v == v for v in item.yData)) if item.yData is not None else 0
+                              for item in (a, b))
+        return out
