@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
-from app.map.layers import DistrictMap, load_district_map
+from app.map.layers import DistrictMap, load_district_base, with_layers
 from app.store import DistrictRepository
 from ui import theme
 from ui.big_screen import BigScreenMode
@@ -29,6 +29,7 @@ from ui.map.case_card import CaseCard
 from ui.map.patrol_controller import PatrolController, patrol_state
 from ui.map.replay_bar import ReplayBar
 from ui.map.selection import MapSelection, SelectionHighlight
+from ui.map.startup import DeferredStartup
 from ui.map.style_controls import MapStyleControls
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
@@ -43,16 +44,25 @@ CASE_WINDOWS = (("today", "今日"), ("7d", "近7天"), ("30d", "近30天"), ("y
 
 
 class MainWindow(QMainWindow):
-    """Map canvas, toolbar, status bar, and one dock per registered panel."""
+    """Map canvas, toolbar, status bar, and one dock per registered panel.
+
+    Without a ``district_map`` the window opens in stages (see :mod:`ui.map.startup`):
+    the grid levels are read and painted first; buildings, cases, whistles and the
+    panels follow after the first paint (``deferred``; :attr:`startup` reports).
+    """
 
     def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
                  district_map: DistrictMap | None = None, persist: bool = True,
-                 parent: QWidget | None = None) -> None:
+                 deferred: bool | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._persist = persist
         self.setObjectName("MainWindow")
         self.store = store
-        self.district_map = district_map if district_map is not None else load_district_map(store)
+        if deferred is None:
+            deferred = district_map is None
+        if district_map is None:
+            district_map = load_district_base(store) if deferred else _full_map(store)
+        self.district_map = district_map
         dm = self.district_map
         self.setWindowTitle(f"{dm.district_name} 网格化管理指挥中心 — GridCC")
         self.setDockNestingEnabled(True)
@@ -93,6 +103,16 @@ class MainWindow(QMainWindow):
         self._restored = self.restore_window_state() if persist else False
         if not self._restored:
             self._default_dock_widths()
+        fills = [lambda spec=spec: self._fill_dock(spec) for spec in self.registry.panels()
+                 if spec.id in self.docks]
+        self.startup: DeferredStartup | None = None
+        if deferred:
+            self.startup = DeferredStartup(store, dm, self._apply_deferred, fills, self)
+            self.startup.progress.connect(self._show_progress)
+            self.canvas.firstPainted.connect(self.startup.start)
+        else:
+            for fill in fills:
+                fill()
         # A fixed minimum size: otherwise it follows the layout (e.g. the width of the
         # status-bar texts), and every change makes platforms without
         # propagateSizeHints() (offscreen) warn.
@@ -130,19 +150,15 @@ class MainWindow(QMainWindow):
             self.addAction(a)
 
     def _build_docks(self) -> None:
-        ctx = PanelContext(window=self, store=self.store, district_map=self.district_map,
-                           layers=self.layers, canvas=self.canvas, selection=self.selection)
+        """One dock per panel, with a "loading" placeholder until :meth:`_fill_dock`
+        builds the panel (at once, or after the first paint in a staged start)."""
         for spec in self.registry.panels():
-            try:
-                widget = spec.factory(ctx)
-                if not isinstance(widget, QWidget):
-                    raise TypeError(f"factory returned {type(widget).__name__}, not a QWidget")
-            except Exception as exc:
-                self.registry.record_failure(spec.id, "factory", exc)
-                continue
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.id}")
-            dock.setWidget(widget)
+            placeholder = QLabel("加载中…")
+            placeholder.setObjectName("DockLoading")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            dock.setWidget(placeholder)
             dock.setTitleBarWidget(DockTitleBar(dock, spec.icon))
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -156,6 +172,49 @@ class MainWindow(QMainWindow):
             self.addDockWidget(spec.area.qt(), dock)
             dock.setVisible(spec.shown)
             self.docks[spec.id] = dock
+
+    def _fill_dock(self, spec) -> None:
+        """Build the panel of ``spec`` into its dock; a failing factory removes the dock."""
+        dock = self.docks.get(spec.id)
+        if dock is None:
+            return
+        ctx = PanelContext(window=self, store=self.store, district_map=self.district_map,
+                           layers=self.layers, canvas=self.canvas, selection=self.selection)
+        try:
+            widget = spec.factory(ctx)
+            if not isinstance(widget, QWidget):
+                raise TypeError(f"factory returned {type(widget).__name__}, not a QWidget")
+        except Exception as exc:
+            self.registry.record_failure(spec.id, "factory", exc)
+            del self.docks[spec.id]
+            if hasattr(self, "toolbar"):
+                self.toolbar.removeAction(dock.toggleViewAction())
+            self.removeDockWidget(dock)
+            dock.deleteLater()
+            return
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None:
+            old.deleteLater()
+
+    # -- staged start-up -------------------------------------------------------------------
+    def _apply_deferred(self, layers, prepared) -> None:
+        """GUI thread: the buildings, cases and whistles read after the first paint."""
+        self.district_map = with_layers(self.district_map, layers)
+        self.canvas.view("buildings").reload(layers.buildings, prepared)
+        self.canvas.view("cases").reload(layers.cases)
+        if "whistles" in self.layers:
+            self.canvas.view("whistles").reload(layers.whistles)
+
+    def _show_progress(self, text: str) -> None:
+        if text:
+            self.map_status.showMessage(text)
+        else:
+            self.map_status.clearMessage()
+
+    def loaded(self) -> bool:
+        """Every layer and panel is in place (always, unless the start is staged)."""
+        return self.startup is None or self.startup.done
 
     def _default_dock_widths(self) -> None:
         """First start: slim side panels, the map takes the room."""
@@ -284,5 +343,13 @@ class MainWindow(QMainWindow):
         if self._persist:
             self.save_window_state()
         self.patrol_controller.stop()
+        if self.startup is not None:
+            self.startup.wait()
         self.canvas.shutdown()  # layer timers stop; no render may outlive the window
         super().closeEvent(ev)
+
+
+def _full_map(store: DistrictRepository) -> DistrictMap:
+    from app.map.layers import load_district_map
+
+    return load_district_map(store)

@@ -252,6 +252,15 @@ def _seconds(us) -> np.ndarray:
 
 def load_district_map(store: DistrictRepository) -> DistrictMap:
     """Read everything the map shows.  GUI thread, or pass ``store.cursor()`` elsewhere."""
+    return with_layers(load_district_base(store), load_deferred_layers(store))
+
+
+def load_district_base(store: DistrictRepository) -> DistrictMap:
+    """What the first map paint needs: the district's frame, clock and grid levels.
+
+    Buildings, cases and whistles are empty (see :func:`load_deferred_layers`): at
+    Jinhua scale they take most of the start-up and can arrive after the first paint.
+    """
     meta = store.meta()
     frame = district_frame(store, meta)
     now = district_now(meta)
@@ -262,11 +271,60 @@ def load_district_map(store: DistrictRepository) -> DistrictMap:
         frame=frame,
         now=now,
         levels=levels,
-        buildings=load_buildings(store, frame),
-        cases=load_cases(store, frame, now),
-        whistles=load_whistles(store, frame),
+        buildings=empty_buildings(),
+        cases=empty_cases(now),
+        whistles=empty_whistles(),
         extent=_extent(levels),
     )
+
+
+@dataclass(frozen=True)
+class DeferredLayers:
+    """The layers loaded after the first paint (a worker thread with its own cursor)."""
+
+    buildings: BuildingData
+    cases: CaseData
+    whistles: WhistleData
+
+
+def load_deferred_layers(store: DistrictRepository, base: DistrictMap | None = None
+                         ) -> DeferredLayers:
+    """Buildings, cases and whistles.  Touches only ``store`` (a cursor of its own when
+    called off the GUI thread) and immutable data of ``base``."""
+    if base is None:
+        meta = store.meta()
+        frame, now = district_frame(store, meta), district_now(meta)
+    else:
+        frame, now = base.frame, base.now
+    return DeferredLayers(buildings=load_buildings(store, frame),
+                          cases=load_cases(store, frame, now),
+                          whistles=load_whistles(store, frame))
+
+
+def with_layers(base: DistrictMap, deferred: DeferredLayers) -> DistrictMap:
+    """``base`` with its buildings, cases and whistles filled in."""
+    from dataclasses import replace
+
+    return replace(base, buildings=deferred.buildings, cases=deferred.cases,
+                   whistles=deferred.whistles)
+
+
+def empty_buildings() -> BuildingData:
+    e = np.empty(0)
+    return BuildingData(ids=np.empty(0, np.int64), height_m=e, floors=np.empty(0, np.int64),
+                        vertices=Vertices(e, e, np.empty(0, np.int32), np.empty(0, np.int64)))
+
+
+def empty_cases(now: datetime) -> CaseData:
+    e = np.empty(0)
+    return CaseData(ids=np.empty(0, np.int64), x=e, y=e, kind=np.empty(0, object),
+                    is_open=np.empty(0, bool), overdue=np.empty(0, bool), now=now,
+                    reported_s=e, closed_s=e, deadline_s=e)
+
+
+def empty_whistles() -> WhistleData:
+    e = np.empty(0)
+    return WhistleData(np.empty(0, np.int64), e, e, np.empty(0, np.int64), e, e)
 
 
 def _extent(levels: dict[int, GridLevelData]) -> tuple[float, float, float, float]:

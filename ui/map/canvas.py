@@ -172,6 +172,13 @@ class MapCanvas(pg.GraphicsView):
         p = self.viewbox.mapSceneToView(ev.scenePos())
         self.mapClicked.emit(p.x(), p.y())
 
+    def settled(self) -> bool:
+        """Every image cache (static layers, the layers' own images) answers the latest
+        request: what is on screen is final."""
+        caches = [self.static_cache, *self.findChildren(StaticMapCache)]
+        return (all(c.is_current() for c in caches)
+                and all(v.complete() for v in self._views.values() if hasattr(v, "complete")))
+
     def shutdown(self) -> None:
         """Detach the layers and wait for background renders (call before closing)."""
         self.detach()

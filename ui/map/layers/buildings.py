@@ -63,6 +63,16 @@ def flat_chunks(data: BuildingData, height_class: np.ndarray, bounds: np.ndarray
     return out
 
 
+def prepare_buildings(data: BuildingData) -> tuple[np.ndarray, np.ndarray, list]:
+    """(feature bounds, height class, flat chunks): what the painter needs, built once.
+
+    Thread-safe (arrays and QPainterPaths only): the start-up builds it in a worker.
+    """
+    height_class = np.digitize(data.height_m, theme.BUILDING_CLASSES_M)
+    bounds = feature_bounds(data.vertices, len(data))
+    return bounds, height_class, flat_chunks(data, height_class, bounds)
+
+
 def _path(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPainterPath:
     if len(x) == 0:
         return QPainterPath()
@@ -77,14 +87,17 @@ class BuildingView(StaticLayerView):
 
     def build(self) -> None:
         data: BuildingData = self.layer.data
-        if not hasattr(self, "_flat"):
-            height_class = np.digitize(data.height_m, theme.BUILDING_CLASSES_M)
-            self._height_class = height_class
-            self._bounds = feature_bounds(data.vertices, len(data))
-            self._flat = flat_chunks(data, height_class, self._bounds)
+        if getattr(self, "_prepared", None) is None:
+            self._prepared = prepare_buildings(data)
         self.style: MapStyle = getattr(self.canvas, "map_style", MapStyle())
-        self.add_painter(_BuildingPainter(data, self._bounds, self._height_class, self._flat,
-                                          self.style))
+        self.add_painter(_BuildingPainter(data, *self._prepared, self.style))
+
+    def reload(self, data: BuildingData, prepared: tuple | None = None) -> None:
+        """Take newly loaded buildings (``prepared`` by :func:`prepare_buildings`,
+        possibly off the GUI thread) and re-render."""
+        self.layer.data = data
+        self._prepared = prepared if prepared is not None else prepare_buildings(data)
+        self.restyle()
 
     def lod(self, mpp: float) -> str:
         """What a render at ``mpp`` metres per pixel draws: "flat" or "extruded"."""

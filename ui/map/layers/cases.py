@@ -51,17 +51,8 @@ class CaseView(LayerView):
         self.overview: bool | None = None
         self.aggregated = False
         self._hex_mpp = 0.0
-        kinds = list(CASE_KINDS) + sorted(set(data.kind.tolist()) - set(CASE_KINDS))
-        self._kinds = kinds
-        self._kind_of = {k: data.kind == k for k in kinds}
-        for is_open, alpha, dz in ((False, 110, 0), (True, 255, 10)):
-            for kind in kinds:
-                colour = theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"])
-                item = pg.ScatterPlotItem(
-                    symbol="o", pxMode=True,
-                    pen=pg.mkPen(theme.qcolor("#02060e", 200), width=1) if is_open else None,
-                    brush=pg.mkBrush(theme.qcolor(colour, alpha)))
-                self.scatters[(kind, is_open)] = self.add(item, dz=dz)
+        self._kinds: list[str] = []
+        self._add_kinds(data)
         self.hexes = self.add(pg.ScatterPlotItem(symbol="h", pxMode=True, pen=None), dz=5)
         self.overdue = self.add(pg.ScatterPlotItem(
             symbol="o", pen=pg.mkPen(theme.qcolor(theme.ALERT),
@@ -79,10 +70,26 @@ class CaseView(LayerView):
         self.canvas.viewChanged.connect(self._follow_zoom)
         self.update_points()
 
-    def reload(self, data: CaseData) -> None:
-        """Take freshly loaded cases, e.g. after a case moved on in the workflow."""
-        self.layer.data = data
+    def _add_kinds(self, data: CaseData) -> None:
+        """A pair of scatter items (closed, open) for every kind not seen yet."""
+        new = [k for k in CASE_KINDS if k not in self._kinds]
+        new += sorted(set(data.kind.tolist()) - set(CASE_KINDS) - set(self._kinds))
+        for is_open, alpha, dz in ((False, 110, 0), (True, 255, 10)):
+            for kind in new:
+                colour = theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"])
+                item = pg.ScatterPlotItem(
+                    symbol="o", pxMode=True,
+                    pen=pg.mkPen(theme.qcolor("#02060e", 200), width=1) if is_open else None,
+                    brush=pg.mkBrush(theme.qcolor(colour, alpha)))
+                self.scatters[(kind, is_open)] = self.add(item, dz=dz)
+        self._kinds += new
         self._kind_of = {k: data.kind == k for k in self._kinds}
+
+    def reload(self, data: CaseData) -> None:
+        """Take freshly loaded cases (after the start-up, or a case moved on in the workflow)."""
+        self.layer.data = data
+        self._add_kinds(data)
+        self._near = np.zeros(len(data), bool)
         self.update_points()
 
     # -- filters ---------------------------------------------------------------------------

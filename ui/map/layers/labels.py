@@ -8,11 +8,12 @@ Text gets a dark halo so it reads on any fill.
 
 from __future__ import annotations
 
+import time
 from math import ceil
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsObject
 
@@ -32,6 +33,9 @@ FIT = {2: 0.5, 3: 0.6, 4: 0.85}
 #: scattered over the district overview are noise without their community)
 MAX_MPP = {4: 2.0}
 HALO = "#01050c"
+#: GUI-thread time one paint may spend drawing new label sprites (antialiased text
+#: outlines cost ~1 ms each at 4K); the rest appear in the next frames
+SPRITE_BUDGET_S = 0.012
 
 #: indices of the labels shown, their centres (N, 2) and rectangles (N, 4) in pixels
 Layout = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -129,10 +133,25 @@ class LabelItem(QGraphicsObject):
         dpr = painter.device().devicePixelRatioF()
         painter.save()
         painter.resetTransform()
+        deadline = time.perf_counter() + SPRITE_BUDGET_S
+        missing, made = False, 0
         for i, (cx, cy) in zip(idx.tolist(), centres.tolist(), strict=True):
+            cached = self._sprites.get(i)
+            if cached is None or cached[0].devicePixelRatio() != dpr:
+                if made and time.perf_counter() > deadline:
+                    missing = True  # drawn in a later frame: a paint must stay short
+                    continue
+                made += 1
             sprite, offset = self._sprite(i, dpr)
             painter.drawPixmap(QPointF(round(cx) + offset.x(), round(cy) + offset.y()), sprite)
         painter.restore()
+        if missing:
+            QTimer.singleShot(0, self, self.update)
+
+    def complete(self) -> bool:
+        """Every label of the current layout has been drawn (no sprite still pending)."""
+        idx = self.current_layout()[0]
+        return all(i in self._sprites for i in idx.tolist())
 
     def _sprite(self, i: int, dpr: float) -> tuple[QPixmap, QPointF]:
         """The label drawn once (antialiased text and halo) into a pixmap, reused each frame.
@@ -180,6 +199,10 @@ class LabelView(LayerView):
     def visible_labels(self) -> list[str]:
         idx, _, _ = self.item.current_layout()
         return [str(self.layer.data.text[i]) for i in idx]
+
+    def complete(self) -> bool:
+        """Every label shown has been drawn (see :data:`SPRITE_BUDGET_S`)."""
+        return not self.is_visible() or self.item.complete()
 
     def visible_rects(self) -> np.ndarray:
         """Screen rectangles (x0, y0, x1, y1) of the labels currently shown."""

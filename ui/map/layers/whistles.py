@@ -35,6 +35,11 @@ class WhistleView(LayerView):
             pen=pg.mkPen(theme.qcolor(theme.ALERT), width=max(2, round(2 * s)))), dz=3)
         self.update_points()
 
+    def reload(self, data: WhistleData) -> None:
+        """Take newly loaded whistles (after the start-up)."""
+        self.layer.data = data
+        self.update_points()
+
     def set_time(self, t: float | None) -> None:
         if t != self.at:
             self.at = t
