@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -101,6 +101,9 @@ def _style(label: QLabel, px: int, bold: bool) -> None:
 class BigScreenMode(QObject):
     """Enters and leaves big-screen mode for a main window."""
 
+    #: True on entering, False on leaving: plugins add their own overlays (e.g. 红黑榜)
+    toggled = Signal(bool)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -153,6 +156,7 @@ class BigScreenMode(QObject):
         self.refresh()
         self.timer.start()
         QTimer.singleShot(0, self.fit_map)
+        self.toggled.emit(True)
 
     def fit_map(self) -> None:
         """The whole district below the headline strip."""
@@ -174,6 +178,7 @@ class BigScreenMode(QObject):
             w.restoreState(self._saved_state)
         if self._saved_geometry is not None:
             w.restoreGeometry(self._saved_geometry)
+        self.toggled.emit(False)
 
     def _place(self) -> None:
         if self.strip.isVisible():
