@@ -1,0 +1,122 @@
+"""红黑榜 as a dock (subject and period chosen by the operator) and as a panel over
+the map in big-screen mode (the last complete month's departments)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.appraisal import area_scores, department_scores, latest_complete_month, red_black_list
+from ui.appraisal.period_picker import PeriodPicker, display_label
+from ui.appraisal.red_black_board import BoardEntry, RedBlackBoard
+from ui.docks.workflow_common import REFUSALS
+
+SUBJECTS = (("department", "部门考核（下考上）"), ("street", "街道考核"), ("community", "社区考核"))
+LIST_LENGTH = 5
+#: share of the map's width the board takes in big-screen mode
+BIG_SCREEN_WIDTH_SHARE = 0.30
+
+
+def fill_board(board: RedBlackBoard, store, period, subject: str = "department",
+               n: int = LIST_LENGTH) -> None:
+    """Put the period's red and black lists of ``subject`` on ``board``."""
+    scores = (department_scores(store, period) if subject == "department"
+              else area_scores(store, period, subject))
+    red, black = red_black_list(scores, n)
+    title = dict(SUBJECTS)[subject]
+    published = bool(scores) and all(getattr(s, "published", False) for s in scores)
+    board.set_lists(f"红黑榜 · {title}",
+                    f"{display_label(period.label)}{'' if published else '（未发布）'}",
+                    [BoardEntry.of(s) for s in red], [BoardEntry.of(s) for s in black], rows=n)
+
+
+class RedBlackPanel(QWidget):
+    """The board under a subject and period choice."""
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.subject = QComboBox()
+        for key, name in SUBJECTS:
+            self.subject.addItem(name, key)
+        self.picker = PeriodPicker(latest_complete_month(store))
+        self.board = RedBlackBoard()
+        self.message = QLabel()
+        self.message.setObjectName("Alert")
+        self.message.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.subject)
+        row.addWidget(self.picker)
+        row.addStretch(1)
+        v = QVBoxLayout(self)
+        v.addLayout(row)
+        v.addWidget(self.board, 1)
+        v.addWidget(self.message)
+        self.subject.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.picker.periodChanged.connect(lambda _p: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            fill_board(self.board, self._store, self.picker.period(), self.subject.currentData())
+        except REFUSALS as exc:
+            self.message.setText(f"无法生成红黑榜：{exc}")
+            self.message.show()
+            return
+        self.message.hide()
+
+
+class BigScreenBoard(QObject):
+    """In big-screen mode, the red/black board stands at the right of the map under the
+    headline strip; it follows the canvas's size and leaves with the mode."""
+
+    def __init__(self, big_screen, store) -> None:
+        super().__init__(big_screen)
+        self.big_screen = big_screen
+        self.canvas = big_screen.window.canvas
+        self._store = store
+        self.board: RedBlackBoard | None = None
+        self.canvas.installEventFilter(self)
+
+    def set_active(self, on: bool) -> None:
+        if not on:
+            if self.board is not None:
+                self.board.hide()
+            return
+        if self.board is None:
+            self.board = RedBlackBoard(self.canvas)
+            self.board.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        try:
+            fill_board(self.board, self._store, latest_complete_month(self._store))
+        except REFUSALS:
+            self.board.hide()  # the map and headline still show; the log has the reason
+            return
+        self.place()
+        self.board.show()
+        self.board.raise_()
+        # after the mode's own fit of the map (queued before us): centre the district in
+        # the part of the map the board leaves free
+        QTimer.singleShot(0, self._shift_map)
+
+    def _shift_map(self) -> None:
+        if not self.big_screen.active or self.board is None or not self.board.isVisible():
+            return
+        vb = self.canvas.viewbox
+        (x0, x1), _y = vb.viewRange()
+        vb.translateBy(x=(x1 - x0) * BIG_SCREEN_WIDTH_SHARE / 2)
+
+    def place(self) -> None:
+        if self.board is None or not self.board.isVisible() and not self.big_screen.active:
+            return
+        c = self.canvas
+        strip = self.big_screen.strip
+        top = strip.geometry().bottom() + 1 if strip.isVisible() else 0
+        margin = round(c.height() * 0.012)
+        w = round(c.width() * BIG_SCREEN_WIDTH_SHARE)
+        self.board.setGeometry(c.width() - w - margin, top + margin, w,
+                               c.height() - top - 2 * margin)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 (Qt API)
+        if obj is self.canvas and ev.type() == QEvent.Type.Resize and self.big_screen.active:
+            self.place()
+        return False

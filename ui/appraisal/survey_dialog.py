@@ -1,0 +1,173 @@
+"""The street survey (街道评议问卷, 下考上): a street party secretary rates every
+department 0–100 once per period.  The engine checks the permission, the period and
+the scores; a refusal is shown in the dialog and nothing is stored."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.appraisal import department_scores, is_published, record_survey, surveys_for
+from app.auth.permissions import Role
+from ui import theme
+from ui.appraisal.period_picker import display_label
+from ui.docks.workflow_common import REFUSALS, acting_user, item, record_table
+
+UNRATED = -1
+
+
+def streets(store) -> list[tuple[int, str]]:
+    return [(int(i), str(n)) for i, n in store.rows(
+        "SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code")]
+
+
+class SurveyDialog(QDialog):
+    """One rating per department for ``period``; ``submitted(Survey ratings)`` once stored."""
+
+    submitted = Signal(object)
+
+    def __init__(self, store, period, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.period = period
+        self.user = acting_user()
+        self.setWindowTitle(f"街道评议问卷 · {display_label(period.label)}")
+        title = QLabel(f"街道评议部门（下考上）· {display_label(period.label)}")
+        title.setObjectName("UnitTitle")
+        hint = QLabel("请为每个部门打分（0–100）。每个街道每期只能提交一次，提交后不能修改。")
+        hint.setObjectName("Hint")
+        hint.setWordWrap(True)
+        self.street = QComboBox()
+        for sid, name in streets(store):
+            self.street.addItem(name, sid)
+        if self.user is not None and self.user.role == Role.STREET_SECRETARY:
+            self.street.setCurrentIndex(self.street.findData(self.user.scope.id))
+            self.street.setEnabled(False)  # a secretary speaks for his own street only
+        self.departments = [(d.department_id, d.name) for d in
+                            sorted(department_scores(store, period), key=lambda d: d.code)]
+        self.table: QTableWidget = record_table(["部门", "评分"], stretch=0)
+        self.table.setRowCount(len(self.departments))
+        self.spins: dict[int, QSpinBox] = {}
+        for r, (did, name) in enumerate(self.departments):
+            self.table.setItem(r, 0, item(name, data=did))
+            spin = QSpinBox()
+            spin.setRange(UNRATED, 100)
+            spin.setSpecialValueText("未评")
+            spin.setValue(UNRATED)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.table.setCellWidget(r, 1, spin)
+            self.spins[did] = spin
+        self.fill_value = QSpinBox()
+        self.fill_value.setRange(0, 100)
+        self.fill_value.setValue(90)
+        fill = QPushButton("未评的全部填入")
+        fill.clicked.connect(self.fill_unrated)
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText("意见建议（可不填）")
+        self.comment.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.submit_button = QPushButton("提交问卷")
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(self.submit)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("评议街道", self.street)
+        quick = QHBoxLayout()
+        quick.addWidget(self.fill_value)
+        quick.addWidget(fill)
+        quick.addStretch(1)
+        form.addRow("快速填写", quick)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.submit_button)
+        v = QVBoxLayout(self)
+        v.addWidget(title)
+        v.addWidget(hint)
+        v.addLayout(form)
+        v.addWidget(self.table, 1)
+        v.addWidget(self.comment)
+        v.addLayout(buttons)
+        self.street.currentIndexChanged.connect(lambda _i: self.check_state())
+        self.resize(720, 820)
+        self.check_state()
+
+    def street_id(self) -> int:
+        return int(self.street.currentData())
+
+    def _error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {theme.ALERT}; font-weight: bold;")
+
+    def _ok(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {theme.ACCENT_2}; font-weight: bold;")
+
+    def check_state(self) -> bool:
+        """Can this street still submit for the period?  Says why not, and shows a stored survey."""
+        if self.user is None:
+            self._error("请先以街道党工委书记身份登录")
+            self.submit_button.setEnabled(False)
+            return False
+        if is_published(self._store, self.period):
+            self._error(f"{display_label(self.period.label)} 考核结果已发布，不能再提交问卷")
+            self.submit_button.setEnabled(False)
+            return False
+        done = [s for s in surveys_for(self._store, self.period) if s.street_id == self.street_id()]
+        if done:
+            s = done[0]
+            for did, spin in self.spins.items():
+                spin.setValue(round(s.ratings.get(did, UNRATED)))
+                spin.setEnabled(False)
+            self._error(f"{s.street_name} 本期问卷已由 {s.submitted_by} 于 "
+                        f"{s.submitted_at:%Y-%m-%d %H:%M} 提交，不能重复提交")
+            self.submit_button.setEnabled(False)
+            return False
+        for spin in self.spins.values():
+            spin.setEnabled(True)
+        self.message.clear()
+        self.submit_button.setEnabled(not self._store.read_only)
+        return True
+
+    def fill_unrated(self) -> None:
+        for spin in self.spins.values():
+            if spin.isEnabled() and spin.value() == UNRATED:
+                spin.setValue(self.fill_value.value())
+
+    def ratings(self) -> dict[int, float]:
+        return {did: float(s.value()) for did, s in self.spins.items() if s.value() != UNRATED}
+
+    def submit(self) -> bool:
+        missing = [name for did, name in self.departments if self.spins[did].value() == UNRATED]
+        if missing:
+            shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 个部门" if len(missing) > 5 else "")
+            self._error(f"未提交：{shown} 尚未评分")
+            return False
+        comment = self.comment.toPlainText().strip() or None
+        try:
+            record_survey(self._store, self.user, self.period, self.street_id(), self.ratings(),
+                          comment)
+        except REFUSALS as exc:
+            self._error(f"未提交：{exc}")
+            return False
+        self._ok(f"已提交 {self.street.currentText()} {display_label(self.period.label)} 问卷，"
+                 f"共 {len(self.departments)} 个部门")
+        self.submit_button.setEnabled(False)
+        for spin in self.spins.values():
+            spin.setEnabled(False)
+        self.submitted.emit(self.ratings())
+        return True
