@@ -37,8 +37,8 @@ def _trend(ctx: PanelContext):
 
 def register(registry: PanelRegistry) -> None:
     registry.add_panel(PanelSpec("appraisal", "考核评分", "mdi6.podium", DockArea.BOTTOM,
-                                 _scoring, order=60, shown=False))
+                                 _scoring, order=70, shown=False))
     registry.add_panel(PanelSpec("red_black", "红黑榜", "mdi6.trophy-outline", DockArea.BOTTOM,
-                                 _red_black, order=61, shown=False))
+                                 _red_black, order=71, shown=False))
     registry.add_panel(PanelSpec("appraisal_trend", "考核趋势", "mdi6.chart-line",
-                                 DockArea.BOTTOM, _trend, order=62, shown=False))
+                                 DockArea.BOTTOM, _trend, order=72, shown=False))

@@ -52,11 +52,17 @@ class RedBlackPanel(QWidget):
         v.addLayout(row)
         v.addWidget(self.board, 1)
         v.addWidget(self.message)
-        self.subject.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.picker.periodChanged.connect(lambda _p: self.refresh())
-        self.refresh()
+        self.loaded = False  # filled when first shown, not at start-up
+        self.subject.currentIndexChanged.connect(lambda _i: self.loaded and self.refresh())
+        self.picker.periodChanged.connect(lambda _p: self.loaded and self.refresh())
+
+    def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        if not self.loaded:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.loaded = True
         try:
             fill_board(self.board, self._store, self.picker.period(), self.subject.currentData())
         except REFUSALS as exc:

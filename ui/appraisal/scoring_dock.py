@@ -109,9 +109,14 @@ class ScoringDock(QWidget):
         v.addWidget(split, 1)
         v.addWidget(self.message)
         self.period = self.picker.period()
+        self.loaded = False  # figures are computed when the dock is first shown
         self.picker.periodChanged.connect(self.set_period)
-        self.tabs.currentChanged.connect(lambda _i: self.refresh())
-        self.refresh()
+        self.tabs.currentChanged.connect(lambda _i: self.loaded and self.refresh())
+
+    def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        if not self.loaded:  # not at start-up: a hidden dock costs nothing
+            self.refresh()
 
     def _button(self, text: str, icon: str, slot) -> QPushButton:
         b = QPushButton(qta.icon(icon, color=theme.ACCENT), text)
@@ -135,13 +140,15 @@ class ScoringDock(QWidget):
     def set_period(self, period) -> None:
         self.period = period
         self.indicators.clear()
-        self.refresh()
+        if self.loaded:
+            self.refresh()
 
     def invalidate(self) -> None:
         self._cache.clear()
         self.refresh()
 
     def refresh(self) -> None:
+        self.loaded = True
         kind = self.kind()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

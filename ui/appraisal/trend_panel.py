@@ -30,20 +30,10 @@ class TrendPanel(QWidget):
         super().__init__(parent)
         self._store = store
         self.months = last_months(latest_complete_month(store))
-        latest = department_scores(store, self.months[-1])
         self.chart = TrendChart()
         self.list = QListWidget()
         self.list.setObjectName("TrendDepartments")
-        chosen = {s.department_id for s in latest[:DEFAULT_BEST]}
-        chosen |= {s.department_id for s in latest[-DEFAULT_WORST:]} if DEFAULT_WORST else set()
-        for s in latest:
-            it = QListWidgetItem(f"{s.rank}. {s.name}")
-            it.setData(Qt.ItemDataRole.UserRole, s.department_id)
-            it.setData(Qt.ItemDataRole.UserRole + 1, s.name)
-            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            it.setCheckState(Qt.CheckState.Checked if s.department_id in chosen
-                             else Qt.CheckState.Unchecked)
-            self.list.addItem(it)
+        self.loaded = False  # departments and trends load when the dock is first shown
         self.message = QLabel()
         self.message.setObjectName("Hint")
         self.message.setWordWrap(True)
@@ -67,6 +57,33 @@ class TrendPanel(QWidget):
         v = QVBoxLayout(self)
         v.addWidget(split, 1)
         v.addWidget(self.message)
+
+    def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        if not self.loaded:
+            self.load()
+
+    def load(self) -> None:
+        """The departments of the last month, by rank; the best and the worst ticked."""
+        self.loaded = True
+        try:
+            latest = department_scores(self._store, self.months[-1])
+        except REFUSALS as exc:
+            self.message.setText(f"无法计算得分：{exc}")
+            return
+        chosen = {s.department_id for s in latest[:DEFAULT_BEST]}
+        chosen |= {s.department_id for s in latest[-DEFAULT_WORST:]} if DEFAULT_WORST else set()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for s in latest:
+            it = QListWidgetItem(f"{s.rank}. {s.name}")
+            it.setData(Qt.ItemDataRole.UserRole, s.department_id)
+            it.setData(Qt.ItemDataRole.UserRole + 1, s.name)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if s.department_id in chosen
+                             else Qt.CheckState.Unchecked)
+            self.list.addItem(it)
+        self.list.blockSignals(False)
         self.refresh()
 
     def chosen(self) -> list[tuple[int, str]]:
@@ -78,6 +95,8 @@ class TrendPanel(QWidget):
         return out
 
     def choose(self, department_ids: list[int]) -> None:
+        if not self.loaded:
+            self.load()
         self.list.blockSignals(True)
         for i in range(self.list.count()):
             it = self.list.item(i)
