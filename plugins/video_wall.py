@@ -20,8 +20,30 @@ def _wall(ctx: PanelContext):
             book = LayoutBook()
         except LayoutError:  # a broken settings file must not cost the wall
             book = None
-        _shared[ctx.window] = VideoWall(CameraRegistry.load(ctx.store), book=book)
+        wall = VideoWall(CameraRegistry.load(ctx.store), book=book)
+        _shared[ctx.window] = wall
+        wall.case_alarms = _case_alarms(ctx, wall)
     return _shared[ctx.window]
+
+
+def _case_alarms(ctx: PanelContext, wall):
+    """New urgent cases take over a wall tile: polled, and checked at once when the case
+    panel (if any) moves a case on."""
+    from app.video.alarms import UrgentCaseWatch
+    from ui.video.alarm_monitor import UrgentCaseMonitor
+
+    def reveal() -> None:
+        dock = getattr(ctx.window, "docks", {}).get("video_wall")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    monitor = UrgentCaseMonitor(UrgentCaseWatch(ctx.store), wall, reveal=reveal)
+    dock = getattr(ctx.window, "docks", {}).get("cases")
+    cases = dock.widget() if dock is not None else None
+    if cases is not None and hasattr(cases, "changed"):
+        cases.changed.connect(monitor.check)
+    return monitor
 
 
 def _wall_panel(ctx: PanelContext):

@@ -559,3 +559,121 @@ def test_nearby_cameras_of_the_selected_case(qtbot, store, registry):
     assert wall.cameras_shown()[:len(expected)] == [f.camera.code for f in expected]
     assert f"案件 {code}" in panel.count.text()
     wall.open_cameras([])
+
+
+# -- urgent cases take over a tile -------------------------------------------------------------
+def _red_share(img: QImage, y: int) -> float:
+    """Share of alarm-red pixels (bright or dim: the frame blinks) along row ``y``."""
+    row = [img.pixelColor(x, y) for x in range(img.width())]
+    return sum(1 for c in row if c.red() > 100 and c.red() > 2.5 * max(c.green(), c.blue())
+               ) / len(row)
+
+
+def test_alarm_takes_the_least_recently_used_tile_with_a_red_frame(wall, registry, qtbot,
+                                                                    demo_env):
+    codes = [c.code for c in registry.cameras[:20]]
+    wall.set_layout("4")
+    wall.start_tour(codes, interval_s=15)
+    for i in (0, 2, 3):  # the operator worked on every tile but tile 1
+        wall.fake_clock.t += 1
+        qtbot.mouseClick(wall.tiles[i], Qt.MouseButton.LeftButton)
+    wall.tour.resume()
+    urgent = registry.cameras[40]
+    tile = wall.alarm(urgent, "紧急案件 AJ1 燃气泄漏")
+    assert tile is wall.tiles[1] and tile.camera == urgent and tile.alarm.endswith("燃气泄漏")
+    assert wall.tour.paused and "燃气泄漏" in wall.status.text()
+    img = tile.grab().toImage()
+    assert _red_share(img, 1) > 0.9 and _red_share(img, img.height() // 2) < 0.2
+    # a second alarm goes to the tile left alone longest after that: tile 0
+    second = wall.alarm(registry.cameras[41], "紧急案件 AJ2 路面塌陷")
+    assert second is wall.tiles[0]
+    # the tour holds both while they are unacknowledged, even after its quiet time
+    wall.tour.resume()
+    wall.fake_clock.t += 1000
+    wall._tour_tick()
+    wall.fake_clock.t += 1000
+    wall._tour_tick()
+    assert wall.tour.paused and wall.tiles[1].camera == urgent
+    # a click on the tile acknowledges: the frame goes, the camera stays
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert tile.alarm is None and tile.camera == urgent and "已确认" in wall.status.text()
+    assert wall.alarm_tiles() == [wall.tiles[0]]
+    wall.stop_tour()
+    wall.open_cameras([])
+    assert wall.alarm_tiles() == []
+
+
+def test_alarm_tile_and_switch_are_operator_settings(wall, registry, qtbot, demo_env):
+    from app.video.layouts import LayoutBook
+    from ui.video.wall import VideoWall
+
+    wall.set_layout("9")
+    wall.tile_actions.actions()[5].trigger()  # "画面 5" from the 告警接管 menu
+    assert wall.takeover_tile == 5
+    assert wall.alarm(registry.cameras[3], "紧急案件") is wall.tiles[4]
+    wall.set_layout("4")  # a layout without a tile 5: the least recently used one
+    assert wall.takeover_target() in wall.active_tiles()
+    wall.takeover_action.setChecked(False)
+    assert not wall.auto_takeover and wall.alarm(registry.cameras[4]) is None
+    # remembered at this workstation: a new wall starts with the same settings
+    again = VideoWall(registry, book=LayoutBook(wall._book.path))
+    qtbot.addWidget(again)
+    assert again.takeover_tile == 5 and not again.auto_takeover
+    assert not again.takeover_action.isChecked() and again.tile_actions.checkedAction().data() == 5
+    wall.set_auto_takeover(True)
+    wall.set_takeover_tile(0)
+    wall.open_cameras([])
+
+
+def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, demo_env):
+    """A case accepted in the workflow (here as the case panel would, through the store)
+    is noticed by the plugin's monitor: the nearest camera takes a tile, framed in red."""
+    from datetime import datetime
+
+    import plugins.video_wall as plugin
+    from app.auth.accounts import authenticate
+    from app.auth.permissions import Role
+    from app.demo.accounts import DEMO_PASSWORDS
+    from app.store import open_store
+    from app.video.registry import CameraRegistry
+    from app.workflow import cases
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    store = open_store(small_db_copy)
+    try:
+        reg = PanelRegistry()
+        plugin.register(reg)
+        window = QWidget()
+        qtbot.addWidget(window)
+        ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
+        wall = reg.panel("video_wall").factory(ctx)
+        qtbot.addWidget(wall)
+        wall.show()
+        monitor = wall.case_alarms
+        assert monitor.check() == []
+        cams = CameraRegistry.load(store)
+        cam = next(c for c in cams.cameras if c.online)
+        at = datetime(2026, 11, 20, 10, 30)
+        user = authenticate(store, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=at)
+        # 2 m east of the camera: it is the nearest one
+        lon = cam.lon + 2 / 85_000
+        rec = cases.new_case(store, user, category_code="0403", source="hotline",
+                             description="燃气泄漏", grid_id=cam.grid_id, lon=lon, lat=cam.lat,
+                             at=at)
+        nearest = cams.nearest_lonlat(lon, cam.lat, 1, 500.0, online_only=True)[0]
+        assert nearest.distance_m < 2.5
+        taken = monitor.check()
+        assert [(c.code, t.index) for c, t in taken] == [(rec.code, 0)]
+        assert wall.tiles[0].camera == nearest.camera and rec.code in wall.tiles[0].alarm
+        qtbot.waitUntil(lambda: wall.tiles[0].frames > 0, timeout=10_000)
+        # switched off: a new urgent case is noticed but takes nothing
+        wall.set_auto_takeover(False)
+        cases.new_case(store, user, category_code="0401", source="hotline", description="塌陷",
+                       grid_id=cam.grid_id, lon=lon, lat=cam.lat, at=at)
+        assert [t for _c, t in monitor.check()] == [None]
+        wall.set_auto_takeover(True)
+        wall.open_cameras([])
+        monitor.timer.stop()
+    finally:
+        store.close()

@@ -34,6 +34,7 @@ BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 PULL_MS = 40  # newest frame taken up to 25 times a second
 STATE_COLOURS = {"idle": "#6b7785", "connecting": "#f0b429", "live": "#3ccf6e",
                  "stalled": "#f08c29", "lost": "#e5484d", "paused": "#6b7785"}
+ALARM_COLOUR, ALARM_DIM = "#e5484d", "#7a1d22"
 STATE_TEXT = {"idle": "空闲", "connecting": "连接中", "live": "实时", "stalled": "卡顿",
               "lost": "断开", "paused": "暂停"}
 
@@ -67,6 +68,7 @@ class VideoTile(QWidget):
         self.image: QImage | None = None
         self.first_frame_s: float | None = None
         self.selected = False
+        self.alarm: str | None = None  # an urgent case took the tile: red frame and label
         self._attempt = 0
         self._opened_at = 0.0
         self._last_frame = 0.0
@@ -97,6 +99,12 @@ class VideoTile(QWidget):
         else:
             self._set_state("paused", "窗格不可见")
         self.update()
+
+    def set_alarm(self, text: str | None) -> None:
+        """Mark the tile as taken by an alarm (red frame, label) or clear the mark."""
+        if text != self.alarm:
+            self.alarm = text
+            self.update()
 
     def set_display_rate(self, fps: float) -> None:
         """At most ``fps`` pictures a second are converted and painted (the wall lowers
@@ -271,7 +279,9 @@ class VideoTile(QWidget):
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(area, self.image)
         self._paint_captions(p, area)
-        if self.selected:
+        if self.alarm:
+            self._paint_alarm(p, r)
+        elif self.selected:
             p.setPen(QPen(QColor("#4cc3ff"), 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(r.adjusted(1, 1, -1, -1))
@@ -315,6 +325,28 @@ class VideoTile(QWidget):
         p.setPen(QColor("#e8eef5"))
         p.drawText(QRectF(x0 + w - tw, bottom, tw - 6, bar),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, clock)
+
+    def _paint_alarm(self, p: QPainter, r: QRectF) -> None:
+        """A red frame, brighter every other second, and the alarm's label across the top."""
+        on = int(time.monotonic()) % 2 == 0
+        w = max(3.0, min(8.0, r.height() / 60))
+        p.setPen(QPen(QColor(ALARM_COLOUR if on else ALARM_DIM), w))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(r.adjusted(w / 2, w / 2, -w / 2, -w / 2))
+        fs = max(10, min(18, int(r.height() // 12)))
+        font = QFont(self.font())
+        font.setPixelSize(fs)
+        font.setBold(True)
+        p.setFont(font)
+        text = f"⚠ {self.alarm}"
+        fm = p.fontMetrics()
+        bw = min(r.width() - 2 * w, fm.horizontalAdvance(text) + 16)
+        box = QRectF(r.left() + w, r.top() + w + (fs + 8), bw, fs + 10)
+        p.fillRect(box, QColor(ALARM_COLOUR))
+        p.setPen(QColor("#ffffff"))
+        p.drawText(box.adjusted(8, 0, -4, 0),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width() - 12)))
 
     def _paint_compact_caption(self, p: QPainter, area: QRectF, bar: float) -> None:
         """One bar for a small tile: state dot and camera name."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,36 @@ from app.video.tour import TourScheduler
 from ui.video.tile import VideoTile
 
 MAX_TILES = 16
+PREF_TAKEOVER, PREF_TILE = "video_wall/auto_takeover", "video_wall/takeover_tile"
+
+
+def _prefs():
+    """The operator's settings file, or None where it cannot be opened."""
+    from ui.settings import operator_settings
+
+    try:
+        return operator_settings()
+    except OSError:
+        return None
+
+
+def _save_pref(key: str, value) -> None:
+    prefs = _prefs()
+    if prefs is not None:
+        prefs.setValue(key, value)
+        prefs.sync()
+
+
+def _as_bool(value) -> bool:
+    # QSettings' INI files give strings back
+    return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+
+
+def _as_int(value) -> int:
+    try:
+        return max(0, min(MAX_TILES, int(value)))
+    except (TypeError, ValueError):
+        return 0
 
 
 def display_rate(tile_count: int) -> float:
@@ -55,8 +87,13 @@ class VideoWall(QWidget):
         self.tour: TourScheduler | None = None
         self._placed = False
         self.tiles = [VideoTile(i, self) for i in range(MAX_TILES)]
-        #: an urgent case may take over the first (big) tile (configurable)
-        self.auto_takeover = True
+        #: when each tile was last touched by the operator or taken by an alarm (clock s)
+        self._touched_at = [float("-inf")] * MAX_TILES
+        # an urgent case may take over a tile: on/off and which tile (0: the least
+        # recently used one, k: tile k) are the operator's settings at this workstation
+        prefs = _prefs()
+        self.auto_takeover = _as_bool(prefs.value(PREF_TAKEOVER, True)) if prefs else True
+        self.takeover_tile = _as_int(prefs.value(PREF_TILE, 0)) if prefs else 0
         for t in self.tiles:
             t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             t.customContextMenuRequested.connect(lambda pos, t=t: self._tile_menu(t, pos))
@@ -79,10 +116,12 @@ class VideoWall(QWidget):
         self.presets.setPlaceholderText("预案")
         self.presets.activated.connect(lambda _i: self.recall(self.presets.currentText()))
         save = QPushButton("保存预案", self, clicked=self._ask_save)
+        self.alarm_button = self._build_alarm_menu()
         self.status = QLabel("", self)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
-        for w in (self.layout_box, self.tour_button, self.interval, self.presets, save):
+        for w in (self.layout_box, self.tour_button, self.interval, self.presets, save,
+                  self.alarm_button):
             bar.addWidget(w)
         bar.addWidget(self.status, 1)
         self.grid = QGridLayout()
@@ -102,6 +141,55 @@ class VideoWall(QWidget):
         # the tile clocks tick even when the picture is frozen (a stalled stream)
         self._clock_timer = QTimer(self, interval=1000, timeout=self._repaint_clocks)
         self._clock_timer.start()
+
+    # -- alarm take-over settings -----------------------------------------------------------
+    def _build_alarm_menu(self) -> QToolButton:
+        button = QToolButton(self)
+        button.setText("告警接管")
+        button.setToolTip("新的紧急案件自动占用一个画面显示最近的摄像头 (红框标出，轮巡暂停)")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        self.takeover_action = QAction("紧急案件自动接管画面", menu, checkable=True,
+                                       checked=self.auto_takeover)
+        self.takeover_action.toggled.connect(self.set_auto_takeover)
+        menu.addAction(self.takeover_action)
+        menu.addSeparator()
+        self.tile_actions = QActionGroup(menu)
+        for k in range(MAX_TILES + 1):
+            a = QAction("最久未操作的画面" if k == 0 else f"画面 {k}", menu, checkable=True,
+                        checked=k == self.takeover_tile)
+            a.setData(k)
+            self.tile_actions.addAction(a)
+            menu.addAction(a)
+        self.tile_actions.triggered.connect(lambda a: self.set_takeover_tile(a.data()))
+        button.setMenu(menu)
+        return button
+
+    def set_auto_takeover(self, on: bool) -> None:
+        """Switch the automatic take-over on or off (remembered at this workstation)."""
+        self.auto_takeover = bool(on)
+        if self.takeover_action.isChecked() != self.auto_takeover:
+            self.takeover_action.setChecked(self.auto_takeover)
+        _save_pref(PREF_TAKEOVER, self.auto_takeover)
+
+    def set_takeover_tile(self, k: int) -> None:
+        """0: the least recently used tile takes an alarm; k: always tile k (remembered)."""
+        self.takeover_tile = max(0, min(MAX_TILES, int(k)))
+        for a in self.tile_actions.actions():
+            if a.data() == self.takeover_tile and not a.isChecked():
+                a.setChecked(True)
+        _save_pref(PREF_TILE, self.takeover_tile)
+
+    def takeover_target(self) -> VideoTile:
+        """The tile an alarm takes: the configured one (if the layout has it), else the
+        one the operator left alone longest (ties: the first, i.e. the big tile)."""
+        tiles = self.active_tiles()
+        if 0 < self.takeover_tile <= len(tiles):
+            return tiles[self.takeover_tile - 1]
+        return min(tiles, key=lambda t: (self._touched_at[t.index], t.index))
+
+    def alarm_tiles(self) -> list[VideoTile]:
+        return [t for t in self.active_tiles() if t.alarm]
 
     # -- placement -----------------------------------------------------------------------
     def showEvent(self, ev) -> None:
@@ -197,6 +285,7 @@ class VideoWall(QWidget):
         if reason and self.tour is not None:
             self.tour.pause(reason)
         for i, t in enumerate(self.active_tiles()):
+            t.set_alarm(None)
             t.set_camera(None)
             if i < n:
                 self.show_camera(i, cameras[i])
@@ -205,21 +294,30 @@ class VideoWall(QWidget):
         """Show one camera in the selected tile, then move the selection on."""
         tiles = self.active_tiles()
         tile = self.current if self.current in tiles else tiles[0]
+        tile.set_alarm(None)
+        self._touched_at[tile.index] = self._clock()
         self.show_camera(tile.index, camera)
         self._select(tiles[(tiles.index(tile) + 1) % len(tiles)])
 
-    def alarm(self, camera: Camera | str, reason: str = "告警") -> bool:
-        """An alarm or urgent case takes the first tile (the big one of 1+5 / 1+7);
-        the tour pauses. False when take-over is switched off or the camera is unknown."""
+    def alarm(self, camera: Camera | str, reason: str = "告警") -> VideoTile | None:
+        """An alarm or urgent case takes a tile (see :meth:`takeover_target`), framed in
+        red with ``reason`` until the operator acknowledges it by touching the tile; the
+        tour pauses and leaves that tile alone.  None when take-over is switched off or
+        the camera is unknown."""
         cam = self.registry.get(camera) if isinstance(camera, str) else camera
         if not self.auto_takeover or cam is None:
-            return False
-        self.tiles[0].set_camera(cam)
+            return None
+        if self.maximized is not None:
+            self.set_layout(self.layout_key)  # an alarm must not hide behind a full-size tile
+        tile = self.takeover_target()
+        tile.set_camera(cam)
+        tile.set_alarm(reason)
+        self._touched_at[tile.index] = self._clock()
         if self.tour is not None:
             self.tour.pause(reason)
             self._show_tour_status()
         self.status.setText(f"{reason}: {cam.name}")
-        return True
+        return tile
 
     def snapshot(self, tile: VideoTile) -> Path | None:
         """Save the tile's picture as evidence; the path, or None without a picture."""
@@ -255,10 +353,15 @@ class VideoWall(QWidget):
         if cam is None:
             self.status.setText(f"未知摄像头 {code}")
             return
+        tile.set_alarm(None)
         tile.set_camera(cam)
         self._select(tile)
 
     def _touched(self, tile: VideoTile) -> None:
+        self._touched_at[tile.index] = self._clock()
+        if tile.alarm:  # the operator has seen it: acknowledged
+            self.status.setText(f"已确认 {tile.alarm}")
+            tile.set_alarm(None)
         self._select(tile)
         if self.tour is not None and not self.tour.paused:
             self.tour.pause("interaction")
@@ -316,13 +419,23 @@ class VideoWall(QWidget):
     def _tour_tick(self) -> None:
         if self.tour is None:
             return
+        self._hold_for_alarms()
         page = self.tour.tick()
         if page is not None:
             self._apply_page(page)
+        self._hold_for_alarms()  # a quiet time that ran out does not end an alarm
         self._show_tour_status()
+
+    def _hold_for_alarms(self) -> None:
+        """The tour stays paused while a tile shows an unacknowledged alarm."""
+        alarms = self.alarm_tiles()
+        if alarms and self.tour is not None and not self.tour.paused:
+            self.tour.pause(alarms[0].alarm or "告警")
 
     def _apply_page(self, page: list[str | None]) -> None:
         for t, code in zip(self.active_tiles(), page, strict=False):
+            if t.alarm:
+                continue  # an alarm's camera stays until the operator has seen it
             if (t.camera.code if t.camera else None) != code:
                 t.set_camera(self.registry.get(code) if code else None)
 
@@ -352,6 +465,7 @@ class VideoWall(QWidget):
             return
         self.set_layout(named.layout)
         for i, t in enumerate(self.active_tiles()):
+            t.set_alarm(None)
             code = named.cameras[i] if i < len(named.cameras) else None
             t.set_camera(self.registry.get(code) if code else None)
 
