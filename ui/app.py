@@ -114,6 +114,21 @@ def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int
         app.processEvents()
 
 
+def render_score_pdf(store: DistrictRepository, period, subject: str, out: Path,
+                     scheme=None) -> None:
+    """Offscreen: the printable appraisal report (绩效考核月报) of ``period`` as a PDF
+    at ``out`` (A4, Chinese, fonts embedded); ``subject`` picks the red/black list."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _application()  # QPdfWriter needs the application's fonts
+    from ui.appraisal.report_pdf import collect, write_report
+
+    out = Path(out)
+    try:
+        write_report(collect(store, period, subject, scheme), out)
+    except (OSError, ValueError) as exc:
+        raise _user_error(f"cannot write the report {out}: {_one_line(exc)}") from exc
+
+
 def _record_first_paint(window) -> None:
     """For ``python -m app bench``: write the wall-clock time of the first map paint
     (and of the staged start's end, "loaded") to $GRIDCC_TIMING_FILE (the benchmark
