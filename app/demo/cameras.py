@@ -149,3 +149,10 @@ def place_cameras(rng: np.random.Generator, t: Tiling, b: Buildings, m: Merchant
         fov=np.concatenate([fov, rng.uniform(50, 90, n_street)]).astype(np.float32),
         online=rng.random(n) < 0.97,
     )
+
+
+def demo_streams(codes: list[str]) -> dict[str, list[str]]:
+    """The stream addresses of demo cameras: a main stream and a sub-stream (辅码流), both
+    played from the demo clips (app.video.streams resolves ``demo://``)."""
+    return {"stream_url": [f"demo://camera/{c}" for c in codes],
+            "substream_url": [f"demo://camera/{c}?stream=sub" for c in codes]}

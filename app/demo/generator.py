@@ -19,7 +19,7 @@ import shapely
 from app.clock import beijing_now
 from app.demo.accounts import create_demo_accounts
 from app.demo.buildings import build_buildings
-from app.demo.cameras import place_cameras
+from app.demo.cameras import demo_streams, place_cameras
 from app.demo.cases import make_cases
 from app.demo.lifecycle import (
     ACTIONS,
@@ -167,7 +167,7 @@ def generate_district(
             "grid_id": grid_ids[cams.grid],
             "building_id": _nullable_int(cams.building + 1, cams.building < 0),
             "lon": lon, "lat": lat, "heading_deg": cams.heading, "fov_deg": cams.fov,
-            "stream_url": [f"demo://camera/{c}" for c in cams.code], "online": cams.online,
+            **demo_streams(cams.code), "online": cams.online,
         })
         counts["categories"] = store.bulk_insert("categories", {
             "code": [c.code for c in CATEGORIES], "class_code": [c.class_code for c in CATEGORIES],
