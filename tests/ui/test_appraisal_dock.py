@@ -1,0 +1,149 @@
+"""The scoring dock on the small demo district, with the real appraisal engine: ranked
+league tables in grade colours, click-through to indicators and to the cases behind them,
+publishing freezes the period."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.appraisal import (
+    INDICATORS,
+    area_scores,
+    compute_indicators,
+    department_scores,
+    latest_complete_month,
+)
+from app.auth.accounts import authenticate
+from app.auth.permissions import Role
+from app.auth.session import sign_in, sign_out
+from app.demo.accounts import DEMO_PASSWORDS
+from app.store import open_store
+
+T0_TEXT = "2026-10"
+
+
+@pytest.fixture
+def dock(store, themed_app, qtbot):
+    from ui.appraisal.scoring_dock import ScoringDock
+
+    sign_out()
+    d = ScoringDock(store)
+    qtbot.addWidget(d)
+    d.resize(1500, 600)
+    d.show()
+    qtbot.waitExposed(d)
+    return d
+
+
+def test_period_picker_offers_months_quarters_years(store, themed_app, qtbot):
+    from ui.appraisal.period_picker import PeriodPicker, display_label, period_labels
+
+    latest = latest_complete_month(store)
+    assert latest.label == T0_TEXT  # the test district's 'now' is 2026-11-20
+    assert period_labels(latest, "month")[:3] == ["2026-10", "2026-09", "2026-08"]
+    assert period_labels(latest, "quarter")[:2] == ["2026Q4", "2026Q3"]
+    assert display_label("2026Q3") == "2026年第3季度" and display_label("2026-01") == "2026年1月"
+    picker = PeriodPicker(latest)
+    qtbot.addWidget(picker)
+    seen = []
+    picker.periodChanged.connect(seen.append)
+    picker.set_period("2026Q3")
+    assert seen[-1].label == "2026Q3" and picker.period().kind == "quarter"
+    with pytest.raises(ValueError):
+        picker.set_period("2019-01")
+
+
+def test_department_league_is_ranked_and_graded_by_colour(dock, store):
+    expected = department_scores(store, dock.period)
+    table = dock.leagues["department"].table
+    assert dock.loaded and table.rowCount() == len(expected) > 0
+    ranks = [int(table.item(r, 0).text()) for r in range(table.rowCount())]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    scores = [float(table.item(r, 2).text()) for r in range(table.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    by_name = {s.name: s for s in expected}
+    for r in range(table.rowCount()):
+        s = by_name[table.item(r, 1).text()]
+        assert table.item(r, 2).text() == f"{s.score:.2f}"
+        grade = table.item(r, 3)
+        assert grade.text() == s.grade_label
+        assert grade.background().color().name() == s.grade_colour.lower()
+        # the whole row carries a tint of the grade colour
+        tint = table.item(r, 1).background().color()
+        assert tint.name() == s.grade_colour.lower() and tint.alpha() < 80
+        assert table.item(r, 7).text() == "未发布"
+    assert "未发布" in dock.published_label.text()
+
+
+def test_click_through_to_indicators_and_cases(dock, store):
+    league = dock.leagues["department"]
+    first = dock.leagues["department"].scores[0]
+    league.select_row(0)
+    panel = dock.indicators
+    assert panel.subject == "department" and panel.subject_id == first.department_id
+    assert first.name in panel.title.text()
+    row = compute_indicators(store, dock.period, "department", ids=[first.department_id]).row(
+        first.department_id)
+    codes = panel.codes
+    r = codes.index("close_rate")
+    assert panel.table.item(r, 0).text() == "结案率"
+    assert panel.table.item(r, 1).text() == (
+        "—" if row.values["close_rate"] is None else f"{row.values['close_rate'] * 100:.2f}%")
+    assert panel.table.item(r, 2).text() == f"{row.counts['closed']:,} / {row.counts['due']:,}"
+    dialog = panel.open_drill_down(r, show=False)
+    assert dialog.numerator_count() == panel.numerator("close_rate") == row.counts["closed"]
+    assert dialog.denominator_count() == row.counts["due"]
+    assert "（分子）" in dialog.tabs.tabText(0)
+    dialog.close()
+    # the double-click itself opens the same list
+    opened = []
+    panel.drilled.connect(opened.append)
+    panel.table.cellDoubleClicked.emit(codes.index("on_time_close_rate"), 0)
+    assert opened and opened[0].numerator_count() == row.counts["closed_on_time"]
+    opened[0].close()
+    # a count indicator has no denominator tab
+    d = panel.open_drill_down(codes.index("received"), show=False)
+    assert d.numerator_count() == row.counts["received"] and d.tabs.count() == 1
+    assert INDICATORS["received"].kind == "count"
+
+
+def test_streets_tab_and_changes_shown(dock, store):
+    dock.tabs.setCurrentIndex(1)
+    expected = area_scores(store, dock.period, "street")
+    table = dock.leagues["street"].table
+    assert table.rowCount() == len(expected) == 2
+    assert [table.item(r, 1).text() for r in range(2)] == [s.name for s in
+                                                           sorted(expected, key=lambda s: s.rank)]
+    for r in range(2):
+        s = dock.leagues["street"].scores[r]
+        text = table.item(r, 4).text()
+        if s.delta is None:
+            assert text == "—"
+        else:
+            assert text[0] in "▲▼—" and text.endswith(f"{abs(s.delta):.2f}")
+    dock.leagues["street"].select_row(0)
+    assert dock.indicators.subject == "street"
+
+
+def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbot):
+    from ui.appraisal.scoring_dock import ScoringDock
+
+    db = open_store(small_db_copy)
+    try:
+        sign_in(authenticate(db, "admin", DEMO_PASSWORDS[Role.ADMINISTRATOR]))
+        dock = ScoringDock(db)
+        qtbot.addWidget(dock)
+        dock.refresh()
+        assert dock.publish_button.isEnabled()
+        assert dock.publish(confirm=False)
+        assert "已发布" in dock.published_label.text()
+        table = dock.leagues["department"].table
+        assert all(table.item(r, 7).text() == "已发布" for r in range(table.rowCount()))
+        assert not dock.publish_button.isEnabled()
+        # a second publication is refused by the engine, shown, nothing lost
+        assert not dock.publish(confirm=False)
+        assert dock.message.text().startswith("未发布")
+    finally:
+        sign_out()
+        db.close()
