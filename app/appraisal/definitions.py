@@ -9,12 +9,12 @@ None when the denominator is 0.
 
 Record sets (``source``):
 
-* ``case``    — one row per case (``cases c``); ``c_returned`` says whether the
-  case was ever returned (回退, a ``return`` step in ``case_transitions``);
-  ``c_work_hours`` is the working time from 受理 to 结案 on the working-time clock.
+* ``case``    — one row per case: the facts ``f`` of :data:`CASE_FACTS` (date of each
+  loop step, flags such as on time, reworked, returned), derived from ``cases`` and
+  ``case_transitions``.
 * ``whistle`` — one row per department summoned by a whistle
   (``whistle_departments wd`` joined to ``whistles w``).
-* ``report``  — cases by the grid worker who reported them (``reporter_worker_id``).
+* ``report``  — the same facts, by the grid worker who reported the case.
 * ``patrol``  — days with GPS fixes (``gps_fixes``).
 """
 
@@ -31,10 +31,32 @@ def _in(col: str) -> str:
     return f"({col} >= {{s}} AND {col} < {{e}})"
 
 
+#: Per-case facts (``f``), derived once from ``cases c`` (see app/appraisal/facts.py):
+#: name -> (SQL over the case, meaning).  Days are the calendar dates of the
+#: timestamps; periods start and end at midnight, so "date in [start, end)" is
+#: exactly "timestamp in [start, end)".
+CASE_FACTS: dict[str, tuple[str, str]] = {
+    "d_reported": ("CAST(c.reported_at AS DATE)", "上报日期"),
+    "d_registered": ("CAST(c.registered_at AS DATE)", "立案日期"),
+    "d_deadline": ("CAST(c.deadline_at AS DATE)", "处置期限日期（延期、缓办暂停期间为空）"),
+    "d_closed": ("CAST(c.closed_at AS DATE)", "结案日期"),
+    "d_handled": ("CAST(c.handled_at AS DATE)", "最后一次处置日期"),
+    "d_dispatched": ("CAST(c.dispatched_at AS DATE)", "最后一次派遣日期"),
+    "d_evaluated": ("CAST(c.evaluated_at AS DATE)", "评价日期"),
+    "live": ("c.status NOT IN ('voided', 'parked')", "未作废、未挂账"),
+    "valid": ("c.status <> 'voided'", "未作废（有效上报）"),
+    "closed_on_time": ("coalesce(c.closed_at <= c.deadline_at, FALSE)", "结案时间 ≤ 处置期限"),
+    "handled_on_time": ("coalesce(c.handled_at <= c.deadline_at, FALSE)", "处置时间 ≤ 处置期限"),
+    "reworked": ("c.rework_count > 0", "曾因核查不通过返工"),
+    "returned": ("ret.case_id IS NOT NULL", "曾被回退（流转记录中有 return）"),
+    "rated": ("c.satisfaction IS NOT NULL", "有满意度评价"),
+    "satisfied": ("coalesce(c.satisfaction >= 4, FALSE)", "满意度 4 或 5"),
+    "work_hours": ("@work_hours", "受理→结案的工作小时（工作时间日历：夜间、周末、节假日不计）"),
+}
+
 #: 应结案 (due to close): not voided or parked, and the deadline falls in the period or
 #: the case was closed in it.  A paused case (延期/缓办) has no deadline while paused.
-DUE = (f"(c.status NOT IN ('voided', 'parked') AND "
-       f"({_in('c.deadline_at')} OR {_in('c.closed_at')}))")
+DUE = f"(f.live AND ({_in('f.d_deadline')} OR {_in('f.d_closed')}))"
 
 
 @dataclass(frozen=True)
@@ -64,39 +86,39 @@ class Indicator:
 
 
 MEASURES: dict[str, Measure] = {m.code: m for m in (
-    Measure("received", "受理数", "case", _in("c.reported_at"),
+    Measure("received", "受理数", "case", _in("f.d_reported"),
             "上报时间在周期内的案件"),
-    Measure("registered", "立案数", "case", _in("c.registered_at"),
+    Measure("registered", "立案数", "case", _in("f.d_registered"),
             "立案时间在周期内的案件"),
     Measure("due", "应结案数", "case", DUE,
             "未作废、未挂账，且处置期限在周期内或在周期内结案的案件（延期、缓办暂停期间无期限）"),
-    Measure("closed", "结案数", "case", _in("c.closed_at"),
+    Measure("closed", "结案数", "case", _in("f.d_closed"),
             "结案时间在周期内的案件"),
     Measure("closed_on_time", "按期结案数", "case",
-            f"{_in('c.closed_at')} AND c.closed_at <= c.deadline_at",
+            f"{_in('f.d_closed')} AND f.closed_on_time",
             "在周期内结案且结案时间不晚于处置期限的案件"),
     Measure("handled_on_time", "按期处置数", "case",
-            f"{DUE} AND c.handled_at <= c.deadline_at",
+            f"{DUE} AND f.handled_on_time",
             "应结案中处置（最后一次）时间不晚于处置期限的案件"),
-    Measure("handled", "处置数", "case", _in("c.handled_at"),
+    Measure("handled", "处置数", "case", _in("f.d_handled"),
             "最后一次处置时间在周期内的案件"),
-    Measure("reworked", "返工数", "case", f"{_in('c.handled_at')} AND c.rework_count > 0",
+    Measure("reworked", "返工数", "case", f"{_in('f.d_handled')} AND f.reworked",
             "处置数中曾因核查不通过而返工的案件"),
-    Measure("dispatched", "派遣数", "case", _in("c.dispatched_at"),
+    Measure("dispatched", "派遣数", "case", _in("f.d_dispatched"),
             "（最后一次）派遣时间在周期内的案件"),
-    Measure("returned", "回退数", "case", f"{_in('c.dispatched_at')} AND c_returned",
+    Measure("returned", "回退数", "case", f"{_in('f.d_dispatched')} AND f.returned",
             "派遣数中曾被回退（退回重派）的案件"),
     Measure("dispatched_right", "准确派遣数", "case",
-            f"{_in('c.dispatched_at')} AND NOT c_returned",
+            f"{_in('f.d_dispatched')} AND NOT f.returned",
             "派遣数中从未被回退的案件"),
     Measure("evaluated", "评价数", "case",
-            f"{_in('c.evaluated_at')} AND c.satisfaction IS NOT NULL",
+            f"{_in('f.d_evaluated')} AND f.rated",
             "评价时间在周期内且有满意度的案件"),
     Measure("satisfied", "满意数", "case",
-            f"{_in('c.evaluated_at')} AND c.satisfaction >= 4",
+            f"{_in('f.d_evaluated')} AND f.satisfied",
             "评价数中满意度为 4 或 5（满意、非常满意）的案件"),
-    Measure("close_hours", "结案用时合计", "case", _in("c.closed_at"),
-            "周期内结案案件从受理到结案的工作小时之和", sum_of="c_work_hours"),
+    Measure("close_hours", "结案用时合计", "case", _in("f.d_closed"),
+            "周期内结案案件从受理到结案的工作小时之和", sum_of="f.work_hours"),
     Measure("w_received", "接哨数", "whistle", _in("w.blown_at"),
             "吹哨时间在周期内、点名该部门的哨令（一哨多部门按部门计）"),
     Measure("w_reported_on_time", "按时报到数", "whistle",
@@ -115,10 +137,10 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
     Measure("w_rating_sum", "哨令评分合计", "whistle",
             f"{_in('wd.rated_at')} AND wd.rating IS NOT NULL",
             "街道对部门报到处置的评分（1-5）之和", sum_of="wd.rating"),
-    Measure("reports", "上报数", "report", _in("c.reported_at"),
+    Measure("reports", "上报数", "report", _in("f.d_reported"),
             "网格员上报、上报时间在周期内的案件"),
     Measure("valid_reports", "有效上报数", "report",
-            f"{_in('c.reported_at')} AND c.status <> 'voided'",
+            f"{_in('f.d_reported')} AND f.valid",
             "上报数中未被作废的"),
     Measure("patrol_days", "巡查天数", "patrol", _in("f.t"),
             "周期内该网格员有 GPS 轨迹的天数"),

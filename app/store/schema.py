@@ -270,6 +270,47 @@ _V3 = [
 ]
 MIGRATIONS[3] = _V3
 
+# Version 4: performance appraisal (app/appraisal): saved versions of the scoring
+# scheme, the streets' periodic surveys (one per street per period; the scores of each
+# department go to appraisal_ratings), and published periods with their frozen figures.
+_V4 = [
+    # versions never change once saved; body is the scheme's JSON document
+    """CREATE TABLE appraisal_schemes (
+        version VARCHAR PRIMARY KEY,
+        body VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL,
+        saved_by VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE appraisal_surveys (
+        period VARCHAR NOT NULL,
+        street_id INTEGER NOT NULL,
+        submitted_by VARCHAR NOT NULL,
+        submitted_at TIMESTAMP NOT NULL,
+        comment VARCHAR,
+        PRIMARY KEY (period, street_id)
+    )""",
+    # a published period: its bounds and the scheme version it was scored with
+    """CREATE TABLE appraisal_publications (
+        period VARCHAR PRIMARY KEY,
+        starts_at TIMESTAMP NOT NULL,
+        ends_at TIMESTAMP NOT NULL,
+        scheme_version VARCHAR NOT NULL,
+        published_at TIMESTAMP NOT NULL,
+        published_by VARCHAR NOT NULL
+    )""",
+    # the frozen figures: one JSON document per subject (department, street, community)
+    """CREATE TABLE appraisal_frozen_scores (
+        period VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        subject_id INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        score DOUBLE,
+        body VARCHAR NOT NULL,
+        PRIMARY KEY (period, subject, subject_id)
+    )""",
+]
+MIGRATIONS[4] = _V4
+
 #: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
 APPEND_ONLY_TABLES = ("audit_log",)
 
