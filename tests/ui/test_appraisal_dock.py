@@ -30,9 +30,9 @@ def dock(store, themed_app, qtbot):
     sign_out()
     d = ScoringDock(store)
     qtbot.addWidget(d)
+    assert not d.loaded  # nothing computed until the dock is shown
     d.resize(1500, 600)
-    d.show()
-    qtbot.waitExposed(d)
+    d.refresh()  # what showing it does (a top-level shown offscreen makes Qt warn)
     return d
 
 
@@ -52,6 +52,16 @@ def test_period_picker_offers_months_quarters_years(store, themed_app, qtbot):
     assert seen[-1].label == "2026Q3" and picker.period().kind == "quarter"
     with pytest.raises(ValueError):
         picker.set_period("2019-01")
+
+
+def test_docks_compute_only_when_shown(window, qtbot):
+    for key in ("appraisal", "red_black", "appraisal_trend"):
+        assert not window.docks[key].isVisible()
+        assert not window.docks[key].widget().loaded
+    window.docks["appraisal"].show()
+    qtbot.waitUntil(lambda: window.docks["appraisal"].widget().loaded)
+    assert window.docks["appraisal"].widget().leagues["department"].table.rowCount() > 0
+    assert not window.docks["appraisal_trend"].widget().loaded
 
 
 def test_department_league_is_ranked_and_graded_by_colour(dock, store):

@@ -12,8 +12,7 @@ def test_trend_has_one_point_per_month_and_series(store, themed_app, qtbot):
     panel = TrendPanel(store)
     qtbot.addWidget(panel)
     panel.resize(1400, 700)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel.load()
     assert panel.loaded and panel.list.count() > 3
     default = panel.chosen()
     assert len(default) == 4  # the three best and the worst

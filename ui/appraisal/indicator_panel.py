@@ -42,8 +42,11 @@ def change_text(code: str, d: float | None) -> tuple[str, str]:
     shown = f"{abs(amount):,.0f}" if ind.kind == "count" else f"{abs(amount):.2f}"
     if shown.strip("0.,") == "":
         return f"— 0{unit}", STEADY_COLOUR
+    arrow = f"{'▲' if amount > 0 else '▼'} {shown}{unit}"
+    if ind.kind == "count" and ind.higher_is_better:
+        return arrow, STEADY_COLOUR  # more or fewer cases is neither good nor bad in itself
     good = (amount > 0) == ind.higher_is_better
-    return f"{'▲' if amount > 0 else '▼'} {shown}{unit}", UP_COLOUR if good else DOWN_COLOUR
+    return arrow, UP_COLOUR if good else DOWN_COLOUR
 
 
 def counts_text(code: str, counts: dict[str, int]) -> str:
