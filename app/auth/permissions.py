@@ -129,6 +129,11 @@ MATRIX: dict[str, dict[Role, str]] = {
     "export": {R.OPERATOR: "area", R.DISPATCHER: "area", R.SUPERVISION_OFFICE: "any",
                R.AUDITOR: "any"},
     "users.manage": {R.ADMINISTRATOR: "any"},
+    # 下考上: a street's periodic survey of the departments (its secretary), publishing
+    # a period (督查室), the scoring scheme (configuration: the administrator)
+    "appraisal.survey": {R.STREET_SECRETARY: "area"},
+    "appraisal.publish": {R.SUPERVISION_OFFICE: "any"},
+    "appraisal.scheme": {R.ADMINISTRATOR: "any"},
 }
 ACTIONS: tuple[str, ...] = tuple(MATRIX)
 #: how an action reads in an error message
@@ -144,6 +149,8 @@ ACTION_VERBS = {
     "whistle.accountability": "flag accountability", "audit.view": "read the audit log",
     "audit.verify": "verify the audit log", "export": "export data",
     "users.manage": "manage accounts",
+    "appraisal.survey": "enter a street's appraisal survey",
+    "appraisal.publish": "publish appraisal figures", "appraisal.scheme": "change the scoring scheme",
 }
 
 

@@ -47,6 +47,9 @@ audit.view: auditor:*
 audit.verify: auditor:* administrator:*
 export: operator:a dispatcher:a supervision_office:* auditor:*
 users.manage: administrator:*
+appraisal.survey: street_secretary:a
+appraisal.publish: supervision_office:*
+appraisal.scheme: administrator:*
 """
 
 
@@ -133,7 +136,7 @@ def test_separation_of_duties():
     """三员分立: the administrator does no business, the auditor only reads the log."""
     admin = [a for a in ACTIONS if decide(Role.ADMINISTRATOR, Scope(), a, TARGETS["nowhere"])]
     auditor = [a for a in ACTIONS if decide(Role.AUDITOR, Scope(), a, TARGETS["nowhere"])]
-    assert set(admin) == {"users.manage", "audit.verify"}
+    assert set(admin) == {"users.manage", "audit.verify", "appraisal.scheme"}  # configuration
     assert set(auditor) == {"audit.view", "audit.verify", "export"}
 
 
