@@ -42,6 +42,8 @@ class DrillDown:
     columns: list[str]  # zh headers
     rows: list[tuple]  # numerator
     denominator_rows: list[tuple]
+    numerator_total: int = 0  # all matching records (rows may be capped)
+    denominator_total: int = 0
 
 
 @dataclass
