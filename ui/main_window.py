@@ -77,8 +77,9 @@ class MainWindow(QMainWindow):
         self.canvas.attach(self.layers, dm)
         self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
         self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
-        self.patrol_controller = PatrolController(store, dm, self.patrol,
-                                                  self.canvas.view("patrol").refresh, self)
+        patrol_view = self.canvas.view("patrol")
+        self.patrol_controller = PatrolController(store, dm, self.patrol, patrol_view.refresh,
+                                                  self, view=patrol_view)
         self.replay_bar = ReplayBar(self.patrol_controller, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
         self.patrol_controller.timeChanged.connect(self._show_cases_at)

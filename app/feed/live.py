@@ -7,6 +7,7 @@ redraw timer (events coalesced: a 10,000-worker batch is one ``push``).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,9 @@ class PatrolState:
         self.version = 0  # bumped on every change; views redraw when it moved
         self._rep = np.full((REPORT_CAPACITY, 3), np.nan)
         self._rep_n = 0
+        #: held by whoever mutates or snapshots the state when a feed runs in a worker
+        #: thread (re-entrant: a step may snapshot)
+        self.lock = threading.RLock()
 
     def push(self, batch: FixBatch) -> None:
         """A batch from a feed (fixes and reports)."""
@@ -99,5 +103,6 @@ class PatrolState:
 
     def on_patrol(self) -> int:
         """Workers with a fix in the last :data:`STALE_S` seconds (在岗巡查)."""
-        _, t, _, _ = self.buffer.latest()
+        with self.lock:
+            _, t, _, _ = self.buffer.latest()
         return int(np.sum((t > self.now - STALE_S) & (t <= self.now)))

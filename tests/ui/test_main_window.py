@@ -42,10 +42,12 @@ def test_no_empty_docks(window):
     from PySide6.QtWidgets import QDockWidget
 
     docks = window.findChildren(QDockWidget)
-    assert {d.objectName() for d in docks} == {"dock_layers", "dock_identify", "dock_video_wall",
-                                               "dock_cameras", "dock_whistles", "dock_cases",
-                                               "dock_supervision"}
+    names = {d.objectName() for d in docks}
+    assert {"dock_layers", "dock_identify", "dock_video_wall", "dock_cameras", "dock_whistles",
+            "dock_cases", "dock_supervision"} <= names
+    assert names == {f"dock_{spec.id}" for spec in window.registry.panels()}
     assert all(d.widget() is not None for d in docks)
+    assert not any(d.widget().objectName() == "DockLoading" for d in docks)
 
 
 def test_toggling_a_layer_hides_its_items(window, qtbot):

@@ -2,8 +2,11 @@
 
 Two timers on the GUI thread: a feed step every :data:`FEED_MS` (the simulator
 or the replay clock moves on by the wall time elapsed) and a redraw every
-:data:`REDRAW_MS` that only repaints when the state changed.  Fixes of the
-live feed are stored in batches when the store is writable.
+:data:`REDRAW_MS` that only repaints when the state changed.  With the view
+given, both run in a worker thread (:class:`ui.map.patrol_feed.PatrolFeedWorker`):
+the GUI thread posts the step, and draws the snapshot that comes back.  Fixes
+of the live feed are stored in batches when the store is writable, through a
+cursor of their own.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from app.feed.simulator import load_roster
 from app.feed.storage import FixWriter, PatrolHistory, load_history
 from app.map.layers import DistrictMap
 from ui.map.background import BackgroundWork
+from ui.map.patrol_feed import PatrolFeedWorker
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,8 @@ class PatrolController(QObject):
     coverageReady = Signal(object)  # (G,) share of each grid's roads walked today
 
     def __init__(self, store, dmap: DistrictMap, state: PatrolState, redraw,
-                 parent: QObject | None = None, *, start_timers: bool = True) -> None:
+                 parent: QObject | None = None, *, start_timers: bool = True,
+                 view=None) -> None:
         super().__init__(parent)
         self.store = store
         self.dmap = dmap
@@ -64,7 +69,8 @@ class PatrolController(QObject):
         self.sim.subscribe(state.push)
         self.writer = None
         if not getattr(store, "read_only", True):
-            self.writer = FixWriter(store, dmap.frame, state.roster.ids)
+            # fed from the worker thread: a cursor of its own, never the GUI's connection
+            self.writer = FixWriter(store.cursor(), dmap.frame, state.roster.ids)
             self.sim.subscribe(self.writer.add)
         self._live_t = self.now
         # start with the last minutes of the stored day, so trails show at once
@@ -80,7 +86,15 @@ class PatrolController(QObject):
         self.feed_timer.timeout.connect(self._on_feed_timer)
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setInterval(REDRAW_MS)
-        self.redraw_timer.timeout.connect(self._redraw)
+        self.feed = PatrolFeedWorker(state, self)
+        self.view = view
+        if view is not None:
+            self.feed.snapshotReady.connect(view.show)
+            self.feed.stepDone.connect(self._step_done)
+            self.redraw_timer.timeout.connect(self._on_redraw_timer)
+        else:
+            self.redraw_timer.timeout.connect(self._redraw)
+        self._wall_pending = 0.0
         if start_timers:
             self.feed_timer.start()
             self.redraw_timer.start()
@@ -88,17 +102,52 @@ class PatrolController(QObject):
     # -- feed ----------------------------------------------------------------------------
     def _on_feed_timer(self) -> None:
         wall = time.monotonic()
-        self.step(wall - self._wall)
+        self._wall_pending += wall - self._wall
         self._wall = wall
+        if self.view is None:
+            self.step(self._wall_pending)
+            self._wall_pending = 0.0
+        elif self.feed.steps_pending == 0:  # a slow step: the next one covers the gap
+            self.post_step(self._wall_pending)
+            self._wall_pending = 0.0
 
-    def step(self, wall_s: float) -> None:
-        """Move on by ``wall_s`` real seconds (live: 1×; replay: the clock's speed)."""
+    def post_step(self, wall_s: float) -> None:
+        """:meth:`step` in the feed worker: the clocks move here, the fixes there."""
         if self.mode == "live":
             self._live_t += wall_s
-            self.sim.advance(self._live_t)
-            self.state.set_now(self._live_t)
+            t, sim, state = self._live_t, self.sim, self.state
+
+            def live() -> None:
+                sim.advance(t)
+                state.set_now(t)
+
+            self.feed.run(live)
         elif self.clock.playing:
-            self.show_replay(self.clock.advance(wall_s))
+            t = self.clock.advance(wall_s)
+            self.feed.run(lambda: ("replay", t) if self._replay_step(t) else None)
+
+    def _step_done(self, result) -> None:
+        if result is not None and result[0] == "replay" and self.mode == "replay":
+            self.timeChanged.emit(result[1])
+
+    def _on_redraw_timer(self) -> None:
+        if self.view is not None and self.view.needs_redraw():
+            self._request_snapshot()
+
+    def _request_snapshot(self) -> None:
+        self.feed.request_snapshot(self.view.trail_window())
+
+    def step(self, wall_s: float) -> None:
+        """Move on by ``wall_s`` real seconds (live: 1×; replay: the clock's speed), here
+        on the calling thread."""
+        self.feed.wait()
+        with self.state.lock:
+            if self.mode == "live":
+                self._live_t += wall_s
+                self.sim.advance(self._live_t)
+                self.state.set_now(self._live_t)
+            elif self.clock.playing:
+                self.show_replay(self.clock.advance(wall_s))
 
     # -- replay --------------------------------------------------------------------------
     def history(self) -> PatrolHistory:
@@ -115,6 +164,13 @@ class PatrolController(QObject):
     def set_mode(self, mode: str) -> None:
         if mode == self.mode:
             return
+        self.feed.wait()  # no step of the old mode may land after the switch
+        with self.state.lock:
+            self._set_mode(mode)
+        self.modeChanged.emit(mode)
+        self._redraw()
+
+    def _set_mode(self, mode: str) -> None:
         self.mode = mode
         if mode == "replay":
             self._replay = TrailReplay(self.history(), self.state.buffer, self.state.trail_s)
@@ -128,8 +184,6 @@ class PatrolController(QObject):
             self.state.push(recent)
             self.state.set_now(self._live_t)
             self.timeChanged.emit(self._live_t)
-        self.modeChanged.emit(mode)
-        self._redraw()
 
     def seek(self, t: float) -> None:
         if self.mode != "replay":
@@ -137,15 +191,23 @@ class PatrolController(QObject):
         self.show_replay(self.clock.seek(t))
 
     def show_replay(self, t: float) -> None:
-        if self._replay is None:
-            return
-        if self._replay.t is None or not (self._replay.t <= t <= self._replay.t
-                                          + self.state.trail_s):
+        self.feed.wait()
+        with self.state.lock:
+            shown = self._replay_step(t)
+        if shown:
+            self.timeChanged.emit(t)
+
+    def _replay_step(self, t: float) -> bool:
+        """The trails as they stood at ``t`` (caller holds the state's lock)."""
+        replay = self._replay
+        if replay is None:
+            return False
+        if replay.t is None or not (replay.t <= t <= replay.t + self.state.trail_s):
             self.state.reset(t)
-        self._replay.show(t)
+        replay.show(t)
         self.state.set_now(t)
         self.state.version += 1
-        self.timeChanged.emit(t)
+        return True
 
     def shown_time(self) -> float:
         return self.clock.t if self.mode == "replay" else self._live_t
@@ -175,5 +237,6 @@ class PatrolController(QObject):
     def stop(self) -> None:
         self.feed_timer.stop()
         self.redraw_timer.stop()
+        self.feed.close()
         self.background.wait()
         self.flush()

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 
 from app.feed.buffers import Trails
-from app.feed.live import PatrolState
+from app.feed.live import PatrolSnapshot, PatrolState
 from ui import theme
 from ui.map.layers.base import LayerView, cosmetic_pen, register_view
 from ui.map.static_render import StaticMapCache
@@ -140,6 +140,7 @@ class PatrolView(LayerView):
             item.setAcceptedMouseButtons(item.acceptedMouseButtons().NoButton)
         self._drawn = -1
         self.last_refresh_s = 0.0
+        self.last_show_s = 0.0
         self.overview: bool | None = None
         self.canvas.viewChanged.connect(self._follow_zoom)
         self._follow_zoom()
@@ -157,7 +158,7 @@ class PatrolView(LayerView):
             item.setPen(pg.mkPen(None) if overview else pg.mkPen(theme.qcolor("#02060e"),
                                                                   width=1))
         if hasattr(self, "_drawn"):
-            self.refresh(force=True)  # trail length follows the level of detail
+            self.refresh(force=True)  # trail length follows the level of detail (rare)
 
     def _trail_painters(self) -> list:
         return [self._trail_painter] if self._visible and self._trail_painter else []
@@ -179,15 +180,33 @@ class PatrolView(LayerView):
         self.canvas.remove_item(self.trail_cache.item)
         super().remove()
 
+    def trail_window(self) -> float | None:
+        """Seconds of trail the next snapshot should hold (level of detail): the overview
+        shows only the newest band (a third of the vertices to build and draw)."""
+        state: PatrolState = self.layer.data
+        return state.trail_s * TRAIL_BANDS[0][1] if self.overview else None
+
+    def needs_redraw(self) -> bool:
+        return self.layer.data.version != self._drawn
+
     def refresh(self, force: bool = False) -> bool:
-        """Redraw from the state if it changed; True when something was redrawn."""
+        """Redraw from the state if it changed (snapshot taken here, on the calling
+        thread); True when something was redrawn."""
         state: PatrolState = self.layer.data
         if state.version == self._drawn and not force:
             return False
         t0 = time.perf_counter()
-        # overview: only the newest band of trail (a third of the vertices to build and draw)
-        newest_hi = TRAIL_BANDS[0][1]
-        snap = state.snapshot(state.trail_s * newest_hi if self.overview else None)
+        with state.lock:
+            snap, version = state.snapshot(self.trail_window()), state.version
+        self.show(snap, version)
+        self.last_refresh_s = time.perf_counter() - t0
+        return True
+
+    def show(self, snap: PatrolSnapshot, version: int) -> None:
+        """Draw a snapshot (taken here or in the feed worker): markers on the GUI thread,
+        the trails handed to this layer's image cache, rendered in its worker."""
+        t0 = time.perf_counter()
+        state: PatrolState = self.layer.data
         bands = [(lo * state.trail_s, hi * state.trail_s + 1e-6, a)
                  for lo, hi, a in reversed(TRAIL_BANDS) if not (self.overview and lo > 0)]
         self.trail_bands = [(lo, hi) for lo, hi, _ in bands]
@@ -198,17 +217,18 @@ class PatrolView(LayerView):
         for role, item in self.markers.items():
             m = snap.role == role
             if self.overview:  # dots go into the trail image: nothing to draw per frame
-                item.setData(x=[], y=[])
+                if len(item.data):
+                    item.setData(x=[], y=[])
                 dots.append((snap.x[m], snap.y[m], dot_pen(ROLE_STYLE[role][1],
                                                            OVERVIEW_SYMBOL_PX * theme.ui_scale())))
             else:
                 item.setData(x=snap.x[m], y=snap.y[m])
         self._trail_painter.dots = dots
         self.shown_dots = sum(len(x) for x, _, _ in dots)
-        self.reports.setData(x=snap.report_x, y=snap.report_y)
-        self._drawn = state.version
-        self.last_refresh_s = time.perf_counter() - t0
-        return True
+        if len(snap.report_x) or len(self.reports.data):
+            self.reports.setData(x=snap.report_x, y=snap.report_y)
+        self._drawn = version
+        self.last_show_s = time.perf_counter() - t0
 
     def shown_workers(self) -> int:
         """Workers on the map: markers, or in the overview dots in the trail image."""

@@ -1,0 +1,94 @@
+"""The workers layer's tick off the GUI thread: feed steps and snapshots in a worker,
+in order, under the state's lock; the GUI thread only draws what comes back."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QThread
+
+from app.feed import FixBatch
+from ui.map.patrol_feed import PatrolFeedWorker
+
+
+def test_live_feed_runs_in_the_worker_and_reaches_the_layer(window, qtbot):
+    c = window.patrol_controller
+    view = window.canvas.view("patrol")
+    threads = []
+    c.sim.subscribe(lambda batch: threads.append(QThread.currentThread()))
+    c.feed_timer.stop()
+    c.redraw_timer.setInterval(50)
+    start = window.patrol.now
+    for _ in range(2):
+        c._wall -= 30.0  # as if the feed timer fired after 30 s of wall time
+        c._on_feed_timer()
+        qtbot.waitUntil(lambda: c.feed.steps_pending == 0, timeout=10_000)
+    assert len(threads) >= 2
+    assert all(t is not QThread.currentThread() for t in threads)
+    # the redraw timer asked the worker for a snapshot and the view drew it
+    qtbot.waitUntil(lambda: not view.needs_redraw() and window.patrol.now > start,
+                    timeout=10_000)
+    assert view.shown_workers() > 0 and view.trail_vertices > 0
+
+
+def test_steps_and_snapshots_keep_their_order(window, qtbot):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.redraw_timer.stop()
+    state = window.patrol
+    feed = PatrolFeedWorker(state)
+    got = []
+    feed.snapshotReady.connect(lambda snap, version: got.append((snap, version)))
+    t = state.now + 30
+    batch = FixBatch(np.array([0, 1, 2], np.int32), np.full(3, t), np.array([1.0, 2.0, 3.0]),
+                     np.array([4.0, 5.0, 6.0]), np.zeros(3, np.float32))
+    held = []
+
+    def step():
+        held.append(state.lock._is_owned())  # the worker holds the state's lock
+        state.reset(t)
+        state.push(batch)
+
+    feed.run(step)
+    assert feed.request_snapshot(None)
+    assert not feed.request_snapshot(None)  # one on its way: redraws coalesce
+    qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+    snap, version = got[0]
+    assert held == [True]
+    assert snap.now == t and sorted(snap.x.tolist()) == [1.0, 2.0, 3.0]  # after the step
+    assert version == state.version
+    view = window.canvas.view("patrol")
+    view.show(snap, version)
+    assert view.shown_workers() == 3 and not view.needs_redraw()
+    feed.close()
+    feed.run(step)  # closed: nothing runs any more
+    feed.wait()
+    assert held == [True]
+
+
+def test_replay_plays_through_the_worker(window, qtbot):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.set_mode("replay")
+    c.seek(c.clock.start + 9 * 3600)
+    c.clock.playing = True
+    before = c.clock.t
+    with qtbot.waitSignal(c.timeChanged, timeout=10_000) as sig:
+        c.post_step(10.0)  # 10 s of wall time at 60x
+    assert sig.args[0] == c.clock.t == before + 600.0
+    assert window.patrol.now == c.clock.t
+    # a synchronous step waits for the worker first and sees its result
+    c.step(1.0)
+    assert c.clock.t == before + 660.0 == window.patrol.now
+
+
+def test_a_failing_step_does_not_stop_the_feed(window, qtbot):
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    feed = PatrolFeedWorker(window.patrol)
+    done = []
+    feed.stepDone.connect(done.append)
+    feed.run(lambda: 1 / 0)
+    feed.run(lambda: "ok")
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
+    assert done == [None, "ok"] and feed.steps_pending == 0
+    feed.close()
