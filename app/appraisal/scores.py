@@ -1,7 +1,9 @@
 """下考上 department scores, area scores, red/black lists and trends.
 
 Department score = ``street_weight`` × street appraisal + (1 − ``street_weight``) ×
-objective score (see :mod:`app.appraisal.scheme` for the points rules).
+objective score (see :mod:`app.appraisal.scheme` for the points rules).  A department
+with neither a case nor a whistle in the period has no objective figure and is not
+ranked for that period.
 
 Street appraisal (街道评价, 0-100) = ``survey_weight`` × the mean of the streets'
 survey scores of the department for the period + ``whistle_rating_weight`` × the
@@ -69,11 +71,9 @@ def _dept_raw(store, period: Period, scheme: Scheme) -> list[DepartmentScore]:
             street = scheme.survey_weight * survey + scheme.rating_weight * rating
         else:
             street = survey if survey is not None else rating
-        if objective is None and street is None:
-            continue  # nothing to appraise this department on in the period
         if objective is None:
-            score = street
-        elif street is None:
+            continue  # no case and no whistle in the period: not ranked (不参与当期排名)
+        if street is None:
             score = objective
         else:
             score = scheme.street_weight * street + (1 - scheme.street_weight) * objective
@@ -81,7 +81,7 @@ def _dept_raw(store, period: Period, scheme: Scheme) -> list[DepartmentScore]:
         out.append(DepartmentScore(
             department_id=row.subject_id, code=row.code, name=row.name,
             street_appraisal=None if street is None else round(street, 2),
-            objective=None if objective is None else round(objective, 2),
+            objective=round(objective, 2),
             score=round(score, 2), rank=0, previous_score=None, delta=None,
             grade=g.code, grade_label=g.label_zh, grade_colour=g.colour, breakdown=pts,
             published=False, values={k: v.get(k) for k in DEPT_KEYS}, deductions=round(deduct, 4)))
