@@ -81,7 +81,9 @@ def cmd_check(args) -> int:
     def progress(r) -> None:
         if not args.json:
             mark = "在线" if r.reachable else "离线"
-            print(f"  {r.code:<10} {mark}  {r.error or ''}", file=sys.stderr, flush=True)
+            sub = "" if r.substream is None else (
+                "  辅码流在线" if r.substream.reachable else f"  辅码流离线 {r.substream.error or ''}")
+            print(f"  {r.code:<10} {mark}  {r.error or ''}{sub}", file=sys.stderr, flush=True)
 
     try:
         results = check_cameras(cams, args.timeout, args.jobs, progress)
@@ -92,16 +94,21 @@ def cmd_check(args) -> int:
         print(json.dumps({"timeout_s": args.timeout, "cameras": [r.as_dict() for r in results],
                           "online_rate": rates}, ensure_ascii=False, indent=2))
     else:
-        print(f"{'camera':<10} {'ok':<3} {'first':>6} {'size':>10} {'frames':>6}  error")
+        print(f"{'camera':<10} {'stream':<6} {'ok':<3} {'first':>6} {'size':>10} {'frames':>6}  "
+              "error")
         for r in results:
-            first = f"{r.first_frame_s:.2f}s" if r.first_frame_s is not None else "-"
-            size = f"{r.width}x{r.height}" if r.width else "-"
-            print(f"{r.code:<10} {'yes' if r.reachable else 'no':<3} {first:>6} {size:>10} "
-                  f"{r.frames:>6}  {r.error or ''}")
+            for label, h in (("main", r), ("sub", r.substream)):
+                if h is None:
+                    continue
+                first = f"{h.first_frame_s:.2f}s" if h.first_frame_s is not None else "-"
+                size = f"{h.width}x{h.height}" if h.width else "-"
+                print(f"{r.code if label == 'main' else '':<10} {label:<6} "
+                      f"{'yes' if h.reachable else 'no':<3} {first:>6} {size:>10} "
+                      f"{h.frames:>6}  {h.error or ''}")
         print("在线率 online rate per department:")
         for dept, v in rates.items():
             print(f"  {dept:<12} {v['online']}/{v['checked']}  {v['rate']:.1%}")
-    return 0 if all(r.reachable for r in results) else 1
+    return 0 if all(r.healthy for r in results) else 1
 
 
 def cmd_nearest(args) -> int:

@@ -15,7 +15,7 @@ def register(sub, add_db_arg) -> dict:
 
 def cmd_demo_media(args) -> int:
     from app.cli import UserError
-    from app.video.demo_media import DemoMediaError, generate_demo_media
+    from app.video.demo_media import DemoMediaError, generate_demo_media, substream_clips
     from app.video.streams import demo_media_dir
 
     folder = args.dir if args.dir is not None else demo_media_dir()
@@ -23,6 +23,8 @@ def cmd_demo_media(args) -> int:
         clips = generate_demo_media(folder, force=args.force)
     except DemoMediaError as exc:
         raise UserError(str(exc)) from None
-    size = sum(p.stat().st_size for p in clips)
-    print(f"{len(clips)} demo clips in {folder} ({size / 1e6:.1f} MB)")
+    subs = substream_clips(folder)
+    size = sum(p.stat().st_size for p in [*clips, *subs])
+    print(f"{len(clips)} demo clips and {len(subs)} sub-stream copies in {folder} "
+          f"({size / 1e6:.1f} MB)")
     return 0

@@ -5,6 +5,8 @@ moving vehicles drawn by ffmpeg's filters — with a scene label and a running c
 burned in, so that every tile visibly moves and different tiles show different
 frames.  They are generated at set-up (``python -m app demo-media``) rather than
 committed: a few hundred kilobytes each, H.264 in MP4, looped by the player.
+Each clip also gets a quarter-size copy (``sub/``, 240×136) that demo cameras
+serve as their sub-stream (辅码流) for the small tiles of dense wall layouts.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.video.streams import CLIP_SUFFIX, demo_clips, demo_media_dir
+from app.video.streams import CLIP_SUFFIX, SUB_DIR, demo_clips, demo_media_dir
 
 WIDTH, HEIGHT, FPS, SECONDS = 480, 270, 12, 10
+SUB_WIDTH = 240  # the sub-stream copy: half the width, height kept even for yuv420p
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -105,6 +108,26 @@ def scene_command(ffmpeg: str, scene: Scene, index: int, out: Path,
             "-g", str(FPS * 2), "-movflags", "+faststart", str(out)]
 
 
+def substream_command(ffmpeg: str, clip: Path, out: Path) -> list[str]:
+    """The ffmpeg command line that scales a clip down to its sub-stream copy."""
+    return [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(clip),
+            "-vf", f"scale={SUB_WIDTH}:-2,setsar=1", "-an", "-c:v", "libx264", "-preset", "veryfast",
+            "-crf", "30", "-pix_fmt", "yuv420p", "-g", str(FPS * 2),
+            "-movflags", "+faststart", str(out)]
+
+
+def _render(cmd: list[str], out: Path) -> None:
+    """Run ffmpeg into a temporary file and move it in place only when complete."""
+    tmp = out.with_suffix(".part" + CLIP_SUFFIX)
+    cmd = [*cmd[:-1], str(tmp)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise DemoMediaError(f"ffmpeg failed on clip {out.name}: {last}")
+    tmp.replace(out)  # atomic: a half-written clip is never picked by the player
+
+
 def generate_demo_media(media_dir: Path | None = None, *, count: int = len(SCENES),
                         seconds: int = SECONDS, force: bool = False) -> list[Path]:
     """Render the demo clips into ``media_dir``; existing clips are kept unless ``force``."""
@@ -118,23 +141,29 @@ def generate_demo_media(media_dir: Path | None = None, *, count: int = len(SCENE
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DemoMediaError(f"cannot create {folder}: {exc.strerror}") from None
+    try:
+        (folder / SUB_DIR).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise DemoMediaError(f"cannot create {folder / SUB_DIR}: {exc.strerror}") from None
     font = find_font()
     made = []
     for i, scene in enumerate(SCENES[:count]):
         out = folder / f"demo-{i + 1:02d}-{scene.slug}{CLIP_SUFFIX}"
-        if out.is_file() and out.stat().st_size > 0 and not force:
-            made.append(out)
-            continue
-        tmp = out.with_suffix(".part" + CLIP_SUFFIX)
-        proc = subprocess.run(scene_command(ffmpeg, scene, i, tmp, seconds, font),
-                              capture_output=True, text=True, timeout=120)
-        if proc.returncode != 0:
-            tmp.unlink(missing_ok=True)
-            last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-            raise DemoMediaError(f"ffmpeg failed on clip {out.name}: {last}")
-        tmp.replace(out)  # atomic: a half-written clip is never picked by the player
+        sub = folder / SUB_DIR / out.name
+        fresh = force or not (out.is_file() and out.stat().st_size > 0)
+        if fresh:
+            _render(scene_command(ffmpeg, scene, i, out, seconds, font), out)
+        if fresh or not (sub.is_file() and sub.stat().st_size > 0):
+            _render(substream_command(ffmpeg, out, sub), sub)
         made.append(out)
     return made
+
+
+def substream_clips(media_dir: Path | None = None) -> list[Path]:
+    """The sub-stream copies that exist, in clip order."""
+    folder = media_dir if media_dir is not None else demo_media_dir()
+    return [folder / SUB_DIR / p.name for p in demo_clips(folder)
+            if (folder / SUB_DIR / p.name).is_file()]
 
 
 def media_ready(media_dir: Path | None = None) -> bool:

@@ -40,9 +40,21 @@ class StreamHealth:
     height: int | None = None
     frames: int = 0
     error: str | None = None
+    #: the sub-stream (辅码流) checked the same way, or None for a single-stream camera
+    substream: StreamHealth | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if self.substream is not None:
+            sub = d["substream"]
+            for key in ("code", "department", "substream"):
+                sub.pop(key)
+        return d
+
+    @property
+    def healthy(self) -> bool:
+        """Main stream, and the sub-stream if there is one, both decode."""
+        return self.reachable and (self.substream is None or self.substream.reachable)
 
 
 def _ffmpeg() -> str:
@@ -113,14 +125,22 @@ def probe_stream(url: str, timeout_s: float = 3.0) -> tuple[bool, float | None, 
 
 
 def check_camera(cam: Camera, timeout_s: float = 3.0) -> StreamHealth:
-    """Open one camera's stream; demo cameras marked offline are reported unreachable."""
-    h = StreamHealth(cam.code, cam.department, cam.stream_url)
-    if is_demo(cam.stream_url) and not cam.online:
+    """Open one camera's main stream and sub-stream (if any), one after the other."""
+    h = check_stream(cam, cam.stream_url, timeout_s)
+    if cam.substream_url:
+        h.substream = check_stream(cam, cam.substream_url, timeout_s)
+    return h
+
+
+def check_stream(cam: Camera, url: str, timeout_s: float = 3.0) -> StreamHealth:
+    """Open one of a camera's streams; demo cameras marked offline are unreachable."""
+    h = StreamHealth(cam.code, cam.department, url)
+    if is_demo(url) and not cam.online:
         # the demo district marks some cameras offline; there is no stream to open
         h.error = "demo camera marked offline"
         return h
     try:
-        url = resolve_stream(cam.stream_url, kind=cam.kind)
+        url = resolve_stream(url, kind=cam.kind)
     except StreamUrlError as exc:
         h.error = str(exc)
         return h
@@ -131,18 +151,35 @@ def check_camera(cam: Camera, timeout_s: float = 3.0) -> StreamHealth:
 
 def check_cameras(cameras: Iterable[Camera], timeout_s: float = 3.0, jobs: int = 4,
                   progress: Callable[[StreamHealth], None] | None = None) -> list[StreamHealth]:
-    """Check cameras in parallel (``jobs`` ffmpeg processes at once), in input order."""
+    """Check cameras' main and sub-streams in parallel (``jobs`` ffmpeg processes at
+    once); results in input order, ``progress`` called as each camera is done."""
     cams = list(cameras)
     _ffmpeg()  # fail once, clearly, before starting any work
+    lock = threading.Lock()
+    results: dict[int, StreamHealth] = {}
+    pending = {i: 2 if cam.substream_url else 1 for i, cam in enumerate(cams)}
 
-    def one(cam: Camera) -> StreamHealth:
-        r = check_camera(cam, timeout_s)
-        if progress is not None:
-            progress(r)
-        return r
+    def one(task: tuple[int, bool]) -> None:
+        i, sub = task
+        cam = cams[i]
+        r = check_stream(cam, cam.substream_url if sub else cam.stream_url, timeout_s)
+        with lock:
+            if sub:
+                results.setdefault(i, StreamHealth(cam.code, cam.department, cam.stream_url))
+                results[i].substream = r
+            else:
+                r.substream = results[i].substream if i in results else None
+                results[i] = r
+            pending[i] -= 1
+            done = pending[i] == 0
+        if done and progress is not None:
+            progress(results[i])
 
+    tasks = [(i, sub) for i, cam in enumerate(cams)
+             for sub in ((False, True) if cam.substream_url else (False,))]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(one, cams))
+        list(pool.map(one, tasks))
+    return [results[i] for i in range(len(cams))]
 
 
 def online_rates(results: Iterable[StreamHealth]) -> dict[str, dict]:

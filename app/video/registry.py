@@ -16,7 +16,7 @@ from app.store import DistrictRepository
 
 _SQL = """
 SELECT c.code, c.name, c.kind, d.code, d.short_name, c.grid_id, g.code, g.name,
-       c.lon, c.lat, c.heading_deg, c.fov_deg, c.stream_url, c.online
+       c.lon, c.lat, c.heading_deg, c.fov_deg, c.stream_url, c.online, c.substream_url
 FROM cameras c JOIN departments d ON d.id = c.department_id
 LEFT JOIN grid_units g ON g.id = c.grid_id
 ORDER BY c.code
@@ -43,6 +43,8 @@ class Camera:
     fov_deg: float
     stream_url: str
     online: bool
+    #: the lower-resolution sub-stream (辅码流) for small tiles; None: one stream only
+    substream_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class CameraRegistry:
         x, y = _to_metric(lon, lat)
         cams = [Camera(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6] or "", r[7] or "",
                        float(r[8]), float(r[9]), float(x[i]), float(y[i]), float(r[10]),
-                       float(r[11]), r[12], bool(r[13])) for i, r in enumerate(rows)]
+                       float(r[11]), r[12], bool(r[13]), r[14] or None)
+                for i, r in enumerate(rows)]
         return cls(cams)
 
     def __len__(self) -> int:

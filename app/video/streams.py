@@ -3,6 +3,8 @@
 Demo cameras (``demo://camera/<code>``) play one of a handful of short clips made at
 set-up by :mod:`app.video.demo_media`; the clip is looped through exactly the same
 player as a real RTSP/HTTP stream, so the offline demonstration exercises the real path.
+Their sub-stream (辅码流, ``demo://camera/<code>?stream=sub``) plays the same scene from
+a lower-resolution copy of the clip in the ``sub`` folder beside the clips.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import os
 import zlib
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from platformdirs import user_data_dir
 
 #: schemes a camera stream may use; demo is resolved to a local clip
 STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "demo")
 CLIP_SUFFIX = ".mp4"
+SUB_DIR = "sub"  # lower-resolution copies of the clips, for demo sub-streams
 
 
 class StreamUrlError(ValueError):
@@ -52,6 +55,11 @@ def demo_clips(media_dir: Path | None = None) -> list[Path]:
 
 def is_demo(url: str) -> bool:
     return url.startswith("demo://")
+
+
+def is_demo_substream(url: str) -> bool:
+    """``demo://camera/<code>?stream=sub``: the demo camera's sub-stream."""
+    return is_demo(url) and parse_qs(urlsplit(url).query).get("stream") == ["sub"]
 
 
 def demo_code(url: str) -> str:
@@ -98,4 +106,10 @@ def resolve_stream(url: str, media_dir: Path | None = None, kind: str | None = N
         raise StreamUrlError("no demo clips yet: run `python -m app demo-media`")
     fitting = [p for p in clips if p.stem.rsplit("-", 1)[-1] in KIND_SCENES.get(kind or "", ())]
     clips = fitting or clips
-    return clips[zlib.crc32(code.encode()) % len(clips)].resolve().as_uri()
+    clip = clips[zlib.crc32(code.encode()) % len(clips)]
+    if is_demo_substream(url):
+        clip = clip.parent / SUB_DIR / clip.name  # the same scene, smaller
+        if not clip.is_file():
+            raise StreamUrlError(f"no demo sub-stream clip {clip.name} yet: "
+                                 "run `python -m app demo-media`")
+    return clip.resolve().as_uri()

@@ -41,7 +41,11 @@ def test_demo_media_command_makes_small_clips(tmp_path, capsys):
     clips = sorted(tmp_path.glob("*.mp4"))
     assert len(clips) == 8
     assert all(20_000 < p.stat().st_size < 1_000_000 for p in clips)
-    assert "8 demo clips" in capsys.readouterr().out
+    assert "8 demo clips and 8 sub-stream copies" in capsys.readouterr().out
+    subs = sorted((tmp_path / "sub").glob("*.mp4"))
+    assert [p.name for p in subs] == [p.name for p in clips]
+    ok, _first, w, h, frames, err = probe_stream(subs[0].as_uri(), timeout_s=1.0)
+    assert ok and (w, h) == (240, 136) and frames >= 6, err
     # a second run keeps what is there
     before = [p.stat().st_mtime_ns for p in clips]
     assert main(["demo-media", "--dir", str(tmp_path)]) == 0
@@ -90,12 +94,14 @@ def test_probe_dead_url_has_a_clear_error():
     assert "Connection refused" in err
 
 
-def _point_cameras(db, urls: dict[str, str]) -> None:
+def _point_cameras(db, urls: dict[str, str], subs: dict[str, str | None] | None = None) -> None:
+    """Point cameras at these streams; their sub-streams as given (default: none)."""
+    subs = subs or {}
     con = duckdb.connect(str(db))
     try:
         for code, url in urls.items():
-            con.execute("UPDATE cameras SET stream_url = ?, online = TRUE WHERE code = ?",
-                        [url, code])
+            con.execute("UPDATE cameras SET stream_url = ?, substream_url = ?, online = TRUE "
+                        "WHERE code = ?", [url, subs.get(code), code])
     finally:
         con.close()
 
@@ -153,3 +159,34 @@ def test_cameras_nearest_command(small_db_path, capsys):
     found = json.loads(capsys.readouterr().out)
     assert found[0]["code"] == code and found[0]["distance_m"] == 0
     assert [f["distance_m"] for f in found] == sorted(f["distance_m"] for f in found)
+
+
+def test_cameras_check_reports_main_and_sub_streams(small_db_copy, http_stream, demo_media,
+                                                   capsys, monkeypatch):
+    """Demo cameras have a sub-stream (辅码流): both are checked; a camera whose
+    sub-stream is dead is reported with the error and fails the check."""
+    monkeypatch.setenv("GRIDCC_MEDIA_DIR", str(demo_media[0]))
+    con = duckdb.connect(str(small_db_copy), read_only=True)
+    demo, half = (r[0] for r in con.execute(
+        "SELECT code FROM cameras WHERE online AND substream_url IS NOT NULL ORDER BY code "
+        "LIMIT 2").fetchall())
+    con.close()
+    dead_url = f"http://127.0.0.1:{free_port()}/sub.ts"
+    _point_cameras(small_db_copy, {half: http_stream.url}, {half: dead_url})
+    rc = main(["cameras", "check", "--db", str(small_db_copy), "--timeout", "1.5", "--json",
+               "--codes", demo, half])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 1  # a sub-stream is down
+    by_code = {c["code"]: c for c in out["cameras"]}
+    sub = by_code[demo]["substream"]
+    assert sub["url"] == f"demo://camera/{demo}?stream=sub" and sub["reachable"]
+    assert (sub["width"], sub["height"]) == (240, 136) and sub["frames"] > 5
+    assert by_code[demo]["width"] == 480
+    assert by_code[half]["reachable"] and by_code[half]["frames"] > 5
+    assert not by_code[half]["substream"]["reachable"]
+    assert "Connection refused" in by_code[half]["substream"]["error"]
+    # the online rate counts cameras by their main stream
+    assert sum(v["online"] for v in out["online_rate"].values()) == 2
+    rc = main(["cameras", "check", "--db", str(small_db_copy), "--timeout", "1", "--codes", demo])
+    text = capsys.readouterr().out
+    assert rc == 0 and "main   yes" in text and "sub    yes" in text and "240x136" in text

@@ -105,6 +105,27 @@ def test_demo_clip_fits_the_camera_kind(tmp_path):
     assert resolve_stream("demo://camera/X", tmp_path, kind="care_home").endswith(".mp4")
 
 
+def test_demo_substream_plays_the_same_scene_smaller(tmp_path):
+    from app.video.streams import is_demo_substream
+
+    for name in ("demo-01-street", "demo-02-crossing"):
+        (tmp_path / f"{name}.mp4").write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "demo-02-crossing.mp4").write_bytes(b"x")
+    urls = {f"GA{i:05d}": resolve_stream(f"demo://camera/GA{i:05d}", tmp_path) for i in range(8)}
+    for code, main in urls.items():
+        sub_url = f"demo://camera/{code}?stream=sub"
+        assert is_demo_substream(sub_url) and not is_demo_substream(f"demo://camera/{code}")
+        if main.endswith("demo-02-crossing.mp4"):
+            assert resolve_stream(sub_url, tmp_path) == (tmp_path / "sub" / "demo-02-crossing.mp4"
+                                                         ).resolve().as_uri()
+        else:  # its copy was never made: a clear error (the tile then plays the main stream)
+            with pytest.raises(StreamUrlError, match="sub-stream clip demo-01-street.mp4"):
+                resolve_stream(sub_url, tmp_path)
+    # the sub folder holds no clip of its own for main streams
+    assert all("/sub/" not in u for u in urls.values())
+
+
 def test_stream_url_errors(tmp_path):
     assert resolve_stream("rtsp://127.0.0.1:8554/x") == "rtsp://127.0.0.1:8554/x"
     with pytest.raises(StreamUrlError, match="demo-media"):

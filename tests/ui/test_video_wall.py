@@ -677,3 +677,47 @@ def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, d
         monitor.timer.stop()
     finally:
         store.close()
+
+
+# -- sub-streams (辅码流) in small tiles ---------------------------------------------------------
+def test_small_tiles_play_the_sub_stream_big_ones_the_main(wall, registry, qtbot, demo_env):
+    cams = [c for c in registry.cameras if c.online and c.substream_url][:6]
+    wall.set_layout("1+5")
+    wall.open_cameras(cams)
+    big, small = wall.tiles[0], wall.tiles[1]
+    assert big.url == cams[0].stream_url and not big.on_substream
+    assert small.url == cams[1].substream_url and small.on_substream
+    qtbot.waitUntil(lambda: big.image is not None and small.image is not None, timeout=10_000)
+    assert big.image.width() == 480 and small.image.width() == 240  # decoded sizes
+    # full size (double-click) switches to the main stream, Esc back to the sub-stream
+    qtbot.mouseDClick(small, Qt.MouseButton.LeftButton)
+    assert small.url == cams[1].stream_url
+    qtbot.waitUntil(lambda: small.image is not None and small.image.width() == 480,
+                    timeout=10_000)
+    qtbot.keyClick(small, Qt.Key.Key_Escape)
+    assert small.on_substream and small.camera == cams[1]
+    # every tile of 9 is small; every tile of 4 is big
+    wall.set_layout("9")
+    assert all(t.on_substream for t in wall.active_tiles()[:6])
+    wall.set_layout("4")
+    assert not any(t.on_substream for t in wall.active_tiles())
+    wall.open_cameras([])
+
+
+def test_camera_without_sub_stream_plays_its_main_stream_everywhere(wall, registry, demo_env,
+                                                                     tmp_path, monkeypatch):
+    import dataclasses
+
+    single = dataclasses.replace(registry.cameras[0], substream_url=None)
+    wall.set_layout("16")
+    wall.tiles[3].set_camera(single)
+    assert wall.tiles[3].url == single.stream_url and not wall.tiles[3].on_substream
+    # a sub-stream that cannot be had (its clip was never made) falls back on the main one
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for clip in demo_env.glob("*.mp4"):
+        (bare / clip.name).write_bytes(clip.read_bytes())
+    monkeypatch.setenv("GRIDCC_MEDIA_DIR", str(bare))
+    wall.tiles[4].set_camera(registry.cameras[1])
+    assert wall.tiles[4].url == registry.cameras[1].stream_url and wall.tiles[4].state == "connecting"
+    wall.open_cameras([])

@@ -62,6 +62,10 @@ class VideoTile(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.camera: Camera | None = None
         self.url: str | None = None
+        #: play the camera's sub-stream (辅码流) if it has one: the wall asks for it in
+        #: the small tiles of dense layouts, where the main stream's pixels are wasted
+        self.prefer_substream = False
+        self._explicit_url = False
         self.state, self.reason = "idle", ""
         self.frames = 0  # frames decoded since the camera was set
         self.shown = 0  # frames converted and painted (at most one per pull)
@@ -90,7 +94,8 @@ class VideoTile(QWidget):
         """Show ``camera`` (its stream_url, or an explicit ``url``); None empties the tile."""
         self._close_player()
         self.camera = camera
-        self.url = url if url is not None else (camera.stream_url if camera else None)
+        self._explicit_url = url is not None
+        self.url = url if url is not None else self._camera_url()
         self.frames, self.shown, self.image, self.first_frame_s, self._attempt = 0, 0, None, None, 0
         if self.url is None:
             self._set_state("idle", "")
@@ -99,6 +104,26 @@ class VideoTile(QWidget):
         else:
             self._set_state("paused", "窗格不可见")
         self.update()
+
+    def _camera_url(self) -> str | None:
+        cam = self.camera
+        if cam is None:
+            return None
+        return cam.substream_url if self.prefer_substream and cam.substream_url else cam.stream_url
+
+    @property
+    def on_substream(self) -> bool:
+        return (self.camera is not None and self.camera.substream_url is not None
+                and self.url == self.camera.substream_url)
+
+    def set_substream(self, on: bool) -> None:
+        """Prefer the sub-stream (small tile) or the main stream (big tile, full size);
+        a camera being shown switches over at once."""
+        if on == self.prefer_substream:
+            return
+        self.prefer_substream = on
+        if self.camera is not None and not self._explicit_url and self._camera_url() != self.url:
+            self.set_camera(self.camera)
 
     def set_alarm(self, text: str | None) -> None:
         """Mark the tile as taken by an alarm (red frame, label) or clear the mark."""
@@ -131,6 +156,10 @@ class VideoTile(QWidget):
         try:
             source = resolve_stream(self.url, kind=self.camera.kind if self.camera else None)
         except StreamUrlError as exc:
+            if self.on_substream and self.camera.stream_url:
+                self.url = self.camera.stream_url  # no sub-stream to be had: the main one
+                self._open()
+                return
             self._set_state("lost", str(exc))
             return  # a bad address does not get better by retrying
         self._close_player()
@@ -305,6 +334,8 @@ class VideoTile(QWidget):
         p.setPen(QColor("#e8eef5"))
         if self.camera is not None:
             title = f"{self.camera.name} · {self.camera.department}"
+            if self.on_substream:
+                title += " · 辅码流"
         else:
             title = f"{self.index + 1:02d} 拖入摄像头" if self.url is None else self.url
         left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft

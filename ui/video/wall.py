@@ -69,6 +69,13 @@ def display_rate(tile_count: int) -> float:
     return 25.0 if tile_count <= 4 else 15.0 if tile_count <= 9 else 10.0
 
 
+def is_small(lay, index: int) -> bool:
+    """A tile covering less than a quarter of the wall (every tile of 9 and 16, the small
+    ones of 1+5 and 1+7) plays the sub-stream."""
+    r = lay.tiles[index]
+    return r.row_span * r.col_span * 4 < lay.size * lay.size
+
+
 class VideoWall(QWidget):
     """Tiles arranged by a :class:`~app.video.layouts.WallLayout`, with a small control bar."""
 
@@ -237,6 +244,8 @@ class VideoWall(QWidget):
         for i, t in enumerate(self.tiles):
             t.setVisible(i < lay.count)  # hidden tiles stop decoding
             t.set_display_rate(display_rate(lay.count))
+            # small tiles play the cameras' sub-streams, big ones the main stream
+            t.set_substream(i < lay.count and is_small(lay, i))
         self.grid.activate()
         idx = self.layout_box.findData(key)
         if idx != self.layout_box.currentIndex():
@@ -260,6 +269,7 @@ class VideoWall(QWidget):
         self.grid.removeWidget(tile)
         self.grid.addWidget(tile, 0, 0, lay.size, lay.size)
         tile.set_display_rate(display_rate(1))
+        tile.set_substream(False)  # full size: the main stream
         self.grid.activate()
         tile.setFocus()
 
