@@ -10,6 +10,7 @@ import pytest
 from app.cli import main
 from app.video.health import online_rates, probe_stream
 from tests.app.test_video_servers import (
+    LoopbackHls,
     LoopbackRtsp,
     LoopbackStream,
     free_port,
@@ -190,3 +191,24 @@ def test_cameras_check_reports_main_and_sub_streams(small_db_copy, http_stream, 
     rc = main(["cameras", "check", "--db", str(small_db_copy), "--timeout", "1", "--codes", demo])
     text = capsys.readouterr().out
     assert rc == 0 and "main   yes" in text and "sub    yes" in text and "240x136" in text
+
+
+def test_hls_camera_probed_and_checked(small_db_copy, capsys):
+    """A live HLS camera (.m3u8 playlist and .ts segments over HTTP on loopback) decodes
+    in the probe and in ``cameras check``."""
+    s = LoopbackHls().start()
+    try:
+        ok, first, w, h, frames, err = probe_stream(s.url, timeout_s=1.5)
+        assert ok, err
+        assert (w, h) == (320, 180) and frames > 5 and first is not None
+        con = duckdb.connect(str(small_db_copy), read_only=True)
+        code = con.execute("SELECT code FROM cameras ORDER BY code LIMIT 1").fetchone()[0]
+        con.close()
+        _point_cameras(small_db_copy, {code: s.url})
+        rc = main(["cameras", "check", "--db", str(small_db_copy), "--timeout", "1.5",
+                   "--json", "--codes", code])
+    finally:
+        s.stop()
+    cam = json.loads(capsys.readouterr().out)["cameras"][0]
+    assert rc == 0 and cam["reachable"] and cam["url"].endswith(".m3u8")
+    assert (cam["width"], cam["height"]) == (320, 180) and cam["frames"] > 5

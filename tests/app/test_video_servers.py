@@ -1,5 +1,6 @@
 """Real camera streams on loopback for the video tests: ffmpeg serving HTTP MPEG-TS,
-and an RTSP server (Debian's librtsp-server-perl) fed by ffmpeg.
+an RTSP server (Debian's librtsp-server-perl) fed by ffmpeg, and a live HLS stream
+(ffmpeg writing an .m3u8 playlist and .ts segments, Python's http.server serving them).
 
 Imported by the other video tests; its own test checks the helper itself.  Every
 server binds 127.0.0.1 only and is killed by the fixture that started it.
@@ -7,10 +8,14 @@ server binds 127.0.0.1 only and is killed by the fixture that started it.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import socket
 import subprocess
+import tempfile
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -165,6 +170,64 @@ class LoopbackRtsp:
         self.source = self.server = None
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *_args) -> None:  # no access log on the test output
+        pass
+
+
+class LoopbackHls:
+    """A live HLS camera on 127.0.0.1: ffmpeg renders a test pattern into 1-second H.264
+    segments and a sliding playlist; a thread of Python's http.server serves the folder."""
+
+    def __init__(self, size: str = "320x180", rate: int = 15) -> None:
+        self.size, self.rate = size, rate
+        self.dir = Path(tempfile.mkdtemp(prefix="gridcc-hls-"))
+        self.proc: subprocess.Popen | None = None
+        self.httpd: ThreadingHTTPServer | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/live.m3u8"
+
+    def segments(self) -> list[Path]:
+        return sorted(self.dir.glob("*.ts"))
+
+    def start(self, wait_s: float = 15.0) -> LoopbackHls:
+        assert FFMPEG is not None
+        self.proc = subprocess.Popen(
+            [FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-re",
+             "-f", "lavfi", "-i", f"testsrc2=size={self.size}:rate={self.rate}",
+             "-c:v", "libx264", "-preset", "ultrafast", "-g", str(self.rate),
+             "-f", "hls", "-hls_time", "1", "-hls_list_size", "6",
+             "-hls_flags", "delete_segments", str(self.dir / "live.m3u8")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        handler = functools.partial(_QuietHandler, directory=str(self.dir))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + wait_s
+        # a player starts a few segments from the live end: wait for three
+        while len(self.segments()) < 3 or not (self.dir / "live.m3u8").is_file():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("ffmpeg did not write HLS segments in time")
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        self.proc = None
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 @pytest.fixture
 def http_stream():
     """A live HTTP MPEG-TS stream on loopback for one test."""
@@ -198,3 +261,20 @@ def test_loopback_rtsp_server_describes_the_stream():
     finally:
         s.stop()
     assert reply.startswith("RTSP/1.0 200") and "m=video" in reply
+
+
+@needs_ffmpeg
+def test_loopback_hls_serves_a_live_playlist():
+    import urllib.request
+
+    s = LoopbackHls().start()
+    try:
+        with urllib.request.urlopen(s.url, timeout=5) as r:
+            playlist = r.read().decode()
+        segment = next(ln for ln in playlist.splitlines() if ln.endswith(".ts"))
+        with urllib.request.urlopen(s.url.replace("live.m3u8", segment), timeout=5) as r:
+            head = r.read(188 * 2)
+    finally:
+        s.stop()
+    assert playlist.startswith("#EXTM3U") and "#EXT-X-ENDLIST" not in playlist  # live
+    assert head[0] == 0x47 and head[188] == 0x47

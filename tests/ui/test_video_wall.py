@@ -10,15 +10,22 @@ from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QWidget
 
-from tests.app.test_video_servers import LoopbackRtsp, LoopbackStream, needs_ffmpeg, needs_rtsp
+from tests.app.test_video_servers import (
+    LoopbackHls,
+    LoopbackRtsp,
+    LoopbackStream,
+    needs_ffmpeg,
+    needs_rtsp,
+)
 
 # QtMultimedia's FFmpeg backend reports what this headless machine lacks (PipeWire, a GPU
 # decoder, an RHI backend), and FFmpeg's "could not open" / "demuxing failed" when the
-# tests kill a stream server on purpose; expected here and harmless, so exactly these
-# messages are let through.
+# tests kill a stream server on purpose, and Qt's own "Cannot set loops" when a live HLS
+# playlist loads (the tile sets no loops on streams); expected here and harmless, so
+# exactly these messages are let through.
 pytestmark = [needs_ffmpeg, pytest.mark.qt_log_ignore(
     r"Couldn't (load|resolve) pipewire", r"No HW decoder found", r"No RHI backend",
-    r"Could not open media", r"Demuxing failed")]
+    r"Could not open media", r"Demuxing failed", r"Cannot set loops for non-seekable source")]
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +204,22 @@ def test_rtsp_stream_plays_and_recovers(qtbot):
         qtbot.waitUntil(lambda: tile.state == "live" and tile.frames > n + 5, timeout=20_000)
     finally:
         tile.set_camera(None)
+        server.stop()
+
+
+def test_hls_stream_plays(qtbot):
+    """A live HLS camera: playlist and segments over HTTP on loopback, decoded in a tile."""
+    server = LoopbackHls().start()
+    try:
+        tile = _tile(qtbot)
+        tile.set_camera(None, url=server.url)
+        qtbot.waitUntil(lambda: tile.frames >= 15, timeout=20_000)
+        assert tile.state == "live" and tile.image.size().toTuple() == (320, 180)
+        # the picture changes: the test pattern's clock runs
+        first = tile.image.copy()
+        qtbot.waitUntil(lambda: tile.image != first, timeout=5_000)
+        tile.set_camera(None)
+    finally:
         server.stop()
 
 
