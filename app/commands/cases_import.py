@@ -1,0 +1,42 @@
+"""``python -m app cases import FILE``: historical cases from CSV or JSON, all or nothing
+(see app/appraisal/case_import.py for the fields)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(sub, add_db_arg) -> dict:
+    from app.commands.workflow import common_args
+
+    p = sub.add_parser("cases", help="bulk operations on cases (import history)")
+    ops = p.add_subparsers(dest="op", metavar="OP", required=True)
+    q = ops.add_parser("import", help="import historical cases from CSV or JSON (all or nothing)")
+    common_args(q, add_db_arg)
+    q.add_argument("file", type=Path, metavar="FILE", help="a .csv or .json file, one case a row")
+    return {"cases": cmd_cases}
+
+
+def cmd_cases(args) -> int:
+    import json
+    import sys
+
+    from app.appraisal.case_import import CaseImportError, import_cases
+    from app.cli import UserError
+    from app.commands.workflow import session
+
+    if not args.file.is_file():
+        raise UserError(f"no file {args.file}")
+    with session(args) as (store, user, now):
+        try:
+            res = import_cases(store, user, args.file, at=now)
+        except CaseImportError as exc:
+            for line, reason in exc.problems:
+                print(f"{args.file}:{line}: {reason}", file=sys.stderr)
+            raise UserError(f"{len(exc.problems)} bad record(s) in {args.file}; "
+                            f"nothing was imported") from None
+    if args.json:
+        print(json.dumps({"cases": res.cases, "transitions": res.transitions}))
+    else:
+        print(f"imported {res.cases} cases ({res.transitions} steps) from {args.file}")
+    return 0
