@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from app.appraisal import department_scores, latest_complete_month, red_black_list
+from app.appraisal import area_scores, department_scores, latest_complete_month, red_black_list
 
 
 def _reddish(c: QColor) -> bool:
@@ -29,7 +29,10 @@ def test_board_lists_the_red_and_black_lists(store, themed_app, qtbot):
     assert red[0].score >= black[0].score
     # streets: the board follows the subject choice
     panel.subject.setCurrentIndex(panel.subject.findData("street"))
-    assert len(panel.board.lines()["红榜"]) == 2 and "街道" in panel.board.title
+    streets = red_black_list(area_scores(store, latest_complete_month(store), "street"), 5)
+    assert panel.board.lines()["红榜"] == [f"{s.rank} {s.name} {s.score:.2f}" for s in streets[0]]
+    assert panel.board.lines()["黑榜"] == [f"{s.rank} {s.name} {s.score:.2f}" for s in streets[1]]
+    assert "街道" in panel.board.title
 
 
 def test_board_type_reads_from_across_the_room_at_4k(store, themed_app, qtbot):

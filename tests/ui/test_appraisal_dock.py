@@ -4,6 +4,8 @@ publishing freezes the period."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -141,7 +143,8 @@ def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbo
 
     db = open_store(small_db_copy)
     try:
-        sign_in(authenticate(db, "admin", DEMO_PASSWORDS[Role.ADMINISTRATOR]))
+        sign_in(authenticate(db, "supervisor", DEMO_PASSWORDS[Role.SUPERVISION_OFFICE],
+                             at=datetime(2026, 11, 20, 10, 30)))
         dock = ScoringDock(db)
         qtbot.addWidget(dock)
         dock.refresh()

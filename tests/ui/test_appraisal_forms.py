@@ -3,14 +3,18 @@ message) and the scheme editor (weights must sum to 100; saving makes a new vers
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from app.appraisal import latest_complete_month, surveys_for
+from app.appraisal import latest_complete_month, parse_period, surveys_for
 from app.auth.accounts import authenticate
 from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
+
+T0 = datetime(2026, 11, 20, 10, 30)
 
 
 @pytest.fixture
@@ -22,14 +26,21 @@ def db(small_db_copy, themed_app):
 
 
 def as_user(store, name: str, role: Role) -> None:
-    sign_in(authenticate(store, name, DEMO_PASSWORDS[role]))
+    sign_in(authenticate(store, name, DEMO_PASSWORDS[role], at=T0))
 
 
 def test_secretary_fills_in_the_survey_once(db, qtbot):
     from ui.appraisal.survey_dialog import SurveyDialog
 
     as_user(db, "sec01", Role.STREET_SECRETARY)
-    period = latest_complete_month(db)
+    # the demo has every street's survey of every complete month: the month in progress
+    done = SurveyDialog(db)
+    qtbot.addWidget(done)
+    assert done.period_box.count() == 2
+    done.period_box.setCurrentIndex(1)
+    assert done.period.label == latest_complete_month(db).label
+    assert not done.submit_button.isEnabled() and "不能重复提交" in done.message.text()
+    period = parse_period("2026-11")
     dialog = SurveyDialog(db, period)
     qtbot.addWidget(dialog)
     assert not dialog.street.isEnabled()  # a secretary rates for his own street
@@ -53,6 +64,7 @@ def test_secretary_fills_in_the_survey_once(db, qtbot):
 
     # a second survey for the same street and period
     again = SurveyDialog(db, period)
+    assert again.period.label == "2026-11"
     qtbot.addWidget(again)
     assert not again.submit_button.isEnabled()
     assert "不能重复提交" in again.message.text()

@@ -28,7 +28,7 @@ def test_trend_has_one_point_per_month_and_series(store, themed_app, qtbot):
         expected_scores = sum(p.score is not None for p in trend[did])
         expected_rates = sum(p.closure_rate is not None for p in trend[did])
         assert counts[name] == (expected_scores, expected_rates)
-        assert expected_scores == MONTHS  # the demo has cases every month
+        assert expected_scores >= MONTHS - 1  # the demo's year starts within the first month
     legend = [label.text for _sample, label in panel.chart.legend.items]
     assert legend == names
     assert panel.chart.labels == [m.label for m in months]

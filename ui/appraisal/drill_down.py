@@ -105,6 +105,8 @@ class DrillDownDialog(QDialog):
         v.addWidget(head)
         v.addWidget(formula)
         v.addWidget(self.tabs, 1)
+        # a fixed minimum: one that follows the layout makes Qt re-propagate size hints
+        self.setMinimumSize(720, 420)
         self.resize(1100, 640)
 
     def numerator_count(self) -> int:

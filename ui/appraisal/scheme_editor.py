@@ -79,9 +79,9 @@ class ItemsTable(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.total = QLabel()
         for it in items:
             self.add_row(it)
-        self.total = QLabel()
         add = QPushButton("添加指标")
         add.clicked.connect(lambda: self.add_row({"indicator": self.codes[0], "weight": 0,
                                                   "rule": {"type": "proportional"}}))
@@ -215,6 +215,7 @@ class SchemeEditor(QDialog):
         v.addWidget(note)
         v.addWidget(self.problems)
         v.addLayout(buttons)
+        self.setMinimumSize(760, 640)  # fixed: see DrillDownDialog
         self.resize(980, 820)
 
     def _paint_grades(self, *_a) -> None:

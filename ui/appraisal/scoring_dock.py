@@ -33,7 +33,7 @@ from app.appraisal import (
     latest_complete_month,
     publish_period,
 )
-from app.auth.permissions import Role, decide
+from app.auth.permissions import decide
 from ui import theme
 from ui.appraisal.indicator_panel import IndicatorPanel
 from ui.appraisal.league_table import LeagueTable
@@ -54,8 +54,8 @@ def allowed(action: str) -> bool:
         return False
     try:
         return bool(decide(user.role, user.scope, action))
-    except KeyError:  # an action the permission matrix does not know yet
-        return user.role == Role.ADMINISTRATOR
+    except KeyError:  # an action the permission matrix does not know
+        return False
 
 
 class ScoringDock(QWidget):
@@ -76,10 +76,8 @@ class ScoringDock(QWidget):
         self.scheme_button = self._button("考核方案", "mdi6.tune-variant", self.open_scheme)
         self.publish_button = self._button("发布", "mdi6.stamper", self.publish)
         self.pdf_button = self._button("导出月报", "mdi6.file-pdf-box", self.export_pdf)
-        user = acting_user()
         writable = not store.read_only
-        self.survey_button.setEnabled(writable and user is not None and user.role in (
-            Role.STREET_SECRETARY, Role.ADMINISTRATOR))
+        self.survey_button.setEnabled(writable and allowed("appraisal.survey"))
         self.publish_button.setEnabled(writable and allowed("appraisal.publish"))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -186,7 +184,7 @@ class ScoringDock(QWidget):
     def open_survey(self):
         from ui.appraisal.survey_dialog import SurveyDialog
 
-        dialog = SurveyDialog(self._store, self.period, parent=self)
+        dialog = SurveyDialog(self._store, parent=self)
         dialog.submitted.connect(lambda _s: self.invalidate())
         dialog.show()
         return dialog

@@ -19,8 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.appraisal import department_scores, is_published, record_survey, surveys_for
-from app.auth.permissions import Role
+from app.appraisal import (
+    Period,
+    is_published,
+    latest_complete_month,
+    record_survey,
+    surveys_for,
+)
+from app.appraisal.periods import district_now
+from app.auth.permissions import ROLE_NAMES, Role
 from ui import theme
 from ui.appraisal.period_picker import display_label
 from ui.docks.workflow_common import REFUSALS, acting_user, item, record_table
@@ -38,13 +45,12 @@ class SurveyDialog(QDialog):
 
     submitted = Signal(object)
 
-    def __init__(self, store, period, parent: QWidget | None = None) -> None:
+    def __init__(self, store, period=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.period = period
         self.user = acting_user()
-        self.setWindowTitle(f"街道评议问卷 · {display_label(period.label)}")
-        title = QLabel(f"街道评议部门（下考上）· {display_label(period.label)}")
+        self.setWindowTitle("街道评议问卷（下考上）")
+        title = QLabel("街道评议部门（下考上）")
         title.setObjectName("UnitTitle")
         hint = QLabel("请为每个部门打分（0–100）。每个街道每期只能提交一次，提交后不能修改。")
         hint.setObjectName("Hint")
@@ -55,8 +61,19 @@ class SurveyDialog(QDialog):
         if self.user is not None and self.user.role == Role.STREET_SECRETARY:
             self.street.setCurrentIndex(self.street.findData(self.user.scope.id))
             self.street.setEnabled(False)  # a secretary speaks for his own street only
-        self.departments = [(d.department_id, d.name) for d in
-                            sorted(department_scores(store, period), key=lambda d: d.code)]
+        # the month in progress (filled in at its end) and the last complete month
+        self.period_box = QComboBox()
+        now = district_now(store)
+        offered = [Period.month(now.year, now.month), latest_complete_month(store)]
+        if period is not None and period.label not in {p.label for p in offered}:
+            offered.insert(0, period)
+        for p in offered:
+            self.period_box.addItem(display_label(p.label), p)
+        if period is not None:
+            self.period_box.setCurrentIndex([p.label for p in offered].index(period.label))
+        self.period = self.period_box.currentData()
+        self.departments = [(int(i), str(n)) for i, n in store.rows(
+            "SELECT id, name FROM departments WHERE kind IN ('bureau', 'utility') ORDER BY code")]
         self.table: QTableWidget = record_table(["部门", "评分"], stretch=0)
         self.table.setRowCount(len(self.departments))
         self.spins: dict[int, QSpinBox] = {}
@@ -86,6 +103,7 @@ class SurveyDialog(QDialog):
         close.clicked.connect(self.reject)
         form = QFormLayout()
         form.addRow("评议街道", self.street)
+        form.addRow("考核周期", self.period_box)
         quick = QHBoxLayout()
         quick.addWidget(self.fill_value)
         quick.addWidget(fill)
@@ -103,7 +121,15 @@ class SurveyDialog(QDialog):
         v.addWidget(self.comment)
         v.addLayout(buttons)
         self.street.currentIndexChanged.connect(lambda _i: self.check_state())
+        self.period_box.currentIndexChanged.connect(lambda _i: self._period_chosen())
+        self.setMinimumSize(560, 600)  # fixed: see DrillDownDialog
         self.resize(720, 820)
+        self.check_state()
+
+    def _period_chosen(self) -> None:
+        self.period = self.period_box.currentData()
+        for spin in self.spins.values():
+            spin.setValue(UNRATED)
         self.check_state()
 
     def street_id(self) -> int:
@@ -133,7 +159,8 @@ class SurveyDialog(QDialog):
             for did, spin in self.spins.items():
                 spin.setValue(round(s.ratings.get(did, UNRATED)))
                 spin.setEnabled(False)
-            self._error(f"{s.street_name} 本期问卷已由 {s.submitted_by} 于 "
+            who = ROLE_NAMES.get(s.submitted_by, s.submitted_by)
+            self._error(f"{s.street_name} {display_label(self.period.label)} 问卷已由 {who} 于 "
                         f"{s.submitted_at:%Y-%m-%d %H:%M} 提交，不能重复提交")
             self.submit_button.setEnabled(False)
             return False
