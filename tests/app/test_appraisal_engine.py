@@ -1,0 +1,179 @@
+"""The appraisal engine's parts: periods, the working-day table in SQL, the per-case
+facts (same counts as counting over ``cases``), the scheme's validation and versions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from app.appraisal import (
+    DEFAULT_SCHEME_PATH,
+    INDICATORS,
+    MEASURES,
+    AppraisalError,
+    SchemeError,
+    compute_indicators,
+    current_scheme,
+    load_scheme,
+    parse_period,
+    red_black_list,
+    save_scheme,
+    validate_scheme,
+)
+from app.appraisal.model import AreaScore
+from app.appraisal.sql import workdays_sql
+from app.auth.accounts import get_user
+from app.auth.permissions import PermissionDenied
+from app.demo.worktime import _workdays
+from app.store import open_store
+
+
+def test_periods():
+    p = parse_period("2026-10")
+    assert (p.kind, p.start, p.end, p.label) == ("month", datetime(2026, 10, 1),
+                                                  datetime(2026, 11, 1), "2026-10")
+    assert parse_period("2026-01").previous().label == "2025-12"
+    assert parse_period("2026-03").year_before().label == "2025-03"
+    q = parse_period("2026q3")
+    assert q.label == "2026Q3" and q.previous().label == "2026Q2"
+    assert [m.label for m in q.months()] == ["2026-07", "2026-08", "2026-09"]
+    assert parse_period("2026Q1").previous().label == "2025Q4"
+    y = parse_period("2026")
+    assert y.previous() == y.year_before() == parse_period("2025")
+    r = parse_period("2026-10-01..2026-10-15")
+    assert (r.start, r.end) == (datetime(2026, 10, 1), datetime(2026, 10, 16))
+    assert r.previous().label == "2026-09-16~2026-09-30"
+    assert parse_period("2024-02-29..2024-02-29").year_before().label == "2023-02-28~2023-02-28"
+    for bad in ("2026-13", "26-10", "2026Q5", "2026-10-15..2026-10-01", "last month", ""):
+        with pytest.raises(ValueError, match="period"):
+            parse_period(bad)
+
+
+def test_sql_working_days_equal_the_vectorised_calendar(store):
+    r = store.columns(f"SELECT is_work, before FROM {workdays_sql()} ORDER BY day")
+    work, before, _ = _workdays()
+    n = len(r["is_work"])
+    assert n > 16_000
+    assert np.array_equal(r["is_work"], work[:n]) and np.array_equal(r["before"], before[:n])
+
+
+RAW = {  # the same measures, counted straight over cases (no facts table)
+    "due": "status NOT IN ('voided','parked') AND ((deadline_at >= {s} AND deadline_at < {e}) "
+           "OR (closed_at >= {s} AND closed_at < {e}))",
+    "closed": "closed_at >= {s} AND closed_at < {e}",
+    "closed_on_time": "closed_at >= {s} AND closed_at < {e} AND closed_at <= deadline_at",
+    "reworked": "handled_at >= {s} AND handled_at < {e} AND rework_count > 0",
+    "returned": "dispatched_at >= {s} AND dispatched_at < {e} AND id IN "
+                "(SELECT case_id FROM case_transitions WHERE action = 'return')",
+    "satisfied": "evaluated_at >= {s} AND evaluated_at < {e} AND satisfaction >= 4",
+}
+
+
+@pytest.mark.parametrize("label", ["2026-10", "2026Q3", "2026"])
+def test_facts_count_exactly_what_the_cases_say(store, label):
+    p = parse_period(label)
+    tab = compute_indicators(store, p, "department", deltas=False)
+    s, e = f"TIMESTAMP '{p.start}'", f"TIMESTAMP '{p.end}'"
+    for measure, pred in RAW.items():
+        raw = dict(store.rows(f"SELECT department_id, count(*) FROM cases WHERE "
+                              f"{pred.replace('{s}', s).replace('{e}', e)} GROUP BY 1"))
+        got = {r.subject_id: r.counts[measure] for r in tab.rows if r.counts[measure]}
+        assert got == raw, measure
+        assert sum(raw.values()) > 0, measure
+
+
+def test_facts_follow_changes_of_the_cases(small_db_copy):
+    with open_store(small_db_copy) as db:
+        p = parse_period("2026-10")
+        before = compute_indicators(db, p, "overall", deltas=False).rows[0].counts["closed"]
+        db.rows("UPDATE cases SET closed_at = NULL, status = 'verified' WHERE id = "
+                "(SELECT min(id) FROM cases WHERE closed_at >= TIMESTAMP '2026-10-02' AND "
+                "closed_at < TIMESTAMP '2026-10-30')")
+        db.rows("INSERT INTO case_transitions SELECT case_id, 99, 'reopen', 'closed', "
+                "'verified', TIMESTAMP '2026-11-01', 'test', NULL, NULL, NULL, NULL "
+                "FROM case_transitions LIMIT 1")
+        after = compute_indicators(db, p, "overall", deltas=False).rows[0].counts["closed"]
+        assert after == before - 1
+
+
+def test_every_indicator_names_known_measures():
+    for ind in INDICATORS.values():
+        assert ind.numerator in MEASURES and (ind.denominator is None
+                                              or ind.denominator in MEASURES)
+        assert ind.kind in ("count", "rate", "hours", "score") and ind.formula_zh
+
+
+def test_the_shipped_scheme_is_valid():
+    s = load_scheme()
+    assert s.version == "v1" and s.street_weight == 0.5
+    assert sum(i.weight for i in s.objective) == 100 and sum(i.weight for i in s.area) == 100
+    assert [g.label_zh for g in s.grades] == ["优秀", "良好", "一般", "较差"]
+    assert s.grade(95).code == "A" and s.grade(79.99).code == "C" and s.grade(0).code == "D"
+    on_time = next(i for i in s.objective if i.indicator == "on_time_close_rate")
+    assert on_time.rule.points(on_time.weight, 0.75) == 30  # ≥ 70 %: full points
+    assert on_time.rule.points(on_time.weight, 0.65) == pytest.approx(25)  # 5 points below
+
+
+def test_validation_reports_every_problem_with_its_path():
+    data = json.loads(DEFAULT_SCHEME_PATH.read_text(encoding="utf-8"))
+    data["objective"][0]["weight"] = 20  # sum 90
+    data["objective"][1]["indicator"] = "happiness"
+    data["objective"][2]["rule"] = {"type": "threshold", "full_at": 1.5, "minus_per_point": 1}
+    data["grades"][2]["colour"] = "yellow"
+    data["grades"][3]["min"] = 10
+    data["street_weight"] = 2
+    data["version"] = "v 2!"
+    with pytest.raises(SchemeError) as exc:
+        validate_scheme(data)
+    problems = exc.value.problems
+    for path in ("objective: weights sum to", "objective[1].indicator: unknown indicator",
+                 "objective[2].rule.full_at: 1.5 is outside", "grades[2].colour",
+                 "grades[3].min: the last band must start at 0", "street_weight: 2",
+                 "version:"):
+        assert any(p.startswith(path) for p in problems), (path, problems)
+    assert len(problems) == 7
+
+
+def test_rate_of_the_wrong_kind_is_refused():
+    data = json.loads(DEFAULT_SCHEME_PATH.read_text(encoding="utf-8"))
+    data["objective"][0]["indicator"] = "received"  # a count, not a rate
+    data["deductions"][0]["indicator"] = "close_rate"  # deductions count events
+    with pytest.raises(SchemeError) as exc:
+        validate_scheme(data)
+    assert [p.split(":")[0] for p in exc.value.problems] == ["objective[0].indicator",
+                                                             "deductions[0].indicator"]
+
+
+def test_saving_a_scheme_makes_a_new_audited_version(small_db_copy, tmp_path):
+    with open_store(small_db_copy) as db:
+        admin, sec = get_user(db, "admin"), get_user(db, "sec01")
+        data = json.loads(DEFAULT_SCHEME_PATH.read_text(encoding="utf-8"))
+        data["version"], data["street_weight"] = "v2", 0.4
+        with pytest.raises(PermissionDenied):
+            save_scheme(db, data, sec)
+        with pytest.raises(AppraisalError, match="v1 already exists"):
+            save_scheme(db, load_scheme(), admin)
+        save_scheme(db, data, admin, at=datetime(2026, 11, 20, 9, 0))
+        assert current_scheme(db).version == "v2" and current_scheme(db).street_weight == 0.4
+        with pytest.raises(AppraisalError, match="v2 already exists"):
+            save_scheme(db, dict(data, street_weight=0.3), admin)
+        assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'appraisal.scheme'") == 1
+    out = tmp_path / "s.json"
+    save_scheme(out, data)
+    assert load_scheme(out).version == "v2"
+
+
+def _area(code, rank):
+    return AreaScore(rank, code, code, "street", 100 - rank, rank, None, None, "A", "", "#000000")
+
+
+def test_red_and_black_lists_never_share_a_subject():
+    scores = [_area(f"S{i}", i) for i in range(1, 8)]
+    red, black = red_black_list(scores, 5)
+    assert [s.code for s in red] == ["S1", "S2", "S3", "S4"]
+    assert [s.code for s in black] == ["S7", "S6", "S5"]
+    red, black = red_black_list(scores * 2, 3)
+    assert len(red) == len(black) == 3
