@@ -121,3 +121,73 @@ def test_panned_image_lands_where_the_map_moved(window, qtbot):
     w = min(a.shape[1], b.shape[1])
     same = np.abs(b[:, : w - shift_px - 2] - a[:, shift_px: w - 2]).max(axis=2) < 8
     assert same.mean() > 0.97
+
+
+def test_boundaries_draw_in_chunks_and_skip_those_out_of_view(window, qtbot):
+    """One path of every grid outline held the GIL for >100 ms in the render worker."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.map.paths import chunked_paths
+
+    grids = window.district_map.levels[4]
+    chunks = chunked_paths(grids.vertices, chunk=5)
+    assert len(chunks) == -(-len(grids) // 5)
+    assert sum(p.elementCount() for _, p in chunks) == len(grids.vertices)
+    for (x0, y0, x1, y1), path in chunks:
+        r = path.controlPointRect()
+        assert abs(r.left() - x0) < 1e-6 and abs(r.bottom() - y1) < 1e-6
+
+    class Counting:
+        def __init__(self, painter):
+            self.p, self.paths = painter, 0
+
+        def drawPath(self, path):
+            self.paths += 1
+            self.p.drawPath(path)
+
+        def __getattr__(self, name):
+            return getattr(self.p, name)
+
+    paint = window.canvas.view("grids").static_painters()[-1]
+    image = QImage(64, 64, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    try:
+        everything, corner = Counting(painter), Counting(painter)
+        x0, y0, x1, y1 = window.district_map.extent
+        paint(everything, QRectF(x0, y0, x1 - x0, y1 - y0), 1.0)
+        paint(corner, QRectF(x0 - 10, y0 - 10, 1.0, 1.0), 1.0)
+    finally:
+        painter.end()
+    n_chunks = len(window.canvas.view("grids")._chunks)
+    assert everything.paths == n_chunks and corner.paths == 0
+
+
+def test_overdue_rings_wait_while_the_static_image_renders(window, qtbot, monkeypatch):
+    view = window.canvas.view("cases")
+    assert len(view.overdue.data) > 0
+    cache = window.canvas.static_cache
+    monkeypatch.setattr(cache, "rendering", lambda: True)
+    before = view.overdue.opacity()
+    view.blink()
+    assert view.overdue.opacity() == before
+    monkeypatch.setattr(cache, "rendering", lambda: False)
+    view.blink()
+    assert view.overdue.opacity() != before
+
+
+def test_labels_are_drawn_between_paints_not_in_them(window, qtbot, monkeypatch):
+    import ui.map.layers.labels as labels
+
+    view = window.canvas.view("labels")
+    item = view.item
+    qtbot.waitUntil(view.complete, timeout=10_000)
+    made = []
+    real = item._sprite
+    monkeypatch.setattr(item, "_sprite", lambda i, dpr: made.append(i) or real(i, dpr))
+    monkeypatch.setattr(labels, "SPRITE_BUDGET_S", 0.0)  # one sprite per idle step
+    item._sprites.clear()
+    window.canvas.viewport().repaint()
+    assert made == [] and not view.complete()  # the paint drew none itself
+    qtbot.waitUntil(view.complete, timeout=10_000)
+    assert len(made) == len(item.current_layout()[0]) > 1

@@ -35,12 +35,10 @@ def _paint(canvas) -> float:
 
 
 def _settle(app, canvas, timeout: float = 30.0) -> None:
-    """Wait until every image cache of the canvas (static layers, trails) is current."""
-    from ui.map.static_render import StaticMapCache
-
-    caches = [canvas.static_cache, *canvas.findChildren(StaticMapCache)]
+    """Wait until every image cache of the canvas (static layers, trails) is current and
+    every label drawn."""
     deadline = time.perf_counter() + timeout
-    while (not all(c.is_current() for c in caches)) and time.perf_counter() < deadline:
+    while not canvas.settled() and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.002)
     app.processEvents()

@@ -233,6 +233,10 @@ class StaticMapCache(QObject):
         if self._pending or generation < self.requested and not self._settle.isActive():
             self.render_now()
 
+    def rendering(self) -> bool:
+        """A render is running in the worker."""
+        return self._busy
+
     def is_current(self) -> bool:
         """The image on screen answers the latest request."""
         return self.finished == self.requested and not self._busy

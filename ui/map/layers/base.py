@@ -184,3 +184,22 @@ def path_painter(path: QPainterPath, pen: QPen | None = None, brush: QBrush | No
         painter.drawPath(path)
 
     return paint
+
+
+def chunked_path_painter(chunks: list, pen: QPen | None = None, brush: QBrush | None = None):
+    """A static painter drawing (bounds, path) chunks (see :func:`ui.map.paths.chunked_paths`),
+    skipping those out of view; copies, so the worker never shares state."""
+    chunks = [(tuple(b), QPainterPath(p)) for b, p in chunks]
+    pen = QPen(pen) if pen is not None else QPen(Qt.PenStyle.NoPen)
+    brush = QBrush(brush) if brush is not None else QBrush(Qt.BrushStyle.NoBrush)
+
+    def paint(painter, rect, mpp) -> None:
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
+        for (bx0, by0, bx1, by1), path in chunks:
+            if bx1 < x0 or bx0 > x1 or by1 < y0 or by0 > y1:
+                continue
+            painter.drawPath(path)
+
+    return paint

@@ -13,8 +13,8 @@ from PySide6.QtGui import QBrush
 
 from app.map.layers import GridLevelData
 from ui import theme
-from ui.map.layers.base import StaticLayerView, cosmetic_pen, path_painter, register_view
-from ui.map.paths import vertices_path
+from ui.map.layers.base import StaticLayerView, chunked_path_painter, cosmetic_pen, register_view
+from ui.map.paths import chunked_paths, vertices_path
 
 #: (colour alpha, pen width in px) per level; widths scale with the wall scale
 _OUTLINE = {1: (255, 3.0), 2: (235, 2.0), 3: (200, 1.0), 4: (170, 1.0)}
@@ -45,27 +45,34 @@ class BoundaryView(StaticLayerView):
         colour = theme.LEVEL_OUTLINE.get(data.level, "#3e6488")
         if data.level == 2:
             self._add_street_fills(data)
-        path = vertices_path(data.vertices)
+        if getattr(self, "_chunks", None) is None:
+            self._chunks = chunked_paths(data.vertices)  # the geometry never changes
+        chunks = self._chunks
         if data.level in _GLOW:
             alpha, width = _GLOW[data.level]
-            self.add_painter(path_painter(path, cosmetic_pen(theme.qcolor(colour, alpha),
-                                                             max(1.0, round(width * scale)))))
+            self.add_painter(chunked_path_painter(
+                chunks, cosmetic_pen(theme.qcolor(colour, alpha), max(1.0, round(width * scale)))))
         alpha, width = _OUTLINE.get(data.level, (170, 1.0))
         width = width if width <= 1 else round(width * scale)
-        self.outline_path = path
-        self.add_painter(path_painter(path, cosmetic_pen(theme.qcolor(colour, alpha), width)))
+        self.add_painter(chunked_path_painter(chunks, cosmetic_pen(theme.qcolor(colour, alpha),
+                                                                   width)))
 
     def _add_value_fills(self, data: GridLevelData, values: np.ndarray) -> None:
         cls = np.digitize(values, COVERAGE_CLASSES)
         for k, fill in enumerate(COVERAGE_FILLS):
             if (cls == k).any():
-                path = vertices_path(data.vertices.subset(cls == k))
-                self.add_painter(path_painter(path, brush=QBrush(theme.qcolor(fill,
-                                                                              COVERAGE_ALPHA))))
+                chunks = chunked_paths(data.vertices.subset(cls == k))
+                self.add_painter(chunked_path_painter(
+                    chunks, brush=QBrush(theme.qcolor(fill, COVERAGE_ALPHA))))
 
     def _add_street_fills(self, data: GridLevelData) -> None:
         for k in np.unique(data.street_index):
             fill = theme.STREET_FILLS[int(k) % len(theme.STREET_FILLS)]
             path = vertices_path(data.vertices.subset(data.street_index == k))
-            self.add_painter(path_painter(
-                path, brush=QBrush(theme.qcolor(fill, theme.STREET_FILL_ALPHA))))
+            self.add_painter(chunked_path_painter(
+                [(_bounds(path), path)], brush=QBrush(theme.qcolor(fill, theme.STREET_FILL_ALPHA))))
+
+
+def _bounds(path) -> tuple[float, float, float, float]:
+    r = path.controlPointRect()
+    return (r.left(), r.top(), r.right(), r.bottom())

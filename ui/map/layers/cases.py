@@ -164,7 +164,19 @@ class CaseView(LayerView):
 
     # -- blinking and visibility -----------------------------------------------------------
     def blink(self) -> None:
-        """Overdue rings pulse so that they catch the eye from across the room."""
+        """Overdue rings pulse so that they catch the eye from across the room.
+
+        A pulse repaints the whole 4K viewport; while the static image is rendering
+        in its worker (which holds the GIL in long draw calls) that paint would stall
+        the GUI thread, so the pulse waits (a render lasts a few hundred ms).  With no
+        ring to pulse nothing is repainted at all."""
+        if self.canvas.static_cache.rendering():
+            return
+        if not len(self.overdue.data) or not self.overdue.isVisible():
+            if not self._blink_on:
+                self._blink_on = True
+                self.overdue.setOpacity(1.0)
+            return
         self._blink_on = not self._blink_on
         self.overdue.setOpacity(1.0 if self._blink_on else 0.25)
 

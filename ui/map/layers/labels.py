@@ -33,9 +33,9 @@ FIT = {2: 0.5, 3: 0.6, 4: 0.85}
 #: scattered over the district overview are noise without their community)
 MAX_MPP = {4: 2.0}
 HALO = "#01050c"
-#: GUI-thread time one paint may spend drawing new label sprites (antialiased text
-#: outlines cost ~1 ms each at 4K); the rest appear in the next frames
-SPRITE_BUDGET_S = 0.012
+#: GUI-thread time one idle step may spend drawing new label sprites (antialiased
+#: text outlines cost ~1 ms each at 4K); a paint never draws them itself
+SPRITE_BUDGET_S = 0.008
 
 #: indices of the labels shown, their centres (N, 2) and rectangles (N, 4) in pixels
 Layout = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -57,6 +57,8 @@ class LabelItem(QGraphicsObject):
         self._pad = 3.0 * scale
         self._w, self._h = self._measure()
         self._sprites: dict[int, tuple[QPixmap, QPointF]] = {}
+        self._building = False
+        self._dpr = 1.0
         self._fit = np.array([FIT.get(int(lv), 1.0) for lv in data.level], dtype=float)
         self._rect = QRectF()
         self._layout_key: tuple | None = None
@@ -133,25 +135,48 @@ class LabelItem(QGraphicsObject):
         dpr = painter.device().devicePixelRatioF()
         painter.save()
         painter.resetTransform()
-        deadline = time.perf_counter() + SPRITE_BUDGET_S
-        missing, made = False, 0
+        missing = False
         for i, (cx, cy) in zip(idx.tolist(), centres.tolist(), strict=True):
             cached = self._sprites.get(i)
             if cached is None or cached[0].devicePixelRatio() != dpr:
-                if made and time.perf_counter() > deadline:
-                    missing = True  # drawn in a later frame: a paint must stay short
-                    continue
-                made += 1
-            sprite, offset = self._sprite(i, dpr)
+                missing = True  # drawn by the idle builder; a paint must stay short
+                continue
+            sprite, offset = cached
             painter.drawPixmap(QPointF(round(cx) + offset.x(), round(cy) + offset.y()), sprite)
         painter.restore()
         if missing:
-            QTimer.singleShot(0, self, self.update)
+            self._dpr = dpr
+            self._schedule_build()
+
+    def _schedule_build(self) -> None:
+        if not self._building:
+            self._building = True
+            QTimer.singleShot(0, self, self._build_step)
+
+    def _build_step(self) -> None:
+        """Idle step: draw missing sprites of the current layout for up to
+        :data:`SPRITE_BUDGET_S`, then go on in the next step; one repaint at the end
+        (a repaint per step would cost a whole 4K frame each time)."""
+        self._building = False
+        dpr = self._dpr
+        deadline = time.perf_counter() + SPRITE_BUDGET_S
+        idx = self.current_layout()[0]
+        todo = [i for i in idx.tolist()
+                if i not in self._sprites or self._sprites[i][0].devicePixelRatio() != dpr]
+        for i in todo:
+            self._sprite(i, dpr)
+            if time.perf_counter() > deadline:
+                break
+        if all(i in self._sprites and self._sprites[i][0].devicePixelRatio() == dpr
+               for i in todo):
+            self.update()
+        else:
+            self._schedule_build()
 
     def complete(self) -> bool:
         """Every label of the current layout has been drawn (no sprite still pending)."""
         idx = self.current_layout()[0]
-        return all(i in self._sprites for i in idx.tolist())
+        return not self._building and all(i in self._sprites for i in idx.tolist())
 
     def _sprite(self, i: int, dpr: float) -> tuple[QPixmap, QPointF]:
         """The label drawn once (antialiased text and halo) into a pixmap, reused each frame.
