@@ -33,6 +33,7 @@ def district_info(store: DistrictRepository) -> dict:
             [now, now],
         )[0]
         today = {"reported_today": row[0], "open": row[1], "overdue": row[2]}
+    closure = _closure(store, now)
     return {
         "database": store.path,
         "schema_version": store.schema_version(),
@@ -61,6 +62,7 @@ def district_info(store: DistrictRepository) -> dict:
             "closed": closed,
             "closed_pct": round(100.0 * closed / cases_total, 2) if cases_total else None,
             **today,
+            "closure": closure,
             "by_status": _grouped(store, "SELECT status, count(*) FROM cases GROUP BY 1"),
             "by_kind": _grouped(
                 store,
@@ -73,6 +75,21 @@ def district_info(store: DistrictRepository) -> dict:
         "gps_fixes": store.scalar("SELECT count(*) FROM gps_fixes"),
         "appraisal_ratings": store.scalar("SELECT count(*) FROM appraisal_ratings"),
     }
+
+
+def _closure(store: DistrictRepository, now: str | None) -> dict:
+    """结案率 over 近12个月 (the 365 complete days before 'now'), by the appraisal
+    definition — the same figure and window as the big screen's headline."""
+    from datetime import datetime
+
+    from app.appraisal import compute_indicators, trailing_year
+    from app.appraisal.periods import district_now
+
+    window = trailing_year(datetime.fromisoformat(now) if now else district_now(store))
+    row = compute_indicators(store, window, "overall", deltas=False).rows[0]
+    rate = row.values["close_rate"]
+    return {"window": window.label, "due": row.counts["due"], "closed": row.counts["closed"],
+            "rate_pct": None if rate is None else round(100.0 * rate, 2)}
 
 
 def _grouped(store: DistrictRepository, sql: str) -> dict:
@@ -98,9 +115,11 @@ def format_info(info: dict) -> str:
         f"  workers         {_fmt(info['workers'])}",
         f"  departments     {info['departments']}",
         f"  cameras         {_fmt(info['cameras'])}",
-        f"  cases           {c['total']:,} total, {c['closed']:,} closed ({c['closed_pct']}%)"
+        f"  cases           {c['total']:,} total, {c['closed']:,} closed ({c['closed_pct']}% of all)"
         + (f", today {c['reported_today']}, open {c['open']}, overdue {c['overdue']}"
            if "open" in c else ""),
+        f"    结案率        {c['closure']['rate_pct']}% over 近12个月 {c['closure']['window']} "
+        f"({c['closure']['closed']:,} closed of {c['closure']['due']:,} due to close)",
         f"    by kind       {_fmt(c['by_kind'])}",
         f"    by status     {_fmt(c['by_status'])}",
         f"    by source     {_fmt(c['by_source'])}",

@@ -26,7 +26,7 @@ from app.appraisal.model import (
     Survey,
     TrendPoint,
 )
-from app.appraisal.periods import Period, latest_complete_month, parse_period
+from app.appraisal.periods import Period, latest_complete_month, parse_period, trailing_year
 from app.appraisal.publish import AppraisalError, is_published, publish_period
 from app.appraisal.scheme import (
     DEFAULT_SCHEME_PATH,
@@ -47,5 +47,5 @@ __all__ = [
     "compute_indicators", "current_scheme", "department_scores", "drill_down", "format_rate",
     "is_published", "latest_complete_month", "load_scheme", "parse_period", "publish_period",
     "record_survey", "red_black_list", "save_scheme", "score_trend", "surveys_for",
-    "validate_scheme",
+    "trailing_year", "validate_scheme",
 ]

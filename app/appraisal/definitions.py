@@ -193,6 +193,22 @@ INDICATORS: dict[str, Indicator] = {i.code: i for i in (
 )}
 
 
+def closure_arrays(closed_s, deadline_s, start_s: float, end_s: float) -> tuple[int, int]:
+    """(结案数, 应结案数) of :data:`DUE` for arrays of times (float seconds, NaN = never),
+    for code that holds cases as arrays (the big screen).  Same predicates as the SQL:
+    closed in ``[start_s, end_s)``, or a deadline in it and not voided.  A voided case
+    never had a deadline (it is voided before dispatch), so "closed" without a deadline
+    marks it; parked cases (挂账) cannot be told apart in such arrays and count as open."""
+    import numpy as np
+
+    closed_s = np.asarray(closed_s, dtype=float)
+    deadline_s = np.asarray(deadline_s, dtype=float)
+    voided = np.isnan(deadline_s) & ~np.isnan(closed_s)
+    closed = ~voided & (closed_s >= start_s) & (closed_s < end_s)
+    due = closed | (~voided & (deadline_s >= start_s) & (deadline_s < end_s))
+    return int(closed.sum()), int(due.sum())
+
+
 def indicators_for(subject: str) -> list[str]:
     """Indicator codes that apply to ``subject``, in table order."""
     if subject not in SUBJECTS:

@@ -144,6 +144,14 @@ def district_now(store) -> datetime:
     return beijing_now()
 
 
+def trailing_year(now: datetime) -> Period:
+    """近12个月: the 365 complete days before ``now``'s day (today excluded, so the
+    figure only changes at midnight).  The window of the big screen's and ``info``'s
+    closure rate (结案率)."""
+    today = now.date()
+    return Period.days(today - timedelta(days=365), today - timedelta(days=1))
+
+
 def latest_complete_month(store) -> Period:
     """The last full calendar month before the district's 'now'."""
     now = district_now(store)

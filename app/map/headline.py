@@ -1,9 +1,10 @@
 """The big-screen headline figures (大屏指标) at one moment, Qt-free.
 
 在岗巡查 workers with a fresh fix, 今日案件 cases reported since midnight, 未结案
-cases open, 超期 of which past their deadline, 结案率 closure rate (closed ÷ due
-to close: cases reported in the last year whose deadline has passed or that are
-closed), 吹哨进行中 whistles blown and not closed.
+cases open, 超期 of which past their deadline, 结案率（近12个月） closure rate over the
+365 complete days before the moment shown — the appraisal definition (结案数 ÷ 应结案数,
+app.appraisal.definitions.closure_arrays, the same window as ``info``), 吹哨进行中
+whistles blown and not closed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.appraisal.definitions import closure_arrays
 from app.map.incidents import DAY_S
 
 
@@ -34,9 +36,9 @@ def headline_at(t: float, reported_s: np.ndarray, closed_s: np.ndarray, deadline
     still_open = reported & ~closed
     overdue = still_open & (deadline_s < t)
     midnight = np.floor(t / DAY_S) * DAY_S
-    year = reported & (reported_s >= t - 365 * DAY_S)
-    due = year & (closed | (deadline_s < t))
-    rate = float((year & closed).sum() / due.sum()) if due.any() else 1.0
+    # 近12个月: the 365 complete days before today (app.appraisal.periods.trailing_year)
+    n_closed, n_due = closure_arrays(closed_s, deadline_s, midnight - 365 * DAY_S, midnight)
+    rate = n_closed / n_due if n_due else 1.0
     whistles = (whistle_blown_s <= t) & ~(whistle_closed_s <= t)
     return Headline(
         on_patrol=int(on_patrol), cases_today=int((reported & (reported_s >= midnight)).sum()),

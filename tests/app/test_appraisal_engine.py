@@ -177,3 +177,28 @@ def test_red_and_black_lists_never_share_a_subject():
     assert [s.code for s in black] == ["S7", "S6", "S5"]
     red, black = red_black_list(scores * 2, 3)
     assert len(red) == len(black) == 3
+
+
+def test_big_screen_and_info_use_the_one_closure_definition(store):
+    """headline.closure_arrays on case arrays (voided cases closed at their report time,
+    as the map holds them) gives the engine's 结案率 over the same 近12个月 window."""
+    from app.appraisal import trailing_year
+    from app.appraisal.definitions import closure_arrays
+    from app.district_info import district_info
+    from app.feed.fixes import to_seconds
+
+    now = datetime(2026, 11, 20, 10, 30)
+    window = trailing_year(now)
+    assert window.label == "2025-11-20~2026-11-19"
+    cols = store.columns(
+        "SELECT epoch_us(coalesce(closed_at, CASE WHEN status = 'voided' THEN reported_at END)) "
+        "AS c, epoch_us(deadline_at) AS d FROM cases WHERE status <> 'parked'")
+    sec = [np.where(np.ma.getmaskarray(a), np.nan, np.ma.filled(a, 0) / 1e6)
+           for a in (np.ma.masked_invalid(np.ma.asarray(cols["c"], dtype=float)),
+                     np.ma.masked_invalid(np.ma.asarray(cols["d"], dtype=float)))]
+    closed, due = closure_arrays(sec[0], sec[1], to_seconds(window.start), to_seconds(window.end))
+    row = compute_indicators(store, window, "overall", deltas=False).rows[0]
+    assert (closed, due) == (row.counts["closed"], row.counts["due"]) and due > 1000
+    info = district_info(store)["cases"]["closure"]
+    assert info == {"window": window.label, "due": due, "closed": closed,
+                    "rate_pct": round(100 * closed / due, 2)}
