@@ -5,10 +5,11 @@ halves of the 下考上 score."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QTableWidget, QVBoxLayout, QWidget
 
 from app.appraisal import format_rate
+from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, score_text, text_on
 from ui.docks.workflow_common import item, record_table
 
@@ -70,8 +71,12 @@ class LeagueTable(QWidget):
             score.setForeground(grade_qcolor(s.grade_colour).lighter(125))
             score.setFont(bold)
             t.item(r, 4).setForeground(grade_qcolor(change_colour))
+            state = t.item(r, len(cells) - 1)
             if published:
-                t.item(r, len(cells) - 1).setToolTip("本期已发布：数据冻结，不再变动")
+                state.setToolTip("本期已发布：数据冻结，不再变动")
+                state.setForeground(QColor(theme.HIGHLIGHT))
+            else:
+                state.setForeground(QColor(theme.TEXT_DIM))
             if s.previous_score is not None:
                 t.item(r, 4).setToolTip(f"上期 {s.previous_score:.2f} 分")
         t.blockSignals(False)

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 
 from app.appraisal import (
     INDICATORS,
+    MEASURES,
     area_scores,
     current_scheme,
     department_scores,
@@ -159,7 +160,7 @@ class _Page:
         self.y += box.height() + self.px(gap)
 
     def heading(self, text: str) -> None:
-        self.need(self.px(40))
+        self.need(self.px(100))  # never a heading alone at the foot of a page
         self.y += self.px(6)
         self.p.fillRect(QRectF(0, self.y, self.px(4), self.px(15)), HEAD_FILL)
         self.p.setFont(self.font(13, True))
@@ -170,8 +171,10 @@ class _Page:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               widths: Sequence[float], *, fills: Callable[[int, int], QColor | None] | None = None,
+              inks: Callable[[int, int], QColor | None] | None = None,
               x0: float = 0.0, width: float | None = None, pt: float = 9.0) -> None:
-        """A ruled table; ``widths`` are shares of ``width``; the header repeats on new pages."""
+        """A ruled table; ``widths`` are shares of ``width``; the header repeats on new pages.
+        ``fills``/``inks`` give a cell's background/text colour (None: the default)."""
         width = width if width is not None else self.width
         xs = [x0]
         for w in widths:
@@ -187,7 +190,9 @@ class _Page:
                                 Qt.AlignmentFlag.AlignCenter, h)
             self.y += row_h
 
-        self.need(row_h * 2)
+        whole = row_h * (len(rows) + 1)
+        # a short table stays on one page; a long one starts with a few rows at least
+        self.need(whole if whole < self.height * 0.4 else row_h * 6)
         header()
         for i, row in enumerate(rows):
             if self.y + row_h > self.height - self.px(20):
@@ -199,7 +204,8 @@ class _Page:
             for c, value in enumerate(row):
                 cell = QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h)
                 fill = fills(i, c) if fills else None
-                self.p.setPen(INK)
+                ink = inks(i, c) if inks else None
+                self.p.setPen(ink or INK)
                 if fill is not None:
                     self.p.fillRect(cell.adjusted(1, 1, -1, -1), fill)
                     self.p.setPen(text_on(fill.name()))
@@ -235,14 +241,22 @@ def _grade_fill(scores, grade_col: int):
     return fill
 
 
+def _change_ink(scores, change_col: int):
+    """Better than last period in green, worse in red (darker shades for paper)."""
+    def ink(i: int, c: int) -> QColor | None:
+        d = scores[i].delta
+        if c != change_col or d is None or abs(d) < 0.005:
+            return None
+        return QColor("#15803d") if d > 0 else QColor("#c81e3a")
+    return ink
+
+
 def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
     """Score per month, one line per department, drawn straight onto the page."""
-    from ui.appraisal.trend_chart import month_ticks
-
     p = page.p
     page.need(h)
     left, top = page.px(34), page.y + page.px(6)
-    right = page.width - page.px(150)
+    right = page.width - page.px(120)
     bottom = page.y + h - page.px(22)
     values = [v for _n, vs in series for v in vs if v is not None]
     if not values or not labels:
@@ -268,7 +282,8 @@ def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
         p.drawText(QRectF(0, y - page.px(6), left - page.px(4), page.px(12)),
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}")
         v += step
-    for i, text in month_ticks(labels):
+    for i, label in enumerate(labels):
+        text = f"{int(label[5:])}月" if len(label) == 7 else label
         x = xy(i, lo).x()
         p.drawText(QRectF(x - page.px(30), bottom + page.px(3), page.px(60), page.px(12)),
                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
@@ -288,7 +303,7 @@ def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
                    QPointF(right + page.px(30), ly + page.px(6)))
         p.setPen(INK)
         p.setFont(page.font(8))
-        p.drawText(QRectF(right + page.px(34), ly, page.px(116), page.px(12)),
+        p.drawText(QRectF(right + page.px(34), ly, page.px(86), page.px(12)),
                    Qt.AlignmentFlag.AlignVCenter, name)
         p.setFont(page.font(7.5))
     p.setBrush(Qt.BrushStyle.NoBrush)
@@ -322,12 +337,12 @@ def _draw(data: ReportData, path: Path) -> None:
     title = f"{data.district}网格化管理绩效考核{'月报' if data.period.kind == 'month' else '报告'}"
     writer.setTitle(f"{title} {data.period.label}")
     writer.setCreator("GridCC 网格化管理指挥中心")
-    page = _Page(writer, f"{data.district} · {title} · {data.period.label}")
+    page = _Page(writer, f"{title} · {data.period.label}")
     scheme = data.scheme
     weight = round(float(scheme.street_weight) * 100)
     page.text(title, 20, bold=True, colour=HEAD_FILL, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
-    page.text(f"考核周期：{when}（{data.period.start:%Y-%m-%d} 至 "
-              f"{data.period.end:%Y-%m-%d} 前）", 10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
+    last_day = data.period.end - timedelta(days=1)
+    page.text(f"考核周期：{when}（{data.period.start:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）", 10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
     state = "本期数据已发布（冻结）" if data.published else "本期数据未发布，仅供参考"
     page.text(f"考核方案 {scheme.version} · {state} · 生成于 {data.generated_at:%Y-%m-%d %H:%M}",
               8.5, colour=DIM, align=Qt.AlignmentFlag.AlignHCenter, gap=8)
@@ -337,17 +352,18 @@ def _draw(data: ReportData, path: Path) -> None:
               f"共 {len(data.departments)} 个部门。", 9, colour=DIM)
     page.table(["排名", "部门", "街道评价", "客观指标", "得分", "等级", "较上期"],
                _score_rows(data.departments, areas=False), [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
-               fills=_grade_fill(data.departments, 5))
+               fills=_grade_fill(data.departments, 5), inks=_change_ink(data.departments, 6))
 
     page.heading("二、街道考核排名")
     page.table(["排名", "街道", "得分", "等级", "较上期", "结案率", "按期结案率"],
                _score_rows(data.streets, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
-               fills=_grade_fill(data.streets, 3))
+               fills=_grade_fill(data.streets, 3), inks=_change_ink(data.streets, 4))
     if data.communities:
         page.heading("二（续）、社区考核排名")
         page.table(["排名", "社区", "得分", "等级", "较上期", "结案率", "按期结案率"],
                    _score_rows(data.communities, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
-                   fills=_grade_fill(data.communities, 3))
+                   fills=_grade_fill(data.communities, 3),
+                   inks=_change_ink(data.communities, 4))
 
     page.heading(f"三、红黑榜（{SUBJECT_NAMES[data.subject]}）")
     half = (page.width - page.px(12)) / 2
@@ -365,17 +381,24 @@ def _draw(data: ReportData, path: Path) -> None:
     page.y = max(y1, page.y)
 
     if data.trend:
-        page.heading(f"四、得分趋势（得分前 {len(data.trend)} 名部门，近 {len(data.trend_labels)} 个月）")
+        page.heading(f"四、得分趋势（得分前 {len(data.trend)} 名部门，"
+                     f"{data.trend_labels[0]} 至 {data.trend_labels[-1]}）")
         _trend_chart(page, data.trend_labels, data.trend, page.px(190))
 
     page.heading("五、指标口径")
-    notes = [f"{ind.name_zh}：{ind.formula_zh}" for ind in INDICATORS.values()
-             if ind.kind != "count"]
+    notes = [ind.formula_zh if ind.formula_zh.startswith(ind.name_zh)
+             else f"{ind.name_zh}：{ind.formula_zh}"
+             for ind in INDICATORS.values() if ind.kind != "count"]
+    notes.insert(0, f"应结案数：{MEASURES['due'].formula_zh}")
     notes.append("等级（分级分色）：" + "；".join(f"{g.label_zh} ≥ {g.min_score:g} 分"
                                           for g in scheme.grades))
     notes.append("客观指标计分：" + "；".join(
         f"{INDICATORS[i.indicator].name_zh} {i.weight:g} 分（{i.rule.describe()}）"
         for i in scheme.objective))
+    if scheme.deductions:
+        notes.append("扣分项：" + "；".join(
+            f"{INDICATORS[d.indicator].name_zh}每次扣 {d.points_each:g} 分（最多 {d.max:g} 分）"
+            for d in scheme.deductions))
     notes.append("百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。")
     for i, n in enumerate(notes, 1):
         page.text(f"{i}. {n}", 8.5, colour=DIM, gap=2)

@@ -48,16 +48,16 @@ class TrendChart(QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(theme.PANEL)
         self.view.ci.setContentsMargins(self.px * 0.5, self.px * 0.5, self.px, self.px * 0.5)
-        self.score_plot = self.view.addPlot(row=0, col=0)
-        self.rate_plot = self.view.addPlot(row=1, col=0)
+        self.score_plot = self.view.addPlot(row=1, col=0)
+        self.rate_plot = self.view.addPlot(row=2, col=0)
         self.rate_plot.setXLink(self.score_plot)
         for plot, title in ((self.score_plot, "月度得分"), (self.rate_plot, "结案率（%）")):
             self._style(plot, title)
-        self.legend = pg.LegendItem(offset=(-10, 10), labelTextColor=theme.TEXT,
+        self.legend = pg.LegendItem(labelTextColor=theme.TEXT,
                                     labelTextSize=f"{self.px}px", brush=pg.mkBrush(7, 16, 31, 210),
                                     pen=pg.mkPen("#1c4a73"), colCount=1)
-        self.legend.setParentItem(self.score_plot.getViewBox())
-        self.legend.anchor((1, 0), (1, 0), offset=(-10, 10))
+        # the legend in a row of its own above the plots: over a plot it hides data
+        self.view.ci.addItem(self.legend, row=0, col=0)
         self.items: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self.labels: list[str] = []
         v = QVBoxLayout(self)
@@ -98,9 +98,12 @@ class TrendChart(QWidget):
             b = self.rate_plot.plot(x, rates, **kw)
             self.legend.addItem(a, s.name)
             self.items[s.name] = (a, b)
+        self.legend.setColumnCount(max(1, min(len(series), 6)))
         for plot in (self.score_plot, self.rate_plot):
             plot.enableAutoRange()
-            plot.setXRange(-0.3, max(0, len(x) - 1) + 0.3, padding=0)
+            # room on the left for the first month's longer label (with a grid shown,
+            # pyqtgraph drops tick labels that stick out of the plot)
+            plot.setXRange(-0.6, max(0, len(x) - 1) + 0.3, padding=0)
 
     def clear(self) -> None:
         for a, b in self.items.values():
