@@ -51,6 +51,9 @@ def run_bench(scale: str = "hongqiao", workdir: Path | None = None,
         finally:
             store.close()
         startup = _first_paint(db, Path(tmp), size)
+        from app.appraisal.bench import appraisal_bench
+
+        appraisal = appraisal_bench(db)  # indicator queries over a year: {subject: ms}
         out = {
             "scale": scale,
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -63,6 +66,7 @@ def run_bench(scale: str = "hongqiao", workdir: Path | None = None,
             "check_s": round(check_s, 2),
             "check_ok": report.ok,
             **startup,
+            "appraisal": appraisal,
         }
         if map_figures:
             out["map"] = map_bench(db, size)
@@ -76,6 +80,9 @@ def _bench_existing(db: Path, scale: str, size: tuple[int, int], map_figures: bo
                "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                            "rendering": "software (offscreen)"},
                **_first_paint(db, Path(tmp), size)}
+    from app.appraisal.bench import appraisal_bench
+
+    out["appraisal"] = appraisal_bench(db)  # indicator queries over a year: {subject: ms}
     if map_figures:
         out["map"] = map_bench(db, size)
         out["targets"] = judge(out)

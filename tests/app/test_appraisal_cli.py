@@ -95,3 +95,15 @@ def test_survey_and_publish_commands(small_db_copy, capsys, monkeypatch):
 def test_every_subject_prints(small_db_path, capsys, subject):
     assert main(["score", "--db", str(small_db_path), "--subject", subject, "--limit", "3"]) == 0
     assert "绩效考核" in capsys.readouterr().out
+
+
+def test_bench_figures(small_db_path):
+    from app.appraisal.bench import appraisal_bench
+
+    out = appraisal_bench(small_db_path, runs=1)
+    assert out["period"] == "2025-11-20~2026-11-19" and out["cases"] > 1000
+    assert set(out["indicators"]) == {"overall", "department", "street", "community", "grid",
+                                      "worker"}
+    for fig in out["indicators"].values():
+        assert 0 < fig["query_ms"] <= fig["total_ms"] and fig["rows"] >= 1
+    assert out["department_scores_ms"] > 0 and out["target_query_ms"] == 200.0

@@ -1,0 +1,81 @@
+"""Appraisal figures for ``python -m app bench``: indicator queries over a year.
+
+For each subject, the median of three runs of :func:`compute_indicators` over the
+trailing year (with 环比/同比, i.e. three periods counted) — ``query_ms`` is the time
+spent in DuckDB, ``total_ms`` includes building the Python rows.  ``facts_build_ms`` is
+the one-off build of the per-case facts table (:mod:`app.appraisal.facts`).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+TARGET_MS = 200.0
+
+
+def _timed_store(store):
+    """Wrap the store's query methods to add up the time spent in the database."""
+    spent = [0.0]
+    for name in ("columns", "rows", "scalar"):
+        orig = getattr(store, name)
+
+        def wrap(sql, params=(), _orig=orig):
+            t = time.perf_counter()
+            try:
+                return _orig(sql, params)
+            finally:
+                spent[0] += time.perf_counter() - t
+
+        setattr(store, name, wrap)
+    return spent
+
+
+def appraisal_bench(db: Path, runs: int = 3) -> dict:
+    from app.appraisal import compute_indicators, department_scores, drill_down, trailing_year
+    from app.appraisal.facts import ensure_facts
+    from app.appraisal.periods import district_now
+    from app.store import open_store
+
+    store = open_store(db, read_only=True)
+    try:
+        period = trailing_year(district_now(store))
+        n_cases = int(store.scalar("SELECT count(*) FROM cases"))
+        t = time.perf_counter()
+        ensure_facts(store)
+        facts_ms = (time.perf_counter() - t) * 1000
+        spent = _timed_store(store)
+        out: dict = {"period": period.label, "cases": n_cases,
+                     "facts_build_ms": round(facts_ms, 1), "indicators": {}}
+        for subject in ("overall", "department", "street", "community", "grid", "worker"):
+            q, tot = [], []
+            for _ in range(runs):
+                spent[0] = 0.0
+                t = time.perf_counter()
+                table = compute_indicators(store, period, subject)
+                tot.append((time.perf_counter() - t) * 1000)
+                q.append(spent[0] * 1000)
+            out["indicators"][subject] = {"rows": len(table.rows),
+                                          "query_ms": round(statistics.median(q), 1),
+                                          "total_ms": round(statistics.median(tot), 1)}
+        t = time.perf_counter()
+        scores = department_scores(store, period)
+        out["department_scores_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        if scores:
+            t = time.perf_counter()
+            drill_down(store, period, "department", scores[-1].department_id, "close_rate")
+            out["drill_down_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        worst = max(v["query_ms"] for v in out["indicators"].values())
+        out["target_query_ms"] = TARGET_MS
+        out["met"] = bool(worst < TARGET_MS)
+        return out
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":  # python -m app.appraisal.bench DB
+    import json
+    import sys
+
+    print(json.dumps(appraisal_bench(Path(sys.argv[1])), ensure_ascii=False, indent=1))
