@@ -53,18 +53,22 @@ def _wall_panel(ctx: PanelContext):
 def _camera_list(ctx: PanelContext):
     from app.map.cameras import camera_layer_data
     from app.video.registry import grid_anchor
-    from ui.map.layers.cameras import CameraOverlay
+    from ui.map.layers.cameras import LAYER_ID, add_camera_layer
     from ui.video.camera_list import CameraListPanel
 
     wall = _wall(ctx)
     overlay = None
     canvas = getattr(ctx, "canvas", None)
-    if canvas is not None:
-        # cameras on the map, filtered with the list; a click opens one on the wall
+    layers = getattr(ctx, "layers", None)
+    if canvas is not None and layers is not None:
+        # cameras on the map as a layer of its stack (the layer panel lists it), filtered
+        # with the list; a click opens one on the wall, a symbol drags onto a tile
         from ui.video.tile import CAMERA_MIME
 
-        overlay = CameraOverlay(canvas, camera_layer_data(ctx.store, ctx.district_map.frame),
-                                on_pick=wall.open_camera, drag_mime=CAMERA_MIME)
+        if LAYER_ID not in layers:
+            add_camera_layer(layers, camera_layer_data(ctx.store, ctx.district_map.frame))
+        overlay = canvas.view(LAYER_ID)
+        overlay.on_pick, overlay.drag_mime = wall.open_camera, CAMERA_MIME
 
     def anchor():
         # a case open on the map's case card comes first, then the selected grid
@@ -82,7 +86,7 @@ def _camera_list(ctx: PanelContext):
         name = ctx.store.scalar("SELECT name FROM grid_units WHERE id = ?", [unit]) or ""
         return where[0], where[1], name
 
-    panel = CameraListPanel(wall.registry, wall, anchor, overlay)
+    panel = CameraListPanel(wall.registry, wall, anchor, overlay, layers)
     connect_nearby_sources(ctx.window, panel)
     return panel
 

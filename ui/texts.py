@@ -12,6 +12,7 @@ LAYER_TITLES = {
     "district": "区界",
     "cases": "案件",
     "labels": "注记",
+    "cameras": "视频点位",
 }
 
 CASE_KIND_NAMES = {

@@ -58,6 +58,13 @@ class LayerStack:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback)
 
+    def add(self, layer: MapLayer, index: int | None = None) -> None:
+        """Add a layer (a plugin's) at ``index`` (0 = bottom; default: on top)."""
+        if layer.id in self:
+            raise ValueError(f"layer {layer.id!r} is already in the stack")
+        self._layers.insert(len(self._layers) if index is None else max(0, index), layer)
+        self._changed()
+
     def set_visible(self, layer_id: str, visible: bool) -> None:
         layer = self[layer_id]
         if layer.visible != bool(visible):

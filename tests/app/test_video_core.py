@@ -277,3 +277,19 @@ def test_snapshot_path_is_safe_and_timestamped(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDCC_SNAPSHOT_DIR", str(tmp_path))
     p = snapshot_path("GA/../00001", datetime(2026, 11, 20, 10, 30, 5))
     assert p == tmp_path / "GA____00001-20261120-103005.png"
+
+
+def test_a_plugin_layer_joins_the_stack():
+    """The video plugin adds its camera layer to the map's stack after start."""
+    from app.map.layer_stack import LayerStack, MapLayer
+
+    stack = LayerStack([MapLayer("cases", None), MapLayer("labels", None)])
+    seen = []
+    stack.subscribe(lambda s: seen.append(s.ids()))
+    stack.add(MapLayer("cameras", None, visible=False), stack.index("labels"))
+    assert stack.ids() == ["cases", "cameras", "labels"] and seen == [stack.ids()]
+    assert not stack["cameras"].visible
+    with pytest.raises(ValueError, match="already"):
+        stack.add(MapLayer("cases", None))
+    stack.add(MapLayer("top", None))
+    assert stack.ids()[-1] == "top"

@@ -443,6 +443,35 @@ def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
     assert not overlay.views.isVisible()
 
 
+def test_cameras_are_a_map_layer_in_the_layer_panel(make_window):
+    """The cameras sit in the map's layer stack: the layer panel lists 视频点位, shows,
+    hides and reorders it, and its check box agrees with the camera list's 地图显示."""
+    from PySide6.QtCore import Qt as _Qt
+
+    window = make_window()
+    panel = window.docks["cameras"].widget()
+    layers_panel = window.docks["layers"].widget()
+    view = window.canvas.view("cameras")
+    assert view is panel.overlay and "cameras" in window.layers
+    ids = window.layers.ids()
+    assert ids.index("cameras") == ids.index("cases") + 1  # above the cases, below whistles
+    item = layers_panel.item_for("cameras")
+    assert item.text() == "视频点位" and item.checkState() == _Qt.CheckState.Unchecked
+    item.setCheckState(_Qt.CheckState.Checked)  # shown from the layer panel
+    assert panel.on_map.isChecked() and any(s.isVisible() for s in view.scatters.values())
+    panel.on_map.setChecked(False)  # hidden from the camera list
+    assert layers_panel.item_for("cameras").checkState() == _Qt.CheckState.Unchecked
+    assert not any(s.isVisible() for s in view.scatters.values())
+    # reordered like any layer: its items follow the stack's order
+    below = view.items[0].zValue()
+    window.layers.move("cameras", 0)
+    assert view.items[0].zValue() < below and window.canvas.view("buildings").z() > view.z()
+    # filtered by department from the camera list
+    window.layers.set_visible("cameras", True)
+    panel.department.setCurrentIndex(panel.department.findData("GA"))
+    assert [o for o, s in view.scatters.items() if s.isVisible()] == ["GA"]
+
+
 def test_wall_opened_from_the_toolbar_goes_beside_the_map(make_window):
     window = make_window()
     dock = window.docks["video_wall"]

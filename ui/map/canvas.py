@@ -71,6 +71,7 @@ class MapCanvas(pg.GraphicsView):
         """Create one view per layer and follow the stack's order and visibility."""
         self.detach()
         self._stack = stack
+        self._context = context  # for layers added later (a plugin's)
         for layer in stack:
             self._views[layer.id] = view_class_for(layer.data)(layer, self, context)
         self._unsubscribe = stack.subscribe(self._restack)
@@ -101,9 +102,11 @@ class MapCanvas(pg.GraphicsView):
     def _restack(self, stack: LayerStack) -> None:
         for i, layer in enumerate(stack):
             view = self._views.get(layer.id)
-            if view is not None:
-                view.set_z(i * Z_STEP)
-                view.set_visible(layer.visible)
+            if view is None:  # added to the stack after attach (a plugin's layer)
+                view = self._views[layer.id] = view_class_for(layer.data)(layer, self,
+                                                                          self._context)
+            view.set_z(i * Z_STEP)
+            view.set_visible(layer.visible)
 
     def add_item(self, item: QGraphicsItem, z: float | None = None) -> None:
         """Add a graphics item in map coordinates (it never changes the auto range)."""

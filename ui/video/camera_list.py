@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.map.layer_stack import LayerStack
 from app.video.registry import Camera, CameraRegistry, NearbyCamera
-from ui.map.layers.cameras import CameraOverlay
+from ui.map.layers.cameras import LAYER_ID, CameraView
 from ui.video.tile import CAMERA_MIME
 from ui.video.wall import VideoWall
 
@@ -48,12 +49,13 @@ class CameraListPanel(QWidget):
 
     def __init__(self, registry: CameraRegistry, wall: VideoWall,
                  selected_anchor: Callable[[], tuple[float, float, str] | None] | None = None,
-                 overlay: CameraOverlay | None = None,
+                 overlay: CameraView | None = None, layers: LayerStack | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry, self.wall = registry, wall
         self._anchor = selected_anchor
-        self.overlay = overlay
+        self.overlay = overlay  # the map's camera layer, shown and hidden through ``layers``
+        self._layers = layers if overlay is not None else None
         self.search = QLineEdit(self, placeholderText="名称 / 编号 / 网格 / 部门")
         self.search.setClearButtonEnabled(True)
         self.department = QComboBox(self)
@@ -74,11 +76,15 @@ class CameraListPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.department, 1)
-        # off at first: 4,500 symbols would bury the district overview of the map
-        self.on_map = QCheckBox("地图显示", self, checked=False)
+        # the map's camera layer (图层 panel: 视频点位), off at first
+        self.on_map = QCheckBox("地图显示", self, checked=self._layer_visible())
         self.on_map.setToolTip("在地图上显示摄像头 (按部门筛选；点击地图上的摄像头在视频墙打开)")
         self.on_map.setVisible(overlay is not None)
         self.on_map.toggled.connect(self._map_toggled)
+        if self._layers is not None:  # the layer panel's check box and this one agree
+            unsubscribe = self._layers.subscribe(
+                lambda _stack: self.on_map.setChecked(self._layer_visible()))
+            self.destroyed.connect(lambda *_a: unsubscribe())
         near = QHBoxLayout()
         for w in (self.nearby, self.nearby_n, self.radius, self.on_map):
             near.addWidget(w)
@@ -92,8 +98,6 @@ class CameraListPanel(QWidget):
         self.department.currentIndexChanged.connect(self.refresh)
         self.department.currentIndexChanged.connect(self._filter_map)
         wall.tour_source = self.listed_codes
-        if overlay is not None:
-            overlay.set_visible(False)
         self.refresh()
 
     def _matches(self, limit: int | None) -> list[Camera]:
@@ -118,9 +122,13 @@ class CameraListPanel(QWidget):
             self.overlay.set_departments({dept} if dept else
                                          {code for code, _ in self.registry.departments()})
 
+    def _layer_visible(self) -> bool:
+        return (self._layers is not None and LAYER_ID in self._layers
+                and self._layers[LAYER_ID].visible)
+
     def _map_toggled(self, on: bool) -> None:
-        if self.overlay is not None:
-            self.overlay.set_visible(on)
+        if self._layers is not None and LAYER_ID in self._layers:
+            self._layers.set_visible(LAYER_ID, on)
 
     def listed_codes(self) -> list[str]:
         """The cameras the tour cycles through: every match of the current search, online."""

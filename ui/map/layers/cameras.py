@@ -1,7 +1,8 @@
 """Cameras on the map (视频点位): a symbol per owner department and the view direction.
 
-Drawn as an overlay the video wall's camera list owns (not a layer of the stack, so
-the map's own layer set stays as it is): one scatter item per owner department,
+A layer of the map's stack (id ``cameras``, added by the video wall plugin, so the
+layer panel shows, hides and reorders it like the others) and filtered by owner
+department from the camera list: one scatter item per owner department,
 shape and colour both differing, offline cameras hollow; the two edges of each
 field of view as one path, shown only when zoomed in close enough to read them.
 Clicking near a camera picks it (the wall opens it); dragging a camera symbol
@@ -12,7 +13,6 @@ symbols still pans the map.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,10 +20,8 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QColor, QDrag
 
 from app.map.cameras import CameraLayerData
-from ui.map.layers.base import MapPathItem, cosmetic_pen
-
-if TYPE_CHECKING:
-    from ui.map.canvas import MapCanvas
+from app.map.layer_stack import MapLayer
+from ui.map.layers.base import LayerView, MapPathItem, cosmetic_pen, register_view
 
 #: (symbol, colour) per owner: 公安 police, 教育 education, 卫健 health, 应急 emergency, 民政 civil
 OWNER_STYLE = {
@@ -38,15 +36,14 @@ SYMBOL_PX = 11
 #: finer than this (metres per pixel) the view directions are drawn
 VIEW_MPP = 1.5
 VIEW_LENGTH_M = 25.0
-#: above the map layers, below the selection highlight
-CAMERA_Z = 900_000.0
 PICK_PX = 8
+LAYER_ID = "cameras"
 
 
 class _CameraScatter(pg.ScatterPlotItem):
     """Scatter whose symbols can be dragged out of the map as camera codes."""
 
-    def __init__(self, overlay: CameraOverlay, **kw) -> None:
+    def __init__(self, overlay: CameraView, **kw) -> None:
         super().__init__(**kw)
         self._overlay = overlay
         self._dragging = False
@@ -77,30 +74,36 @@ class _CameraScatter(pg.ScatterPlotItem):
             ev.ignore()
 
 
-class CameraOverlay:
-    """The cameras of :class:`CameraLayerData` on a :class:`MapCanvas`."""
+@register_view(CameraLayerData)
+class CameraView(LayerView):
+    """The cameras of :class:`CameraLayerData` on a :class:`MapCanvas`.  ``on_pick(code)``
+    is called for a click on a camera; ``drag_mime`` lets symbols be dragged out."""
 
-    def __init__(self, canvas: MapCanvas, data: CameraLayerData,
-                 on_pick: Callable[[str], None] | None = None,
-                 drag_mime: str | None = None) -> None:
-        self.canvas, self.data, self.on_pick = canvas, data, on_pick
-        self.drag_mime = drag_mime
-        self.visible = True
+    on_pick: Callable[[str], None] | None = None
+    drag_mime: str | None = None
+
+    def build(self) -> None:
+        data: CameraLayerData = self.layer.data
+        self.data = data
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
         for owner in data.owners():
             symbol, colour = OWNER_STYLE.get(owner, OTHER_STYLE)
             item = _CameraScatter(self, pxMode=True, symbol=symbol, size=SYMBOL_PX,
                                   # a white rim: readable on the blue 2.5D buildings
                                   pen=pg.mkPen(255, 255, 255, 200, width=1))
-            canvas.add_item(item, CAMERA_Z + 1)
+            self.add(item, dz=1)
             self.scatters[owner] = item
             self._fill(owner, colour)
-        self.views = MapPathItem(pg.QtGui.QPainterPath(), cosmetic_pen(QColor(230, 240, 255, 110)))
-        canvas.add_item(self.views, CAMERA_Z)
+        self.views = self.add(MapPathItem(pg.QtGui.QPainterPath(),
+                                          cosmetic_pen(QColor(230, 240, 255, 110))))
         self._views_built = False
-        canvas.viewChanged.connect(self._level_of_detail)
-        canvas.mapClicked.connect(self._clicked)
+        self.canvas.viewChanged.connect(self._level_of_detail)
+        self.canvas.mapClicked.connect(self._clicked)
         self.refresh()
+
+    @property
+    def visible(self) -> bool:
+        return self.is_visible()
 
     def _fill(self, owner: str, colour: str) -> None:
         mask = self.data.department == owner
@@ -116,12 +119,13 @@ class CameraOverlay:
         self.refresh()
 
     def set_visible(self, visible: bool) -> None:
-        self.visible = bool(visible)
+        """The stack's visibility (layer panel or the camera list's 地图显示)."""
+        self._visible = bool(visible)
         self.refresh()
 
     def refresh(self) -> None:
         for owner, item in self.scatters.items():
-            item.setVisible(self.visible and owner in self.data.departments)
+            item.setVisible(self._visible and owner in self.data.departments)
         self._level_of_detail()
 
     def _level_of_detail(self) -> None:
@@ -160,6 +164,15 @@ class CameraOverlay:
     def remove(self) -> None:
         self.canvas.viewChanged.disconnect(self._level_of_detail)
         self.canvas.mapClicked.disconnect(self._clicked)
-        for item in self.scatters.values():
-            self.canvas.remove_item(item)
-        self.canvas.remove_item(self.views)
+        super().remove()
+
+
+def add_camera_layer(stack, data: CameraLayerData, *, visible: bool = False) -> MapLayer:
+    """Put the cameras into the map's layer stack above the cases, below whistles,
+    workers and labels (off at first: 4,500 symbols would bury the district overview).
+    Returns the layer."""
+    layer = MapLayer(LAYER_ID, data, visible=visible)
+    ids = stack.ids()
+    at = next((ids.index(i) for i in ("whistles", "patrol", "labels") if i in ids), None)
+    stack.add(layer, at)
+    return layer
