@@ -108,8 +108,9 @@ class BigScreenBoard(QObject):
         if not self.big_screen.active or self.board is None or not self.board.isVisible():
             return
         vb = self.canvas.viewbox
-        (x0, x1), _y = vb.viewRange()
-        vb.translateBy(x=(x1 - x0) * BIG_SCREEN_WIDTH_SHARE / 2)
+        shown = vb.viewRect()  # what is on screen (wider than the target with a locked aspect)
+        vb.setRange(rect=shown.translated(shown.width() * BIG_SCREEN_WIDTH_SHARE / 2, 0),
+                    padding=0)
 
     def place(self) -> None:
         if self.board is None or not self.board.isVisible() and not self.big_screen.active:
