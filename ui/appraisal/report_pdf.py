@@ -41,7 +41,8 @@ HEAD_FILL = QColor("#0b3a5c")
 #: departments drawn in the trend chart
 TREND_SERIES = 5
 TREND_MONTHS = 12
-SUBJECT_NAMES = {"department": "部门（下考上）", "street": "街道", "community": "社区"}
+SUBJECT_NAMES = {"department": "部门（下考上）", "street": "街道", "community": "社区",
+                 "grid": "网格", "overall": "部门（下考上）"}
 
 
 @dataclass
@@ -54,7 +55,7 @@ class ReportData:
     scheme: object
     departments: list
     streets: list
-    communities: list
+    communities: list  # the community or grid table when the report is about those
     red: list
     black: list
     trend_labels: list[str] = field(default_factory=list)
@@ -69,12 +70,14 @@ class ReportData:
 def collect(store, period, subject: str = "department", scheme=None) -> ReportData:
     """The report's figures for ``period``, from the appraisal engine."""
     if subject not in SUBJECT_NAMES:
-        raise ValueError(f"报告对象须为 {'、'.join(SUBJECT_NAMES)} 之一，而不是 {subject!r}")
+        raise ValueError(f"PDF 月报的对象须为 {'、'.join(SUBJECT_NAMES)} 之一，而不是 {subject!r}"
+                         f"（网格员考核请导出 --csv 或 --xlsx）")
     depts = department_scores(store, period, scheme)
     streets = area_scores(store, period, "street", scheme)
-    communities = area_scores(store, period, "community", scheme) if subject == "community" else []
+    communities = (area_scores(store, period, subject, scheme)
+                   if subject in ("community", "grid") else [])
     scheme = scheme or current_scheme(store)
-    ranked = {"department": depts, "street": streets, "community": communities}[subject]
+    ranked = {"street": streets, "community": communities, "grid": communities}.get(subject, depts)
     red, black = red_black_list(ranked, 5)
     name = (store.meta().get("district_name")
             or store.scalar("SELECT name FROM grid_units WHERE level = 1 ORDER BY id LIMIT 1") or "")
@@ -359,8 +362,9 @@ def _draw(data: ReportData, path: Path) -> None:
                _score_rows(data.streets, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
                fills=_grade_fill(data.streets, 3), inks=_change_ink(data.streets, 4))
     if data.communities:
-        page.heading("二（续）、社区考核排名")
-        page.table(["排名", "社区", "得分", "等级", "较上期", "结案率", "按期结案率"],
+        level = SUBJECT_NAMES[data.subject]
+        page.heading(f"二（续）、{level}考核排名")
+        page.table(["排名", level, "得分", "等级", "较上期", "结案率", "按期结案率"],
                    _score_rows(data.communities, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
                    fills=_grade_fill(data.communities, 3),
                    inks=_change_ink(data.communities, 4))
