@@ -8,6 +8,8 @@ so deltas cost no extra pass over the cases.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from app.appraisal.definitions import INDICATORS, MEASURES, SUBJECTS, indicators_for, measures_for
@@ -71,8 +73,6 @@ def _id_filter(key: str, ids) -> str:
 
 
 def _date_cols(pred: str) -> list[str]:
-    import re
-
     return sorted(set(re.findall(r"(f\.d_[a-z]+|w\.blown_at|wd\.rated_at) >= \{s\}", pred)))
 
 
@@ -96,22 +96,14 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
         if source == "patrol":
             _patrol(store, periods, codes, ids, out, place, n)
             continue
-        if source in ("case", "report"):
-            frm, key, params = case_from(store, subject)
-        else:
-            if subject == "worker":
-                continue
-            frm, key, params = whistle_from(subject)
-        days = source in ("case", "report")
-        cols = sorted({c for m in codes for c in _date_cols(MEASURES[m].predicate)})
+        if source == "whistle" and subject == "worker":
+            continue
         for b, p in enumerate(periods):  # one query per period: each reads only its rows
-            aggs = ", ".join(_agg(MEASURES[c], b, p) for c in codes)
-            # a record counts only if one of its counted dates is in the period (exact)
-            span = " OR ".join(bounds(f"({c} >= {{s}} AND {c} < {{e}})", p.start, p.end,
-                                      days=days) for c in cols) or "TRUE"
-            where = f"WHERE {key} IS NOT NULL AND ({span}){_id_filter(key, ids)}"
-            res = store.columns(f"SELECT {key} AS k, {aggs} FROM {frm} {where} GROUP BY 1",
-                                params)
+            if source in ("case", "report"):
+                sql = _case_sql(store, subject, codes, b, p, ids)
+            else:
+                sql = _whistle_sql(subject, codes, b, p, ids)
+            res = store.columns(sql)
             if not len(res["k"]):
                 continue
             idx, ok = place(np.asarray(res["k"], dtype=np.int64))
@@ -121,6 +113,51 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
                                 if np.ma.isMaskedArray(col) else col).astype(float)
                 out[c][b][idx] = vals[ok]
     return out
+
+
+_DATE_IN = re.compile(r"\((f\.d_([a-z]+)) >= \{s\} AND \1 < \{e\}\)")
+#: subjects with few keys: group the facts by key and flags first (exact, much smaller)
+_TWO_PHASE = ("overall", "street", "community", "department")
+
+
+def _case_sql(store, subject: str, codes: list[str], b: int, p: Period, ids) -> str:
+    """The facts counted for one period.  Each "date in the period" test is computed once
+    per record (``b_<step>``) and shared by the measures; for subjects with few keys the
+    records are first grouped by key and flags (counts and sums stay exact)."""
+    frm, key, _ = case_from(store, subject)
+    dates = sorted({m.group(2) for c in codes for m in _DATE_IN.finditer(MEASURES[c].predicate)})
+    preds = {c: _DATE_IN.sub(lambda m: f"f.b_{m.group(2)}", MEASURES[c].predicate) for c in codes}
+    flags = sorted({x for c in codes for x in re.findall(r"f\.([a-z_]+)", preds[c])
+                    if not x.startswith("b_")})
+    sums = sorted({MEASURES[c].sum_of[2:] for c in codes if MEASURES[c].sum_of})
+    tests = [bounds(f"(f.d_{d} >= {{s}} AND f.d_{d} < {{e}})", p.start, p.end, days=True)
+             for d in dates]
+    inner = (f"SELECT {key} AS k, {', '.join(f'f.{x}' for x in flags + sums) or 'NULL AS _'}, "
+             + ", ".join(f"{t} AS b_{d}" for t, d in zip(tests, dates, strict=True))
+             + f" FROM {frm} WHERE {key} IS NOT NULL AND ({' OR '.join(tests) or 'TRUE'})"
+             + _id_filter(key, ids))
+    two = subject in _TWO_PHASE
+    if two:
+        cols = ", ".join(flags + [f"b_{d}" for d in dates])
+        inner = (f"SELECT k, {cols}, count(*) AS n"
+                 + "".join(f", sum({x}) AS {x}" for x in sums)
+                 + f" FROM ({inner}) GROUP BY ALL")
+    aggs = []
+    for c in codes:
+        m = MEASURES[c]
+        expr = f"sum({m.sum_of})" if m.sum_of else ("sum(f.n)" if two else "count(*)")
+        aggs.append(f"{expr} FILTER (WHERE {preds[c]}) AS \"{c}__{b}\"")
+    return f"SELECT f.k AS k, {', '.join(aggs)} FROM ({inner}) f GROUP BY 1"
+
+
+def _whistle_sql(subject: str, codes: list[str], b: int, p: Period, ids) -> str:
+    frm, key, _ = whistle_from(subject)
+    cols = sorted({c for m in codes for c in _date_cols(MEASURES[m].predicate)})
+    span = " OR ".join(bounds(f"({c} >= {{s}} AND {c} < {{e}})", p.start, p.end)
+                       for c in cols) or "TRUE"
+    aggs = ", ".join(_agg(MEASURES[c], b, p) for c in codes)
+    return (f"SELECT {key} AS k, {aggs} FROM {frm} WHERE {key} IS NOT NULL AND ({span})"
+            f"{_id_filter(key, ids)} GROUP BY 1")
 
 
 def _isnull(col) -> np.ndarray:
