@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.video.registry import Camera
 from app.video.streams import StreamUrlError, is_demo, resolve_stream
+from ui.video.ffmpeg_log import quiet_multimedia
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
@@ -165,11 +166,13 @@ class VideoTile(QWidget):
         self._close_player()
         # imported on first playback: loading QtMultimedia probes the platform's audio
         # (PipeWire) and warns where there is none, which windows without video need not do
+        quiet_multimedia()  # Qt's rules before the first player loads the FFmpeg plugin
         from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
         self._sink = QVideoSink(self)
         self._last_key = None
         self._player = QMediaPlayer(self)
+        quiet_multimedia()  # FFmpeg's own log level, now that its library is loaded
         self._player.setVideoSink(self._sink)
         self._player.errorOccurred.connect(self._on_error)
         self._player.mediaStatusChanged.connect(self._on_status)
