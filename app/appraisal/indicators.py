@@ -81,7 +81,10 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
     """{measure: [array aligned with ``keys`` per period]} — exact counts (or sums)."""
     by_source: dict[str, list[str]] = {}
     for code in measures:
-        by_source.setdefault(MEASURES[code].source, []).append(code)
+        src = MEASURES[code].source
+        if src == "report" and subject != "worker":
+            src = "case"  # the same records, counted under the subject's own key
+        by_source.setdefault(src, []).append(code)
     n = len(keys)
     out = {m: [np.zeros(n) for _ in periods] for m in measures}
     order = np.argsort(keys, kind="stable")

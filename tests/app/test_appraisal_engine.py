@@ -202,3 +202,15 @@ def test_big_screen_and_info_use_the_one_closure_definition(store):
     info = district_info(store)["cases"]["closure"]
     assert info == {"window": window.label, "due": due, "closed": closed,
                     "rate_pct": round(100 * closed / due, 2)}
+
+
+def test_grid_worker_reports(store):
+    p = parse_period("2026-10")
+    overall = compute_indicators(store, p, "overall", deltas=False).rows[0]
+    raw = store.rows("SELECT count(*), count(*) FILTER (WHERE status <> 'voided') FROM cases "
+                     "WHERE reporter_worker_id IS NOT NULL AND reported_at >= TIMESTAMP "
+                     "'2026-10-01' AND reported_at < TIMESTAMP '2026-11-01'")[0]
+    assert (overall.counts["reports"], overall.counts["valid_reports"]) == raw
+    assert 0 < raw[0] < overall.counts["received"]  # not every case comes from a worker
+    workers = compute_indicators(store, p, "worker", deltas=False)
+    assert sum(r.counts["reports"] for r in workers.rows) == raw[0]
