@@ -214,3 +214,12 @@ def test_grid_worker_reports(store):
     assert 0 < raw[0] < overall.counts["received"]  # not every case comes from a worker
     workers = compute_indicators(store, p, "worker", deltas=False)
     assert sum(r.counts["reports"] for r in workers.rows) == raw[0]
+
+
+def test_readme_carries_the_one_table_of_definitions():
+    from pathlib import Path
+
+    from app.appraisal.definitions import definitions_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert definitions_markdown() in readme
