@@ -80,6 +80,19 @@ class LeagueTable(QWidget):
             if s.previous_score is not None:
                 t.item(r, 4).setToolTip(f"上期 {s.previous_score:.2f} 分")
         t.blockSignals(False)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Never narrower than its columns with names of ~8 characters: a squeezed table
+        would elide every name to '区…'."""
+        t = self.table
+        header = t.horizontalHeader()
+        width = t.fontMetrics().horizontalAdvance("区" * 8) + 16
+        for c in range(t.columnCount()):
+            if c != 1:
+                width += max(t.sizeHintForColumn(c), header.sectionSizeHint(c))
+        width += t.verticalScrollBar().sizeHint().width() + 2 * t.frameWidth() + 4
+        t.setMinimumWidth(width)
 
     def subject_id(self, row: int):
         return self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)

@@ -49,10 +49,11 @@ def next_version(version: str) -> str:
 
 
 def problem_text(problem: str) -> str:
+    """'objective[1].weight: …' -> '客观指标[1].weight：…' (the path keeps the row number)."""
+    path, _sep, what = problem.partition(":")
     for key, zh in PATH_NAMES:
-        if problem.startswith(key):
-            return f"{zh}（{problem}）" if ":" not in problem else \
-                f"{zh} {problem.split(':', 1)[0][len(key):]}：{problem.split(':', 1)[1].strip()}"
+        if path.startswith(key):
+            return f"{zh}{path[len(key):]}：{what.strip()}"
     return problem
 
 

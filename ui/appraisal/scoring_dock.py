@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -118,6 +118,8 @@ class ScoringDock(QWidget):
 
     def _button(self, text: str, icon: str, slot) -> QPushButton:
         b = QPushButton(qta.icon(icon, color=theme.ACCENT), text)
+        side = round(20 * theme.ui_scale())  # icons grow with the type on a 4K wall
+        b.setIconSize(QSize(side, side))
         b.clicked.connect(lambda _c=False: slot())
         return b
 
