@@ -236,11 +236,11 @@ def compute_indicators(store, period: Period, subject: str, *, ids=None,
     rows = []
     for i in range(n):
         sid, code, name = universe[i]
-        row = IndicatorRow(sid, code, name, counts=dict(zip(measures, count_rows[i])),
-                           values=dict(zip(columns, value_rows[i])))
+        row = IndicatorRow(sid, code, name, counts=dict(zip(measures, count_rows[i], strict=True)),
+                           values=dict(zip(columns, value_rows[i], strict=True)))
         rows.append(row)
     if deltas and n:
         for target, lists in (("mom", delta_lists[0]), ("yoy", delta_lists[1])):
             for row, vals in zip(rows, zip(*lists, strict=True), strict=True):
-                setattr(row, target, dict(zip(columns, vals)))
+                setattr(row, target, dict(zip(columns, vals, strict=True)))
     return IndicatorTable(period, subject, columns, rows)
