@@ -203,10 +203,22 @@ def _none(a: np.ndarray) -> list:
 
 
 def compute_indicators(store, period: Period, subject: str, *, ids=None,
-                       deltas: bool = True) -> IndicatorTable:
-    """Every indicator of ``subject`` for ``period`` (optionally only subjects ``ids``)."""
+                       deltas: bool = True, live: bool = False) -> IndicatorTable:
+    """Every indicator of ``subject`` for ``period`` (optionally only subjects ``ids``).
+
+    For a published period the figures frozen at publication are returned (district,
+    departments, streets, communities) unless ``live``."""
     if subject not in SUBJECTS:
         raise ValueError(f"subject must be one of {', '.join(SUBJECTS)}, not {subject!r}")
+    if not live:
+        from app.appraisal.publish import frozen_indicators
+
+        frozen = frozen_indicators(store, period, subject)
+        if frozen is not None:
+            if ids is not None:
+                wanted = {int(i) for i in ids}
+                frozen.rows = [r for r in frozen.rows if r.subject_id in wanted]
+            return frozen
     columns = indicators_for(subject)
     measures = measures_for(subject)
     universe = subject_universe(store, subject, ids)

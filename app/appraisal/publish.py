@@ -1,8 +1,10 @@
 """Publishing a period (发布): freeze its figures and the scheme version.
 
-After :func:`publish_period`, :func:`department_scores` and :func:`area_scores`
-(street, community) for that period return the stored figures with
-``published=True`` — whatever later happens to cases, surveys or the scheme.
+After :func:`publish_period`, :func:`department_scores`, :func:`area_scores`
+(street, community) and :func:`compute_indicators` (district, departments, streets,
+communities) for that period return the stored figures (scores with
+``published=True``) — whatever later happens to cases, surveys or the scheme.  The
+drill-down lists the records as they are now.
 Only the supervision office (``appraisal.publish``) publishes, once per period, and
 only a period that has ended; audited.
 """
@@ -20,6 +22,8 @@ from app.appraisal.scheme import Scheme, current_scheme
 from app.auth.permissions import require
 
 FROZEN_SUBJECTS = ("department", "street", "community")
+#: indicator tables frozen with a publication (stored as subject "ind:<subject>")
+FROZEN_INDICATORS = ("overall", "department", "street", "community")
 
 
 def is_published(store, period: Period) -> bool:
@@ -51,9 +55,26 @@ def frozen_scores(store, period: Period, subject: str):
     return out
 
 
+def frozen_indicators(store, period: Period, subject: str):
+    """The indicator table frozen when ``period`` was published (None if not published)."""
+    from app.appraisal.definitions import indicators_for
+    from app.appraisal.model import IndicatorRow, IndicatorTable
+
+    if subject not in FROZEN_INDICATORS or not is_published(store, period):
+        return None
+    rows = []
+    for (body,) in store.rows("SELECT body FROM appraisal_frozen_scores WHERE period = ? AND "
+                              "subject = ? ORDER BY rank", [period.label, f"ind:{subject}"]):
+        d = json.loads(body)
+        rows.append(IndicatorRow(d["subject_id"], d["code"], d["name"], d["counts"],
+                                 d["values"], d["mom"], d["yoy"]))
+    return IndicatorTable(period, subject, indicators_for(subject), rows)
+
+
 def publish_period(store, session, period: Period, scheme: Scheme | None = None, *,
                    at: datetime | None = None) -> None:
     """Freeze ``period``'s department, street and community scores and the scheme version."""
+    from app.appraisal.indicators import compute_indicators
     from app.appraisal.scores import area_scores, department_scores
 
     if session is None:
@@ -73,6 +94,8 @@ def publish_period(store, session, period: Period, scheme: Scheme | None = None,
     scheme = scheme or current_scheme(store)
     depts = department_scores(store, period, scheme)
     areas = {lvl: area_scores(store, period, lvl, scheme) for lvl in ("street", "community")}
+    tables = {subj: compute_indicators(store, period, subj, live=True)
+              for subj in FROZEN_INDICATORS}
     saved = store.rows("SELECT body FROM appraisal_schemes WHERE version = ?", [scheme.version])
     if saved and json.loads(saved[0][0]) != scheme.data:
         raise AppraisalError(f"scheme version {scheme.version} is saved with other rules; "
@@ -87,6 +110,9 @@ def publish_period(store, session, period: Period, scheme: Scheme | None = None,
                  {**asdict(s), "published": True}) for s in depts]
         for lvl, lst in areas.items():
             rows += [(lvl, s.id, s.rank, s.score, asdict(s)) for s in lst]
+        for subj, table in tables.items():
+            rows += [(f"ind:{subj}", r.subject_id or 0, n, None, asdict(r))
+                     for n, r in enumerate(table.rows, 1)]
         if rows:
             store.bulk_insert("appraisal_frozen_scores", {
                 "period": [period.label] * len(rows), "subject": [r[0] for r in rows],

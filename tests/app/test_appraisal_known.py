@@ -343,12 +343,16 @@ def test_publishing_freezes_figures_and_scheme(db):
     assert is_published(db, OCT)
     assert db.scalar("SELECT scheme_version FROM appraisal_publications WHERE period = "
                      "'2026-10'") == "t1"
-    # a late case closed in October changes the live indicators, not the published scores
+    # a late case closed in October changes the live indicators, not the published figures
     _case(db, 50, "LATE", CG, "0602", "closed", reported_at=T("10-20 09:00"),
           registered_at=T("10-20 09:10"), dispatched_at=T("10-20 09:20"),
           deadline_at=T("10-30 12:00"), handled_at=T("10-29 10:00"),
           fed_back_at=T("10-29 11:00"), verified_at=T("10-29 12:00"), closed_at=T("10-30 10:00"))
-    assert compute_indicators(db, OCT, "department", ids=[CG]).row(CG).counts["due"] == 6
+    assert compute_indicators(db, OCT, "department", ids=[CG], live=True).row(CG).counts["due"] == 6
+    frozen = compute_indicators(db, OCT, "department", ids=[CG]).row(CG)
+    assert frozen.counts["due"] == 5 and format_rate(frozen.values["close_rate"]) == "80.00%"
+    assert frozen.mom["close_rate"] == pytest.approx(0.8)
+    assert compute_indicators(db, OCT, "overall").rows[0].counts["due"] == 6  # A B C D F I
     other = dict(TEST_SCHEME, version="t2", street_weight=0.1)
     after = department_scores(db, OCT, validate_scheme(other))
     assert [(s.code, s.score, s.published) for s in after] == \
