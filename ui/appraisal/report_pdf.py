@@ -30,6 +30,7 @@ from app.appraisal import (
 )
 from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, series_colour, text_on
+from ui.appraisal.pdf_text import fix_radicals
 
 DPI = 300
 MARGIN_MM = 15.0
@@ -322,6 +323,7 @@ def write_report(data: ReportData, out: Path) -> Path:
     os.close(fd)
     try:
         _draw(data, Path(tmp))
+        fix_radicals(Path(tmp), FONT)  # copy and search give 月, not the radical ⽉
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
