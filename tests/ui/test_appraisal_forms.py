@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app.appraisal import latest_complete_month, parse_period, surveys_for
+from app.appraisal import department_scores, latest_complete_month, parse_period, surveys_for
 from app.auth.accounts import authenticate
 from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
@@ -123,3 +123,38 @@ def test_scheme_editor_lists_every_problem_and_is_read_only_for_others(db, qtbot
     problems = [editor.problems.item(i).text() for i in range(editor.problems.count())]
     assert any(p.startswith("等级") and "colour" in p for p in problems)
     assert any(p.startswith("客观指标") and "abc" in p for p in problems)
+
+
+def test_published_period_is_read_only(db, qtbot):
+    from ui.appraisal.scheme_editor import SchemeEditor
+    from ui.appraisal.scoring_dock import ScoringDock
+    from ui.appraisal.survey_dialog import SurveyDialog
+
+    period = latest_complete_month(db)
+    as_user(db, "supervisor", Role.SUPERVISION_OFFICE)
+    dock = ScoringDock(db)
+    qtbot.addWidget(dock)
+    dock.refresh()
+    assert dock.publish(confirm=False)
+    frozen = [(s.name, s.score, s.rank) for s in dock.leagues["department"].scores]
+    # a new scheme changes the weights for periods not yet published only
+    as_user(db, "admin", Role.ADMINISTRATOR)
+    editor = SchemeEditor(db)
+    qtbot.addWidget(editor)
+    weights = [it["weight"] for it in editor.objective.items()]
+    editor.objective.set_weight(0, weights[0] + 10)
+    editor.objective.set_weight(1, weights[1] - 10)
+    editor.street_weight.setValue(30.0)
+    september = parse_period("2026-09")
+    before = {s.code: s.score for s in department_scores(db, september)}
+    editor.saved.connect(lambda _s: dock.invalidate())
+    assert editor.save() is not None
+    assert [(s.name, s.score, s.rank) for s in dock.leagues["department"].scores] == frozen
+    after = {s.code: s.score for s in department_scores(db, september)}
+    assert after != before  # an unpublished month is scored with the new version
+    assert "已发布" in dock.published_label.text()
+    # and no survey can be entered for it any more
+    as_user(db, "sec02", Role.STREET_SECRETARY)
+    survey = SurveyDialog(db, period)
+    qtbot.addWidget(survey)
+    assert not survey.submit_button.isEnabled() and "已发布" in survey.message.text()
