@@ -49,3 +49,21 @@ def test_district_cases_carry_their_times(district_map):
     st = case_states(c.reported_s, c.closed_s, c.deadline_s, now, "year")
     assert np.array_equal(st.overdue, c.overdue)  # same rule as the SQL at "now"
     assert np.array_equal(st.open, c.is_open & st.shown)
+
+
+def test_hexbin_dense_and_sparse_counting_agree():
+    """Dense bincount for compact point sets, sorted keys for points spread thinly over a
+    huge area: the same cells and counts either way."""
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(0, 900, 5000), rng.normal(0, 600, 5000)
+    dense = hexbin(x, y, 40.0)
+    sparse = hexbin(np.r_[x, 5e7], np.r_[y, -5e7], 40.0)  # a far outlier: the sparse path
+    near = np.hypot(sparse[0], sparse[1]) < 1e6
+
+    def cells(hx, hy, n):
+        return sorted(zip(np.round(hx, 6).tolist(), np.round(hy, 6).tolist(), n.tolist(),
+                          strict=True))
+
+    assert cells(sparse[0][near], sparse[1][near], sparse[2][near]) == cells(*dense)
+    assert sparse[2][~near].tolist() == [1]
+    assert int(dense[2].sum()) == 5000

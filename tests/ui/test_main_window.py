@@ -243,7 +243,7 @@ def test_outlines_drawn_far_from_the_origin(window, qtbot):
     assert bright.sum() > img.height() // 2  # a vertical bright line down the view
 
 
-def test_cases_level_of_detail(window):
+def test_cases_level_of_detail(window, qtbot):
     from ui.map.layers.cases import OVERVIEW_MPP
 
     canvas, view = window.canvas, window.canvas.view("cases")
@@ -251,8 +251,10 @@ def test_cases_level_of_detail(window):
     opened = [item for (_k, is_open), item in view.scatters.items() if is_open]
     canvas.zoom_by(canvas.metres_per_pixel() / (OVERVIEW_MPP * 2))  # out to the overview
     assert canvas.metres_per_pixel() > OVERVIEW_MPP
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)  # computed in a worker
     assert all(i.isVisible() for i in opened) and not any(i.isVisible() for i in closed)
     canvas.zoom_by(canvas.metres_per_pixel() / OVERVIEW_MPP * 2)
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
     assert all(i.isVisible() for i in opened + closed)
     window.layers.set_visible("cases", False)
     assert not any(i.isVisible() for i in view.items)

@@ -7,26 +7,35 @@ import numpy as np
 from ui.map.layers import cases as case_layer
 
 
-def test_time_window_filter(window):
+def _applied(qtbot, view):
+    """Wait until the worker's result for the latest request is on the items."""
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
+    return view
+
+
+def test_time_window_filter(window, qtbot):
     view = window.canvas.view("cases")
     counts = {}
     for key in ("today", "7d", "30d", "year"):
         window.case_window.setCurrentIndex(window.case_window.findData(key))
         assert view.window == key
+        _applied(qtbot, view)
         counts[key] = view.states.n_shown
     assert counts["today"] <= counts["7d"] < counts["30d"] < counts["year"]
 
 
-def test_replay_moment_moves_the_cases(window):
+def test_replay_moment_moves_the_cases(window, qtbot):
     view = window.canvas.view("cases")
     c = window.patrol_controller
     c.feed_timer.stop()
     d = window.district_map.cases
     c.seek(c.day_start + 6 * 3600)
     assert view.at == c.clock.t
+    _applied(qtbot, view)
     later_today = d.reported_s > view.at
     assert later_today.any() and not view.states.shown[later_today].any()
     c.seek(c.now)
+    _applied(qtbot, view)
     assert view.states.shown[later_today].all()  # they appear as the day is replayed
     c.set_mode("live")
     assert view.at is None
@@ -45,8 +54,9 @@ def test_many_cases_aggregate_into_hexagons(window, monkeypatch):
     assert view.shown_points() == view.states.n_shown
 
 
-def test_overdue_rings_blink(window):
+def test_overdue_rings_blink(window, qtbot):
     view = window.canvas.view("cases")
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)  # (they wait during a render)
     first = view.overdue.opacity()
     view.blink()
     second = view.overdue.opacity()
@@ -74,7 +84,7 @@ def test_click_on_a_case_opens_its_card(window, qtbot, store):
     assert not card.isVisible()
 
 
-def test_items_follow_the_view_with_a_margin(window):
+def test_items_follow_the_view_with_a_margin(window, qtbot):
     canvas, view = window.canvas, window.canvas.view("cases")
     d = window.district_map.cases
     x0, y0, x1, y1 = window.district_map.extent
@@ -88,6 +98,8 @@ def test_items_follow_the_view_with_a_margin(window):
     canvas.center_on(r.center().x() + r.width() * 0.2, r.center().y())  # inside the margin
     assert view._data_rect == before
     canvas.center_on(x0 + (x1 - x0) * 0.75, (y0 + y1) / 2)  # far away: rebuilt
+    assert view.pending()
+    _applied(qtbot, view)
     assert view._data_rect != before
     assert view._data_rect.contains(canvas.visible_rect())
     inside = (d.x >= view._data_rect.left()) & (d.x <= view._data_rect.right())
@@ -110,3 +122,70 @@ def test_whistles_appear_as_they_did_in_the_replay(window):
     assert not view.active_mask[i]  # not blown yet
     c.set_mode("live")
     assert view.at is None
+
+
+def test_window_switch_is_computed_off_the_gui_thread(window, qtbot, monkeypatch):
+    from PySide6.QtCore import QThread
+
+    view = window.canvas.view("cases")
+    threads = []
+    real = case_layer.compute_frame
+
+    def spy(*args, **kwargs):
+        threads.append(QThread.currentThread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(case_layer, "compute_frame", spy)
+    before = view.states
+    view.set_window("year")
+    assert view.states is before  # nothing changed on the GUI thread yet
+    _applied(qtbot, view)
+    assert threads and all(t is not QThread.currentThread() for t in threads)
+    assert view.states is not before and view.window == "year"
+
+
+def test_a_stale_result_never_replaces_a_newer_one(window, qtbot, monkeypatch):
+    """The operator clicks through the windows faster than the worker computes."""
+    import threading
+
+    view = window.canvas.view("cases")
+    d = window.district_map.cases
+    gate = threading.Event()
+    real = case_layer.compute_frame
+    computed = []
+
+    def slow(generation, data, codes, kinds, window_key, *rest):
+        if window_key == "year":
+            gate.wait(10)  # the "year" result comes back last
+        computed.append(window_key)
+        return real(generation, data, codes, kinds, window_key, *rest)
+
+    monkeypatch.setattr(case_layer, "compute_frame", slow)
+    view.set_window("year")
+    qtbot.wait(20)  # the worker is inside the "year" computation
+    view.set_window("7d")
+    view.set_window("today")  # overtakes "7d" before it starts: skipped
+    gate.set()
+    _applied(qtbot, view)
+    qtbot.wait(50)
+    assert view.window == "today"
+    assert computed == ["year", "today"]
+    expected = case_layer.case_states(d.reported_s, d.closed_s, d.deadline_s, view.moment(),
+                                      "today")
+    assert view.states.n_shown == expected.n_shown
+    assert not view.pending()
+
+
+def test_reloaded_cases_replace_a_result_computed_for_the_old_ones(window, qtbot):
+    from dataclasses import replace
+
+    view = window.canvas.view("cases")
+    d = window.district_map.cases
+    view.set_window("year")
+    fewer = replace(d, ids=d.ids[:10], x=d.x[:10], y=d.y[:10], kind=d.kind[:10],
+                    is_open=d.is_open[:10], overdue=d.overdue[:10],
+                    reported_s=d.reported_s[:10], closed_s=d.closed_s[:10],
+                    deadline_s=d.deadline_s[:10])
+    view.reload(fewer)
+    _applied(qtbot, view)
+    assert len(view.states.shown) == 10 and view.layer.data is fewer

@@ -7,19 +7,31 @@ and blinking.  The time window (今日 / 近7天 / 近30天 / 全年) and the mo
 points, or the district overview with thousands), they are aggregated into
 hexagons coloured by count; the overdue rings stay on top as points, since
 alerts must never disappear into an average.
+
+With a million cases the filtering and aggregation take a few hundred
+milliseconds, so a change of window, moment, data or view is computed in a worker
+(:func:`compute_frame`, numpy only) and the GUI thread only swaps the finished
+arrays into the items.  Requests carry a generation number: a result that a newer
+request has overtaken (the operator clicked through the windows) is dropped.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
+from dataclasses import dataclass
+
 from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QBrush, QPainterPath
 
 from app.feed.fixes import to_seconds
-from app.map.incidents import case_states, hexbin
+from app.map.incidents import CaseStates, case_states, hexbin
 from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
-from ui.map.layers.base import LayerView, register_view
+from ui.map.background import BackgroundWork
+from ui.map.layers.base import LayerView, MapPathItem, register_view
 
 #: coarser than this (metres per pixel) is the district overview
 OVERVIEW_MPP = 2.5
@@ -39,6 +51,93 @@ BLINK_MS = 600
 MARGIN = 0.5
 
 
+@dataclass(frozen=True)
+class CaseFrame:
+    """Everything the items show for one (data, window, moment, view): numpy only."""
+
+    generation: int
+    data: CaseData
+    window: str
+    at: float | None
+    states: CaseStates
+    near: np.ndarray
+    data_rect: QRectF
+    mpp: float
+    overview: bool
+    aggregated: bool
+    #: (kind, is_open) -> (x, y) of the points; empty when aggregated
+    points: dict
+    overdue_xy: tuple[np.ndarray, np.ndarray] | None
+    #: (x, y, ramp level, count, one path per ramp level) of the hexagons when aggregated
+    hexes: tuple | None
+
+
+def hexagons_path(x: np.ndarray, y: np.ndarray, radius: float) -> QPainterPath:
+    """Pointy-top hexagons of circumradius ``radius`` metres around (x, y), one path
+    (built in the worker; the GUI thread only sets it on an item)."""
+    if len(x) == 0:
+        return QPainterPath()
+    angles = np.radians(np.arange(7) * 60.0 + 30.0)  # closed ring: 7 vertices
+    xx = (x[:, None] + radius * np.cos(angles)[None, :]).ravel()
+    yy = (y[:, None] + radius * np.sin(angles)[None, :]).ravel()
+    to_next = np.ones((len(x), 7), np.int32)
+    to_next[:, -1] = 0
+    return pg.arrayToQPath(xx, yy, connect=to_next.ravel(), finiteCheck=False)
+
+
+def kind_codes(data: CaseData, kinds: list[str]) -> np.ndarray:
+    """Index into ``kinds`` of every case's kind (-1: not listed)."""
+    # a Python-level loop on purpose: it hands the GIL to the GUI thread every few ms,
+    # where a numpy sort or comparison of a million str objects would hold it throughout
+    lookup = {k: i for i, k in enumerate(kinds)}
+    return np.fromiter((lookup.get(k, -1) for k in data.kind), np.int64, len(data))
+
+
+def compute_frame(generation: int, data: CaseData, codes: np.ndarray, kinds: list[str],
+                  window: str, at: float | None, rect: QRectF, mpp: float,
+                  scale: float, shown_overdue: np.ndarray | None = None) -> CaseFrame:
+    """The filtering and aggregation behind :meth:`CaseView.update_points` (any thread).
+
+    ``shown_overdue``: the overdue mask on screen; when unchanged (a window switch
+    keeps every alert) ``overdue_xy`` is None and the rings item is left alone."""
+    moment = at if at is not None else to_seconds(data.now)
+    st = case_states(data.reported_s, data.closed_s, data.deadline_s, moment, window)
+    overview = mpp > OVERVIEW_MPP
+    dr = rect.adjusted(-rect.width() * MARGIN, -rect.height() * MARGIN,
+                       rect.width() * MARGIN, rect.height() * MARGIN)
+    near = ((data.x >= dr.left()) & (data.x <= dr.right()) & (data.y >= dr.top())
+            & (data.y <= dr.bottom()))
+    shown_near = st.shown & near
+    n = int(shown_near.sum())
+    aggregated = n > MAX_POINTS or (overview and n > OVERVIEW_AGGREGATE)
+    points: dict = {}
+    hexes = None
+    if aggregated:
+        size_m = HEX_PX * scale * mpp
+        hx, hy, count = hexbin(data.x[shown_near], data.y[shown_near], size_m)
+        level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
+        paths = [hexagons_path(hx[level == k], hy[level == k], size_m * 0.93)
+                 for k in range(len(HEX_RAMP))]
+        hexes = (hx, hy, level, count, paths)
+    else:
+        open_near = near & st.open
+        closed_near = near & st.shown & ~st.open
+        for is_open, mask in ((False, closed_near), (True, open_near)):
+            idx = np.flatnonzero(mask)
+            code = codes[idx]
+            order = np.argsort(code, kind="stable")
+            idx, code = idx[order], code[order]
+            bounds = np.searchsorted(code, np.arange(len(kinds) + 1))
+            for k, kind in enumerate(kinds):
+                sel = idx[bounds[k]:bounds[k + 1]]
+                points[(kind, is_open)] = (data.x[sel], data.y[sel])
+    same = (shown_overdue is not None and len(shown_overdue) == len(st.overdue)
+            and np.array_equal(shown_overdue, st.overdue))
+    overdue_xy = None if same else (data.x[st.overdue], data.y[st.overdue])
+    return CaseFrame(generation, data, window, at, st, near, QRectF(dr), mpp, overview,
+                     aggregated, points, overdue_xy, hexes)
+
+
 @register_view(CaseData)
 class CaseView(LayerView):
     """One ScatterPlotItem per (kind, open/closed), one for overdue rings, one for hexagons."""
@@ -53,13 +152,17 @@ class CaseView(LayerView):
         self._hex_mpp = 0.0
         self._kinds: list[str] = []
         self._add_kinds(data)
-        self.hexes = self.add(pg.ScatterPlotItem(symbol="h", pxMode=True, pen=None), dz=5)
+        # one item per colour of the ramp: per-point brushes make pyqtgraph's setData
+        # loop in Python over every hexagon
+        self.hex_items = [self.add(MapPathItem(QPainterPath(),
+                                               brush=QBrush(theme.qcolor(c, 150))), dz=5)
+                          for c in HEX_RAMP]
+        self.hexes = self.hex_items[0]  # (they show and hide together)
         self.overdue = self.add(pg.ScatterPlotItem(
             symbol="o", pen=pg.mkPen(theme.qcolor(theme.ALERT),
                                      width=max(2, round(2 * theme.ui_scale()))),
             brush=None, pxMode=True), dz=20)
         self.states = None
-        self._hex_brushes = [pg.mkBrush(theme.qcolor(c, 150)) for c in HEX_RAMP]
         self._data_rect = QRectF()
         self._near = np.zeros(len(data), bool)
         self._blink_on = True
@@ -67,6 +170,13 @@ class CaseView(LayerView):
         self.blink_timer.setInterval(BLINK_MS)
         self.blink_timer.timeout.connect(self.blink)
         self.blink_timer.start()
+        self.work = BackgroundWork(self.canvas)
+        self.generation = 0  # of the latest request
+        self.applied = 0  # of the frame on screen
+        self.applied_data: CaseData | None = None  # the data of that frame
+        self._codes: tuple[int, np.ndarray] | None = None  # (id of the data, kind codes)
+        self.last_compute_s = 0.0
+        self.last_apply_s = 0.0
         self.canvas.viewChanged.connect(self._follow_zoom)
         self.update_points()
 
@@ -83,84 +193,129 @@ class CaseView(LayerView):
                     brush=pg.mkBrush(theme.qcolor(colour, alpha)))
                 self.scatters[(kind, is_open)] = self.add(item, dz=dz)
         self._kinds += new
-        self._kind_of = {k: data.kind == k for k in self._kinds}
 
     def reload(self, data: CaseData) -> None:
-        """Take freshly loaded cases (after the start-up, or a case moved on in the workflow)."""
+        """Take freshly loaded cases (after the start-up, or a case moved on in the
+        workflow); the items follow once the worker has filtered them."""
         self.layer.data = data
         self._add_kinds(data)
-        self._near = np.zeros(len(data), bool)
-        self.update_points()
+        self.request_update()
 
     # -- filters ---------------------------------------------------------------------------
     def moment(self) -> float:
         return self.at if self.at is not None else to_seconds(self.layer.data.now)
 
     def set_window(self, window: str) -> None:
-        """今日 "today", "7d", "30d" or "year"."""
+        """今日 "today", "7d", "30d" or "year" (applied when the worker is done)."""
         if window != self.window:
             self.window = window
-            self.update_points()
+            self.request_update()
 
     def set_time(self, t: float | None) -> None:
         """Show the cases as they were at feed time ``t`` (None: now)."""
         if t != self.at:
             self.at = t
-            self.update_points()
+            self.request_update()
+
+    # -- computing: here (update_points) or in the worker (request_update) ----------------
+    def _job(self, generation: int):
+        """A callable computing the frame for the current settings (captured now)."""
+        data = self.layer.data
+        kinds = list(self._kinds)
+        window, at = self.window, self.at
+        rect, mpp, scale = QRectF(self.canvas.visible_rect()), self.canvas.metres_per_pixel(), \
+            theme.ui_scale()
+        cached = self._codes
+        states = self.states
+        shown_overdue = states.overdue if states is not None and self.applied_data is data \
+            else None
+
+        def job():
+            if generation != self.generation:
+                return None  # overtaken before it started: skip the work
+            t0 = time.perf_counter()
+            codes = cached[1] if cached is not None and cached[0] == id(data) \
+                and len(cached[1]) == len(data) else kind_codes(data, kinds)
+            frame = compute_frame(generation, data, codes, kinds, window, at, rect, mpp, scale,
+                                  shown_overdue)
+            return frame, codes, time.perf_counter() - t0
+
+        return job
+
+    def request_update(self) -> None:
+        """Recompute in the worker; the newest request wins (older results are dropped)."""
+        self.generation += 1
+        self.work.run(self._job(self.generation), self._computed)
+
+    def _computed(self, result) -> None:
+        if result is None:
+            return
+        frame, codes, seconds = result
+        if frame.generation != self.generation or frame.data is not self.layer.data:
+            return  # stale: a newer request is on its way
+        self._codes = (id(frame.data), codes)
+        self.last_compute_s = seconds
+        self._apply(frame)
+
+    def pending(self) -> bool:
+        """A requested update has not reached the items yet."""
+        return self.applied != self.generation
 
     def update_points(self) -> None:
         """Recompute which cases show and rebuild the items for the view (and a margin
-        around it: panning within the margin needs no rebuild)."""
-        d: CaseData = self.layer.data
-        st = case_states(d.reported_s, d.closed_s, d.deadline_s, self.moment(), self.window)
-        self.states = st
-        mpp = self.canvas.metres_per_pixel()
-        self.overview = mpp > OVERVIEW_MPP
-        r = self.canvas.visible_rect()
-        self._data_rect = r.adjusted(-r.width() * MARGIN, -r.height() * MARGIN,
-                                     r.width() * MARGIN, r.height() * MARGIN)
-        dr = self._data_rect
-        near = (d.x >= dr.left()) & (d.x <= dr.right()) & (d.y >= dr.top()) & (d.y <= dr.bottom())
-        self._near = near
-        n = int((st.shown & near).sum())
-        self.aggregated = n > MAX_POINTS or (self.overview and n > OVERVIEW_AGGREGATE)
-        k = 0 if self.overview else 1
-        s = theme.ui_scale()
-        for (kind, is_open), item in self.scatters.items():
-            if self.aggregated:
-                item.setData(x=[], y=[])
-                continue
-            m = near & self._kind_of[kind] & (st.open if is_open else st.shown & ~st.open)
-            item.setData(x=d.x[m], y=d.y[m],
-                         size=round((OPEN_SIZE if is_open else CLOSED_SIZE)[k] * s))
-        self.overdue.setData(x=d.x[st.overdue], y=d.y[st.overdue], size=round(RING_SIZE[k] * s))
-        self._update_hexes(mpp)
-        self.set_visible(self.is_visible())
+        around it: panning within the margin needs no rebuild), here and now."""
+        self.generation += 1
+        frame, codes, seconds = self._job(self.generation)()
+        self._codes = (id(frame.data), codes)
+        self.last_compute_s = seconds
+        self._apply(frame)
 
-    def _update_hexes(self, mpp: float) -> None:
-        if not self.aggregated:
-            self.hexes.setData(x=[], y=[])
-            self._hex_mpp = 0.0
-            return
-        d, st = self.layer.data, self.states
+    def _apply(self, f: CaseFrame) -> None:
+        """GUI thread: swap the finished arrays into the items."""
+        t0 = time.perf_counter()
+        self.states = f.states
+        self._near = f.near
+        self._data_rect = f.data_rect
+        self.overview = f.overview
+        self.aggregated = f.aggregated
+        k = 0 if f.overview else 1
         s = theme.ui_scale()
-        size_m = HEX_PX * s * mpp
-        m = st.shown & self._near
-        hx, hy, count = hexbin(d.x[m], d.y[m], size_m)
-        level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
-        self.hexes.setData(x=hx, y=hy, size=round(2 * HEX_PX * s * 0.93),
-                           brush=[self._hex_brushes[i] for i in level.tolist()])
-        self.hex_counts = count
-        self._hex_mpp = mpp
+        for key, item in self.scatters.items():
+            x, y = f.points.get(key, (None, None))
+            if x is None or not len(x):
+                if len(item.data):
+                    item.setData(x=[], y=[])
+                continue
+            item.setData(x=x, y=y, size=round((OPEN_SIZE if key[1] else CLOSED_SIZE)[k] * s))
+        ring = round(RING_SIZE[k] * s)
+        if f.overdue_xy is not None:
+            self.overdue.setData(x=f.overdue_xy[0], y=f.overdue_xy[1], size=ring)
+        elif self.overdue.opts["size"] != ring:
+            self.overdue.setSize(ring)
+        self.applied_data = f.data
+        if f.hexes is None:
+            for item in self.hex_items:
+                if not item.path().isEmpty():
+                    item.setPath(QPainterPath())
+            self._hex_mpp = 0.0
+        else:
+            _hx, _hy, _level, count, paths = f.hexes
+            for item, path in zip(self.hex_items, paths, strict=True):
+                item.setPath(path)
+            self.hex_counts = count
+            self._hex_mpp = f.mpp
+        self.applied = f.generation
+        self.set_visible(self.is_visible())
+        self.last_apply_s = time.perf_counter() - t0
 
     def _follow_zoom(self) -> None:
         mpp = self.canvas.metres_per_pixel()
         overview = mpp > OVERVIEW_MPP
         left_margin = not self._data_rect.contains(self.canvas.visible_rect())
         if overview != self.overview or left_margin:
-            self.update_points()
+            self.request_update()
         elif self.aggregated and not (0.8 < mpp / (self._hex_mpp or mpp) < 1.25):
-            self.update_points()  # hexagons keep their size on screen
+            self.request_update()  # hexagons keep their size on screen
 
     # -- blinking and visibility -----------------------------------------------------------
     def blink(self) -> None:
@@ -184,7 +339,8 @@ class CaseView(LayerView):
         super().set_visible(visible)
         for (_kind, is_open), item in self.scatters.items():
             item.setVisible(visible and not self.aggregated and (is_open or not self.overview))
-        self.hexes.setVisible(visible and self.aggregated)
+        for item in self.hex_items:
+            item.setVisible(visible and self.aggregated)
 
     def case_at(self, x: float, y: float, radius_m: float) -> int | None:
         """The id of the shown case nearest to (x, y) within ``radius_m`` (points mode)."""
@@ -203,5 +359,7 @@ class CaseView(LayerView):
 
     def remove(self) -> None:
         self.blink_timer.stop()
+        self.generation += 1  # whatever is still computing is stale
+        self.work.wait()
         self.canvas.viewChanged.disconnect(self._follow_zoom)
         super().remove()
