@@ -223,3 +223,23 @@ def test_readme_carries_the_one_table_of_definitions():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert definitions_markdown() in readme
+
+
+def test_patrol_coverage_and_its_drill_down(store):
+    from app.appraisal import drill_down
+
+    nov = parse_period("2026-11")
+    days = store.rows("SELECT worker_id, count(DISTINCT CAST(t AS DATE)) FROM gps_fixes "
+                      "WHERE t >= TIMESTAMP '2026-11-01' AND t < TIMESTAMP '2026-12-01' "
+                      "GROUP BY 1 ORDER BY 1 LIMIT 1")
+    track_days = store.scalar("SELECT count(DISTINCT CAST(t AS DATE)) FROM gps_fixes WHERE "
+                              "t >= TIMESTAMP '2026-11-01' AND t < TIMESTAMP '2026-12-01'")
+    wid, n = days[0]
+    row = compute_indicators(store, nov, "worker", ids=[wid], deltas=False).row(wid)
+    assert row.counts["patrol_days"] == n and row.counts["track_days"] == track_days
+    assert row.values["patrol_coverage"] == n / track_days
+    dd = drill_down(store, nov, "worker", wid, "patrol_coverage")
+    assert len(dd.rows) == n and len(dd.denominator_rows) == track_days
+    # October has no recorded tracks: no denominator, no figure (not 0 %)
+    oct_row = compute_indicators(store, parse_period("2026-10"), "worker", ids=[wid]).row(wid)
+    assert oct_row.values["patrol_coverage"] is None
