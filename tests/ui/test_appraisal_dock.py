@@ -159,3 +159,19 @@ def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbo
     finally:
         sign_out()
         db.close()
+
+
+def test_drill_down_says_when_the_list_is_capped(store, themed_app, qtbot):
+    from app.appraisal import drill_down
+    from ui.appraisal.drill_down import DrillDownDialog
+
+    period = latest_complete_month(store)
+    drill = drill_down(store, period, "overall", None, "close_rate", limit=5)
+    dialog = DrillDownDialog(drill, subject_name="全区", period_label=period.label)
+    qtbot.addWidget(dialog)
+    assert dialog.numerator_count() == 5 and drill.numerator_total > 5
+    assert dialog.tabs.tabText(0) == (f"结案数（分子）共 {drill.numerator_total:,} 条"
+                                      f"（显示前 5 条）")
+    model = dialog.numerator_view.model()
+    status = drill.columns.index("状态")
+    assert model.data(model.index(0, status)) in ("已结案", "已评价")  # codes shown in Chinese

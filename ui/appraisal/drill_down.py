@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.appraisal import INDICATORS, MEASURES
+from ui.texts import CASE_STATUS_NAMES, text_for
 
 
 class RowsModel(QAbstractTableModel):
@@ -30,6 +31,9 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.headers = list(headers)
         self.rows = rows
+        # codes shown in Chinese: case status (案件状态); whistle supervision as 是/否
+        self._status = headers.index("状态") if "状态" in headers else -1
+        self._flag = headers.index("督办") if "督办" in headers else -1
 
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 (Qt API)
         return 0 if parent is not None and parent.isValid() else len(self.rows)
@@ -40,7 +44,12 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
-        return cell_text(self.rows[index.row()][index.column()])
+        value = self.rows[index.row()][index.column()]
+        if index.column() == self._status and isinstance(value, str):
+            return text_for(CASE_STATUS_NAMES, value)
+        if index.column() == self._flag and isinstance(value, bool):
+            return "是" if value else "否"
+        return cell_text(value)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
@@ -76,6 +85,12 @@ def rows_view(headers: list[str], rows: list[tuple]) -> QTableView:
     return view
 
 
+def _count(shown: int, drill, total_field: str) -> str:
+    """'835 条', or '共 182,334 条（显示前 20,000 条）' when the engine capped the list."""
+    total = getattr(drill, total_field, 0) or shown
+    return f"{total:,} 条" if total <= shown else f"共 {total:,} 条（显示前 {shown:,} 条）"
+
+
 class DrillDownDialog(QDialog):
     """Numerator and denominator records of one figure of one subject in one period."""
 
@@ -94,13 +109,15 @@ class DrillDownDialog(QDialog):
         self.tabs = QTabWidget()
         num = MEASURES[ind.numerator].name_zh if ind else "分子"
         self.numerator_view = rows_view(drill.columns, drill.rows)
-        self.tabs.addTab(self.numerator_view, f"{num}（分子）{len(drill.rows):,} 条")
+        self.tabs.addTab(self.numerator_view,
+                         f"{num}（分子）{_count(len(drill.rows), drill, 'numerator_total')}")
         self.denominator_view = None
         if ind is not None and ind.denominator:
             den = MEASURES[ind.denominator].name_zh
             self.denominator_view = rows_view(drill.columns, drill.denominator_rows)
             self.tabs.addTab(self.denominator_view,
-                             f"{den}（分母）{len(drill.denominator_rows):,} 条")
+                             f"{den}（分母）"
+                             f"{_count(len(drill.denominator_rows), drill, 'denominator_total')}")
         v = QVBoxLayout(self)
         v.addWidget(head)
         v.addWidget(formula)

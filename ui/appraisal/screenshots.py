@@ -3,6 +3,7 @@
     QT_QPA_PLATFORM=offscreen python -m ui.appraisal.screenshots --db DB OUT_PREFIX
 
 writes OUT_PREFIX_dock.png (scoring dock at 1920×700 with a department's indicators),
+_drilldown.png (the cases behind its 结案率),
 _board.png (红黑榜 at 3840×2160), _trend.png (trend dock at 1600×800), _pdf.png (page
 1 of the PDF report) and _report.pdf."""
 
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     dock.leagues["department"].select_row(0)
     app.processEvents()
     dock.grab().save(f"{prefix}_dock.png")
+    drill = dock.indicators.open_drill_down(dock.indicators.codes.index("close_rate"), show=False)
+    drill.resize(1400, 700)
+    drill.grab().save(f"{prefix}_drilldown.png")
 
     from ui.appraisal.red_black_board import RedBlackBoard
     from ui.appraisal.red_black_panel import fill_board
