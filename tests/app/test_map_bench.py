@@ -30,3 +30,12 @@ def test_verdicts():
     assert v["pan_frame_p50_ms"]["target"] == TARGETS["pan_p50_ms_1080p"]
     assert not v["pan_frame_p50_ms"]["met"] and not v["gui_stall_during_rerender_ms"]["met"]
     assert judge({"map": {"error": "x"}}) == {}
+
+
+def test_case_window_switch_stall_is_judged_when_measured():
+    out = _out(3840, 20.0, 10.0)
+    assert "gui_stall_case_window_switch_ms" not in judge(out)  # older probe output
+    out["map"]["incidents"] = [{"cases": 180_000, "window_year_gui_stall_ms": 20.0},
+                               {"cases": 1_000_000, "window_year_gui_stall_ms": 70.0}]
+    v = judge(out)["gui_stall_case_window_switch_ms"]
+    assert v == {"measured": 70.0, "target": TARGETS["gui_stall_ms"], "met": False}
