@@ -354,7 +354,8 @@ def _draw(data: ReportData, path: Path) -> None:
 
     page.heading("一、部门考核排名（下考上）")
     page.text(f"部门得分 = 街道评价 × {weight}% + 客观指标得分 × {100 - weight}%。"
-              f"共 {len(data.departments)} 个部门。", 9, colour=DIM)
+              f"{len(data.departments)} 个部门参与排名（本期既无案件也无哨令的部门不排名）。",
+              9, colour=DIM)
     page.table(["排名", "部门", "街道评价", "客观指标", "得分", "等级", "较上期"],
                _score_rows(data.departments, areas=False), [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
                fills=_grade_fill(data.departments, 5), inks=_change_ink(data.departments, 6))
