@@ -79,6 +79,8 @@ def cmd_score(args) -> int:
             sch = load_scheme(args.check)
             print(f"{args.check}: scheme {sch.version} is valid")
             return 0
+        if args.op == "scheme" and not args.save:
+            return _print_scheme(args)
         return _write(args)
     except SchemeError as exc:
         raise _err("; ".join(exc.problems) if args.op == "scheme" else str(exc)) from None
@@ -123,18 +125,23 @@ def _show(args) -> int:
     return 0
 
 
+def _print_scheme(args) -> int:
+    from app.store import open_store
+
+    with open_store(args.db, read_only=True) as store:
+        sch = current_scheme(store)
+    print(sch.to_json() if args.json else
+          f"scheme in force: {sch.version} ({sch.name}); street weight {sch.street_weight:g}; "
+          f"objective: " + ", ".join(f"{i.indicator} {i.weight:g} ({i.rule.describe()})"
+                                     for i in sch.objective))
+    return 0
+
+
 def _write(args) -> int:
     from app.commands.workflow import session
 
     with session(args) as (store, user, now):
         if args.op == "scheme":
-            if not args.save:
-                sch = current_scheme(store)
-                print(sch.to_json() if args.json else
-                      f"scheme in force: {sch.version} ({sch.name}); street weight "
-                      f"{sch.street_weight:g}; objective: " + ", ".join(
-                          f"{i.indicator} {i.weight:g} ({i.rule.describe()})" for i in sch.objective))
-                return 0
             sch = save_scheme(store, load_scheme(args.save), user, at=now)
             print(f"saved scheme {sch.version}")
             return 0

@@ -107,3 +107,18 @@ def test_bench_figures(small_db_path):
     for fig in out["indicators"].values():
         assert 0 < fig["query_ms"] <= fig["total_ms"] and fig["rows"] >= 1
     assert out["department_scores_ms"] > 0 and out["target_query_ms"] == 200.0
+
+
+def test_scheme_check_and_print(small_db_path, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": "v2", "objective": [{"indicator": "close_rate", "weight": 60, '
+                   '"rule": {"type": "threshold", "full_at": 0.9, "minus_per_point": 1}}], '
+                   '"area": [], "grades": [{"min": 0, "code": "A", "label": "x", '
+                   '"colour": "#123"}]}', encoding="utf-8")
+    assert main(["score", "scheme", "--check", str(bad), "--db", str(small_db_path)]) == 1
+    err = capsys.readouterr().err
+    for problem in ("objective: weights sum to 60", "area: must be a non-empty list",
+                    "grades[0].colour: must look like"):
+        assert problem in err
+    assert main(["score", "scheme", "--db", str(small_db_path)]) == 0
+    assert capsys.readouterr().out.startswith("scheme in force: v1")
