@@ -5,8 +5,8 @@ moving vehicles drawn by ffmpeg's filters — with a scene label and a running c
 burned in, so that every tile visibly moves and different tiles show different
 frames.  They are generated at set-up (``python -m app demo-media``) rather than
 committed: a few hundred kilobytes each, H.264 in MP4, looped by the player.
-Each clip also gets a quarter-size copy (``sub/``, 240×136) that demo cameras
-serve as their sub-stream (辅码流) for the small tiles of dense wall layouts.
+Each clip also gets a smaller copy (``sub/``, 320×180, 44 % of the pixels) that demo
+cameras serve as their sub-stream (辅码流) for the small tiles of dense wall layouts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from app.video.streams import CLIP_SUFFIX, SUB_DIR, demo_clips, demo_media_dir
 
 WIDTH, HEIGHT, FPS, SECONDS = 480, 270, 12, 10
-SUB_WIDTH = 240  # the sub-stream copy: half the width, height kept even for yuv420p
+SUB_WIDTH = 320  # the sub-stream copy (its burned-in label stays legible); height by aspect
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",

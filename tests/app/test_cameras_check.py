@@ -46,7 +46,7 @@ def test_demo_media_command_makes_small_clips(tmp_path, capsys):
     subs = sorted((tmp_path / "sub").glob("*.mp4"))
     assert [p.name for p in subs] == [p.name for p in clips]
     ok, _first, w, h, frames, err = probe_stream(subs[0].as_uri(), timeout_s=1.0)
-    assert ok and (w, h) == (240, 136) and frames >= 6, err
+    assert ok and (w, h) == (320, 180) and frames >= 6, err
     # a second run keeps what is there
     before = [p.stat().st_mtime_ns for p in clips]
     assert main(["demo-media", "--dir", str(tmp_path)]) == 0
@@ -181,7 +181,7 @@ def test_cameras_check_reports_main_and_sub_streams(small_db_copy, http_stream, 
     by_code = {c["code"]: c for c in out["cameras"]}
     sub = by_code[demo]["substream"]
     assert sub["url"] == f"demo://camera/{demo}?stream=sub" and sub["reachable"]
-    assert (sub["width"], sub["height"]) == (240, 136) and sub["frames"] > 5
+    assert (sub["width"], sub["height"]) == (320, 180) and sub["frames"] > 5
     assert by_code[demo]["width"] == 480
     assert by_code[half]["reachable"] and by_code[half]["frames"] > 5
     assert not by_code[half]["substream"]["reachable"]
@@ -190,7 +190,7 @@ def test_cameras_check_reports_main_and_sub_streams(small_db_copy, http_stream, 
     assert sum(v["online"] for v in out["online_rate"].values()) == 2
     rc = main(["cameras", "check", "--db", str(small_db_copy), "--timeout", "1", "--codes", demo])
     text = capsys.readouterr().out
-    assert rc == 0 and "main   yes" in text and "sub    yes" in text and "240x136" in text
+    assert rc == 0 and "main   yes" in text and "sub    yes" in text and "320x180" in text
 
 
 def test_hls_camera_probed_and_checked(small_db_copy, capsys):

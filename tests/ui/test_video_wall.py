@@ -759,7 +759,7 @@ def test_small_tiles_play_the_sub_stream_big_ones_the_main(wall, registry, qtbot
     assert big.url == cams[0].stream_url and not big.on_substream
     assert small.url == cams[1].substream_url and small.on_substream
     qtbot.waitUntil(lambda: big.image is not None and small.image is not None, timeout=10_000)
-    assert big.image.width() == 480 and small.image.width() == 240  # decoded sizes
+    assert big.image.width() == 480 and small.image.width() == 320  # decoded sizes
     # full size (double-click) switches to the main stream, Esc back to the sub-stream
     qtbot.mouseDClick(small, Qt.MouseButton.LeftButton)
     assert small.url == cams[1].stream_url
