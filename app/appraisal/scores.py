@@ -52,8 +52,13 @@ def _dept_raw(store, period: Period, scheme: Scheme) -> list[DepartmentScore]:
 
     table = compute_indicators(store, period, "department", deltas=False)
     surveys = survey_means(store, period)
+    # 下考上 appraises the district's departments and utilities, not the district leaders
+    appraised = {int(i) for (i,) in store.rows(
+        "SELECT id FROM departments WHERE kind IN ('bureau', 'utility')")}
     out = []
     for row in table.rows:
+        if row.subject_id not in appraised:
+            continue
         v = row.values
         objective, pts = _objective(scheme.objective, v)
         deduct = 0.0
