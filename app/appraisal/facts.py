@@ -17,6 +17,7 @@ from app.appraisal.sql import GRID_MAP, RETURNED, work_hours_sql, workdays_sql
 
 TABLE = "temp.appraisal_case_facts"
 _ATTR = "_appraisal_facts_fingerprint"
+_SPAN = "_appraisal_facts_span"
 
 
 def _fingerprint(store) -> tuple[int, int]:
@@ -45,8 +46,19 @@ def ensure_facts(store) -> str:
     if getattr(store, _ATTR, None) == fp:
         return TABLE
     store.rows(f"CREATE OR REPLACE TEMP TABLE appraisal_case_facts AS {facts_sql()}")
+    dates = [n for n in CASE_FACTS if n.startswith("d_")]
+    lo, hi = store.rows(f"SELECT least({', '.join(f'min({d})' for d in dates)}), "
+                        f"greatest({', '.join(f'max({d})' for d in dates)}) FROM {TABLE}")[0]
     try:
         setattr(store, _ATTR, fp)
+        setattr(store, _SPAN, (lo, hi))
     except AttributeError:  # a store that takes no attributes: rebuild each time
         pass
     return TABLE
+
+
+def facts_span(store):
+    """(first, last) date of any loop step in the facts (None, None when there are no
+    cases): a period outside it counts nothing, without a query."""
+    ensure_facts(store)
+    return getattr(store, _SPAN, (None, None))

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from app.appraisal.definitions import INDICATORS, MEASURES, SUBJECTS, indicators_for, measures_for
+from app.appraisal.facts import facts_span
 from app.appraisal.model import IndicatorRow, IndicatorTable
 from app.appraisal.periods import Period
 from app.appraisal.sql import bounds, case_from, patrol_from, whistle_from
@@ -103,6 +104,9 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
             continue
         for b, p in enumerate(periods):  # one query per period: each reads only its rows
             if source in ("case", "report"):
+                lo, hi = facts_span(store)
+                if lo is None or p.end.date() <= lo or p.start.date() > hi:
+                    continue  # no loop step of any case in the period: all counts are 0
                 sql = _case_sql(store, subject, codes, b, p, ids)
             else:
                 sql = _whistle_sql(subject, codes, b, p, ids)
