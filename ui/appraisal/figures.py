@@ -31,13 +31,6 @@ def delta_text(delta: float | None, *, unit: str = "") -> tuple[str, str]:
     return f"— 0.00{unit}", STEADY_COLOUR
 
 
-def rank_change_text(previous_rank: int | None, rank: int) -> str:
-    if previous_rank is None:
-        return ""
-    moved = previous_rank - rank
-    return f"↑{moved}" if moved > 0 else (f"↓{-moved}" if moved < 0 else "")
-
-
 def grade_qcolor(hex_code: str, alpha: int | None = None) -> QColor:
     """The grade's colour (分级分色); an unknown colour falls back to the dim text colour."""
     c = QColor(hex_code)
