@@ -46,7 +46,7 @@ class UrgentCase:
 
     @property
     def label(self) -> str:
-        return f"紧急案件 {self.code} {self.category}"
+        return f"紧急案件 {self.category} {self.code}"  # a narrow tile elides the code
 
 
 class UrgentCaseWatch:

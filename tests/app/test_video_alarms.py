@@ -49,7 +49,7 @@ def test_watch_reports_only_new_urgent_cases(small_db_copy):
         fire = accept("2401")
         found = watch.poll()
         assert [(c.code, c.category) for c in found] == [(gas, "燃气泄漏"), (fire, "消防通道堵塞")]
-        assert found[0].lon == pytest.approx(float(lon)) and found[0].label == f"紧急案件 {gas} 燃气泄漏"
+        assert found[0].lon == pytest.approx(float(lon)) and found[0].label == f"紧急案件 燃气泄漏 {gas}"
         assert watch.poll() == []  # each case once
     finally:
         store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from app.store import DistrictRepository
@@ -17,8 +18,10 @@ from app.store import DistrictRepository
 
 def render_wall_screenshot(store: DistrictRepository, out: Path, size: tuple[int, int] = (1920, 1080),
                            layout_key: str = "9", settle_s: float = 2.0,
-                           timeout_s: float = 60.0) -> dict:
-    """Save the PNG; returns figures (tiles live, frames per tile, first-frame times)."""
+                           timeout_s: float = 60.0,
+                           before_grab: Callable[[object], None] | None = None) -> dict:
+    """Save the PNG; returns figures (tiles live, frames per tile, first-frame times).
+    ``before_grab(window)`` may stage more (an alarm, a selection) once tiles play."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -43,6 +46,9 @@ def render_wall_screenshot(store: DistrictRepository, out: Path, size: tuple[int
             window.docks["cameras"].show()
         window.show()
         _spin(app, 0.3)
+        deadline = time.monotonic() + timeout_s
+        while not window.loaded() and time.monotonic() < deadline:  # a staged start
+            _spin(app, 0.1)
         window.resizeDocks([dock], [int(size[0] * 0.5)], Qt.Orientation.Horizontal)
         wall = dock.widget()
         wall.set_layout(layout_key)
@@ -55,12 +61,18 @@ def render_wall_screenshot(store: DistrictRepository, out: Path, size: tuple[int
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and not all(t.frames >= 3 for t in tiles):
             _spin(app, 0.1)
+        if before_grab is not None:
+            before_grab(window)
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline and not all(t.frames >= 3 for t in tiles):
+                _spin(app, 0.1)
         _spin(app, settle_s)  # let the clips move on, so tiles show different moments
         pixmap = window.grab()
         if not pixmap.save(str(out), "PNG"):
             raise OSError(f"could not write {out}")
         return {"tiles": len(tiles), "live": sum(t.state == "live" for t in tiles),
                 "frames": [t.frames for t in tiles],
+                "substream": [t.on_substream for t in tiles],
                 "first_frame_s": [round(t.first_frame_s or -1, 3) for t in tiles]}
     finally:
         window.close()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.video.registry import Camera
 from app.video.streams import StreamUrlError, is_demo, resolve_stream
+from ui import theme
 from ui.video.ffmpeg_log import quiet_multimedia
 
 if TYPE_CHECKING:
@@ -312,7 +313,7 @@ class VideoTile(QWidget):
             p.drawImage(area, self.image)
         self._paint_captions(p, area)
         if self.alarm:
-            self._paint_alarm(p, r)
+            self._paint_alarm(p, area)
         elif self.selected:
             p.setPen(QPen(QColor("#4cc3ff"), 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
@@ -321,12 +322,13 @@ class VideoTile(QWidget):
 
     def _paint_captions(self, p: QPainter, area: QRectF) -> None:
         """Camera and owner on top; state, reason and time at the bottom."""
-        fs = max(9, min(15, int(area.height() // 14)))
+        k = theme.ui_scale()  # a 4K wall reads from across the room: scale with the UI
+        fs = max(round(9 * k), min(round(15 * k), int(area.height() // 14)))
         font = QFont(self.font())
         font.setPixelSize(fs)
         p.setFont(font)
         fm = p.fontMetrics()
-        bar = fs + 8
+        bar = fs + round(8 * k)
         x0, w = area.left(), area.width()
         top, bottom = area.top(), area.bottom() - bar
         if area.height() < 5 * bar:
@@ -361,13 +363,15 @@ class VideoTile(QWidget):
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, clock)
 
     def _paint_alarm(self, p: QPainter, r: QRectF) -> None:
-        """A red frame, brighter every other second, and the alarm's label across the top."""
+        """A red frame round the picture, brighter every other second, and the alarm's
+        label below the caption bar."""
         on = int(time.monotonic()) % 2 == 0
         w = max(3.0, min(8.0, r.height() / 60))
         p.setPen(QPen(QColor(ALARM_COLOUR if on else ALARM_DIM), w))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r.adjusted(w / 2, w / 2, -w / 2, -w / 2))
-        fs = max(10, min(18, int(r.height() // 12)))
+        k = theme.ui_scale()
+        fs = max(round(10 * k), min(round(18 * k), int(r.height() // 12)))
         font = QFont(self.font())
         font.setPixelSize(fs)
         font.setBold(True)
@@ -375,7 +379,8 @@ class VideoTile(QWidget):
         text = f"⚠ {self.alarm}"
         fm = p.fontMetrics()
         bw = min(r.width() - 2 * w, fm.horizontalAdvance(text) + 16)
-        box = QRectF(r.left() + w, r.top() + w + (fs + 8), bw, fs + 10)
+        caption = max(round(9 * k), min(round(15 * k), int(r.height() // 14))) + round(8 * k)
+        box = QRectF(r.left() + w, r.top() + max(w, caption), bw, fs + round(10 * k))
         p.fillRect(box, QColor(ALARM_COLOUR))
         p.setPen(QColor("#ffffff"))
         p.drawText(box.adjusted(8, 0, -4, 0),
