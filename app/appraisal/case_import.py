@@ -339,8 +339,12 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
         raise CaseImportError(str(path), [(1, "no cases in the file")])
     cases = validate(store, records, str(path))
     refused = []
+    decisions: dict[int, object] = {}  # per grid: the same place, the same answer
     for c in cases:
-        d = decide(user.role, user.scope, "case.new", grid_target(store, c["grid_id"]))
+        d = decisions.get(c["grid_id"])
+        if d is None:
+            d = decisions[c["grid_id"]] = decide(user.role, user.scope, "case.new",
+                                                 grid_target(store, c["grid_id"]))
         if not d:
             refused.append((c["line"], d.reason))
         if len(refused) >= 50:
