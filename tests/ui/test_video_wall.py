@@ -491,6 +491,22 @@ def test_cameras_are_a_map_layer_in_the_layer_panel(make_window):
     assert [o for o, s in view.scatters.items() if s.isVisible()] == ["GA"]
 
 
+def test_main_window_wires_nearby_cameras_and_case_alarms(make_window):
+    """In the command centre the whistle and case panels offer 附近摄像头 and the wall
+    watches for urgent cases, all through the video plugin."""
+    window = make_window()
+    whistles = window.docks["whistles"].widget()
+    cases = window.docks["cases"].widget()
+    wall = window.docks["video_wall"].widget()
+    assert whistles.nearby_button.isVisibleTo(whistles) and cases.offers_cameras
+    assert wall.case_alarms.timer.isActive() and wall.case_alarms.check() == []
+    wid = window.store.scalar("SELECT min(id) FROM whistles")
+    whistles.select_whistle(wid)
+    whistles.nearby_button.click()
+    assert window.docks["video_wall"].isVisible() and any(wall.cameras_shown())
+    wall.open_cameras([])
+
+
 def test_wall_opened_from_the_toolbar_goes_beside_the_map(make_window):
     window = make_window()
     dock = window.docks["video_wall"]
