@@ -109,6 +109,26 @@ class PatrolSimulator:
         self.excursion_until = np.full(n, -np.inf)
         self._subs = Subscribers()
 
+    def continue_from(self, worker: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
+        """Put ``worker`` (roster indices) where a feed last saw them - the stored day's
+        last fixes - so the live feed walks on from there instead of jumping: on the
+        home loop at the nearest point, inside their stretch (the stretch moves along
+        when the point lies outside it)."""
+        worker = np.asarray(worker, np.int64)
+        if not len(worker):
+            return
+        home = self.roster.grid[worker]
+        length = self.loops.length[home]
+        self.loop[worker] = home
+        self.excursion_until[worker] = -np.inf
+        self.span[worker] = self.span_share[worker] * length
+        s = shapely.line_locate_point(self.loops.rings[home],
+                                      shapely.points(np.asarray(x, float), np.asarray(y, float)))
+        u = np.mod(s - self.anchor[worker], length)
+        inside = u <= self.span[worker]
+        self.u[worker] = np.where(inside, u, self.u[worker])
+        self.anchor[worker] = np.where(inside, self.anchor[worker], s - self.u[worker])
+
     @property
     def s(self) -> np.ndarray:
         """Arc position of every worker along its current loop."""

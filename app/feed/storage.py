@@ -81,6 +81,16 @@ class PatrolHistory:
         return slice(int(np.searchsorted(self.t, t0, side="right")),
                      int(np.searchsorted(self.t, t1, side="right")))
 
+    def last_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(roster index, x, y) of every worker's last fix."""
+        w = np.asarray(self.worker, np.int64)
+        if not len(w):
+            e = np.empty(0)
+            return np.empty(0, np.int64), e, e
+        _, first = np.unique(w[::-1], return_index=True)  # last occurrence = first reversed
+        idx = len(w) - 1 - first
+        return w[idx], np.asarray(self.x)[idx], np.asarray(self.y)[idx]
+
     def batch(self, t0: float, t1: float) -> FixBatch:
         s = self.between(t0, t1)
         n = s.stop - s.start

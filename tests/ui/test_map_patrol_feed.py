@@ -92,3 +92,24 @@ def test_a_failing_step_does_not_stop_the_feed(window, qtbot):
     qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
     assert done == [None, "ok"] and feed.steps_pending == 0
     feed.close()
+
+
+def test_live_feed_walks_on_from_the_stored_day(window, qtbot):
+    """No jump at "now": each worker's first live fix lies near its last stored fix."""
+    from app.feed.storage import load_history
+
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.redraw_timer.stop()
+    state = window.patrol
+    recent = load_history(window.store, window.district_map.frame, state.roster.ids,
+                          c.now - state.trail_s, c.now + 1)
+    w, x, y = recent.last_positions()
+    assert len(w) > 10
+    batch = c.sim.run_until(c.now + c.sim.interval)  # the first live fixes
+    first = {int(k): (bx, by) for k, bx, by in zip(batch.worker, batch.x, batch.y, strict=True)}
+    gaps = np.array([np.hypot(first[k][0] - sx, first[k][1] - sy)
+                     for k, sx, sy in zip(w.tolist(), x, y, strict=True) if k in first])
+    assert len(gaps) > 10
+    # stored fixes every 30-60 s at walking speed, plus GPS noise: tens of metres, no jump
+    assert np.median(gaps) < 60 and np.percentile(gaps, 90) < 150, np.percentile(gaps, [50, 90])

@@ -78,6 +78,8 @@ class PatrolController(QObject):
                               self.now + 1)
         state.push(recent.batch(self.now - state.trail_s, self.now))
         state.set_now(self.now)
+        # the live feed walks on from the stored day's last fixes (no jump at "now")
+        self.sim.continue_from(*recent.last_positions())
         self._wall = time.monotonic()
         self.background = BackgroundWork(self)
         self.coverage = None

@@ -24,14 +24,13 @@ import pyqtgraph as pg
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QBrush, QPainterPath
 
 from app.feed.fixes import to_seconds
 from app.map.incidents import CaseStates, case_states, hexbin
 from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
 from ui.map.background import BackgroundWork
-from ui.map.layers.base import LayerView, MapPathItem, register_view
+from ui.map.layers.base import LayerView, register_view
 
 #: coarser than this (metres per pixel) is the district overview
 OVERVIEW_MPP = 2.5
@@ -68,21 +67,8 @@ class CaseFrame:
     #: (kind, is_open) -> (x, y) of the points; empty when aggregated
     points: dict
     overdue_xy: tuple[np.ndarray, np.ndarray] | None
-    #: (x, y, ramp level, count, one path per ramp level) of the hexagons when aggregated
+    #: (x, y, ramp level, count, (x, y) per ramp level) of the hexagons when aggregated
     hexes: tuple | None
-
-
-def hexagons_path(x: np.ndarray, y: np.ndarray, radius: float) -> QPainterPath:
-    """Pointy-top hexagons of circumradius ``radius`` metres around (x, y), one path
-    (built in the worker; the GUI thread only sets it on an item)."""
-    if len(x) == 0:
-        return QPainterPath()
-    angles = np.radians(np.arange(7) * 60.0 + 30.0)  # closed ring: 7 vertices
-    xx = (x[:, None] + radius * np.cos(angles)[None, :]).ravel()
-    yy = (y[:, None] + radius * np.sin(angles)[None, :]).ravel()
-    to_next = np.ones((len(x), 7), np.int32)
-    to_next[:, -1] = 0
-    return pg.arrayToQPath(xx, yy, connect=to_next.ravel(), finiteCheck=False)
 
 
 def kind_codes(data: CaseData, kinds: list[str]) -> np.ndarray:
@@ -116,9 +102,8 @@ def compute_frame(generation: int, data: CaseData, codes: np.ndarray, kinds: lis
         size_m = HEX_PX * scale * mpp
         hx, hy, count = hexbin(data.x[shown_near], data.y[shown_near], size_m)
         level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
-        paths = [hexagons_path(hx[level == k], hy[level == k], size_m * 0.93)
-                 for k in range(len(HEX_RAMP))]
-        hexes = (hx, hy, level, count, paths)
+        per_level = [(hx[level == k], hy[level == k]) for k in range(len(HEX_RAMP))]
+        hexes = (hx, hy, level, count, per_level)
     else:
         open_near = near & st.open
         closed_near = near & st.shown & ~st.open
@@ -154,14 +139,17 @@ class CaseView(LayerView):
         self._add_kinds(data)
         # one item per colour of the ramp: per-point brushes make pyqtgraph's setData
         # loop in Python over every hexagon
-        self.hex_items = [self.add(MapPathItem(QPainterPath(),
-                                               brush=QBrush(theme.qcolor(c, 150))), dz=5)
-                          for c in HEX_RAMP]
+        self.hex_items = [self.add(pg.ScatterPlotItem(
+            symbol="h", pxMode=True, pen=None, brush=pg.mkBrush(theme.qcolor(c, 150))), dz=5)
+            for c in HEX_RAMP]
         self.hexes = self.hex_items[0]  # (they show and hide together)
-        self.overdue = self.add(pg.ScatterPlotItem(
+        # rings at the overview and the detail size: a level-of-detail switch toggles
+        # which shows (resizing thousands of rings costs pyqtgraph a loop per point)
+        self.overdue_items = tuple(self.add(pg.ScatterPlotItem(
             symbol="o", pen=pg.mkPen(theme.qcolor(theme.ALERT),
                                      width=max(2, round(2 * theme.ui_scale()))),
-            brush=None, pxMode=True), dz=20)
+            size=round(ring * theme.ui_scale()), brush=None, pxMode=True), dz=20)
+            for ring in RING_SIZE)
         self.states = None
         self._data_rect = QRectF()
         self._near = np.zeros(len(data), bool)
@@ -287,21 +275,20 @@ class CaseView(LayerView):
                     item.setData(x=[], y=[])
                 continue
             item.setData(x=x, y=y, size=round((OPEN_SIZE if key[1] else CLOSED_SIZE)[k] * s))
-        ring = round(RING_SIZE[k] * s)
         if f.overdue_xy is not None:
-            self.overdue.setData(x=f.overdue_xy[0], y=f.overdue_xy[1], size=ring)
-        elif self.overdue.opts["size"] != ring:
-            self.overdue.setSize(ring)
+            for item in self.overdue_items:
+                item.setData(x=f.overdue_xy[0], y=f.overdue_xy[1])
         self.applied_data = f.data
         if f.hexes is None:
             for item in self.hex_items:
-                if not item.path().isEmpty():
-                    item.setPath(QPainterPath())
+                if len(item.data):
+                    item.setData(x=[], y=[])
             self._hex_mpp = 0.0
         else:
-            _hx, _hy, _level, count, paths = f.hexes
-            for item, path in zip(self.hex_items, paths, strict=True):
-                item.setPath(path)
+            _hx, _hy, _level, count, per_level = f.hexes
+            size = round(2 * HEX_PX * s * 0.93)
+            for item, (x, y) in zip(self.hex_items, per_level, strict=True):
+                item.setData(x=x, y=y, size=size)
             self.hex_counts = count
             self._hex_mpp = f.mpp
         self.applied = f.generation
@@ -330,10 +317,17 @@ class CaseView(LayerView):
         if not len(self.overdue.data) or not self.overdue.isVisible():
             if not self._blink_on:
                 self._blink_on = True
-                self.overdue.setOpacity(1.0)
+                for item in self.overdue_items:
+                    item.setOpacity(1.0)
             return
         self._blink_on = not self._blink_on
-        self.overdue.setOpacity(1.0 if self._blink_on else 0.25)
+        for item in self.overdue_items:
+            item.setOpacity(1.0 if self._blink_on else 0.25)
+
+    @property
+    def overdue(self) -> pg.ScatterPlotItem:
+        """The overdue rings shown at the current level of detail."""
+        return self.overdue_items[0 if self.overview or self.overview is None else 1]
 
     def set_visible(self, visible: bool) -> None:
         super().set_visible(visible)
@@ -341,6 +335,8 @@ class CaseView(LayerView):
             item.setVisible(visible and not self.aggregated and (is_open or not self.overview))
         for item in self.hex_items:
             item.setVisible(visible and self.aggregated)
+        for item in self.overdue_items:
+            item.setVisible(visible and item is self.overdue)
 
     def case_at(self, x: float, y: float, radius_m: float) -> int | None:
         """The id of the shown case nearest to (x, y) within ``radius_m`` (points mode)."""
