@@ -13,6 +13,7 @@ import numpy as np
 
 from app.geo.crs import lonlat_to_metric
 from app.store import DistrictRepository
+from app.video.streams import is_demo
 
 _SQL = """
 SELECT c.code, c.name, c.kind, d.code, d.short_name, c.grid_id, g.code, g.name,
@@ -85,7 +86,7 @@ class CameraRegistry:
         x, y = _to_metric(lon, lat)
         cams = [Camera(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6] or "", r[7] or "",
                        float(r[8]), float(r[9]), float(x[i]), float(y[i]), float(r[10]),
-                       float(r[11]), r[12], bool(r[13]), r[14] or None)
+                       float(r[11]), r[12], bool(r[13]), r[14] or _demo_substream(r[12]))
                 for i, r in enumerate(rows)]
         return cls(cams)
 
@@ -140,6 +141,12 @@ class CameraRegistry:
                        radius_m: float = 500.0, **kw) -> list[NearbyCamera]:
         x, y = lonlat_to_metric(float(lon), float(lat))
         return self.nearest(float(x), float(y), n, radius_m, **kw)
+
+
+def _demo_substream(url: str) -> str | None:
+    """Demo districts made before schema v3 have no sub-stream addresses; their demo
+    cameras have sub-stream clips all the same (``demo-media`` makes them)."""
+    return f"{url}?stream=sub" if is_demo(url) and "?" not in url else None
 
 
 def grid_anchor(store: DistrictRepository, grid_id: int) -> tuple[float, float] | None:

@@ -293,3 +293,20 @@ def test_a_plugin_layer_joins_the_stack():
         stack.add(MapLayer("cases", None))
     stack.add(MapLayer("top", None))
     assert stack.ids()[-1] == "top"
+
+
+def test_demo_cameras_without_a_stored_sub_stream_still_have_one(small_db_copy):
+    """Districts made before schema v3 store no sub-stream: demo cameras get theirs,
+    a real camera without one plays its main stream everywhere."""
+    from app.store import open_store
+
+    store = open_store(small_db_copy)
+    try:
+        a, b = (r[0] for r in store.rows("SELECT code FROM cameras ORDER BY code LIMIT 2"))
+        store.rows("UPDATE cameras SET substream_url = NULL WHERE code IN (?, ?)", [a, b])
+        store.rows("UPDATE cameras SET stream_url = 'rtsp://10.0.0.1/main' WHERE code = ?", [b])
+        reg = CameraRegistry.load(store)
+    finally:
+        store.close()
+    assert reg.get(a).substream_url == f"demo://camera/{a}?stream=sub"
+    assert reg.get(b).substream_url is None
