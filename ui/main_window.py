@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.feed.worker_record import worker_record
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
 from app.map.layers import DistrictMap, load_district_base, with_layers
@@ -30,6 +31,7 @@ from ui.map.patrol_controller import PatrolController, patrol_state
 from ui.map.replay_bar import ReplayBar
 from ui.map.selection import MapSelection, SelectionHighlight
 from ui.map.startup import DeferredStartup
+from ui.map.worker_card import WorkerCard
 from ui.map.style_controls import MapStyleControls
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
         self.canvas.mapClicked.connect(self.click_at)
         self.case_card = CaseCard(store, self.canvas)
+        self.worker_card = WorkerCard(self.canvas)
 
         self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self)
         self.setStatusBar(self.map_status)
@@ -263,17 +266,37 @@ class MainWindow(QMainWindow):
 
     # -- behaviour -----------------------------------------------------------------------
     def click_at(self, x: float, y: float) -> int | None:
-        """A click on the map: the case under the cursor opens its card; the grid there
-        is selected either way."""
-        view = self.canvas.view("cases")
+        """A click on the map: a worker under the cursor opens the worker card, else the
+        case there opens its card; the grid there is selected either way."""
         radius = CASE_HIT_PX * theme.ui_scale() * self.canvas.metres_per_pixel()
-        case_id = view.case_at(x, y, radius)
-        if case_id is not None:
-            self.case_card.show_case(case_id)
-        else:
-            self.case_card.hide()
+        case_id = None
+        if self.identify_worker_at(x, y, radius) is None:
+            case_id = self.canvas.view("cases").case_at(x, y, radius)
+            if case_id is not None:
+                self.case_card.show_case(case_id)
+            else:
+                self.case_card.hide()
         self.identify_at(x, y)
         return case_id
+
+    def identify_worker_at(self, x: float, y: float, radius: float) -> int | None:
+        """The worker drawn at (x, y): its card (who, grid, on patrol since, walked today);
+        the worker's id, or None (the card hides)."""
+        view = self.canvas.view("patrol") if "patrol" in self.layers else None
+        index = view.worker_at(x, y, radius) if view is not None else None
+        if index is None:
+            self.worker_card.hide()
+            return None
+        c = self.patrol_controller
+        worker_id = int(self.patrol.roster.ids[index])
+        rec = worker_record(self.store, self.district_map.frame, worker_id, c.day_start,
+                            c.shown_time(), live=view.fixes_of(index))
+        if rec is None:
+            self.worker_card.hide()
+            return None
+        self.case_card.hide()
+        self.worker_card.show_record(rec)
+        return worker_id
 
     def _fill_screens_menu(self, menu: QMenu) -> None:
         """One entry per monitor: big-screen mode on that one."""

@@ -113,3 +113,36 @@ def test_live_feed_walks_on_from_the_stored_day(window, qtbot):
     assert len(gaps) > 10
     # stored fixes every 30-60 s at walking speed, plus GPS noise: tens of metres, no jump
     assert np.median(gaps) < 60 and np.percentile(gaps, 90) < 150, np.percentile(gaps, [50, 90])
+
+
+def test_clicking_a_worker_opens_its_card(window, qtbot, store):
+    from app.feed.worker_record import walked
+
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.redraw_timer.stop()
+    view = window.canvas.view("patrol")
+    view.refresh(force=True)
+    snap = view.snapshot
+    assert len(snap.worker) > 0
+    k = int(snap.worker[0])
+    worker_id = int(window.patrol.roster.ids[k])
+    window.click_at(float(snap.x[0]), float(snap.y[0]))
+    card = window.worker_card
+    assert card.isVisible() and not window.case_card.isVisible()
+    rec = card.record
+    name, grid_code = store.rows("SELECT w.name, g.code FROM workers w JOIN grid_units g "
+                                 "ON g.id = w.grid_id WHERE w.id = ?", [worker_id])[0]
+    assert rec.id == worker_id and rec.name == name and rec.grid_code == grid_code
+    assert name in card.title.text() and grid_code in card.fields["grid"].text()
+    assert rec.fixes_today > 0 and rec.on_patrol_since is not None
+    assert rec.on_patrol_since <= rec.last_fix
+    assert rec.distance_m > 0 and card.fields["distance"].text().endswith(("米", "公里"))
+    # the distance is the walk over the day's fixes, breaks excluded
+    t = np.array([0.0, 60.0, 120.0, 3000.0, 3060.0])
+    x = np.array([0.0, 30.0, 60.0, 500.0, 540.0])
+    assert walked(t, x, np.zeros(5)) == (100.0, 3000.0)
+    # a click away from every worker closes the card
+    x0, y0, _, _ = window.district_map.extent
+    window.click_at(x0 - 5000.0, y0 - 5000.0)
+    assert not card.isVisible()

@@ -141,6 +141,7 @@ class PatrolView(LayerView):
         self._drawn = -1
         self.last_refresh_s = 0.0
         self.last_show_s = 0.0
+        self.snapshot: PatrolSnapshot | None = None
         self.overview: bool | None = None
         self.canvas.viewChanged.connect(self._follow_zoom)
         self._follow_zoom()
@@ -228,7 +229,26 @@ class PatrolView(LayerView):
         if len(snap.report_x) or len(self.reports.data):
             self.reports.setData(x=snap.report_x, y=snap.report_y)
         self._drawn = version
+        self.snapshot = snap
         self.last_show_s = time.perf_counter() - t0
+
+    def worker_at(self, x: float, y: float, radius_m: float) -> int | None:
+        """Roster index of the worker drawn nearest to (x, y) within ``radius_m``."""
+        snap = self.snapshot
+        if snap is None or not self.is_visible() or not len(snap.worker):
+            return None
+        d = np.hypot(snap.x - x, snap.y - y)
+        j = int(np.argmin(d))
+        return int(snap.worker[j]) if d[j] <= radius_m else None
+
+    def fixes_of(self, worker: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(t, x, y) of the fixes of roster index ``worker`` held in the live buffers."""
+        state: PatrolState = self.layer.data
+        with state.lock:
+            buf = state.buffer
+            t, x, y = buf.t[worker].copy(), buf.x[worker].astype(float), buf.y[worker].astype(float)
+        ok = np.isfinite(t)
+        return t[ok], x[ok], y[ok]
 
     def shown_workers(self) -> int:
         """Workers on the map: markers, or in the overview dots in the trail image."""
