@@ -20,6 +20,9 @@ def test_board_lists_the_red_and_black_lists(store, themed_app, qtbot):
     panel.resize(1200, 700)
     assert not panel.loaded
     panel.refresh()
+    assert panel.busy() and panel.busy_label.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: not panel.busy())
+    assert not panel.busy_label.isVisibleTo(panel) and panel.board.graphicsEffect() is None
     scores = department_scores(store, latest_complete_month(store))
     red, black = red_black_list(scores, 5)
     lines = panel.board.lines()
@@ -29,6 +32,7 @@ def test_board_lists_the_red_and_black_lists(store, themed_app, qtbot):
     assert red[0].score >= black[0].score
     # streets: the board follows the subject choice
     panel.subject.setCurrentIndex(panel.subject.findData("street"))
+    qtbot.waitUntil(lambda: not panel.busy())
     streets = red_black_list(area_scores(store, latest_complete_month(store), "street"), 5)
     assert panel.board.lines()["红榜"] == [f"{s.rank} {s.name} {s.score:.2f}" for s in streets[0]]
     assert panel.board.lines()["黑榜"] == [f"{s.rank} {s.name} {s.score:.2f}" for s in streets[1]]
@@ -66,6 +70,7 @@ def test_board_over_the_map_in_big_screen_mode(window, qtbot):
     overlay = window.docks["red_black"].widget().big_screen_board
     window.big_screen.enter()
     try:
+        qtbot.waitUntil(lambda: overlay.board is not None and overlay.board.isVisible())
         board = overlay.board
         assert board is not None and board.isVisible()
         assert board.lines()["红榜"] and board.parent() is window.canvas

@@ -20,6 +20,7 @@ from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
+from ui.appraisal.jobs import close_jobs
 
 T0_TEXT = "2026-10"
 
@@ -34,7 +35,16 @@ def dock(store, themed_app, qtbot):
     assert not d.loaded  # nothing computed until the dock is shown
     d.resize(1500, 600)
     d.refresh()  # what showing it does (a top-level shown offscreen makes Qt warn)
+    assert d.busy()  # computed on the appraisal worker, not here
+    qtbot.waitUntil(lambda: not d.busy())
     return d
+
+
+def drilled(qtbot, panel, row):
+    """The drill-down dialog of indicator ``row``, once the worker has listed the cases."""
+    with qtbot.waitSignal(panel.drilled, timeout=10_000) as blocker:
+        assert panel.open_drill_down(row, show=False)
+    return blocker.args[0]
 
 
 def test_period_picker_offers_months_quarters_years(store, themed_app, qtbot):
@@ -60,8 +70,9 @@ def test_docks_compute_only_when_shown(window, qtbot):
         assert not window.docks[key].isVisible()
         assert not window.docks[key].widget().loaded
     window.docks["appraisal"].show()
-    qtbot.waitUntil(lambda: window.docks["appraisal"].widget().loaded)
-    assert window.docks["appraisal"].widget().leagues["department"].table.rowCount() > 0
+    dock = window.docks["appraisal"].widget()
+    qtbot.waitUntil(lambda: dock.loaded and not dock.busy())
+    assert dock.leagues["department"].table.rowCount() > 0
     assert not window.docks["appraisal_trend"].widget().loaded
 
 
@@ -87,11 +98,14 @@ def test_department_league_is_ranked_and_graded_by_colour(dock, store):
     assert "未发布" in dock.published_label.text()
 
 
-def test_click_through_to_indicators_and_cases(dock, store):
+def test_click_through_to_indicators_and_cases(dock, store, qtbot):
     league = dock.leagues["department"]
     first = dock.leagues["department"].scores[0]
     league.select_row(0)
     panel = dock.indicators
+    assert panel.busy() and panel.status.text() == "计算中…"
+    qtbot.waitUntil(lambda: not panel.busy())
+    assert panel.status.isHidden()
     assert panel.subject == "department" and panel.subject_id == first.department_id
     assert first.name in panel.title.text()
     row = compute_indicators(store, dock.period, "department", ids=[first.department_id]).row(
@@ -102,7 +116,7 @@ def test_click_through_to_indicators_and_cases(dock, store):
     assert panel.table.item(r, 1).text() == (
         "—" if row.values["close_rate"] is None else f"{row.values['close_rate'] * 100:.2f}%")
     assert panel.table.item(r, 2).text() == f"{row.counts['closed']:,} / {row.counts['due']:,}"
-    dialog = panel.open_drill_down(r, show=False)
+    dialog = drilled(qtbot, panel, r)
     assert dialog.numerator_count() == panel.numerator("close_rate") == row.counts["closed"]
     assert dialog.denominator_count() == row.counts["due"]
     assert "（分子）" in dialog.tabs.tabText(0)
@@ -111,16 +125,18 @@ def test_click_through_to_indicators_and_cases(dock, store):
     opened = []
     panel.drilled.connect(opened.append)
     panel.table.cellDoubleClicked.emit(codes.index("on_time_close_rate"), 0)
-    assert opened and opened[0].numerator_count() == row.counts["closed_on_time"]
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened[0].numerator_count() == row.counts["closed_on_time"]
     opened[0].close()
     # a count indicator has no denominator tab
-    d = panel.open_drill_down(codes.index("received"), show=False)
+    d = drilled(qtbot, panel, codes.index("received"))
     assert d.numerator_count() == row.counts["received"] and d.tabs.count() == 1
     assert INDICATORS["received"].kind == "count"
 
 
-def test_streets_tab_and_changes_shown(dock, store):
+def test_streets_tab_and_changes_shown(dock, store, qtbot):
     dock.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: not dock.busy())
     expected = area_scores(store, dock.period, "street")
     table = dock.leagues["street"].table
     assert table.rowCount() == len(expected) == 2
@@ -135,6 +151,8 @@ def test_streets_tab_and_changes_shown(dock, store):
             assert text[0] in "▲▼—" and text.endswith(f"{abs(s.delta):.2f}")
     dock.leagues["street"].select_row(0)
     assert dock.indicators.subject == "street"
+    qtbot.waitUntil(lambda: not dock.indicators.busy())
+    assert dock.indicators.codes and dock.indicators.row is not None
 
 
 def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbot):
@@ -147,8 +165,11 @@ def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbo
         dock = ScoringDock(db)
         qtbot.addWidget(dock)
         dock.refresh()
+        qtbot.waitUntil(lambda: not dock.busy())
         assert dock.publish_button.isEnabled()
-        assert dock.publish(confirm=False)
+        assert dock.publish(confirm=False)  # the write itself is synchronous
+        assert dock.busy()  # the frozen figures are read back on the worker
+        qtbot.waitUntil(lambda: not dock.busy())
         assert "已发布" in dock.published_label.text()
         table = dock.leagues["department"].table
         assert all(table.item(r, 7).text() == "已发布" for r in range(table.rowCount()))
@@ -158,6 +179,7 @@ def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbo
         assert dock.message.text().startswith("未发布")
     finally:
         sign_out()
+        close_jobs(db)
         db.close()
 
 

@@ -13,6 +13,7 @@ from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
+from ui.appraisal.jobs import close_jobs
 
 T0 = datetime(2026, 11, 20, 10, 30)
 
@@ -22,6 +23,7 @@ def db(small_db_copy, themed_app):
     store = open_store(small_db_copy)
     yield store
     sign_out()
+    close_jobs(store)
     store.close()
 
 
@@ -135,7 +137,9 @@ def test_published_period_is_read_only(db, qtbot):
     dock = ScoringDock(db)
     qtbot.addWidget(dock)
     dock.refresh()
+    qtbot.waitUntil(lambda: not dock.busy())
     assert dock.publish(confirm=False)
+    qtbot.waitUntil(lambda: not dock.busy())
     frozen = [(s.name, s.score, s.rank) for s in dock.leagues["department"].scores]
     # a new scheme changes the weights for periods not yet published only
     as_user(db, "admin", Role.ADMINISTRATOR)
@@ -149,6 +153,7 @@ def test_published_period_is_read_only(db, qtbot):
     before = {s.code: s.score for s in department_scores(db, september)}
     editor.saved.connect(lambda _s: dock.invalidate())
     assert editor.save() is not None
+    qtbot.waitUntil(lambda: not dock.busy())
     assert [(s.name, s.score, s.rank) for s in dock.leagues["department"].scores] == frozen
     after = {s.code: s.score for s in department_scores(db, september)}
     assert after != before  # an unpublished month is scored with the new version

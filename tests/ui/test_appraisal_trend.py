@@ -13,11 +13,13 @@ def test_trend_has_one_point_per_month_and_series(store, themed_app, qtbot):
     qtbot.addWidget(panel)
     panel.resize(1400, 700)
     panel.load()
+    qtbot.waitUntil(lambda: not panel.busy())
     assert panel.loaded and panel.list.count() > 3
     default = panel.chosen()
     assert len(default) == 4  # the three best and the worst
     ids = [panel.list.item(i).data(0x0100) for i in (0, 1, 2)]
     panel.choose(ids)
+    qtbot.waitUntil(lambda: not panel.busy())
     months = last_months(latest_complete_month(store))
     assert len(months) == MONTHS and months[-1].label == "2026-10"
     trend = score_trend(store, ids, months)

@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.appraisal import INDICATORS, compute_indicators, drill_down, format_rate
+from ui import theme
 from ui.appraisal.drill_down import DrillDownDialog
 from ui.appraisal.figures import DOWN_COLOUR, STEADY_COLOUR, UP_COLOUR
-from ui.docks.workflow_common import item, record_table
+from ui.appraisal.jobs import channel_name, dim, first_line, jobs_for
+from ui.docks.workflow_common import REFUSALS, item, record_table
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ["指标", "数值", "分子 / 分母", "环比", "同比"]
 
@@ -59,6 +65,12 @@ def counts_text(code: str, counts: dict[str, int]) -> str:
     return f"{n} / {'—' if den is None else f'{den:,}'}"
 
 
+def subject_indicators(store, period, subject: str, subject_id):
+    """(period, indicator codes, the subject's IndicatorRow); worker thread."""
+    table = compute_indicators(store, period, subject, ids=[subject_id])
+    return period, list(table.columns), table.row(subject_id)
+
+
 class IndicatorPanel(QWidget):
     """Indicator rows of the subject chosen in a league table."""
 
@@ -72,6 +84,12 @@ class IndicatorPanel(QWidget):
         self.title.setWordWrap(True)
         self.table = record_table(COLUMNS, stretch=0)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_drill_down(r))
+        self.status = QLabel()  # '计算中…' or the one-line reason it failed
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self.jobs = jobs_for(store)
+        self._channel = channel_name("indicators")
+        self._drill_channel = channel_name("drill")
         self.period = None
         self.subject = None
         self.subject_id = None
@@ -83,16 +101,49 @@ class IndicatorPanel(QWidget):
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.title)
         v.addWidget(self.table, 1)
+        v.addWidget(self.status)
 
     def show_subject(self, period, subject: str, subject_id, name: str) -> None:
-        table = compute_indicators(self._store, period, subject, ids=[subject_id])
+        """Compute the subject's indicators on the appraisal worker; the table shows
+        them when they arrive (the last subject's rows stay, dimmed, meanwhile)."""
         self.period, self.subject, self.subject_id, self.subject_name = (
             period, subject, subject_id, name)
-        self.row = table.row(subject_id)
-        self.codes = list(table.columns)
-        self.title.setText(f"{name} · {period.label} 指标明细（双击指标查看案件）")
-        self.title.setObjectName("UnitChain")
-        self.title.style().polish(self.title)
+        self.row = None  # no drill-down into the rows of the subject shown before
+        self.jobs.cancel(self._drill_channel)
+        self._set_title(f"{name} · {period.label} 指标明细")
+        self._status("计算中…")
+        dim(self.table, True)
+        self.jobs.submit(self._channel,
+                         lambda cur: subject_indicators(cur, period, subject, subject_id),
+                         self._fill,
+                         lambda exc: self._failed(f"无法计算 {name} 的指标", exc), owner=self)
+
+    def busy(self) -> bool:
+        return self.jobs.busy(self._channel) or self.jobs.busy(self._drill_channel)
+
+    def _set_title(self, text: str) -> None:
+        self.title.setText(text)
+        if self.title.objectName() != "UnitChain":
+            self.title.setObjectName("UnitChain")
+            self.title.style().polish(self.title)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {theme.ALERT if error else theme.ACCENT};"
+                                  + ("" if error else " font-weight: bold;"))
+        self.status.setVisible(bool(text))
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        if not isinstance(exc, REFUSALS):
+            log.error("%s", what, exc_info=exc)
+        dim(self.table, False)
+        self._status(f"{what}：{first_line(exc)}", error=True)
+
+    def _fill(self, result) -> None:
+        period, self.codes, self.row = result
+        self._set_title(f"{self.subject_name} · {period.label} 指标明细（双击指标查看案件）")
+        self._status("")
+        dim(self.table, False)
         t = self.table
         t.setRowCount(len(self.codes))
         for r, code in enumerate(self.codes):
@@ -113,8 +164,12 @@ class IndicatorPanel(QWidget):
                                               | Qt.AlignmentFlag.AlignVCenter)
 
     def clear(self) -> None:
+        self.jobs.cancel(self._channel)
+        self.jobs.cancel(self._drill_channel)
         self.table.setRowCount(0)
         self.row = None
+        dim(self.table, False)
+        self._status("")
 
     def numerator(self, code: str) -> int | None:
         """The exact count behind ``code``'s numerator for the shown subject."""
@@ -122,14 +177,24 @@ class IndicatorPanel(QWidget):
             return None
         return self.row.counts.get(INDICATORS[code].numerator)
 
-    def open_drill_down(self, row: int, *, show: bool = True) -> DrillDownDialog | None:
+    def open_drill_down(self, row: int, *, show: bool = True) -> bool:
+        """Fetch the records behind indicator ``row`` on the worker; ``drilled(dialog)``
+        when the list is ready.  False when there is nothing to drill into."""
         if self.row is None or not 0 <= row < len(self.codes):
-            return None
+            return False
         code = self.codes[row]
-        drill = drill_down(self._store, self.period, self.subject, self.subject_id, code)
+        period, subject, subject_id = self.period, self.subject, self.subject_id
+        self._status(f"正在查询 {INDICATORS[code].name_zh} 的案件…")
+        self.jobs.submit(self._drill_channel,
+                         lambda cur: drill_down(cur, period, subject, subject_id, code),
+                         lambda drill: self._drilled(drill, period, show),
+                         lambda exc: self._failed("无法列出案件", exc), owner=self)
+        return True
+
+    def _drilled(self, drill, period, show: bool) -> None:
+        self._status("")
         self.dialog = DrillDownDialog(drill, subject_name=self.subject_name,
-                                      period_label=self.period.label, parent=self)
+                                      period_label=period.label, parent=self)
         self.drilled.emit(self.dialog)
         if show:
             self.dialog.show()
-        return self.dialog

@@ -3,13 +3,18 @@ the map in big-screen mode (the last complete month's departments)."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.appraisal import area_scores, department_scores, latest_complete_month, red_black_list
+from ui.appraisal.jobs import busy_label, channel_name, dim, first_line, jobs_for
 from ui.appraisal.period_picker import PeriodPicker, display_label
 from ui.appraisal.red_black_board import BoardEntry, RedBlackBoard
 from ui.docks.workflow_common import REFUSALS
+
+log = logging.getLogger(__name__)
 
 SUBJECTS = (("department", "部门考核（下考上）"), ("street", "街道考核"), ("community", "社区考核"))
 LIST_LENGTH = 5
@@ -17,17 +22,24 @@ LIST_LENGTH = 5
 BIG_SCREEN_WIDTH_SHARE = 0.30
 
 
-def fill_board(board: RedBlackBoard, store, period, subject: str = "department",
-               n: int = LIST_LENGTH) -> None:
-    """Put the period's red and black lists of ``subject`` on ``board``."""
+def board_lists(store, period, subject: str = "department", n: int = LIST_LENGTH) -> tuple:
+    """What the board shows for ``period`` and ``subject``: (title, subtitle, red
+    entries, black entries, rows).  Computation only: runs on the appraisal worker."""
     scores = (department_scores(store, period) if subject == "department"
               else area_scores(store, period, subject))
     red, black = red_black_list(scores, n)
     title = dict(SUBJECTS)[subject]
     published = bool(scores) and all(getattr(s, "published", False) for s in scores)
-    board.set_lists(f"红黑榜 · {title}",
-                    f"{display_label(period.label)}{'' if published else '（未发布）'}",
-                    [BoardEntry.of(s) for s in red], [BoardEntry.of(s) for s in black], rows=n)
+    return (f"红黑榜 · {title}",
+            f"{display_label(period.label)}{'' if published else '（未发布）'}",
+            [BoardEntry.of(s) for s in red], [BoardEntry.of(s) for s in black], n)
+
+
+def fill_board(board: RedBlackBoard, store, period, subject: str = "department",
+               n: int = LIST_LENGTH) -> None:
+    """Put the period's red and black lists of ``subject`` on ``board`` (computed here:
+    for reports and screenshots, not for a panel of the running window)."""
+    board.set_lists(*board_lists(store, period, subject, n))
 
 
 class RedBlackPanel(QWidget):
@@ -41,12 +53,16 @@ class RedBlackPanel(QWidget):
             self.subject.addItem(name, key)
         self.picker = PeriodPicker(latest_complete_month(store))
         self.board = RedBlackBoard()
+        self.busy_label = busy_label()
+        self.jobs = jobs_for(store)
+        self._channel = channel_name("red_black")
         self.message = QLabel()
         self.message.setObjectName("Alert")
         self.message.hide()
         row = QHBoxLayout()
         row.addWidget(self.subject)
         row.addWidget(self.picker)
+        row.addWidget(self.busy_label)
         row.addStretch(1)
         v = QVBoxLayout(self)
         v.addLayout(row)
@@ -61,15 +77,32 @@ class RedBlackPanel(QWidget):
         if not self.loaded:
             self.refresh()
 
+    def busy(self) -> bool:
+        return self.jobs.busy(self._channel)
+
     def refresh(self) -> None:
+        """Compute the chosen lists on the appraisal worker; the board keeps the last
+        ones, dimmed, until they arrive."""
         self.loaded = True
-        try:
-            fill_board(self.board, self._store, self.picker.period(), self.subject.currentData())
-        except REFUSALS as exc:
-            self.message.setText(f"无法生成红黑榜：{exc}")
-            self.message.show()
-            return
+        period, subject = self.picker.period(), self.subject.currentData()
+        self.busy_label.show()
+        dim(self.board, True)
+        self.jobs.submit(self._channel, lambda cur: board_lists(cur, period, subject),
+                         self._show, self._failed, owner=self)
+
+    def _show(self, lists: tuple) -> None:
+        self.busy_label.hide()
+        dim(self.board, False)
         self.message.hide()
+        self.board.set_lists(*lists)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy_label.hide()
+        dim(self.board, False)
+        if not isinstance(exc, REFUSALS):
+            log.error("red/black list failed", exc_info=exc)
+        self.message.setText(f"无法生成红黑榜：{first_line(exc)}")
+        self.message.show()
 
 
 class BigScreenBoard(QObject):
@@ -82,27 +115,39 @@ class BigScreenBoard(QObject):
         self.canvas = big_screen.window.canvas
         self._store = store
         self.board: RedBlackBoard | None = None
+        self.jobs = jobs_for(store)
+        self._channel = channel_name("big_screen_board")
         self.canvas.installEventFilter(self)
 
     def set_active(self, on: bool) -> None:
         if not on:
+            self.jobs.cancel(self._channel)
             if self.board is not None:
                 self.board.hide()
             return
         if self.board is None:
             self.board = RedBlackBoard(self.canvas)
             self.board.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        try:
-            fill_board(self.board, self._store, latest_complete_month(self._store))
-        except REFUSALS:
-            self.board.hide()  # the map and headline still show; the log has the reason
-            return
+        period = latest_complete_month(self._store)
+        self.jobs.submit(self._channel, lambda cur: board_lists(cur, period), self._show,
+                         self._failed, owner=self)
+
+    def _show(self, lists: tuple) -> None:
+        if not self.big_screen.active or self.board is None:
+            return  # the mode was left while the lists were computed
+        self.board.set_lists(*lists)
         self.place()
         self.board.show()
         self.board.raise_()
-        # after the mode's own fit of the map (queued before us): centre the district in
-        # the part of the map the board leaves free
+        # after the mode's own fit of the map: centre the district in the part of the
+        # map the board leaves free
         QTimer.singleShot(0, self._shift_map)
+
+    def _failed(self, exc: Exception) -> None:
+        # the map and headline still show; the log has the reason
+        log.error("red/black list for the big screen failed: %s", first_line(exc))
+        if self.board is not None:
+            self.board.hide()
 
     def _shift_map(self) -> None:
         if not self.big_screen.active or self.board is None or not self.board.isVisible():

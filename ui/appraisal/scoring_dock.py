@@ -13,7 +13,6 @@ from pathlib import Path
 
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from app.appraisal import (
 from app.auth.permissions import decide
 from ui import theme
 from ui.appraisal.indicator_panel import IndicatorPanel
+from ui.appraisal.jobs import busy_label, channel_name, dim, first_line, jobs_for
 from ui.appraisal.league_table import LeagueTable
 from ui.appraisal.period_picker import PeriodPicker, display_label
 from ui.docks.workflow_common import REFUSALS, acting_user, user_banner
@@ -63,14 +63,24 @@ class ScoringDock(QWidget):
 
     #: the scores shown changed (a new period, a survey, a published period)
     scoresChanged = Signal(object)
+    #: the PDF report was written (its path), or could not be (None)
+    reported = Signal(object)
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._cache: dict[tuple[str, str], list] = {}
+        self._cache: dict[tuple[str, str], tuple[list, bool]] = {}
+        self.jobs = jobs_for(store)
+        self._league_channel = channel_name("league")
+        self._report_channel = channel_name("report")
+        self._waiting: tuple[str, str] | None = None  # (period, kind) being computed
+        self._error_shown = False
+        #: the period of the figures on screen (the picker may be ahead of it)
+        self.shown_period = None
         self.picker = PeriodPicker(latest_complete_month(store))
         self.published_label = QLabel()
         self.published_label.setObjectName("PublishedMarker")
+        self.busy_label = busy_label()
         self.survey_button = self._button("街道评议", "mdi6.clipboard-edit-outline",
                                           self.open_survey)
         self.scheme_button = self._button("考核方案", "mdi6.tune-variant", self.open_scheme)
@@ -84,6 +94,7 @@ class ScoringDock(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.picker)
         top.addWidget(self.published_label)
+        top.addWidget(self.busy_label)
         top.addStretch(1)
         for b in (self.survey_button, self.scheme_button, self.publish_button, self.pdf_button):
             top.addWidget(b)
@@ -127,15 +138,9 @@ class ScoringDock(QWidget):
     def kind(self) -> str:
         return TABS[self.tabs.currentIndex()][0]
 
-    def scores(self, kind: str) -> list:
-        """The period's scores of ``kind`` (cached until something changes them)."""
-        key = (self.period.label, kind)
-        if key not in self._cache:
-            if kind == "department":
-                self._cache[key] = department_scores(self._store, self.period)
-            else:
-                self._cache[key] = area_scores(self._store, self.period, kind)
-        return self._cache[key]
+    def busy(self) -> bool:
+        """Are the figures asked for last still being computed?"""
+        return self._waiting is not None
 
     def set_period(self, period) -> None:
         self.period = period
@@ -148,17 +153,48 @@ class ScoringDock(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Show the period's scores of the chosen kind: at once when computed before,
+        else computed on the appraisal worker while the last figures stay, dimmed."""
         self.loaded = True
-        kind = self.kind()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            scores = self.scores(kind)
-            published = is_published(self._store, self.period)
-        except REFUSALS as exc:
-            self._say(f"无法计算 {self.period.label}：{exc}", error=True)
+        kind, period = self.kind(), self.period
+        key = (period.label, kind)
+        if key in self._cache:
+            self.jobs.cancel(self._league_channel)  # an older request must not land later
+            self._show(kind, period, *self._cache[key])
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+
+        def compute(cur):  # worker thread: its own cursor
+            scores = (department_scores(cur, period) if kind == "department"
+                      else area_scores(cur, period, kind))
+            return scores, is_published(cur, period)
+
+        self._waiting = key
+        self._set_busy(True)
+        self.jobs.submit(self._league_channel, compute,
+                         lambda result: self._computed(key, kind, period, result),
+                         lambda exc: self._failed(period, exc), owner=self)
+
+    def _computed(self, key, kind: str, period, result) -> None:
+        self._cache[key] = result
+        self._show(kind, period, *result)
+
+    def _failed(self, period, exc: Exception) -> None:
+        self._waiting = None
+        self._set_busy(False)
+        if not isinstance(exc, REFUSALS):
+            log.error("appraisal figures of %s failed", period.label, exc_info=exc)
+        self._say(f"无法计算 {display_label(period.label)}：{first_line(exc)}", error=True)
+
+    def _set_busy(self, on: bool) -> None:
+        self.busy_label.setVisible(on)
+        dim(self.tabs, on)
+
+    def _show(self, kind: str, period, scores: list, published: bool) -> None:
+        self._waiting = None
+        self._set_busy(False)
+        if self._error_shown:
+            self._say("")
+        self.shown_period = period
         self.leagues[kind].show_scores(scores)
         if published:
             self.published_label.setText("● 已发布 · 数据冻结")
@@ -167,18 +203,16 @@ class ScoringDock(QWidget):
             self.published_label.setText("○ 未发布 · 实时计算")
             self.published_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
         self.publish_button.setEnabled(not published and not self._store.read_only
-                                       and self.period.kind == "month"
+                                       and period.kind == "month"
                                        and allowed("appraisal.publish"))
         self.scoresChanged.emit(self)
 
     def show_indicators(self, kind: str, ident, name: str) -> None:
         subject = next(s for k, _t, s in TABS if k == kind)
-        try:
-            self.indicators.show_subject(self.period, subject, ident, name)
-        except REFUSALS as exc:
-            self._say(f"无法显示 {name} 的指标：{exc}", error=True)
+        self.indicators.show_subject(self.period, subject, ident, name)
 
     def _say(self, text: str, *, error: bool = False) -> None:
+        self._error_shown = error and bool(text)
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {theme.ALERT if error else theme.ACCENT};")
 
@@ -219,21 +253,38 @@ class ScoringDock(QWidget):
         self.invalidate()
         return True
 
-    def export_pdf(self, path: str | None = None) -> Path | None:
-        from ui.appraisal.report_pdf import collect, write_report
+    def export_pdf(self, path: str | None = None) -> None:
+        """Figures collected on the worker, the PDF written here; ``reported(path)`` when
+        written (``None`` when it could not be)."""
+        from ui.appraisal.report_pdf import collect
 
         if path is None:
             path, _f = QFileDialog.getSaveFileName(
                 self, "导出考核月报", f"考核月报-{self.period.label}.pdf", "PDF (*.pdf)")
             if not path:
-                return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                return
+        period, kind, out = self.period, self.kind(), Path(path)
+        self._say(f"正在生成 {display_label(period.label)} 月报…")
+        self.pdf_button.setEnabled(False)
+        self.jobs.submit(self._report_channel, lambda cur: collect(cur, period, kind),
+                         lambda data: self._write_report(data, out),
+                         self._report_failed, owner=self)
+
+    def _write_report(self, data, out: Path) -> None:
+        from ui.appraisal.report_pdf import write_report
+
+        self.pdf_button.setEnabled(True)
         try:
-            out = write_report(collect(self._store, self.period, self.kind()), Path(path))
+            written = write_report(data, out)
         except (*REFUSALS, OSError) as exc:
-            self._say(f"未导出：{exc}", error=True)
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self._say(f"已导出 {out}")
-        return out
+            self._report_failed(exc)
+            return
+        self._say(f"已导出 {written}")
+        self.reported.emit(written)
+
+    def _report_failed(self, exc: Exception) -> None:
+        self.pdf_button.setEnabled(True)
+        if not isinstance(exc, (*REFUSALS, OSError)):
+            log.error("appraisal report failed", exc_info=exc)
+        self._say(f"未导出：{first_line(exc)}", error=True)
+        self.reported.emit(None)

@@ -3,13 +3,18 @@ closure rates over the last 12 complete months."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
 from app.appraisal import department_scores, latest_complete_month, score_trend
+from ui import theme
+from ui.appraisal.jobs import busy_label, channel_name, dim, first_line, jobs_for
 from ui.appraisal.trend_chart import Series, TrendChart
 from ui.docks.workflow_common import REFUSALS
+
+log = logging.getLogger(__name__)
 
 MONTHS = 12
 #: departments ticked when the dock opens (the best ones and the worst one)
@@ -41,6 +46,10 @@ class TrendPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)  # ticking several boxes in a row redraws once
         self._timer.timeout.connect(self.refresh)
+        self.jobs = jobs_for(store)
+        self._channel = channel_name("trend")
+        self._pending_choice: list[int] | None = None
+        self.busy_label = busy_label()
         self.list.itemChanged.connect(lambda _i: self._timer.start())
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -49,6 +58,7 @@ class TrendPanel(QWidget):
         caption.setObjectName("Hint")
         caption.setWordWrap(True)
         lv.addWidget(caption)
+        lv.addWidget(self.busy_label)
         lv.addWidget(self.list, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -63,16 +73,29 @@ class TrendPanel(QWidget):
         if not self.loaded:
             self.load()
 
+    def busy(self) -> bool:
+        return self.jobs.busy(self._channel)
+
     def load(self) -> None:
-        """The departments of the last month, by rank; the best and the worst ticked."""
+        """The departments of the last month, by rank, the best and the worst ticked,
+        and their trends: computed on the appraisal worker."""
         self.loaded = True
-        try:
-            latest = department_scores(self._store, self.months[-1])
-        except REFUSALS as exc:
-            self.message.setText(f"无法计算得分：{exc}")
-            return
-        chosen = {s.department_id for s in latest[:DEFAULT_BEST]}
-        chosen |= {s.department_id for s in latest[-DEFAULT_WORST:]} if DEFAULT_WORST else set()
+        months = self.months
+
+        def compute(cur):  # worker thread
+            latest = department_scores(cur, months[-1])
+            chosen = default_choice(latest)
+            return latest, chosen, score_trend(cur, chosen, months) if chosen else {}
+
+        self._set_busy(True)
+        self.jobs.submit(self._channel, compute, self._loaded,
+                         lambda exc: self._failed("无法计算得分", exc), owner=self)
+
+    def _loaded(self, result) -> None:
+        latest, chosen, trend = result
+        if self._pending_choice is not None:
+            chosen, self._pending_choice = self._pending_choice, None
+            trend = None  # another choice came while loading: compute that one
         self.list.blockSignals(True)
         self.list.clear()
         for s in latest:
@@ -84,7 +107,10 @@ class TrendPanel(QWidget):
                              else Qt.CheckState.Unchecked)
             self.list.addItem(it)
         self.list.blockSignals(False)
-        self.refresh()
+        if trend is None:
+            self.refresh()
+        else:
+            self._draw(self.chosen(), trend)
 
     def chosen(self) -> list[tuple[int, str]]:
         out = []
@@ -95,8 +121,12 @@ class TrendPanel(QWidget):
         return out
 
     def choose(self, department_ids: list[int]) -> None:
-        if not self.loaded:
-            self.load()
+        """Tick exactly ``department_ids`` and compare them (after the list has loaded)."""
+        if not self.loaded or self.list.count() == 0:
+            self._pending_choice = list(department_ids)
+            if not self.loaded:
+                self.load()
+            return
         self.list.blockSignals(True)
         for i in range(self.list.count()):
             it = self.list.item(i)
@@ -107,20 +137,46 @@ class TrendPanel(QWidget):
 
     def refresh(self) -> None:
         chosen = self.chosen()
-        labels = [m.label for m in self.months]
         if not chosen:
-            self.chart.set_series(labels, [])
+            self.jobs.cancel(self._channel)
+            self._set_busy(False)
+            self.chart.set_series([m.label for m in self.months], [])
             self.message.setText("勾选左侧部门以比较趋势")
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            trend = score_trend(self._store, [d for d, _n in chosen], self.months)
-        except REFUSALS as exc:
-            self.message.setText(f"无法计算趋势：{exc}")
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        months = self.months
+        ids = [d for d, _n in chosen]
+        self._set_busy(True)
+        self.jobs.submit(self._channel, lambda cur: score_trend(cur, ids, months),
+                         lambda trend: self._draw(chosen, trend),
+                         lambda exc: self._failed("无法计算趋势", exc), owner=self)
+
+    def _draw(self, chosen: list[tuple[int, str]], trend: dict) -> None:
+        self._set_busy(False)
+        labels = [m.label for m in self.months]
         series = [Series(name, [p.score for p in trend.get(did, [])],
                          [p.closure_rate for p in trend.get(did, [])]) for did, name in chosen]
         self.chart.set_series(labels, series)
-        self.message.setText(f"{len(series)} 个部门 · 每月得分与结案率")
+        self._say(f"{len(series)} 个部门 · 每月得分与结案率" if series else "勾选左侧部门以比较趋势")
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        self._set_busy(False)
+        if not isinstance(exc, REFUSALS):
+            log.error("%s", what, exc_info=exc)
+        self._say(f"{what}：{first_line(exc)}", error=True)
+
+    def _set_busy(self, on: bool) -> None:
+        self.busy_label.setVisible(on)
+        dim(self.chart, on)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {theme.ALERT};" if error else "")
+
+
+def default_choice(latest: list) -> list[int]:
+    """The departments ticked when the dock opens: the best ones and the worst one."""
+    chosen = [s.department_id for s in latest[:DEFAULT_BEST]]
+    for s in latest[-DEFAULT_WORST:] if DEFAULT_WORST else []:
+        if s.department_id not in chosen:
+            chosen.append(s.department_id)
+    return chosen
