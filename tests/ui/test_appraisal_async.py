@@ -173,3 +173,34 @@ def test_trend_choice_made_while_loading_wins(store, themed_app, qtbot):
     qtbot.waitUntil(lambda: not panel.busy() and panel.list.count() > 0)
     assert [d for d, _n in panel.chosen()] == ids
     assert list(panel.chart.point_counts()) == [n for _d, n in panel.chosen()]
+
+
+def test_a_refused_publication_is_shown_and_writes_nothing(small_db_copy, themed_app, qtbot):
+    from datetime import datetime
+
+    from app.auth.accounts import authenticate
+    from app.auth.permissions import Role
+    from app.auth.session import sign_in, sign_out
+    from app.demo.accounts import DEMO_PASSWORDS
+    from app.store import open_store
+    from ui.appraisal.jobs import close_jobs
+    from ui.appraisal.scoring_dock import ScoringDock
+
+    db = open_store(small_db_copy)
+    try:
+        sign_in(authenticate(db, "supervisor", DEMO_PASSWORDS[Role.SUPERVISION_OFFICE],
+                             at=datetime(2026, 11, 20, 10, 30)))
+        dock = ScoringDock(db)
+        qtbot.addWidget(dock)
+        before = db.scalar("SELECT count(*) FROM appraisal_publications")
+        dock.period = parse_period("2026-11")  # the month in progress: the engine refuses
+        assert dock.publish(confirm=False)
+        qtbot.waitUntil(lambda: not dock.publishing() and not dock.busy(), timeout=20_000)
+        text = dock.message.text()
+        assert text.startswith("未发布：") and "2026-11" in text and "\n" not in text
+        assert db.scalar("SELECT count(*) FROM appraisal_publications") == before
+        assert dock.publish_button.isEnabled()  # may be tried again once the month ends
+    finally:
+        sign_out()
+        close_jobs(db)
+        db.close()

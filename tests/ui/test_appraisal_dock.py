@@ -167,16 +167,18 @@ def test_publishing_freezes_and_marks_the_period(small_db_copy, themed_app, qtbo
         dock.refresh()
         qtbot.waitUntil(lambda: not dock.busy())
         assert dock.publish_button.isEnabled()
-        assert dock.publish(confirm=False)  # the write itself is synchronous
-        assert dock.busy()  # the frozen figures are read back on the worker
-        qtbot.waitUntil(lambda: not dock.busy())
+        assert dock.publish(confirm=False)  # frozen on the worker
+        assert dock.publishing() and not dock.publish_button.isEnabled()
+        assert dock.message.text().startswith("正在发布")
+        qtbot.waitUntil(lambda: not dock.publishing() and not dock.busy(), timeout=20_000)
+        assert "考核结果已发布" in dock.message.text()
         assert "已发布" in dock.published_label.text()
         table = dock.leagues["department"].table
         assert all(table.item(r, 7).text() == "已发布" for r in range(table.rowCount()))
         assert not dock.publish_button.isEnabled()
-        # a second publication is refused by the engine, shown, nothing lost
+        # a second publication is refused at once, shown, nothing lost
         assert not dock.publish(confirm=False)
-        assert dock.message.text().startswith("未发布")
+        assert dock.message.text().startswith("未发布") and "已发布" in dock.message.text()
     finally:
         sign_out()
         close_jobs(db)

@@ -139,7 +139,7 @@ def test_published_period_is_read_only(db, qtbot):
     dock.refresh()
     qtbot.waitUntil(lambda: not dock.busy())
     assert dock.publish(confirm=False)
-    qtbot.waitUntil(lambda: not dock.busy())
+    qtbot.waitUntil(lambda: not dock.publishing() and not dock.busy(), timeout=20_000)
     frozen = [(s.name, s.score, s.rank) for s in dock.leagues["department"].scores]
     # a new scheme changes the weights for periods not yet published only
     as_user(db, "admin", Role.ADMINISTRATOR)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.appraisal import (
+    AppraisalError,
     area_scores,
     department_scores,
     is_published,
@@ -73,6 +74,7 @@ class ScoringDock(QWidget):
         self.jobs = jobs_for(store)
         self._league_channel = channel_name("league")
         self._report_channel = channel_name("report")
+        self._publish_channel = channel_name("publish")
         self._waiting: tuple[str, str] | None = None  # (period, kind) being computed
         self._error_shown = False
         #: the period of the figures on screen (the picker may be ahead of it)
@@ -202,10 +204,14 @@ class ScoringDock(QWidget):
         else:
             self.published_label.setText("○ 未发布 · 实时计算")
             self.published_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self._enable_publish(published, period)
+        self.scoresChanged.emit(self)
+
+    def _enable_publish(self, published: bool, period=None) -> None:
+        period = period or self.shown_period or self.period
         self.publish_button.setEnabled(not published and not self._store.read_only
                                        and period.kind == "month"
                                        and allowed("appraisal.publish"))
-        self.scoresChanged.emit(self)
 
     def show_indicators(self, kind: str, ident, name: str) -> None:
         subject = next(s for k, _t, s in TABS if k == kind)
@@ -234,24 +240,44 @@ class ScoringDock(QWidget):
         return dialog
 
     def publish(self, *, confirm: bool = True) -> bool:
+        """Publish the period on the appraisal worker (freezing takes seconds on a large
+        district); True when the publication was started."""
         user = acting_user()
         if user is None:
             self._say("请先登录", error=True)
             return False
-        label = display_label(self.period.label)
+        period = self.period
+        label = display_label(period.label)
         if confirm and QMessageBox.question(
                 self, "发布考核结果",
                 f"发布 {label} 的考核结果？发布后本期得分、排名与所用方案冻结，不能再修改。"
         ) != QMessageBox.StandardButton.Yes:
             return False
         try:
-            publish_period(self._store, user, self.period)
+            if is_published(self._store, period):  # one quick query; the engine checks again
+                raise AppraisalError(f"{label} 已发布，发布后的数据不再变动")
         except REFUSALS as exc:
-            self._say(f"未发布：{exc}", error=True)
+            self._say(f"未发布：{first_line(exc)}", error=True)
             return False
+        self.publish_button.setEnabled(False)
+        self._say(f"正在发布 {label}，冻结得分与指标…")
+        self.jobs.submit(self._publish_channel, lambda cur: publish_period(cur, user, period),
+                         lambda _none: self._published(label),
+                         self._publish_failed, owner=self)
+        return True
+
+    def publishing(self) -> bool:
+        return self.jobs.busy(self._publish_channel)
+
+    def _published(self, label: str) -> None:
         self._say(f"{label} 考核结果已发布，数据已冻结")
         self.invalidate()
-        return True
+
+    def _publish_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, REFUSALS):
+            log.error("publishing failed", exc_info=exc)
+        self._say(f"未发布：{first_line(exc)}", error=True)
+        self._enable_publish(False)
 
     def export_pdf(self, path: str | None = None) -> None:
         """Figures collected on the worker, the PDF written here; ``reported(path)`` when
