@@ -808,3 +808,22 @@ def test_camera_without_sub_stream_plays_its_main_stream_everywhere(wall, regist
     wall.tiles[4].set_camera(registry.cameras[1])
     assert wall.tiles[4].url == registry.cameras[1].stream_url and wall.tiles[4].state == "connecting"
     wall.open_cameras([])
+
+
+def test_case_watch_stops_quietly_when_the_database_closes(qtbot, small_db_copy, caplog):
+    import plugins.video_wall as plugin
+    from app.store import open_store
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    store = open_store(small_db_copy)
+    reg = PanelRegistry()
+    plugin.register(reg)
+    window = QWidget()
+    qtbot.addWidget(window)
+    wall = reg.panel("video_wall").factory(SimpleNamespace(window=window, store=store,
+                                                            selection=MapSelection()))
+    qtbot.addWidget(wall)
+    store.close()
+    assert wall.case_alarms.check() == [] and not wall.case_alarms.timer.isActive()
+    assert "no longer watched" in caplog.text

@@ -4,6 +4,7 @@ tour pauses.  The wall's 告警接管 menu switches it on or off and picks the t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -11,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.video.alarms import UrgentCase, UrgentCaseWatch
 from ui.video.wall import VideoWall
 
+log = logging.getLogger(__name__)
 POLL_MS = 5_000
 RADIUS_M = 500.0
 
@@ -33,7 +35,13 @@ class UrgentCaseMonitor(QObject):
     def check(self, *_args) -> list[tuple[UrgentCase, object]]:
         """Take a tile for each urgent case accepted since the last check."""
         out = []
-        for case in self.watch.poll():  # polled even when off: no burst when switched on
+        try:
+            found = self.watch.poll()  # polled even when off: no burst when switched on
+        except Exception as exc:  # the database went away under the window (closed …)
+            self.timer.stop()
+            log.warning("urgent cases are no longer watched: %s", exc)
+            return out
+        for case in found:
             tile = None
             if self.wall.auto_takeover:
                 near = self.wall.registry.nearest_lonlat(case.lon, case.lat, 1, self.radius_m,
