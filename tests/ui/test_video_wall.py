@@ -505,6 +505,18 @@ def test_main_window_wires_nearby_cameras_and_case_alarms(make_window):
     whistles.nearby_button.click()
     assert window.docks["video_wall"].isVisible() and any(wall.cameras_shown())
     wall.open_cameras([])
+    # an urgent case brings the hidden wall up with the take-over tile
+    from app.video.alarms import UrgentCase
+
+    window.docks["video_wall"].hide()
+    cam = next(c for c in wall.registry.cameras if c.online)
+    urgent = UrgentCase(1, "AJ1", "0403", "燃气泄漏", cam.lon, cam.lat)
+    wall.case_alarms.watch.poll = lambda: [urgent]
+    [(case, tile)] = wall.case_alarms.check()
+    assert window.docks["video_wall"].isVisible() and tile.isVisible()
+    assert tile.camera == wall.registry.nearest_lonlat(cam.lon, cam.lat, 1, 500.0,
+                                                       online_only=True)[0].camera
+    wall.open_cameras([])
 
 
 def test_wall_opened_from_the_toolbar_goes_beside_the_map(make_window):
