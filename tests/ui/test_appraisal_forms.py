@@ -57,7 +57,10 @@ def test_secretary_fills_in_the_survey_once(db, qtbot):
     assert "尚未评分" in dialog.message.text() and surveys_for(db, period) == []
     dialog.spins[first].setValue(95)
     dialog.comment.setPlainText("城管委响应快")
-    assert dialog.submit()
+    with qtbot.waitSignal(dialog.finished_submit, timeout=10_000) as stored:
+        assert dialog.submit()  # stored on the appraisal worker
+        assert dialog.message.text() == "正在提交…" and not dialog.submit_button.isEnabled()
+    assert stored.args == [True]
     assert "已提交" in dialog.message.text() and not dialog.submit_button.isEnabled()
     stored = [s for s in surveys_for(db, period) if s.street_id == street_id]
     assert len(stored) == 1
@@ -72,8 +75,10 @@ def test_secretary_fills_in_the_survey_once(db, qtbot):
     assert "不能重复提交" in again.message.text()
     assert again.spins[first].value() == 95  # the stored ratings are shown, read-only
     # forced through, the engine refuses it and the dialog says so; nothing changes
-    assert not again.submit()
-    assert again.message.text().startswith("未提交")
+    with qtbot.waitSignal(again.finished_submit, timeout=10_000) as refused:
+        again.submit()
+    assert refused.args == [False]
+    assert again.message.text().startswith("未提交") and "\n" not in again.message.text()
     assert len([s for s in surveys_for(db, period) if s.street_id == street_id]) == 1
 
 

@@ -4,6 +4,8 @@ the scores; a refusal is shown in the dialog and nothing is stored."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,10 +31,14 @@ from app.appraisal import (
 from app.appraisal.periods import district_now
 from app.auth.permissions import ROLE_NAMES, Role
 from ui import theme
+from ui.appraisal.jobs import channel_name, first_line, jobs_for
 from ui.appraisal.period_picker import display_label
 from ui.docks.workflow_common import REFUSALS, acting_user, item, record_table
 
 UNRATED = -1
+
+
+log = logging.getLogger(__name__)
 
 
 def streets(store) -> list[tuple[int, str]]:
@@ -44,10 +50,14 @@ class SurveyDialog(QDialog):
     """One rating per department for ``period``; ``submitted(Survey ratings)`` once stored."""
 
     submitted = Signal(object)
+    #: a submission ended: stored (True) or refused, with the reason shown (False)
+    finished_submit = Signal(bool)
 
     def __init__(self, store, period=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self.jobs = jobs_for(store)  # the survey is stored on the appraisal worker
+        self._channel = channel_name("survey")
         self.user = acting_user()
         self.setWindowTitle("街道评议问卷（下考上）")
         title = QLabel("街道评议部门（下考上）")
@@ -185,16 +195,28 @@ class SurveyDialog(QDialog):
             self._error(f"未提交：{shown} 尚未评分")
             return False
         comment = self.comment.toPlainText().strip() or None
-        try:
-            record_survey(self._store, self.user, self.period, self.street_id(), self.ratings(),
-                          comment)
-        except REFUSALS as exc:
-            self._error(f"未提交：{exc}")
-            return False
-        self._ok(f"已提交 {self.street.currentText()} {display_label(self.period.label)} 问卷，"
-                 f"共 {len(self.departments)} 个部门")
+        user, period, street_id, ratings = self.user, self.period, self.street_id(), self.ratings()
+        self._ok("正在提交…")
         self.submit_button.setEnabled(False)
+        self.jobs.submit(self._channel,
+                         lambda cur: record_survey(cur, user, period, street_id, ratings, comment),
+                         lambda _survey: self._stored(period, ratings), self._refused, owner=self)
+        return True
+
+    def busy(self) -> bool:
+        return self.jobs.busy(self._channel)
+
+    def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, REFUSALS):
+            log.error("survey not stored", exc_info=exc)
+        self._error(f"未提交：{first_line(exc)}")
+        self.submit_button.setEnabled(not self._store.read_only)
+        self.finished_submit.emit(False)
+
+    def _stored(self, period, ratings: dict[int, float]) -> None:
+        self._ok(f"已提交 {self.street.currentText()} {display_label(period.label)} 问卷，"
+                 f"共 {len(self.departments)} 个部门")
         for spin in self.spins.values():
             spin.setEnabled(False)
-        self.submitted.emit(self.ratings())
-        return True
+        self.submitted.emit(ratings)
+        self.finished_submit.emit(True)
