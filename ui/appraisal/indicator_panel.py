@@ -18,6 +18,7 @@ from ui.docks.workflow_common import REFUSALS, item, record_table
 
 log = logging.getLogger(__name__)
 
+HINT = "单击左侧排名中的一行，查看其指标；双击指标查看对应案件"
 COLUMNS = ["指标", "数值", "分子 / 分母", "环比", "同比"]
 
 
@@ -79,7 +80,7 @@ class IndicatorPanel(QWidget):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.title = QLabel("单击左侧排名中的一行，查看其指标；双击指标查看对应案件")
+        self.title = QLabel(HINT)
         self.title.setObjectName("Hint")
         self.title.setWordWrap(True)
         self.table = record_table(COLUMNS, stretch=0)
@@ -168,6 +169,10 @@ class IndicatorPanel(QWidget):
         self.jobs.cancel(self._drill_channel)
         self.table.setRowCount(0)
         self.row = None
+        self.subject_id = None
+        self.title.setText(HINT)
+        self.title.setObjectName("Hint")
+        self.title.style().polish(self.title)
         dim(self.table, False)
         self._status("")
 

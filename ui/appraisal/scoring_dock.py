@@ -114,6 +114,7 @@ class ScoringDock(QWidget):
         split.addWidget(self.indicators)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([3000, 2000])  # 3:2 of whatever width the dock gets
         v = QVBoxLayout(self)
         v.addWidget(user_banner())
         v.addLayout(top)
@@ -189,6 +190,9 @@ class ScoringDock(QWidget):
 
     def _set_busy(self, on: bool) -> None:
         self.busy_label.setVisible(on)
+        # the marker of the figures shown is not the new period's: the busy marker stands
+        # in its place until the new figures (and their state) arrive
+        self.published_label.setVisible(not on)
         dim(self.tabs, on)
 
     def _show(self, kind: str, period, scores: list, published: bool) -> None:

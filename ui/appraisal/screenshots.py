@@ -5,7 +5,9 @@
 writes OUT_PREFIX_dock.png (scoring dock at 1920×700 with a department's indicators),
 _drilldown.png (the cases behind its 结案率),
 _board.png (红黑榜 at 3840×2160), _trend.png (trend dock at 1600×800), _pdf.png (page
-1 of the PDF report) and _report.pdf."""
+1 of the PDF report) and _report.pdf.  With ``--async``: OUT_PREFIX_computing.png and
+_done.png, the scoring dock at 3840×2160 (wall scale) while the worker computes the
+year's figures over the month's, and after they arrived."""
 
 from __future__ import annotations
 
@@ -35,10 +37,51 @@ def pdf_page_png(pdf: Path, out: Path, page: int = 0, width: int = 1654) -> None
     doc.close()
 
 
+def settle(app, *panels, timeout: float = 60.0) -> None:
+    """Process events until no panel is computing (the appraisal worker is done)."""
+    import time
+
+    deadline = time.perf_counter() + timeout
+    app.processEvents()
+    while any(p.busy() for p in panels):
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"the appraisal figures did not arrive within {timeout:.0f} s")
+        app.processEvents()
+        time.sleep(0.005)
+    app.processEvents()
+
+
+def async_states(app, store, period, prefix: str) -> None:
+    """The scoring dock at 3840×2160 while it computes a year over the month shown,
+    and once the year has arrived."""
+    from ui.appraisal.scoring_dock import ScoringDock
+    from ui.theme import apply_theme
+
+    apply_theme(app, 2.0)
+    dock = ScoringDock(store)
+    dock.picker.set_period(period.label)
+    dock.resize(3840, 2160)
+    dock.refresh()
+    settle(app, dock)
+    dock.leagues["department"].select_row(0)
+    settle(app, dock, dock.indicators)
+    dock.picker.set_period(f"{period.start.year}")  # a year: computed on the worker
+    app.processEvents()
+    dock.grab().save(f"{prefix}_computing.png")
+    settle(app, dock)
+    dock.leagues["department"].select_row(0)
+    settle(app, dock, dock.indicators)
+    dock.grab().save(f"{prefix}_done.png")
+    dock.close()
+    apply_theme(app, 1.0)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--period", default=None)
+    ap.add_argument("--async", dest="async_states", action="store_true",
+                    help="only the 4K dock while computing and after")
     ap.add_argument("prefix")
     a = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -56,6 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     period = parse_period(a.period) if a.period else latest_complete_month(store)
     prefix = a.prefix
 
+    if a.async_states:
+        async_states(app, store, period, prefix)
+        store.close()
+        return
     apply_theme(app, 1.0)
     from ui.appraisal.scoring_dock import ScoringDock
 
@@ -63,10 +110,15 @@ def main(argv: list[str] | None = None) -> None:
     dock.picker.set_period(period.label)
     dock.resize(1920, 700)
     dock.refresh()
+    settle(app, dock)
     dock.leagues["department"].select_row(0)
-    app.processEvents()
+    settle(app, dock, dock.indicators)
     dock.grab().save(f"{prefix}_dock.png")
-    drill = dock.indicators.open_drill_down(dock.indicators.codes.index("close_rate"), show=False)
+    drills = []
+    dock.indicators.drilled.connect(drills.append)
+    dock.indicators.open_drill_down(dock.indicators.codes.index("close_rate"), show=False)
+    settle(app, dock.indicators)
+    drill = drills[0]
     drill.resize(1400, 700)
     drill.grab().save(f"{prefix}_drilldown.png")
 
@@ -85,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     trend = TrendPanel(store)
     trend.resize(1600, 800)
     trend.load()
-    app.processEvents()
+    settle(app, trend)
     trend.grab().save(f"{prefix}_trend.png")
 
     from ui.appraisal.report_pdf import collect, write_report
