@@ -13,7 +13,7 @@ numbers as counting over ``cases`` (tests check this), only faster.
 from __future__ import annotations
 
 from app.appraisal.definitions import CASE_FACTS
-from app.appraisal.sql import GRID_MAP, RETURNED, work_hours_sql, workdays_sql
+from app.appraisal.sql import GRID_MAP, RETURNED, ensure_workdays, work_hours_sql
 
 TABLE = "temp.appraisal_case_facts"
 _ATTR = "_appraisal_facts_fingerprint"
@@ -25,7 +25,7 @@ def _fingerprint(store) -> tuple[int, int]:
             int(store.scalar("SELECT count(*) FROM case_transitions")))
 
 
-def facts_sql() -> str:
+def facts_sql(workdays: str = "temp.appraisal_workdays") -> str:
     """SELECT building the facts of every case."""
     exprs = []
     for name, (sql, _) in CASE_FACTS.items():
@@ -36,8 +36,8 @@ def facts_sql() -> str:
             f"c.reporter_worker_id, {', '.join(exprs)} "
             f"FROM cases c LEFT JOIN {GRID_MAP} gm ON gm.grid_id = c.grid_id "
             f"LEFT JOIN {RETURNED} ret ON ret.case_id = c.id "
-            f"LEFT JOIN {workdays_sql()} wa ON wa.day = CAST(c.accepted_at AS DATE) "
-            f"LEFT JOIN {workdays_sql()} wc ON wc.day = CAST(c.closed_at AS DATE)")
+            f"LEFT JOIN {workdays} wa ON wa.day = CAST(c.accepted_at AS DATE) "
+            f"LEFT JOIN {workdays} wc ON wc.day = CAST(c.closed_at AS DATE)")
 
 
 def ensure_facts(store) -> str:
@@ -45,7 +45,8 @@ def ensure_facts(store) -> str:
     fp = _fingerprint(store)
     if getattr(store, _ATTR, None) == fp:
         return TABLE
-    store.rows(f"CREATE OR REPLACE TEMP TABLE appraisal_case_facts AS {facts_sql()}")
+    store.rows(f"CREATE OR REPLACE TEMP TABLE appraisal_case_facts AS "
+               f"{facts_sql(ensure_workdays(store))}")
     dates = [n for n in CASE_FACTS if n.startswith("d_")]
     lo, hi = store.rows(f"SELECT least({', '.join(f'min({d})' for d in dates)}), "
                         f"greatest({', '.join(f'max({d})' for d in dates)}) FROM {TABLE}")[0]

@@ -8,17 +8,16 @@ literals (they come from :class:`Period`, never from user text).
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
-from app.demo.worktime import WORK_LEN, WORK_START
-from app.domain.worktime import DEFAULT_CALENDAR
+import numpy as np
+
+from app.demo.worktime import WORK_LEN, WORK_START, _workdays
 
 #: grid → community → street, from the grid hierarchy
 GRID_MAP = ("(SELECT g.id AS grid_id, g.parent_id AS community_id, cm.parent_id AS street_id "
             "FROM grid_units g JOIN grid_units cm ON cm.id = g.parent_id WHERE g.level = 4)")
 #: cases that were ever returned (回退)
 RETURNED = "(SELECT DISTINCT case_id FROM case_transitions WHERE action = 'return')"
-_DAY0 = "TIMESTAMP '2000-01-03'"  # app.demo.worktime.EPOCH
 
 
 def ts(t: datetime) -> str:
@@ -37,22 +36,27 @@ def bounds(sql: str, start: datetime, end: datetime, *, days: bool = False) -> s
     return sql.replace("{s}", lit(start)).replace("{e}", lit(end))
 
 
-@lru_cache(maxsize=1)
-def workdays_sql() -> str:
-    """The working-day table of DEFAULT_CALENDAR in SQL: (day, is_work, working days
-    before it since 2000-01-03) — the table app.demo.worktime builds in numpy (a test
-    compares the two).  Built from the calendar's own weekend, holiday and make-up-day
-    sets; a few milliseconds per query."""
-    cal = DEFAULT_CALENDAR
-    hol = ", ".join(f"DATE '{d}'" for d in sorted(cal.holidays)) or "NULL"
-    mk = ", ".join(f"DATE '{d}'" for d in sorted(cal.makeup_days)) or "NULL"
-    weekend = ", ".join(str(d + 1) for d in sorted(cal.weekend)) or "0"  # isodow: Monday = 1
-    return (f"(SELECT day, is_work, coalesce(sum(CAST(is_work AS INTEGER)) OVER (ORDER BY day "
-            f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before FROM ("
-            f"SELECT CAST(range AS DATE) AS day, CASE WHEN CAST(range AS DATE) IN ({mk}) "
-            f"THEN TRUE WHEN isodow(range) IN ({weekend}) OR CAST(range AS DATE) IN ({hol}) "
-            f"THEN FALSE ELSE TRUE END AS is_work "
-            f"FROM range({_DAY0}, TIMESTAMP '2045-01-01', INTERVAL 1 DAY)))")
+WORKDAYS = "temp.appraisal_workdays"
+_WD_ATTR = "_appraisal_workdays"
+
+
+def ensure_workdays(store) -> str:
+    """The working-day table (day, is_work, working days before it since 2000-01-03) as a
+    temporary table of the store's connection: app.demo.worktime's vectorised table of
+    DEFAULT_CALENDAR (weekends, holidays, make-up days), inserted once through Arrow."""
+    if getattr(store, _WD_ATTR, False):
+        return WORKDAYS
+    work, before, _ = _workdays()
+    days = np.datetime64("2000-01-03", "D") + np.arange(len(work))
+    store.rows("CREATE OR REPLACE TEMP TABLE appraisal_workdays "
+               "(day DATE, is_work BOOLEAN, before INTEGER)")
+    store.bulk_insert("appraisal_workdays", {"day": days, "is_work": work,
+                                             "before": before[:len(work)].astype(np.int32)})
+    try:
+        setattr(store, _WD_ATTR, True)
+    except AttributeError:
+        pass
+    return WORKDAYS
 
 
 def _work_pos(col: str, alias: str) -> str:

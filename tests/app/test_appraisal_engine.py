@@ -4,7 +4,7 @@ facts (same counts as counting over ``cases``), the scheme's validation and vers
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -24,10 +24,9 @@ from app.appraisal import (
     validate_scheme,
 )
 from app.appraisal.model import AreaScore
-from app.appraisal.sql import workdays_sql
+from app.appraisal.sql import WORKDAYS, ensure_workdays, work_hours_sql
 from app.auth.accounts import get_user
 from app.auth.permissions import PermissionDenied
-from app.demo.worktime import _workdays
 from app.store import open_store
 
 
@@ -52,12 +51,32 @@ def test_periods():
             parse_period(bad)
 
 
-def test_sql_working_days_equal_the_vectorised_calendar(store):
-    r = store.columns(f"SELECT is_work, before FROM {workdays_sql()} ORDER BY day")
-    work, before, _ = _workdays()
-    n = len(r["is_work"])
-    assert n > 16_000
-    assert np.array_equal(r["is_work"], work[:n]) and np.array_equal(r["before"], before[:n])
+def test_sql_working_hours_equal_the_calendar(store):
+    """Working hours in SQL (the vectorised working-day table) equal the workflow's own
+    calendar, across nights, weekends, the National Day holidays and a make-up Saturday."""
+    from app.domain.worktime import DEFAULT_CALENDAR
+
+    rng = np.random.default_rng(5)
+    t0 = datetime(2026, 9, 15)
+    pairs = []
+    for _ in range(300):
+        a = t0 + timedelta(minutes=int(rng.integers(0, 60 * 24 * 50)))
+        pairs.append((a, a + timedelta(minutes=int(rng.integers(0, 60 * 24 * 20)))))
+    pairs += [(datetime(2026, 9, 30, 17, 0), datetime(2026, 10, 10, 9, 0)),  # holiday, 调休
+              (datetime(2026, 10, 9, 17, 29), datetime(2026, 10, 12, 8, 31))]
+    ensure_workdays(store)
+    values = ", ".join(f"(TIMESTAMP '{a}', TIMESTAMP '{b}')" for a, b in pairs)
+    got = [r[0] for r in store.rows(
+        f"SELECT {work_hours_sql('p.a', 'p.b', 'wa', 'wb')} FROM (VALUES {values}) p(a, b) "
+        f"JOIN {WORKDAYS} wa ON wa.day = CAST(p.a AS DATE) "
+        f"JOIN {WORKDAYS} wb ON wb.day = CAST(p.b AS DATE) ORDER BY p.a, p.b")]
+    want = [DEFAULT_CALENDAR.work_seconds_between(a, b) / 3600 for a, b in sorted(pairs)]
+    assert got == pytest.approx(want, abs=1e-9)
+    by_pair = dict(zip(sorted(pairs), got, strict=True))
+    # 09-30 17:00 → 10-10 09:00: 0.5 h + 10-08 9 h + 10-09 9 h + 10-10 (调休 Saturday) 0.5 h
+    assert by_pair[pairs[-2]] == pytest.approx(19.0)
+    # 10-09 17:29 → 10-12 08:31: 1 min + the make-up Saturday's 9 h + 1 min
+    assert by_pair[pairs[-1]] == pytest.approx(9 + 2 / 60)
 
 
 RAW = {  # the same measures, counted straight over cases (no facts table)
