@@ -204,3 +204,55 @@ def test_a_refused_publication_is_shown_and_writes_nothing(small_db_copy, themed
         sign_out()
         close_jobs(db)
         db.close()
+
+
+def test_a_result_for_a_deleted_panel_is_not_delivered(store, themed_app, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.appraisal.jobs import AppraisalJobs, channel_name
+
+    jobs = AppraisalJobs(store)
+    try:
+        owner = QWidget()
+        got, started = [], threading.Event()
+
+        def work(cur):
+            started.set()
+            time.sleep(0.3)
+            return cur.scalar("SELECT count(*) FROM cases")
+
+        channel = channel_name("test")
+        jobs.submit(channel, work, got.append, got.append, owner=owner)
+        queued = channel_name("queued")
+        jobs.submit(queued, lambda cur: 1, got.append, owner=owner)
+        assert started.wait(5)
+        owner.deleteLater()  # the panel goes while its figures are computed
+        qtbot.waitUntil(lambda: not jobs.busy(), timeout=5_000)
+        assert got == [] and jobs.dropped == 0  # current, but nobody left to show it
+    finally:
+        jobs.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        jobs.submit("late", lambda cur: 1, got.append)
+
+
+def test_closing_the_worker_skips_what_is_queued_and_closes_its_cursor(store, themed_app, qtbot):
+    from ui.appraisal.jobs import AppraisalJobs
+
+    jobs = AppraisalJobs(store)
+    ran, got, started = [], [], threading.Event()
+
+    def a(_cur):
+        started.set()
+        time.sleep(0.2)
+        ran.append("a")
+
+    jobs.submit("a", a, got.append)
+    jobs.submit("b", lambda cur: ran.append("b"), got.append)
+    assert started.wait(5)
+    jobs.close()  # waits for a, b is skipped
+    assert ran == ["a"]
+    qtbot.wait(20)
+    assert got == []  # closed: nothing is current any more
+    assert store.scalar("SELECT 1") == 1  # the district's own connection is untouched
+    with pytest.raises(Exception, match="(?i)closed"):
+        jobs.cursor.scalar("SELECT 1")

@@ -19,6 +19,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
@@ -33,16 +34,27 @@ SKIPPED = object()
 class _Carrier(QObject):
     """Lives on the GUI thread; a worker's emit reaches it as a queued call."""
 
-    finished = Signal(object, object, object)  # (job, result, error)
+    finished = Signal(object, object, object)  # (ticket, result, error)
+
+
+@dataclass(frozen=True)
+class _Ticket:
+    """What the GUI thread needs to deliver a result (plain Python: the runnable itself
+    is deleted by the pool once it has run)."""
+
+    channel: str
+    generation: int
+    on_done: Callable[[Any], None]
+    on_error: Callable[[Exception], None] | None
+    owner: QObject | None
 
 
 class _Job(QRunnable):
-    def __init__(self, jobs: AppraisalJobs, channel: str, generation: int,
-                 fn: Callable[[Any], Any], on_done, on_error, owner) -> None:
+    def __init__(self, jobs: AppraisalJobs, ticket: _Ticket, fn: Callable[[Any], Any]) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self.jobs, self.channel, self.generation = jobs, channel, generation
-        self.fn, self.on_done, self.on_error, self.owner = fn, on_done, on_error, owner
+        self.jobs, self.ticket, self.fn = jobs, ticket, fn
+        self.channel, self.generation = ticket.channel, ticket.generation
 
     def run(self) -> None:  # worker thread
         jobs = self.jobs
@@ -56,7 +68,7 @@ class _Job(QRunnable):
                 result, error = None, exc
             jobs.worker_seconds[self.channel.split("#")[0]] = time.perf_counter() - t0
         try:
-            jobs.carrier.finished.emit(self, result, error)
+            jobs.carrier.finished.emit(self.ticket, result, error)
         except RuntimeError:  # the jobs object went away with the application
             pass
 
@@ -92,7 +104,7 @@ class AppraisalJobs(QObject):
         gen = next(self._generation)
         self._latest[channel] = gen
         self._outstanding[channel] = self._outstanding.get(channel, 0) + 1
-        self.pool.start(_Job(self, channel, gen, fn, on_done, on_error, owner))
+        self.pool.start(_Job(self, _Ticket(channel, gen, on_done, on_error, owner), fn))
         return gen
 
     def current(self, channel: str, generation: int) -> bool:
@@ -109,7 +121,7 @@ class AppraisalJobs(QObject):
             return any(self._outstanding.values())
         return bool(self._outstanding.get(channel))
 
-    def _deliver(self, job: _Job, result, error) -> None:  # GUI thread
+    def _deliver(self, job: _Ticket, result, error) -> None:  # GUI thread
         left = self._outstanding.get(job.channel, 1) - 1
         if left > 0:
             self._outstanding[job.channel] = left
