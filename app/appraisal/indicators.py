@@ -244,7 +244,13 @@ def compute_indicators(store, period: Period, subject: str, *, ids=None,
     value_lists = [_none(values[0][c]) for c in columns]
     delta_lists = []
     if deltas:
+        lo, hi = facts_span(store)
         for base in (period.previous(), period.year_before()):
+            if lo is None or base.end.date() <= lo or base.start.date() > hi:
+                # the district has no record of that period: a change from it is
+                # unknown, not "everything is new"
+                delta_lists.append([[None] * n for _ in columns])
+                continue
             vb = values[periods.index(base)]
             delta_lists.append([_none(values[0][c] - vb[c]) for c in columns])
     count_rows = list(zip(*count_lists, strict=True)) if n else []

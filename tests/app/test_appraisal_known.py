@@ -263,6 +263,9 @@ def test_month_on_month_and_year_on_year(db):
     assert sept.counts["due"] == 1 and sept.values["close_rate"] == 0.0
     assert cg.mom["close_rate"] == pytest.approx(0.8)
     assert cg.yoy["close_rate"] is None  # nothing in October 2025
+    # counts too: with no record of October 2025 the change is unknown, not "+7"
+    assert cg.counts["received"] == 7 and cg.yoy["received"] is None
+    assert cg.mom["received"] is not None
 
 
 def test_quarter_and_range_periods(db):
