@@ -6,7 +6,15 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.appraisal import department_scores, latest_complete_month, score_trend
 from ui import theme
@@ -58,7 +66,6 @@ class TrendPanel(QWidget):
         caption.setObjectName("Hint")
         caption.setWordWrap(True)
         lv.addWidget(caption)
-        lv.addWidget(self.busy_label)
         lv.addWidget(self.list, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -66,7 +73,10 @@ class TrendPanel(QWidget):
         split.setStretchFactor(1, 3)
         v = QVBoxLayout(self)
         v.addWidget(split, 1)
-        v.addWidget(self.message)
+        bottom = QHBoxLayout()  # the marker beside the status line: nothing moves
+        bottom.addWidget(self.busy_label)
+        bottom.addWidget(self.message, 1)
+        v.addLayout(bottom)
 
     def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         super().showEvent(ev)
@@ -166,6 +176,8 @@ class TrendPanel(QWidget):
 
     def _set_busy(self, on: bool) -> None:
         self.busy_label.setVisible(on)
+        if on:
+            self._say("")  # the line described the chart now fading
         dim(self.chart, on)
 
     def _say(self, text: str, *, error: bool = False) -> None:
