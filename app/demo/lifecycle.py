@@ -152,6 +152,7 @@ def simulate(rng: np.random.Generator, reported: np.ndarray, limit_hours: np.nda
     late = T[:, 9] > deadline
     rework = taken[:, 11].astype(np.int8) + taken[:, 14].astype(np.int8)
     deadline[np.isnan(T[:, 3])] = np.nan
+    deadline[status == "parked"] = np.nan  # 挂账 stops the clock, as the workflow does
     return Loop(taken=taken, times=T, status=status, deadline=deadline, rework_count=rework,
                 from_status_slot9=from9, late=late)
 
