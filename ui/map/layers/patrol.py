@@ -32,7 +32,7 @@ ROLE_STYLE = {
     "city_management": ("d", "#ff9a3c"),
 }
 #: trail age bands (fraction of the trail length) and their opacity, newest first
-TRAIL_BANDS = ((0.0, 0.34, 210), (0.34, 0.67, 110), (0.67, 1.0, 45))
+TRAIL_BANDS = ((0.0, 0.34, 240), (0.34, 0.67, 135), (0.67, 1.0, 60))
 TRAIL_COLOUR = "#5ff2ff"
 SYMBOL_PX = 11
 #: workers per trail path drawn in the worker thread
@@ -67,6 +67,8 @@ class _TrailPainter:
     def __init__(self, trails: Trails, bands: list[tuple[float, float, int]],
                  dots: list[tuple[np.ndarray, np.ndarray, QPen]] | None = None) -> None:
         self.trails = trails
+        # hairlines: a 2 px pen cost the raster engine 2-4x over 600,000 segments (the
+        # wall gets brighter bands instead)
         self.pens = [(lo, hi, cosmetic_pen(theme.qcolor(TRAIL_COLOUR, a), 1.0))
                      for lo, hi, a in bands]
         self.dots = dots or []  # overview: the workers as dots in the same image
