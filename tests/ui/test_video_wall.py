@@ -714,6 +714,7 @@ def test_alarm_tile_and_switch_are_operator_settings(wall, registry, qtbot, demo
     assert wall.takeover_target() in wall.active_tiles()
     wall.takeover_action.setChecked(False)
     assert not wall.auto_takeover and wall.alarm(registry.cameras[4]) is None
+    assert wall.alarm_button.text() == "告警接管 (关)"  # the bar shows it is off
     # remembered at this workstation: a new wall starts with the same settings
     again = VideoWall(registry, book=LayoutBook(wall._book.path))
     qtbot.addWidget(again)

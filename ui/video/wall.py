@@ -152,7 +152,7 @@ class VideoWall(QWidget):
     # -- alarm take-over settings -----------------------------------------------------------
     def _build_alarm_menu(self) -> QToolButton:
         button = QToolButton(self)
-        button.setText("告警接管")
+        button.setText("告警接管" if self.auto_takeover else "告警接管 (关)")
         button.setToolTip("新的紧急案件自动占用一个画面显示最近的摄像头 (红框标出，轮巡暂停)")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
@@ -177,6 +177,7 @@ class VideoWall(QWidget):
         self.auto_takeover = bool(on)
         if self.takeover_action.isChecked() != self.auto_takeover:
             self.takeover_action.setChecked(self.auto_takeover)
+        self.alarm_button.setText("告警接管" if self.auto_takeover else "告警接管 (关)")
         _save_pref(PREF_TAKEOVER, self.auto_takeover)
 
     def set_takeover_tile(self, k: int) -> None:
