@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
         patrol_view = self.canvas.view("patrol")
         self.patrol_controller = PatrolController(store, dm, self.patrol, patrol_view.refresh,
-                                                  self, view=patrol_view)
+                                                  self, view=patrol_view,
+                                                  load_recent=not deferred)
         self.replay_bar = ReplayBar(self.patrol_controller, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
         self.patrol_controller.timeChanged.connect(self._show_cases_at)
@@ -111,7 +112,8 @@ class MainWindow(QMainWindow):
                  if spec.id in self.docks]
         self.startup: DeferredStartup | None = None
         if deferred:
-            self.startup = DeferredStartup(store, dm, self._apply_deferred, fills, self)
+            self.startup = DeferredStartup(store, dm, self._apply_deferred, fills, self,
+                                           recent=self.patrol_controller.load_recent)
             self.startup.progress.connect(self._show_progress)
             self.canvas.firstPainted.connect(self.startup.start)
         else:
@@ -202,13 +204,16 @@ class MainWindow(QMainWindow):
             old.deleteLater()
 
     # -- staged start-up -------------------------------------------------------------------
-    def _apply_deferred(self, layers, prepared) -> None:
-        """GUI thread: the buildings, cases and whistles read after the first paint."""
+    def _apply_deferred(self, layers, prepared, recent=None) -> None:
+        """GUI thread: the buildings, cases, whistles and the workers' last stored minutes
+        read after the first paint."""
         self.district_map = with_layers(self.district_map, layers)
         self.canvas.view("buildings").reload(layers.buildings, prepared)
         self.canvas.view("cases").reload(layers.cases)
         if "whistles" in self.layers:
             self.canvas.view("whistles").reload(layers.whistles)
+        if recent is not None:
+            self.patrol_controller.take_recent(recent)
 
     def _show_progress(self, text: str) -> None:
         if text:

@@ -29,7 +29,8 @@ def test_grids_paint_before_the_deferred_layers_load(staged, qtbot, district_map
     events = []
     window.canvas.firstPainted.connect(lambda: events.append(
         ("paint", len(window.canvas.view("cases").layer.data),
-         len(window.canvas.view("buildings").layer.data))))
+         len(window.canvas.view("buildings").layer.data),
+         int(window.patrol.buffer.count.sum()))))
     window.startup.finished.connect(lambda: events.append(("loaded",)))
     # opened on the grid levels alone
     assert len(window.district_map.levels[4]) == len(district_map.levels[4])
@@ -38,7 +39,7 @@ def test_grids_paint_before_the_deferred_layers_load(staged, qtbot, district_map
     window.resize(1600, 900)
     window.show()
     qtbot.waitUntil(window.loaded, timeout=20_000)
-    assert events[0] == ("paint", 0, 0), "the first paint waited for cases or buildings"
+    assert events[0] == ("paint", 0, 0, 0), "the first paint waited for the deferred data"
     assert events[-1] == ("loaded",)
     # afterwards everything is there, as in a window given the full map
     assert len(window.district_map.cases) == len(district_map.cases) > 0
@@ -49,6 +50,8 @@ def test_grids_paint_before_the_deferred_layers_load(staged, qtbot, district_map
     assert not any(d.widget().objectName() == "DockLoading" for d in window.docks.values())
     assert window.map_status.currentMessage() == ""
     assert window.startup.load_seconds is not None
+    # the workers' last stored minutes arrived too: trails show, the live feed walks on
+    assert window.patrol.buffer.count.sum() > 0
 
 
 def test_the_deferred_layers_render_into_the_static_image(staged, qtbot):

@@ -51,7 +51,7 @@ class PatrolController(QObject):
 
     def __init__(self, store, dmap: DistrictMap, state: PatrolState, redraw,
                  parent: QObject | None = None, *, start_timers: bool = True,
-                 view=None) -> None:
+                 view=None, load_recent: bool = True) -> None:
         super().__init__(parent)
         self.store = store
         self.dmap = dmap
@@ -73,13 +73,6 @@ class PatrolController(QObject):
             self.writer = FixWriter(store.cursor(), dmap.frame, state.roster.ids)
             self.sim.subscribe(self.writer.add)
         self._live_t = self.now
-        # start with the last minutes of the stored day, so trails show at once
-        recent = load_history(store, dmap.frame, state.roster.ids, self.now - state.trail_s,
-                              self.now + 1)
-        state.push(recent.batch(self.now - state.trail_s, self.now))
-        state.set_now(self.now)
-        # the live feed walks on from the stored day's last fixes (no jump at "now")
-        self.sim.continue_from(*recent.last_positions())
         self._wall = time.monotonic()
         self.background = BackgroundWork(self)
         self.coverage = None
@@ -97,9 +90,29 @@ class PatrolController(QObject):
         else:
             self.redraw_timer.timeout.connect(self._redraw)
         self._wall_pending = 0.0
+        # start with the last minutes of the stored day, so trails show at once (a staged
+        # start-up reads them in its worker and hands them over: :meth:`take_recent`)
+        if load_recent:
+            self.take_recent(self.load_recent(store))
         if start_timers:
             self.feed_timer.start()
             self.redraw_timer.start()
+
+    def load_recent(self, store) -> PatrolHistory:
+        """The stored fixes of the trail window before "now" (``store``: a cursor of its
+        own when called off the GUI thread)."""
+        return load_history(store, self.dmap.frame, self.state.roster.ids,
+                            self.now - self.state.trail_s, self.now + 1)
+
+    def take_recent(self, recent: PatrolHistory) -> None:
+        """Show the stored day's last minutes; the live feed walks on from each worker's
+        last fix (no jump at "now")."""
+        self.feed.wait()
+        with self.state.lock:
+            if self.mode == "live":
+                self.state.push(recent.batch(self.now - self.state.trail_s, self.now))
+                self.state.set_now(max(self.now, self._live_t))
+            self.sim.continue_from(*recent.last_positions())
 
     # -- feed ----------------------------------------------------------------------------
     def _on_feed_timer(self) -> None:

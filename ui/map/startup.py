@@ -33,14 +33,16 @@ log = logging.getLogger(__name__)
 START_ANYWAY_MS = 1500
 
 
-def load_in_worker(store, base: DistrictMap):
-    """Worker thread: read the deferred layers through ``store`` (a cursor of its own)
-    and prepare the building paths; returns (DeferredLayers, building preparation)."""
+def load_in_worker(store, base: DistrictMap, recent: Callable | None = None):
+    """Worker thread: read the deferred layers through ``store`` (a cursor of its own),
+    prepare the building paths, and call ``recent(store)`` (the workers' last stored
+    minutes); returns (DeferredLayers, building preparation, recent result)."""
     from ui.map.layers.buildings import prepare_buildings
 
     try:
         layers = load_deferred_layers(store, base)
-        return layers, prepare_buildings(layers.buildings)
+        return layers, prepare_buildings(layers.buildings), \
+            (recent(store) if recent is not None else None)
     except Exception as exc:  # reported in the status bar; the grids stay usable
         log.exception("could not load the map layers")
         return exc
@@ -56,9 +58,11 @@ class DeferredStartup(QObject):
     #: the data arrived and every panel is built
     finished = Signal()
 
-    def __init__(self, store, base: DistrictMap, apply: Callable[[object, object], None],
-                 panels: list[Callable[[], None]], parent: QObject | None = None) -> None:
+    def __init__(self, store, base: DistrictMap, apply: Callable[[object, object, object], None],
+                 panels: list[Callable[[], None]], parent: QObject | None = None, *,
+                 recent: Callable | None = None) -> None:
         super().__init__(parent)
+        self._recent = recent
         self._store = store
         self._base = base
         self._apply = apply
@@ -88,8 +92,8 @@ class DeferredStartup(QObject):
         self._t0 = time.perf_counter()
         self.progress.emit("正在加载建筑物、案件…")
         cursor = self._store.cursor()  # created here, used only by the worker
-        base = self._base
-        self._work.run(lambda: load_in_worker(cursor, base), self._loaded)
+        base, recent = self._base, self._recent
+        self._work.run(lambda: load_in_worker(cursor, base, recent), self._loaded)
         QTimer.singleShot(0, self, self._next_panel)
 
     def _next_panel(self) -> None:
@@ -112,8 +116,7 @@ class DeferredStartup(QObject):
             self.error = result
         else:
             self.progress.emit("正在显示建筑物、案件…")
-            layers, prepared = result
-            self._apply(layers, prepared)
+            self._apply(*result)
         self.loaded = True
         self.load_seconds = time.perf_counter() - self._t0
         self._maybe_done()
