@@ -16,6 +16,40 @@ from ui import theme
 from ui.appraisal.figures import series_colour
 
 PEN_WIDTH = 3
+#: opaque and dim: a translucent grid is what made the chart slow to paint
+GRID_COLOUR = "#15304c"
+
+
+class GridLines:
+    """Faint lines at the months and at the left axis's major ticks, as one curve of
+    line pairs under the data, following the plot's range."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.months = 0
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(GRID_COLOUR, width=1), connect="pairs")
+        self.curve.setZValue(-100)
+        plot.addItem(self.curve, ignoreBounds=True)
+        plot.getViewBox().sigRangeChanged.connect(self.update)
+
+    def set_months(self, n: int) -> None:
+        self.months = n
+        self.update()
+
+    def update(self, *_args) -> None:
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        axis = self.plot.getAxis("left")
+        levels = axis.tickValues(y0, y1, max(axis.height(), 50))
+        ys = [v for v in (levels[0][1] if levels else []) if y0 <= v <= y1]
+        xs, yv = [], []
+        for y in ys:
+            xs += [x0, x1]
+            yv += [y, y]
+        for m in range(self.months):
+            xs += [m, m]
+            yv += [y0, y1]
+        self.curve.setData(xs, yv)
+
 
 
 @dataclass(frozen=True)
@@ -48,6 +82,7 @@ class TrendChart(QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(theme.PANEL)
         self.view.ci.setContentsMargins(self.px * 0.5, self.px * 0.5, self.px, self.px * 0.5)
+        self.grids: list[GridLines] = []
         self.score_plot = self.view.addPlot(row=1, col=0)
         self.rate_plot = self.view.addPlot(row=2, col=0)
         self.rate_plot.setXLink(self.score_plot)
@@ -66,7 +101,9 @@ class TrendChart(QWidget):
 
     def _style(self, plot: pg.PlotItem, title: str) -> None:
         plot.setTitle(title, color=theme.ACCENT, size=f"{self.px}px")
-        plot.showGrid(x=True, y=True, alpha=0.18)
+        # grid lines of our own: pyqtgraph's translucent axis grid costs ~25-45 ms a
+        # repaint at wall size (software rendering), these cost a few
+        self.grids.append(GridLines(plot))
         plot.setMenuEnabled(False)
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         plot.hideButtons()
@@ -111,6 +148,8 @@ class TrendChart(QWidget):
             self.score_plot.removeItem(a)
             self.rate_plot.removeItem(b)
         self.legend.setColumnCount(max(1, min(len(series), 6)))
+        for grid in self.grids:
+            grid.set_months(len(x))
         for plot in (self.score_plot, self.rate_plot):
             plot.enableAutoRange()
             # room on the left for the first month's longer label (with a grid shown,
