@@ -33,6 +33,7 @@ _LAYER_ICONS = {
     "labels": "mdi6.format-text",
     "patrol": "mdi6.walk",
     "whistles": "mdi6.whistle-outline",
+    "cameras": "mdi6.cctv",
 }
 #: titles of the layers this panel's package adds (the rest come from ui.texts)
 _MORE_TITLES = {"patrol": "巡查人员", "whistles": "吹哨"}
