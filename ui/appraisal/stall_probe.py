@@ -25,6 +25,7 @@ class GapProbe:
         from PySide6.QtCore import QTimer
 
         self.gaps: list[float] = []
+        self.ends: list[float] = []  # when each gap ended (perf_counter)
         self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setInterval(interval_ms)
@@ -33,10 +34,12 @@ class GapProbe:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append(now - self._last)
+        self.ends.append(now)
         self._last = now
 
     def start(self) -> None:
         self.gaps.clear()
+        self.ends.clear()
         self._last = time.perf_counter()
         self.timer.start()
 
@@ -58,12 +61,22 @@ def _measure(app, probe: GapProbe, act, done, timeout: float = 120.0) -> dict:
         time.sleep(0.001)
     wall = time.perf_counter() - t0
     app.processEvents()
-    return {"wall_ms": round(wall * 1000.0, 1), "max_gui_stall_ms": probe.stop()}
+    worst = probe.stop()
+    # the three longest gaps: [start ms after the request, length ms] (is it the request,
+    # the result's arrival, or painting it?)
+    top = sorted(zip(probe.gaps, probe.ends, strict=True), reverse=True)[:3]
+    return {"wall_ms": round(wall * 1000.0, 1), "max_gui_stall_ms": worst,
+            "longest_gaps": [[round((end - gap - t0) * 1000.0), round(gap * 1000.0, 1)]
+                             for gap, end in top]}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="UI scale (2.0 on a 3840x2160 wall)")
+    parser.add_argument("--shown", action="store_true",
+                        help="show the panels (offscreen), so that painting counts too")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -72,18 +85,20 @@ def main(argv: list[str] | None = None) -> int:
     from ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app, 1.0)
+    apply_theme(app, args.scale)
+    w, h = round(1600 * args.scale), round(700 * args.scale)
     store = open_store(args.db, read_only=True)
     from ui.appraisal.red_black_panel import RedBlackPanel
     from ui.appraisal.scoring_dock import ScoringDock
     from ui.appraisal.trend_panel import TrendPanel
 
     probe = GapProbe()
-    out: dict = {"db": args.db, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    out: dict = {"db": args.db, "scale": args.scale, "shown": args.shown,
+                 "load_average": [round(x, 2) for x in os.getloadavg()]}
     dock = ScoringDock(store)
-    dock.resize(1600, 700)
+    dock.resize(w, h)
     league = dock.leagues["department"].table
-    out["department_league"] = _measure(app, probe, dock.refresh,
+    out["department_league"] = _measure(app, probe, dock.show if args.shown else dock.refresh,
                                         lambda: league.rowCount() > 0 and not _busy(dock))
     first = dock.period.label
     previous = dock.picker.value.itemData(1)
@@ -93,12 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         and dock.leagues["department"].scores[0] is not None
         and _shown_period(dock) == previous and not _busy(dock))
     trend = TrendPanel(store)
-    trend.resize(1600, 700)
-    out["trend_12_months"] = _measure(app, probe, trend.load,
+    trend.resize(w, h)
+    out["trend_12_months"] = _measure(app, probe, trend.show if args.shown else trend.load,
                                       lambda: bool(trend.chart.items) and not _busy(trend))
     board = RedBlackPanel(store)
-    board.resize(1600, 700)
-    out["red_black_board"] = _measure(app, probe, board.refresh,
+    board.resize(w, h)
+    out["red_black_board"] = _measure(app, probe, board.show if args.shown else board.refresh,
                                       lambda: bool(board.board.red) and not _busy(board))
     out["periods"] = [first, previous]
     jobs = getattr(dock, "jobs", None)
