@@ -41,3 +41,22 @@ def test_month_ticks_name_the_year_once():
 
     ticks = month_ticks(["2025-11", "2025-12", "2026-01", "2026-02"])
     assert [t for _i, t in ticks] == ["2025年11月", "12月", "2026年1月", "2月"]
+
+
+def test_grid_lines_follow_the_months_and_the_score_ticks(themed_app, qtbot):
+    from ui.appraisal.trend_chart import Series, TrendChart
+
+    chart = TrendChart()
+    qtbot.addWidget(chart)
+    chart.resize(1200, 600)
+    labels = [f"2026-{m:02d}" for m in range(1, 7)]
+    chart.set_series(labels, [Series("区城管委", [70, 72, 74, 76, 78, 80], [0.9] * 6)])
+    grid = chart.grids[0]
+    x, y = grid.curve.getData()
+    (x0, x1), (y0, y1) = chart.score_plot.getViewBox().viewRange()
+    # one vertical pair per month, horizontal pairs across the whole plot
+    verticals = sorted({float(a) for a, b in zip(x[::2], x[1::2], strict=True) if a == b})
+    assert verticals == [float(m) for m in range(6)]
+    horizontals = [float(a) for a, b in zip(y[::2], y[1::2], strict=True) if a == b]
+    assert len(horizontals) >= 2 and all(y0 <= v <= y1 for v in horizontals)
+    assert min(x) == x0 and max(x) == x1
