@@ -40,7 +40,7 @@ class WorkerCard(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
-        self.resize(round(420 * s), round(300 * s))
+        self.setMinimumWidth(round(420 * s))
         self.record: WorkerRecord | None = None
         self.hide()
 
@@ -57,6 +57,7 @@ class WorkerCard(QFrame):
         }
         for key, value in values.items():
             self.fields[key].setText(value)
+        self.adjustSize()  # as tall as its lines
         parent = self.parentWidget()
         if parent is not None:
             m = round(16 * theme.ui_scale())
