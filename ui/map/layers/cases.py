@@ -308,11 +308,11 @@ class CaseView(LayerView):
     def blink(self) -> None:
         """Overdue rings pulse so that they catch the eye from across the room.
 
-        A pulse repaints the whole 4K viewport; while the static image is rendering
-        in its worker (which holds the GIL in long draw calls) that paint would stall
-        the GUI thread, so the pulse waits (a render lasts a few hundred ms).  With no
-        ring to pulse nothing is repainted at all."""
-        if self.canvas.static_cache.rendering():
+        A pulse repaints the whole 4K viewport; while the static image renders or the
+        cases are recomputed in a worker (both compete for the two cores) that paint
+        would stall the GUI thread, so the pulse waits (a few hundred ms at most).
+        With no ring to pulse nothing is repainted at all."""
+        if self.canvas.static_cache.rendering() or self.pending():
             return
         if not len(self.overdue.data) or not self.overdue.isVisible():
             if not self._blink_on:
