@@ -204,12 +204,12 @@ class MainWindow(QMainWindow):
             old.deleteLater()
 
     # -- staged start-up -------------------------------------------------------------------
-    def _apply_deferred(self, layers, prepared, recent=None) -> None:
+    def _apply_deferred(self, layers, prepared, recent=None, case_kinds=None) -> None:
         """GUI thread: the buildings, cases, whistles and the workers' last stored minutes
         read after the first paint."""
         self.district_map = with_layers(self.district_map, layers)
         self.canvas.view("buildings").reload(layers.buildings, prepared)
-        self.canvas.view("cases").reload(layers.cases)
+        self.canvas.view("cases").reload(layers.cases, kinds=case_kinds)
         if "whistles" in self.layers:
             self.canvas.view("whistles").reload(layers.whistles)
         if recent is not None:

@@ -197,14 +197,32 @@ def _street_of(ids: np.ndarray, parent: np.ndarray, level: np.ndarray) -> np.nda
     return out
 
 
+#: buildings per chunk of WKB decoding, projection and flattening (see load_buildings)
+BUILDING_CHUNK = 5000
+
+
 def load_buildings(store: DistrictRepository, frame: LocalFrame) -> BuildingData:
+    """Footprints in local metres.  Decoded, projected and flattened in chunks: each
+    shapely call keeps the GIL for its whole duration, and the start-up runs this in a
+    worker while the GUI thread must keep answering (one call over 100,000 footprints
+    held it for ~150 ms)."""
     cols = store.columns("SELECT id, floors, height_m, geom FROM buildings ORDER BY id")
-    geoms = frame.geoms_from_lonlat(geoms_from_wkb(cols["geom"]))
+    wkb = cols["geom"]
+    parts = []
+    for a in range(0, len(wkb), BUILDING_CHUNK):
+        geoms = frame.geoms_from_lonlat(geoms_from_wkb(wkb[a:a + BUILDING_CHUNK]))
+        v = polygon_vertices(geoms)
+        parts.append(Vertices(v.x, v.y, v.connect, v.owner + a))
+    vertices = (Vertices(np.concatenate([p.x for p in parts]),
+                         np.concatenate([p.y for p in parts]),
+                         np.concatenate([p.connect for p in parts]),
+                         np.concatenate([p.owner for p in parts]))
+                if parts else polygon_vertices(np.empty(0, object)))
     return BuildingData(
         ids=cols["id"].astype(np.int64),
         height_m=np.asarray(cols["height_m"], dtype=float),
         floors=np.asarray(cols["floors"], dtype=np.int64),
-        vertices=polygon_vertices(geoms),
+        vertices=vertices,
     )
 
 
@@ -214,8 +232,14 @@ def load_cases(
     """Open cases plus cases reported within ``recent_days`` of ``now``."""
     closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
     since = now - timedelta(days=recent_days)
+    # kinds as small codes into a list of distinct kinds: a million Python str made
+    # while fetching would hold the GIL (the start-up loads this in a worker) for long
+    kinds = sorted({str(r[0]) for r in store.rows("SELECT DISTINCT kind FROM categories "
+                                                  "WHERE kind IS NOT NULL")} | {"other"})
+    kind_list = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in kinds) + "]"
     cols = store.columns(
-        f"SELECT c.id, c.lon, c.lat, coalesce(k.kind, 'other') AS kind, "
+        f"SELECT c.id, c.lon, c.lat, "
+        f"list_position({kind_list}, coalesce(k.kind, 'other'))::INTEGER - 1 AS kind_code, "
         f"c.status NOT IN ({closed}) AS is_open, epoch_us(c.reported_at) AS rep_us, "
         f"epoch_us(coalesce(c.closed_at, CASE WHEN c.status = 'voided' THEN c.reported_at END))"
         f" AS closed_us, epoch_us(c.deadline_at) AS deadline_us, "
@@ -231,7 +255,7 @@ def load_cases(
         ids=cols["id"].astype(np.int64),
         x=np.asarray(x, dtype=float),
         y=np.asarray(y, dtype=float),
-        kind=np.asarray(cols["kind"], dtype=object),
+        kind=np.array(kinds, dtype=object)[np.asarray(cols["kind_code"], np.int64)],
         is_open=np.asarray(cols["is_open"], dtype=bool),
         overdue=np.asarray(cols["overdue"], dtype=bool),
         now=now,

@@ -5,12 +5,14 @@ layer before the window shows costs seconds.  The main window therefore opens
 with the district's grid levels only (:func:`app.map.layers.load_district_base`);
 once the map has painted, :class:`DeferredStartup`
 
-1. reads buildings, cases and whistles in a worker thread, through a DuckDB
-   cursor of its own (read-only use; the GUI thread's connection is never shared),
-   and prepares the building paths there as well;
-2. builds the dock panels on the GUI thread, one per event-loop turn, so the
-   window keeps answering meanwhile;
-3. hands the loaded data to the layer views (``reload``) on the GUI thread.
+1. reads buildings, cases, whistles and the workers' last stored minutes in a
+   worker thread, through a DuckDB cursor of its own (read-only use; the GUI
+   thread's connection is never shared), and prepares the building paths there
+   as well - the GUI thread stays free meanwhile;
+2. hands the loaded data to the layer views (``reload``) on the GUI thread;
+3. builds the dock panels on the GUI thread, one per event-loop turn, so the
+   window keeps answering in between (after the load: built while the worker
+   runs, both slowed each other down).
 
 Each stage reports in the status bar (``progress``); ``finished`` fires once
 everything is in place.
@@ -36,13 +38,14 @@ START_ANYWAY_MS = 1500
 def load_in_worker(store, base: DistrictMap, recent: Callable | None = None):
     """Worker thread: read the deferred layers through ``store`` (a cursor of its own),
     prepare the building paths, and call ``recent(store)`` (the workers' last stored
-    minutes); returns (DeferredLayers, building preparation, recent result)."""
+    minutes); returns (DeferredLayers, building preparation, recent result, case kinds)."""
     from ui.map.layers.buildings import prepare_buildings
 
     try:
         layers = load_deferred_layers(store, base)
+        kinds = sorted(set(layers.cases.kind.tolist()))  # (a million str: not on the GUI)
         return layers, prepare_buildings(layers.buildings), \
-            (recent(store) if recent is not None else None)
+            (recent(store) if recent is not None else None), kinds
     except Exception as exc:  # reported in the status bar; the grids stay usable
         log.exception("could not load the map layers")
         return exc
@@ -58,7 +61,7 @@ class DeferredStartup(QObject):
     #: the data arrived and every panel is built
     finished = Signal()
 
-    def __init__(self, store, base: DistrictMap, apply: Callable[[object, object, object], None],
+    def __init__(self, store, base: DistrictMap, apply: Callable[..., None],
                  panels: list[Callable[[], None]], parent: QObject | None = None, *,
                  recent: Callable | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +97,6 @@ class DeferredStartup(QObject):
         cursor = self._store.cursor()  # created here, used only by the worker
         base, recent = self._base, self._recent
         self._work.run(lambda: load_in_worker(cursor, base, recent), self._loaded)
-        QTimer.singleShot(0, self, self._next_panel)
 
     def _next_panel(self) -> None:
         if self.closed:
@@ -119,7 +121,9 @@ class DeferredStartup(QObject):
             self._apply(*result)
         self.loaded = True
         self.load_seconds = time.perf_counter() - self._t0
-        self._maybe_done()
+        if self._panels:
+            self.progress.emit("正在打开面板…")
+        QTimer.singleShot(0, self, self._next_panel)
 
     def _maybe_done(self) -> None:
         if self.done or not self.loaded or self._panels:

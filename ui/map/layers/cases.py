@@ -168,10 +168,12 @@ class CaseView(LayerView):
         self.canvas.viewChanged.connect(self._follow_zoom)
         self.update_points()
 
-    def _add_kinds(self, data: CaseData) -> None:
-        """A pair of scatter items (closed, open) for every kind not seen yet."""
+    def _add_kinds(self, data: CaseData, kinds: list[str] | None = None) -> None:
+        """A pair of scatter items (closed, open) for every kind not seen yet (``kinds``:
+        the kinds in ``data`` if already known)."""
+        present = set(data.kind.tolist()) if kinds is None else set(kinds)
         new = [k for k in CASE_KINDS if k not in self._kinds]
-        new += sorted(set(data.kind.tolist()) - set(CASE_KINDS) - set(self._kinds))
+        new += sorted(present - set(CASE_KINDS) - set(self._kinds))
         for is_open, alpha, dz in ((False, 110, 0), (True, 255, 10)):
             for kind in new:
                 colour = theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"])
@@ -182,11 +184,12 @@ class CaseView(LayerView):
                 self.scatters[(kind, is_open)] = self.add(item, dz=dz)
         self._kinds += new
 
-    def reload(self, data: CaseData) -> None:
+    def reload(self, data: CaseData, kinds: list[str] | None = None) -> None:
         """Take freshly loaded cases (after the start-up, or a case moved on in the
-        workflow); the items follow once the worker has filtered them."""
+        workflow); the items follow once the worker has filtered them.  ``kinds``: the
+        distinct kinds in ``data``, when already known."""
         self.layer.data = data
-        self._add_kinds(data)
+        self._add_kinds(data, kinds)
         self.request_update()
 
     # -- filters ---------------------------------------------------------------------------
