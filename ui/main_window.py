@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         if "whistles" in self.layers:
             self.canvas.view("whistles").reload(layers.whistles)
         if recent is not None:
-            self.patrol_controller.take_recent(recent)
+            self.patrol_controller.take_recent(recent, in_worker=True)
 
     def _show_progress(self, text: str) -> None:
         if text:

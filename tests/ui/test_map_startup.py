@@ -50,8 +50,9 @@ def test_grids_paint_before_the_deferred_layers_load(staged, qtbot, district_map
     assert not any(d.widget().objectName() == "DockLoading" for d in window.docks.values())
     assert window.map_status.currentMessage() == ""
     assert window.startup.load_seconds is not None
-    # the workers' last stored minutes arrived too: trails show, the live feed walks on
-    assert window.patrol.buffer.count.sum() > 0
+    # the workers' last stored minutes arrived too (pushed by the feed worker): trails
+    # show, the live feed walks on
+    qtbot.waitUntil(lambda: window.patrol.buffer.count.sum() > 0, timeout=10_000)
 
 
 def test_the_deferred_layers_render_into_the_static_image(staged, qtbot):

@@ -104,15 +104,24 @@ class PatrolController(QObject):
         return load_history(store, self.dmap.frame, self.state.roster.ids,
                             self.now - self.state.trail_s, self.now + 1)
 
-    def take_recent(self, recent: PatrolHistory) -> None:
+    def take_recent(self, recent: PatrolHistory, in_worker: bool = False) -> None:
         """Show the stored day's last minutes; the live feed walks on from each worker's
-        last fix (no jump at "now")."""
+        last fix (no jump at "now").  ``in_worker``: as a step of the feed worker (a
+        quarter of a million fixes into the buffers: not on the GUI thread)."""
+        t0, now = self.now - self.state.trail_s, self.now
+
+        def take() -> None:
+            if self.mode == "live":
+                self.state.push(recent.batch(t0, now))
+                self.state.set_now(max(now, self._live_t))
+            self.sim.continue_from(*recent.last_positions())
+
+        if in_worker:
+            self.feed.run(take)
+            return
         self.feed.wait()
         with self.state.lock:
-            if self.mode == "live":
-                self.state.push(recent.batch(self.now - self.state.trail_s, self.now))
-                self.state.set_now(max(self.now, self._live_t))
-            self.sim.continue_from(*recent.last_positions())
+            take()
 
     # -- feed ----------------------------------------------------------------------------
     def _on_feed_timer(self) -> None:
