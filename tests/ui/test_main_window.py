@@ -224,7 +224,7 @@ def test_cases_are_coloured_by_kind(window):
     total = sum(len(item.data) for item in view.scatters.values())
     assert total == view.states.n_shown > 0 and not view.aggregated
     # at "now" the overdue rings are exactly the cases overdue now
-    assert len(view.overdue.data) == int(np.sum(data.overdue))
+    assert view.overdue_count() == int(np.sum(data.overdue))
 
 
 def test_outlines_drawn_far_from_the_origin(window, qtbot):

@@ -189,3 +189,31 @@ def test_reloaded_cases_replace_a_result_computed_for_the_old_ones(window, qtbot
     view.reload(fewer)
     _applied(qtbot, view)
     assert len(view.states.shown) == 10 and view.layer.data is fewer
+
+
+def test_overdue_rings_are_stamped_into_their_own_image(window, qtbot):
+    """Thousands of alert rings as items cost every 4K frame tens of ms: they are drawn
+    into a cached image in a worker, and follow the data."""
+    view = window.canvas.view("cases")
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
+    n = view.overdue_count()
+    assert n > 0
+    image = view.ring_cache.item.image
+    img = image.convertToFormat(image.Format.Format_ARGB32)
+    px = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(
+        img.height(), img.bytesPerLine() // 4, 4)
+    red = (px[..., 2] > 150) & (px[..., 1] < 120) & (px[..., 3] > 100)  # BGRA: alert red
+    assert red.sum() > 20 * min(n, 50)
+    # cases without deadlines: no alert, the image is empty again
+    from dataclasses import replace
+
+    d = view.layer.data
+    view.reload(replace(d, deadline_s=np.full(len(d), np.nan)))
+    _applied(qtbot, view)
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
+    assert view.overdue_count() == 0
+    img = view.ring_cache.item.image.convertToFormat(image.Format.Format_ARGB32)
+    alpha = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes())[3::4]
+    assert not alpha.any()
+    view.set_visible(False)
+    assert not view.overdue.isVisible()

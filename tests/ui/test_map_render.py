@@ -165,7 +165,7 @@ def test_boundaries_draw_in_chunks_and_skip_those_out_of_view(window, qtbot):
 
 def test_overdue_rings_wait_while_the_static_image_renders(window, qtbot, monkeypatch):
     view = window.canvas.view("cases")
-    assert len(view.overdue.data) > 0
+    assert view.overdue_count() > 0
     cache = window.canvas.static_cache
     monkeypatch.setattr(cache, "rendering", lambda: True)
     before = view.overdue.opacity()

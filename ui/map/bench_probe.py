@@ -205,10 +205,12 @@ def incident_layer(app, canvas, n_cases: int, extent) -> dict:
     post, stall = _gui_time(app, lambda: view.set_window("year"), lambda: not view.pending())
     year_gui = post + view.last_apply_s
     year_worker = view.last_compute_s
+    _settle(app, canvas)  # the steady frame: every image cache current
     overview = [_paint(canvas) for _ in range(3)]
     agg = view.aggregated
     post, zoom_stall = _gui_time(app, lambda: canvas.zoom_by(8.0), lambda: not view.pending())
     zoom_update = view.last_apply_s
+    _settle(app, canvas)
     detail = [_paint(canvas) for _ in range(3)]
     out = {"cases": n_cases, "build_ms": _ms(build), "window_year_ms": _ms(year_gui),
            "window_year_worker_ms": _ms(year_worker), "window_year_gui_stall_ms": _ms(stall),

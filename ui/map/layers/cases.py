@@ -23,7 +23,8 @@ import numpy as np
 import pyqtgraph as pg
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPen
 
 from app.feed.fixes import to_seconds
 from app.map.incidents import CaseStates, case_states, hexbin
@@ -31,6 +32,7 @@ from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
 from ui.map.background import BackgroundWork
 from ui.map.layers.base import LayerView, register_view
+from ui.map.static_render import StaticMapCache
 
 #: coarser than this (metres per pixel) is the district overview
 OVERVIEW_MPP = 2.5
@@ -123,6 +125,47 @@ def compute_frame(generation: int, data: CaseData, codes: np.ndarray, kinds: lis
                      aggregated, points, overdue_xy, hexes)
 
 
+def ring_sprite(diameter: int) -> QImage:
+    """One overdue ring (antialiased, alert red) to stamp at every overdue case."""
+    width = max(2, round(2 * theme.ui_scale()))
+    side = diameter + width + 2
+    image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pen = QPen(theme.qcolor(theme.ALERT))
+    pen.setWidthF(width)
+    p.setPen(pen)
+    p.drawEllipse(QRectF((side - diameter) / 2, (side - diameter) / 2, diameter, diameter))
+    p.end()
+    return image
+
+
+class _RingPainter:
+    """Thread-safe static painter: stamps a ring sprite at every overdue case in view
+    (the overview size or the detail size, by the render's metres per pixel)."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, sprites: list[QImage]) -> None:
+        self.x, self.y = x, y
+        self.sprites = [QImage(s) for s in sprites]  # (copies: never shared with the GUI)
+
+    def __call__(self, painter: QPainter, rect: QRectF, mpp: float) -> None:
+        sprite = self.sprites[0 if mpp > OVERVIEW_MPP else 1]
+        margin = sprite.width() * mpp
+        x, y = self.x, self.y
+        m = ((x >= rect.left() - margin) & (x <= rect.right() + margin)
+             & (y >= rect.top() - margin) & (y <= rect.bottom() + margin))
+        if not m.any():
+            return
+        t = painter.transform()
+        half = sprite.width() / 2
+        px = t.m11() * x[m] + t.m21() * y[m] + t.dx() - half
+        py = t.m12() * x[m] + t.m22() * y[m] + t.dy() - half
+        painter.resetTransform()
+        for a, b in zip(np.round(px).tolist(), np.round(py).tolist(), strict=True):
+            painter.drawImage(QPointF(a, b), sprite)
+
+
 @register_view(CaseData)
 class CaseView(LayerView):
     """One ScatterPlotItem per (kind, open/closed), one for overdue rings, one for hexagons."""
@@ -143,13 +186,13 @@ class CaseView(LayerView):
             symbol="h", pxMode=True, pen=None, brush=pg.mkBrush(theme.qcolor(c, 150))), dz=5)
             for c in HEX_RAMP]
         self.hexes = self.hex_items[0]  # (they show and hide together)
-        # rings at the overview and the detail size: a level-of-detail switch toggles
-        # which shows (resizing thousands of rings costs pyqtgraph a loop per point)
-        self.overdue_items = tuple(self.add(pg.ScatterPlotItem(
-            symbol="o", pen=pg.mkPen(theme.qcolor(theme.ALERT),
-                                     width=max(2, round(2 * theme.ui_scale()))),
-            size=round(ring * theme.ui_scale()), brush=None, pxMode=True), dz=20)
-            for ring in RING_SIZE)
+        # overdue rings are drawn into an image of their own in a worker (thousands of
+        # rings cost a 4K frame tens of ms as items); the frame blits it, a pulse fades it
+        self._ring_sprites = [ring_sprite(round(px * theme.ui_scale())) for px in RING_SIZE]
+        self._ring_painter: _RingPainter | None = None
+        self.overdue_xy = (np.empty(0), np.empty(0))
+        self.ring_cache = StaticMapCache(self.canvas, z=self._z + 20)
+        self.ring_cache.add_source(lambda: 0.0, self._ring_painters)
         self.states = None
         self._data_rect = QRectF()
         self._near = np.zeros(len(data), bool)
@@ -279,8 +322,9 @@ class CaseView(LayerView):
                 continue
             item.setData(x=x, y=y, size=round((OPEN_SIZE if key[1] else CLOSED_SIZE)[k] * s))
         if f.overdue_xy is not None:
-            for item in self.overdue_items:
-                item.setData(x=f.overdue_xy[0], y=f.overdue_xy[1])
+            self.overdue_xy = f.overdue_xy
+            self._ring_painter = _RingPainter(*f.overdue_xy, self._ring_sprites)
+            self.ring_cache.invalidate()
         self.applied_data = f.data
         if f.hexes is None:
             for item in self.hex_items:
@@ -317,20 +361,28 @@ class CaseView(LayerView):
         With no ring to pulse nothing is repainted at all."""
         if self.canvas.static_cache.rendering() or self.pending():
             return
-        if not len(self.overdue.data) or not self.overdue.isVisible():
+        if not self.overdue_count() or not self.overdue.isVisible():
             if not self._blink_on:
                 self._blink_on = True
-                for item in self.overdue_items:
-                    item.setOpacity(1.0)
+                self.overdue.setOpacity(1.0)
             return
         self._blink_on = not self._blink_on
-        for item in self.overdue_items:
-            item.setOpacity(1.0 if self._blink_on else 0.25)
+        self.overdue.setOpacity(1.0 if self._blink_on else 0.25)
 
     @property
-    def overdue(self) -> pg.ScatterPlotItem:
-        """The overdue rings shown at the current level of detail."""
-        return self.overdue_items[0 if self.overview or self.overview is None else 1]
+    def overdue(self):
+        """The item showing the overdue rings (their cached image)."""
+        return self.ring_cache.item
+
+    def overdue_count(self) -> int:
+        return len(self.overdue_xy[0])
+
+    def _ring_painters(self) -> list:
+        return [self._ring_painter] if self._visible and self._ring_painter else []
+
+    def set_z(self, z: float) -> None:
+        super().set_z(z)
+        self.ring_cache.item.setZValue(z + 20)
 
     def set_visible(self, visible: bool) -> None:
         super().set_visible(visible)
@@ -338,8 +390,9 @@ class CaseView(LayerView):
             item.setVisible(visible and not self.aggregated and (is_open or not self.overview))
         for item in self.hex_items:
             item.setVisible(visible and self.aggregated)
-        for item in self.overdue_items:
-            item.setVisible(visible and item is self.overdue)
+        if visible != self.ring_cache.item.isVisible():
+            self.ring_cache.item.setVisible(visible)
+            self.ring_cache.invalidate()
 
     def case_at(self, x: float, y: float, radius_m: float) -> int | None:
         """The id of the shown case nearest to (x, y) within ``radius_m`` (points mode)."""
@@ -358,6 +411,8 @@ class CaseView(LayerView):
 
     def remove(self) -> None:
         self.blink_timer.stop()
+        self.ring_cache.shutdown()
+        self.canvas.remove_item(self.ring_cache.item)
         self.generation += 1  # whatever is still computing is stale
         self.work.wait()
         self.canvas.viewChanged.disconnect(self._follow_zoom)
