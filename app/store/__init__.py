@@ -3,6 +3,7 @@
 from app.store.errors import (
     SchemaTooNewError,
     StoreError,
+    StoreInterrupted,
     StoreLockedError,
     StoreMissingError,
     StoreWriteError,
@@ -13,6 +14,7 @@ __all__ = [
     "DistrictRepository",
     "SchemaTooNewError",
     "StoreError",
+    "StoreInterrupted",
     "StoreLockedError",
     "StoreMissingError",
     "StoreWriteError",

@@ -16,6 +16,7 @@ import pyarrow as pa
 from app.store.errors import (
     SchemaTooNewError,
     StoreError,
+    StoreInterrupted,
     StoreLockedError,
     StoreMissingError,
     StoreWriteError,
@@ -74,6 +75,7 @@ class DuckDBStore:
         self.path = str(path)
         self.read_only = read_only
         self._in_tx = False
+        self._interrupted = False
 
     # -- opening and migrations -------------------------------------------------
     @classmethod
@@ -210,13 +212,38 @@ class DuckDBStore:
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
         _refuse_tampering(sql)
-        return self._con.execute(sql, list(params)).fetchnumpy()
+        self._check_interrupt()
+        try:
+            return self._con.execute(sql, list(params)).fetchnumpy()
+        except duckdb.InterruptException:
+            raise self._interrupt_error() from None
 
     def _execute(self, sql: str, params: Sequence[Any]):
+        self._check_interrupt()
         try:
             return self._con.execute(sql, list(params))
+        except duckdb.InterruptException:
+            raise self._interrupt_error() from None
         except _WRITE_FAILURES as exc:  # a write through SQL (UPDATE/INSERT) hit the disk
             raise _write_error(self.path, exc) from None
+
+    # -- stopping a query from another thread ------------------------------------
+    def interrupt(self) -> None:
+        """From another thread: stop the query running on this connection and refuse
+        the ones after it (:class:`StoreInterrupted`) until :meth:`reset_interrupt`.
+        A worker whose result is no longer wanted stops at once instead of finishing."""
+        self._interrupted = True
+        self._con.interrupt()
+
+    def reset_interrupt(self) -> None:
+        self._interrupted = False
+
+    def _check_interrupt(self) -> None:
+        if self._interrupted:
+            raise self._interrupt_error()
+
+    def _interrupt_error(self) -> StoreInterrupted:
+        return StoreInterrupted(f"{self.path}: query interrupted (its result is no longer wanted)")
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         _refuse_tampering(sql)

@@ -28,3 +28,8 @@ class SchemaTooNewError(StoreError):
 
 class StoreWriteError(StoreError):
     """Writing failed (full disk, file-size limit, I/O error); the transaction was rolled back."""
+
+
+class StoreInterrupted(StoreError):
+    """A query was stopped from another thread (:meth:`DuckDBStore.interrupt`): its
+    result is no longer wanted.  Nothing was written."""

@@ -47,6 +47,17 @@ class DistrictRepository(Protocol):
 
     def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[Columns]: ...
 
+    def cursor(self) -> DistrictRepository:
+        """A handle on the same database for another thread."""
+        ...
+
+    def interrupt(self) -> None:
+        """From another thread: stop the running query; later ones raise
+        StoreInterrupted until reset_interrupt()."""
+        ...
+
+    def reset_interrupt(self) -> None: ...
+
     def close(self) -> None: ...
 
 

@@ -256,3 +256,50 @@ def test_closing_the_worker_skips_what_is_queued_and_closes_its_cursor(store, th
     assert store.scalar("SELECT 1") == 1  # the district's own connection is untouched
     with pytest.raises(Exception, match="(?i)closed"):
         jobs.cursor.scalar("SELECT 1")
+
+
+def test_an_overtaken_running_query_is_interrupted(store, themed_app, qtbot):
+    """A job overtaken while its query runs stops at once (StoreInterrupted, dropped);
+    a running job of another channel is not touched."""
+    from app.store import StoreInterrupted
+    from ui.appraisal.jobs import AppraisalJobs, channel_name
+
+    long_query = "SELECT sum(i * i % 7) FROM range(400000000) t(i)"  # ≈ 4 s here
+    jobs = AppraisalJobs(store)
+    try:
+        channel = channel_name("league")
+        got, errors, started = [], [], threading.Event()
+        raised: list[BaseException] = []
+
+        def old(cur):
+            started.set()
+            try:
+                return cur.scalar(long_query)
+            except StoreInterrupted as exc:
+                raised.append(exc)
+                raise
+
+        jobs.submit(channel, old, got.append, errors.append)
+        assert started.wait(5)
+        time.sleep(0.1)  # the query is running
+        t0 = time.perf_counter()
+        jobs.submit(channel, lambda cur: cur.scalar("SELECT 42"), got.append, errors.append)
+        qtbot.waitUntil(lambda: got == [42], timeout=3_000)
+        assert time.perf_counter() - t0 < 2.0  # not the ≈ 4 s the old query needed
+        assert len(raised) == 1 and "interrupted" in str(raised[0])
+        assert errors == [] and jobs.interrupted == 1 and jobs.dropped == 1
+
+        # another channel's request does not stop a running job; the cursor works after
+        other_started, other = threading.Event(), []
+
+        def medium(cur):
+            other_started.set()
+            return cur.scalar("SELECT sum(i * i % 7) FROM range(20000000) t(i)")
+
+        jobs.submit(channel_name("trend"), medium, other.append, errors.append)
+        assert other_started.wait(5)
+        jobs.submit(channel, lambda cur: cur.scalar("SELECT 7"), got.append, errors.append)
+        qtbot.waitUntil(lambda: bool(other) and got == [42, 7], timeout=10_000)
+        assert errors == [] and jobs.interrupted == 1 and other[0] > 0
+    finally:
+        jobs.close()

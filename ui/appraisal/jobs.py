@@ -10,13 +10,16 @@ it is given: a second cursor would build them a second time.
 worker and calls ``on_done(result)`` or ``on_error(exc)`` on the GUI thread.  Each
 channel (e.g. 'scoring.league') keeps a generation: a job that a newer request of its
 channel overtook is skipped if it has not started, and its result is dropped if it
-has, so the operator who flips through periods sees only the last one asked for.
+has; a job that is running when it is overtaken is interrupted (``cursor.interrupt()``:
+its query stops at once, :class:`app.store.StoreInterrupted`), so the operator who flips
+through periods waits only for the last one asked for.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,10 +65,16 @@ class _Job(QRunnable):
             result, error = SKIPPED, None
         else:
             t0 = time.perf_counter()
+            with jobs.running_lock:
+                jobs.running = (self.channel, self.generation)
+                jobs.cursor.reset_interrupt()  # an interrupt aimed at an earlier job
             try:
                 result, error = self.fn(jobs.cursor), None
             except Exception as exc:  # shown in the panel; never takes the window down
                 result, error = None, exc
+            finally:
+                with jobs.running_lock:
+                    jobs.running = None
             jobs.worker_seconds[self.channel.split("#")[0]] = time.perf_counter() - t0
         try:
             jobs.carrier.finished.emit(self.ticket, result, error)
@@ -93,6 +102,10 @@ class AppraisalJobs(QObject):
         #: seconds the worker spent on the last job of each kind of channel (bench)
         self.worker_seconds: dict[str, float] = {}
         self.closed = False
+        #: (channel, generation) of the job on the worker now; guarded by running_lock
+        self.running: tuple[str, int] | None = None
+        self.running_lock = threading.Lock()
+        self.interrupted = 0
 
     # -- requests -----------------------------------------------------------------------
     def submit(self, channel: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
@@ -103,9 +116,20 @@ class AppraisalJobs(QObject):
             raise RuntimeError("appraisal worker closed")
         gen = next(self._generation)
         self._latest[channel] = gen
+        self._interrupt_stale(channel)
         self._outstanding[channel] = self._outstanding.get(channel, 0) + 1
         self.pool.start(_Job(self, _Ticket(channel, gen, on_done, on_error, owner), fn))
         return gen
+
+    def _interrupt_stale(self, channel: str | None = None) -> None:
+        """Stop the running job if it is overtaken (of ``channel``; any when None)."""
+        with self.running_lock:
+            run = self.running
+            if run is None or (channel is not None and run[0] != channel):
+                return
+            if not self.current(*run):
+                self.cursor.interrupt()
+                self.interrupted += 1
 
     def current(self, channel: str, generation: int) -> bool:
         return self._latest.get(channel) == generation
@@ -114,6 +138,7 @@ class AppraisalJobs(QObject):
         """Whatever ``channel`` asked for so far will not be shown."""
         if self._outstanding.get(channel):
             self._latest[channel] = next(self._generation)
+            self._interrupt_stale(channel)
 
     def busy(self, channel: str | None = None) -> bool:
         """Is a request of ``channel`` (of any channel) still being computed?"""
@@ -155,7 +180,9 @@ class AppraisalJobs(QObject):
         self.closed = True
         for channel in list(self._latest):
             self._latest[channel] = next(self._generation)  # queued jobs are skipped
+        self._interrupt_stale()  # and the running one stops
         self.pool.waitForDone()
+        self.cursor.reset_interrupt()
         self.cursor.close()
 
 
