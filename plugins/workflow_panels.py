@@ -24,6 +24,7 @@ def _whistle_panel(ctx: PanelContext):
     key = id(ctx.window)
     _WHISTLE_PANELS[key] = panel
     panel.destroyed.connect(lambda *_a: _WHISTLE_PANELS.pop(key, None))
+    _link_whistles_on_map(ctx, panel)
     try:  # whistles on the map follow the panel; the panel works without them
         from ui.docks.whistle_markers import WhistleMarkers
 
@@ -33,6 +34,31 @@ def _whistle_panel(ctx: PanelContext):
     except Exception:
         log.exception("whistle markers are not shown on the map")
     return panel
+
+
+def _link_whistles_on_map(ctx: PanelContext, panel) -> None:
+    """A whistle picked on the map is selected in the panel; one selected in the panel is
+    ringed on the map's whistle layer (when the window has one)."""
+    picked = getattr(ctx.window, "whistleClicked", None)
+    if picked is not None:
+        picked.connect(panel.show_from_map)
+
+    def ring(wid: int) -> None:
+        layers = getattr(ctx, "layers", None)
+        if layers is not None and "whistles" in layers:
+            ctx.canvas.view("whistles").select(wid)
+
+    panel.whistleSelected.connect(ring)
+
+    def reload(_wid: int) -> None:
+        """A whistle blown or moved on in the panel shows on the map's layer at once."""
+        from app.map.layers import load_whistles
+
+        layers = getattr(ctx, "layers", None)
+        if layers is not None and "whistles" in layers:
+            ctx.canvas.view("whistles").reload(load_whistles(ctx.store, ctx.district_map.frame))
+
+    panel.changed.connect(reload)
 
 
 def _case_panel(ctx: PanelContext):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import qtawesome as qta
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,6 +52,9 @@ class MainWindow(QMainWindow):
     the grid levels are read and painted first; buildings, cases, whistles and the
     panels follow after the first paint (``deferred``; :attr:`startup` reports).
     """
+
+    #: a whistle picked on the map (its id); the whistle panel selects it (plugin wiring)
+    whistleClicked = Signal(int)
 
     def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
                  district_map: DistrictMap | None = None, persist: bool = True,
@@ -271,11 +274,24 @@ class MainWindow(QMainWindow):
 
     # -- behaviour -----------------------------------------------------------------------
     def click_at(self, x: float, y: float) -> int | None:
-        """A click on the map: a worker under the cursor opens the worker card, else the
-        case there opens its card; the grid there is selected either way."""
-        radius = CASE_HIT_PX * theme.ui_scale() * self.canvas.metres_per_pixel()
-        case_id = None
-        if self.identify_worker_at(x, y, radius) is None:
+        """A click on the map: a worker under the cursor opens the worker card, else a
+        whistle there is selected (ringed, :attr:`whistleClicked`), else the case there
+        opens its card; the grid there is selected either way."""
+        mpp = self.canvas.metres_per_pixel()
+        radius = CASE_HIT_PX * theme.ui_scale() * mpp
+        case_id = whistle_id = None
+        whistles = self.canvas.view("whistles") if "whistles" in self.layers else None
+        worker_id = self.identify_worker_at(x, y, radius)
+        if worker_id is None and whistles is not None:
+            from ui.map.layers.whistles import HIT_PX
+
+            whistle_id = whistles.whistle_at(x, y, HIT_PX * theme.ui_scale() * mpp)
+        if whistles is not None:
+            whistles.select(whistle_id)  # the ring follows the click; elsewhere clears it
+        if whistle_id is not None:
+            self.case_card.hide()
+            self.whistleClicked.emit(whistle_id)
+        elif worker_id is None:
             case_id = self.canvas.view("cases").case_at(x, y, radius)
             if case_id is not None:
                 self.case_card.show_case(case_id)

@@ -52,6 +52,8 @@ class WhistlePanel(QWidget):
     changed = Signal(int)  # a whistle was blown or moved on (its id)
     #: "附近摄像头" for the selected whistle: lon, lat, label (the video wall plugin listens)
     nearbyCamerasRequested = Signal(float, float, str)
+    #: the whistle shown in the timeline changed (its id; the plugin rings it on the map)
+    whistleSelected = Signal(int)
 
     def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
                  clock: Callable[[], datetime] = workflow_now,
@@ -62,6 +64,7 @@ class WhistlePanel(QWidget):
         self._clock = clock
         self.clock = clock
         self.place: tuple[int, float, float] | None = None  # grid, lon, lat
+        self._map_pick = False  # the map click being handled picked a whistle
         self.from_case: int | None = None  # the case the whistle is raised from
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_list(), "哨令")
@@ -154,6 +157,9 @@ class WhistlePanel(QWidget):
 
     # -- the five interactions: click, departments, preset, title, blow ----------------
     def on_map_click(self, x: float, y: float) -> None:
+        picked, self._map_pick = self._map_pick, False
+        if picked:  # the click selected a whistle on the map: stay on its timeline
+            return
         lon, lat = self._to_lonlat(x, y)
         try:
             gid = grid_at(self._store, float(lon), float(lat))
@@ -274,13 +280,31 @@ class WhistlePanel(QWidget):
 
     def select_whistle(self, wid: int) -> None:
         if wid in getattr(self, "row_ids", []):
-            self.table.selectRow(self.row_ids.index(wid))
+            row = self.row_ids.index(wid)
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
+        else:  # not in the list (beyond its length): the timeline alone shows it
+            self.table.clearSelection()
+            self.nearby_button.setEnabled(True)
+        if self.timeline.whistle_id != wid:
+            self.whistleSelected.emit(int(wid))
         self.timeline.show_whistle(wid)
+
+    def show_from_map(self, wid: int) -> None:
+        """A whistle picked on the map: select it in the list (showing all whistles if the
+        open-only filter hides it) with its timeline; the map click sets no blow place."""
+        self._map_pick = True
+        if wid not in getattr(self, "row_ids", []) and self.open_only.currentData():
+            self.open_only.setCurrentIndex(self.open_only.findData(False))
+        self.tabs.setCurrentIndex(0)
+        self.select_whistle(wid)
 
     def _selected(self) -> None:
         wid = self.selected_id()
         self.nearby_button.setEnabled(wid is not None)
         if wid is not None:
+            if self.timeline.whistle_id != wid:
+                self.whistleSelected.emit(int(wid))
             self.timeline.show_whistle(wid)
 
     def offer_cameras(self) -> None:
@@ -290,6 +314,8 @@ class WhistlePanel(QWidget):
     def request_nearby_cameras(self) -> None:
         """Ask for the cameras around the selected whistle's place."""
         wid = self.selected_id()
+        if wid is None:  # picked on the map but not in the list: the timeline's whistle
+            wid = self.timeline.whistle_id
         rows = self._store.rows("SELECT lon, lat, code FROM whistles WHERE id = ?",
                                 [wid]) if wid is not None else []
         if rows:

@@ -1,6 +1,8 @@
 """Whistles (街道吹哨) on the map: those in progress at the moment shown as large
 stars (a second whistle, 二次哨, ringed in red), those closed in the last 30 days
-small and dim.  The moment follows the replay clock like the cases."""
+small and dim.  The moment follows the replay clock like the cases.  A whistle picked on
+the map (``whistle_at`` then ``select``) is ringed with a glow until the selection is
+cleared."""
 
 from __future__ import annotations
 
@@ -14,15 +16,18 @@ from ui.map.layers.base import LayerView, register_view
 
 RECENT_S = 30 * 86_400.0
 ACTIVE_PX, RECENT_PX = 26, 11
+SELECTED_PX = ACTIVE_PX + 30  # the glow ring around the selected whistle
+HIT_PX = ACTIVE_PX // 2 + 2  # a click this close (screen pixels) picks a whistle
 
 
 @register_view(WhistleData)
 class WhistleView(LayerView):
-    """Two scatter items: in progress and recently closed."""
+    """Two scatter items: in progress and recently closed; a third rings the selected one."""
 
     def build(self) -> None:
         s = theme.ui_scale()
         self.at: float | None = None
+        self.selected: int | None = None  # the whistle's id, ringed while shown
         self.recent = self.add(pg.ScatterPlotItem(
             symbol="star", size=round(RECENT_PX * s), pxMode=True, pen=None,
             brush=pg.mkBrush(theme.qcolor(theme.HIGHLIGHT, 120))), dz=1)
@@ -33,6 +38,11 @@ class WhistleView(LayerView):
         self.second = self.add(pg.ScatterPlotItem(
             symbol="o", size=round((ACTIVE_PX + 12) * s), pxMode=True, brush=None,
             pen=pg.mkPen(theme.qcolor(theme.ALERT), width=max(2, round(2 * s)))), dz=3)
+        # a soft halo and a crisp ring: legible on a 4K wall, one point only
+        self.glow = self.add(pg.ScatterPlotItem(
+            symbol="o", size=round(SELECTED_PX * s), pxMode=True,
+            brush=pg.mkBrush(theme.qcolor(theme.ACCENT, 70)),
+            pen=pg.mkPen(theme.qcolor(theme.ACCENT), width=max(2, round(3 * s)))), dz=0)
         self.update_points()
 
     def reload(self, data: WhistleData) -> None:
@@ -63,6 +73,36 @@ class WhistleView(LayerView):
         self.recent.setData(x=d.x[recent], y=d.y[recent])
         second = active & (d.round >= 2)
         self.second.setData(x=d.x[second], y=d.y[second])
+        self.shown_mask = active | recent
+        self._draw_selection()
+
+    def whistle_at(self, x: float, y: float, radius_m: float) -> int | None:
+        """The id of the whistle shown at the moment nearest to (x, y) within ``radius_m``."""
+        if not self.is_visible():
+            return None
+        d: WhistleData = self.layer.data
+        idx = np.flatnonzero(self.shown_mask)
+        if not len(idx):
+            return None
+        dist = np.hypot(d.x[idx] - x, d.y[idx] - y)
+        j = int(np.argmin(dist))
+        return int(d.ids[idx[j]]) if dist[j] <= radius_m else None
+
+    def select(self, whistle_id: int | None) -> None:
+        """Ring ``whistle_id`` on the map (None clears the ring)."""
+        self.selected = None if whistle_id is None else int(whistle_id)
+        self._draw_selection()
+
+    def selected_point(self) -> tuple[float, float] | None:
+        """Where the ring is drawn (map metres), or None when nothing shown is selected."""
+        pts = self.glow.data
+        return (float(pts["x"][0]), float(pts["y"][0])) if len(pts) else None
+
+    def _draw_selection(self) -> None:
+        d: WhistleData = self.layer.data
+        hit = (self.shown_mask & (d.ids == self.selected) if self.selected is not None
+               else np.zeros(len(d), bool))
+        self.glow.setData(x=d.x[hit], y=d.y[hit])
 
     def shown_active(self) -> int:
         return int(np.sum(self.active_mask))
