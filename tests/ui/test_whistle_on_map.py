@@ -5,6 +5,7 @@ the cameras nearest to it on the wall."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -133,3 +134,43 @@ def test_selecting_in_the_panel_rings_the_whistle_on_the_map(window):
     wid, x, y = _shown_whistle(window)
     panel.select_whistle(wid)
     assert view.selected == wid and view.selected_point() == pytest.approx((x, y))
+
+
+def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district_map, qtbot):
+    """Signed in as a street secretary, a click on empty map starts a whistle (the blow
+    page with the place); a click on a whistle stays on the list with its timeline."""
+    from app.auth.accounts import authenticate
+    from app.auth.permissions import Role
+    from app.auth.session import sign_in, sign_out
+    from app.demo.accounts import DEMO_PASSWORDS
+    from app.store import open_store
+    from ui.main_window import MainWindow
+
+    store = open_store(small_db_copy)
+    try:
+        sign_in(authenticate(store, "sec01", DEMO_PASSWORDS[Role.STREET_SECRETARY],
+                             at=datetime(2026, 11, 20, 10, 30)))
+        window = MainWindow(store, district_map=district_map, persist=False)
+        qtbot.addWidget(window)
+        window.resize(1600, 900)
+        window.show()
+        qtbot.waitExposed(window)
+        window.canvas.zoom_to_extent()
+        panel = window.docks["whistles"].widget()
+        assert panel.blow_button.isEnabled()
+        wid, x, y = _shown_whistle(window)
+        _click(window, qtbot, x, y)
+        assert panel.tabs.currentIndex() == 0 and panel.timeline.whistle_id == wid
+        assert panel.place is None
+        # an empty spot inside the district: the blow page with that place
+        lon, lat = store.rows("SELECT label_lon, label_lat FROM grid_units WHERE level = 4 "
+                              "ORDER BY code LIMIT 1")[0]
+        gx, gy = (float(v) for v in district_map.frame.from_lonlat(lon, lat))
+        assert window.canvas.view("whistles").whistle_at(gx, gy, 200.0) is None
+        window.canvas.mapClicked.emit(gx, gy)  # the window, then the panel
+        assert panel.tabs.currentIndex() == 1 and panel.place is not None
+        assert window.canvas.view("whistles").selected is None
+        window.close()
+    finally:
+        sign_out()
+        store.close()
