@@ -49,6 +49,9 @@ class MapCanvas(pg.GraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self.setViewportUpdateMode(self.ViewportUpdateMode.FullViewportUpdate)
+        # the view fills every pixel (background brush, full-viewport updates): without
+        # this Qt paints the main window behind the map first, 1-10 ms a frame at 4K
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False, defaultPadding=0.02)
         self.viewbox.setBackgroundColor(None)
         self.setCentralItem(self.viewbox)

@@ -84,7 +84,7 @@ class PatrolController(QObject):
         self.feed = PatrolFeedWorker(state, self)
         self.view = view
         if view is not None:
-            self.feed.snapshotReady.connect(view.show)
+            self.feed.snapshotReady.connect(view.show_with_trails)
             self.feed.stepDone.connect(self._step_done)
             self.redraw_timer.timeout.connect(self._on_redraw_timer)
         else:
@@ -155,7 +155,8 @@ class PatrolController(QObject):
             self.timeChanged.emit(result[1])
 
     def _on_redraw_timer(self) -> None:
-        if self.view is not None and self.view.needs_redraw():
+        if (self.view is not None and self.view.needs_redraw()
+                and not self.view.awaiting_trails()):
             self._request_snapshot()
 
     def _request_snapshot(self) -> None:

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QPainterPath, QPen
 
 from app.feed.buffers import Trails
@@ -41,6 +41,8 @@ WORKERS_PER_PATH = 400
 #: thousands of them read as coverage rather than a blizzard
 OVERVIEW_MPP = 3.0
 OVERVIEW_SYMBOL_PX = 4
+#: a tick's markers wait at most this long for the trail image of the same snapshot
+PENDING_MAX_MS = 400
 
 
 def band_path(tr: Trails, lo_s: float, hi_s: float) -> QPainterPath:
@@ -141,6 +143,12 @@ class PatrolView(LayerView):
         for item in self.markers.values():
             item.setAcceptedMouseButtons(item.acceptedMouseButtons().NoButton)
         self._drawn = -1
+        self._pending: tuple[PatrolSnapshot, int] | None = None
+        self._pending_timer = QTimer(self.canvas)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(PENDING_MAX_MS)
+        self._pending_timer.timeout.connect(self._apply_pending)
+        self.trail_cache.rendered.connect(self._apply_pending)
         self.last_refresh_s = 0.0
         self.last_show_s = 0.0
         self.snapshot: PatrolSnapshot | None = None
@@ -205,28 +213,59 @@ class PatrolView(LayerView):
         self.last_refresh_s = time.perf_counter() - t0
         return True
 
+    def show_with_trails(self, snap: PatrolSnapshot, version: int) -> None:
+        """Like :meth:`show`, but the markers move only when the trail image of the same
+        snapshot has arrived: one repaint a tick instead of two, and none of them while the
+        trails render in the worker (a 4K frame painted against that render for the GIL
+        took 35-40 ms instead of 13)."""
+        self._apply_trails(snap)
+        self._pending = (snap, version)
+        self._pending_timer.start()  # no render at all (no viewport yet): move anyway
+
+    def _apply_pending(self, *_args) -> None:
+        pending, self._pending = self._pending, None
+        self._pending_timer.stop()
+        if pending is not None:
+            self._apply_markers(*pending)
+
+    def awaiting_trails(self) -> bool:
+        """A snapshot waits for its trail image before its markers are drawn."""
+        return self._pending is not None
+
     def show(self, snap: PatrolSnapshot, version: int) -> None:
         """Draw a snapshot (taken here or in the feed worker): markers on the GUI thread,
         the trails handed to this layer's image cache, rendered in its worker."""
-        t0 = time.perf_counter()
+        self._pending = None
+        self._apply_trails(snap)
+        self._apply_markers(snap, version)
+
+    def _apply_trails(self, snap: PatrolSnapshot) -> None:
         state: PatrolState = self.layer.data
         bands = [(lo * state.trail_s, hi * state.trail_s + 1e-6, a)
                  for lo, hi, a in reversed(TRAIL_BANDS) if not (self.overview and lo > 0)]
         self.trail_bands = [(lo, hi) for lo, hi, _ in bands]
         self.trail_vertices = len(snap.trails)
         self._trail_painter = _TrailPainter(snap.trails, bands)
+        self._trail_painter.dots = self._overview_dots(snap)
         self.trail_cache.invalidate()
-        dots = []
+
+    def _overview_dots(self, snap: PatrolSnapshot) -> list:
+        if not self.overview:
+            return []
+        s = theme.ui_scale()
+        return [(snap.x[snap.role == role], snap.y[snap.role == role],
+                 dot_pen(ROLE_STYLE[role][1], OVERVIEW_SYMBOL_PX * s)) for role in self.markers]
+
+    def _apply_markers(self, snap: PatrolSnapshot, version: int) -> None:
+        t0 = time.perf_counter()
+        dots = self._trail_painter.dots if self._trail_painter is not None else []
         for role, item in self.markers.items():
             m = snap.role == role
             if self.overview:  # dots go into the trail image: nothing to draw per frame
                 if len(item.data):
                     item.setData(x=[], y=[])
-                dots.append((snap.x[m], snap.y[m], dot_pen(ROLE_STYLE[role][1],
-                                                           OVERVIEW_SYMBOL_PX * theme.ui_scale())))
             else:
                 item.setData(x=snap.x[m], y=snap.y[m])
-        self._trail_painter.dots = dots
         self.shown_dots = sum(len(x) for x, _, _ in dots)
         if len(snap.report_x) or len(self.reports.data):
             self.reports.setData(x=snap.report_x, y=snap.report_y)
