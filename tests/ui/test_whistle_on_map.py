@@ -136,9 +136,11 @@ def test_selecting_in_the_panel_rings_the_whistle_on_the_map(window):
     assert view.selected == wid and view.selected_point() == pytest.approx((x, y))
 
 
-def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district_map, qtbot):
+def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district_map, qtbot,
+                                                         monkeypatch):
     """Signed in as a street secretary, a click on empty map starts a whistle (the blow
-    page with the place); a click on a whistle stays on the list with its timeline."""
+    page with the place); a click on a whistle stays on the list with its timeline.  A
+    whistle blown in the panel is on the map at once and can be picked there."""
     from app.auth.accounts import authenticate
     from app.auth.permissions import Role
     from app.auth.session import sign_in, sign_out
@@ -146,6 +148,7 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
     from app.store import open_store
     from ui.main_window import MainWindow
 
+    monkeypatch.setenv("GRIDCC_NOW", "2026-11-21T09:00")  # the workflow's clock
     store = open_store(small_db_copy)
     try:
         sign_in(authenticate(store, "sec01", DEMO_PASSWORDS[Role.STREET_SECRETARY],
@@ -169,7 +172,18 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
         assert window.canvas.view("whistles").whistle_at(gx, gy, 200.0) is None
         window.canvas.mapClicked.emit(gx, gy)  # the window, then the panel
         assert panel.tabs.currentIndex() == 1 and panel.place is not None
-        assert window.canvas.view("whistles").selected is None
+        view = window.canvas.view("whistles")
+        assert view.selected is None
+        # blown there (a day after the map's data): on the map at once, and pickable
+        view.set_time(None)  # live
+        panel.dept_list.item(0).setCheckState(Qt.CheckState.Checked)
+        panel.title_edit.setText("闲置空地垃圾堆积整治")
+        new = panel.blow()
+        assert new is not None
+        assert view.whistle_at(gx, gy, 1.0) == new and view.shown_active() >= 1
+        panel.table.clearSelection()
+        _click(window, qtbot, gx, gy)
+        assert panel.selected_id() == new and view.selected == new
         window.close()
     finally:
         sign_out()

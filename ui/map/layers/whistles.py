@@ -64,8 +64,13 @@ class WhistleView(LayerView):
     def update_points(self) -> None:
         d: WhistleData = self.layer.data
         t = self.moment()
-        blown = d.blown_s <= t
-        closed = d.closed_s <= t
+        if self.at is None:  # live: the store's state (a whistle blown or closed in the
+            # panel after the map was loaded counts, though later than the data's "now")
+            blown = np.ones(len(d), bool)
+            closed = ~np.isnan(d.closed_s)
+        else:
+            blown = d.blown_s <= t
+            closed = d.closed_s <= t
         active = blown & ~closed
         recent = closed & (d.closed_s >= t - RECENT_S)
         self.active_mask = active
