@@ -5,6 +5,7 @@ offscreen (software rendering) and prints one JSON object: pan frame times,
 static re-render time and the longest GUI-thread stall during it, live tick cost
 for synthetic rosters of 1,000 and 10,000 workers with 10-minute trails, the
 incident layer with 180,000 and 1,000,000 synthetic cases, and peak memory.
+``--idle SECONDS``: only the loaded window left alone (its longest GUI gap).
 Every timing is GUI-thread wall time measured with ``perf_counter``.
 """
 
@@ -232,15 +233,79 @@ def rss_mb() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1)
 
 
+def idle_window(app, window, seconds: float = 10.0) -> dict:
+    """The fully loaded window (docks, live feed, blinking, clocks) left alone: the
+    longest gap between ticks of a 5 ms timer on the GUI thread (the 50 ms rule) and how
+    often the map repaints."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.appraisal.stall_probe import GapProbe
+
+    class _Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, ev) -> bool:
+            if ev.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = _Paints()
+    viewport = window.canvas.viewport()
+    viewport.installEventFilter(paints)
+    probe = GapProbe()
+    probe.start()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    worst = probe.stop()
+    viewport.removeEventFilter(paints)
+    gaps = sorted(probe.gaps)
+    return {"seconds": seconds, "gap_max_ms": worst, "gap_p99_ms": _pct(gaps, 99),
+            "map_paints_per_s": round(paints.count / seconds, 2),
+            "load_avg_1m": round(os.getloadavg()[0], 2)}
+
+
+def idle_main(db: str, width: int, height: int, seconds: float) -> dict:
+    """``--idle``: a fresh window as an operator has it (docks shown, timers running)."""
+    from app.store import open_store
+    from ui.app import _application, _prepare
+
+    app = _application()
+    _prepare(app, width, height)
+    from ui.main_window import MainWindow
+
+    store = open_store(db, read_only=True)
+    window = MainWindow(store, persist=False)
+    try:
+        window.resize(width, height)
+        window.show()
+        deadline = time.perf_counter() + 90
+        while (not (window.loaded() and window.canvas.settled())
+               and time.perf_counter() < deadline):
+            app.processEvents()
+            time.sleep(0.002)
+        return {"size": f"{width}x{height}", **idle_window(app, window, seconds)}
+    finally:
+        window.close()
+        store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m ui.map.bench_probe")
     p.add_argument("--db", required=True)
     p.add_argument("--size", default="3840x2160")
     p.add_argument("--quick", action="store_true", help="skip the 1,000,000-case and "
                    "10,000-worker runs")
+    p.add_argument("--idle", type=float, metavar="SECONDS",
+                   help="only the idle window figure: the loaded window left alone")
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     width, height = (int(v) for v in args.size.lower().split("x"))
+    if args.idle:
+        json.dump(idle_main(args.db, width, height, args.idle), sys.stdout)
+        sys.stdout.write("\n")
+        return 0
 
     from app.store import open_store
     from ui.app import _application, _prepare
