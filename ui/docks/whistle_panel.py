@@ -293,11 +293,15 @@ class WhistlePanel(QWidget):
     def show_from_map(self, wid: int) -> None:
         """A whistle picked on the map: select it in the list (showing all whistles if the
         open-only filter hides it) with its timeline; the map click sets no blow place."""
-        self._map_pick = True
+        self._map_pick = True  # for on_map_click of the same click; gone after it
+        QTimer.singleShot(0, self._forget_map_pick)
         if wid not in getattr(self, "row_ids", []) and self.open_only.currentData():
             self.open_only.setCurrentIndex(self.open_only.findData(False))
         self.tabs.setCurrentIndex(0)
         self.select_whistle(wid)
+
+    def _forget_map_pick(self) -> None:
+        self._map_pick = False
 
     def _selected(self) -> None:
         wid = self.selected_id()
