@@ -41,6 +41,8 @@ WORKERS_PER_PATH = 400
 #: thousands of them read as coverage rather than a blizzard
 OVERVIEW_MPP = 3.0
 OVERVIEW_SYMBOL_PX = 4
+#: overview dots stroked per drawPath call (each call holds the GIL, see _TrailPainter)
+DOTS_PER_PATH = 1_500
 #: a tick's markers wait at most this long for the trail image of the same snapshot
 PENDING_MAX_MS = 400
 
@@ -80,7 +82,10 @@ class _TrailPainter:
         painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         for x, y, pen in self.dots:
             painter.setPen(pen)
-            painter.drawPath(dots_path(x, y))
+            # a few thousand dots a call: PySide holds the GIL through a drawPath, and one
+            # over 15,000 round dots (Jinhua overview) stalled the GUI thread 30-48 ms
+            for a in range(0, len(x), DOTS_PER_PATH):
+                painter.drawPath(dots_path(x[a:a + DOTS_PER_PATH], y[a:a + DOTS_PER_PATH]))
 
     def _trails(self, painter) -> None:
         tr = self.trails
