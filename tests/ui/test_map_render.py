@@ -134,7 +134,7 @@ def test_boundaries_draw_in_chunks_and_skip_those_out_of_view(window, qtbot):
     chunks = chunked_paths(grids.vertices, chunk=5)
     assert len(chunks) == -(-len(grids) // 5)
     assert sum(p.elementCount() for _, p in chunks) == len(grids.vertices)
-    for (x0, y0, x1, y1), path in chunks:
+    for (x0, _y0, _x1, y1), path in chunks:
         r = path.controlPointRect()
         assert abs(r.left() - x0) < 1e-6 and abs(r.bottom() - y1) < 1e-6
 

@@ -18,11 +18,10 @@ request has overtaken (the operator clicked through the windows) is dropped.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPen
 
