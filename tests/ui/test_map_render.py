@@ -172,6 +172,24 @@ def test_overdue_rings_wait_while_the_static_image_renders(window, qtbot, monkey
     view.blink()
     assert view.overdue.opacity() == before
     monkeypatch.setattr(cache, "rendering", lambda: False)
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)  # no trail image rendering
+    view.blink()
+    assert view.overdue.opacity() != before
+
+
+def test_overdue_rings_wait_while_the_patrol_trails_render(window, qtbot, monkeypatch):
+    """The trail image renders in its worker every tick; a 4K pulse repaint then would
+    fight it for the GIL (the Jinhua idle-window stalls)."""
+    view = window.canvas.view("cases")
+    assert view.overdue_count() > 0
+    trails = window.canvas.view("patrol").trail_cache
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
+    monkeypatch.setattr(trails, "rendering", lambda: True)
+    before = view.overdue.opacity()
+    view.blink()
+    assert window.canvas.images_rendering() and view.overdue.opacity() == before
+    monkeypatch.setattr(trails, "rendering", lambda: False)
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
     view.blink()
     assert view.overdue.opacity() != before
 

@@ -185,6 +185,12 @@ class MapCanvas(pg.GraphicsView):
         return (all(c.is_current() for c in caches)
                 and all(v.complete() for v in self._views.values() if hasattr(v, "complete")))
 
+    def images_rendering(self) -> bool:
+        """An image cache (static layers, trails, overdue rings) is rendering in its
+        worker: a full repaint now would fight it for the GIL (PySide keeps the GIL in
+        QPainter calls) and stall the GUI thread."""
+        return any(c.rendering() for c in (self.static_cache, *self.findChildren(StaticMapCache)))
+
     def shutdown(self) -> None:
         """Detach the layers and wait for background renders (call before closing)."""
         self.detach()

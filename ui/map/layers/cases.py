@@ -354,11 +354,12 @@ class CaseView(LayerView):
     def blink(self) -> None:
         """Overdue rings pulse so that they catch the eye from across the room.
 
-        A pulse repaints the whole 4K viewport; while the static image renders or the
-        cases are recomputed in a worker (both compete for the two cores) that paint
-        would stall the GUI thread, so the pulse waits (a few hundred ms at most).
-        With no ring to pulse nothing is repainted at all."""
-        if self.canvas.static_cache.rendering() or self.pending():
+        A pulse repaints the whole 4K viewport; while an image renders in a worker (the
+        static layers, the patrol trails, the rings) or the cases are recomputed (all
+        compete for the two cores and the GIL) that paint would stall the GUI thread,
+        so the pulse waits (a few hundred ms at most).  With no ring to pulse nothing is
+        repainted at all."""
+        if self.canvas.images_rendering() or self.pending():
             return
         if not self.overdue_count() or not self.overdue.isVisible():
             if not self._blink_on:
