@@ -9,8 +9,8 @@ canvas subtracts a local origin so that Qt never sees 8-digit coordinates.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 from pyproj import Transformer
@@ -19,8 +19,23 @@ STORAGE_EPSG = 4490  # CGCS2000 geographic
 METRIC_EPSG = 4527  # CGCS2000 / 3-degree GK zone 39 (CM 117E)
 
 
-@cache
+_per_thread = threading.local()
+
+
 def _transformer(src: int, dst: int) -> Transformer:
+    """The thread's own transformer: a pyproj Transformer must not be used from two
+    threads at once (the map's loader, the camera registry and the GUI thread project
+    concurrently; sharing one crashed the process)."""
+    made = getattr(_per_thread, "transformers", None)
+    if made is None:
+        made = _per_thread.transformers = {}
+    tr = made.get((src, dst))
+    if tr is None:
+        tr = made[(src, dst)] = _make_transformer(src, dst)
+    return tr
+
+
+def _make_transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
@@ -53,10 +68,8 @@ def geoms_to_lonlat(geoms):
 
 
 def _xy_transform(src: int, dst: int):
-    tr = _transformer(src, dst)
-
     def fn(coords: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(coords[:, 0], coords[:, 1])
+        x, y = _transformer(src, dst).transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
     return fn
