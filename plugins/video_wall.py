@@ -2,12 +2,94 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import weakref
+
+from PySide6.QtCore import QObject, Signal
 
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
+log = logging.getLogger(__name__)
+
 # the wall and the list share one registry and one wall per main window
 _shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class CameraLoad(QObject):
+    """The district's cameras, read once per window off the GUI thread (a worker thread
+    with its own cursor: DuckDB wants one per thread) and handed to the wall, the camera
+    list and the map's camera layer together.  ``arrived(registry, layer_data)``;
+    ``layer_data`` is None when no map frame was given; on a failure the registry is
+    None and ``error`` says why."""
+
+    arrived = Signal(object, object)
+
+    def __init__(self, store, frame=None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.registry = None
+        self.layer_data = None
+        self.error: str | None = None
+        self.done = False
+        self._waiting: list = []
+        self.arrived.connect(self._keep)
+        # a thread of its own, not Qt's global pool: pyproj (projecting the cameras)
+        # crashed in a pool thread reused after an earlier job had projected in it
+        threading.Thread(target=self._run, args=(store, frame), name="camera-load",
+                         daemon=True).start()
+
+    def _run(self, store, frame) -> None:
+        from app.video.registry import CameraRegistry
+
+        registry = data = None
+        try:
+            cursor = store.cursor()
+            registry = CameraRegistry.load(cursor)
+            if frame is not None:
+                data = camera_layer_data(registry, frame)
+        except Exception as exc:  # the window must come up without its cameras
+            log.warning("cameras could not be read: %s", exc)
+            self.error = f"摄像头读取失败: {exc}"
+        try:
+            self.arrived.emit(registry, data)
+        except RuntimeError:  # the window closed before the cameras arrived
+            pass
+
+    def _keep(self, registry, data) -> None:  # GUI thread
+        self.registry, self.layer_data, self.done = registry, data, True
+        waiting, self._waiting = self._waiting, []
+        for slot in waiting:
+            slot(registry, data)
+
+    def when_done(self, slot) -> None:
+        """Call ``slot(registry, layer_data)`` on the GUI thread once the cameras are
+        there (now if they are).  Kept here rather than connected to ``arrived``: a queued
+        signal reaches only the slots connected when the worker emitted it."""
+        if self.done:
+            slot(self.registry, self.layer_data)
+        else:
+            self._waiting.append(slot)
+
+
+def camera_layer_data(registry, frame):
+    """The map's camera layer from the registry (the same cameras in the same code order
+    as app.map.cameras.camera_layer_data, without a second query), in the map's local
+    frame: EPSG:4527 minus the frame's origin."""
+    import numpy as np
+
+    from app.map.cameras import CameraLayerData
+
+    cams = registry.cameras
+    data = CameraLayerData(
+        np.array([c.code for c in cams], object),
+        np.array([c.x for c in cams], float) - frame.origin_x,
+        np.array([c.y for c in cams], float) - frame.origin_y,
+        np.array([c.heading_deg for c in cams], float),
+        np.array([c.fov_deg for c in cams], float),
+        np.array([c.department_code for c in cams], object),
+        np.array([c.online for c in cams], bool))
+    data.departments = set(data.department.tolist())
+    return data
 
 
 def _wall(ctx: PanelContext):
@@ -20,9 +102,19 @@ def _wall(ctx: PanelContext):
             book = LayoutBook()
         except LayoutError:  # a broken settings file must not cost the wall
             book = None
-        wall = VideoWall(CameraRegistry.load(ctx.store), book=book)
+        wall = VideoWall(CameraRegistry([]), book=book)
         _shared[ctx.window] = wall
-        wall.case_alarms = _case_alarms(ctx, wall)
+        district = getattr(ctx, "district_map", None)
+        frame = district.frame if district is not None and getattr(ctx, "layers", None) is not None else None
+        wall.camera_load = CameraLoad(ctx.store, frame, parent=wall)
+        wall.case_alarms = None
+
+        def arrived(registry, _data) -> None:
+            wall.set_registry(registry, error=wall.camera_load.error)
+            # the urgent-case watch starts once there are cameras to take a tile with
+            wall.case_alarms = _case_alarms(ctx, wall)
+
+        wall.camera_load.when_done(arrived)
     return _shared[ctx.window]
 
 
@@ -51,24 +143,13 @@ def _wall_panel(ctx: PanelContext):
 
 
 def _camera_list(ctx: PanelContext):
-    from app.map.cameras import camera_layer_data
     from app.video.registry import grid_anchor
     from ui.map.layers.cameras import LAYER_ID, add_camera_layer
     from ui.video.camera_list import CameraListPanel
 
     wall = _wall(ctx)
-    overlay = None
     canvas = getattr(ctx, "canvas", None)
     layers = getattr(ctx, "layers", None)
-    if canvas is not None and layers is not None:
-        # cameras on the map as a layer of its stack (the layer panel lists it), filtered
-        # with the list; a click opens one on the wall, a symbol drags onto a tile
-        from ui.video.tile import CAMERA_MIME
-
-        if LAYER_ID not in layers:
-            add_camera_layer(layers, camera_layer_data(ctx.store, ctx.district_map.frame))
-        overlay = canvas.view(LAYER_ID)
-        overlay.on_pick, overlay.drag_mime = wall.open_camera, CAMERA_MIME
 
     def anchor():
         # a case open on the map's case card comes first, then the selected grid
@@ -86,7 +167,22 @@ def _camera_list(ctx: PanelContext):
         name = ctx.store.scalar("SELECT name FROM grid_units WHERE id = ?", [unit]) or ""
         return where[0], where[1], name
 
-    panel = CameraListPanel(wall.registry, wall, anchor, overlay, layers)
+    panel = CameraListPanel(wall.registry, wall, anchor, None, layers)
+
+    def arrived(registry, data) -> None:
+        overlay = None
+        if canvas is not None and layers is not None and data is not None:
+            # cameras on the map as a layer of its stack (the layer panel lists it), filtered
+            # with the list; a click opens one on the wall, a symbol drags onto a tile
+            from ui.video.tile import CAMERA_MIME
+
+            if LAYER_ID not in layers:
+                add_camera_layer(layers, data)
+            overlay = canvas.view(LAYER_ID)
+            overlay.on_pick, overlay.drag_mime = wall.open_camera, CAMERA_MIME
+        panel.set_cameras(registry, overlay, error=wall.camera_load.error)
+
+    wall.camera_load.when_done(arrived)
     connect_nearby_sources(ctx.window, panel)
     return panel
 

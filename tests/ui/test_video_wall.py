@@ -364,6 +364,61 @@ def test_open_cameras_grows_the_layout(wall, registry):
 
 
 # -- panels through the plugin door ----------------------------------------------------------
+def _wait_for_cameras(qtbot, wall, panel) -> None:
+    """The cameras are read off the GUI thread: wait until the wall and list have them."""
+    qtbot.waitUntil(lambda: wall.property("camerasLoaded") and panel.property("camerasLoaded")
+                    and wall.case_alarms is not None, timeout=10_000)
+
+
+def test_camera_factories_read_no_cameras_on_the_gui_thread(qtbot, store, registry):
+    """The wall and list factories return at once with "加载中…": the camera rows are read
+    by a pool worker (no query on the GUI thread), then arrive for both, and the
+    urgent-case watch starts with them."""
+    import threading
+
+    import plugins.video_wall as plugin
+    from ui.map.selection import MapSelection
+    from ui.plugin_api import PanelRegistry
+
+    gui = threading.current_thread()
+    queries = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def rows(self, sql, params=()):
+            queries.append((threading.current_thread() is gui, sql))
+            return self.inner.rows(sql, params)
+
+        def cursor(self):
+            return Counting(self.inner.cursor())
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    reg = PanelRegistry()
+    plugin.register(reg)
+    window = QWidget()
+    qtbot.addWidget(window)
+    ctx = SimpleNamespace(window=window, store=Counting(store), selection=MapSelection())
+    wall = reg.panel("video_wall").factory(ctx)
+    panel = reg.panel("cameras").factory(ctx)
+    qtbot.addWidget(wall)
+    qtbot.addWidget(panel)
+    assert not [sql for on_gui, sql in queries if on_gui and "cameras" in sql]
+    assert not wall.property("camerasLoaded") and wall.case_alarms is None
+    assert panel.count.text() == "加载中…" and panel.list.count() == 0
+    _wait_for_cameras(qtbot, wall, panel)
+    camera_reads = [on_gui for on_gui, sql in queries if "FROM cameras" in sql]
+    assert camera_reads == [False]  # one read, shared by the wall and the list, off the GUI
+    assert [c.code for c in wall.registry.cameras] == [c.code for c in registry.cameras]
+    assert panel.registry is wall.registry and panel.list.count() > 0
+    assert "共 %d" % len(registry) in panel.count.text()
+    assert panel.department.count() == len(registry.departments()) + 1
+    assert wall.case_alarms is not None and wall.case_alarms.timer.isActive()
+
+
 def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     import plugins.video_wall as plugin
     from ui.map.selection import MapSelection
@@ -379,6 +434,7 @@ def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     panel = reg.panel("cameras").factory(ctx)
     qtbot.addWidget(wall)
     qtbot.addWidget(panel)
+    _wait_for_cameras(qtbot, wall, panel)
     assert panel.wall is wall  # one wall per window, shared by the list
     panel.search.setText("幼儿园")
     assert 0 < panel.list.count() and all("幼儿园" in panel.list.item(i).text()
@@ -399,10 +455,11 @@ def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     wall.open_cameras([])
 
 
-def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
+def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env, qtbot):
     window = make_window()
     panel = window.docks["cameras"].widget()
     wall = window.docks["video_wall"].widget()
+    _wait_for_cameras(qtbot, wall, panel)
     overlay = panel.overlay
     assert overlay is not None and not any(s.isVisible() for s in overlay.scatters.values())
     panel.on_map.setChecked(True)
@@ -462,13 +519,14 @@ def test_cameras_on_the_map_filter_and_open_on_the_wall(make_window, demo_env):
     assert not overlay.views.isVisible()
 
 
-def test_cameras_are_a_map_layer_in_the_layer_panel(make_window):
+def test_cameras_are_a_map_layer_in_the_layer_panel(make_window, qtbot):
     """The cameras sit in the map's layer stack: the layer panel lists 视频点位, shows,
     hides and reorders it, and its check box agrees with the camera list's 地图显示."""
     from PySide6.QtCore import Qt as _Qt
 
     window = make_window()
     panel = window.docks["cameras"].widget()
+    _wait_for_cameras(qtbot, window.docks["video_wall"].widget(), panel)
     layers_panel = window.docks["layers"].widget()
     view = window.canvas.view("cameras")
     assert view is panel.overlay and "cameras" in window.layers
@@ -491,13 +549,14 @@ def test_cameras_are_a_map_layer_in_the_layer_panel(make_window):
     assert [o for o, s in view.scatters.items() if s.isVisible()] == ["GA"]
 
 
-def test_main_window_wires_nearby_cameras_and_case_alarms(make_window):
+def test_main_window_wires_nearby_cameras_and_case_alarms(make_window, qtbot):
     """In the command centre the whistle and case panels offer 附近摄像头 and the wall
     watches for urgent cases, all through the video plugin."""
     window = make_window()
     whistles = window.docks["whistles"].widget()
     cases = window.docks["cases"].widget()
     wall = window.docks["video_wall"].widget()
+    _wait_for_cameras(qtbot, wall, window.docks["cameras"].widget())
     assert whistles.nearby_button.isVisibleTo(whistles) and cases.offers_cameras
     assert wall.case_alarms.timer.isActive() and wall.case_alarms.check() == []
     wid = window.store.scalar("SELECT min(id) FROM whistles")
@@ -546,6 +605,7 @@ def test_nearby_cameras_around_the_case_on_the_card(qtbot, store, registry):
     panel = reg.panel("cameras").factory(ctx)
     qtbot.addWidget(wall)
     qtbot.addWidget(panel)
+    _wait_for_cameras(qtbot, wall, panel)
     case_id, lon, lat, code = store.rows("SELECT id, lon, lat, code FROM cases ORDER BY id LIMIT 1")[0]
     ctx.selection.select(registry.cameras[0].grid_id)  # a grid far from nothing in particular
     window.case_card.case_id = case_id
@@ -611,6 +671,7 @@ def test_nearby_cameras_of_the_selected_whistle(qtbot, store, monkeypatch):
     panel = reg.panel("cameras").factory(ctx)
     qtbot.addWidget(wall)
     qtbot.addWidget(panel)
+    _wait_for_cameras(qtbot, wall, panel)
     assert whistles.nearby_button.isVisibleTo(whistles)
     panel.radius.setValue(500)
     panel.nearby_n.setValue(9)
@@ -649,6 +710,7 @@ def test_nearby_cameras_of_the_selected_case(qtbot, store, registry):
     panel = reg.panel("cameras").factory(ctx)
     qtbot.addWidget(wall)
     qtbot.addWidget(panel)
+    _wait_for_cameras(qtbot, wall, panel)
     case_id = cases.selected_id()
     lon, lat, code = store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [case_id])[0]
     cases.action_buttons["cameras"].click()
@@ -750,6 +812,7 @@ def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, d
         wall = reg.panel("video_wall").factory(ctx)
         qtbot.addWidget(wall)
         wall.show()
+        qtbot.waitUntil(lambda: wall.case_alarms is not None, timeout=10_000)
         monitor = wall.case_alarms
         assert monitor.check() == []
         cams = CameraRegistry.load(store)
@@ -837,6 +900,7 @@ def test_case_watch_stops_quietly_when_the_database_closes(qtbot, small_db_copy,
     wall = reg.panel("video_wall").factory(SimpleNamespace(window=window, store=store,
                                                             selection=MapSelection()))
     qtbot.addWidget(wall)
+    qtbot.waitUntil(lambda: wall.case_alarms is not None, timeout=10_000)
     store.close()
     assert wall.case_alarms.check() == [] and not wall.case_alarms.timer.isActive()
     assert "no longer watched" in caplog.text

@@ -55,6 +55,7 @@ class CameraListPanel(QWidget):
         self.registry, self.wall = registry, wall
         self._anchor = selected_anchor
         self.overlay = overlay  # the map's camera layer, shown and hidden through ``layers``
+        self._layers_given = layers
         self._layers = layers if overlay is not None else None
         self.search = QLineEdit(self, placeholderText="名称 / 编号 / 网格 / 部门")
         self.search.setClearButtonEnabled(True)
@@ -79,12 +80,7 @@ class CameraListPanel(QWidget):
         # the map's camera layer (图层 panel: 视频点位), off at first
         self.on_map = QCheckBox("地图显示", self, checked=self._layer_visible())
         self.on_map.setToolTip("在地图上显示摄像头 (按部门筛选；点击地图上的摄像头在视频墙打开)")
-        self.on_map.setVisible(overlay is not None)
         self.on_map.toggled.connect(self._map_toggled)
-        if self._layers is not None:  # the layer panel's check box and this one agree
-            unsubscribe = self._layers.subscribe(
-                lambda _stack: self.on_map.setChecked(self._layer_visible()))
-            self.destroyed.connect(lambda *_a: unsubscribe())
         near = QHBoxLayout()
         for w in (self.nearby, self.nearby_n, self.radius, self.on_map):
             near.addWidget(w)
@@ -98,7 +94,42 @@ class CameraListPanel(QWidget):
         self.department.currentIndexChanged.connect(self.refresh)
         self.department.currentIndexChanged.connect(self._filter_map)
         wall.tour_source = self.listed_codes
+        self._unsubscribe = None
+        self._wire_layers()
+        self.setProperty("camerasLoaded", len(registry) > 0)
+        if len(registry) or wall.property("camerasLoaded"):
+            self.refresh()
+        else:
+            self.count.setText("加载中…")
+
+    def _wire_layers(self) -> None:
+        self.on_map.setVisible(self.overlay is not None)
+        self.on_map.setChecked(self._layer_visible())
+        if self._layers is not None and self._unsubscribe is None:
+            # the layer panel's check box and this one agree
+            self._unsubscribe = self._layers.subscribe(
+                lambda _stack: self.on_map.setChecked(self._layer_visible()))
+            self.destroyed.connect(lambda *_a, u=self._unsubscribe: u())
+
+    def set_cameras(self, registry: CameraRegistry | None, overlay: CameraView | None = None,
+                    *, error: str | None = None) -> None:
+        """The cameras (and the map's camera layer) have arrived from the loader."""
+        self.registry = registry if registry is not None else CameraRegistry([])
+        if overlay is not None:
+            self.overlay = overlay
+            self._layers = self._layers_given
+            self._wire_layers()
+        self.department.blockSignals(True)
+        self.department.clear()
+        self.department.addItem("全部部门", None)
+        for code, name in self.registry.departments():
+            self.department.addItem(name, code)
+        self.department.blockSignals(False)
+        self._filter_map()
         self.refresh()
+        if error:
+            self.count.setText(error)
+        self.setProperty("camerasLoaded", True)
 
     def _matches(self, limit: int | None) -> list[Camera]:
         return self.registry.search(self.search.text(), department=self.department.currentData(),

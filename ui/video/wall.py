@@ -148,6 +148,17 @@ class VideoWall(QWidget):
         # the tile clocks tick even when the picture is frozen (a stalled stream)
         self._clock_timer = QTimer(self, interval=1000, timeout=self._repaint_clocks)
         self._clock_timer.start()
+        #: the cameras are read off the GUI thread (see plugins.video_wall); until then the
+        #: registry is empty and the status says so
+        self.setProperty("camerasLoaded", False)
+        self.status.setText("加载中…")
+
+    def set_registry(self, registry: CameraRegistry | None, *, error: str | None = None) -> None:
+        """The district's cameras have arrived (None: they could not be read, ``error``
+        says why); tiles already showing a camera keep it."""
+        self.registry = registry if registry is not None else CameraRegistry([])
+        self.status.setText(error or "")
+        self.setProperty("camerasLoaded", True)
 
     # -- alarm take-over settings -----------------------------------------------------------
     def _build_alarm_menu(self) -> QToolButton:
