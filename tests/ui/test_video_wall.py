@@ -414,7 +414,7 @@ def test_camera_factories_read_no_cameras_on_the_gui_thread(qtbot, store, regist
     assert camera_reads == [False]  # one read, shared by the wall and the list, off the GUI
     assert [c.code for c in wall.registry.cameras] == [c.code for c in registry.cameras]
     assert panel.registry is wall.registry and panel.list.count() > 0
-    assert "共 %d" % len(registry) in panel.count.text()
+    assert f"共 {len(registry)}" in panel.count.text()
     assert panel.department.count() == len(registry.departments()) + 1
     assert wall.case_alarms is not None and wall.case_alarms.timer.isActive()
 
