@@ -178,8 +178,12 @@ def _camera_list(ctx: PanelContext):
 
             if LAYER_ID not in layers:
                 add_camera_layer(layers, data)
-            overlay = canvas.view(LAYER_ID)
-            overlay.on_pick, overlay.drag_mime = wall.open_camera, CAMERA_MIME
+            try:
+                overlay = canvas.view(LAYER_ID)
+            except KeyError:  # the map let go of its layers (the window closed meanwhile)
+                overlay = None
+            else:
+                overlay.on_pick, overlay.drag_mime = wall.open_camera, CAMERA_MIME
         panel.set_cameras(registry, overlay, error=wall.camera_load.error)
 
     wall.camera_load.when_done(arrived)

@@ -64,7 +64,7 @@ def _link_whistles_on_map(ctx: PanelContext, panel) -> None:
 def _case_panel(ctx: PanelContext):
     from ui.docks.case_panel import CasePanel
 
-    panel = CasePanel(ctx.store)
+    panel = CasePanel(ctx.store, list_in_background=True)
 
     def raise_whistle(case_id: int) -> None:
         target = _WHISTLE_PANELS.get(id(ctx.window))

@@ -187,6 +187,57 @@ def test_case_panel_filters_and_role_allowed_actions(db, qtbot):
                for r in range(panel.table.rowCount()))
 
 
+def test_case_list_of_the_dock_arrives_from_a_worker(db, qtbot):
+    """Built as the window's dock (list_in_background), the case panel returns without
+    querying cases on the GUI thread; the same rows as a panel filled at once arrive from
+    a worker thread, and the panel is "loaded" then."""
+    import threading
+
+    from ui.docks.case_panel import CasePanel
+
+    as_user(db, "operator", Role.OPERATOR)
+    gui = threading.current_thread()
+    queries = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def rows(self, sql, params=()):
+            queries.append((threading.current_thread() is gui, sql))
+            return self.inner.rows(sql, params)
+
+        def cursor(self):
+            return Counting(self.inner.cursor())
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    clock = Clock()
+    panel = CasePanel(Counting(db), clock=clock, list_in_background=True)
+    qtbot.addWidget(panel)
+    assert not [sql for on_gui, sql in queries if on_gui and "FROM cases" in sql]
+    assert panel.property("loaded") is False and panel.table.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.property("loaded"), timeout=10_000)
+    assert [on_gui for on_gui, sql in queries if "FROM cases" in sql] == [False]
+    at_once = CasePanel(db, clock=clock)
+    qtbot.addWidget(at_once)
+    assert at_once.property("loaded") and at_once.table.rowCount() > 0
+
+    def codes(p):
+        return [p.table.item(r, 0).text() for r in range(p.table.rowCount())]
+
+    assert codes(panel) == codes(at_once)
+    assert panel.detail.text() == "选择一件案件查看并办理"
+    # a filter changed before the worker's list came: the older list is dropped
+    late = CasePanel(db, clock=clock, list_in_background=True)
+    qtbot.addWidget(late)
+    late.status.setCurrentIndex(late.status.findData("closed"))
+    wanted = codes(late)
+    qtbot.wait(300)
+    assert codes(late) == wanted and late.property("loaded")
+
+
 def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot):
     from ui.login_dialog import LoginDialog
 

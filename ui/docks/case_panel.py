@@ -3,6 +3,7 @@ department, overdue) and only the loop steps the signed-in role may take."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -45,10 +46,14 @@ class CasePanel(QWidget):
     #: set by the plugin that listens to nearbyCamerasRequested (no wall, no button)
     offers_cameras = False
 
+    #: the first case list, read on a worker thread: (generation, rows, now)
+    _listed = Signal(int, object, object)
+
     def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, list_in_background: bool = False) -> None:
         super().__init__(parent)
         self._store = store
+        self._generation = 0  # bumped by every refresh: a late worker list is dropped
         self._clock = clock
         self._names = department_names(store)
         self.prompt = Prompter(self)
@@ -92,15 +97,60 @@ class CasePanel(QWidget):
         v.addWidget(self.detail)
         v.addLayout(self.actions_row)
         v.addWidget(self.message)
-        self.refresh()
+        self._listed.connect(self._arrived)
+        if list_in_background:
+            # the window's first turn stays short: the case query runs on a worker thread
+            # with its own cursor and the table fills when it arrives ("loaded" then)
+            self.setProperty("loaded", False)
+            self.detail.setText("加载中…")
+            self._list_in_background()
+        else:
+            self.refresh()
 
-    def refresh(self) -> None:
-        now = self._clock()
-        rows = cases.list_cases(
-            self._store, viewing_user(), status=self.status.currentData(),
+    def _query(self, store: DistrictRepository, user, now: datetime) -> list[dict]:
+        return cases.list_cases(
+            store, user, status=self.status.currentData(),
             street_id=self.street.currentData(), category=self.category.text().strip() or None,
             department_id=self.department.currentData(),
             overdue_at=now if self.overdue.isChecked() else None, limit=300)
+
+    def _list_in_background(self) -> None:
+        self._generation += 1
+        generation, now, user = self._generation, self._clock(), viewing_user()
+        filters = {"status": self.status.currentData(), "street_id": self.street.currentData(),
+                   "category": self.category.text().strip() or None,
+                   "department_id": self.department.currentData(),
+                   "overdue_at": now if self.overdue.isChecked() else None}
+        store = self._store
+
+        def work() -> None:  # worker thread: no widget touched
+            try:
+                rows = cases.list_cases(store.cursor(), user, limit=300, **filters)
+            except Exception as exc:  # shown in the panel; a refresh tries again
+                rows = exc
+            try:
+                self._listed.emit(generation, rows, now)
+            except RuntimeError:  # the panel went away first
+                pass
+
+        threading.Thread(target=work, name="case-list", daemon=True).start()
+
+    def _arrived(self, generation: int, rows, now: datetime) -> None:
+        if generation != self._generation:
+            return  # the operator refreshed meanwhile; that list is the newer one
+        if isinstance(rows, Exception):
+            self.message.setText(f"案件列表读取失败: {rows}")
+            rows = []
+        self._fill(rows, now)
+        self.setProperty("loaded", True)
+
+    def refresh(self) -> None:
+        self._generation += 1
+        now = self._clock()
+        self._fill(self._query(self._store, viewing_user(), now), now)
+        self.setProperty("loaded", True)
+
+    def _fill(self, rows: list[dict], now: datetime) -> None:
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             late = r["status"] == "dispatched" and r["deadline_at"] is not None \
