@@ -19,7 +19,8 @@ def _whistle_panel(ctx: PanelContext):
     from ui.docks.whistle_panel import WhistlePanel
 
     frame = ctx.district_map.frame
-    panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)))
+    panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)),
+                         list_later=True)
     ctx.canvas.mapClicked.connect(panel.on_map_click)
     key = id(ctx.window)
     _WHISTLE_PANELS[key] = panel

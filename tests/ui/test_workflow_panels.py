@@ -238,6 +238,39 @@ def test_case_list_of_the_dock_arrives_from_a_worker(db, qtbot):
     assert codes(late) == wanted and late.property("loaded")
 
 
+def test_whistle_list_of_the_dock_fills_after_construction(db, qtbot):
+    """Built as the window's dock (list_later), the whistle panel runs no whistle query
+    while it is built; the list fills on a later turn of the event loop, the same as a
+    panel filled at once."""
+    from ui.docks.whistle_panel import WhistlePanel
+
+    queries = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def rows(self, sql, params=()):
+            queries.append(sql)
+            return self.inner.rows(sql, params)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    clock = Clock()
+    panel = WhistlePanel(Counting(db), lambda x, y: (x, y), clock=clock, list_later=True)
+    qtbot.addWidget(panel)
+    assert not [q for q in queries if "FROM whistles" in q]
+    assert panel.property("loaded") is False and panel.row_ids == [] and panel.table.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.property("loaded"), timeout=5_000)
+    at_once = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(at_once)
+    assert at_once.property("loaded") and len(at_once.row_ids) > 0
+    assert panel.row_ids == at_once.row_ids
+    assert [panel.table.item(r, 2).text() for r in range(panel.table.rowCount())] == \
+        [at_once.table.item(r, 2).text() for r in range(at_once.table.rowCount())]
+
+
 def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot):
     from ui.login_dialog import LoginDialog
 

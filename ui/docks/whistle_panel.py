@@ -57,9 +57,10 @@ class WhistlePanel(QWidget):
 
     def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
                  clock: Callable[[], datetime] = workflow_now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, list_later: bool = False) -> None:
         super().__init__(parent)
         self._store = store
+        self.row_ids: list[int] = []
         self._to_lonlat = to_lonlat
         self._clock = clock
         self.clock = clock
@@ -75,7 +76,13 @@ class WhistlePanel(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(REFRESH_MS)
-        self.refresh()
+        if list_later:
+            # as the window's dock: the list (a query per open whistle) fills on the event
+            # loop's next turn, so that building the dock stays a short turn of its own
+            self.setProperty("loaded", False)
+            QTimer.singleShot(0, self, self.refresh)
+        else:
+            self.refresh()
 
     # -- building ------------------------------------------------------------------
     def _build_blow_form(self) -> QWidget:
@@ -270,6 +277,7 @@ class WhistlePanel(QWidget):
             self.select_whistle(selected)
         else:
             self.timeline.show_whistle(self.timeline.whistle_id)
+        self.setProperty("loaded", True)
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
