@@ -32,7 +32,29 @@ def _transformer(src: int, dst: int) -> Transformer:
     tr = made.get((src, dst))
     if tr is None:
         tr = made[(src, dst)] = _make_transformer(src, dst)
+        _pin_proj_context()
     return tr
+
+
+#: each OS thread's PROJ context, kept alive for as long as the process runs
+_pinned_contexts: dict[int, object] = {}
+
+
+def _pin_proj_context() -> None:
+    """Keep this OS thread's PROJ context alive.
+
+    pyproj keeps the context's address in a C thread-specific slot but frees the
+    context with the *Python* thread state.  Qt's pool threads (QThreadPool, QRunnable)
+    get a fresh Python thread state for every job and drop it afterwards, so the next
+    job on the same thread found a freed context and the process crashed.  Holding a
+    reference to the context's owner keeps the address valid; one context per thread."""
+    try:
+        from pyproj._context import get_context_manager
+    except ImportError:  # a pyproj without it manages its contexts differently
+        return
+    owner = get_context_manager()
+    if owner is not None:
+        _pinned_contexts[threading.get_native_id()] = owner
 
 
 def _make_transformer(src: int, dst: int) -> Transformer:
