@@ -6,6 +6,7 @@ import logging
 import threading
 import weakref
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
@@ -26,6 +27,7 @@ class CameraLoad(QObject):
     arrived = Signal(object, object)
 
     def __init__(self, store, frame=None, parent: QObject | None = None) -> None:
+        _relay()  # made on the GUI thread, before the worker can need it
         super().__init__(parent)
         self.registry = None
         self.layer_data = None
@@ -41,7 +43,7 @@ class CameraLoad(QObject):
     def _run(self, store, frame) -> None:
         from app.video.registry import CameraRegistry
 
-        registry = data = None
+        registry = data = cursor = None
         try:
             cursor = store.cursor()
             registry = CameraRegistry.load(cursor)
@@ -50,10 +52,16 @@ class CameraLoad(QObject):
         except Exception as exc:  # the window must come up without its cameras
             log.warning("cameras could not be read: %s", exc)
             self.error = f"摄像头读取失败: {exc}"
-        try:
-            self.arrived.emit(registry, data)
-        except RuntimeError:  # the window closed before the cameras arrived
-            pass
+        finally:
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except Exception:  # the district closed meanwhile: nothing to free
+                    pass
+        # Never emit on self from this thread: the window (and this object) may be
+        # deleted on the GUI thread at this very moment.  The relay lives as long as
+        # the process; the GUI thread checks that this object still exists.
+        _relay().delivered.emit(self, registry, data)
 
     def _keep(self, registry, data) -> None:  # GUI thread
         self.registry, self.layer_data, self.done = registry, data, True
@@ -69,6 +77,28 @@ class CameraLoad(QObject):
             slot(self.registry, self.layer_data)
         else:
             self._waiting.append(slot)
+
+
+class _Relay(QObject):
+    """Carries finished camera loads to the GUI thread; one for the process."""
+
+    delivered = Signal(object, object, object)  # (CameraLoad, registry, layer data)
+
+
+_RELAY: _Relay | None = None
+
+
+def _relay() -> _Relay:
+    global _RELAY
+    if _RELAY is None:
+        _RELAY = _Relay()
+        _RELAY.delivered.connect(_deliver)
+    return _RELAY
+
+
+def _deliver(load: CameraLoad, registry, data) -> None:  # GUI thread
+    if shiboken6.isValid(load):
+        load.arrived.emit(registry, data)
 
 
 def camera_layer_data(registry, frame):
@@ -170,8 +200,11 @@ def _camera_list(ctx: PanelContext):
     panel = CameraListPanel(wall.registry, wall, anchor, None, layers)
 
     def arrived(registry, data) -> None:
+        if not shiboken6.isValid(panel):
+            return  # the window closed before the cameras arrived
         overlay = None
-        if canvas is not None and layers is not None and data is not None:
+        if (canvas is not None and shiboken6.isValid(canvas) and layers is not None
+                and data is not None):
             # cameras on the map as a layer of its stack (the layer panel lists it), filtered
             # with the list; a click opens one on the wall, a symbol drags onto a tile
             from ui.video.tile import CAMERA_MIME
