@@ -100,7 +100,8 @@ def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int
                               SCREENSHOT_TIMEOUT_S):
             raise _user_error(f"the map did not finish painting within {SCREENSHOT_TIMEOUT_S:.0f} s")
         # a staged start: buildings, cases and panels arrive after the first paint
-        if not _process_until(app, lambda: window.loaded() and window.canvas.settled(),
+        if not _process_until(app, lambda: window.loaded() and window.canvas.settled()
+                              and window.panels_filled(),
                               SCREENSHOT_TIMEOUT_S):
             raise _user_error(f"the map did not finish loading within {SCREENSHOT_TIMEOUT_S:.0f} s")
         app.processEvents()

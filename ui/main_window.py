@@ -236,6 +236,16 @@ class MainWindow(QMainWindow):
         """Every layer and panel is in place (always, unless the start is staged)."""
         return self.startup is None or self.startup.done
 
+    def panels_filled(self) -> bool:
+        """The panels that fill from a worker after they are built (Qt property
+        ``loaded`` / ``camerasLoaded`` False until their data arrives) have it."""
+        for dock in self.docks.values():
+            for w in (dock.widget(), *dock.findChildren(QWidget)):
+                if w is not None and (w.property("loaded") is False
+                                      or w.property("camerasLoaded") is False):
+                    return False
+        return True
+
     def _default_dock_widths(self) -> None:
         """First start: slim side panels, the map takes the room."""
         s = theme.ui_scale()

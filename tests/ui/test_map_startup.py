@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ui.main_window import MainWindow
 
@@ -138,3 +138,23 @@ def test_panels_fail_alone(themed_app, qtbot, store):
         assert window.docks["ok"].toggleViewAction() in window.toolbar.actions()
     finally:
         window.close()
+
+
+def test_panels_filled_waits_for_the_lists_that_arrive_from_workers(staged, qtbot):
+    """A screenshot waits for panels_filled(): the case list (read on a worker) and the
+    cameras (read on a thread of their own) are there, not 加载中…"""
+    window = staged()
+    window.show()
+    qtbot.waitUntil(window.loaded, timeout=20_000)
+    cases = window.docks["cases"].findChildren(QWidget)
+    flagged = [w for w in (window.docks["cases"].widget(), *cases) if w.property("loaded") is not None]
+    assert flagged  # the case panel says whether its list has arrived
+    qtbot.waitUntil(window.panels_filled, timeout=20_000)
+    assert all(w.property("loaded") is True for w in flagged)
+    wall = window.docks["video_wall"].widget()
+    walls = [w for w in (wall, *wall.findChildren(QWidget)) if w.property("camerasLoaded") is not None]
+    assert walls and all(w.property("camerasLoaded") is True for w in walls)
+    from ui.docks.case_panel import CasePanel
+
+    panel = next(w for w in (window.docks["cases"].widget(), *cases) if isinstance(w, CasePanel))
+    assert panel.table.rowCount() > 0
