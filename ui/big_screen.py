@@ -27,7 +27,7 @@ NUMBER_SHARE = 0.044
 CAPTION_SHARE = 0.019
 TILES = [("on_patrol", "在岗巡查", theme.ACCENT), ("cases_today", "今日案件", theme.TEXT),
          ("open_cases", "未结案", theme.TEXT), ("overdue", "超期", theme.ALERT),
-         ("closure_rate", "结案率", theme.ACCENT_2),
+         ("closure_rate", "结案率·近12月", theme.ACCENT_2),
          ("whistles_in_progress", "吹哨进行中", theme.HIGHLIGHT)]
 
 
