@@ -17,6 +17,7 @@ from tests.app.test_video_servers import (
     needs_ffmpeg,
     needs_rtsp,
 )
+from tests.ui.store_spy import QuerySpy
 
 # The tiles switch off QtMultimedia's info chatter and the PipeWire probe (see
 # ui/video/ffmpeg_log.py); what remains is Qt's "No RHI backend" (no GPU here), FFmpeg's
@@ -370,42 +371,36 @@ def _wait_for_cameras(qtbot, wall, panel) -> None:
                     and wall.case_alarms is not None, timeout=10_000)
 
 
+def _wall_and_list(reg, ctx, qtbot, wait: bool = True):
+    """The wall and camera list built by the plugin's factories for ``ctx``; by default
+    once their cameras have arrived."""
+    wall = reg.panel("video_wall").factory(ctx)
+    panel = reg.panel("cameras").factory(ctx)
+    qtbot.addWidget(wall)
+    qtbot.addWidget(panel)
+    if wait:
+        _wait_for_cameras(qtbot, wall, panel)
+    return wall, panel
+
+
 def test_camera_factories_read_no_cameras_on_the_gui_thread(qtbot, store, registry):
     """The wall and list factories return at once with "加载中…": the camera rows are read
     by a pool worker (no query on the GUI thread), then arrive for both, and the
     urgent-case watch starts with them."""
-    import threading
 
     import plugins.video_wall as plugin
     from ui.map.selection import MapSelection
     from ui.plugin_api import PanelRegistry
 
-    gui = threading.current_thread()
-    queries = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def rows(self, sql, params=()):
-            queries.append((threading.current_thread() is gui, sql))
-            return self.inner.rows(sql, params)
-
-        def cursor(self):
-            return Counting(self.inner.cursor())
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
+    spy = QuerySpy(store)
+    queries = spy.queries
 
     reg = PanelRegistry()
     plugin.register(reg)
     window = QWidget()
     qtbot.addWidget(window)
-    ctx = SimpleNamespace(window=window, store=Counting(store), selection=MapSelection())
-    wall = reg.panel("video_wall").factory(ctx)
-    panel = reg.panel("cameras").factory(ctx)
-    qtbot.addWidget(wall)
-    qtbot.addWidget(panel)
+    ctx = SimpleNamespace(window=window, store=spy, selection=MapSelection())
+    wall, panel = _wall_and_list(reg, ctx, qtbot, wait=False)
     assert not [sql for on_gui, sql in queries if on_gui and "cameras" in sql]
     assert not wall.property("camerasLoaded") and wall.case_alarms is None
     assert panel.count.text() == "加载中…" and panel.list.count() == 0
@@ -430,11 +425,7 @@ def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
     window = QWidget()
     qtbot.addWidget(window)
     ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
-    wall = reg.panel("video_wall").factory(ctx)
-    panel = reg.panel("cameras").factory(ctx)
-    qtbot.addWidget(wall)
-    qtbot.addWidget(panel)
-    _wait_for_cameras(qtbot, wall, panel)
+    wall, panel = _wall_and_list(reg, ctx, qtbot)
     assert panel.wall is wall  # one wall per window, shared by the list
     panel.search.setText("幼儿园")
     assert 0 < panel.list.count() and all("幼儿园" in panel.list.item(i).text()
@@ -601,11 +592,7 @@ def test_nearby_cameras_around_the_case_on_the_card(qtbot, store, registry):
     qtbot.addWidget(window)
     window.case_card = SimpleNamespace(isVisible=lambda: True, case_id=None)
     ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
-    wall = reg.panel("video_wall").factory(ctx)
-    panel = reg.panel("cameras").factory(ctx)
-    qtbot.addWidget(wall)
-    qtbot.addWidget(panel)
-    _wait_for_cameras(qtbot, wall, panel)
+    wall, panel = _wall_and_list(reg, ctx, qtbot)
     case_id, lon, lat, code = store.rows("SELECT id, lon, lat, code FROM cases ORDER BY id LIMIT 1")[0]
     ctx.selection.select(registry.cameras[0].grid_id)  # a grid far from nothing in particular
     window.case_card.case_id = case_id
@@ -706,11 +693,7 @@ def test_nearby_cameras_of_the_selected_case(qtbot, store, registry):
     reg = PanelRegistry()
     plugin.register(reg)
     ctx = SimpleNamespace(window=window, store=store, selection=MapSelection())
-    wall = reg.panel("video_wall").factory(ctx)
-    panel = reg.panel("cameras").factory(ctx)
-    qtbot.addWidget(wall)
-    qtbot.addWidget(panel)
-    _wait_for_cameras(qtbot, wall, panel)
+    wall, panel = _wall_and_list(reg, ctx, qtbot)
     case_id = cases.selected_id()
     lon, lat, code = store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [case_id])[0]
     cases.action_buttons["cameras"].click()

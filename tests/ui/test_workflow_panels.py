@@ -14,6 +14,7 @@ from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
+from tests.ui.store_spy import QuerySpy
 
 T0 = datetime(2026, 11, 20, 10, 30)  # a Friday
 
@@ -191,30 +192,14 @@ def test_case_list_of_the_dock_arrives_from_a_worker(db, qtbot):
     """Built as the window's dock (list_in_background), the case panel returns without
     querying cases on the GUI thread; the same rows as a panel filled at once arrive from
     a worker thread, and the panel is "loaded" then."""
-    import threading
 
     from ui.docks.case_panel import CasePanel
 
     as_user(db, "operator", Role.OPERATOR)
-    gui = threading.current_thread()
-    queries = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def rows(self, sql, params=()):
-            queries.append((threading.current_thread() is gui, sql))
-            return self.inner.rows(sql, params)
-
-        def cursor(self):
-            return Counting(self.inner.cursor())
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
+    spy = QuerySpy(db)
+    queries = spy.queries
     clock = Clock()
-    panel = CasePanel(Counting(db), clock=clock, list_in_background=True)
+    panel = CasePanel(spy, clock=clock, list_in_background=True)
     qtbot.addWidget(panel)
     assert not [sql for on_gui, sql in queries if on_gui and "FROM cases" in sql]
     assert panel.property("loaded") is False and panel.table.rowCount() == 0
@@ -244,23 +229,11 @@ def test_whistle_list_of_the_dock_fills_after_construction(db, qtbot):
     panel filled at once."""
     from ui.docks.whistle_panel import WhistlePanel
 
-    queries = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def rows(self, sql, params=()):
-            queries.append(sql)
-            return self.inner.rows(sql, params)
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
+    spy = QuerySpy(db)
     clock = Clock()
-    panel = WhistlePanel(Counting(db), lambda x, y: (x, y), clock=clock, list_later=True)
+    panel = WhistlePanel(spy, lambda x, y: (x, y), clock=clock, list_later=True)
     qtbot.addWidget(panel)
-    assert not [q for q in queries if "FROM whistles" in q]
+    assert not [q for q in spy.sql() if "FROM whistles" in q]
     assert panel.property("loaded") is False and panel.row_ids == [] and panel.table.rowCount() == 0
     qtbot.waitUntil(lambda: panel.property("loaded"), timeout=5_000)
     at_once = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
