@@ -89,6 +89,13 @@ HTTP_FORMATS = {
 }
 
 
+def _kill(proc) -> None:
+    """Stop a server process of a test (if it still runs) and reap it."""
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 class LoopbackStream:
     """ffmpeg rendering a test pattern and serving it over HTTP (MPEG-TS or MJPEG) on
     127.0.0.1."""
@@ -121,9 +128,7 @@ class LoopbackStream:
         return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        _kill(self.proc)
         self.proc = None
 
 
@@ -164,9 +169,7 @@ class LoopbackRtsp:
 
     def stop(self) -> None:
         for proc in (self.source, self.server):
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=5)
+            _kill(proc)
         self.source = self.server = None
 
 
@@ -217,9 +220,7 @@ class LoopbackHls:
         return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        _kill(self.proc)
         self.proc = None
         if self.httpd is not None:
             self.httpd.shutdown()
