@@ -13,7 +13,7 @@ from app.auth.permissions import MATRIX, PermissionDenied, Target, decide, requi
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
 from app.workflow import case_machine as m
-from app.workflow.places import WorkflowError, grid_target
+from app.workflow.places import WorkflowError, grid_target, scope_filter
 
 #: case action -> permission actions, any of which allows it
 ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -217,17 +217,9 @@ def list_cases(store: DistrictRepository, user: User, *, status: str | None = No
     """The case queue the user may see, newest first, with the given filters."""
     if user.role not in MATRIX["case.view"]:
         raise PermissionDenied(f"role {user.role.value} may not see cases")
-    where, params = ["1=1"], []
-    sc = user.scope
-    if sc.kind == "street":
-        where.append("s.id = ?")
-        params.append(sc.id)
-    elif sc.kind == "community":
-        where.append("g.parent_id = ?")
-        params.append(sc.id)
-    elif sc.kind == "department":
-        where.append("c.department_id = ?")
-        params.append(sc.id)
+    where, params = scope_filter(user.scope, {"street": ("s.id = ?", "id"),
+                                              "community": ("g.parent_id = ?", "id"),
+                                              "department": ("c.department_id = ?", "id")})
     for cond, val in (("c.status = ?", status), ("s.id = ?", street_id),
                       ("c.category_code LIKE ?", f"{category}%" if category else None),
                       ("c.department_id = ?", department_id)):

@@ -90,3 +90,16 @@ def leadership_id(store: DistrictRepository) -> int:
 
 def street_name(store: DistrictRepository, street_id: int) -> str:
     return store.scalar("SELECT name FROM grid_units WHERE id = ?", [street_id]) or str(street_id)
+
+
+def scope_filter(scope, clauses: dict[str, tuple[str, str]]) -> tuple[list[str], list]:
+    """SQL conditions and parameters that limit a list to what a user's ``scope`` covers.
+
+    ``clauses`` maps a scope kind (street, community, department) to the condition for
+    it, SQL with one ``?``, and the scope attribute bound to it (``id``, ``street_id``);
+    a kind without a clause (the district) sees everything."""
+    clause = clauses.get(scope.kind)
+    if clause is None:
+        return ["1=1"], []
+    sql, attr = clause
+    return ["1=1", sql], [getattr(scope, attr)]

@@ -14,7 +14,7 @@ from app.auth.permissions import MATRIX, PermissionDenied, Target, require
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
-from app.workflow.places import WorkflowError, grid_place, leadership_id
+from app.workflow.places import WorkflowError, grid_place, leadership_id, scope_filter
 
 #: deadline presets (working hours): report in, finish
 PRESETS: dict[str, tuple[float, float]] = {"urgent": (2, 27), "normal": (8, 45),
@@ -260,17 +260,12 @@ def list_whistles(store: DistrictRepository, user: User, *, open_only: bool = Fa
     """Whistles the user may see, newest first."""
     if user.role not in MATRIX["whistle.view"]:
         raise PermissionDenied(f"role {user.role.value} may not see whistles")
-    where, params = ["1=1"], []
-    sc = user.scope
-    if sc.kind == "street":
-        where.append("w.street_id = ?")
-        params.append(sc.id)
-    elif sc.kind == "community":
-        where.append("w.street_id = ?")
-        params.append(sc.street_id)
-    elif sc.kind == "department":
-        where.append("w.id IN (SELECT whistle_id FROM whistle_departments WHERE department_id = ?)")
-        params.append(sc.id)
+    # a community sees its street's whistles
+    where, params = scope_filter(user.scope, {
+        "street": ("w.street_id = ?", "id"),
+        "community": ("w.street_id = ?", "street_id"),
+        "department": ("w.id IN (SELECT whistle_id FROM whistle_departments "
+                       "WHERE department_id = ?)", "id")})
     if open_only:
         where.append("w.closed_at IS NULL")
     cols = ("id", "code", "title", "status", "round", "street_id", "blown_at",
