@@ -96,6 +96,7 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
         ok = (sorted_keys[pos] == k) if n else np.zeros(len(k), bool)
         return order[pos[ok]], ok
 
+    lo, hi = facts_span(store)  # the first and last day of any case's loop step
     for source, codes in by_source.items():
         if source == "patrol":
             _patrol(store, periods, codes, ids, out, place, n)
@@ -104,7 +105,6 @@ def measure_arrays(store, periods: list[Period], subject: str, keys: np.ndarray,
             continue
         for b, p in enumerate(periods):  # one query per period: each reads only its rows
             if source in ("case", "report"):
-                lo, hi = facts_span(store)
                 if lo is None or p.end.date() <= lo or p.start.date() > hi:
                     continue  # no loop step of any case in the period: all counts are 0
                 sql = _case_sql(store, subject, codes, b, p, ids)
