@@ -201,6 +201,7 @@ class DuckDBStore:
             return 0
         names = ", ".join(f'"{c}"' for c in arrow.column_names)
         view = f"_bulk_{table}"
+        self._con.complete()
         self._con.register(view, arrow)
         try:
             self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
@@ -251,8 +252,9 @@ class DuckDBStore:
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         _refuse_tampering(sql)
-        row = self._execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        rows = self._execute(sql, params).fetchmany(1)
+        self._con.complete()  # DuckDB 2: an unfinished result blocks the connection
+        return rows[0][0] if rows else None
 
     def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
         _refuse_tampering(sql)

@@ -25,7 +25,7 @@ from app.feed.replay import ReplayClock, Timeline, TrailReplay, load_timeline
 from app.feed.simulator import load_roster
 from app.feed.storage import FixWriter, PatrolHistory, load_history
 from app.map.layers import DistrictMap
-from ui.map.background import BackgroundWork
+from ui.background import BackgroundWork
 from ui.map.patrol_feed import PatrolFeedWorker
 
 log = logging.getLogger(__name__)

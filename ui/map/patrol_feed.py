@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.feed.live import PatrolSnapshot, PatrolState
-from ui.map.background import BackgroundWork
+from ui.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

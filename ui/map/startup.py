@@ -27,7 +27,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.map.layers import DistrictMap, load_deferred_layers
-from ui.map.background import BackgroundWork
+from ui.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from app.feed.fixes import to_seconds
 from app.map.incidents import CaseStates, case_states, hexbin
 from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
-from ui.map.background import BackgroundWork
+from ui.background import BackgroundWork
 from ui.map.layers.base import LayerView, register_view
 from ui.map.static_render import StaticMapCache
 
