@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from app.changes import Change, ChangeFeed
 from app.store.errors import (
     SchemaTooNewError,
     StoreError,
@@ -70,12 +71,16 @@ def _first_line(text: str) -> str:
 class DuckDBStore:
     """One DuckDB file holding one district."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool,
+                 changes: ChangeFeed | None = None):
         self._con = con
         self.path = str(path)
         self.read_only = read_only
         self._in_tx = False
         self._interrupted = False
+        #: committed changes of this database (shared by every cursor of it)
+        self.changes = changes if changes is not None else ChangeFeed()
+        self._staged: list[Change] = []
 
     # -- opening and migrations -------------------------------------------------
     @classmethod
@@ -166,6 +171,14 @@ class DuckDBStore:
         for k, v in values.items():
             self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [k, str(v)])
 
+    def stage_change(self, change: Change) -> None:
+        """Publish ``change`` on :attr:`changes` once the running transaction commits
+        (dropped if it rolls back); outside a transaction, at once."""
+        if self._in_tx:
+            self._staged.append(change)
+        else:
+            self.changes.publish([change])
+
     @contextmanager
     def transaction(self):
         if self._in_tx:  # nested: the outer transaction decides
@@ -173,6 +186,7 @@ class DuckDBStore:
             return
         self._con.execute("BEGIN TRANSACTION")
         self._in_tx = True
+        self._staged = []
         try:
             yield
         except BaseException:
@@ -184,8 +198,12 @@ class DuckDBStore:
             except (*_WRITE_FAILURES, duckdb.TransactionException) as exc:  # "Failed to commit"
                 self._rollback_quietly()
                 raise _write_error(self.path, exc) from None
+            staged, self._staged = self._staged, []
+            self._in_tx = False
+            self.changes.publish(staged)
         finally:
             self._in_tx = False
+            self._staged = []
 
     def _rollback_quietly(self) -> None:
         try:
@@ -271,7 +289,7 @@ class DuckDBStore:
 
     def cursor(self) -> DuckDBStore:
         """A store sharing this database for use on another thread."""
-        return DuckDBStore(self._con.cursor(), Path(self.path), self.read_only)
+        return DuckDBStore(self._con.cursor(), Path(self.path), self.read_only, self.changes)
 
     def close(self) -> None:
         self._con.close()

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from app.changes import Change, ChangeFeed
+
 Columns = dict[str, np.ndarray]
 
 
@@ -22,6 +24,8 @@ class DistrictRepository(Protocol):
 
     path: str
     read_only: bool
+    #: committed changes of this database, published after each commit (app/changes)
+    changes: ChangeFeed
 
     def schema_version(self) -> int: ...
 
@@ -30,7 +34,12 @@ class DistrictRepository(Protocol):
     def set_meta(self, values: Mapping[str, str]) -> None: ...
 
     def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together or not at all."""
+        """All writes inside commit together or not at all; the changes staged inside
+        are published on :attr:`changes` after the commit, never for a rollback."""
+        ...
+
+    def stage_change(self, change: Change) -> None:
+        """Tell :attr:`changes` about ``change`` when the running transaction commits."""
         ...
 
     def bulk_insert(self, table: str, columns: Mapping[str, Sequence | np.ndarray]) -> int:

@@ -311,6 +311,17 @@ _V4 = [
 ]
 MIGRATIONS[4] = _V4
 
+# Version 5: one live truth (issue 10).  A version on every case and whistle row, bumped
+# by each workflow write and checked by the next (a stale action is a conflict, not a
+# lost update); a flag on a stored GPS fix kept but not trusted ('future': dated beyond
+# the tolerance ahead of the district clock).
+_V5 = [
+    "ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE whistles ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE gps_fixes ADD COLUMN flag VARCHAR",
+]
+MIGRATIONS[5] = _V5
+
 #: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
 APPEND_ONLY_TABLES = ("audit_log",)
 
