@@ -1,9 +1,27 @@
-"""DuckDB implementation of :class:`DistrictRepository`."""
+"""DuckDB implementation of :class:`DistrictRepository`.
+
+How writers are ordered
+-----------------------
+DuckDB runs the transactions of a connection's cursors concurrently with optimistic
+concurrency: two transactions writing the same row (a case, the audit chain's head in
+``meta``, a daily-number row) make the second fail with "Conflict on update".  GridCC
+orders its writers instead of letting them race: every :meth:`DuckDBStore.transaction`
+takes the database's write lock (one per database file in this process, shared by all
+cursors and by every store opened on the same file) before BEGIN and lets it go after
+COMMIT or ROLLBACK.  So a writer always starts from the last committed state, the
+audit chain and the numbers never conflict spuriously, and a stale *caller* (one
+acting on a version it read earlier) is still refused by the version check in the
+workflow (:class:`StoreConflict`).  Readers take no lock (each read sees a committed
+snapshot; :meth:`DuckDBStore.snapshot` keeps one for several reads).  A conflict DuckDB
+still reports (a write outside ``transaction()``) surfaces as :class:`StoreConflict`.
+Another process cannot write the file at all (one read-write process per file).
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,17 +30,20 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from app.changes import Change, ChangeFeed
 from app.store.errors import (
     SchemaTooNewError,
+    StoreConflict,
     StoreError,
     StoreInterrupted,
     StoreLockedError,
     StoreMissingError,
     StoreWriteError,
 )
-from app.store.schema import APPEND_ONLY_TABLES, MIGRATIONS, latest_version
+from app.store.schema import APPEND_ONLY_TABLES, MIGRATIONS, Step, latest_version
+from app.store.sequences import TABLE_SEQUENCES
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
 # The audit trail is append-only: these statements on it are refused (see app/audit).
@@ -33,6 +54,23 @@ _TAMPER_RE = re.compile(
 # A failed write surfaces as IOException, or as FatalException when it happens
 # during the checkpoint at COMMIT (the database is then invalidated).
 _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
+#: how long a writer waits for the one before it (seconds)
+WRITE_WAIT_S = 30.0
+_CONFLICT_MESSAGE = "数据已被他人同时修改，本次操作未保存，请刷新后重试"
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    """The write lock of the database file at ``path`` (one per file in this process)."""
+    key = os.path.realpath(path)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+def _is_conflict(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -76,6 +114,7 @@ class DuckDBStore:
         self._con = con
         self.path = str(path)
         self.read_only = read_only
+        self._write_lock = _write_lock(path)
         self._in_tx = False
         self._interrupted = False
         #: committed changes of this database (shared by every cursor of it)
@@ -90,7 +129,7 @@ class DuckDBStore:
         *,
         read_only: bool = False,
         create: bool = False,
-        migrations: dict[int, list[str]] | None = None,
+        migrations: dict[int, list[Step]] | None = None,
     ) -> DuckDBStore:
         migrations = migrations or MIGRATIONS
         path = Path(path).expanduser()
@@ -131,31 +170,32 @@ class DuckDBStore:
         return store
 
     def _has_foreign_tables(self) -> bool:
-        n = self._con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchone()[0]
+        n = self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'")
         return n > 0
 
     def _stored_version(self) -> int:
-        has_meta = self._con.execute(
+        has_meta = self.scalar(
             "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'main' AND table_name = 'meta'"
-        ).fetchone()[0]
+            "WHERE table_schema = 'main' AND table_name = 'meta'")
         if not has_meta:
             return 0
-        row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        rows = self.rows("SELECT value FROM meta WHERE key = 'schema_version'")
+        if not rows:
             raise StoreError(f"{self.path}: meta table has no schema_version")
         try:
-            return int(row[0])
+            return int(rows[0][0])
         except ValueError:
-            raise StoreError(f"{self.path}: unreadable schema_version {row[0]!r}") from None
+            raise StoreError(f"{self.path}: unreadable schema_version {rows[0][0]!r}") from None
 
-    def _migrate(self, current: int, target: int, migrations: dict[int, list[str]]) -> None:
+    def _migrate(self, current: int, target: int, migrations: dict[int, list[Step]]) -> None:
         for version in range(current + 1, target + 1):
             with self.transaction():
-                for stmt in migrations[version]:
-                    self._con.execute(stmt)
+                for step in migrations[version]:
+                    if callable(step):
+                        step(self)
+                    else:
+                        self._con.execute(step)
                 self._con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
                 )
@@ -181,29 +221,53 @@ class DuckDBStore:
 
     @contextmanager
     def transaction(self):
-        if self._in_tx:  # nested: the outer transaction decides
+        """Writes inside commit together or not at all, after the writers before them
+        (the database's write lock, see the module doc); the changes staged inside are
+        published after the commit.  Nested: the outer transaction decides."""
+        if self._in_tx:
             yield
             return
-        self._con.execute("BEGIN TRANSACTION")
-        self._in_tx = True
-        self._staged = []
+        if not self._write_lock.acquire(timeout=WRITE_WAIT_S):
+            raise StoreError(f"数据库正忙：另一项写入 {WRITE_WAIT_S:.0f} 秒内未完成，请稍后重试"
+                             f"（{self.path}）")
+        staged: list[Change] = []
         try:
-            yield
-        except BaseException:
-            self._rollback_quietly()
-            raise
-        else:
+            self._con.execute("BEGIN TRANSACTION")
+            self._in_tx = True
+            self._staged = []
+            try:
+                yield
+            except BaseException:
+                self._rollback_quietly()
+                raise
             try:
                 self._con.execute("COMMIT")
             except (*_WRITE_FAILURES, duckdb.TransactionException) as exc:  # "Failed to commit"
                 self._rollback_quietly()
+                if _is_conflict(exc):
+                    raise StoreConflict(_CONFLICT_MESSAGE) from None
                 raise _write_error(self.path, exc) from None
-            staged, self._staged = self._staged, []
-            self._in_tx = False
-            self.changes.publish(staged)
+            staged = self._staged
         finally:
             self._in_tx = False
             self._staged = []
+            self._write_lock.release()
+        self.changes.publish(staged)
+
+    @contextmanager
+    def snapshot(self):
+        """Reads inside all see one committed state (a read transaction, rolled back at
+        the end; no write lock, so writers go on meanwhile)."""
+        if self._in_tx:
+            yield
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield
+        finally:
+            self._in_tx = False
+            self._rollback_quietly()
 
     def _rollback_quietly(self) -> None:
         try:
@@ -223,11 +287,32 @@ class DuckDBStore:
         self._con.register(view, arrow)
         try:
             self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
+            if table in TABLE_SEQUENCES and "id" in arrow.column_names:
+                self._sequence_after(TABLE_SEQUENCES[table], pc.max(arrow["id"]).as_py())
         except _WRITE_FAILURES as exc:
             raise _write_error(self.path, exc) from None
+        except duckdb.TransactionException as exc:
+            if _is_conflict(exc):
+                raise StoreConflict(_CONFLICT_MESSAGE) from None
+            raise
         finally:
-            self._con.unregister(view)
+            try:
+                self._con.unregister(view)
+            except duckdb.TransactionException:
+                pass  # DuckDB 2: not in an aborted transaction; the next register replaces it
         return arrow.num_rows
+
+    def _sequence_after(self, name: str, largest: int | None) -> None:
+        """Move sequence ``name`` past ``largest`` (rows written with explicit ids)."""
+        if largest is None:
+            return
+        rows = self.rows("SELECT coalesce(last_value + increment_by, start_value) "
+                         "FROM duckdb_sequences() WHERE sequence_name = ?", [name])
+        if not rows or rows[0][0] > largest:
+            return  # no sequence (an old schema mid-migration) or already past
+        # DuckDB has no setval: recreate it (transactional, unlike nextval)
+        self._con.execute(f"DROP SEQUENCE {name}")
+        self._con.execute(f"CREATE SEQUENCE {name} START WITH {int(largest) + 1}")
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
         _refuse_tampering(sql)
@@ -245,6 +330,10 @@ class DuckDBStore:
             raise self._interrupt_error() from None
         except _WRITE_FAILURES as exc:  # a write through SQL (UPDATE/INSERT) hit the disk
             raise _write_error(self.path, exc) from None
+        except duckdb.TransactionException as exc:
+            if _is_conflict(exc):  # another cursor wrote the same row meanwhile
+                raise StoreConflict(_CONFLICT_MESSAGE) from None
+            raise
 
     # -- stopping a query from another thread ------------------------------------
     def interrupt(self) -> None:
@@ -275,11 +364,21 @@ class DuckDBStore:
         return rows[0][0] if rows else None
 
     def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
+        """Columns in batches.  Outside a transaction the query runs on its own cursor
+        (DuckDB 2: an unfinished result blocks its connection), closed when the
+        iteration ends or is abandoned; inside one, on the transaction's connection."""
         _refuse_tampering(sql)
-        reader = self._con.execute(sql).fetch_record_batch(batch_rows)
-        for batch in reader:
-            yield {name: batch.column(i).to_numpy(zero_copy_only=False)
-                   for i, name in enumerate(batch.schema.names)}
+        con = self._con if self._in_tx else self._con.cursor()
+        try:
+            reader = con.sql(sql).to_arrow_reader(batch_rows)
+            for batch in reader:
+                yield {name: batch.column(i).to_numpy(zero_copy_only=False)
+                       for i, name in enumerate(batch.schema.names)}
+        finally:
+            if con is self._con:
+                con.complete()
+            else:
+                con.close()
 
     def checkpoint(self) -> None:
         try:

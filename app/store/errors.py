@@ -33,3 +33,24 @@ class StoreWriteError(StoreError):
 class StoreInterrupted(StoreError):
     """A query was stopped from another thread (:meth:`DuckDBStore.interrupt`): its
     result is no longer wanted.  Nothing was written."""
+
+
+class StoreConflict(StoreError):
+    """Someone else changed the record since the caller read it (乐观锁冲突): nothing
+    was written; the caller reloads the record and tries again.
+
+    ``entity`` (case, whistle …), ``ref`` (its code, or id), and when known ``actor``
+    (the display name of who changed it), ``action`` (what they did, a code) and ``at``
+    (when).  The message says it in Chinese, e.g. "案件 AJ2026112000012W 已由 张三 于
+    10:32 派遣，请刷新后重试".
+    """
+
+    def __init__(self, message: str, *, entity: str | None = None,
+                 ref: str | int | None = None, actor: str | None = None,
+                 action: str | None = None, at=None):
+        super().__init__(message)
+        self.entity = entity
+        self.ref = ref
+        self.actor = actor
+        self.action = action
+        self.at = at

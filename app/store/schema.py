@@ -16,6 +16,14 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from app.store.sequences import create_sequences
+
+#: a migration step: SQL, or a function of the store for what SQL alone cannot say
+#: (e.g. a sequence starting after the largest id already in an old file)
+Step = str | Callable
+
 _V1 = [
     """CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
     # 四级网格: 1 district 区, 2 street 街道, 3 community 社区, 4 base grid 网格
@@ -207,7 +215,7 @@ _V1 = [
     )""",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+MIGRATIONS: dict[int, list[Step]] = {1: _V1}
 
 # Version 2: accounts, the audit trail, approvals and the paused working-time clock
 # of cases, the whistle timeline (app/auth, app/audit, app/workflow).
@@ -314,11 +322,20 @@ MIGRATIONS[4] = _V4
 # Version 5: one live truth (issue 10).  A version on every case and whistle row, bumped
 # by each workflow write and checked by the next (a stale action is a conflict, not a
 # lost update); a flag on a stored GPS fix kept but not trusted ('future': dated beyond
-# the tolerance ahead of the district clock).
+# the tolerance ahead of the district clock).  Ids from sequences and the case codes'
+# daily numbers from a counter row, unique with several writers (app/store/sequences.py).
 _V5 = [
     "ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE whistles ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE gps_fixes ADD COLUMN flag VARCHAR",
+    # kind: case (the NNNNN of AJyyyymmddNNNNNW); last: the last number given out that day
+    """CREATE TABLE daily_numbers (
+        kind VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (kind, day)
+    )""",
+    create_sequences,  # case_id, whistle_id, user_id, after the ids already there
 ]
 MIGRATIONS[5] = _V5
 
@@ -344,5 +361,5 @@ DOMAIN_TABLES = [
 ]
 
 
-def latest_version(migrations: dict[int, list[str]] | None = None) -> int:
+def latest_version(migrations: dict[int, list[Step]] | None = None) -> int:
     return max((migrations or MIGRATIONS).keys())
