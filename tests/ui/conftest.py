@@ -1,9 +1,31 @@
 """Fixtures for the window tests: settings in tmp_path, one district map per session,
-and a main-window factory that closes what it opened."""
+a main-window factory that closes what it opened, and a guard that fails a test whose
+callbacks outlive their objects."""
 
 from __future__ import annotations
 
 import pytest
+import shiboken6
+
+from tests.ui.late_callbacks import LateCallbackGuard
+
+
+@pytest.fixture(autouse=True)
+def late_callbacks(qapp):
+    """Fails the test when a callback fired after its object was deleted ("Internal C++
+    object … already deleted" in the event loop); at teardown the test's pending work is
+    drained first, so such a callback fails the test that caused it, not a later one."""
+    guard = LateCallbackGuard()
+    guard.install()
+    yield guard
+    try:
+        guard.drain()
+    finally:
+        guard.uninstall()
+    errors = guard.take()
+    if errors:
+        pytest.fail("callback fired after its object was deleted:\n" + "\n".join(errors),
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +69,8 @@ def make_window(themed_app, qtbot, store, district_map):
 
     yield make
     for window in opened:
-        window.close()
+        if shiboken6.isValid(window):
+            window.close()
 
 
 @pytest.fixture

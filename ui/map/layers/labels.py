@@ -57,8 +57,14 @@ class LabelItem(QGraphicsObject):
         self._pad = 3.0 * scale
         self._w, self._h = self._measure()
         self._sprites: dict[int, tuple[QPixmap, QPointF]] = {}
-        self._building = False
         self._dpr = 1.0
+        # the idle builder's timer is the canvas's child: it dies with the canvas, so a
+        # build step can never run against a deleted canvas (a singleShot bound to this
+        # item outlived the canvas when the item had left the scene)
+        self._build_timer = QTimer(canvas)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_step)
         self._fit = np.array([FIT.get(int(lv), 1.0) for lv in data.level], dtype=float)
         self._rect = QRectF()
         self._layout_key: tuple | None = None
@@ -149,15 +155,18 @@ class LabelItem(QGraphicsObject):
             self._schedule_build()
 
     def _schedule_build(self) -> None:
-        if not self._building:
-            self._building = True
-            QTimer.singleShot(0, self, self._build_step)
+        if self.scene() is not None:  # a removed item builds nothing
+            self._build_timer.start()
+
+    def stop(self) -> None:
+        """No more idle steps (the view is being removed)."""
+        self._build_timer.stop()
+        self._build_timer.timeout.disconnect(self._build_step)
 
     def _build_step(self) -> None:
         """Idle step: draw missing sprites of the current layout for up to
         :data:`SPRITE_BUDGET_S`, then go on in the next step; one repaint at the end
         (a repaint per step would cost a whole 4K frame each time)."""
-        self._building = False
         dpr = self._dpr
         deadline = time.perf_counter() + SPRITE_BUDGET_S
         idx = self.current_layout()[0]
@@ -176,7 +185,7 @@ class LabelItem(QGraphicsObject):
     def complete(self) -> bool:
         """Every label of the current layout has been drawn (no sprite still pending)."""
         idx = self.current_layout()[0]
-        return not self._building and all(i in self._sprites for i in idx.tolist())
+        return not self._build_timer.isActive() and all(i in self._sprites for i in idx.tolist())
 
     def _sprite(self, i: int, dpr: float) -> tuple[QPixmap, QPointF]:
         """The label drawn once (antialiased text and halo) into a pixmap, reused each frame.
@@ -237,4 +246,5 @@ class LabelView(LayerView):
 
     def remove(self) -> None:
         self.canvas.viewChanged.disconnect(self.item.view_changed)
+        self.item.stop()
         super().remove()
