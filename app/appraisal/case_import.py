@@ -34,10 +34,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from app.domain.sources import SOURCES
 from app.domain.worktime import DEFAULT_CALENDAR
 from app.geo.wkb import geoms_from_wkb
 
-SOURCES = ("public", "patrol", "hotline", "app", "instruction", "petition", "sensor")
 #: loop steps in order: (timestamp column, action, from status, to status)
 STEPS = (
     ("accepted_at", "accept", None, "accepted"),

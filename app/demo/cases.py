@@ -24,8 +24,8 @@ from app.demo.tiling import Tiling
 from app.demo.worktime import DAY, seconds
 from app.domain.categories import CATEGORIES, KINDS, kind_shares
 from app.domain.departments import department_id
+from app.domain.sources import SOURCES
 
-SOURCES = ("patrol", "public", "hotline", "app", "instruction", "petition", "sensor")
 _SOURCE_BY_KIND = {  # patrol public hotline app instruction petition sensor
     "enquiry": (0.05, 0.25, 0.50, 0.18, 0.0, 0.02, 0.0),
     "suggestion": (0.10, 0.25, 0.35, 0.25, 0.03, 0.02, 0.0),

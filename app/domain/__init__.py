@@ -6,6 +6,7 @@ Qt-free and store-free: plain frozen dataclasses describing the field
 
 from app.domain.categories import CATEGORIES, KIND_COUNTS, KINDS, Category
 from app.domain.departments import DEPARTMENTS, Department, department_id
+from app.domain.sources import SOURCES
 from app.domain.trades import TRADES, Trade
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "DEPARTMENTS",
     "KINDS",
     "KIND_COUNTS",
+    "SOURCES",
     "TRADES",
     "Category",
     "Department",

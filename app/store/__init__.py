@@ -2,6 +2,7 @@
 
 from app.store.errors import (
     SchemaTooNewError,
+    StoreConflict,
     StoreError,
     StoreInterrupted,
     StoreLockedError,
@@ -13,6 +14,7 @@ from app.store.repository import DistrictRepository, open_store
 __all__ = [
     "DistrictRepository",
     "SchemaTooNewError",
+    "StoreConflict",
     "StoreError",
     "StoreInterrupted",
     "StoreLockedError",

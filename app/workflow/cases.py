@@ -1,5 +1,19 @@
 """Cases in the store: accept (受理) and advance through the loop, permission-checked
-and audited.  Every change runs in one transaction with its audit record."""
+and audited.
+
+Every change runs in one transaction that loads the case, checks it, updates the row
+with a version check (``UPDATE … SET version = version + 1 WHERE id = ? AND version =
+?``), writes the step and its audit record and stages the change for the change feed.
+A caller that passes ``expected_version`` (the version it showed the user) and finds
+the case moved on gets :class:`~app.store.StoreConflict` naming who did what and when.
+
+Step numbers (``case_transitions.seq``) stay ``max(seq) + 1``, read in the same
+transaction *after* the version-checked UPDATE of the case row: with DuckDB the store
+orders writers (one transaction at a time), and with PostgreSQL that UPDATE holds the
+row's lock until commit, so a second writer of the same case waits, then fails its
+version check and never reaches its own ``max(seq) + 1``.  A sequence per case would
+add nothing but gaps.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +24,13 @@ from typing import Any
 from app.audit import append as audit
 from app.auth.accounts import AuthError, User, authenticate, get_user
 from app.auth.permissions import MATRIX, PermissionDenied, Target, decide, require
+from app.changes import Change
+from app.domain.sources import SOURCES
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
+from app.store.sequences import next_daily_number, next_id
 from app.workflow import case_machine as m
+from app.workflow.conflicts import case_conflict
 from app.workflow.places import WorkflowError, grid_target, scope_filter
 
 #: case action -> permission actions, any of which allows it
@@ -28,7 +46,6 @@ ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
 _STAMP = {"accepted": "accepted_at", "registered": "registered_at", "dispatched": "dispatched_at",
           "handled": "handled_at", "fed_back": "fed_back_at", "verified": "verified_at",
           "closed": "closed_at", "evaluated": "evaluated_at"}
-SOURCES = ("public", "patrol", "hotline", "app", "instruction", "petition", "sensor")
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,8 @@ class CaseRecord:
     lat: float
     reported_at: datetime
     state: m.CaseState
+    #: the row's version: pass it back as ``expected_version`` to act on what was shown
+    version: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -55,7 +74,7 @@ class CaseRecord:
 _SELECT = ("SELECT c.id, c.code, c.category_code, c.source, c.description, c.grid_id, c.lon, "
            "c.lat, c.reported_at, c.status, k.limit_hours, c.department_id, c.deadline_at, "
            "c.paused_at, c.remaining_s, c.rework_count, c.satisfaction, "
-           "(SELECT max(occurred_at) FROM case_transitions t WHERE t.case_id = c.id) "
+           "(SELECT max(occurred_at) FROM case_transitions t WHERE t.case_id = c.id), c.version "
            "FROM cases c JOIN categories k ON k.code = c.category_code")
 
 
@@ -63,7 +82,7 @@ def _record(r) -> CaseRecord:
     state = m.CaseState(r[9], float(r[10]), r[11], r[12], r[13], r[14], int(r[15] or 0), r[16],
                         r[17])
     return CaseRecord(int(r[0]), r[1], r[2], r[3], r[4], int(r[5]), float(r[6]), float(r[7]),
-                      r[8], state)
+                      r[8], state, int(r[18]))
 
 
 def load_case(store: DistrictRepository, ref: str | int) -> CaseRecord:
@@ -102,10 +121,8 @@ def new_case(store: DistrictRepository, user: User, *, category_code: str, sourc
     require(user.role, user.scope, "case.new", grid_target(store, grid_id))
     state, step = m.new_case(at, float(cat[0][0]))
     with store.transaction():
-        cid = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM cases"))
-        n_day = int(store.scalar("SELECT count(*) FROM cases WHERE code LIKE ?",
-                                 [f"AJ{at:%Y%m%d}%"]))
-        code = f"AJ{at:%Y%m%d}{n_day + 1:05d}W"
+        cid = next_id(store, "case_id")
+        code = _new_code(store, at)
         store.rows("INSERT INTO cases (id, code, category_code, source, status, description, lon, "
                    "lat, grid_id, department_id, reported_at, accepted_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,35 +131,66 @@ def new_case(store: DistrictRepository, user: User, *, category_code: str, sourc
         _write_step(store, cid, step, user)
         audit(store, at=at, username=user.username, role=user.role.value, action="case.accept",
               entity="case", entity_id=code, after=_snapshot(state))
+        store.stage_change(Change("case", (cid,), "case.accept", user.username, at))
     return load_case(store, cid)
 
 
-def advance(store: DistrictRepository, user: User, ref: str | int, action: str, *,
-            at: datetime, reason: str | None = None, approver: str | None = None,
-            department_id: int | None = None, extra_hours: float | None = None,
-            satisfaction: int | None = None, approver_password: str | None = None,
-            calendar: WorkCalendar = DEFAULT_CALENDAR) -> CaseRecord:
-    """Move a case one step along the loop; refused (PermissionDenied, IllegalTransition,
-    WorkflowError) without any change when not allowed."""
-    rec = load_case(store, ref)
-    if action not in ACTION_PERMISSIONS:
-        raise m.IllegalTransition(f"unknown action {action!r}; one of {', '.join(m.ACTIONS)}")
+def _new_code(store: DistrictRepository, at: datetime) -> str:
+    """案件编号 AJ + date + the day's number (5 digits) + W (entered in GridCC), unique:
+    the number comes from the day's counter row; one already taken (an imported case
+    with such a code) is skipped."""
+    while True:
+        code = f"AJ{at:%Y%m%d}{next_daily_number(store, 'case', at.date()):05d}W"
+        if not store.scalar("SELECT count(*) FROM cases WHERE code = ?", [code]):
+            return code
+
+
+def _require_version(store: DistrictRepository, rec: CaseRecord, expected: int | None,
+                     at: datetime) -> None:
+    if expected is not None and rec.version != expected:
+        raise case_conflict(store, rec.id, rec.code, at)
+
+
+def _permit(store: DistrictRepository, user: User, rec: CaseRecord, action: str,
+            department_id: int | None) -> Target:
+    """The step's target, once the user's role may take ``action`` there."""
     target = case_target(store, rec)
     if action == "dispatch" and department_id:
         target = Target(target.street_id, target.community_id, frozenset({department_id}))
     decisions = [decide(user.role, user.scope, p, target) for p in ACTION_PERMISSIONS[action]]
     if not any(decisions):
         raise PermissionDenied(decisions[0].reason)
+    return target
+
+
+def advance(store: DistrictRepository, user: User, ref: str | int, action: str, *,
+            at: datetime, reason: str | None = None, approver: str | None = None,
+            department_id: int | None = None, extra_hours: float | None = None,
+            satisfaction: int | None = None, approver_password: str | None = None,
+            calendar: WorkCalendar = DEFAULT_CALENDAR,
+            expected_version: int | None = None) -> CaseRecord:
+    """Move a case one step along the loop; refused (PermissionDenied, IllegalTransition,
+    WorkflowError) without any change when not allowed, and with StoreConflict when
+    ``expected_version`` is given and the case has changed since."""
+    if action not in ACTION_PERMISSIONS:
+        raise m.IllegalTransition(f"unknown action {action!r}; one of {', '.join(m.ACTIONS)}")
+    kw = dict(calendar=calendar, reason=reason, department_id=department_id,
+              extra_hours=extra_hours, satisfaction=satisfaction)
     approver_name = None
     if action in m.NEEDS_APPROVAL:
-        # the loop must allow the step before anyone is asked to approve it
-        m.apply(rec.state, action, at, calendar=calendar, reason=reason, approver="?",
-                department_id=department_id, extra_hours=extra_hours, satisfaction=satisfaction)
+        # The approver signs with a password before the write (a failed attempt is
+        # recorded even though the step is refused), for the version seen now.
+        rec = load_case(store, ref)
+        _require_version(store, rec, expected_version, at)
+        target = _permit(store, user, rec, action, department_id)
+        m.apply(rec.state, action, at, approver="?", **kw)  # the loop must allow it first
         approver_name = _approver(store, user, approver, target, approver_password, at)
-    new, step = m.apply(rec.state, action, at, calendar=calendar, reason=reason,
-                        approver=approver_name, department_id=department_id,
-                        extra_hours=extra_hours, satisfaction=satisfaction)
+        expected_version = rec.version
     with store.transaction():
+        rec = load_case(store, ref)
+        _require_version(store, rec, expected_version, at)
+        _permit(store, user, rec, action, department_id)
+        new, step = m.apply(rec.state, action, at, approver=approver_name, **kw)
         sets = {"status": new.status, "department_id": new.department_id,
                 "deadline_at": new.deadline_at, "paused_at": new.paused_at,
                 "remaining_s": new.remaining_s, "rework_count": new.rework_count,
@@ -152,12 +200,16 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
         if action == "rework":
             sets["fed_back_at"] = None
         cols = ", ".join(f"{k} = ?" for k in sets)
-        store.rows(f"UPDATE cases SET {cols} WHERE id = ?", [*sets.values(), rec.id])
+        if not store.rows(f"UPDATE cases SET {cols}, version = version + 1 "
+                          "WHERE id = ? AND version = ? RETURNING id",
+                          [*sets.values(), rec.id, rec.version]):
+            raise case_conflict(store, rec.id, rec.code, at)
         _write_step(store, rec.id, step, user)
         audit(store, at=at, username=user.username, role=user.role.value,
               action=f"case.{action}", entity="case", entity_id=rec.code,
               before=_snapshot(rec.state),
               after={**_snapshot(new), "reason": step.reason, "approver": step.approver})
+        store.stage_change(Change("case", (rec.id,), f"case.{action}", user.username, at))
     return load_case(store, rec.id)
 
 

@@ -64,6 +64,8 @@ class Whistle:
     seconded: bool = False  # a second whistle has been blown from this one
     closed_at: datetime | None = None
     last_at: datetime | None = None
+    #: the stored row's version (app/workflow/whistles.py checks it on every write)
+    version: int = field(default=0, compare=False)
     extra: dict = field(default_factory=dict, compare=False)
 
     def task(self, department_id: int) -> DeptTask:

@@ -1,6 +1,15 @@
 """Whistles in the store (街道吹哨、部门报到): blow, report in, feed back, verify, rate,
 supervise (督办), second whistle (二次哨), accountability (问责) — permission-checked,
-audited, and every step on the whistle's timeline (whistle_events)."""
+audited, and every step on the whistle's timeline (whistle_events).
+
+Each step is one transaction: load the whistle, check it, update the whistle row with
+a version check (``version = version + 1 … AND version = ?``) and *only the acting
+department's* row of whistle_departments (two departments reporting in at once both
+stay), add the event (``seq`` = ``max(seq) + 1`` after the version-checked UPDATE, safe
+for the reason given in app/workflow/cases.py), audit, and stage the change.  A caller
+that passes ``expected_version`` (``Whistle.version`` as shown) and finds the whistle
+moved on gets :class:`~app.store.StoreConflict`.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +20,12 @@ from typing import Any
 from app.audit import append as audit
 from app.auth.accounts import User
 from app.auth.permissions import MATRIX, PermissionDenied, Target, require
+from app.changes import Change
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
+from app.store.sequences import next_id
 from app.workflow import whistle_machine as wm
+from app.workflow.conflicts import whistle_conflict
 from app.workflow.places import WorkflowError, grid_place, leadership_id, scope_filter
 
 #: deadline presets (working hours): report in, finish
@@ -27,7 +39,7 @@ def load_whistle(store: DistrictRepository, ref: str | int) -> tuple[int, wm.Whi
     text = str(ref).strip()
     where, param = ("id = ?", int(text)) if text.isdigit() else ("code = ?", text)
     rows = store.rows("SELECT id, street_id, blown_at, report_deadline, finish_deadline, round, "
-                      "supervised, accountability, closed_at FROM whistles WHERE " + where,
+                      "supervised, accountability, closed_at, version FROM whistles WHERE " + where,
                       [param])
     if not rows:
         raise WorkflowError(f"there is no whistle {text!r}")
@@ -44,7 +56,8 @@ def load_whistle(store: DistrictRepository, ref: str | int) -> tuple[int, wm.Whi
     last = store.scalar("SELECT max(occurred_at) FROM whistle_events WHERE whistle_id = ?",
                         [r[0]])
     return int(r[0]), wm.Whistle(int(r[1]), r[2], r[3], r[4], tuple(tasks), int(r[5]),
-                                 bool(r[6]), bool(r[7]), seconded, r[8], last or r[2])
+                                 bool(r[6]), bool(r[7]), seconded, r[8], last or r[2],
+                                 version=int(r[9]))
 
 
 def _target(w: wm.Whistle) -> Target:
@@ -60,16 +73,30 @@ def _event(store, wid: int, action: str, at: datetime, user: User, *, dept: int 
                 json.dumps(attachments, ensure_ascii=False) if attachments else None])
 
 
-def _save(store, wid: int, w: wm.Whistle) -> None:
-    store.rows("UPDATE whistles SET status = ?, closed_at = ?, supervised = ?, "
-               "accountability = ? WHERE id = ?",
-               [wm.whistle_status(w), w.closed_at, w.supervised, w.accountability, wid])
-    for t in w.tasks:
+def _require_version(store, wid: int, w: wm.Whistle, expected: int | None,
+                     at: datetime) -> None:
+    if expected is not None and w.version != expected:
+        raise whistle_conflict(store, wid, at)
+
+
+def _save(store, wid: int, old: wm.Whistle, new: wm.Whistle, dept: int | None, at: datetime,
+          **also) -> None:
+    """The whistle row (version-checked) and, for a department's step, that department's
+    row only.  ``also``: more columns of the whistle row (e.g. supervised_at)."""
+    sets = {"status": wm.whistle_status(new), "closed_at": new.closed_at,
+            "supervised": new.supervised, "accountability": new.accountability, **also}
+    cols = ", ".join(f"{k} = ?" for k in sets)
+    if not store.rows(f"UPDATE whistles SET {cols}, version = version + 1 "
+                      "WHERE id = ? AND version = ? RETURNING id",
+                      [*sets.values(), wid, old.version]):
+        raise whistle_conflict(store, wid, at)
+    if dept is not None:
+        t = new.task(dept)
         store.rows("UPDATE whistle_departments SET reported_at = ?, reported_by = ?, "
                    "handled_at = ?, fed_back_at = ?, verified_at = ?, rating = ? "
                    "WHERE whistle_id = ? AND department_id = ?",
                    [t.reported_at, t.reported_by, t.fed_back_at, t.fed_back_at, t.verified_at,
-                    t.rating, wid, t.department_id])
+                    t.rating, wid, dept])
 
 
 def _snap(w: wm.Whistle) -> dict[str, Any]:
@@ -80,7 +107,7 @@ def _snap(w: wm.Whistle) -> dict[str, Any]:
 
 def _insert(store, w: wm.Whistle, *, title: str, description: str, lon: float, lat: float,
             grid_id: int | None, case_id: int | None, parent: int | None, role: str) -> int:
-    wid = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM whistles"))
+    wid = next_id(store, "whistle_id")
     code = f"CS{w.blown_at:%Y%m%d}{wid:03d}"
     store.rows("INSERT INTO whistles (id, code, street_id, grid_id, case_id, parent_whistle_id, "
                "round, title, description, lon, lat, blown_by_role, blown_at, report_deadline, "
@@ -113,6 +140,7 @@ def blow(store: DistrictRepository, user: User, *, grid_id: int, department_ids:
         _event(store, wid, "blow", at, user, note=title.strip(), attachments=attachments)
         audit(store, at=at, username=user.username, role=user.role.value, action="whistle.blow",
               entity="whistle", entity_id=wid, after=_snap(w))
+        store.stage_change(Change("whistle", (wid,), "whistle.blow", user.username, at))
     return wid
 
 
@@ -126,52 +154,56 @@ def _user_department(store: DistrictRepository, user: User, department_id: int |
 
 def _step(store, user: User, ref, perm: str, at: datetime, fn, *, dept: int | None,
           action: str, note: str | None = None, attachments: list[str] | None = None,
-          extra=None) -> int:
-    wid, w = load_whistle(store, ref)
-    target = _target(w)
-    if perm in ("whistle.report_in", "whistle.feed_back"):
-        dept = _user_department(store, user, dept)
-        target = Target(w.street_id, None, frozenset({dept}) & target.department_ids)
-    require(user.role, user.scope, perm, target)
-    new = fn(w, dept)
+          extra=None, expected_version: int | None = None) -> int:
     with store.transaction():
-        _save(store, wid, new)
+        wid, w = load_whistle(store, ref)
+        _require_version(store, wid, w, expected_version, at)
+        target = _target(w)
+        if perm in ("whistle.report_in", "whistle.feed_back"):
+            dept = _user_department(store, user, dept)
+            target = Target(w.street_id, None, frozenset({dept}) & target.department_ids)
+        require(user.role, user.scope, perm, target)
+        new = fn(w, dept)
+        _save(store, wid, w, new, dept, at)
         if extra is not None:
             extra(wid)
         _event(store, wid, action, at, user, dept=dept, note=note, attachments=attachments)
         audit(store, at=at, username=user.username, role=user.role.value,
               action=f"whistle.{action}", entity="whistle", entity_id=wid, before=_snap(w),
               after={**_snap(new), "department_id": dept, "note": note})
+        store.stage_change(Change("whistle", (wid,), f"whistle.{action}", user.username, at))
     return wid
 
 
 def report_in(store, user: User, ref, *, at: datetime, by: str | None = None,
-              department_id: int | None = None) -> int:
+              department_id: int | None = None, expected_version: int | None = None) -> int:
     """部门报到 (who and when)."""
     who = by or user.display_name
     return _step(store, user, ref, "whistle.report_in", at,
                  lambda w, d: wm.report_in(w, d, at, who), dept=department_id,
-                 action="report_in", note=who)
+                 action="report_in", note=who, expected_version=expected_version)
 
 
 def feed_back(store, user: User, ref, *, at: datetime, note: str = "",
-              attachments: list[str] | None = None, department_id: int | None = None) -> int:
+              attachments: list[str] | None = None, department_id: int | None = None,
+              expected_version: int | None = None) -> int:
     """结果反馈 with text and photos."""
     return _step(store, user, ref, "whistle.feed_back", at,
                  lambda w, d: wm.feed_back(w, d, at), dept=department_id, action="feed_back",
-                 note=note or None, attachments=attachments)
+                 note=note or None, attachments=attachments, expected_version=expected_version)
 
 
 def verify(store, user: User, ref, *, at: datetime, department_id: int, passed: bool = True,
-           note: str = "") -> int:
+           note: str = "", expected_version: int | None = None) -> int:
     """街道核查 of one department's work (failed: 返工)."""
     return _step(store, user, ref, "whistle.verify", at,
                  lambda w, d: wm.verify(w, d, at, passed), dept=department_id,
-                 action="verify" if passed else "reject", note=note or None)
+                 action="verify" if passed else "reject", note=note or None,
+                 expected_version=expected_version)
 
 
 def rate(store, user: User, ref, *, at: datetime, department_id: int, rating: int,
-         comment: str = "") -> int:
+         comment: str = "", expected_version: int | None = None) -> int:
     """评价 1–5 with a comment (下考上)."""
     def remember_comment(wid: int) -> None:
         store.rows("UPDATE whistle_departments SET rating_comment = ?, rated_at = ? "
@@ -180,48 +212,58 @@ def rate(store, user: User, ref, *, at: datetime, department_id: int, rating: in
 
     return _step(store, user, ref, "whistle.rate", at,
                  lambda w, d: wm.rate(w, d, at, rating), dept=department_id, action="rate",
-                 note=f"{rating}分 {comment}".strip(), extra=remember_comment)
+                 note=f"{rating}分 {comment}".strip(), extra=remember_comment,
+                 expected_version=expected_version)
 
 
-def supervise(store, user: User, ref, *, at: datetime, note: str = "") -> int:
+def supervise(store, user: User, ref, *, at: datetime, note: str = "",
+              expected_version: int | None = None) -> int:
     """督办: the supervision office takes an overdue whistle on its list."""
-    wid, w = load_whistle(store, ref)
-    require(user.role, user.scope, "whistle.supervise", _target(w))
-    new = wm.supervise(w, at)
     with store.transaction():
-        store.rows("UPDATE whistles SET supervised = TRUE, supervised_at = ? WHERE id = ?",
-                   [at, wid])
+        wid, w = load_whistle(store, ref)
+        _require_version(store, wid, w, expected_version, at)
+        require(user.role, user.scope, "whistle.supervise", _target(w))
+        new = wm.supervise(w, at)
+        _save(store, wid, w, new, None, at, supervised_at=at)
         _event(store, wid, "supervise", at, user, note=note or None)
         audit(store, at=at, username=user.username, role=user.role.value,
               action="whistle.supervise", entity="whistle", entity_id=wid, before=_snap(w),
               after=_snap(new))
+        store.stage_change(Change("whistle", (wid,), "whistle.supervise", user.username, at))
     return wid
 
 
-def accountability(store, user: User, ref, *, at: datetime, note: str = "") -> int:
+def accountability(store, user: User, ref, *, at: datetime, note: str = "",
+                   expected_version: int | None = None) -> int:
     """问责: flag a supervised whistle for discipline inspection."""
-    wid, w = load_whistle(store, ref)
-    require(user.role, user.scope, "whistle.accountability", _target(w))
-    new = wm.flag_accountability(w, at)
     with store.transaction():
-        _save(store, wid, new)
+        wid, w = load_whistle(store, ref)
+        _require_version(store, wid, w, expected_version, at)
+        require(user.role, user.scope, "whistle.accountability", _target(w))
+        new = wm.flag_accountability(w, at)
+        _save(store, wid, w, new, None, at)
         _event(store, wid, "accountability", at, user, note=note or None)
         audit(store, at=at, username=user.username, role=user.role.value,
               action="whistle.accountability", entity="whistle", entity_id=wid,
               before=_snap(w), after=_snap(new))
+        store.stage_change(Change("whistle", (wid,), "whistle.accountability", user.username,
+                                  at))
     return wid
 
 
 def second(store, user: User, ref, *, at: datetime, report_hours: float, finish_hours: float,
-           note: str = "", calendar: WorkCalendar = DEFAULT_CALENDAR) -> int:
+           note: str = "", calendar: WorkCalendar = DEFAULT_CALENDAR,
+           expected_version: int | None = None) -> int:
     """二次哨: blow again; district leaders must report in too.  Returns the new whistle id."""
-    wid, w = load_whistle(store, ref)
-    require(user.role, user.scope, "whistle.second", _target(w))
-    first, new = wm.second_whistle(w, at, leadership_id(store), report_hours, finish_hours,
-                                   calendar=calendar)
-    row = store.rows("SELECT title, description, lon, lat, grid_id, case_id FROM whistles "
-                     "WHERE id = ?", [wid])[0]
     with store.transaction():
+        wid, w = load_whistle(store, ref)
+        _require_version(store, wid, w, expected_version, at)
+        require(user.role, user.scope, "whistle.second", _target(w))
+        first, new = wm.second_whistle(w, at, leadership_id(store), report_hours, finish_hours,
+                                       calendar=calendar)
+        row = store.rows("SELECT title, description, lon, lat, grid_id, case_id FROM whistles "
+                         "WHERE id = ?", [wid])[0]
+        _save(store, wid, w, first, None, at)  # the first whistle is now seconded
         nid = _insert(store, new, title=f"二次哨: {row[0].removeprefix('二次哨: ')}",
                       description=note or row[1], lon=row[2], lat=row[3], grid_id=row[4],
                       case_id=row[5], parent=wid, role=user.role.value)
@@ -230,6 +272,7 @@ def second(store, user: User, ref, *, at: datetime, report_hours: float, finish_
         audit(store, at=at, username=user.username, role=user.role.value,
               action="whistle.second", entity="whistle", entity_id=nid,
               before=_snap(first), after={**_snap(new), "parent": wid})
+        store.stage_change(Change("whistle", (wid, nid), "whistle.second", user.username, at))
     return nid
 
 
