@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import weakref
 
 import shiboken6
@@ -18,16 +17,18 @@ _shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class CameraLoad(QObject):
-    """The district's cameras, read once per window off the GUI thread (a worker thread
-    with its own cursor: DuckDB wants one per thread) and handed to the wall, the camera
-    list and the map's camera layer together.  ``arrived(registry, layer_data)``;
-    ``layer_data`` is None when no map frame was given; on a failure the registry is
-    None and ``error`` says why."""
+    """The district's cameras, read once per window off the GUI thread (through
+    :class:`ui.background.BackgroundWork`, a cursor of its own: DuckDB wants one per
+    thread) and handed to the wall, the camera list and the map's camera layer together.
+    ``arrived(registry, layer_data)``; ``layer_data`` is None when no map frame was
+    given; on a failure the registry is None and ``error`` says why.  A result that
+    arrives after this object was deleted (the window closed) is dropped."""
 
     arrived = Signal(object, object)
 
     def __init__(self, store, frame=None, parent: QObject | None = None) -> None:
-        _relay()  # made on the GUI thread, before the worker can need it
+        from ui.background import BackgroundWork
+
         super().__init__(parent)
         self.registry = None
         self.layer_data = None
@@ -35,33 +36,12 @@ class CameraLoad(QObject):
         self.done = False
         self._waiting: list = []
         self.arrived.connect(self._keep)
-        # a thread of its own, not Qt's global pool: pyproj (projecting the cameras)
-        # crashed in a pool thread reused after an earlier job had projected in it
-        threading.Thread(target=self._run, args=(store, frame), name="camera-load",
-                         daemon=True).start()
+        self._work = BackgroundWork(self)
+        self._work.run(lambda: _read_cameras(store, frame), self._loaded)
 
-    def _run(self, store, frame) -> None:
-        from app.video.registry import CameraRegistry
-
-        registry = data = cursor = None
-        try:
-            cursor = store.cursor()
-            registry = CameraRegistry.load(cursor)
-            if frame is not None:
-                data = camera_layer_data(registry, frame)
-        except Exception as exc:  # the window must come up without its cameras
-            log.warning("cameras could not be read: %s", exc)
-            self.error = f"摄像头读取失败: {exc}"
-        finally:
-            if cursor is not None:
-                try:
-                    cursor.close()
-                except Exception:  # the district closed meanwhile: nothing to free
-                    pass
-        # Never emit on self from this thread: the window (and this object) may be
-        # deleted on the GUI thread at this very moment.  The relay lives as long as
-        # the process; the GUI thread checks that this object still exists.
-        _relay().delivered.emit(self, registry, data)
+    def _loaded(self, result) -> None:  # GUI thread
+        registry, data, self.error = result
+        self.arrived.emit(registry, data)
 
     def _keep(self, registry, data) -> None:  # GUI thread
         self.registry, self.layer_data, self.done = registry, data, True
@@ -71,34 +51,33 @@ class CameraLoad(QObject):
 
     def when_done(self, slot) -> None:
         """Call ``slot(registry, layer_data)`` on the GUI thread once the cameras are
-        there (now if they are).  Kept here rather than connected to ``arrived``: a queued
-        signal reaches only the slots connected when the worker emitted it."""
+        there (now if they are)."""
         if self.done:
             slot(self.registry, self.layer_data)
         else:
             self._waiting.append(slot)
 
 
-class _Relay(QObject):
-    """Carries finished camera loads to the GUI thread; one for the process."""
+def _read_cameras(store, frame):
+    """Worker thread: (registry, layer data, error text) through a cursor of its own."""
+    from app.video.registry import CameraRegistry
 
-    delivered = Signal(object, object, object)  # (CameraLoad, registry, layer data)
-
-
-_RELAY: _Relay | None = None
-
-
-def _relay() -> _Relay:
-    global _RELAY
-    if _RELAY is None:
-        _RELAY = _Relay()
-        _RELAY.delivered.connect(_deliver)
-    return _RELAY
-
-
-def _deliver(load: CameraLoad, registry, data) -> None:  # GUI thread
-    if shiboken6.isValid(load):
-        load.arrived.emit(registry, data)
+    registry = data = cursor = error = None
+    try:
+        cursor = store.cursor()
+        registry = CameraRegistry.load(cursor)
+        if frame is not None:
+            data = camera_layer_data(registry, frame)
+    except Exception as exc:  # the window must come up without its cameras
+        log.warning("cameras could not be read: %s", exc)
+        error = f"摄像头读取失败: {exc}"
+    finally:
+        if cursor is not None:
+            try:
+                cursor.close()
+            except Exception:  # the district closed meanwhile: nothing to free
+                pass
+    return registry, data, error
 
 
 def camera_layer_data(registry, frame):
@@ -149,9 +128,9 @@ def _wall(ctx: PanelContext):
 
 
 def _case_alarms(ctx: PanelContext, wall):
-    """New urgent cases take over a wall tile: polled, and checked at once when the case
-    panel (if any) moves a case on."""
-    from app.video.alarms import UrgentCaseWatch
+    """New urgent cases take over a wall tile: the window's district model names them
+    (a wall without one follows the store's changes with a model of its own)."""
+    from ui.district_model import DistrictModel
     from ui.video.alarm_monitor import UrgentCaseMonitor
 
     def reveal() -> None:
@@ -160,12 +139,12 @@ def _case_alarms(ctx: PanelContext, wall):
             dock.show()
             dock.raise_()
 
-    monitor = UrgentCaseMonitor(UrgentCaseWatch(ctx.store), wall, reveal=reveal)
-    dock = getattr(ctx.window, "docks", {}).get("cases")
-    cases = dock.widget() if dock is not None else None
-    if cases is not None and hasattr(cases, "changed"):
-        cases.changed.connect(monitor.check)
-    return monitor
+    model = getattr(ctx.window, "district_model", None)
+    if model is None:
+        district = getattr(ctx, "district_map", None)
+        frame = district.frame if district is not None else None
+        model = DistrictModel(ctx.store, frame, load_whistles="no", parent=wall)
+    return UrgentCaseMonitor(model, wall, reveal=reveal)
 
 
 def _wall_panel(ctx: PanelContext):
