@@ -45,10 +45,9 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _now(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text).replace(second=0, microsecond=0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--now must be ISO date-time, not {text!r}") from None
+    from app.commands.workflow import now_arg
+
+    return now_arg(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,10 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--seed", type=int, default=20261122)
-    p.add_argument("--now", type=_now, default=None, help="the demo's 'now' (default: Beijing time)")
+    p.add_argument("--now", type=_now, default=None,
+                   help="the demo's 'now' (default $GRIDCC_NOW, else the wall clock in Beijing)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--force", action="store_true", help="replace an existing database")
-    g.add_argument("--if-missing", action="store_true", help="do nothing if the database exists")
+    g.add_argument("--if-missing", action="store_true",
+                   help="keep an existing database (a demo district's timeline is brought to now)")
 
     p = sub.add_parser("run", help="open the command centre (default command)")
     _db_arg(p)
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="counts of everything in the district")
     _db_arg(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--now", type=_now, default=None,
+                   help="count today's cases at this moment (default $GRIDCC_NOW, else the "
+                        "district's wall clock)")
 
     p = sub.add_parser("check", help="validate geometry, hierarchy, codes and locations")
     _db_arg(p)
@@ -140,6 +144,7 @@ def cmd_demo(args) -> int:
 
     path: Path = args.db
     if path.exists() and args.if_missing:
+        _bring_demo_to_now(path, args.now)
         return 0
     if path.exists() and not args.force:
         raise UserError(f"{path} already exists; use --force to replace it")
@@ -153,6 +158,26 @@ def cmd_demo(args) -> int:
         f"{stats['cases']} cases in {stats['seconds']:.1f} s, {size_mb:.1f} MB"
     )
     return 0
+
+
+def _bring_demo_to_now(path: Path, now: datetime | None) -> None:
+    """``demo --if-missing`` on an existing district: a demo's stale timeline is moved to
+    now (left alone while another GridCC has the file open: that one already did)."""
+    from app.clock import store_clock
+    from app.demo.reanchor import gap_text, reanchor
+    from app.store import StoreLockedError
+
+    try:
+        store = open_store(path)
+    except StoreLockedError:
+        return
+    try:
+        done = reanchor(store, store_clock(store, override=now).now())
+    finally:
+        store.close()
+    if done is not None:
+        print(f"演示区时间线已平移 {gap_text(done.shift)}，至 {done.after:%Y-%m-%d %H:%M}"
+              f"（{done.rows:,} 行，{done.seconds:.1f} 秒）")
 
 
 def _progress(msg: str) -> None:
@@ -187,10 +212,15 @@ def _frontend():
 
 
 def cmd_info(args) -> int:
+    from app.clock import ClockError, store_clock
     from app.district_info import district_info, format_info
 
     with open_store(args.db, read_only=True) as store:
-        info = district_info(store)
+        try:
+            clock = store_clock(store, override=args.now)
+        except ClockError as exc:
+            raise UserError(str(exc)) from None
+        info = district_info(store, clock)
     print(json.dumps(info, ensure_ascii=False, indent=2) if args.json else format_info(info))
     return 0
 

@@ -80,15 +80,15 @@ class SteppingClock:
         return at
 
 
-def parse_now(text: str) -> datetime:
-    """An ISO date-time given for ``--now``/``GRIDCC_NOW`` (an offset is converted to
-    Beijing time)."""
+def parse_now(text: str, tz: str | None = None) -> datetime:
+    """An ISO date-time given for ``--now``/``GRIDCC_NOW``, as district-local time (a
+    time with an offset is converted to the zone ``tz``, Asia/Shanghai by default)."""
     try:
         at = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ClockError(f"时间应为 ISO 格式（如 2026-10-15T09:30），而不是 {text!r}") from None
     if at.tzinfo is not None:
-        at = at.astimezone(BEIJING).replace(tzinfo=None)
+        at = at.astimezone(zone(tz)).replace(tzinfo=None)
     return at.replace(microsecond=0)
 
 
@@ -98,10 +98,29 @@ def district_clock(meta: dict[str, str] | None = None, *,
     wall clock in the district's time zone (``meta['time_zone']``)."""
     if override is not None:
         return FixedClock(override)
+    tz = (meta or {}).get(TZ_KEY)
     text = os.environ.get(NOW_ENV, "").strip()
     if text:
-        return FixedClock(parse_now(text))
-    return LiveClock((meta or {}).get(TZ_KEY))
+        try:
+            return FixedClock(parse_now(text, tz))
+        except ClockError as exc:
+            raise ClockError(f"环境变量 {NOW_ENV}：{exc}") from None
+    return LiveClock(tz)
+
+
+def store_clock(store, *, override: datetime | None = None) -> Clock:
+    """The clock of the district held in ``store`` (see :func:`district_clock`)."""
+    return district_clock(store.meta(), override=override)
+
+
+def is_live(clock: Clock) -> bool:
+    """Whether ``clock`` follows the wall clock (not a moment fixed for a test or report)."""
+    return isinstance(clock, LiveClock)
+
+
+def zone_name(meta: dict[str, str] | None) -> str:
+    """The district's time zone as set (Asia/Shanghai unless the district says otherwise)."""
+    return (meta or {}).get(TZ_KEY) or DEFAULT_TZ
 
 
 def beijing_now() -> datetime:

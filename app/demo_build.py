@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from app.clock import beijing_now
+from app.clock import district_clock
 from app.store import StoreError, StoreLockedError, open_store
 
 
@@ -46,7 +46,7 @@ def build_demo_database(
         store = open_store(tmp, create=True)
         try:
             stats: dict[str, float] = dict(
-                generate_district(store, scale=scale, seed=seed, now=now or beijing_now(),
+                generate_district(store, scale=scale, seed=seed, now=now or district_clock().now(),
                                   progress=progress)
             )
             store.checkpoint()

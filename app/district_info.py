@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from app.clock import Clock, is_live, store_clock, zone_name
+from app.domain.statuses import CLOSED_STATUSES, ENDED_STATUSES, sql_list
 from app.store import DistrictRepository
 
 LEVEL_KEYS = {1: "district", 2: "street", 3: "community", 4: "grid"}
 LEVEL_ZH = {1: "区", 2: "街道", 3: "社区", 4: "网格"}
-CLOSED_STATUSES = ("closed", "evaluated")
 
 
-def district_info(store: DistrictRepository) -> dict:
-    """Counts of every kind of thing in the district, as plain JSON-able data."""
+def district_info(store: DistrictRepository, clock: Clock | None = None) -> dict:
+    """Counts of every kind of thing in the district, as plain JSON-able data; today's
+    counts at the ``clock``'s now (the district's clock by default)."""
+    from app.demo.reanchor import staleness
+
     meta = store.meta()
+    clock = clock or store_clock(store)
+    now = clock.now()
     levels = dict(store.rows("SELECT level, count(*) FROM grid_units GROUP BY level"))
     area = store.scalar("SELECT area_m2 FROM grid_units WHERE level = 1") or 0.0
     totals = store.rows(
@@ -19,20 +27,19 @@ def district_info(store: DistrictRepository) -> dict:
     )[0]
     cases_total = store.scalar("SELECT count(*) FROM cases")
     closed = store.scalar(
-        f"SELECT count(*) FROM cases WHERE status IN {CLOSED_STATUSES}"
+        f"SELECT count(*) FROM cases WHERE status IN {sql_list(CLOSED_STATUSES)}"
     )
-    now = meta.get("demo_now")
-    today = {}
-    if now:
-        row = store.rows(
-            f"""SELECT count(*) FILTER (WHERE reported_at >= date_trunc('day', ?::TIMESTAMP)),
-                       count(*) FILTER (WHERE status NOT IN {CLOSED_STATUSES} AND status <> 'voided'),
-                       count(*) FILTER (WHERE status NOT IN {CLOSED_STATUSES} AND status <> 'voided'
-                                        AND deadline_at < ?::TIMESTAMP)
-                FROM cases""",
-            [now, now],
-        )[0]
-        today = {"reported_today": row[0], "open": row[1], "overdue": row[2]}
+    ended = sql_list(ENDED_STATUSES)
+    row = store.rows(
+        f"""SELECT count(*) FILTER (WHERE reported_at >= date_trunc('day', ?::TIMESTAMP)
+                                    AND reported_at <= ?::TIMESTAMP),
+                   count(*) FILTER (WHERE status NOT IN {ended}),
+                   count(*) FILTER (WHERE status NOT IN {ended} AND deadline_at < ?::TIMESTAMP)
+            FROM cases""",
+        [now, now, now],
+    )[0]
+    today = {"reported_today": row[0], "open": row[1], "overdue": row[2]}
+    behind = staleness(store, now)
     closure = _closure(store, now)
     return {
         "database": store.path,
@@ -42,7 +49,11 @@ def district_info(store: DistrictRepository) -> dict:
             "code": meta.get("district_code"),
             "scale": meta.get("scale"),
             "seed": meta.get("seed"),
-            "now": now,
+            "now": now.isoformat(timespec="seconds"),
+            "time_zone": zone_name(meta),
+            "clock": "live" if is_live(clock) else "fixed",
+            # a demo's timeline this far behind now (brought to now when opened for use)
+            "demo_behind_s": None if behind is None else int(behind.total_seconds()),
             "area_km2": round(area / 1e6, 2),
         },
         "grid_units": {LEVEL_KEYS[k]: int(levels.get(k, 0)) for k in LEVEL_KEYS},
@@ -77,15 +88,12 @@ def district_info(store: DistrictRepository) -> dict:
     }
 
 
-def _closure(store: DistrictRepository, now: str | None) -> dict:
+def _closure(store: DistrictRepository, now: datetime) -> dict:
     """结案率 over 近12个月 (the 365 complete days before 'now'), by the appraisal
     definition — the same figure and window as the big screen's headline."""
-    from datetime import datetime
-
     from app.appraisal import compute_indicators, trailing_year
-    from app.appraisal.periods import district_now
 
-    window = trailing_year(datetime.fromisoformat(now) if now else district_now(store))
+    window = trailing_year(now)
     row = compute_indicators(store, window, "overall", deltas=False).rows[0]
     rate = row.values["close_rate"]
     return {"window": window.label, "due": row.counts["due"], "closed": row.counts["closed"],
@@ -106,7 +114,10 @@ def format_info(info: dict) -> str:
     c = info["cases"]
     lines = [
         f"{d['name'] or '?'} ({d['code'] or '?'}), {d['area_km2']} km², scale {d['scale']}, "
-        f"seed {d['seed']}, now {d['now']}",
+        f"seed {d['seed']}",
+        f"  时间            {d['now'].replace('T', ' ')}（{d['time_zone']}，"
+        f"{'实时时钟' if d['clock'] == 'live' else '指定时间 --now/GRIDCC_NOW'}）",
+        *_behind_line(d.get("demo_behind_s")),
         f"  database        {info['database']} (schema v{info['schema_version']})",
         "  grid units      " + ", ".join(f"{g[LEVEL_KEYS[k]]} {LEVEL_ZH[k]}" for k in LEVEL_KEYS),
         f"  buildings       {info['buildings']:,}",
@@ -116,8 +127,7 @@ def format_info(info: dict) -> str:
         f"  departments     {info['departments']}",
         f"  cameras         {_fmt(info['cameras'])}",
         f"  cases           {c['total']:,} total, {c['closed']:,} closed ({c['closed_pct']}% of all)"
-        + (f", today {c['reported_today']}, open {c['open']}, overdue {c['overdue']}"
-           if "open" in c else ""),
+        + f", today {c['reported_today']}, open {c['open']}, overdue {c['overdue']}",
         f"    结案率        {c['closure']['rate_pct']}% over 近12个月 {c['closure']['window']} "
         f"({c['closure']['closed']:,} closed of {c['closure']['due']:,} due to close)",
         f"    by kind       {_fmt(c['by_kind'])}",
@@ -128,6 +138,18 @@ def format_info(info: dict) -> str:
         f"  ratings         {info['appraisal_ratings']:,}",
     ]
     return "\n".join(lines)
+
+
+def _behind_line(seconds: int | None) -> list[str]:
+    """For a demo whose timeline is an hour or more behind: say so, and what fixes it."""
+    from datetime import timedelta
+
+    from app.demo.reanchor import MIN_GAP, gap_text
+
+    if seconds is None or seconds < MIN_GAP.total_seconds():
+        return []
+    return [f"  演示时间线      落后 {gap_text(timedelta(seconds=seconds))}（以上今日数字按当前时间计；打开指挥中心或运行 "
+            f"demo --if-missing 时平移到当前时间）"]
 
 
 def _fmt(groups: dict, prefix: str = "") -> str:

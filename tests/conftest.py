@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 #: the fixed "now" of the test district, so that tests are reproducible
 TEST_NOW = datetime(2026, 11, 20, 10, 30)
 TEST_SEED = 7
+# Every district clock in the suite (app.clock.district_clock, and the command lines it
+# starts) reads TEST_NOW, never today's date; a test of the live clock removes it.
+os.environ["GRIDCC_NOW"] = TEST_NOW.isoformat(timespec="seconds")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ Public API (the UI codes against it):
 
 from app.appraisal.definitions import INDICATORS, MEASURES, SUBJECTS, Indicator, Measure
 from app.appraisal.drilldown import drill_down
+from app.appraisal.errors import AppraisalError
+from app.appraisal.frozen import is_published
 from app.appraisal.indicators import compute_indicators, format_rate
 from app.appraisal.model import (
     AreaScore,
@@ -27,7 +29,7 @@ from app.appraisal.model import (
     TrendPoint,
 )
 from app.appraisal.periods import Period, latest_complete_month, parse_period, trailing_year
-from app.appraisal.publish import AppraisalError, is_published, publish_period
+from app.appraisal.publish import publish_period
 from app.appraisal.scheme import (
     DEFAULT_SCHEME_PATH,
     Scheme,

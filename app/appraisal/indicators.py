@@ -14,6 +14,7 @@ import numpy as np
 
 from app.appraisal.definitions import INDICATORS, MEASURES, SUBJECTS, indicators_for, measures_for
 from app.appraisal.facts import facts_span
+from app.appraisal.frozen import frozen_indicators
 from app.appraisal.model import IndicatorRow, IndicatorTable
 from app.appraisal.periods import Period
 from app.appraisal.sql import bounds, case_from, patrol_from, whistle_from
@@ -215,8 +216,6 @@ def compute_indicators(store, period: Period, subject: str, *, ids=None,
     if subject not in SUBJECTS:
         raise ValueError(f"subject must be one of {', '.join(SUBJECTS)}, not {subject!r}")
     if not live:
-        from app.appraisal.publish import frozen_indicators
-
         frozen = frozen_indicators(store, period, subject)
         if frozen is not None:
             if ids is not None:

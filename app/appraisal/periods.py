@@ -1,6 +1,6 @@
 """Appraisal periods (考核周期): month, quarter, year or a custom range of days.
 
-A period is a half-open interval of naive Beijing local time ``[start, end)``:
+A period is a half-open interval of naive district-local time ``[start, end)``:
 a case closed at 2026-10-31 23:59 belongs to October, one closed at 2026-11-01
 00:00 to November.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from app.clock import Clock, store_clock
 
 KINDS = ("month", "quarter", "year", "range")
 
@@ -134,16 +136,6 @@ def parse_period(text: str) -> Period:
                      f"2026 (year) or 2026-10-01..2026-10-15 (days, inclusive)")
 
 
-def district_now(store) -> datetime:
-    """The district's 'now': the demo's frozen clock if it has one, else Beijing time."""
-    now = store.meta().get("demo_now")
-    if now:
-        return datetime.fromisoformat(now)
-    from app.clock import beijing_now
-
-    return beijing_now()
-
-
 def trailing_year(now: datetime) -> Period:
     """近12个月: the 365 complete days before ``now``'s day (today excluded, so the
     figure only changes at midnight).  The window of the big screen's and ``info``'s
@@ -152,7 +144,8 @@ def trailing_year(now: datetime) -> Period:
     return Period.days(today - timedelta(days=365), today - timedelta(days=1))
 
 
-def latest_complete_month(store) -> Period:
-    """The last full calendar month before the district's 'now'."""
-    now = district_now(store)
+def latest_complete_month(store, clock: Clock | None = None) -> Period:
+    """The last full calendar month before ``clock``'s now (the district's clock by
+    default)."""
+    now = (clock or store_clock(store)).now()
     return Period.month(now.year, now.month - 1)

@@ -6,69 +6,22 @@ communities) for that period return the stored figures (scores with
 ``published=True``) — whatever later happens to cases, surveys or the scheme.  The
 drill-down lists the records as they are now.
 Only the supervision office (``appraisal.publish``) publishes, once per period, and
-only a period that has ended; audited.
+only a period that has ended; audited.  Reading the frozen figures back is
+:mod:`app.appraisal.frozen`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import datetime
 
 from app.appraisal.errors import AppraisalError
-from app.appraisal.model import AreaScore, DepartmentScore
-from app.appraisal.periods import Period, district_now
+from app.appraisal.frozen import FROZEN_INDICATORS, is_published
+from app.appraisal.periods import Period
 from app.appraisal.scheme import Scheme, current_scheme
 from app.auth.permissions import require
-
-FROZEN_SUBJECTS = ("department", "street", "community")
-#: indicator tables frozen with a publication (stored as subject "ind:<subject>")
-FROZEN_INDICATORS = ("overall", "department", "street", "community")
-
-
-def is_published(store, period: Period) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM appraisal_publications WHERE period = ?",
-                             [period.label]))
-
-
-def publication(store, period: Period) -> dict | None:
-    rows = store.rows("SELECT scheme_version, published_at, published_by FROM "
-                      "appraisal_publications WHERE period = ?", [period.label])
-    if not rows:
-        return None
-    return {"scheme_version": rows[0][0], "published_at": rows[0][1], "published_by": rows[0][2]}
-
-
-def frozen_scores(store, period: Period, subject: str):
-    """The frozen scores of a published period (None if not published)."""
-    if subject not in FROZEN_SUBJECTS or not is_published(store, period):
-        return None
-    cls = DepartmentScore if subject == "department" else AreaScore
-    names = {f.name for f in fields(cls)}
-    out = []
-    for (body,) in store.rows("SELECT body FROM appraisal_frozen_scores WHERE period = ? "
-                              "AND subject = ? ORDER BY rank", [period.label, subject]):
-        data = {k: v for k, v in json.loads(body).items() if k in names}
-        if subject == "department":
-            data["published"] = True
-        out.append(cls(**data))
-    return out
-
-
-def frozen_indicators(store, period: Period, subject: str):
-    """The indicator table frozen when ``period`` was published (None if not published)."""
-    from app.appraisal.definitions import indicators_for
-    from app.appraisal.model import IndicatorRow, IndicatorTable
-
-    if subject not in FROZEN_INDICATORS or not is_published(store, period):
-        return None
-    rows = []
-    for (body,) in store.rows("SELECT body FROM appraisal_frozen_scores WHERE period = ? AND "
-                              "subject = ? ORDER BY rank", [period.label, f"ind:{subject}"]):
-        d = json.loads(body)
-        rows.append(IndicatorRow(d["subject_id"], d["code"], d["name"], d["counts"],
-                                 d["values"], d["mom"], d["yoy"]))
-    return IndicatorTable(period, subject, indicators_for(subject), rows)
+from app.clock import store_clock
 
 
 def publish_period(store, session, period: Period, scheme: Scheme | None = None, *,
@@ -87,7 +40,7 @@ def publish_period(store, session, period: Period, scheme: Scheme | None = None,
     if is_published(store, period):
         raise AppraisalError(f"period {period.label} is already published; published figures "
                              f"never change")
-    now = at or district_now(store)
+    now = at or store_clock(store).now()
     if period.end > now:
         raise AppraisalError(f"period {period.label} has not ended yet (it ends "
                              f"{period.end:%Y-%m-%d %H:%M}); publish complete periods only")

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.appraisal.definitions import INDICATORS
+from app.appraisal.frozen import is_published, publication
 from app.appraisal.indicators import compute_indicators, format_value
 from app.appraisal.periods import Period
-from app.appraisal.publish import is_published, publication
 from app.appraisal.scheme import Scheme, current_scheme, scheme_version
 
 SUBJECT_ZH = {"overall": "全区", "street": "街道", "community": "社区", "grid": "网格",

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from app.appraisal.definitions import INDICATORS
+from app.clock import store_clock
 
 DEFAULT_SCHEME_PATH = Path(__file__).resolve().parents[2] / "resources" / "appraisal" / "scheme-v1.json"
 FORMAT = "gridcc-appraisal-scheme/1"
@@ -341,7 +342,7 @@ def save_scheme(store_or_path, scheme: Scheme | dict, user=None, *,
     if user is None:
         raise AppraisalError("saving a scheme needs the signed-in administrator")
     require(user.role, user.scope, "appraisal.scheme")
-    at = at or _now(store)
+    at = at or store_clock(store).now()
     existing = store.rows("SELECT body FROM appraisal_schemes WHERE version = ?", [sch.version])
     if existing or sch.version == load_scheme().version:
         raise AppraisalError(f"scheme version {sch.version} already exists and cannot change; "
@@ -354,8 +355,3 @@ def save_scheme(store_or_path, scheme: Scheme | dict, user=None, *,
               after=sch.data)
     return sch
 
-
-def _now(store) -> datetime:
-    from app.appraisal.periods import district_now
-
-    return district_now(store)

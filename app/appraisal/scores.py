@@ -14,6 +14,7 @@ A published period returns its frozen figures.
 
 from __future__ import annotations
 
+from app.appraisal.frozen import frozen_scores
 from app.appraisal.indicators import compute_indicators
 from app.appraisal.model import AreaScore, DepartmentScore, TrendPoint
 from app.appraisal.periods import Period
@@ -97,8 +98,6 @@ def _dept_raw(store, period: Period, scheme: Scheme) -> list[DepartmentScore]:
 def department_scores(store, period: Period, scheme: Scheme | None = None, *,
                       previous: bool = True) -> list[DepartmentScore]:
     """The department league table for ``period``, best first (frozen if published)."""
-    from app.appraisal.publish import frozen_scores
-
     frozen = frozen_scores(store, period, "department")
     if frozen is not None:
         return frozen
@@ -117,8 +116,6 @@ def area_scores(store, period: Period, level: str, scheme: Scheme | None = None,
                 previous: bool = True) -> list[AreaScore]:
     """Streets, communities or grids ranked by the scheme's ``area`` rules (frozen if
     published); areas without any figure in the period are left out."""
-    from app.appraisal.publish import frozen_scores
-
     if level not in AREA_LEVELS:
         raise ValueError(f"level must be one of {', '.join(AREA_LEVELS)}, not {level!r}")
     frozen = frozen_scores(store, period, level)

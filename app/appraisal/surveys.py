@@ -12,9 +12,11 @@ import math
 from datetime import datetime
 
 from app.appraisal.errors import AppraisalError
+from app.appraisal.frozen import is_published
 from app.appraisal.model import Survey
-from app.appraisal.periods import Period, district_now, parse_period
+from app.appraisal.periods import Period, parse_period
 from app.auth.permissions import Target, require
+from app.clock import store_clock
 
 
 def _period(period: Period | str) -> Period:
@@ -39,8 +41,6 @@ def record_survey(store, session, period: Period | str, street_id: int,
     Refused with a clear message (nothing written): not the street's secretary, an
     unknown street or department, a score outside 0-100, no scores, a second survey
     for the same street and period, or a period already published."""
-    from app.appraisal.publish import is_published
-
     user = _user(session)
     p = _period(period)
     street = store.rows("SELECT id, name FROM grid_units WHERE id = ? AND level = 2",
@@ -79,7 +79,7 @@ def record_survey(store, session, period: Period | str, street_id: int,
     if done:
         raise AppraisalError(f"{street[0][1]} has already entered its survey for {p.label}; "
                              f"there is one survey per street per period")
-    at = at or district_now(store)
+    at = at or store_clock(store).now()
     text = (comment or "").strip() or None
     with store.transaction():
         store.rows("INSERT INTO appraisal_surveys (period, street_id, submitted_by, submitted_at, "

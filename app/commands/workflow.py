@@ -1,6 +1,7 @@
 """``python -m app case …`` and ``python -m app whistle …``: the closed loop and the
 whistle from the command line, signed in with ``--user`` (password from
-$GRIDCC_PASSWORD or a prompt), clock from ``--now`` or $GRIDCC_NOW."""
+$GRIDCC_PASSWORD or a prompt), at the district clock's now (``--now`` or $GRIDCC_NOW
+fix it, for scripts and tests)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from app.audit import append as audit
 from app.auth.accounts import AuthError, User, authenticate
 from app.auth.permissions import PermissionDenied
+from app.clock import ClockError, is_live, parse_now, store_clock
 from app.store import open_store
 from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
@@ -26,7 +28,6 @@ from app.workflow.places import (
     department_names,
     grid_at,
     grid_by_code,
-    workflow_now,
 )
 
 PASSWORD_ENV = "GRIDCC_PASSWORD"
@@ -42,11 +43,12 @@ def _user_error(msg: str) -> Exception:
     return UserError(msg)
 
 
-def _now_arg(text: str) -> datetime:
+def now_arg(text: str) -> datetime:
+    """``--now``: an ISO date-time (argparse type)."""
     try:
-        return datetime.fromisoformat(text).replace(second=0, microsecond=0, tzinfo=None)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--now must be an ISO date-time, not {text!r}") from None
+        return parse_now(text)
+    except ClockError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def common_args(p: argparse.ArgumentParser, add_db_arg, *, user_required: bool = True) -> None:
@@ -55,19 +57,30 @@ def common_args(p: argparse.ArgumentParser, add_db_arg, *, user_required: bool =
                    help=f"account to act as (default ${USER_ENV}); password from "
                         f"${PASSWORD_ENV} or a prompt" + ("" if user_required else "; optional"))
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--now", type=_now_arg, default=None,
-                   help="the clock's 'now' (default $GRIDCC_NOW, else Beijing time)")
+    p.add_argument("--now", type=now_arg, default=None,
+                   help="act at this moment (default $GRIDCC_NOW, else the district's "
+                        "wall clock)")
 
 
 @contextmanager
 def session(args, *, need_user: bool = True):
-    """Open the store read-write, sign the user in; (store, user or None, now)."""
-    try:
-        now = workflow_now(args.now)
-    except WorkflowError as exc:
-        raise _user_error(str(exc)) from None
+    """Open the store read-write, sign the user in; (store, user or None, now).
+
+    On the live clock a stale demo district's timeline is first brought to now (as the
+    command centre does when it opens): what is done now must not land a week after
+    the rest of the demo.  A fixed ``--now`` is the moment of this one action and moves
+    nothing."""
+    from app.demo.reanchor import reanchor
+
     store = open_store(args.db)
     try:
+        try:
+            clock = store_clock(store, override=args.now)
+        except ClockError as exc:
+            raise _user_error(str(exc)) from None
+        now = clock.now()
+        if is_live(clock):
+            reanchor(store, now)
         user = None
         if args.user:
             password = os.environ.get(PASSWORD_ENV)

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import shapely
 
-from app.clock import beijing_now
+from app.clock import DEFAULT_TZ, LiveClock
 from app.demo.accounts import create_demo_accounts
 from app.demo.buildings import build_buildings
 from app.demo.cameras import demo_streams, place_cameras
@@ -34,6 +34,7 @@ from app.demo.lifecycle import (
 from app.demo.merchants import place_merchants
 from app.demo.patrol import write_patrol_day
 from app.demo.population import allocate_population
+from app.demo.reanchor import ANCHOR_KEY
 from app.demo.scales import SCALES, Scale
 from app.demo.staff import make_workers
 from app.demo.tiling import DISTRICT_CODE, build_tiling
@@ -185,8 +186,9 @@ def generate_district(
         store.set_meta({
             "district_name": t.district_name, "district_code": DISTRICT_CODE,
             "center_lon": f"{CENTER_LON}", "center_lat": f"{CENTER_LAT}",
-            "scale": scale, "seed": str(seed), "generated_at": beijing_now().isoformat(timespec="seconds"),
-            "demo_now": now.isoformat(timespec="minutes"), "generator_version": GENERATOR_VERSION,
+            "scale": scale, "seed": str(seed),
+            "generated_at": LiveClock(DEFAULT_TZ).now().isoformat(timespec="seconds"),
+            ANCHOR_KEY: now.isoformat(timespec="seconds"), "generator_version": GENERATOR_VERSION,
         })
     say(f"Done in {_time.perf_counter() - t0:.1f} s")
     return counts

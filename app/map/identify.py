@@ -8,7 +8,8 @@ from datetime import datetime
 import numpy as np
 import shapely
 
-from app.map.layers import CLOSED_STATUSES, GridLevelData
+from app.domain.statuses import ENDED_STATUSES, sql_list
+from app.map.layers import GridLevelData
 from app.store import DistrictRepository
 
 #: at most this many open cases are listed in a unit's detail
@@ -147,9 +148,8 @@ def _open_cases(
 ) -> tuple[int, int, list[OpenCase]]:
     if not grids:
         return 0, 0, []
-    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
     marks = ",".join("?" * len(grids))
-    where = f"c.grid_id IN ({marks}) AND c.status NOT IN ({closed})"
+    where = f"c.grid_id IN ({marks}) AND c.status NOT IN {sql_list(ENDED_STATUSES)}"
     n_open, n_overdue = store.rows(
         f"SELECT count(*), count(*) FILTER (WHERE c.deadline_at < ?) FROM cases c WHERE {where}",
         [now, *grids])[0]

@@ -12,13 +12,15 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from app.clock import Clock, store_clock
+from app.domain.statuses import ENDED_STATUSES, sql_list
 from app.geo.crs import LocalFrame
 from app.geo.wkb import geoms_from_wkb
 from app.map.geometry import Vertices, polygon_vertices
 from app.store import DistrictRepository
 
-#: case statuses that end the loop; every other status is an open case (未结案)
-CLOSED_STATUSES = ("closed", "evaluated", "voided")
+#: old name of ENDED_STATUSES (app.domain.statuses), kept until app/live moves over
+CLOSED_STATUSES = ENDED_STATUSES
 #: the six request kinds of seed 002, in legend order
 CASE_KINDS = ("enquiry", "suggestion", "hardship", "sanitation", "dispute", "hazard")
 #: closed cases reported within this many days are loaded (the widest time window)
@@ -115,19 +117,6 @@ class DistrictMap:
     cases: CaseData
     extent: tuple[float, float, float, float] = field(default=(0.0, 0.0, 1.0, 1.0))
     whistles: WhistleData | None = None
-
-
-def district_now(meta: dict[str, str]) -> datetime:
-    """The district's "now": the demo's fixed clock if it has one, else Beijing time."""
-    text = meta.get("demo_now")
-    if text:
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-    from app.clock import beijing_now
-
-    return beijing_now()
 
 
 def district_frame(store: DistrictRepository, meta: dict[str, str] | None = None) -> LocalFrame:
@@ -230,7 +219,7 @@ def load_cases(
     store: DistrictRepository, frame: LocalFrame, now: datetime, recent_days: int = RECENT_DAYS
 ) -> CaseData:
     """Open cases plus cases reported within ``recent_days`` of ``now``."""
-    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
+    ended = sql_list(ENDED_STATUSES)
     since = now - timedelta(days=recent_days)
     # kinds as small codes into a list of distinct kinds: a million Python str made
     # while fetching would hold the GIL (the start-up loads this in a worker) for long
@@ -240,13 +229,13 @@ def load_cases(
     cols = store.columns(
         f"SELECT c.id, c.lon, c.lat, "
         f"list_position({kind_list}, coalesce(k.kind, 'other'))::INTEGER - 1 AS kind_code, "
-        f"c.status NOT IN ({closed}) AS is_open, epoch_us(c.reported_at) AS rep_us, "
+        f"c.status NOT IN {ended} AS is_open, epoch_us(c.reported_at) AS rep_us, "
         f"epoch_us(coalesce(c.closed_at, CASE WHEN c.status = 'voided' THEN c.reported_at END))"
         f" AS closed_us, epoch_us(c.deadline_at) AS deadline_us, "
-        f"(c.status NOT IN ({closed}) AND c.deadline_at IS NOT NULL "
+        f"(c.status NOT IN {ended} AND c.deadline_at IS NOT NULL "
         f" AND c.deadline_at < ?) AS overdue "
         f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
-        f"WHERE c.status NOT IN ({closed}) OR c.reported_at >= ? "
+        f"WHERE c.status NOT IN {ended} OR c.reported_at >= ? "
         f"ORDER BY c.reported_at",
         [now, since],
     )
@@ -274,20 +263,22 @@ def _seconds(us) -> np.ndarray:
     return np.asarray(us, dtype=float) / 1e6
 
 
-def load_district_map(store: DistrictRepository) -> DistrictMap:
+def load_district_map(store: DistrictRepository, clock: Clock | None = None) -> DistrictMap:
     """Read everything the map shows.  GUI thread, or pass ``store.cursor()`` elsewhere."""
-    return with_layers(load_district_base(store), load_deferred_layers(store))
+    base = load_district_base(store, clock)
+    return with_layers(base, load_deferred_layers(store, base))
 
 
-def load_district_base(store: DistrictRepository) -> DistrictMap:
-    """What the first map paint needs: the district's frame, clock and grid levels.
+def load_district_base(store: DistrictRepository, clock: Clock | None = None) -> DistrictMap:
+    """What the first map paint needs: the district's frame, its time now (``clock``,
+    the district's clock by default) and grid levels.
 
     Buildings, cases and whistles are empty (see :func:`load_deferred_layers`): at
     Jinhua scale they take most of the start-up and can arrive after the first paint.
     """
     meta = store.meta()
     frame = district_frame(store, meta)
-    now = district_now(meta)
+    now = (clock or store_clock(store)).now()
     levels = load_grid_levels(store, frame)
     name = meta.get("district_name") or (str(levels[1].names[0]) if 1 in levels else "")
     return DistrictMap(
@@ -311,15 +302,10 @@ class DeferredLayers:
     whistles: WhistleData
 
 
-def load_deferred_layers(store: DistrictRepository, base: DistrictMap | None = None
-                         ) -> DeferredLayers:
+def load_deferred_layers(store: DistrictRepository, base: DistrictMap) -> DeferredLayers:
     """Buildings, cases and whistles.  Touches only ``store`` (a cursor of its own when
     called off the GUI thread) and immutable data of ``base``."""
-    if base is None:
-        meta = store.meta()
-        frame, now = district_frame(store, meta), district_now(meta)
-    else:
-        frame, now = base.frame, base.now
+    frame, now = base.frame, base.now
     return DeferredLayers(buildings=load_buildings(store, frame),
                           cases=load_cases(store, frame, now),
                           whistles=load_whistles(store, frame))

@@ -1,19 +1,16 @@
 """Where things are for the workflow: grid at a point, a grid's community and street,
-department codes, and the workflow clock (``--now`` / ``GRIDCC_NOW``)."""
+department codes."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import shapely
 
 from app.auth.permissions import Target
-from app.clock import beijing_now
+from app.clock import ClockError, district_clock
 from app.geo.wkb import geoms_from_wkb
 from app.store import DistrictRepository
-
-NOW_ENV = "GRIDCC_NOW"
 
 
 class WorkflowError(ValueError):
@@ -21,16 +18,13 @@ class WorkflowError(ValueError):
 
 
 def workflow_now(override: datetime | None = None) -> datetime:
-    """The injected clock: ``override`` (``--now``), else $GRIDCC_NOW, else Beijing time."""
-    if override is not None:
-        return override.replace(second=0, microsecond=0)
-    text = os.environ.get(NOW_ENV, "").strip()
-    if text:
-        try:
-            return datetime.fromisoformat(text).replace(second=0, microsecond=0, tzinfo=None)
-        except ValueError:
-            raise WorkflowError(f"{NOW_ENV} must be an ISO date-time, not {text!r}") from None
-    return beijing_now()
+    """Now by the clock service (:func:`app.clock.district_clock` without the district's
+    time-zone setting).  Kept for the panels not yet given the window's clock; new code
+    takes a :class:`app.clock.Clock`."""
+    try:
+        return district_clock(override=override).now()
+    except ClockError as exc:
+        raise WorkflowError(str(exc)) from None
 
 
 def grid_at(store: DistrictRepository, lon: float, lat: float) -> int:

@@ -282,7 +282,7 @@ def test_meta(db):
     meta = db.meta()
     assert meta["district_code"] == "120106"
     assert meta["scale"] == "small" and meta["seed"] == str(TEST_SEED)
-    assert meta["demo_now"].startswith("2026-11-20T10:30")
+    assert meta["demo_anchor"].startswith("2026-11-20T10:30")
     for key in ("district_name", "center_lon", "center_lat", "generated_at", "generator_version"):
         assert meta[key]
 
