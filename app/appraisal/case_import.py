@@ -331,6 +331,8 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     """Validate the whole file, then write every case and its steps in one transaction."""
     from app.audit import append as audit
     from app.auth.permissions import decide
+    from app.changes import Change
+    from app.store.sequences import next_ids
     from app.workflow.places import grid_target
 
     path = Path(path)
@@ -352,8 +354,8 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     if refused:
         raise CaseImportError(str(path), refused)
     with store.transaction():
-        first = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM cases"))
-        ids = list(range(first, first + len(cases)))
+        ids = next_ids(store, "case_id", len(cases))
+        first = ids[0]
         cols = {k: [] for k in ("id", "code", "category_code", "source", "status", "description",
                                 "lon", "lat", "grid_id", "department_id", "reported_at",
                                 *STEP_COLUMNS, "deadline_at", "rework_count", "satisfaction")}
@@ -394,6 +396,7 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
         audit(store, at=at, username=user.username, role=user.role.value, action="case.import",
               entity="case", entity_id=f"{cases[0]['code']}…{cases[-1]['code']}",
               after={"file": path.name, "cases": len(cases), "transitions": len(tr["case_id"])})
+        store.stage_change(Change("case", tuple(ids), "case.import", user.username, at))
     return ImportResult(len(cases), len(tr["case_id"]), first)
 
 

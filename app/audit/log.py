@@ -54,7 +54,9 @@ def append(
     after: Any = None,
 ) -> int:
     """Append one record; returns its sequence number.  Runs inside the caller's
-    transaction, so a refused or failed change leaves no record behind."""
+    transaction, so a refused or failed change leaves no record behind.  The chain's
+    head is read and written inside that transaction, which the store runs after every
+    writer before it (its write lock): two appends never take the same head."""
     with store.transaction():
         last = store.rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         seq, prev = (last[0][0] + 1, last[0][1]) if last else (1, GENESIS)
@@ -90,10 +92,13 @@ def verify_log(store: DistrictRepository) -> VerifyResult:
     """Walk the chain in sequence order; report the first broken or missing record.
 
     The sequence number is part of every hash, so records swapped around (reordered)
-    break the chain at the first one moved."""
-    rows = store.rows(
-        "SELECT seq, occurred_at, username, role, action, entity, entity_id, before, after, "
-        "prev_hash, hash FROM audit_log ORDER BY seq")
+    break the chain at the first one moved.  The log and its head are read in one
+    snapshot: a record committed meanwhile is in both or in neither (no false alarm)."""
+    with store.snapshot():
+        rows = store.rows(
+            "SELECT seq, occurred_at, username, role, action, entity, entity_id, before, "
+            "after, prev_hash, hash FROM audit_log ORDER BY seq")
+        head = store.meta().get(HEAD_KEY)
     prev = GENESIS
     expected = 1
     for n, row in enumerate(rows):
@@ -114,7 +119,6 @@ def verify_log(store: DistrictRepository) -> VerifyResult:
             return VerifyResult(False, n, seq, f"record {seq} was altered (hash mismatch)")
         prev = row[10]
         expected += 1
-    head = store.meta().get(HEAD_KEY)
     if head:
         head_seq, _, head_hash = head.partition(":")
         if int(head_seq) != expected - 1 or head_hash != prev:

@@ -17,7 +17,9 @@ from datetime import datetime
 
 from app.audit import append as audit
 from app.auth.permissions import ROLE_SCOPES, Role, Scope
+from app.changes import Change
 from app.store import DistrictRepository
+from app.store.sequences import next_id
 
 MAX_FAILED_LOGINS = 5
 _N, _R, _P = 2**14, 8, 1
@@ -118,7 +120,7 @@ def add_user(store: DistrictRepository, username: str, password: str, role: Role
     with store.transaction():
         if store.scalar("SELECT count(*) FROM users WHERE username = ?", [username]):
             raise AuthError(f"an account named {username!r} already exists")
-        uid = int(store.scalar("SELECT coalesce(max(id), 0) + 1 FROM users"))
+        uid = next_id(store, "user_id")
         store.rows("INSERT INTO users (id, username, display_name, role, scope_kind, scope_id, "
                    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [uid, username, display_name or username, role.value, scope.kind, scope.id,
@@ -126,6 +128,7 @@ def add_user(store: DistrictRepository, username: str, password: str, role: Role
         audit(store, at=at, username=by.username if by else "system",
               role=by.role.value if by else "system", action="user.add", entity="user",
               entity_id=username, after={"role": role.value, "scope": scope.label()})
+        _changed(store, uid, "user.add", by, at)
     return get_user(store, username)
 
 
@@ -140,46 +143,74 @@ def set_locked(store: DistrictRepository, username: str, locked: bool, *, at: da
               role=by.role.value if by else "system",
               action="user.lock" if locked else "user.unlock", entity="user",
               entity_id=username, before={"locked": user.locked}, after={"locked": locked})
+        _changed(store, user.id, "user.lock" if locked else "user.unlock", by, at)
     return get_user(store, username)
+
+
+def _changed(store: DistrictRepository, uid: int, action: str, by: User | str | None,
+             at: datetime) -> None:
+    actor = by.username if isinstance(by, User) else (by or "system")
+    store.stage_change(Change("user", (uid,), action, actor, at))
 
 
 def authenticate(store: DistrictRepository, username: str, password: str, *,
                  at: datetime) -> User:
     """Sign in; 5 wrong passwords in a row lock the account.  Every attempt is audited
-    (except on a read-only database, which cannot record anything)."""
-    rows = store.rows("SELECT id, password_hash, locked, failed_logins, role FROM users "
-                      "WHERE username = ?", [username])
+    (except on a read-only database, which cannot record anything).
+
+    The count is atomic: a wrong password bumps ``failed_logins`` with one
+    ``UPDATE … RETURNING`` in the transaction that audits it, and only while the account
+    is unlocked, so parallel attempts cannot get past the lockout; a right password
+    signs in only if the account is still unlocked at that moment."""
+    rows = store.rows("SELECT id, password_hash, locked, role FROM users WHERE username = ?",
+                      [username])
     writable = not store.read_only
     if not rows:
         if writable:
             audit(store, at=at, username=username or "?", role="unknown", action="login.fail",
                   entity="user", entity_id=username, after={"reason": "no such account"})
         raise AuthError("wrong user name or password")
-    uid, stored, locked, failed, role = rows[0]
+    uid, stored, locked, role = rows[0]
     if locked:
-        if writable:
-            audit(store, at=at, username=username, role=role, action="login.refused",
-                  entity="user", entity_id=username, after={"reason": "locked"})
-        raise AuthError(f"account {username} is locked after {MAX_FAILED_LOGINS} failed logins; "
-                        "ask an administrator to unlock it")
-    if not check_password(password, stored):
-        failed += 1
-        now_locked = failed >= MAX_FAILED_LOGINS
-        if writable:
-            with store.transaction():
-                store.rows("UPDATE users SET failed_logins = ?, locked = ? WHERE id = ?",
-                           [failed, now_locked, uid])
+        _refuse_locked(store, username, role, at, writable)
+    if not check_password(password, stored):  # slow (scrypt): outside the transaction
+        if not writable:
+            raise AuthError("wrong user name or password")
+        with store.transaction():
+            bumped = store.rows(
+                "UPDATE users SET failed_logins = failed_logins + 1, "
+                "locked = failed_logins + 1 >= ? WHERE id = ? AND NOT locked "
+                "RETURNING failed_logins, locked", [MAX_FAILED_LOGINS, uid])
+            if bumped:
+                failed, now_locked = int(bumped[0][0]), bool(bumped[0][1])
                 audit(store, at=at, username=username, role=role,
                       action="login.lock" if now_locked else "login.fail", entity="user",
                       entity_id=username, after={"failed_logins": failed})
+                _changed(store, uid, "user.lockout" if now_locked else "user.login_fail",
+                         username, at)
+        if not bumped:  # another attempt locked it meanwhile
+            _refuse_locked(store, username, role, at, writable)
         if now_locked:
             raise AuthError(f"wrong password; account {username} is now locked")
-        return_left = MAX_FAILED_LOGINS - failed
-        raise AuthError(f"wrong user name or password ({return_left} attempts left)")
+        raise AuthError(f"wrong user name or password ({MAX_FAILED_LOGINS - failed} "
+                        "attempts left)")
     if writable:
         with store.transaction():
-            store.rows("UPDATE users SET failed_logins = 0, last_login_at = ? WHERE id = ?",
-                       [at, uid])
-            audit(store, at=at, username=username, role=role, action="login", entity="user",
-                  entity_id=username)
+            signed_in = store.rows("UPDATE users SET failed_logins = 0, last_login_at = ? "
+                                   "WHERE id = ? AND NOT locked RETURNING id", [at, uid])
+            if signed_in:
+                audit(store, at=at, username=username, role=role, action="login",
+                      entity="user", entity_id=username)
+                _changed(store, uid, "user.login", username, at)
+        if not signed_in:
+            _refuse_locked(store, username, role, at, writable)
     return get_user(store, username)
+
+
+def _refuse_locked(store: DistrictRepository, username: str, role: str, at: datetime,
+                   writable: bool) -> None:
+    if writable:
+        audit(store, at=at, username=username, role=role, action="login.refused",
+              entity="user", entity_id=username, after={"reason": "locked"})
+    raise AuthError(f"account {username} is locked after {MAX_FAILED_LOGINS} failed logins; "
+                    "ask an administrator to unlock it")

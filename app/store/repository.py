@@ -38,6 +38,10 @@ class DistrictRepository(Protocol):
         are published on :attr:`changes` after the commit, never for a rollback."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads inside all see one committed state of the database."""
+        ...
+
     def stage_change(self, change: Change) -> None:
         """Tell :attr:`changes` about ``change`` when the running transaction commits."""
         ...
