@@ -9,6 +9,18 @@ from typing import Protocol
 
 import numpy as np
 
+#: a fix dated more than this ahead of the clock is "from the future" (a phone's clock set
+#: wrong): kept and stored with flag 'future', but it moves neither its worker's position
+#: nor the district clock
+FUTURE_TOLERANCE_S = 60.0
+#: the ``gps_fixes.flag`` of such a fix
+FUTURE_FLAG = "future"
+
+
+def future_mask(t: np.ndarray, now: float, tolerance_s: float = FUTURE_TOLERANCE_S) -> np.ndarray:
+    """Which fix times lie beyond ``tolerance_s`` ahead of ``now`` (feed seconds)."""
+    return np.asarray(t, float) > now + tolerance_s
+
 
 def to_seconds(t: datetime) -> float:
     """Naive local time -> float seconds on the feed clock."""
@@ -38,6 +50,12 @@ class FixBatch:
 
     def __len__(self) -> int:
         return len(self.worker)
+
+    def select(self, keep: np.ndarray) -> FixBatch:
+        """The fixes where ``keep`` is true (the reports unchanged)."""
+        return FixBatch(self.worker[keep], self.t[keep], self.x[keep], self.y[keep],
+                        self.speed[keep], self.report_worker, self.report_t, self.report_x,
+                        self.report_y)
 
     @staticmethod
     def empty() -> FixBatch:

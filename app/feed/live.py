@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.feed.buffers import TrackBuffer, Trails
-from app.feed.fixes import FixBatch
+from app.feed.fixes import FixBatch, future_mask
 from app.feed.roads import RoadLoops
 from app.feed.simulator import WorkerRoster
 
@@ -57,6 +57,8 @@ class PatrolState:
         self.buffer = TrackBuffer(len(roster), capacity)
         self.now = float(now)
         self.version = 0  # bumped on every change; views redraw when it moved
+        #: fixes left out of the buffers for being dated in the future
+        self.future_fixes = 0
         self._rep = np.full((REPORT_CAPACITY, 3), np.nan)
         self._rep_n = 0
         #: held by whoever mutates or snapshots the state when a feed runs in a worker
@@ -64,7 +66,14 @@ class PatrolState:
         self.lock = threading.RLock()
 
     def push(self, batch: FixBatch) -> None:
-        """A batch from a feed (fixes and reports)."""
+        """A batch from a feed (fixes and reports).  Fixes from the future (beyond
+        :data:`~app.feed.fixes.FUTURE_TOLERANCE_S` ahead of :attr:`now`) are left out:
+        they move neither their worker nor the clock (the fix writer stores them,
+        flagged); late fixes land in their place in the trails."""
+        future = future_mask(batch.t, self.now)
+        if future.any():
+            self.future_fixes += int(future.sum())
+            batch = batch.select(~future)
         self.buffer.push(batch)
         if len(batch):
             self.now = max(self.now, float(batch.t.max()))

@@ -206,3 +206,60 @@ def test_roster_on_duty_wraps_midnight():
     day = to_seconds(datetime(2026, 11, 20, 0, 0))
     assert r.on_duty(day + 3 * 3600).tolist() == [False, True]
     assert r.on_duty(day + 12 * 3600).tolist() == [True, False]
+
+
+def test_late_fixes_land_in_their_place_in_the_trail():
+    buf = TrackBuffer(2, 5)
+    buf.push(_batch([0, 0, 1], [10, 30, 10], [1, 3, 7], [0, 0, 0]))
+    buf.push(_batch([0], [20], [2], [0]))  # late: between the two it follows
+    buf.push(_batch([0, 0], [50, 40], [5, 4], [0, 0]))  # newer, out of order in the batch
+    tr = buf.trails(50, 100)
+    assert tr.x[tr.worker == 0].tolist() == [1, 2, 3, 4, 5]  # in time order, not arrival
+    assert tr.age[tr.worker == 0].tolist() == [40, 30, 20, 10, 0]
+    w, t, x, _ = buf.latest()
+    assert w.tolist() == [0, 1] and t.tolist() == [50, 10] and x.tolist() == [5, 7]
+    # a late fix older than everything kept in a full ring is the one that goes
+    buf.push(_batch([0], [5], [0.5], [0]))
+    assert buf.trails(50, 100).x[:5].tolist() == [1, 2, 3, 4, 5]
+    # and a late fix into a full ring pushes the oldest out; the newest stays newest
+    buf.push(_batch([0], [45], [4.5], [0]))
+    tr = buf.trails(50, 100)
+    assert tr.x[tr.worker == 0].tolist() == [2, 3, 4, 4.5, 5]
+    assert buf.latest()[1].tolist() == [50, 10]
+    # appending after a merge goes on in order
+    buf.push(_batch([0], [60], [6], [0]))
+    assert buf.trails(60, 100).x[:5].tolist() == [3, 4, 4.5, 5, 6]
+
+
+def test_late_fixes_match_a_buffer_filled_in_time_order():
+    rng = np.random.default_rng(3)
+    n = 600
+    w = rng.integers(0, 7, n)
+    t = rng.permutation(n).astype(float)
+    x = t * 2
+    shuffled, ordered = TrackBuffer(7, 16), TrackBuffer(7, 16)
+    for a in range(0, n, 37):  # batches in arrival (random) order
+        s = slice(a, a + 37)
+        shuffled.push(_batch(w[s], t[s], x[s], np.zeros(len(w[s]))))
+    o = np.argsort(t)
+    ordered.push(_batch(w[o], t[o], x[o], np.zeros(n)))
+    a, b = shuffled.trails(n, n), ordered.trails(n, n)
+    assert a.x.tolist() == b.x.tolist() and a.worker.tolist() == b.worker.tolist()
+    assert [v.tolist() for v in shuffled.latest()] == [v.tolist() for v in ordered.latest()]
+
+
+def test_a_fix_from_the_future_moves_neither_its_worker_nor_the_clock(roster, loops):
+    from app.feed.fixes import FUTURE_TOLERANCE_S
+    from app.feed.live import PatrolState
+
+    now = to_seconds(NOW)
+    state = PatrolState(roster, loops, now)
+    state.push(_batch([0, 1], [now, now], [1, 2], [0, 0]))
+    ahead = now + FUTURE_TOLERANCE_S + 3600  # a phone whose clock is an hour fast
+    state.push(_batch([0, 1], [ahead, now + 10], [99, 3], [0, 0]))
+    assert state.now == now + 10 and state.future_fixes == 1
+    w, t, x, _ = state.buffer.latest()
+    assert dict(zip(w.tolist(), x.tolist(), strict=True)) == {0: 1, 1: 3}
+    # within the tolerance a fix counts (clocks differ by a few seconds)
+    state.push(_batch([0], [now + 10 + FUTURE_TOLERANCE_S], [4], [0]))
+    assert state.now == now + 10 + FUTURE_TOLERANCE_S and state.future_fixes == 1
