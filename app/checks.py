@@ -73,6 +73,7 @@ def run_checks(store: DistrictRepository) -> CheckReport:
         check_point_locations(store, units),
         check_references(store),
         check_case_timelines(store),
+        check_numbering(store),
     ]
     return CheckReport(results)
 
@@ -351,6 +352,23 @@ def check_case_timelines(store: DistrictRepository) -> CheckResult:
     whistles = store.scalar("SELECT count(*) FROM whistles")
     r.summary = (f"{total:,} case and {whistles:,} whistle timelines in order" if r.ok
                  else f"{len(r.problems)} timeline problems")
+    return r
+
+
+def check_numbering(store: DistrictRepository) -> CheckResult:
+    """The steps of every case and whistle are numbered 1, 2, 3 … with no gap (a step
+    lost or written twice by concurrent writers would show here)."""
+    r = CheckResult("numbering")
+    for table, key, owner, code in (("case_transitions", "case_id", "cases", "案件"),
+                                    ("whistle_events", "whistle_id", "whistles", "哨令")):
+        rows = store.rows(
+            f"SELECT o.code, min(t.seq), max(t.seq), count(*) FROM {table} t "
+            f"JOIN {owner} o ON o.id = t.{key} GROUP BY o.code "
+            "HAVING min(t.seq) <> 1 OR max(t.seq) <> count(*) ORDER BY o.code LIMIT ?",
+            [MAX_LISTED])
+        for c, lo, hi, n in rows:
+            r.problem(f"{code} {c} 的流转记录编号不连续（{lo}–{hi}，共 {n} 条）")
+    r.summary = "每个案件和哨令的流转记录编号连续" if r.ok else f"{len(r.problems)} 处编号问题"
     return r
 
 
