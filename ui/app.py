@@ -52,10 +52,11 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
     from ui.login_dialog import login
     from ui.main_window import MainWindow
 
-    if not login(store):  # 登录: closed without signing in or choosing the viewer
+    clock = on_duty_clock(store)
+    if not login(store, clock=clock):  # 登录: closed without signing in or choosing the viewer
         return 0
     try:
-        window = MainWindow(store)
+        window = MainWindow(store, clock=clock)
     except Exception as exc:  # an operator sees one sentence, the log keeps the details
         log.exception("cannot open the main window")
         QMessageBox.critical(None, "GridCC", f"无法打开指挥中心：{_one_line(exc)}")
@@ -78,6 +79,21 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+
+
+def on_duty_clock(store: DistrictRepository):
+    """The district's clock for a command centre going on duty; a demo district's
+    timeline is first brought to its now (app.demo.reanchor), so that a demo opened
+    days after it was made still shows a live today.  Needs ``store`` read-write."""
+    from app.clock import store_clock
+    from app.demo.reanchor import gap_text, reanchor
+
+    clock = store_clock(store)
+    done = reanchor(store, clock.now())
+    if done is not None:
+        log.info("demo timeline moved on by %s to %s (%d rows, %.2f s)", gap_text(done.shift),
+                 done.after, done.rows, done.seconds)
+    return clock
 
 
 def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int, int]) -> None:
@@ -116,16 +132,17 @@ def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int
 
 
 def render_score_pdf(store: DistrictRepository, period, subject: str, out: Path,
-                     scheme=None) -> None:
+                     scheme=None, clock=None) -> None:
     """Offscreen: the printable appraisal report (绩效考核月报) of ``period`` as a PDF
-    at ``out`` (A4, Chinese, fonts embedded); ``subject`` picks the red/black list."""
+    at ``out`` (A4, Chinese, fonts embedded); ``subject`` picks the red/black list;
+    its 生成于 line reads ``clock`` (the district's by default)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _application()  # QPdfWriter needs the application's fonts
     from ui.appraisal.report_pdf import collect, write_report
 
     out = Path(out)
     try:
-        write_report(collect(store, period, subject, scheme), out)
+        write_report(collect(store, period, subject, scheme, clock=clock), out)
     except (OSError, ValueError) as exc:
         raise _user_error(f"cannot write the report {out}: {_one_line(exc)}") from exc
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from app.auth.accounts import AuthError, User, authenticate
 from app.auth.session import sign_in
+from app.clock import Clock, store_clock
 from app.demo.accounts import demo_logins
 from app.store import DistrictRepository, StoreError
-from app.workflow.places import workflow_now
 from ui import theme
 
 USER_ENV, PASSWORD_ENV = "GRIDCC_USER", "GRIDCC_PASSWORD"
@@ -32,12 +32,13 @@ USER_ENV, PASSWORD_ENV = "GRIDCC_USER", "GRIDCC_PASSWORD"
 class LoginDialog(QDialog):
     """Accepted with :attr:`user` set, or with ``user is None`` for the read-only viewer."""
 
-    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None) -> None:
+        """``clock``: now, for the login's record (the district clock's by default)."""
         super().__init__(parent)
         self.setWindowTitle("GridCC 登录")
         self._store = store
-        self._clock = clock
+        self._clock = clock or store_clock(store).now
         self.user: User | None = None
         self._demo = {u: p for u, p, _r in demo_logins(store)}
         title = QLabel("网格化管理指挥中心")
@@ -97,18 +98,20 @@ class LoginDialog(QDialog):
         return True
 
 
-def login(store: DistrictRepository, parent: QWidget | None = None) -> bool:
+def login(store: DistrictRepository, parent: QWidget | None = None,
+          clock: Clock | None = None) -> bool:
     """Sign a user in before the main window opens; False if the dialog was closed.
 
     $GRIDCC_USER and $GRIDCC_PASSWORD sign in without the dialog (kiosk, scripts)."""
+    clock = clock or store_clock(store)
     name, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if name and password is not None:
         try:
-            sign_in(authenticate(store, name, password, at=workflow_now()))
+            sign_in(authenticate(store, name, password, at=clock.now()))
             return True
         except AuthError:
             pass  # fall back to the dialog, which shows why
-    dialog = LoginDialog(store, parent=parent)
+    dialog = LoginDialog(store, clock=clock.now, parent=parent)
     if not dialog.exec():
         return False
     sign_in(dialog.user)

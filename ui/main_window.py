@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import TZ_KEY, Clock, store_clock
 from app.feed.worker_record import worker_record
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
@@ -61,7 +62,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
                  district_map: DistrictMap | None = None, persist: bool = True,
-                 deferred: bool | None = None, parent: QWidget | None = None) -> None:
+                 deferred: bool | None = None, clock: Clock | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Workers (static, trail and ring images, feed steps) hold the GIL through every
         # PySide call and between bytecodes hand it back only each switch interval; at the
@@ -71,10 +73,13 @@ class MainWindow(QMainWindow):
         self._persist = persist
         self.setObjectName("MainWindow")
         self.store = store
+        #: the district's time: every panel and view reads it (app.clock)
+        self.clock: Clock = clock or store_clock(store)
         if deferred is None:
             deferred = district_map is None
         if district_map is None:
-            district_map = load_district_base(store) if deferred else _full_map(store)
+            district_map = (load_district_base(store, self.clock) if deferred
+                            else _full_map(store, self.clock))
         self.district_map = district_map
         dm = self.district_map
         self.setWindowTitle(f"{dm.district_name} 网格化管理指挥中心 — GridCC")
@@ -108,7 +113,8 @@ class MainWindow(QMainWindow):
         self.case_card = CaseCard(store, self.canvas)
         self.worker_card = WorkerCard(self.canvas)
 
-        self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self)
+        self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self,
+                                       clock=self.clock, time_zone=store.meta().get(TZ_KEY))
         self.setStatusBar(self.map_status)
 
         self.registry = registry if registry is not None else load_plugins()
@@ -412,7 +418,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(ev)
 
 
-def _full_map(store: DistrictRepository) -> DistrictMap:
+def _full_map(store: DistrictRepository, clock: Clock) -> DistrictMap:
     from app.map.layers import load_district_map
 
-    return load_district_map(store)
+    return load_district_map(store, clock)

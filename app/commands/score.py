@@ -25,6 +25,7 @@ from app.appraisal import (
     save_scheme,
 )
 from app.auth.permissions import PermissionDenied
+from app.clock import ClockError, FixedClock, store_clock
 
 OPS = ("show", "publish", "survey", "scheme")
 
@@ -62,9 +63,9 @@ def register(sub, add_db_arg) -> dict:
     return {"score": cmd_score}
 
 
-def _period(store, text):
+def _period(store, text, clock=None):
     if not text:
-        return latest_complete_month(store)
+        return latest_complete_month(store, clock)
     try:
         return parse_period(text)
     except ValueError as exc:
@@ -100,10 +101,14 @@ def _show(args) -> int:
             raise _err("this front end cannot write PDF reports yet (no render_score_pdf)")
     store = open_store(args.db, read_only=True)
     try:
-        period = _period(store, args.period)
+        try:
+            clock = store_clock(store, override=args.now)
+        except ClockError as exc:
+            raise _err(str(exc)) from None
+        period = _period(store, args.period, clock)
         if args.pdf:
             args.pdf.parent.mkdir(parents=True, exist_ok=True)
-            frontend.render_score_pdf(store, period, args.subject, args.pdf)
+            frontend.render_score_pdf(store, period, args.subject, args.pdf, clock=clock)
             print(f"wrote {args.pdf}")
             return 0
         rep = build_report(store, period, args.subject)
@@ -145,7 +150,7 @@ def _write(args) -> int:
             sch = save_scheme(store, load_scheme(args.save), user, at=now)
             print(f"saved scheme {sch.version}")
             return 0
-        period = _period(store, args.period)
+        period = _period(store, args.period, FixedClock(now))
         if args.op == "publish":
             publish_period(store, user, period, at=now)
             print(f"published {period.label}")

@@ -28,6 +28,7 @@ from app.appraisal import (
     red_black_list,
     score_trend,
 )
+from app.clock import Clock, store_clock
 from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, series_colour, text_on
 from ui.appraisal.pdf_text import fix_radicals
@@ -61,15 +62,18 @@ class ReportData:
     black: list
     trend_labels: list[str] = field(default_factory=list)
     trend: list[tuple[str, list[float | None]]] = field(default_factory=list)
-    generated_at: datetime = field(default_factory=datetime.now)
+    #: when the report was made (district time, from the clock service)
+    generated_at: datetime | None = None
 
     @property
     def published(self) -> bool:
         return bool(self.departments) and all(d.published for d in self.departments)
 
 
-def collect(store, period, subject: str = "department", scheme=None) -> ReportData:
-    """The report's figures for ``period``, from the appraisal engine."""
+def collect(store, period, subject: str = "department", scheme=None, *,
+            clock: Clock | None = None) -> ReportData:
+    """The report's figures for ``period``, from the appraisal engine, made at ``clock``'s
+    now (the district's clock by default)."""
     if subject not in SUBJECT_NAMES:
         raise ValueError(f"PDF 月报的对象须为 {'、'.join(SUBJECT_NAMES)} 之一，而不是 {subject!r}"
                          f"（网格员考核请导出 --csv 或 --xlsx）")
@@ -82,7 +86,8 @@ def collect(store, period, subject: str = "department", scheme=None) -> ReportDa
     red, black = red_black_list(ranked, 5)
     name = (store.meta().get("district_name")
             or store.scalar("SELECT name FROM grid_units WHERE level = 1 ORDER BY id LIMIT 1") or "")
-    data = ReportData(str(name), period, subject, scheme, depts, streets, communities, red, black)
+    data = ReportData(str(name), period, subject, scheme, depts, streets, communities, red, black,
+                      generated_at=(clock or store_clock(store)).now())
     last = period.months()[-1]
     months = [last]
     while len(months) < TREND_MONTHS:
@@ -349,7 +354,8 @@ def _draw(data: ReportData, path: Path) -> None:
     last_day = data.period.end - timedelta(days=1)
     page.text(f"考核周期：{when}（{data.period.start:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）", 10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
     state = "本期数据已发布（冻结）" if data.published else "本期数据未发布，仅供参考"
-    page.text(f"考核方案 {scheme.version} · {state} · 生成于 {data.generated_at:%Y-%m-%d %H:%M}",
+    made = f" · 生成于 {data.generated_at:%Y-%m-%d %H:%M}" if data.generated_at else ""
+    page.text(f"考核方案 {scheme.version} · {state}{made}",
               8.5, colour=DIM, align=Qt.AlignmentFlag.AlignHCenter, gap=8)
 
     page.heading("一、部门考核排名（下考上）")

@@ -28,8 +28,8 @@ from app.appraisal import (
     record_survey,
     surveys_for,
 )
-from app.appraisal.periods import district_now
 from app.auth.permissions import ROLE_NAMES, Role
+from app.clock import FixedClock, store_clock
 from ui import theme
 from ui.appraisal.jobs import channel_name, first_line, jobs_for
 from ui.appraisal.period_picker import display_label
@@ -73,8 +73,8 @@ class SurveyDialog(QDialog):
             self.street.setEnabled(False)  # a secretary speaks for his own street only
         # the month in progress (filled in at its end) and the last complete month
         self.period_box = QComboBox()
-        now = district_now(store)
-        offered = [Period.month(now.year, now.month), latest_complete_month(store)]
+        now = store_clock(store).now()
+        offered = [Period.month(now.year, now.month), latest_complete_month(store, FixedClock(now))]
         if period is not None and period.label not in {p.label for p in offered}:
             offered.insert(0, period)
         for p in offered:

@@ -1,4 +1,7 @@
-"""The replay bar (轨迹回放): live/replay switch, play/pause, time slider, speed 1×-600×."""
+"""The replay bar (轨迹回放): live/replay switch, play/pause, time slider, speed 1×-600×.
+
+Its label says 实时 while the map is live (the time now is the status bar's clock) and
+shows the replay position while replaying."""
 
 from __future__ import annotations
 
@@ -82,9 +85,9 @@ class ReplayBar(QToolBar):
 
     def _on_time(self, t: float) -> None:
         c = self.controller
-        self.time_label.setText(from_seconds(t).strftime("%m-%d %H:%M:%S")
-                                + ("  回放" if c.mode == "replay" else "  实时"))
-        if c.mode == "replay":
+        replay = c.mode == "replay"
+        self.time_label.setText(f"回放 {from_seconds(t):%m-%d %H:%M:%S}" if replay else "实时")
+        if replay:
             self._syncing = True
             self.slider.setValue(round(c.clock.fraction() * SLIDER_STEPS))
             self._syncing = False

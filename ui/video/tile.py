@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 import zlib
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.clock import Clock, district_clock
 from app.video.registry import Camera
 from app.video.streams import StreamUrlError, is_demo, resolve_stream
 from ui import theme
@@ -75,6 +75,8 @@ class VideoTile(QWidget):
         self.first_frame_s: float | None = None
         self.selected = False
         self.alarm: str | None = None  # an urgent case took the tile: red frame and label
+        #: the time in the caption (the wall gives its own; never the machine's UTC)
+        self.clock: Clock = district_clock()
         self._attempt = 0
         self._opened_at = 0.0
         self._last_frame = 0.0
@@ -351,7 +353,7 @@ class VideoTile(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         d = fs * 0.7
         p.drawEllipse(QRectF(x0 + 6, bottom + bar / 2 - d / 2, d, d))
-        clock = datetime.now().strftime("%H:%M:%S")
+        clock = self.caption_time()
         tw = fm.horizontalAdvance(clock) + 12
         text = STATE_TEXT.get(self.state, self.state) + (f" {self.reason}" if self.reason else "")
         p.setPen(colour)
@@ -361,6 +363,10 @@ class VideoTile(QWidget):
         p.setPen(QColor("#e8eef5"))
         p.drawText(QRectF(x0 + w - tw, bottom, tw - 6, bar),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, clock)
+
+    def caption_time(self) -> str:
+        """The time the caption shows: the district clock's, to the second."""
+        return f"{self.clock.now():%H:%M:%S}"
 
     def _paint_alarm(self, p: QPainter, r: QRectF) -> None:
         """A red frame round the picture, brighter every other second, and the alarm's

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import Clock, district_clock
 from app.video.layouts import LAYOUTS, LayoutBook, LayoutError, NamedLayout, layout
 from app.video.registry import Camera, CameraRegistry
 from app.video.streams import snapshot_path
@@ -84,16 +84,22 @@ class VideoWall(QWidget):
 
     def __init__(self, registry: CameraRegistry, *, book: LayoutBook | None = None,
                  clock: Callable[[], float] = time.monotonic,
+                 district_time: Clock | None = None,
                  parent: QWidget | None = None) -> None:
+        """``clock``: monotonic seconds for the tour; ``district_time``: the time of day
+        the tiles show and snapshots are named by (the district clock by default)."""
         super().__init__(parent)
         self.registry = registry
         self._book = book
         self._clock = clock
+        self.district_time = district_time or district_clock()
         self.layout_key = "4"
         self.maximized: VideoTile | None = None
         self.tour: TourScheduler | None = None
         self._placed = False
         self.tiles = [VideoTile(i, self) for i in range(MAX_TILES)]
+        for t in self.tiles:
+            t.clock = self.district_time
         #: when each tile was last touched by the operator or taken by an alarm (clock s)
         self._touched_at = [float("-inf")] * MAX_TILES
         # an urgent case may take over a tile: on/off and which tile (0: the least
@@ -345,7 +351,7 @@ class VideoWall(QWidget):
         """Save the tile's picture as evidence; the path, or None without a picture."""
         if tile.camera is None:
             return None
-        path = snapshot_path(tile.camera.code, datetime.now())
+        path = snapshot_path(tile.camera.code, self.district_time.now())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
