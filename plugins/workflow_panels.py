@@ -1,7 +1,9 @@
 """The workflow's panels: whistles (哨令), cases (案件办理) and supervision (督办).
 
 They act as the signed-in user (app.auth.session); without a login they are a
-read-only demonstration viewer.
+read-only demonstration viewer.  They follow the window's district model
+(``window.district_model``), as the map's layers do: a step taken in one panel reaches
+the others and the map through the store's change feed, not through panel signals.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ def _whistle_panel(ctx: PanelContext):
     from ui.docks.whistle_panel import WhistlePanel
 
     frame = ctx.district_map.frame
+    model = getattr(ctx.window, "district_model", None)
     panel = WhistlePanel(ctx.store, lambda x, y: tuple(float(v) for v in frame.to_lonlat(x, y)),
-                         list_later=True)
+                         _clock(model), list_later=True, model=model)
     ctx.canvas.mapClicked.connect(panel.on_map_click)
     key = id(ctx.window)
     _WHISTLE_PANELS[key] = panel
@@ -29,9 +32,12 @@ def _whistle_panel(ctx: PanelContext):
     try:  # whistles on the map follow the panel; the panel works without them
         from ui.docks.whistle_markers import WhistleMarkers
 
-        panel.markers = WhistleMarkers(ctx.canvas, ctx.store, frame.from_lonlat, panel.clock)
-        panel.changed.connect(panel.markers.refresh)
+        panel.markers = WhistleMarkers(ctx.canvas, panel.model, panel.clock)
+        panel.model.whistlesChanged.connect(panel.markers.refresh)
         panel.timer.timeout.connect(panel.markers.refresh)
+        # the markers (not a QObject) must not be drawn on a canvas the panel outlived
+        panel.destroyed.connect(lambda *_a, m=panel.model, f=panel.markers.refresh:
+                                _disconnect(m.whistlesChanged, f))
     except Exception:
         log.exception("whistle markers are not shown on the map")
     return panel
@@ -51,21 +57,12 @@ def _link_whistles_on_map(ctx: PanelContext, panel) -> None:
 
     panel.whistleSelected.connect(ring)
 
-    def reload(_wid: int) -> None:
-        """A whistle blown or moved on in the panel shows on the map's layer at once."""
-        from app.map.layers import load_whistles
-
-        layers = getattr(ctx, "layers", None)
-        if layers is not None and "whistles" in layers:
-            ctx.canvas.view("whistles").reload(load_whistles(ctx.store, ctx.district_map.frame))
-
-    panel.changed.connect(reload)
-
 
 def _case_panel(ctx: PanelContext):
     from ui.docks.case_panel import CasePanel
 
-    panel = CasePanel(ctx.store, list_in_background=True)
+    model = getattr(ctx.window, "district_model", None)
+    panel = CasePanel(ctx.store, _clock(model), list_in_background=True, model=model)
 
     def raise_whistle(case_id: int) -> None:
         target = _WHISTLE_PANELS.get(id(ctx.window))
@@ -79,24 +76,30 @@ def _case_panel(ctx: PanelContext):
 
     panel.whistleRequested.connect(raise_whistle)
 
-    def show_on_map(_case_id: int) -> None:
-        """Cases on the map follow the workflow: reload the case layer after a step."""
-        from app.map.layers import load_cases
-
-        try:
-            view = ctx.canvas.view("cases")
-        except KeyError:
-            return  # no case layer in this window
-        view.reload(load_cases(ctx.store, ctx.district_map.frame, view.layer.data.now))
-
-    panel.changed.connect(show_on_map)
     return panel
 
 
 def _supervision_panel(ctx: PanelContext):
     from ui.docks.supervision_panel import SupervisionPanel
 
-    return SupervisionPanel(ctx.store)
+    model = getattr(ctx.window, "district_model", None)
+    return SupervisionPanel(ctx.store, _clock(model), model=model)
+
+
+def _clock(model):
+    """The panels read the window's clock (its district model's), else the workflow's."""
+    if model is None:
+        from app.workflow.places import workflow_now
+
+        return workflow_now
+    return model.now
+
+
+def _disconnect(signal, slot) -> None:
+    try:
+        signal.disconnect(slot)
+    except (RuntimeError, TypeError):
+        pass
 
 
 def register(registry: PanelRegistry) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.feed import from_seconds
+from app.feed import from_seconds, to_seconds
 from app.map.headline import Headline, headline_at
 from ui import theme
 
@@ -118,6 +118,7 @@ class BigScreenMode(QObject):
         self._esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._esc.activated.connect(self.leave)
         window.canvas.viewChanged.connect(self._place)
+        window.district_model.headlineChanged.connect(self._changed)
 
     def screens(self) -> list:
         return list(QGuiApplication.screens())
@@ -180,23 +181,38 @@ class BigScreenMode(QObject):
             w.restoreGeometry(self._saved_geometry)
         self.toggled.emit(False)
 
+    def _changed(self) -> None:
+        if self.active:
+            self.refresh()
+
     def _place(self) -> None:
         if self.strip.isVisible():
             c = self.window.canvas
             self.strip.setGeometry(0, 0, c.width(), self.strip.sizeHint().height())
 
     def headline(self) -> Headline:
+        """The figures shown: live, the district model's cases and whistles at the clock's
+        time; in replay, as they stood at the replay position."""
         w = self.window
         ctrl = w.patrol_controller
+        state = w.district_model.state
+        if ctrl.mode != "replay":
+            return state.headline(w.district_model.now(), w.patrol.on_patrol())
         t = ctrl.shown_time()
-        cases = w.district_map.cases
-        tl = ctrl.timeline()
+        cases, tl = state.cases, ctrl.timeline()
         return headline_at(t, cases.reported_s, cases.closed_s, cases.deadline_s,
                            tl.whistle_blown, tl.whistle_closed, w.patrol.on_patrol())
 
+    def _shown_time(self) -> float:
+        ctrl = self.window.patrol_controller
+        if ctrl.mode == "replay":
+            return ctrl.shown_time()
+        return to_seconds(self.window.district_model.now())
+
     def refresh(self) -> None:
+        """Figures and clock (the strip's 1 s timer: the clock and what time alone changes,
+        such as 超期; the district model's ``headlineChanged`` after every change)."""
         w = self.window
-        ctrl = w.patrol_controller
         self.strip.show_figures(self.headline(), f"{w.district_map.district_name} 网格化管理指挥中心",
-                                ctrl.shown_time(), ctrl.mode == "replay")
+                                self._shown_time(), w.patrol_controller.mode == "replay")
         self._place()

@@ -26,6 +26,7 @@ from app.map.layers import DistrictMap, load_district_base, with_layers
 from app.store import DistrictRepository
 from ui import theme
 from ui.big_screen import BigScreenMode
+from ui.district_model import DistrictModel, follow_on_map
 from ui.docks.title_bar import DockTitleBar
 from ui.map.canvas import MapCanvas
 from ui.map.case_card import CaseCard
@@ -87,12 +88,17 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        # the live cases and whistles every panel and layer follows (one per window)
+        self.district_model = DistrictModel(
+            store, dm.frame, lambda: self.clock.now(), cases=dm.cases,
+            load_whistles="later" if deferred else "now", parent=self)
         self.patrol = patrol_state(store, dm)
         self.layers = default_layer_stack(dm, self.patrol)
         self.canvas = MapCanvas(self)
         self.setCentralWidget(self.canvas)
         self.selection = MapSelection(self)
         self.canvas.attach(self.layers, dm)
+        follow_on_map(self.district_model, self.canvas, self.layers)
         self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
         self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
         patrol_view = self.canvas.view("patrol")
@@ -227,6 +233,7 @@ class MainWindow(QMainWindow):
         self.district_map = with_layers(self.district_map, layers)
         self.canvas.view("buildings").reload(layers.buildings, prepared)
         self.canvas.view("cases").reload(layers.cases, kinds=case_kinds)
+        self.district_model.take_cases(layers.cases)
         if "whistles" in self.layers:
             self.canvas.view("whistles").reload(layers.whistles)
         if recent is not None:
@@ -414,6 +421,7 @@ class MainWindow(QMainWindow):
         self.patrol_controller.stop()
         if self.startup is not None:
             self.startup.wait()
+        self.district_model.shutdown()
         self.canvas.shutdown()  # layer timers stop; no render may outlive the window
         super().closeEvent(ev)
 

@@ -225,12 +225,16 @@ def changed_ids(changes: Iterable[Change]) -> tuple[set[int], set[int], set[int]
     return cases, whistles, new
 
 
-def fetch(store: DistrictRepository, frame: LocalFrame, changes: list[Change],
+def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Change],
           now: datetime, known_whistles: dict[int, WhistleRow] | None = None) -> Reload:
-    """Read the rows ``changes`` named (any thread, ``store`` a cursor of its own there)."""
+    """Read the rows ``changes`` named (any thread, ``store`` a cursor of its own there);
+    without a ``frame`` only the urgent ones among the new cases."""
     from app.video.alarms import urgent_cases
 
     case_ids, whistle_ids, new_ids = changed_ids(changes)
+    if frame is None:  # a follower of new cases only (the video wall on its own)
+        return Reload(now, new_case_ids=tuple(sorted(new_ids)),
+                      urgent=tuple(urgent_cases(store, new_ids)) if new_ids else ())
     cases, facts = load_case_rows(store, frame, case_ids, now) if case_ids else (None, [])
     whistles = load_whistle_rows(store, frame, whistle_ids) if whistle_ids else {}
     # a second whistle (二次哨) changes its parent too (seconded): read it with it

@@ -7,10 +7,9 @@ tree, power line), and the safety hazards whose handling time limit is at most
 stairwells, flying leads, missing manhole covers, broken traffic lights …): what
 a control room wants to see at once, not a heap of rubbish.
 
-:class:`UrgentCaseWatch` notices cases accepted after it started (ids grow with
-every accepted case, see app.workflow.cases.new_case): each poll is two indexed
-queries, cheap enough for a timer of a few seconds even on the Jinhua district's
-million cases.
+New cases are not polled for: the change feed names every accepted or imported
+case (``case.accept``, ``case.import``) and :func:`urgent_cases` picks the urgent ones
+among them in one query (the UI's district model asks, off the GUI thread).
 """
 
 from __future__ import annotations
@@ -49,26 +48,16 @@ class UrgentCase:
         return f"紧急案件 {self.category} {self.code}"  # a narrow tile elides the code
 
 
-class UrgentCaseWatch:
-    """Reports the urgent cases accepted since the last poll (none from before it started)."""
-
-    def __init__(self, store: DistrictRepository, since_id: int | None = None) -> None:
-        self._store = store
-        self.last_id = int(since_id if since_id is not None else self._max_id())
-
-    def _max_id(self) -> int:
-        return int(self._store.scalar("SELECT coalesce(max(id), 0) FROM cases"))
-
-    def poll(self) -> list[UrgentCase]:
-        """New urgent cases in the order they were accepted."""
-        newest = self._max_id()
-        if newest <= self.last_id:
-            return []
-        codes = sorted(URGENT_CATEGORIES)
-        marks = ", ".join("?" * len(codes))
-        rows = self._store.rows(
-            f"SELECT id, code, category_code, lon, lat FROM cases WHERE id > ? AND id <= ? "
-            f"AND category_code IN ({marks}) ORDER BY id", [self.last_id, newest, *codes])
-        self.last_id = newest
-        return [UrgentCase(int(r[0]), r[1], r[2], _NAMES.get(r[2], r[2]), float(r[3]),
-                           float(r[4])) for r in rows]
+def urgent_cases(store: DistrictRepository, ids) -> list[UrgentCase]:
+    """The urgent ones among the cases ``ids`` (new cases a change named), in id order:
+    one query."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return []
+    codes = sorted(URGENT_CATEGORIES)
+    rows = store.rows(
+        f"SELECT id, code, category_code, lon, lat FROM cases WHERE id IN "
+        f"({', '.join('?' * len(ids))}) AND category_code IN ({', '.join('?' * len(codes))}) "
+        f"ORDER BY id", [*ids, *codes])
+    return [UrgentCase(int(r[0]), r[1], r[2], _NAMES.get(r[2], r[2]), float(r[3]),
+                       float(r[4])) for r in rows]

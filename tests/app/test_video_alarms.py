@@ -11,7 +11,7 @@ from app.auth.permissions import Role
 from app.demo.accounts import DEMO_PASSWORDS
 from app.domain.categories import category_by_code
 from app.store import open_store
-from app.video.alarms import URGENT_CATEGORIES, UrgentCaseWatch, is_urgent
+from app.video.alarms import URGENT_CATEGORIES, is_urgent, urgent_cases
 from app.workflow import cases
 
 
@@ -29,13 +29,15 @@ def test_urgent_categories(code, urgent):
     assert (code in URGENT_CATEGORIES) is urgent
 
 
-def test_watch_reports_only_new_urgent_cases(small_db_copy):
+def test_urgent_ones_among_the_new_cases_a_change_named(small_db_copy):
+    """No polling: each accepted case is named by a committed change (case.accept); the
+    urgent ones among them are picked in one query."""
     at = datetime(2026, 11, 20, 10, 30)
     store = open_store(small_db_copy)
+    heard = []
+    store.changes.subscribe(heard.extend)
     try:
         user = authenticate(store, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=at)
-        watch = UrgentCaseWatch(store)
-        assert watch.poll() == []  # the district's existing cases are not news
         gid, lon, lat = store.rows("SELECT id, label_lon, label_lat FROM grid_units "
                                    "WHERE level = 4 ORDER BY code LIMIT 1")[0]
 
@@ -44,12 +46,19 @@ def test_watch_reports_only_new_urgent_cases(small_db_copy):
                                   description="测试", grid_id=int(gid), lon=float(lon),
                                   lat=float(lat), at=at).code
 
+        heard.clear()
         accept("0101")  # 暴露垃圾: not urgent
         gas = accept("0403")
         fire = accept("2401")
-        found = watch.poll()
+        new = [i for c in heard if c.entity == "case" and c.action == "case.accept"
+               for i in c.ids]
+        assert len(new) == 3
+        found = urgent_cases(store, new)
         assert [(c.code, c.category) for c in found] == [(gas, "燃气泄漏"), (fire, "消防通道堵塞")]
         assert found[0].lon == pytest.approx(float(lon)) and found[0].label == f"紧急案件 燃气泄漏 {gas}"
-        assert watch.poll() == []  # each case once
+        assert urgent_cases(store, []) == []
+        old = store.scalar("SELECT min(id) FROM cases")
+        assert urgent_cases(store, [old]) == [] or store.scalar(
+            "SELECT category_code FROM cases WHERE id = ?", [old]) in URGENT_CATEGORIES
     finally:
         store.close()

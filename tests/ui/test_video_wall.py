@@ -411,7 +411,7 @@ def test_camera_factories_read_no_cameras_on_the_gui_thread(qtbot, store, regist
     assert panel.registry is wall.registry and panel.list.count() > 0
     assert f"共 {len(registry)}" in panel.count.text()
     assert panel.department.count() == len(registry.departments()) + 1
-    assert wall.case_alarms is not None and wall.case_alarms.timer.isActive()
+    assert wall.case_alarms is not None  # it follows the store's changes: nothing polled
 
 
 def test_plugin_panels_and_nearby_cameras(qtbot, store, registry):
@@ -549,7 +549,7 @@ def test_main_window_wires_nearby_cameras_and_case_alarms(make_window, qtbot):
     wall = window.docks["video_wall"].widget()
     _wait_for_cameras(qtbot, wall, window.docks["cameras"].widget())
     assert whistles.nearby_button.isVisibleTo(whistles) and cases.offers_cameras
-    assert wall.case_alarms.timer.isActive() and wall.case_alarms.check() == []
+    assert wall.case_alarms.model is window.district_model and wall.case_alarms.taken == []
     wid = window.store.scalar("SELECT min(id) FROM whistles")
     whistles.select_whistle(wid)
     whistles.nearby_button.click()
@@ -561,8 +561,8 @@ def test_main_window_wires_nearby_cameras_and_case_alarms(make_window, qtbot):
     window.docks["video_wall"].hide()
     cam = next(c for c in wall.registry.cameras if c.online)
     urgent = UrgentCase(1, "AJ1", "0403", "燃气泄漏", cam.lon, cam.lat)
-    wall.case_alarms.watch.poll = lambda: [urgent]
-    [(case, tile)] = wall.case_alarms.check()
+    window.district_model.urgentCases.emit([urgent])  # as the model names a new urgent case
+    [(case, tile)] = wall.case_alarms.taken
     assert window.docks["video_wall"].isVisible() and tile.isVisible()
     assert tile.camera == wall.registry.nearest_lonlat(cam.lon, cam.lat, 1, 500.0,
                                                        online_only=True)[0].camera
@@ -797,7 +797,7 @@ def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, d
         wall.show()
         qtbot.waitUntil(lambda: wall.case_alarms is not None, timeout=10_000)
         monitor = wall.case_alarms
-        assert monitor.check() == []
+        assert monitor.taken == []
         cams = CameraRegistry.load(store)
         cam = next(c for c in cams.cameras if c.online)
         at = datetime(2026, 11, 20, 10, 30)
@@ -809,7 +809,8 @@ def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, d
                              at=at)
         nearest = cams.nearest_lonlat(lon, cam.lat, 1, 500.0, online_only=True)[0]
         assert nearest.distance_m < 2.5
-        taken = monitor.check()
+        qtbot.waitUntil(lambda: len(monitor.taken) == 1, timeout=10_000)  # its change read
+        taken = monitor.taken
         assert [(c.code, t.index) for c, t in taken] == [(rec.code, 0)]
         assert wall.tiles[0].camera == nearest.camera and rec.code in wall.tiles[0].alarm
         qtbot.waitUntil(lambda: wall.tiles[0].frames > 0, timeout=10_000)
@@ -817,10 +818,11 @@ def test_new_urgent_case_takes_a_tile_through_the_plugin(qtbot, small_db_copy, d
         wall.set_auto_takeover(False)
         cases.new_case(store, user, category_code="0401", source="hotline", description="塌陷",
                        grid_id=cam.grid_id, lon=lon, lat=cam.lat, at=at)
-        assert [t for _c, t in monitor.check()] == [None]
+        qtbot.waitUntil(lambda: len(monitor.taken) == 2, timeout=10_000)
+        assert monitor.taken[1][1] is None
         wall.set_auto_takeover(True)
         wall.open_cameras([])
-        monitor.timer.stop()
+        qtbot.waitUntil(monitor.model.settled, timeout=10_000)
     finally:
         store.close()
 
@@ -869,8 +871,11 @@ def test_camera_without_sub_stream_plays_its_main_stream_everywhere(wall, regist
     wall.open_cameras([])
 
 
-def test_case_watch_stops_quietly_when_the_database_closes(qtbot, small_db_copy, caplog):
+def test_case_alarms_stay_quiet_when_the_database_closes(qtbot, small_db_copy, caplog):
+    from datetime import datetime
+
     import plugins.video_wall as plugin
+    from app.changes import Change
     from app.store import open_store
     from ui.map.selection import MapSelection
     from ui.plugin_api import PanelRegistry
@@ -885,5 +890,8 @@ def test_case_watch_stops_quietly_when_the_database_closes(qtbot, small_db_copy,
     qtbot.addWidget(wall)
     qtbot.waitUntil(lambda: wall.case_alarms is not None, timeout=10_000)
     store.close()
-    assert wall.case_alarms.check() == [] and not wall.case_alarms.timer.isActive()
-    assert "no longer watched" in caplog.text
+    # a change heard after the database went away: its read fails, logged, nothing taken
+    store.changes.publish([Change("case", (1,), "case.accept", "operator",
+                                  datetime(2026, 11, 20, 10, 30))])
+    qtbot.waitUntil(wall.case_alarms.model.settled, timeout=10_000)
+    assert wall.case_alarms.taken == [] and "could not be read" in caplog.text

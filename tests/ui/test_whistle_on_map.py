@@ -176,12 +176,14 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
         assert panel.tabs.currentIndex() == 1 and panel.place is not None
         view = window.canvas.view("whistles")
         assert view.selected is None
-        # blown there (a day after the map's data): on the map at once, and pickable
+        # blown there (a day after the map's data): on the map as soon as the window's
+        # district model has read its change, and pickable
         view.set_time(None)  # live
         panel.dept_list.item(0).setCheckState(Qt.CheckState.Checked)
         panel.title_edit.setText("闲置空地垃圾堆积整治")
         new = panel.blow()
         assert new is not None
+        qtbot.waitUntil(window.district_model.settled, timeout=10_000)  # its change read
         assert view.whistle_at(gx, gy, 1.0) == new and view.shown_active() >= 1
         panel.table.clearSelection()
         _click(window, qtbot, gx, gy)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from app.auth.accounts import authenticate
 from app.auth.permissions import Role
 from app.auth.session import sign_in, sign_out
+from app.clock import FixedClock
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
 from tests.ui.store_spy import QuerySpy
@@ -45,6 +46,12 @@ def _grid_point(store):
                       "ORDER BY g.code LIMIT 1")[0]
 
 
+def settle(qtbot, *panels) -> None:
+    """Wait until the panels' district models have read every change (they follow the
+    store's change feed: a step shows once its change has been read)."""
+    qtbot.waitUntil(lambda: all(p.model.settled() for p in panels), timeout=10_000)
+
+
 def _check(panel, code: str) -> None:
     for i in range(panel.dept_list.count()):
         it = panel.dept_list.item(i)
@@ -71,6 +78,7 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     panel.blow_button.click()  # 5 send (deadline preset left at its default)
     wid = db.scalar("SELECT max(id) FROM whistles")
     assert db.scalar("SELECT title FROM whistles WHERE id = ?", [wid]) == "闲置空地垃圾堆积"
+    qtbot.waitUntil(lambda: wid in panel.row_ids, timeout=10_000)  # the model read the change
     assert panel.row_ids[0] == wid and "报到剩" in panel.table.item(0, 2).text()
     assert panel.timeline.events.item(0).text().endswith("sec01：闲置空地垃圾堆积（附件 2 个）")
     assert panel.attach_button.text().startswith("添加")
@@ -110,6 +118,7 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     sup.table.selectRow(0)
     sup.supervise_button.click()
     assert db.scalar("SELECT supervised FROM whistles WHERE id = ?", [wid])
+    settle(qtbot, sup)
     assert sup.table.item(0, 3).text().startswith("已督办")
 
     as_user(db, "sec01", Role.STREET_SECRETARY, clock.now)
@@ -118,6 +127,7 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     panel.select_whistle(wid)
     panel.timeline.run("second")
     second = db.scalar("SELECT max(id) FROM whistles")
+    settle(qtbot, panel)
     assert second == wid + 1 and panel.table.item(0, 3).text() == "二次哨"
     assert "区领导" in panel.timeline.events.item(panel.timeline.events.count() - 1).text()
     panel.timeline.show_whistle(wid)
@@ -225,17 +235,18 @@ def test_case_list_of_the_dock_arrives_from_a_worker(db, qtbot):
 
 def test_whistle_list_of_the_dock_fills_after_construction(db, qtbot):
     """Built as the window's dock (list_later), the whistle panel runs no whistle query
-    while it is built; the list fills on a later turn of the event loop, the same as a
-    panel filled at once."""
+    on the GUI thread: its model reads the whistles with their departments in one query
+    on a worker; the list fills then, the same as a panel filled at once."""
     from ui.docks.whistle_panel import WhistlePanel
 
     spy = QuerySpy(db)
     clock = Clock()
     panel = WhistlePanel(spy, lambda x, y: (x, y), clock=clock, list_later=True)
     qtbot.addWidget(panel)
-    assert not [q for q in spy.sql() if "FROM whistles" in q]
     assert panel.property("loaded") is False and panel.row_ids == [] and panel.table.rowCount() == 0
     qtbot.waitUntil(lambda: panel.property("loaded"), timeout=5_000)
+    assert not [q for q in spy.sql(on_gui=True) if "whistle" in q]
+    assert len([q for q in spy.sql(on_gui=False) if "whistle" in q]) == 1
     at_once = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
     qtbot.addWidget(at_once)
     assert at_once.property("loaded") and len(at_once.row_ids) > 0
@@ -279,9 +290,8 @@ def test_whistles_on_the_map_follow_their_state(db, qtbot, district_map):
     as_user(db, "sec01", Role.STREET_SECRETARY)
     window = MainWindow(db, district_map=district_map, persist=False)
     qtbot.addWidget(window)
+    window.clock = FixedClock(T0)  # the window's clock: the panels and the markers read it
     panel = window.docks["whistles"].widget()
-    clock = Clock()
-    panel.clock = panel._clock = panel.markers._clock = panel.timeline._clock = clock
     lon, lat = _grid_point(window.store)
     before = len(panel.markers.ids)
     x, y = window.district_map.frame.from_lonlat(lon, lat)
@@ -290,12 +300,12 @@ def test_whistles_on_the_map_follow_their_state(db, qtbot, district_map):
     panel.title_edit.setText("地图上的哨令")
     panel.blow_button.click()
     assert "已完成" in panel.blow_message.text(), panel.blow_message.text()
+    settle(qtbot, panel)
     assert len(panel.markers.ids) == before + 1
     wid = panel.markers.ids[-1]
     assert panel.markers.colours[-1] == theme.ACCENT
-    clock.now = datetime(2026, 11, 23, 10, 0)
-    panel.refresh()  # the countdown timer's tick
-    panel.markers.refresh()
+    window.clock = FixedClock(datetime(2026, 11, 23, 10, 0))
+    panel.timer.timeout.emit()  # the countdown timer's tick
     assert panel.markers.colours[panel.markers.ids.index(wid)] == theme.ALERT
     # the case panel of the same window hands a case over to this whistle panel
     case_id = db.scalar("SELECT min(id) FROM cases")
@@ -364,7 +374,9 @@ def test_case_extension_needs_reason_and_a_signed_approval(db, qtbot):
 
 
 def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
-    """A case the case panel moves on is redrawn on the map with its new state."""
+    """A case changed in the store is redrawn on the map with its new state once its
+    change is published: only that row of the layer's arrays is read and replaced."""
+    from app.changes import Change
     from ui.main_window import MainWindow
 
     as_user(db, "operator", Role.OPERATOR)
@@ -373,11 +385,22 @@ def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
     view = window.canvas.view("cases")
     data = view.layer.data
     case_id = int(data.ids[data.is_open][0])
+    model = window.district_model
+    reloads = model.reloads
     # the step itself is the workflow's business; the map must pick up what it wrote
     db.rows("UPDATE cases SET status = 'closed', closed_at = reported_at + INTERVAL 1 HOUR "
             "WHERE id = ?", [case_id])
-    window.docks["cases"].widget().changed.emit(case_id)
+    db.changes.publish([Change("case", (case_id,), "case.close", "operator", T0)])
+    qtbot.waitUntil(window.district_model.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
     fresh = view.layer.data
-    assert fresh is not data
-    assert not fresh.is_open[list(fresh.ids).index(case_id)]
+    assert fresh is not data and fresh is window.district_model.state.cases
+    assert list(fresh.ids) == list(data.ids)  # the same cases, one of them read again
+    i = list(fresh.ids).index(case_id)
+    assert not fresh.is_open[i] and data.is_open[i]
+    assert not view.states.open[i]
+    assert model.reloads == reloads + 1 and model.last_reload.case_ids == (case_id,)
+    assert len(model.last_reload.cases) == 1  # read: that case alone
+    cases = window.docks["cases"].widget()
+    qtbot.waitUntil(lambda: not cases.work.busy(), timeout=10_000)  # its list read again
     window.close()

@@ -1,9 +1,11 @@
 """The case panel (案件办理) for operators: the queue by status, filters (street, category,
-department, overdue) and only the loop steps the signed-in role may take."""
+department, overdue) and only the loop steps the signed-in role may take.
+
+The list is read on a worker (own cursor) and read again when the district model
+reports a changed case that is in it or matches its filters."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,6 +27,7 @@ from app.store import DistrictRepository
 from app.workflow import case_machine as cm
 from app.workflow import cases
 from app.workflow.places import department_names, workflow_now
+from ui.background import BackgroundWork
 from ui.docks.workflow_common import (
     Prompter,
     acting_user,
@@ -34,6 +37,7 @@ from ui.docks.workflow_common import (
     record_table,
     user_banner,
     viewing_user,
+    with_version,
     work_hours_left,
 )
 
@@ -46,13 +50,15 @@ class CasePanel(QWidget):
     #: set by the plugin that listens to nearbyCamerasRequested (no wall, no button)
     offers_cameras = False
 
-    #: the first case list, read on a worker thread: (generation, rows, now)
-    _listed = Signal(int, object, object)
-
     def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
-                 parent: QWidget | None = None, *, list_in_background: bool = False) -> None:
+                 parent: QWidget | None = None, *, list_in_background: bool = False,
+                 model=None) -> None:
         super().__init__(parent)
         self._store = store
+        self.model = model
+        self.record = None  # the selected case as the user saw it (its version)
+        self.row_ids: list[int] = []
+        self.work = BackgroundWork(self)
         self._generation = 0  # bumped by every refresh: a late worker list is dropped
         self._clock = clock
         self._names = department_names(store)
@@ -97,7 +103,8 @@ class CasePanel(QWidget):
         v.addWidget(self.detail)
         v.addLayout(self.actions_row)
         v.addWidget(self.message)
-        self._listed.connect(self._arrived)
+        if model is not None:
+            model.caseFacts.connect(self._cases_changed)
         if list_in_background:
             # the window's first turn stays short: the case query runs on a worker thread
             # with its own cursor and the table fills when it arrives ("loaded" then)
@@ -121,19 +128,17 @@ class CasePanel(QWidget):
                    "category": self.category.text().strip() or None,
                    "department_id": self.department.currentData(),
                    "overdue_at": now if self.overdue.isChecked() else None}
-        store = self._store
+        cursor_of = self._store.cursor
 
-        def work() -> None:  # worker thread: no widget touched
+        def work():  # worker thread: a cursor of its own, no widget touched
+            cursor = cursor_of()
             try:
-                rows = cases.list_cases(store.cursor(), user, limit=300, **filters)
-            except Exception as exc:  # shown in the panel; a refresh tries again
-                rows = exc
-            try:
-                self._listed.emit(generation, rows, now)
-            except RuntimeError:  # the panel went away first
-                pass
+                return cases.list_cases(cursor, user, limit=300, **filters)
+            finally:
+                cursor.close()
 
-        threading.Thread(target=work, name="case-list", daemon=True).start()
+        self.work.run(work, lambda rows: self._arrived(generation, rows, now),
+                      lambda exc: self._arrived(generation, exc, now), channel="list")
 
     def _arrived(self, generation: int, rows, now: datetime) -> None:
         if generation != self._generation:
@@ -144,6 +149,21 @@ class CasePanel(QWidget):
         self._fill(rows, now)
         self.setProperty("loaded", True)
 
+    def _cases_changed(self, facts) -> None:
+        """Changed cases (the district model's facts): read the list again if one is in
+        it or now matches its filters."""
+        shown = set(self.row_ids)
+        if any(f.id in shown or self._matches(f) for f in facts):
+            self._list_in_background()
+
+    def _matches(self, f) -> bool:
+        category = self.category.text().strip()
+        return ((self.status.currentData() in (None, f.status))
+                and self.street.currentData() in (None, f.street_id)
+                and self.department.currentData() in (None, f.department_id)
+                and (not category or f.category_code.startswith(category))
+                and (not self.overdue.isChecked() or f.status == "dispatched"))
+
     def refresh(self) -> None:
         self._generation += 1
         now = self._clock()
@@ -151,7 +171,10 @@ class CasePanel(QWidget):
         self.setProperty("loaded", True)
 
     def _fill(self, rows: list[dict], now: datetime) -> None:
+        selected = self.selected_id()
+        self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
+        self.row_ids = [r["id"] for r in rows]
         for i, r in enumerate(rows):
             late = r["status"] == "dispatched" and r["deadline_at"] is not None \
                 and now > r["deadline_at"]
@@ -162,6 +185,10 @@ class CasePanel(QWidget):
             self.table.setItem(i, 2, item(cm.STATUS_NAMES.get(r["status"], r["status"]),
                                           alert=late))
             self.table.setItem(i, 3, item(left, alert=late))
+        self.table.clearSelection()
+        if selected in self.row_ids:
+            self.table.selectRow(self.row_ids.index(selected))
+        self.table.blockSignals(False)
         self._update_actions()
 
     def selected_id(self) -> int | None:
@@ -185,7 +212,7 @@ class CasePanel(QWidget):
         if cid is None:
             self.detail.setText("选择一件案件查看并办理")
             return
-        rec = cases.load_case(self._store, cid)
+        rec = self.record = cases.load_case(self._store, cid)
         dept = self._names.get(rec.state.department_id, "未派遣")
         self.detail.setText(f"{rec.code} · {cm.STATUS_NAMES[rec.state.status]} · {dept}\n"
                             f"{rec.description}")
@@ -249,9 +276,13 @@ class CasePanel(QWidget):
             if score is None:
                 return
             kwargs["satisfaction"] = score
+        if self.record is not None and self.record.id == case_id:
+            kwargs.update(with_version(cases.advance, self.record))
         done = attempt(self, self.message, lambda: cases.advance(
-            self._store, user, case_id, action, at=self._clock(), **kwargs))
+            self._store, user, case_id, action, at=self._clock(), **kwargs),
+            reload=self._update_actions)
         if done is not None:
             self.changed.emit(case_id)
-            self.refresh()
-            self.select_case(case_id)
+            if self.model is None:  # on its own: nobody follows the change for it
+                self.refresh()
+                self.select_case(case_id)

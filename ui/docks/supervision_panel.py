@@ -1,5 +1,8 @@
 """The supervision view (督办) of the district supervision office: open whistles with
-something overdue, how late, whether already supervised, second whistles, accountability."""
+something overdue, how late, whether already supervised, second whistles, accountability.
+
+Computed from the district model's whistle rows (no query): again when the model reads
+a changed whistle, and every minute (lateness grows with time)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.auth.permissions import decide
+from app.auth.permissions import MATRIX, decide
 from app.store import DistrictRepository
 from app.workflow import whistles
 from app.workflow.places import department_names, workflow_now
@@ -26,6 +29,7 @@ from ui.docks.workflow_common import (
     record_table,
     user_banner,
     viewing_user,
+    with_version,
 )
 
 KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
@@ -35,9 +39,15 @@ class SupervisionPanel(QWidget):
     changed = Signal(int)
 
     def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, model=None) -> None:
         super().__init__(parent)
         self._store = store
+        if model is None:  # on its own (tests): a model of its own
+            from app.map.layers import district_frame
+            from ui.district_model import DistrictModel
+
+            model = DistrictModel(store, district_frame(store), clock, parent=self)
+        self.model = model
         self._clock = clock
         self._names = department_names(store)
         self.table = record_table(["哨令", "超时", "超时部门", "督办"], stretch=2)
@@ -66,11 +76,14 @@ class SupervisionPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(60_000)
+        model.whistlesChanged.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
-        rows = whistles.supervision_list(self._store, self._clock(), viewing_user())
-        codes = dict(self._store.rows("SELECT id, code FROM whistles WHERE closed_at IS NULL"))
+    def refresh(self, *_ids) -> None:
+        user = viewing_user()
+        rows = (self.model.state.supervision(self._clock(), user.scope)
+                if user.role in MATRIX["whistle.view"] else [])
+        selected = self.selected_id()
         self.table.setRowCount(len(rows))
         self.row_ids = [r["id"] for r in rows]
         for i, r in enumerate(rows):
@@ -81,13 +94,14 @@ class SupervisionPanel(QWidget):
                 mark += " · 问责"
             if r["round"] == 2:
                 mark += " · 二次哨"
-            self.table.setItem(i, 0, item(codes.get(r["id"], str(r["id"])), data=r["id"],
-                                          alert=True))
+            self.table.setItem(i, 0, item(r["code"], data=r["id"], alert=True))
             self.table.setItem(i, 1, item(f"{r['late_hours']:.1f} 工时", alert=True))
             self.table.setItem(i, 2, item(depts))
             self.table.setItem(i, 3, item(mark, accent=not r["supervised"]))
         n_new = sum(not r["supervised"] for r in rows)
         self.summary.setText(f"超时未办结 {len(rows)} 件，其中待督办 {n_new} 件")
+        if selected in self.row_ids:
+            self.table.selectRow(self.row_ids.index(selected))
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -101,6 +115,8 @@ class SupervisionPanel(QWidget):
             self.message.setText("请先选择一条超时哨令")
             return
         fn = whistles.supervise if what == "supervise" else whistles.accountability
-        if attempt(self, self.message, lambda: fn(self._store, user, wid, at=self._clock())):
-            self.changed.emit(wid)
-            self.refresh()
+        seen = self.model.state.whistles.get(wid)
+        kwargs = with_version(fn, seen)
+        if attempt(self, self.message, lambda: fn(self._store, user, wid, at=self._clock(),
+                                                    **kwargs)):
+            self.changed.emit(wid)  # the list follows when the model has read the change

@@ -1,6 +1,9 @@
 """The whistle panel (哨令): blow a whistle from a map click in five interactions, the live
 list with countdowns (overdue red, second whistles marked) and one whistle's timeline
-with the steps the signed-in role may take."""
+with the steps the signed-in role may take.
+
+The list follows the window's district model (its whistle rows carry their departments'
+tasks: no query per row); the timer only moves the countdowns on."""
 
 from __future__ import annotations
 
@@ -43,7 +46,8 @@ from ui.docks.workflow_common import (
 
 PRESET_NAMES = {"urgent": "紧急：2小时报到，3个工作日办结", "normal": "一般：8小时报到，5个工作日办结",
                 "complex": "复杂：16小时报到，10个工作日办结"}
-REFRESH_MS = 30_000
+#: the countdowns move on (nothing is read: the rows are the model's)
+COUNTDOWN_MS = 30_000
 
 
 class WhistlePanel(QWidget):
@@ -57,9 +61,17 @@ class WhistlePanel(QWidget):
 
     def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
                  clock: Callable[[], datetime] = workflow_now,
-                 parent: QWidget | None = None, *, list_later: bool = False) -> None:
+                 parent: QWidget | None = None, *, list_later: bool = False,
+                 model=None) -> None:
         super().__init__(parent)
         self._store = store
+        if model is None:  # on its own (tests, a plugin without a window): a model of its own
+            from app.map.layers import district_frame
+            from ui.district_model import DistrictModel
+
+            model = DistrictModel(store, district_frame(store), clock,
+                                  load_whistles="later" if list_later else "now", parent=self)
+        self.model = model
         self.row_ids: list[int] = []
         self._to_lonlat = to_lonlat
         self._clock = clock
@@ -75,10 +87,13 @@ class WhistlePanel(QWidget):
         layout.addWidget(self.tabs, 1)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
-        self.timer.start(REFRESH_MS)
-        if list_later:
-            # as the window's dock: the list (a query per open whistle) fills on the event
-            # loop's next turn, so that building the dock stays a short turn of its own
+        self.timer.start(COUNTDOWN_MS)
+        model.whistlesChanged.connect(self._whistles_changed)
+        if not model.whistles_loaded:
+            self.setProperty("loaded", False)  # filled when the model has read them
+        elif list_later:
+            # as the window's dock: the list fills on the event loop's next turn, so that
+            # building the dock stays a short turn of its own
             self.setProperty("loaded", False)
             QTimer.singleShot(0, self, self.refresh)
         else:
@@ -151,6 +166,7 @@ class WhistlePanel(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 3))
         self.timeline = WhistleTimeline(self._store, self._clock)
+        self.timeline.row_of = lambda wid: self.model.state.whistles.get(wid)
         self.timeline.changed.connect(self._after_step)
         # the list and the timeline share the height; the user drags the border
         split = QSplitter(Qt.Orientation.Vertical)
@@ -245,38 +261,54 @@ class WhistlePanel(QWidget):
         return wid
 
     # -- the live list -----------------------------------------------------------------
+    def _whistles_changed(self, ids) -> None:
+        """The model read changed whistles: the list, and the timeline if it shows one."""
+        self.refresh()
+        shown = self.timeline.whistle_id
+        if shown is not None and (ids is None or shown in ids):
+            self.timeline.show_whistle(shown)
+
     def refresh(self) -> None:
+        """Fill the list from the model's rows with countdowns at the clock's time."""
+        if not self.model.whistles_loaded:
+            return
         now = self._clock()
         selected = self.selected_id()
-        rows = whistles.list_whistles(self._store, viewing_user(),
-                                      open_only=bool(self.open_only.currentData()), limit=300)
+        if selected is None and self.timeline.whistle_id is not None:
+            selected = self.timeline.whistle_id
+        user = viewing_user()
+        rows = (self.model.state.whistle_list(user.scope,
+                                              open_only=bool(self.open_only.currentData()))
+                if user.role in MATRIX["whistle.view"] else [])
+        self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         self.row_ids = []
         for r, w in enumerate(rows):
-            if w["closed_at"] is not None:  # closed: nothing to count down (no extra query)
+            state = w.state
+            if not w.is_open:
                 late, status, count = False, "closed", "已办结"
             else:
-                _, state = whistles.load_whistle(self._store, w["id"])
                 late = wm.is_overdue(state, now)
                 status = wm.whistle_status(state)
                 unreported = any(t.state == "blown" for t in state.tasks)
                 deadline = state.report_deadline if unreported else state.finish_deadline
                 count = ("报到" if unreported else "办结") + countdown_text(
                     work_hours_left(now, deadline))
-            marks = " ".join(m for m, on in (("二次哨", w["round"] == 2),
-                                             ("督办", w["supervised"]),
-                                             ("问责", w["accountability"])) if on)
-            first = item(w["title"], data=w["id"], alert=late, accent=w["round"] == 2 and not late)
-            first.setToolTip(f"{w['code']} {w['title']}")
+            marks = " ".join(m for m, on in (("二次哨", w.round == 2), ("督办", w.supervised),
+                                             ("问责", w.accountability)) if on)
+            first = item(w.title, data=w.id, alert=late, accent=w.round == 2 and not late)
+            first.setToolTip(f"{w.code} {w.title}")
             self.table.setItem(r, 0, first)
             self.table.setItem(r, 1, item(wm.STATUS_NAMES[status], alert=late))
             self.table.setItem(r, 2, item(count, alert=late))
             self.table.setItem(r, 3, item(marks, alert=late, accent=bool(marks) and not late))
-            self.row_ids.append(w["id"])
-        if selected is not None:
-            self.select_whistle(selected)
-        else:
-            self.timeline.show_whistle(self.timeline.whistle_id)
+            self.row_ids.append(w.id)
+        self.table.clearSelection()
+        if selected in self.row_ids:
+            row = self.row_ids.index(selected)
+            self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self.nearby_button.setEnabled(selected is not None)
         self.setProperty("loaded", True)
 
     def selected_id(self) -> int | None:
@@ -335,5 +367,5 @@ class WhistlePanel(QWidget):
             self.nearbyCamerasRequested.emit(float(lon), float(lat), f"哨令 {code}")
 
     def _after_step(self, wid: int) -> None:
+        """A step taken here: the list follows when the model has read the change."""
         self.changed.emit(wid)
-        self.refresh()

@@ -24,7 +24,14 @@ from app.workflow import whistle_machine as wm
 from app.workflow import whistles
 from app.workflow.places import department_names
 from ui import theme
-from ui.docks.workflow_common import Prompter, acting_user, attempt, countdown_text, work_hours_left
+from ui.docks.workflow_common import (
+    Prompter,
+    acting_user,
+    attempt,
+    countdown_text,
+    with_version,
+    work_hours_left,
+)
 
 #: button key -> (label, permission)
 STEPS = {
@@ -45,6 +52,8 @@ class WhistleTimeline(QWidget):
         self._clock = clock
         self._names = department_names(store)
         self.whistle_id: int | None = None
+        #: the district model's row of a whistle (set by the panel), for its version
+        self.row_of = lambda _wid: None
         self.state: wm.Whistle | None = None
         self.prompt = Prompter(self)
         self.header = QLabel("选择一条哨令查看时间线")
@@ -131,13 +140,14 @@ class WhistleTimeline(QWidget):
         if user is None or self.whistle_id is None:
             return
         wid, now, store = self.whistle_id, self._clock(), self._store
+        kwargs: dict = {}
         if key == "report_in":
-            fn = lambda: whistles.report_in(store, user, wid, at=now)  # noqa: E731
+            step = whistles.report_in
         elif key == "feed_back":
             note = self.prompt.text("结果反馈", "处置结果：", "已处置完毕")
             if note is None:
                 return
-            fn = lambda: whistles.feed_back(store, user, wid, at=now, note=note)  # noqa: E731
+            step, kwargs = whistles.feed_back, {"note": note}
         elif key in ("verify", "reject", "rate"):
             dept = self._department_for_street_step("verified" if key == "rate" else "fed_back")
             if dept is None:
@@ -147,20 +157,26 @@ class WhistleTimeline(QWidget):
                 score = self.prompt.number("评价", f"{self._names.get(dept)} 评分（1-5）：", 5, 1, 5)
                 if score is None:
                     return
-                fn = lambda: whistles.rate(store, user, wid, at=now, department_id=dept,  # noqa: E731
-                                           rating=score)
+                step, kwargs = whistles.rate, {"department_id": dept, "rating": score}
             else:
-                fn = lambda: whistles.verify(store, user, wid, at=now,  # noqa: E731
-                                             department_id=dept, passed=key == "verify")
+                step, kwargs = whistles.verify, {"department_id": dept,
+                                                 "passed": key == "verify"}
         elif key == "second":
             rep, fin = whistles.PRESETS["normal"]
-            fn = lambda: whistles.second(store, user, wid, at=now, report_hours=rep,  # noqa: E731
-                                         finish_hours=fin)
+            step, kwargs = whistles.second, {"report_hours": rep, "finish_hours": fin}
         elif key == "supervise":
-            fn = lambda: whistles.supervise(store, user, wid, at=now)  # noqa: E731
+            step = whistles.supervise
         else:
-            fn = lambda: whistles.accountability(store, user, wid, at=now)  # noqa: E731
-        result = attempt(self, self.message, fn)
+            step = whistles.accountability
+        # the version the user saw: a step on a whistle changed meanwhile is refused
+        seen = self.state if getattr(self.state, "version", None) is not None \
+            else self.row_of(wid)
+        kwargs.update(with_version(step, seen))
+
+        def fn():
+            return step(store, user, wid, at=now, **kwargs)
+
+        result = attempt(self, self.message, fn, reload=lambda: self.show_whistle(wid))
         if result is not None:
             self.changed.emit(int(result))
             self.show_whistle(int(result))

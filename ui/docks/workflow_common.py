@@ -23,6 +23,7 @@ from app.auth.permissions import ROLE_NAMES, PermissionDenied
 from app.auth.session import VIEWER, current_user
 from app.domain.worktime import DEFAULT_CALENDAR
 from app.store import StoreError
+from app.store.errors import StoreConflict
 from app.workflow.case_machine import IllegalTransition
 from app.workflow.places import WorkflowError
 from app.workflow.whistle_machine import IllegalWhistleStep
@@ -92,10 +93,35 @@ def item(text: str, *, data=None, alert: bool = False, accent: bool = False) -> 
     return it
 
 
-def attempt(owner: QWidget, message: QLabel, fn: Callable[[], object]) -> object | None:
-    """Run a workflow step; a refusal is shown in ``message`` in red, nothing is lost."""
+def with_version(fn: Callable, record) -> dict:
+    """``{"expected_version": v}`` when ``fn`` takes one and ``record`` (what the user
+    saw: a CaseRecord, a whistle's state or row) carries its row ``version``: the store
+    then refuses the step with a StoreConflict if someone changed the record meanwhile."""
+    import inspect
+
+    version = getattr(record, "version", None)
+    if version is None:
+        return {}
+    try:
+        takes = "expected_version" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return {"expected_version": int(version)} if takes else {}
+
+
+def attempt(owner: QWidget, message: QLabel, fn: Callable[[], object],
+            reload: Callable[[], None] | None = None) -> object | None:
+    """Run a workflow step; a refusal is shown in ``message`` in red, nothing is lost.
+    A conflict (someone else changed the record first) names who and when, and
+    ``reload`` shows the record as it now stands."""
     try:
         result = fn()
+    except StoreConflict as exc:
+        message.setText(str(exc))
+        message.setStyleSheet(f"color: {theme.ALERT};")
+        if reload is not None:
+            reload()
+        return None
     except REFUSALS as exc:
         message.setText(f"未执行：{exc}")
         message.setStyleSheet(f"color: {theme.ALERT};")

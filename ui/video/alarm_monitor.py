@@ -1,46 +1,43 @@
 """Urgent cases take over a wall tile (告警接管): the nearest online camera of a newly
 accepted urgent case (see app.video.alarms) appears in a tile framed in red, and the
-tour pauses.  The wall's 告警接管 menu switches it on or off and picks the tile."""
+tour pauses.  The wall's 告警接管 menu switches it on or off and picks the tile.
+
+Nothing is polled: the window's district model names the urgent cases among the new
+ones a change brought (``urgentCases``), and the monitor takes their tiles."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from app.video.alarms import UrgentCase, UrgentCaseWatch
+from app.video.alarms import UrgentCase
 from ui.video.wall import VideoWall
 
 log = logging.getLogger(__name__)
-POLL_MS = 5_000
 RADIUS_M = 500.0
 
 
 class UrgentCaseMonitor(QObject):
-    """Polls for new urgent cases (and checks at once when told a case changed)."""
+    """Follows ``model.urgentCases`` (a :class:`ui.district_model.DistrictModel`)."""
 
     #: an urgent case came in: the case and the tile it took (None: nothing shown)
     caseAlarm = Signal(object, object)
 
-    def __init__(self, watch: UrgentCaseWatch, wall: VideoWall, *,
-                 interval_ms: int = POLL_MS, radius_m: float = RADIUS_M,
+    def __init__(self, model, wall: VideoWall, *, radius_m: float = RADIUS_M,
                  reveal: Callable[[], None] | None = None) -> None:
         super().__init__(wall)
-        self.watch, self.wall, self.radius_m = watch, wall, radius_m
+        self.model, self.wall, self.radius_m = model, wall, radius_m
         self._reveal = reveal
-        self.timer = QTimer(self, interval=interval_ms, timeout=self.check)
-        self.timer.start()
+        self.taken: list[tuple[UrgentCase, object]] = []  # every alarm so far (tests)
+        model.urgentCases.connect(self.take)
+        # the model may outlive the wall (the window's): no call into a deleted wall
+        self.destroyed.connect(lambda *_a, m=model, f=self.take: _disconnect(m, f))
 
-    def check(self, *_args) -> list[tuple[UrgentCase, object]]:
-        """Take a tile for each urgent case accepted since the last check."""
+    def take(self, found: list[UrgentCase]) -> list[tuple[UrgentCase, object]]:
+        """Take a tile for each urgent case in ``found`` (when take-over is on)."""
         out = []
-        try:
-            found = self.watch.poll()  # polled even when off: no burst when switched on
-        except Exception as exc:  # the database went away under the window (closed …)
-            self.timer.stop()
-            log.warning("urgent cases are no longer watched: %s", exc)
-            return out
         for case in found:
             tile = None
             if self.wall.auto_takeover:
@@ -55,4 +52,12 @@ class UrgentCaseMonitor(QObject):
                     tile = self.wall.alarm(near[0].camera, case.label)
             self.caseAlarm.emit(case, tile)
             out.append((case, tile))
+        self.taken.extend(out)
         return out
+
+
+def _disconnect(model, slot) -> None:
+    try:
+        model.urgentCases.disconnect(slot)
+    except (RuntimeError, TypeError):  # the model went first
+        pass
