@@ -209,7 +209,7 @@ class DuckDBStore:
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         for k, v in values.items():
-            self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [k, str(v)])
+            self._execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [k, str(v)])
 
     def stage_change(self, change: Change) -> None:
         """Publish ``change`` on :attr:`changes` once the running transaction commits

@@ -5,13 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
+from datetime import date, datetime
 
 import duckdb
 import numpy as np
 import pytest
 
+from app.changes import Change
 from app.store import (
     SchemaTooNewError,
+    StoreConflict,
     StoreError,
     StoreLockedError,
     StoreMissingError,
@@ -19,6 +23,7 @@ from app.store import (
 )
 from app.store.duckdb_store import DuckDBStore
 from app.store.schema import DOMAIN_TABLES, MIGRATIONS, latest_version
+from app.store.sequences import next_daily_number, next_id, next_ids
 
 
 def test_new_database_has_every_domain_table(tmp_path):
@@ -143,3 +148,147 @@ def test_bulk_insert_takes_large_numpy_batches(tmp_path):
 def test_bulk_insert_rejects_a_bad_table_name(tmp_path):
     with open_store(tmp_path / "b.duckdb", create=True) as s, pytest.raises(ValueError):
         s.bulk_insert("cases; DROP TABLE cases", {"id": [1]})
+
+
+def _v4_file_with(path, case_id: int, code: str, whistle_id: int) -> None:
+    """A schema-4 file (before sequences) holding one case and one whistle."""
+    DuckDBStore.open(path, create=True, migrations={v: MIGRATIONS[v] for v in range(1, 5)}
+                     ).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO cases (id, code, category_code, source, status, description, lon, "
+                "lat, grid_id, reported_at) VALUES (?, ?, '0301', 'patrol', 'accepted', 'x', "
+                "117.1, 39.1, 1, TIMESTAMP '2026-11-20 09:00')", [case_id, code])
+    con.execute("INSERT INTO whistles (id, code, street_id, title, description, lon, lat, "
+                "blown_by_role, blown_at, report_deadline, finish_deadline, status) VALUES "
+                "(?, 'CS1', 1, 't', 'd', 117.1, 39.1, 'x', TIMESTAMP '2026-11-20 09:00', "
+                "TIMESTAMP '2026-11-20 11:00', TIMESTAMP '2026-11-21 11:00', 'blown')",
+                [whistle_id])
+    con.close()
+
+
+def test_sequences_of_an_old_file_start_after_its_ids(tmp_path):
+    path = tmp_path / "v4.duckdb"
+    _v4_file_with(path, 41, "AJ2026112000007W", 9)
+    with open_store(path) as s:  # migration 5 reads the largest ids
+        assert s.schema_version() == latest_version()
+        assert next_id(s, "case_id") == 42 and next_id(s, "whistle_id") == 10
+        assert next_ids(s, "case_id", 3) == [43, 44, 45]
+        assert next_id(s, "user_id") == 1
+        # the day's case numbers go on after the W code already there; a new day starts at 1
+        with s.transaction():
+            assert next_daily_number(s, "case", date(2026, 11, 20)) == 8
+            assert next_daily_number(s, "case", date(2026, 11, 21)) == 1
+        with pytest.raises(ValueError):
+            next_id(s, "cases; DROP TABLE cases")
+
+
+def test_rows_loaded_with_their_ids_move_the_sequence_on(tmp_path):
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        with s.transaction():
+            s.bulk_insert("users", {"id": [5, 17], "username": ["a", "b"],
+                                    "display_name": ["甲", "乙"], "role": ["admin"] * 2,
+                                    "scope_kind": ["district"] * 2, "password_hash": ["x"] * 2,
+                                    "created_at": [datetime(2026, 11, 20)] * 2})
+        assert next_id(s, "user_id") == 18
+
+
+def test_daily_number_of_a_rolled_back_transaction_is_given_again(tmp_path):
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        day = date(2026, 11, 20)
+        with pytest.raises(RuntimeError), s.transaction():
+            assert next_daily_number(s, "case", day) == 1
+            raise RuntimeError("refused")
+        with s.transaction():
+            assert next_daily_number(s, "case", day) == 1
+
+
+def test_writers_on_two_cursors_take_turns(tmp_path):
+    """The second cursor's transaction begins only after the first one committed, so it
+    reads the committed value instead of conflicting with it."""
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        s.set_meta({"n": "0"})
+        inside = threading.Event()
+        seen = []
+
+        def second_writer():
+            cur = s.cursor()
+            inside.wait(timeout=10)
+            with cur.transaction():  # waits for the first writer
+                n = int(cur.meta()["n"])
+                seen.append(n)
+                cur.set_meta({"n": str(n + 1)})
+            cur.close()
+
+        t = threading.Thread(target=second_writer)
+        t.start()
+        with s.transaction():
+            s.set_meta({"n": str(int(s.meta()["n"]) + 1)})
+            inside.set()
+            t.join(timeout=0.3)
+            assert t.is_alive()  # still waiting for the lock
+        t.join(timeout=10)
+        assert not t.is_alive()
+        assert seen == [1] and s.meta()["n"] == "2"
+
+
+def test_duckdb_write_conflict_is_a_store_conflict(tmp_path):
+    """Two transactions writing the same row (here: one thread nesting a second cursor's
+    transaction in its own) end in StoreConflict with a Chinese message, not a traceback."""
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        s.set_meta({"k": "0"})
+        other = s.cursor()
+        with pytest.raises(StoreConflict, match="请刷新后重试") as err:
+            with s.transaction():
+                s.set_meta({"k": "1"})
+                with other.transaction():
+                    other.set_meta({"k": "2"})
+        assert isinstance(err.value, StoreError)
+        assert s.meta()["k"] == "0"
+        with s.transaction():  # both cursors are usable again
+            s.set_meta({"k": "3"})
+        assert other.meta()["k"] == "3"
+        other.close()
+
+
+def test_snapshot_reads_one_committed_state(tmp_path):
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        s.set_meta({"a": "1", "b": "1"})
+        writer = s.cursor()
+        with s.snapshot():
+            first = s.meta()["a"]
+            with writer.transaction():
+                writer.set_meta({"a": "2", "b": "2"})
+            assert (first, s.meta()["b"]) == ("1", "1")
+        assert s.meta()["b"] == "2"
+        writer.close()
+
+
+def test_changes_are_published_after_commit_and_never_for_a_rollback(tmp_path):
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        reader = s.cursor()
+        heard = []
+        s.changes.subscribe(lambda batch: heard.append((batch, reader.meta().get("x"))))
+        change = Change("case", (1,), "case.dispatch", "dispatcher", datetime(2026, 11, 20))
+        with pytest.raises(RuntimeError), s.transaction():
+            s.set_meta({"x": "1"})
+            s.stage_change(change)
+            raise RuntimeError
+        assert heard == []
+        with s.transaction():
+            s.set_meta({"x": "2"})
+            s.stage_change(change)
+            assert heard == []  # not before the commit
+        assert heard == [([change], "2")]  # once, and the subscriber sees the new state
+        reader.close()
+
+
+def test_abandoned_batches_leave_the_connection_usable(tmp_path):
+    with open_store(tmp_path / "d.duckdb", create=True) as s:
+        batches = s.iter_batches("SELECT * FROM range(100000)", batch_rows=1000)
+        assert len(next(batches)["range"]) == 1000
+        s.bulk_insert("departments", {"id": [1], "code": ["CG"], "name": ["城管委"],
+                                      "short_name": ["城管"], "kind": ["bureau"]})
+        batches.close()
+        assert s.scalar("SELECT count(*) FROM departments") == 1
+        assert sum(len(b["range"]) for b in s.iter_batches("SELECT * FROM range(2500)",
+                                                           batch_rows=1000)) == 2500
