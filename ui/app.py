@@ -49,6 +49,7 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
     _prepare(app, geo.width() if geo else 1920, geo.height() if geo else 1080)
     from PySide6.QtWidgets import QMessageBox
 
+    from app.feed.simulator import simulated_feed
     from ui.login_dialog import login
     from ui.main_window import MainWindow
 
@@ -56,7 +57,8 @@ def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
     if not login(store, clock=clock):  # 登录: closed without signing in or choosing the viewer
         return 0
     try:
-        window = MainWindow(store, clock=clock)
+        # the patrol feed: the offline simulator until a live phone intake is wired here
+        window = MainWindow(store, clock=clock, feed=simulated_feed)
     except Exception as exc:  # an operator sees one sentence, the log keeps the details
         log.exception("cannot open the main window")
         QMessageBox.critical(None, "GridCC", f"无法打开指挥中心：{_one_line(exc)}")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.clock import TZ_KEY, Clock, store_clock
+from app.feed.fixes import FeedFactory, PatrolFeed
 from app.feed.worker_record import worker_record
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
                  district_map: DistrictMap | None = None, persist: bool = True,
                  deferred: bool | None = None, clock: Clock | None = None,
+                 feed: PatrolFeed | FeedFactory | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Workers (static, trail and ring images, feed steps) hold the GIL through every
@@ -102,9 +104,13 @@ class MainWindow(QMainWindow):
         self.highlight = SelectionHighlight(self.canvas, dm, self.selection)
         self.style_controls = MapStyleControls(self.canvas, self, persist=persist)
         patrol_view = self.canvas.view("patrol")
+        # the live feed comes from outside (the simulator when none is given); its time
+        # follows the window's clock
         self.patrol_controller = PatrolController(store, dm, self.patrol, patrol_view.refresh,
                                                   self, view=patrol_view,
-                                                  load_recent=not deferred)
+                                                  load_recent=not deferred, feed=feed,
+                                                  clock=self.clock)
+        self.patrol_controller.fixStatus.connect(self._show_progress)
         self.replay_bar = ReplayBar(self.patrol_controller, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay_bar)
         self.patrol_controller.timeChanged.connect(self._show_cases_at)

@@ -85,6 +85,11 @@ class PatrolFeed(Protocol):
     def advance(self, t: float) -> None: ...
 
 
+#: builds a window's feed for its roster and road loops, starting at feed time ``t0``
+#: (the simulator today, a phone intake next): ``factory(roster, loops, t0)``
+FeedFactory = Callable[..., PatrolFeed]
+
+
 class Subscribers:
     """A tiny publisher for feeds."""
 

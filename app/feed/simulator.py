@@ -237,3 +237,9 @@ class PatrolSimulator:
         rep = np.flatnonzero(report[who])
         return FixBatch(who.astype(np.int32), np.full(len(who), t), x, y, speed,
                         who[rep].astype(np.int32), np.full(len(rep), t), x[rep], y[rep])
+
+
+def simulated_feed(roster: WorkerRoster, loops: RoadLoops, t0: float) -> PatrolSimulator:
+    """The offline simulator as a window's feed (a :data:`~app.feed.fixes.FeedFactory`):
+    a fix every 10 s per worker on duty."""
+    return PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=11)

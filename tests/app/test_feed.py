@@ -167,13 +167,22 @@ def test_fixes_written_in_batches_and_read_back(small_db_copy, district_map, loo
         roster = load_roster(store, district_map.levels[4].ids)
         t0 = to_seconds(datetime(2026, 11, 21, 9, 0))
         sim = PatrolSimulator(loops, roster, t0, interval_s=10.0, seed=5)
-        writer = FixWriter(store, district_map.frame, roster.ids, flush_rows=500)
+        clock = _FakeTimer()
+        writer = FixWriter(store.cursor(), district_map.frame, roster.ids, timer=clock)
         sim.subscribe(writer.add)
+        changes = []
+        store.changes.subscribe(changes.extend)
         for k in range(1, 11):
             sim.advance(t0 + 60 * k)
-        writer.flush()
+            clock.t += 1.0
+            if writer.due():  # at most FLUSH_INTERVAL_S (5 s) apart
+                assert writer.flush().ok
+        assert len(changes) == 2 and writer.pending == 0  # after 5 s and after 10 s
+        assert writer.flush().ok and len(changes) == 2  # nothing left: no empty write
         n = store.scalar("SELECT count(*) FROM gps_fixes WHERE t >= ?", [from_seconds(t0)])
         assert n == writer.written > 0
+        assert {c.entity for c in changes} == {"gps_fix"}
+        assert set(changes[-1].ids) <= set(roster.ids.tolist())
         hist = load_history(store, district_map.frame, roster.ids, t0, t0 + 601)
         assert len(hist) == n and np.all(np.diff(hist.t) >= 0)
         # the last tick's positions come back to the centimetre
@@ -183,6 +192,104 @@ def test_fixes_written_in_batches_and_read_back(small_db_copy, district_map, loo
         w, _, x, y = buf.latest()
         sx, sy = loops.point_at(sim.loop[w], sim.s[w])
         assert np.hypot(x - sx, y - sy).max() < 60  # noise + stop offset, same place
+    finally:
+        store.close()
+
+
+class _FakeTimer:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class _FailingWrites:
+    """A real store whose next ``failures`` bulk inserts fail like a full disk."""
+
+    def __init__(self, store, failures: int) -> None:
+        self.store, self.failures, self.attempts = store, failures, 0
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def bulk_insert(self, table, columns):
+        from app.store import StoreWriteError
+
+        self.attempts += 1
+        if self.failures > 0:
+            self.failures -= 1
+            raise StoreWriteError("cannot write copy.duckdb: the disk is full")
+        return self.store.bulk_insert(table, columns)
+
+
+def test_a_failed_fix_write_is_retried_and_nothing_is_lost(small_db_copy, district_map):
+    from app.clock import FixedClock
+    from app.store import open_store
+
+    store = open_store(small_db_copy)
+    try:
+        ids = np.asarray(store.columns("SELECT id FROM workers ORDER BY id LIMIT 3")["id"])
+        failing = _FailingWrites(store.cursor(), failures=3)
+        writer = FixWriter(failing, district_map.frame, ids, clock=FixedClock(NOW))
+        changes = []
+        store.changes.subscribe(changes.extend)
+        before = store.scalar("SELECT count(*) FROM gps_fixes")
+        now = to_seconds(NOW)
+        for k in range(4):
+            writer.add(_batch([0, 1, 2], [now - 40 + 10 * k] * 3, [k, k, k], [0, 0, 0]))
+            status = writer.flush()
+            if k < 3:  # refused: kept for the next try, said so, nothing published
+                assert not status.ok and status.pending == 3 * (k + 1) and status.lost == 0
+                assert "disk is full" in status.error and changes == []
+        assert status.ok and status.pending == 0 and failing.attempts == 4
+        assert store.scalar("SELECT count(*) FROM gps_fixes") == before + 12
+        assert writer.written == 12 and len(changes) == 1 and changes[0].action == "gps_fix.store"
+        assert sorted(changes[0].ids) == sorted(ids.tolist()) and changes[0].at == NOW
+    finally:
+        store.close()
+
+
+def test_a_fix_backlog_over_its_limit_gives_up_the_oldest_and_says_so(small_db_copy,
+                                                                     district_map):
+    from app.store import open_store
+
+    store = open_store(small_db_copy)
+    try:
+        failing = _FailingWrites(store.cursor(), failures=10)
+        writer = FixWriter(failing, district_map.frame, np.array([1, 2]), max_backlog=5)
+        for k in range(4):
+            writer.add(_batch([0, 1], [100.0 + k] * 2, [0, 0], [0, 0]))
+            status = writer.flush()
+        assert not status.ok and status.pending == 4 and status.lost == 4
+    finally:
+        store.close()
+
+
+def test_fixes_from_the_future_are_stored_flagged(small_db_copy, district_map):
+    from app.clock import FixedClock
+    from app.feed.fixes import FUTURE_TOLERANCE_S
+    from app.store import open_store
+
+    later = datetime(2026, 11, 21, 9, 0)  # after the demo's stored day
+
+    store = open_store(small_db_copy)
+    try:
+        ids = np.asarray(store.columns("SELECT id FROM workers ORDER BY id LIMIT 2")["id"])
+        writer = FixWriter(store.cursor(), district_map.frame, ids, clock=FixedClock(later))
+        now = to_seconds(later)
+        writer.add(_batch([0, 1, 0], [now, now + FUTURE_TOLERANCE_S + 3600, now + 10],
+                          [0, 0, 0], [0, 0, 0]))
+        assert writer.flush().ok
+        rows = store.rows("SELECT worker_id, flag FROM gps_fixes WHERE t >= ? ORDER BY t",
+                          [later])
+        a, b = int(ids[0]), int(ids[1])
+        assert rows == [(a, None), (a, None), (b, "future")]
+        # kept, but never replayed at the wrong time
+        hist = load_history(store, district_map.frame, ids, now, now + 7200)
+        assert hist.worker.tolist() == [0, 0]
     finally:
         store.close()
 

@@ -14,7 +14,7 @@ def test_live_feed_runs_in_the_worker_and_reaches_the_layer(window, qtbot):
     c = window.patrol_controller
     view = window.canvas.view("patrol")
     threads = []
-    c.sim.subscribe(lambda batch: threads.append(QThread.currentThread()))
+    c.source.subscribe(lambda batch: threads.append(QThread.currentThread()))
     c.feed_timer.stop()
     c.redraw_timer.setInterval(50)
     start = window.patrol.now
@@ -106,7 +106,7 @@ def test_live_feed_walks_on_from_the_stored_day(window, qtbot):
                           c.now - state.trail_s, c.now + 1)
     w, x, y = recent.last_positions()
     assert len(w) > 10
-    batch = c.sim.run_until(c.now + c.sim.interval)  # the first live fixes
+    batch = c.source.run_until(c.now + c.source.interval)  # the first live fixes
     first = {int(k): (bx, by) for k, bx, by in zip(batch.worker, batch.x, batch.y, strict=True)}
     gaps = np.array([np.hypot(first[k][0] - sx, first[k][1] - sy)
                      for k, sx, sy in zip(w.tolist(), x, y, strict=True) if k in first])

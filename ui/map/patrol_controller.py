@@ -1,12 +1,15 @@
-"""Drives the workers layer: the live feed (simulator) or the replay of the stored day.
+"""Drives the workers layer: the live feed or the replay of the stored day.
 
-Two timers on the GUI thread: a feed step every :data:`FEED_MS` (the simulator
-or the replay clock moves on by the wall time elapsed) and a redraw every
-:data:`REDRAW_MS` that only repaints when the state changed.  With the view
-given, both run in a worker thread (:class:`ui.map.patrol_feed.PatrolFeedWorker`):
-the GUI thread posts the step, and draws the snapshot that comes back.  Fixes
-of the live feed are stored in batches when the store is writable, through a
-cursor of their own.
+The live feed is injected (``feed=``: a :class:`~app.feed.fixes.PatrolFeed` or a
+factory given the roster; the simulator when nothing is given) and its time follows
+the window's clock (``clock=``; a fixed clock or none: its moment moved on by the wall
+time elapsed).  Two timers on the GUI thread: a feed step every :data:`FEED_MS` and a
+redraw every :data:`REDRAW_MS` that only repaints when the state changed.  With the
+view given, both run in a worker thread (:class:`ui.map.patrol_feed.PatrolFeedWorker`):
+the GUI thread posts the step, and draws the snapshot that comes back.  When the
+store is writable, the fixes are stored every :data:`~app.feed.storage.FLUSH_INTERVAL_S`
+by one :class:`~app.feed.storage.FixWriter` on a worker of its own (a cursor of its
+own); a failing write is retried and reported (:attr:`PatrolController.fixStatus`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,20 @@ from datetime import time as dtime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.feed import PatrolSimulator, RoadLoops, to_seconds
+from app.clock import Clock, is_live
+from app.feed import RoadLoops, to_seconds
 from app.feed.coverage import coverage_by_grid
+from app.feed.fixes import FeedFactory, PatrolFeed
 from app.feed.live import PatrolState
 from app.feed.replay import ReplayClock, Timeline, TrailReplay, load_timeline
-from app.feed.simulator import load_roster
-from app.feed.storage import FixWriter, PatrolHistory, load_history
+from app.feed.simulator import load_roster, simulated_feed
+from app.feed.storage import (
+    FLUSH_INTERVAL_S,
+    FixWriter,
+    PatrolHistory,
+    WriteStatus,
+    load_history,
+)
 from app.map.layers import DistrictMap
 from ui.background import BackgroundWork
 from ui.map.patrol_feed import PatrolFeedWorker
@@ -32,7 +43,19 @@ log = logging.getLogger(__name__)
 
 FEED_MS = 250
 REDRAW_MS = 500
-LIVE_INTERVAL_S = 10.0
+
+
+def fix_status_text(status: WriteStatus) -> str:
+    """What the status bar says about storing fixes ("" while all is well)."""
+    if not status.ok:
+        text = f"轨迹写入失败，{status.pending} 条待重试"
+    elif status.lost:
+        text = "轨迹写入已恢复"
+    else:
+        return ""
+    if status.lost:
+        text += f"（积压超过上限，最早的 {status.lost} 条已放弃）"
+    return text
 
 
 def patrol_state(store, dmap: DistrictMap) -> PatrolState:
@@ -48,30 +71,46 @@ class PatrolController(QObject):
     modeChanged = Signal(str)  # "live" or "replay"
     timeChanged = Signal(float)  # feed seconds of what is shown
     coverageReady = Signal(object)  # (G,) share of each grid's roads walked today
+    #: storing fixes failed or recovered: a line for the status bar ("" when all is well)
+    fixStatus = Signal(str)
 
     def __init__(self, store, dmap: DistrictMap, state: PatrolState, redraw,
                  parent: QObject | None = None, *, start_timers: bool = True,
-                 view=None, load_recent: bool = True) -> None:
+                 view=None, load_recent: bool = True,
+                 feed: PatrolFeed | FeedFactory | None = None,
+                 clock: Clock | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.dmap = dmap
         self.state = state
         self._redraw = redraw
-        self.now = to_seconds(dmap.now)
-        self.day_start = to_seconds(datetime.combine(dmap.now.date(), dtime(0, 0)))
+        #: the window's clock: live time follows it (None: generation time + wall time)
+        self.district_clock = clock
+        start = clock.now() if clock is not None else dmap.now
+        self.now = to_seconds(start)
+        state.set_now(self.now)
+        self.day_start = to_seconds(datetime.combine(start.date(), dtime(0, 0)))
         self.mode = "live"
         self.clock = ReplayClock(self.day_start, self.now, speed=60.0)
         self._history: PatrolHistory | None = None
         self._timeline: Timeline | None = None
         self._replay: TrailReplay | None = None
-        self.sim = PatrolSimulator(state.loops, state.roster, self.now,
-                                   interval_s=LIVE_INTERVAL_S, seed=11)
-        self.sim.subscribe(state.push)
-        self.writer = None
+        if feed is None:
+            feed = simulated_feed
+        #: the live feed (PatrolFeed): its batches reach the state and the fix writer
+        self.source: PatrolFeed = (feed if hasattr(feed, "subscribe")
+                                   else feed(state.roster, state.loops, self.now))
+        self.source.subscribe(state.push)
+        self.writer: FixWriter | None = None
+        self.write_status = WriteStatus()
+        self._writes = BackgroundWork(self)
+        self.write_timer = QTimer(self)
+        self.write_timer.setInterval(round(FLUSH_INTERVAL_S * 1000))
+        self.write_timer.timeout.connect(self.post_write)
         if not getattr(store, "read_only", True):
-            # fed from the worker thread: a cursor of its own, never the GUI's connection
-            self.writer = FixWriter(store.cursor(), dmap.frame, state.roster.ids)
-            self.sim.subscribe(self.writer.add)
+            # fed from the feed's worker, written on its own: a cursor of its own
+            self.writer = FixWriter(store.cursor(), dmap.frame, state.roster.ids, clock=clock)
+            self.source.subscribe(self.writer.add)
         self._live_t = self.now
         self._wall = time.monotonic()
         self.background = BackgroundWork(self)
@@ -97,6 +136,8 @@ class PatrolController(QObject):
         if start_timers:
             self.feed_timer.start()
             self.redraw_timer.start()
+            if self.writer is not None:
+                self.write_timer.start()
 
     def load_recent(self, store) -> PatrolHistory:
         """The stored fixes of the trail window before "now" (``store``: a cursor of its
@@ -114,7 +155,9 @@ class PatrolController(QObject):
             if self.mode == "live":
                 self.state.push(recent.batch(t0, now))
                 self.state.set_now(max(now, self._live_t))
-            self.sim.continue_from(*recent.last_positions())
+            walk_on = getattr(self.source, "continue_from", None)  # the simulator's
+            if walk_on is not None:
+                walk_on(*recent.last_positions())
 
         if in_worker:
             self.feed.run(take)
@@ -138,17 +181,26 @@ class PatrolController(QObject):
     def post_step(self, wall_s: float) -> None:
         """:meth:`step` in the feed worker: the clocks move here, the fixes there."""
         if self.mode == "live":
-            self._live_t += wall_s
-            t, sim, state = self._live_t, self.sim, self.state
+            self._live_t = self._live_next(wall_s)
+            t, source, state = self._live_t, self.source, self.state
 
             def live() -> None:
-                sim.advance(t)
+                source.advance(t)
                 state.set_now(t)
 
             self.feed.run(live)
         elif self.clock.playing:
             t = self.clock.advance(wall_s)
             self.feed.run(lambda: ("replay", t) if self._replay_step(t) else None)
+
+    def _live_next(self, wall_s: float) -> float:
+        """Live feed time after ``wall_s`` more seconds: the window's clock when it follows
+        the wall clock (never backwards); a fixed clock (``--now``, tests) or none: the
+        wall time elapsed since its moment."""
+        clock = self.district_clock
+        if clock is not None and is_live(clock):
+            return max(self._live_t, to_seconds(clock.now()))
+        return self._live_t + wall_s
 
     def _step_done(self, result) -> None:
         if result is not None and result[0] == "replay" and self.mode == "replay":
@@ -168,8 +220,8 @@ class PatrolController(QObject):
         self.feed.wait()
         with self.state.lock:
             if self.mode == "live":
-                self._live_t += wall_s
-                self.sim.advance(self._live_t)
+                self._live_t = self._live_next(wall_s)
+                self.source.advance(self._live_t)
                 self.state.set_now(self._live_t)
             elif self.clock.playing:
                 self.show_replay(self.clock.advance(wall_s))
@@ -204,6 +256,7 @@ class PatrolController(QObject):
         else:
             self.clock.playing = False
             self._replay = None
+            self._live_t = self._live_next(0.0)
             self.state.reset(self._live_t)
             recent = self.history().batch(self._live_t - self.state.trail_s, self._live_t)
             self.state.push(recent)
@@ -252,16 +305,36 @@ class PatrolController(QObject):
         self.coverage = values
         self.coverageReady.emit(values)
 
+    # -- storing fixes --------------------------------------------------------------------
+    def post_write(self) -> None:
+        """Store the fixes collected since the last write, on the writer's worker."""
+        if self.writer is not None and self.writer.pending and not self._writes.busy():
+            self._writes.run(self.writer.flush, self._written)
+
+    def _written(self, status: WriteStatus) -> None:
+        if status == self.write_status:
+            return
+        if not status.ok:
+            log.warning("patrol fixes not stored (%d pending, %d lost): %s",
+                        status.pending, status.lost, status.error)
+        self.write_status = status
+        self.fixStatus.emit(fix_status_text(status))
+
     def flush(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.flush()
-            except Exception:  # storing must never take the map down
-                log.exception("could not store patrol fixes")
+        """Store what is pending now, here (the writer's worker idle first)."""
+        if self.writer is None:
+            return
+        self._writes.wait()
+        status = self.writer.flush()
+        if not status.ok:
+            log.error("patrol fixes could not be stored: %d left unwritten (%s)",
+                      status.pending, status.error)
 
     def stop(self) -> None:
         self.feed_timer.stop()
         self.redraw_timer.stop()
+        self.write_timer.stop()
         self.feed.close()
-        self.background.wait()
+        self.background.close()
         self.flush()
+        self._writes.close()
