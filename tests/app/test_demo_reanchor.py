@@ -1,0 +1,145 @@
+"""A demo district opened a week after it was made still shows a live today: its
+timeline is re-anchored to the clock's now (app/demo/reanchor.py) when it goes on
+duty, the audit chain still verifies, and read-only commands change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.audit import verify_log
+from app.auth.permissions import Role
+from app.cli import main
+from app.clock import NOW_ENV, LiveClock
+from app.demo.accounts import DEMO_PASSWORDS
+from app.demo.reanchor import ANCHOR_KEY, MIN_GAP, reanchor, staleness
+from app.demo_build import build_demo_database
+from app.store import open_store
+from tests.conftest import TEST_NOW
+
+#: "a week later": the demo was made at TEST_NOW, it is opened at TEST_NOW + WEEK
+WEEK = timedelta(days=7, hours=2, minutes=15)
+ENDED = "('closed', 'evaluated', 'voided')"
+
+
+def live_figures(db, now: datetime) -> dict[str, int]:
+    """What an inspection team sees at ``now``: open and overdue cases, cases of the last
+    24 hours, whistles in progress, patrol fixes of the last hour."""
+    row = db.rows(
+        f"""SELECT count(*) FILTER (WHERE status NOT IN {ENDED} AND reported_at <= $1),
+                   count(*) FILTER (WHERE status NOT IN {ENDED} AND deadline_at < $1),
+                   count(*) FILTER (WHERE reported_at > $1 - INTERVAL 1 DAY AND reported_at <= $1)
+            FROM cases""", [now])[0]
+    whistles = db.scalar("SELECT count(*) FROM whistles WHERE blown_at <= ? AND closed_at IS NULL",
+                         [now])
+    fixes = db.scalar("SELECT count(*) FROM gps_fixes WHERE t > ? - INTERVAL 1 HOUR AND t <= ?",
+                      [now, now])
+    return {"open": row[0], "overdue": row[1], "last_24h": row[2], "whistles": whistles,
+            "fixes": fixes}
+
+
+def reported_today(db, now: datetime) -> int:
+    return db.scalar("SELECT count(*) FROM cases WHERE reported_at >= ? AND reported_at <= ?",
+                     [datetime.combine(now.date(), datetime.min.time()), now])
+
+
+def blow_whistle(db_path, at: datetime, monkeypatch, capsys) -> int:
+    """A street secretary blows a whistle from the command line (at a fixed --now)."""
+    with open_store(db_path, read_only=True) as s:
+        grid = s.scalar("SELECT g.code FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
+                        "WHERE g.level = 4 AND c.parent_id = 2 ORDER BY g.code LIMIT 1")
+    monkeypatch.setenv("GRIDCC_PASSWORD", DEMO_PASSWORDS[Role.STREET_SECRETARY])
+    assert main(["whistle", "blow", "--grid", grid, "--dept", "CG,HW", "--title", "垃圾堆积",
+                 "--user", "sec01", "--now", at.isoformat(), "--json",
+                 "--db", str(db_path)]) == 0
+    return int(json.loads(capsys.readouterr().out)["id"])
+
+
+def test_a_demo_opened_a_week_later_presents_a_live_today(small_db_copy, monkeypatch, capsys):
+    blown = TEST_NOW + timedelta(minutes=10)  # in use for a moment after it was made
+    wid = blow_whistle(small_db_copy, blown, monkeypatch, capsys)
+    later = TEST_NOW + WEEK
+    with open_store(small_db_copy) as db:
+        then = live_figures(db, blown)
+        assert then["open"] and then["overdue"] and then["whistles"] == 1 and then["fixes"]
+        stale = live_figures(db, later)
+        assert stale["last_24h"] == 0 and stale["fixes"] == 0  # a week old: no today
+
+        done = reanchor(db, later)
+
+        assert done is not None and done.before == blown and done.after == later
+        assert done.rows > 10_000
+        # the district looks as it did when it was last in use, moved to now
+        assert live_figures(db, later) == then
+        assert reported_today(db, later) > 0
+        assert db.scalar("SELECT blown_at FROM whistles WHERE id = ?", [wid]) == later
+        assert db.scalar("SELECT max(reported_at) FROM cases") <= later
+        assert db.meta()[ANCHOR_KEY] == later.isoformat(timespec="seconds")
+        audit = db.rows("SELECT occurred_at, username, action, before, after FROM audit_log "
+                        "ORDER BY seq DESC LIMIT 1")[0]
+        assert audit[:3] == (later, "system", "demo.reanchor")
+        assert json.loads(audit[4])["rows"] == done.rows
+        result = verify_log(db)
+        assert result.ok, result.problem
+        # opened again a moment later: nothing moves (the whistle blown "now" still counts)
+        assert reanchor(db, later + MIN_GAP - timedelta(minutes=1)) is None
+        assert db.scalar("SELECT blown_at FROM whistles WHERE id = ?", [wid]) == later
+    assert main(["check", "--db", str(small_db_copy)]) == 0, capsys.readouterr().out
+
+
+def test_a_fixed_now_in_a_command_moves_nothing(small_db_copy, monkeypatch, capsys):
+    """--now is the moment of one action (scripts, tests): a whistle blown at a later
+    --now does not drag the demo's timeline along."""
+    later = TEST_NOW + WEEK
+    blow_whistle(small_db_copy, later, monkeypatch, capsys)
+    with open_store(small_db_copy, read_only=True) as db:
+        assert db.meta()[ANCHOR_KEY] == TEST_NOW.isoformat(timespec="seconds")
+        assert db.scalar("SELECT max(reported_at) FROM cases") <= TEST_NOW
+
+
+def test_read_only_commands_change_nothing_and_say_what_now_they_used(small_db_copy, capsys):
+    before = hashlib.sha256(small_db_copy.read_bytes()).hexdigest()
+    later = TEST_NOW + WEEK
+    assert main(["info", "--json", "--now", later.isoformat(), "--db", str(small_db_copy)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["district"]["now"] == later.isoformat(timespec="seconds")
+    assert info["district"]["demo_behind_s"] == int(WEEK.total_seconds())
+    assert main(["info", "--now", later.isoformat(), "--db", str(small_db_copy)]) == 0
+    assert "演示时间线      落后 7 天 2 小时" in capsys.readouterr().out
+    assert main(["check", "--db", str(small_db_copy)]) == 0
+    assert hashlib.sha256(small_db_copy.read_bytes()).hexdigest() == before
+
+
+def test_not_a_demo_is_never_moved(small_db_copy):
+    with open_store(small_db_copy) as db:
+        db.rows("DELETE FROM meta WHERE key = ?", [ANCHOR_KEY])
+        assert staleness(db, TEST_NOW + WEEK) is None
+        assert reanchor(db, TEST_NOW + WEEK) is None
+
+
+@pytest.fixture
+def week_old_demo(tmp_path, monkeypatch):
+    """A small demo generated a week before the wall clock's now (no GRIDCC_NOW)."""
+    monkeypatch.delenv(NOW_ENV)
+    path = tmp_path / "week_old.duckdb"
+    build_demo_database(path, scale="small", seed=11, now=LiveClock().now() - timedelta(days=7))
+    return path
+
+
+def test_demo_if_missing_brings_a_week_old_demo_to_the_live_today(week_old_demo, capsys):
+    """The `bash gridcc run` path: `demo --if-missing` keeps the district and moves it to
+    now; `info` on the live clock then counts a live today."""
+    db = str(week_old_demo)
+    assert main(["demo", "--scale", "small", "--if-missing", "--db", db]) == 0
+    assert "演示区时间线已平移 7 天" in capsys.readouterr().out
+    assert main(["info", "--json", "--db", db]) == 0
+    cases = json.loads(capsys.readouterr().out)["cases"]
+    assert cases["reported_today"] > 0 and cases["open"] > 0 and cases["overdue"] > 0
+    assert main(["demo", "--scale", "small", "--if-missing", "--db", db]) == 0
+    assert capsys.readouterr().out == ""  # already live: nothing to move
+    with open_store(week_old_demo, read_only=True) as store:
+        assert staleness(store, LiveClock().now()) < MIN_GAP
+        assert verify_log(store).ok
