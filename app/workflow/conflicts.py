@@ -62,8 +62,8 @@ def whistle_conflict(store: DistrictRepository, whistle_id: int,
                       "WHERE e.whistle_id = ? ORDER BY e.seq DESC LIMIT 1", [whistle_id])
     action, at, username, dept = rows[0] if rows else (None, None, None, None)
     who = _display_name(store, username)
-    if who and dept and action in ("report_in", "feed_back"):
-        who = f"{dept} {who}"
+    if who and dept and action in ("report_in", "feed_back") and dept not in who:
+        who = f"{who}（{dept}）"
     verb = wm.ACTION_NAMES.get(action, action) if action else None
     return StoreConflict(_message(f"哨令 {code}", who, at, verb, now), entity="whistle",
                          ref=code, actor=who, action=action, at=at)

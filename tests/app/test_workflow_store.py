@@ -5,6 +5,7 @@ same steps applied to the pure machines; refused steps leave the database unchan
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.auth.accounts import get_user
-from app.store import open_store
+from app.store import StoreConflict, StoreError, open_store
 from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
 from app.workflow import whistle_machine as wm
@@ -137,3 +138,162 @@ def test_case_round_trip(db, steps):
                                        expected.remaining_s, expected.rework_count,
                                        expected.department_id)
         model = expected
+
+
+def _grid(db, u):
+    return db.scalar("SELECT g.id FROM grid_units g WHERE g.parent_id = ? AND g.level = 4 "
+                     "ORDER BY g.id LIMIT 1", [u["grid01"].scope.id])
+
+
+def _new(db, u, at=T0):
+    return cases.new_case(db, u["operator"], category_code="0301", source="patrol",
+                          description="测试", grid_id=_grid(db, u), lon=117.15, lat=39.17, at=at)
+
+
+def _count(db, sql, params):
+    return db.scalar(f"SELECT count(*) FROM {sql}", params)
+
+
+def test_stale_case_action_is_refused_naming_who_did_what_and_when(db):
+    u = _users(db)
+    heard = []
+    unsubscribe = db.changes.subscribe(heard.extend)
+    try:
+        shown = cases.advance(db, u["operator"], _new(db, u).id, "register", at=T0)
+        assert shown.version == 1
+        zf = u["dept_zf"].scope.id
+        cases.advance(db, u["dispatcher"], shown.id, "dispatch", at=T0 + timedelta(minutes=2),
+                      department_id=zf, expected_version=shown.version)
+        steps = _count(db, "case_transitions WHERE case_id = ?", [shown.id])
+        audited = _count(db, "audit_log", [])
+        heard.clear()
+        with pytest.raises(StoreConflict) as err:  # acts on what it showed: version 1
+            cases.advance(db, u["dispatcher"], shown.id, "dispatch", at=T0 + timedelta(minutes=3),
+                          department_id=zf, expected_version=shown.version)
+        assert str(err.value) == f"案件 {shown.code} 已由 指挥中心派遣员 于 10:32 派遣，请刷新后重试"
+        assert (err.value.entity, err.value.ref, err.value.action) == ("case", shown.code,
+                                                                      "dispatch")
+        assert isinstance(err.value, StoreError)  # the CLI prints it as one line
+        assert _count(db, "case_transitions WHERE case_id = ?", [shown.id]) == steps
+        assert _count(db, "audit_log", []) == audited and heard == []
+        assert cases.load_case(db, shown.id).version == 2
+    finally:
+        unsubscribe()
+
+
+def test_stale_whistle_step_is_refused_and_writes_nothing(db):
+    u = _users(db)
+    ids = dict(db.rows("SELECT code, id FROM departments"))
+    wid = whistles.blow(db, u["sec01"], grid_id=_grid(db, u), department_ids=[ids["CG"],
+                        ids["HW"]], title="占道经营", description="", lon=117.15, lat=39.17,
+                        at=T0, report_hours=2, finish_hours=27)
+    _, shown = whistles.load_whistle(db, wid)
+    whistles.report_in(db, u["dept_cg"], wid, at=T0 + timedelta(minutes=10), by="张三",
+                       expected_version=shown.version)
+    code = db.scalar("SELECT code FROM whistles WHERE id = ?", [wid])
+    with pytest.raises(StoreConflict) as err:
+        whistles.report_in(db, u["dept_hw"], wid, at=T0 + timedelta(minutes=11), by="李四",
+                           expected_version=shown.version)
+    display = u["dept_cg"].display_name
+    assert str(err.value) == f"哨令 {code} 已由 {display} 于 10:40 报到，请刷新后重试"
+    _, now = whistles.load_whistle(db, wid)
+    assert [t.state for t in now.tasks] == ["reported", "blown"] and now.version == 1
+
+
+def test_departments_reporting_in_at_once_both_stay(db):
+    u = _users(db)
+    ids = dict(db.rows("SELECT code, id FROM departments"))
+    depts = {"dept_cg": ids["CG"], "dept_hw": ids["HW"]}
+    for round_ in range(5):
+        wid = whistles.blow(db, u["sec01"], grid_id=_grid(db, u),
+                            department_ids=list(depts.values()), title=f"同时报到{round_}",
+                            description="", lon=117.15, lat=39.17, at=T0, report_hours=2,
+                            finish_hours=27)
+        start = threading.Barrier(2, timeout=10)
+        errors = []
+
+        def report(name, wid=wid, start=start, errors=errors):
+            cur = db.cursor()
+            try:
+                start.wait()
+                whistles.report_in(cur, u[name], wid, at=T0 + timedelta(minutes=5),
+                                   by=f"{name}报到人")
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                cur.close()
+
+        threads = [threading.Thread(target=report, args=(n,)) for n in depts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not errors and not any(t.is_alive() for t in threads)
+        _, w = whistles.load_whistle(db, wid)
+        assert {(t.department_id, t.state, t.reported_by) for t in w.tasks} == {
+            (d, "reported", f"{n}报到人") for n, d in depts.items()}
+        assert w.version == 2
+
+
+def test_new_cases_from_several_threads_get_unique_ids_and_codes(db):
+    u = _users(db)
+    made, errors = [], []
+    day = datetime(2026, 11, 21, 9, 0)  # a day with no case codes of GridCC yet
+
+    def accept():
+        cur = db.cursor()
+        try:
+            made.extend(_new(cur, u, at=day) for _ in range(5))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            cur.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors and not any(t.is_alive() for t in threads)
+    assert len({r.id for r in made}) == 20
+    assert sorted(r.code for r in made) == [f"AJ20261121{n:05d}W" for n in range(1, 21)]
+    assert min(r.id for r in made) > db.scalar("SELECT max(id) FROM cases WHERE id NOT IN ("
+                                               + ",".join(str(r.id) for r in made) + ")")
+
+
+def test_each_write_publishes_its_change_once_after_commit(db):
+    u = _users(db)
+    reader = db.cursor()
+    heard = []
+
+    def follow(batch):  # a follower reads the store: it must see the committed state
+        for c in batch:
+            if c.entity == "case":
+                heard.append((c, cases.load_case(reader, c.ids[0]).state.status))
+            else:
+                heard.append((c, None))
+
+    unsubscribe = db.changes.subscribe(follow)
+    try:
+        rec = _new(db, u)
+        assert [(c.entity, c.ids, c.action, c.actor, s) for c, s in heard] == [
+            ("case", (rec.id,), "case.accept", "operator", "accepted")]
+        heard.clear()
+        with pytest.raises(cm.IllegalTransition):  # refused: nothing published
+            cases.advance(db, u["operator"], rec.id, "close", at=T0)
+        assert heard == []
+        cases.advance(db, u["operator"], rec.id, "register", at=T0)
+        assert [(c.ids, c.action, c.at, s) for c, s in heard] == [
+            ((rec.id,), "case.register", T0, "registered")]
+        heard.clear()
+        ids = dict(db.rows("SELECT code, id FROM departments"))
+        wid = whistles.blow(db, u["sec01"], grid_id=_grid(db, u), department_ids=[ids["CG"]],
+                            title="从案件吹哨", description="", lon=117.15, lat=39.17, at=T0,
+                            report_hours=2, finish_hours=27, case_id=rec.id)
+        nid = whistles.second(db, u["sec01"], wid, at=T0 + timedelta(hours=1), report_hours=2,
+                              finish_hours=27)
+        assert [(c.entity, c.ids, c.action) for c, _ in heard] == [
+            ("whistle", (wid,), "whistle.blow"), ("whistle", (wid, nid), "whistle.second")]
+    finally:
+        unsubscribe()
+        reader.close()
