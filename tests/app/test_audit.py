@@ -4,6 +4,7 @@ records in a real database file is found and named by ``audit verify``."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime, timedelta
 
 import duckdb
@@ -126,3 +127,40 @@ def test_demo_database_log_verifies(small_db_path):
     with open_store(small_db_path, read_only=True) as s:
         r = verify_log(s)
         assert r.ok and r.records >= 20
+
+
+def test_appends_from_many_writers_chain_and_verify_never_false_alarms(log_db):
+    """Two writer threads append while verify runs again and again on a third cursor:
+    every append takes the head in turn (no two records share a number) and no verify
+    sees a log and a head from different moments."""
+    per_writer = 150
+    with open_store(log_db) as s:
+        errors = []
+
+        def write(k):
+            cur = s.cursor()
+            try:
+                for i in range(per_writer):
+                    append(cur, at=T0 + timedelta(hours=1, seconds=i), username=f"writer{k}",
+                           role="operator", action="case.dispatch", entity="case",
+                           entity_id=f"AJ{k}{i:05d}")
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                cur.close()
+
+        writers = [threading.Thread(target=write, args=(k,)) for k in range(2)]
+        for t in writers:
+            t.start()
+        reader = s.cursor()
+        verified = 0
+        while any(t.is_alive() for t in writers) or verified < 3:
+            result = verify_log(reader)
+            assert result.ok, result.problem
+            verified += 1
+        for t in writers:
+            t.join(timeout=60)
+        reader.close()
+        assert not errors and not any(t.is_alive() for t in writers)
+        final = verify_log(s)
+        assert final.ok and final.records == N + 2 * per_writer

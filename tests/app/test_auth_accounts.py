@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -71,3 +73,54 @@ def test_bad_accounts_are_refused(small_db_copy):
             add_user(s, "sec99", "short", Role.STREET_SECRETARY, Scope("street", 2), at=NOW)
         with pytest.raises(AuthError, match="wrong user name"):
             authenticate(s, "nobody", "whatever", at=NOW)
+
+
+def test_parallel_wrong_passwords_cannot_pass_the_lockout(small_db_copy):
+    """8 threads try wrong passwords at once (each its own cursor): exactly five count,
+    the account ends locked, the rest are refused as locked, and even the right password
+    is refused afterwards."""
+    with open_store(small_db_copy) as s:
+        start = threading.Barrier(8, timeout=30)
+        outcomes, errors = [], []
+
+        def attempt():
+            cur = s.cursor()
+            try:
+                start.wait()
+                authenticate(cur, "dispatcher", "wrong-password", at=NOW)
+            except AuthError as exc:
+                outcomes.append(str(exc))
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                cur.close()
+
+        threads = [threading.Thread(target=attempt) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not errors and not any(t.is_alive() for t in threads)
+        assert s.rows("SELECT failed_logins, locked FROM users WHERE username = 'dispatcher'") \
+            == [(MAX_FAILED_LOGINS, True)]
+        assert sum("attempts left" in o for o in outcomes) == MAX_FAILED_LOGINS - 1
+        assert sum("now locked" in o for o in outcomes) == 1
+        assert sum("ask an administrator" in o for o in outcomes) == 8 - MAX_FAILED_LOGINS
+        with pytest.raises(AuthError, match="locked"):
+            authenticate(s, "dispatcher", DEMO_PASSWORDS[Role.DISPATCHER], at=NOW)
+        actions = Counter(a for (a,) in s.rows("SELECT action FROM audit_log WHERE "
+                                                "entity_id = 'dispatcher' AND action LIKE "
+                                                "'login%'"))
+        assert actions == {"login.fail": MAX_FAILED_LOGINS - 1, "login.lock": 1,
+                           "login.refused": 8 - MAX_FAILED_LOGINS + 1}
+        assert verify_log(s).ok
+
+
+def test_account_changes_are_published(small_db_copy):
+    with open_store(small_db_copy) as s:
+        heard = []
+        s.changes.subscribe(heard.extend)
+        user = set_locked(s, "operator", True, at=NOW)
+        set_locked(s, "operator", False, at=NOW)
+        assert [(c.entity, c.ids, c.action) for c in heard] == [
+            ("user", (user.id,), "user.lock"), ("user", (user.id,), "user.unlock")]
