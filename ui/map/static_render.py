@@ -5,7 +5,8 @@ setting changes.  Each static layer view hands the cache a *static painter*: a
 callable ``paint(painter, rect, metres_per_pixel)`` that draws with immutable
 data (numpy arrays, QPainterPaths, pens) and touches no QObject, so it can run
 in a worker thread.  The cache renders every visible static painter, bottom to
-top, into one ``QImage`` on a private one-thread pool; while the user pans or
+top, into one ``QImage`` on its :class:`ui.background.BackgroundWork` (one thread; a
+render that finishes after the canvas is gone is dropped); while the user pans or
 zooms, :class:`CachedMapImage` shows the last image transformed to where it
 belongs (the old picture scaled, like QGIS) until the new one arrives.
 
@@ -15,17 +16,22 @@ rectangle) and blits one image per frame, so it never waits for a render.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsObject
 
+from ui.background import BackgroundWork
+
 if TYPE_CHECKING:
     from ui.map.canvas import MapCanvas
+
+log = logging.getLogger(__name__)
 
 #: paint(painter, map rect, metres per pixel) - must be thread-safe (no QObject, no widget)
 StaticPainter = Callable[[QPainter, QRectF, float], None]
@@ -73,24 +79,11 @@ def map_to_image(rect: QRectF, width: int, height: int) -> QTransform:
     return QTransform(sx, 0.0, 0.0, -sy, -rect.left() * sx, rect.bottom() * sy)
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread; a worker emits on it and Qt queues the call across."""
-
-    done = Signal(int, QImage, QRectF, float)
-
-
-class _Runnable(QRunnable):
-    def __init__(self, job: RenderJob, relay: _Relay) -> None:
-        super().__init__()
-        self._job = job
-        self._relay = relay
-        self.setAutoDelete(True)
-
-    def run(self) -> None:  # worker thread
-        t0 = time.perf_counter()
-        image = render_job(self._job)
-        self._relay.done.emit(self._job.generation, image, QRectF(self._job.rect),
-                              time.perf_counter() - t0)
+def _render_timed(job: RenderJob) -> tuple[int, QImage, QRectF, float]:
+    """Worker thread: the job's image and how long it took."""
+    t0 = time.perf_counter()
+    image = render_job(job)
+    return job.generation, image, QRectF(job.rect), time.perf_counter() - t0
 
 
 class CachedMapImage(QGraphicsObject):
@@ -149,10 +142,7 @@ class StaticMapCache(QObject):
         self.item = CachedMapImage()
         canvas.add_item(self.item)
         self.item.setZValue(z)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
+        self._work = BackgroundWork(self)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -219,9 +209,14 @@ class StaticMapCache(QObject):
         self._busy = True
         self._pending = False
         self.started = job.generation
-        self._pool.start(_Runnable(job, self._relay))
+        self._work.run(lambda: _render_timed(job), self._on_done, self._on_failed)
 
-    def _on_done(self, generation: int, image: QImage, rect: QRectF, seconds: float) -> None:
+    def _on_failed(self, exc: Exception) -> None:
+        self._busy = False  # the next request renders again
+        log.error("map render failed: %s", exc)
+
+    def _on_done(self, result: tuple[int, QImage, QRectF, float]) -> None:
+        generation, image, rect, seconds = result
         self._busy = False
         if self._closed:
             return
@@ -247,4 +242,4 @@ class StaticMapCache(QObject):
             return
         self._closed = True
         self._settle.stop()
-        self._pool.waitForDone()
+        self._work.close()

@@ -192,6 +192,8 @@ class PatrolView(LayerView):
 
     def remove(self) -> None:
         self.canvas.viewChanged.disconnect(self._follow_zoom)
+        self._pending_timer.stop()  # (the canvas's child: it would outlive this view)
+        self._pending = None
         self.trail_cache.shutdown()
         self.canvas.remove_item(self.trail_cache.item)
         super().remove()
