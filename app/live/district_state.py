@@ -108,7 +108,7 @@ def load_whistle_rows(store: DistrictRepository, frame: LocalFrame,
     for i, r in enumerate(rows):
         tasks = tuple(_task(d) for d in (r[17] or []))
         state = wm.Whistle(int(r[3]), r[11], r[12], r[13], tasks, int(r[4]), bool(r[5]),
-                           bool(r[6]), bool(r[15]), r[14], r[16] or r[11])
+                           bool(r[6]), bool(r[15]), r[14], r[16] or r[11], version=int(r[10] or 0))
         out[int(r[0])] = WhistleRow(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), bool(r[5]),
                                     bool(r[6]), None if r[7] is None else int(r[7]),
                                     float(r[8]), float(r[9]), float(x[i]), float(y[i]),
