@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,7 +23,6 @@ DEFAULT_TZ = "Asia/Shanghai"
 #: the district setting (meta key) naming its IANA time zone
 TZ_KEY = "time_zone"
 NOW_ENV = "GRIDCC_NOW"
-BEIJING = timezone(timedelta(hours=8), "CST")
 
 
 class ClockError(ValueError):
@@ -121,8 +120,3 @@ def is_live(clock: Clock) -> bool:
 def zone_name(meta: dict[str, str] | None) -> str:
     """The district's time zone as set (Asia/Shanghai unless the district says otherwise)."""
     return (meta or {}).get(TZ_KEY) or DEFAULT_TZ
-
-
-def beijing_now() -> datetime:
-    """Beijing wall time to the minute (kept for callers not yet given a clock)."""
-    return datetime.now(BEIJING).replace(tzinfo=None, second=0, microsecond=0)
