@@ -185,8 +185,8 @@ class PatrolController(QObject):
             t, source, state = self._live_t, self.source, self.state
 
             def live() -> None:
+                state.set_now(t)  # first: fixes up to t are not from the future
                 source.advance(t)
-                state.set_now(t)
 
             self.feed.run(live)
         elif self.clock.playing:
@@ -221,8 +221,8 @@ class PatrolController(QObject):
         with self.state.lock:
             if self.mode == "live":
                 self._live_t = self._live_next(wall_s)
-                self.source.advance(self._live_t)
                 self.state.set_now(self._live_t)
+                self.source.advance(self._live_t)
             elif self.clock.playing:
                 self.show_replay(self.clock.advance(wall_s))
 
