@@ -31,6 +31,7 @@ from app.demo.lifecycle import (
     TO,
     last_of,
 )
+from app.demo.live_whistles import LIVE_WHISTLES, add_live_whistles
 from app.demo.merchants import place_merchants
 from app.demo.patrol import write_patrol_day
 from app.demo.population import allocate_population
@@ -133,6 +134,11 @@ def generate_district(
     say("Blowing whistles")
     wh = make_whistles(rng, now, t, cs, street_ids, grid_ids.tolist(), sc.whistles,
                        sc.second_whistles, grid_label)
+    live = add_live_whistles(seed + 5, now, wh, LIVE_WHISTLES.get(scale, 0),
+                             street_ids=street_ids, grid_ids=grid_ids.tolist(),
+                             grid_street=t.comm_street[t.grid_comm],
+                             grid_names=[t.comm_name[c] for c in t.grid_comm.tolist()],
+                             grid_xy=grid_label)
 
     counts: dict[str, int] = {}
     say("Writing to the database")
@@ -181,6 +187,11 @@ def generate_district(
         counts["cases"] = _write_cases(store, geo, cs, grid_ids, worker_ids)
         counts["case_transitions"] = _write_transitions(store, cs, worker_ids)
         counts.update(_write_whistles(store, geo, wh))
+        if live["whistle_id"]:
+            counts["whistle_events"] = store.bulk_insert("whistle_events", {
+                **live, "seq": np.array(live["seq"], np.int16), "occurred_at": _ts(live["occurred_at"]),
+                "department_id": _nullable_int(np.array([d or 0 for d in live["department_id"]]),
+                                               np.array([d is None for d in live["department_id"]]))})
         counts.update(create_demo_accounts(store, now))  # app/auth demo logins
         counts["gps_fixes"] = write_patrol_day(store, t.grid_geom, w, worker_ids, now, geo.points, seed + 3)
         store.set_meta({
@@ -316,7 +327,8 @@ def _write_whistles(store, geo: _Geo, wh) -> dict[str, int]:
         "whistle_id": d["whistle_id"], "department_id": d["department_id"],
         "reported_at": _ts(d["reported_at"]), "reported_by": d["reported_by"],
         "handled_at": _ts(d["handled_at"]), "fed_back_at": _ts(d["fed_back_at"]),
-        "rating": np.array(d["rating"], dtype=np.int8), "rating_comment": d["rating_comment"],
+        "rating": _nullable_int(np.array(d["rating"]), np.array(d["rating"]) == 0, pa.int8()),
+        "rating_comment": d["rating_comment"],
         "rated_at": _ts(d["rated_at"]),
     })
     a = wh.appraisal

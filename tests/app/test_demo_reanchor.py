@@ -15,6 +15,7 @@ from app.auth.permissions import Role
 from app.cli import main
 from app.clock import NOW_ENV, LiveClock
 from app.demo.accounts import DEMO_PASSWORDS
+from app.demo.live_whistles import LIVE_WHISTLES
 from app.demo.reanchor import ANCHOR_KEY, MIN_GAP, reanchor, staleness
 from app.demo_build import build_demo_database
 from app.store import open_store
@@ -122,8 +123,10 @@ def test_not_a_demo_is_never_moved(small_db_copy):
 
 @pytest.fixture
 def week_old_demo(tmp_path, monkeypatch):
-    """A small demo generated a week before the wall clock's now (no GRIDCC_NOW)."""
+    """A small demo generated a week before the wall clock's now (no GRIDCC_NOW), with
+    the whistles in progress of the larger scales."""
     monkeypatch.delenv(NOW_ENV)
+    monkeypatch.setitem(LIVE_WHISTLES, "small", 3)
     path = tmp_path / "week_old.duckdb"
     build_demo_database(path, scale="small", seed=11, now=LiveClock().now() - timedelta(days=7))
     return path
@@ -136,10 +139,31 @@ def test_demo_if_missing_brings_a_week_old_demo_to_the_live_today(week_old_demo,
     assert main(["demo", "--scale", "small", "--if-missing", "--db", db]) == 0
     assert "演示区时间线已平移 7 天" in capsys.readouterr().out
     assert main(["info", "--json", "--db", db]) == 0
-    cases = json.loads(capsys.readouterr().out)["cases"]
+    info = json.loads(capsys.readouterr().out)
+    cases = info["cases"]
     assert cases["reported_today"] > 0 and cases["open"] > 0 and cases["overdue"] > 0
+    assert info["whistles"]["closed"] == info["whistles"]["total"] - 3  # 3 in progress
     assert main(["demo", "--scale", "small", "--if-missing", "--db", db]) == 0
     assert capsys.readouterr().out == ""  # already live: nothing to move
     with open_store(week_old_demo, read_only=True) as store:
         assert staleness(store, LiveClock().now()) < MIN_GAP
         assert verify_log(store).ok
+
+
+def test_whistles_in_progress_at_the_demos_now(tmp_path, monkeypatch, capsys):
+    """Generated on a Sunday night: one just blown, one late to be reported in to (on the
+    supervision list), one being handled; every step before now; check passes."""
+    monkeypatch.setitem(LIVE_WHISTLES, "small", 3)
+    path = tmp_path / "live.duckdb"
+    sunday_night = datetime(2026, 11, 22, 23, 0)
+    build_demo_database(path, scale="small", seed=3, now=sunday_night)
+    with open_store(path, read_only=True) as db:
+        live = db.rows("SELECT id, status FROM whistles WHERE closed_at IS NULL ORDER BY id")
+        assert [s for _, s in live] == ["blown", "reported", "handling"]
+        assert db.scalar("SELECT max(occurred_at) FROM whistle_events") <= sunday_night
+        assert db.scalar("SELECT max(reported_at) FROM whistle_departments") <= sunday_night
+    monkeypatch.setenv("GRIDCC_PASSWORD", DEMO_PASSWORDS[Role.SUPERVISION_OFFICE])
+    assert main(["whistle", "list", "--supervision", "--user", "supervisor", "--json",
+                 "--now", sunday_night.isoformat(), "--db", str(path)]) == 0
+    assert [w["id"] for w in json.loads(capsys.readouterr().out)] == [live[1][0]]
+    assert main(["check", "--db", str(path)]) == 0
