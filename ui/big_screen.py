@@ -9,6 +9,7 @@ and 4K walls and on high-DPI screens.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
@@ -182,8 +183,17 @@ class BigScreenMode(QObject):
         self.toggled.emit(False)
 
     def _changed(self) -> None:
-        if self.active:
+        """The model read a change: its figures (computed on its worker) at once."""
+        if not self.active:
+            return
+        w = self.window
+        if w.patrol_controller.mode == "replay" or w.district_model.headline is None:
             self.refresh()
+            return
+        at, h = w.district_model.headline
+        self.strip.show_figures(replace(h, on_patrol=w.patrol.on_patrol()),
+                                f"{w.district_map.district_name} 网格化管理指挥中心",
+                                to_seconds(at), False)
 
     def _place(self) -> None:
         if self.strip.isVisible():

@@ -104,8 +104,11 @@ class DistrictModel(QObject):
         self._busy = False
         self.reloads = 0  # reloads applied (tests, the bench)
         self.last_reload: Reload | None = None
+        self.headline = None  # (time, Headline) computed with the last read
         #: GUI-thread seconds of the last change's refresh (queue, post, swap and signals)
         self.last_gui_s = 0.0
+        #: worker seconds of the last read (queries and merging the arrays)
+        self.last_worker_s = 0.0
         self._gui_s = 0.0
         self.work = BackgroundWork(self)
         self._timer = QTimer(self)
@@ -186,12 +189,15 @@ class DistrictModel(QObject):
         state = self.state
 
         def job():  # worker thread: a cursor of its own, no widget
+            w0 = time.perf_counter()
             cursor = cursor_of()
             try:
                 r = fetch(cursor, frame, batch, now, known)
             finally:
                 cursor.close()
-            return r, state, state.updated(r)
+            new = state.updated(r)
+            headline = new.headline(now)  # (over a million cases: here, not on the GUI)
+            return r, state, new, headline, time.perf_counter() - w0
 
         self.work.run(job, self._applied, self._failed)
         self._gui_s += time.perf_counter() - t0
@@ -199,11 +205,14 @@ class DistrictModel(QObject):
     def _applied(self, result) -> None:
         t0 = time.perf_counter()
         self._busy = False
-        r, base, state = result
+        r, base, state, headline, self.last_worker_s = result
         r: Reload
         if base is not self.state:  # the start-up handed its cases in meanwhile
             state = self.state.updated(r)
+            headline = None
         self.state = state
+        #: the headline figures as the last read left them: (clock time, Headline)
+        self.headline = (r.now, headline) if headline is not None else None
         self.last_reload = r
         self.reloads += 1
         if r.case_ids:
@@ -262,9 +271,11 @@ def follow_on_map(model: DistrictModel, canvas, layers) -> None:
         data = model.state.cases
         if view.layer.data is not data:
             fresh = model.last_reload.cases if model.last_reload is not None else None
-            kinds = (sorted(set(view._kinds) | set(fresh.kind.tolist()))
-                     if fresh is not None and _ids is not None else None)
-            view.reload(data, kinds=kinds)
+            if fresh is not None and _ids is not None:
+                view.reload(data, kinds=sorted(set(view._kinds) | set(fresh.kind.tolist())),
+                            written=model.state.cases_written)
+            else:
+                view.reload(data)
 
     def whistles(_ids) -> None:
         if "whistles" in layers:

@@ -179,11 +179,11 @@ _CASE_FIELDS = ("ids", "x", "y", "kind", "is_open", "overdue", "reported_s", "cl
                 "deadline_s")
 
 
-def merge_cases(data: CaseData, fresh: CaseData, now: datetime) -> CaseData:
-    """``data`` with the rows of ``fresh`` replaced (same id) or added; new arrays (any
-    thread: ``data`` itself is never changed)."""
+def merge_cases(data: CaseData, fresh: CaseData, now: datetime) -> tuple[CaseData, np.ndarray]:
+    """``data`` with the rows of ``fresh`` replaced (same id) or added, and the positions
+    written (new arrays, any thread: ``data`` itself is never changed)."""
     if not len(fresh):
-        return replace(data, now=now)
+        return replace(data, now=now), np.empty(0, np.int64)
     at = np.flatnonzero(np.isin(data.ids, fresh.ids))
     j_of = {int(i): j for j, i in enumerate(fresh.ids.tolist())}
     src = np.array([j_of[int(i)] for i in data.ids[at].tolist()], np.int64)
@@ -194,7 +194,8 @@ def merge_cases(data: CaseData, fresh: CaseData, now: datetime) -> CaseData:
         a = old.copy()
         a[at] = upd[src]
         arrays[name] = np.concatenate([a, upd[new]]) if len(new) else a
-    return CaseData(now=now, **arrays)
+    written = np.concatenate([at, np.arange(len(data), len(data) + len(new))])
+    return CaseData(now=now, **arrays), written
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,8 @@ class DistrictState:
     cases: CaseData
     whistles: dict[int, WhistleRow]
     whistle_data: WhistleData
+    #: positions in ``cases`` the last update wrote (the rest as in the state before)
+    cases_written: np.ndarray | None = None
 
     @classmethod
     def initial(cls, cases: CaseData, whistles: dict[int, WhistleRow] | None = None
@@ -292,19 +295,22 @@ class DistrictState:
 
     def updated(self, r: Reload) -> DistrictState:
         """The next state: the rows ``r`` read replace or join the old ones."""
-        cases = merge_cases(self.cases, r.cases, r.now) if r.cases is not None else self.cases
+        written = None
+        cases = self.cases
+        if r.cases is not None:
+            cases, written = merge_cases(self.cases, r.cases, r.now)
         if not r.whistle_ids:
-            return replace(self, cases=cases)
+            return replace(self, cases=cases, cases_written=written)
         rows = dict(self.whistles)
         for wid in r.whistle_ids:
             if wid in r.whistles:
                 rows[wid] = r.whistles[wid]
             else:
                 rows.pop(wid, None)  # gone from the store
-        return DistrictState(cases, rows, whistle_arrays(rows))
+        return DistrictState(cases, rows, whistle_arrays(rows), written)
 
     def with_cases(self, cases: CaseData) -> DistrictState:
-        return replace(self, cases=cases)
+        return replace(self, cases=cases, cases_written=None)
 
     def with_whistles(self, rows: dict[int, WhistleRow]) -> DistrictState:
         return DistrictState(self.cases, dict(rows), whistle_arrays(rows))

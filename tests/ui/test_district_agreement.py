@@ -22,6 +22,7 @@ from app.workflow import whistle_machine as wm
 from app.workflow.places import leadership_id
 from ui import theme
 from ui.docks.workflow_common import REFUSALS
+from ui.map.layers.cases import kind_codes
 
 T0 = datetime(2026, 11, 20, 10, 30)  # a Friday, the small district's "now"
 CLOSED = ("closed", "evaluated", "voided")
@@ -110,6 +111,8 @@ def assert_agreement(store, window, now: datetime) -> tuple[int, int, int]:
     cd = window.canvas.view("cases").layer.data
     assert cd is model.state.cases
     assert set(cd.ids[cd.is_open].tolist()) == open_c
+    cv = window.canvas.view("cases")  # its kinds re-coded only where rows were written
+    assert cv._codes[0] == id(cd) and np.array_equal(cv._codes[1], kind_codes(cd, cv._kinds))
     return len(open_w), len(late_w), len(open_c)
 
 

@@ -373,7 +373,7 @@ def test_case_extension_needs_reason_and_a_signed_approval(db, qtbot):
                      "LIMIT 1", [case_id]) == "dispatcher"
 
 
-def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
+def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map, monkeypatch):
     """A case changed in the store is redrawn on the map with its new state once its
     change is published: only that row of the layer's arrays is read and replaced."""
     from app.changes import Change
@@ -387,6 +387,11 @@ def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
     case_id = int(data.ids[data.is_open][0])
     model = window.district_model
     reloads = model.reloads
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
+    from ui.map.layers import cases as case_layer
+
+    recoded = []  # every case's kind coded again (the layer's worker) would be a whole reload
+    monkeypatch.setattr(case_layer, "kind_codes", lambda d, k: recoded.append(len(d)))
     # the step itself is the workflow's business; the map must pick up what it wrote
     db.rows("UPDATE cases SET status = 'closed', closed_at = reported_at + INTERVAL 1 HOUR "
             "WHERE id = ?", [case_id])
@@ -398,9 +403,51 @@ def test_cases_on_the_map_follow_a_workflow_step(db, qtbot, district_map):
     assert list(fresh.ids) == list(data.ids)  # the same cases, one of them read again
     i = list(fresh.ids).index(case_id)
     assert not fresh.is_open[i] and data.is_open[i]
-    assert not view.states.open[i]
+    assert not view.states.open[i] and recoded == []
     assert model.reloads == reloads + 1 and model.last_reload.case_ids == (case_id,)
     assert len(model.last_reload.cases) == 1  # read: that case alone
     cases = window.docks["cases"].widget()
     qtbot.waitUntil(lambda: not cases.work.busy(), timeout=10_000)  # its list read again
     window.close()
+
+
+def test_a_step_on_a_case_changed_meanwhile_is_refused_with_who_and_when(db, qtbot):
+    """The case panel acts on the version it showed: another dispatcher's step in between
+    makes it a conflict, named in Chinese in the panel, and the case is shown as it is now."""
+    from app.auth.accounts import get_user
+    from app.workflow import cases
+    from ui.docks.case_panel import CasePanel
+
+    clock = Clock()
+    as_user(db, "dispatcher", Role.DISPATCHER)
+    panel = CasePanel(db, clock=clock)
+    qtbot.addWidget(panel)
+    panel.status.setCurrentIndex(panel.status.findData("registered"))
+    if panel.table.rowCount() == 0:
+        pytest.skip("no registered case in the small district at this time")
+    panel.table.selectRow(0)
+    case_id = panel.selected_id()
+    assert "dispatch" in panel.action_buttons
+    seen = panel.record.version
+    # meanwhile, another seat voids it (the dispatcher approves it himself)
+    cases.advance(db, get_user(db, "dispatcher"), case_id, "void", at=T0, reason="重复案件",
+                  approver="dispatcher")
+    panel.action_buttons["dispatch"].click()
+    assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "voided"
+    assert "请刷新后重试" in panel.message.text() and "作废" in panel.message.text()
+    assert panel.record.version > seen  # reloaded: the buttons are the voided case's
+    assert "dispatch" not in panel.action_buttons
+
+
+def test_change_refresh_probe_runs_at_small_scale(make_window, qtbot):
+    """The bench's figure for one case changing (ui.map.bench_probe.change_refresh)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.map.bench_probe import change_refresh
+
+    window = make_window()
+    qtbot.waitUntil(window.panels_filled, timeout=10_000)
+    out = change_refresh(QApplication.instance(), window, repeats=2)
+    assert out["cases"] == len(window.district_model.state.cases) > 0
+    assert 0 < out["gui_ms"] <= out["gui_max_ms"] and out["worker_ms"] > 0
+    assert window.district_model.reloads >= 2

@@ -6,6 +6,7 @@ reports a changed case that is in it or matches its filters."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,6 +58,8 @@ class CasePanel(QWidget):
         self._store = store
         self.model = model
         self.record = None  # the selected case as the user saw it (its version)
+        self.last_fill_s = 0.0  # GUI seconds of the last list filled (the bench)
+        self._row_texts: list[tuple] = []  # what each row shows
         self.row_ids: list[int] = []
         self.work = BackgroundWork(self)
         self._generation = 0  # bumped by every refresh: a late worker list is dropped
@@ -171,25 +174,45 @@ class CasePanel(QWidget):
         self.setProperty("loaded", True)
 
     def _fill(self, rows: list[dict], now: datetime) -> None:
+        """Show ``rows``; a row that reads as before keeps its items (after one case
+        changed, one row is rewritten, not the list)."""
+        t0 = time.perf_counter()
         selected = self.selected_id()
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         self.row_ids = [r["id"] for r in rows]
+        shown = self._row_texts
+        self._row_texts = []
         for i, r in enumerate(rows):
-            late = r["status"] == "dispatched" and r["deadline_at"] is not None \
-                and now > r["deadline_at"]
-            left = (countdown_text(work_hours_left(now, r["deadline_at"]))
-                    if r["status"] == "dispatched" and r["deadline_at"] is not None else "—")
-            self.table.setItem(i, 0, item(r["code"], data=r["id"], alert=late))
-            self.table.setItem(i, 1, item(f"{r['category']} · {r['street']}", alert=late))
-            self.table.setItem(i, 2, item(cm.STATUS_NAMES.get(r["status"], r["status"]),
-                                          alert=late))
-            self.table.setItem(i, 3, item(left, alert=late))
+            counting = r["status"] == "dispatched" and r["deadline_at"] is not None
+            late = counting and now > r["deadline_at"]
+            texts = (r["id"], late, r["code"], f"{r['category']} · {r['street']}",
+                     cm.STATUS_NAMES.get(r["status"], r["status"]),
+                     countdown_text(work_hours_left(now, r["deadline_at"])) if counting
+                     else "—")
+            self._row_texts.append(texts)
+            if i < len(shown) and shown[i] == texts:
+                continue
+            self.table.setItem(i, 0, item(texts[2], data=r["id"], alert=late))
+            for c in (1, 2, 3):
+                self.table.setItem(i, c, item(texts[c + 2], alert=late))
         self.table.clearSelection()
         if selected in self.row_ids:
             self.table.selectRow(self.row_ids.index(selected))
         self.table.blockSignals(False)
-        self._update_actions()
+        if self.selected_id() != selected or self._changed_selected(rows, selected):
+            self._update_actions()
+        self.last_fill_s = time.perf_counter() - t0
+
+    def _changed_selected(self, rows: list[dict], selected: int | None) -> bool:
+        """The selected case's row is new or changed (its actions must be read again)."""
+        if selected is None:
+            return True  # (nothing to read: the hint is shown)
+        if self.record is None or self.record.id != selected:
+            return True
+        row = next((r for r in rows if r["id"] == selected), None)
+        return row is None or row["status"] != self.record.state.status or \
+            row["deadline_at"] != self.record.state.deadline_at
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

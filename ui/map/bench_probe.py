@@ -4,7 +4,8 @@
 offscreen (software rendering) and prints one JSON object: pan frame times,
 static re-render time and the longest GUI-thread stall during it, live tick cost
 for synthetic rosters of 1,000 and 10,000 workers with 10-minute trails, the
-incident layer with 180,000 and 1,000,000 synthetic cases, and peak memory.
+incident layer with 180,000 and 1,000,000 synthetic cases, the GUI-thread cost of the
+refresh after one case changes (``change_refresh``), and peak memory.
 ``--idle SECONDS``: only the loaded window left alone (its longest GUI gap).
 Every timing is GUI-thread wall time measured with ``perf_counter``.
 """
@@ -223,6 +224,52 @@ def incident_layer(app, canvas, n_cases: int, extent) -> dict:
     return out, data
 
 
+def change_refresh(app, window, repeats: int = 5) -> dict:
+    """GUI-thread milliseconds of the refresh after one case changes: a ``case.dispatch``
+    change for an open case is published (as a commit would), and the district model, the
+    panels and the map layers follow it.  Counted: the model's GUI work (queueing, posting
+    the read, swapping the state in and every panel and layer slot its signals run), the
+    case layer swapping its recomputed frame in, and the case list filling again; not
+    counted: the worker's read and merge, the layer's frame computation (median of
+    ``repeats``)."""
+    from datetime import datetime
+
+    from app.changes import Change
+
+    model = window.district_model
+    view = window.canvas.view("cases")
+    dock = window.docks.get("cases")
+    case_panel = dock.widget() if dock is not None else None
+    data = model.state.cases
+    open_ids = data.ids[data.is_open]
+    if not len(open_ids):
+        return {"error": "no open case"}
+    gui, worker, parts = [], [], []
+    for k in range(repeats):
+        case_id = int(open_ids[(k * 7919) % len(open_ids)])
+        if case_panel is not None:
+            case_panel.last_fill_s = 0.0
+        view.last_apply_s = 0.0
+        model.store.changes.publish([Change("case", (case_id,), "case.dispatch", "bench",
+                                            datetime.now())])
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline and not (
+                model.settled() and not view.pending()
+                and (case_panel is None or not case_panel.work.busy())):
+            app.processEvents()
+            time.sleep(0.001)
+        app.processEvents()
+        fill = case_panel.last_fill_s if case_panel is not None else 0.0
+        total = model.last_gui_s + view.last_apply_s + fill
+        gui.append(total)
+        worker.append(model.last_worker_s + view.last_compute_s)
+        parts.append((model.last_gui_s, view.last_apply_s, fill))
+    i = int(np.argsort(gui)[len(gui) // 2])
+    return {"cases": len(data), "gui_ms": _pct(gui, 50), "gui_max_ms": _pct(gui, 100),
+            "model_and_slots_ms": _ms(parts[i][0]), "case_layer_apply_ms": _ms(parts[i][1]),
+            "case_list_fill_ms": _ms(parts[i][2]), "worker_ms": _pct(worker, 50)}
+
+
 def rss_mb() -> float:
     """Current resident memory (Linux /proc), else the peak."""
     try:
@@ -333,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.002)
         canvas.zoom_to_extent()
+        _settle(app, canvas)
+        deadline = time.perf_counter() + 60  # the panels (the case list) have their data
+        while not window.panels_filled() and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.002)
+        out["change_refresh"] = change_refresh(app, window)
         _settle(app, canvas)
         out["district_static"] = static_rerender(app, canvas)
         out["district_pan"] = pan_frames(app, canvas)

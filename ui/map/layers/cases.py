@@ -124,6 +124,12 @@ def compute_frame(generation: int, data: CaseData, codes: np.ndarray, kinds: lis
                      aggregated, points, overdue_xy, hexes)
 
 
+def _same(shown: tuple | None, new: tuple) -> bool:
+    """Does an item already show these (x, y, size)?"""
+    return (shown is not None and shown[2] == new[2] and len(shown[0]) == len(new[0])
+            and np.array_equal(shown[0], new[0]) and np.array_equal(shown[1], new[1]))
+
+
 def ring_sprite(diameter: int) -> QImage:
     """One overdue ring (antialiased, alert red) to stamp at every overdue case."""
     width = max(2, round(2 * theme.ui_scale()))
@@ -205,8 +211,11 @@ class CaseView(LayerView):
         self.applied = 0  # of the frame on screen
         self.applied_data: CaseData | None = None  # the data of that frame
         self._codes: tuple[int, np.ndarray] | None = None  # (id of the data, kind codes)
+        self._written: tuple[int, np.ndarray] | None = None  # (id of the data before, rows)
         self.last_compute_s = 0.0
         self.last_apply_s = 0.0
+        #: what each item shows now: (x, y, size) by item key (unchanged arrays are skipped)
+        self._shown: dict = {}
         self.canvas.viewChanged.connect(self._follow_zoom)
         self.update_points()
 
@@ -226,11 +235,15 @@ class CaseView(LayerView):
                 self.scatters[(kind, is_open)] = self.add(item, dz=dz)
         self._kinds += new
 
-    def reload(self, data: CaseData, kinds: list[str] | None = None) -> None:
-        """Take freshly loaded cases (after the start-up, or a case moved on in the
-        workflow); the items follow once the worker has filtered them.  ``kinds``: the
-        distinct kinds in ``data``, when already known."""
+    def reload(self, data: CaseData, kinds: list[str] | None = None,
+               written: np.ndarray | None = None) -> None:
+        """Take freshly loaded cases (after the start-up, or the district model's after a
+        change); the items follow once the worker has filtered them.  ``kinds``: the
+        distinct kinds in ``data``, when already known; ``written``: the only positions in
+        which ``data`` differs from the cases shown (a change: the rest is not re-coded)."""
+        before = self.layer.data
         self.layer.data = data
+        self._written = (id(before), written) if written is not None else None
         self._add_kinds(data, kinds)
         self.request_update()
 
@@ -259,6 +272,7 @@ class CaseView(LayerView):
         rect, mpp, scale = QRectF(self.canvas.visible_rect()), self.canvas.metres_per_pixel(), \
             theme.ui_scale()
         cached = self._codes
+        written = self._written
         states = self.states
         shown_overdue = states.overdue if states is not None and self.applied_data is data \
             else None
@@ -267,8 +281,16 @@ class CaseView(LayerView):
             if generation != self.generation:
                 return None  # overtaken before it started: skip the work
             t0 = time.perf_counter()
-            codes = cached[1] if cached is not None and cached[0] == id(data) \
-                and len(cached[1]) == len(data) else kind_codes(data, kinds)
+            if cached is not None and cached[0] == id(data) and len(cached[1]) == len(data):
+                codes = cached[1]
+            elif cached is not None and written is not None and cached[0] == written[0] \
+                    and len(cached[1]) <= len(data):  # only the written rows are new
+                codes = np.concatenate([cached[1],
+                                        np.full(len(data) - len(cached[1]), -1, np.int64)])
+                lookup = {k: i for i, k in enumerate(kinds)}
+                codes[written[1]] = [lookup.get(k, -1) for k in data.kind[written[1]]]
+            else:
+                codes = kind_codes(data, kinds)
             frame = compute_frame(generation, data, codes, kinds, window, at, rect, mpp, scale,
                                   shown_overdue)
             return frame, codes, time.perf_counter() - t0
@@ -318,23 +340,31 @@ class CaseView(LayerView):
             if x is None or not len(x):
                 if len(item.data):
                     item.setData(x=[], y=[])
+                self._shown.pop(key, None)
                 continue
-            item.setData(x=x, y=y, size=round((OPEN_SIZE if key[1] else CLOSED_SIZE)[k] * s))
+            size = round((OPEN_SIZE if key[1] else CLOSED_SIZE)[k] * s)
+            if _same(self._shown.get(key), (x, y, size)):
+                continue  # (one case changed: the other kinds' items stay as they are)
+            item.setData(x=x, y=y, size=size)
+            self._shown[key] = (x, y, size)
         if f.overdue_xy is not None:
             self.overdue_xy = f.overdue_xy
             self._ring_painter = _RingPainter(*f.overdue_xy, self._ring_sprites)
             self.ring_cache.invalidate()
         self.applied_data = f.data
         if f.hexes is None:
-            for item in self.hex_items:
+            for level, item in enumerate(self.hex_items):
+                self._shown.pop(("hex", level), None)
                 if len(item.data):
                     item.setData(x=[], y=[])
             self._hex_mpp = 0.0
         else:
             _hx, _hy, _level, count, per_level = f.hexes
             size = round(2 * HEX_PX * s * 0.93)
-            for item, (x, y) in zip(self.hex_items, per_level, strict=True):
-                item.setData(x=x, y=y, size=size)
+            for level, (item, (x, y)) in enumerate(zip(self.hex_items, per_level, strict=True)):
+                if not _same(self._shown.get(("hex", level)), (x, y, size)):
+                    item.setData(x=x, y=y, size=size)
+                    self._shown[("hex", level)] = (x, y, size)
             self.hex_counts = count
             self._hex_mpp = f.mpp
         self.applied = f.generation
