@@ -451,3 +451,31 @@ def test_change_refresh_probe_runs_at_small_scale(make_window, qtbot):
     assert out["cases"] == len(window.district_model.state.cases) > 0
     assert 0 < out["gui_ms"] <= out["gui_max_ms"] and out["worker_ms"] > 0
     assert window.district_model.reloads >= 2
+
+
+def test_a_whistle_step_on_a_stale_timeline_is_refused_and_the_timeline_reloads(db, qtbot):
+    from app.auth.accounts import get_user
+    from app.workflow import whistles
+    from ui.docks.whistle_panel import WhistlePanel
+
+    clock = Clock()
+    lon, lat = _grid_point(db)
+    grid = db.scalar("SELECT g.id FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
+                     "WHERE g.level = 4 AND c.parent_id = 2 ORDER BY g.code LIMIT 1")
+    wid = whistles.blow(db, get_user(db, "sec01"), grid_id=grid, department_ids=[6, 8],
+                        title="占道经营", description="", lon=lon, lat=lat, at=T0,
+                        report_hours=8, finish_hours=45)
+    as_user(db, "dept_cg", Role.DEPARTMENT_HANDLER)
+    panel = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
+    qtbot.addWidget(panel)
+    panel.select_whistle(wid)
+    seen = panel.timeline.state.version
+    clock.now = T0 + timedelta(minutes=30)
+    whistles.report_in(db, get_user(db, "dept_hw"), wid, at=clock.now)  # another seat first
+    panel.timeline.run("report_in")
+    assert "请刷新后重试" in panel.timeline.message.text()
+    assert panel.timeline.state.version > seen  # shown as it is now
+    assert db.scalar("SELECT reported_at FROM whistle_departments WHERE whistle_id = ? "
+                     "AND department_id = 6", [wid]) is None
+    panel.timeline.run("report_in")  # on what it shows now: accepted
+    assert "已完成" in panel.timeline.message.text()
