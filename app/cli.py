@@ -246,19 +246,48 @@ def cmd_screenshot(args) -> int:
     frontend = _frontend()
     store = open_store(args.db, read_only=True)
     try:
+        from app.clock import store_clock
+        from app.demo.reanchor import MIN_GAP, gap_text, staleness
+
+        now = store_clock(store).now()
+        behind = staleness(store, now)
         frontend.render_screenshot(store, out, args.size)
     finally:
         store.close()
-    print(f"saved {out} ({args.size[0]}x{args.size[1]})")
+    print(f"saved {out} ({args.size[0]}x{args.size[1]}) at {now:%Y-%m-%d %H:%M:%S}")
+    if behind is not None and behind >= MIN_GAP:
+        print(f"gridcc: 演示时间线落后 {gap_text(behind)}，截图中的今日为空；先运行 "
+              f"python -m app demo --if-missing 将其平移到当前时间", file=sys.stderr)
     return 0
 
 
 def cmd_bench(args) -> int:
     from app.bench import run_bench
 
+    _bench_clock(args.bench_db)
     print(json.dumps(run_bench(args.scale, args.workdir, size=args.size,
                                map_figures=not args.no_map, db=args.bench_db), indent=2))
     return 0
+
+
+def _bench_clock(db: Path | None) -> None:
+    """The bench measures a district at its own moment (the demo's anchor; the moment it
+    generates at), not at today's date: GRIDCC_NOW for it and the processes it starts,
+    unless already set."""
+    import os
+
+    from app.bench import BENCH_NOW
+    from app.clock import NOW_ENV
+    from app.demo.reanchor import demo_anchor
+
+    if os.environ.get(NOW_ENV, "").strip():
+        return
+    at = BENCH_NOW
+    if db is not None and Path(db).exists():
+        with open_store(db, read_only=True) as store:
+            at = demo_anchor(store.meta())
+    if at is not None:
+        os.environ[NOW_ENV] = at.isoformat(timespec="seconds")
 
 
 _COMMANDS = {

@@ -103,3 +103,16 @@ def test_time_zone_is_a_district_setting(small_db_copy, capsys, monkeypatch):
     assert shown["time_zone"] == "Asia/Urumqi"
     urumqi = datetime.now(ZoneInfo("Asia/Urumqi")).replace(tzinfo=None)
     assert abs(datetime.fromisoformat(shown["now"]) - urumqi) < timedelta(seconds=2)
+
+
+def test_the_bench_measures_a_district_at_its_own_moment(small_db_path, monkeypatch):
+    import os
+
+    from app.cli import _bench_clock
+
+    monkeypatch.delenv(NOW_ENV)
+    _bench_clock(small_db_path)
+    assert os.environ[NOW_ENV] == TEST_NOW.isoformat(timespec="seconds")
+    monkeypatch.setenv(NOW_ENV, "2027-01-01T00:00")  # set by the caller: kept
+    _bench_clock(small_db_path)
+    assert os.environ[NOW_ENV] == "2027-01-01T00:00"

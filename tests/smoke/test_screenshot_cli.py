@@ -32,6 +32,8 @@ def test_screenshot_subprocess_renders_a_district(small_db_path, tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert r.returncode == 0, r.stderr
+    assert "at 2026-11-20 10:30:00" in r.stdout  # the district's now (the suite's GRIDCC_NOW)
+    assert "落后" not in r.stderr  # the demo is live at that now
     px = _png_pixels(out)
     assert px.shape[:2] == (800, 1280)
     # Not blank: many distinct colours and real variation across the map area.
