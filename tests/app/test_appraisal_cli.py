@@ -19,6 +19,15 @@ def test_default_table_is_the_latest_complete_month(small_db_path, capsys):
     assert out.startswith("绩效考核 部门 · 2026-10") and "结案率" in out and "排名" in out
 
 
+def test_default_period_follows_the_clock(small_db_path, capsys, monkeypatch):
+    assert main(["score", "--db", str(small_db_path), "--now", "2026-09-01T00:30",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["period"] == "2026-08"
+    monkeypatch.setenv("GRIDCC_NOW", "2026-08-15T12:00")
+    assert main(["score", "--db", str(small_db_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["period"] == "2026-07"
+
+
 def test_json_matches_the_engine(small_db_path, capsys):
     assert main(["score", "--db", str(small_db_path), "--period", "2026Q3", "--subject",
                  "street", "--json"]) == 0
