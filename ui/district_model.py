@@ -140,9 +140,13 @@ class DistrictModel(QObject):
 
     # -- state handed in by the start-up --------------------------------------------------
     def take_cases(self, cases: CaseData) -> None:
-        """The cases the start-up read (the whole layer): they replace the model's."""
+        """The cases the start-up read (the whole layer): they replace the model's.  The
+        map's layers show the model's copies from then on (the whistle layer the model's
+        rows once they are read, whatever the start-up read for it)."""
         self.state = self.state.with_cases(cases)
         self.casesChanged.emit(None)  # None: every case
+        if self.whistles_loaded:
+            self.whistlesChanged.emit(None)
         self.headlineChanged.emit()
 
     def _whistles_read(self, rows) -> None:

@@ -239,9 +239,9 @@ class MainWindow(QMainWindow):
         self.district_map = with_layers(self.district_map, layers)
         self.canvas.view("buildings").reload(layers.buildings, prepared)
         self.canvas.view("cases").reload(layers.cases, kinds=case_kinds)
-        self.district_model.take_cases(layers.cases)
         if "whistles" in self.layers:
             self.canvas.view("whistles").reload(layers.whistles)
+        self.district_model.take_cases(layers.cases)  # (the layers then show its copies)
         if recent is not None:
             self.patrol_controller.take_recent(recent, in_worker=True)
 

@@ -281,6 +281,10 @@ def test_a_whistle_blown_in_the_window_counts_at_once_and_after_a_restart(
         panel = window.docks["whistles"].widget()
         qtbot.waitUntil(lambda: wid in panel.row_ids, timeout=10_000)
         assert wid in panel.markers.ids
+        # one copy: the map's layers draw the model's arrays, the big screen counts them
+        model = window.district_model
+        assert window.canvas.view("cases").layer.data is model.state.cases
+        assert window.canvas.view("whistles").layer.data is model.state.whistle_data
         window.close()
     finally:
         store.close()
