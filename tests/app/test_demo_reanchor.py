@@ -167,3 +167,14 @@ def test_whistles_in_progress_at_the_demos_now(tmp_path, monkeypatch, capsys):
                  "--now", sunday_night.isoformat(), "--db", str(path)]) == 0
     assert [w["id"] for w in json.loads(capsys.readouterr().out)] == [live[1][0]]
     assert main(["check", "--db", str(path)]) == 0
+
+
+def test_a_command_on_the_live_clock_first_brings_the_demo_to_now(week_old_demo, monkeypatch,
+                                                                   capsys):
+    """What is done now must not land a week after the rest of the demo."""
+    monkeypatch.setenv("GRIDCC_PASSWORD", DEMO_PASSWORDS[Role.OPERATOR])
+    assert main(["case", "list", "--overdue", "--user", "operator", "--json",
+                 "--db", str(week_old_demo)]) == 0
+    assert json.loads(capsys.readouterr().out)  # overdue cases now, not a week ago
+    with open_store(week_old_demo, read_only=True) as store:
+        assert staleness(store, LiveClock().now()) < MIN_GAP
