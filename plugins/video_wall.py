@@ -111,7 +111,9 @@ def _wall(ctx: PanelContext):
             book = LayoutBook()
         except LayoutError:  # a broken settings file must not cost the wall
             book = None
-        wall = VideoWall(CameraRegistry([]), book=book)
+        # the tiles' captions and snapshot names tell the window's time (app.clock)
+        wall = VideoWall(CameraRegistry([]), book=book,
+                         district_time=getattr(ctx.window, "clock", None))
         _shared[ctx.window] = wall
         district = getattr(ctx, "district_map", None)
         frame = district.frame if district is not None and getattr(ctx, "layers", None) is not None else None

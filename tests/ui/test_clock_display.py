@@ -112,3 +112,12 @@ def test_launch_path_brings_a_week_old_demo_to_a_live_today(small_db_copy, theme
         window.close()
     finally:
         store.close()
+
+
+def test_the_video_wall_dock_tells_the_window_time(make_window):
+    from ui.video.wall import VideoWall
+
+    window = make_window(clock=FixedClock(datetime(2026, 11, 20, 21, 40, 7)))
+    wall = window.findChild(VideoWall)
+    assert wall is not None and wall.district_time is window.clock
+    assert wall.tiles[0].caption_time() == "21:40:07"
