@@ -9,6 +9,9 @@
   controller, not this clock, while a replay runs).
 
 Times are naive district-local datetimes (how the store keeps time), to the second.
+:func:`store_clock` gives a district's clock; the time zone is set with
+``python -m app district set --time-zone ZONE``.  A demo district's own timeline is
+brought to this clock's now when it goes on duty (:mod:`app.demo.reanchor`).
 """
 
 from __future__ import annotations
