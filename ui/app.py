@@ -91,6 +91,8 @@ def on_duty_clock(store: DistrictRepository):
     from app.demo.reanchor import gap_text, reanchor
 
     clock = store_clock(store)
+    if getattr(store, "read_only", False):  # a viewer of a file another seat has open
+        return clock
     done = reanchor(store, clock.now())
     if done is not None:
         log.info("demo timeline moved on by %s to %s (%d rows, %.2f s)", gap_text(done.shift),
