@@ -88,6 +88,9 @@ def assert_agreement(store, window, now: datetime) -> tuple[int, int, int]:
     h = window.big_screen.headline()
     assert h.whistles_in_progress == len(open_w)
     assert (h.open_cases, h.overdue, h.cases_today) == (len(open_c), overdue_c, today_c)
+    strip = window.big_screen.strip  # as shown on the wall (set by the model's signal)
+    assert strip.numbers["whistles_in_progress"].text() == f"{len(open_w):,}"
+    assert strip.numbers["open_cases"].text() == f"{len(open_c):,}"
     # the whistle list (a viewer sees the whole district) and its open rows
     all_rows = window.district_model.state.whistle_list(get_user(store, "supervisor").scope)
     assert panel.row_ids == [w.id for w in all_rows]
@@ -123,6 +126,8 @@ def _pick(rng: random.Random, items):
 
 def test_panels_and_map_agree_after_every_step(live, qtbot):
     store, window, clock = live
+    window.big_screen.enter()  # the wall's headline strip follows the model too
+    window.big_screen.timer.stop()  # (its clock tick must not be what updates it here)
     rng = random.Random(20261120)
     street2_grids = [int(r[0]) for r in store.rows(
         "SELECT g.id FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "

@@ -73,6 +73,7 @@ class WhistlePanel(QWidget):
                                   load_whistles="later" if list_later else "now", parent=self)
         self.model = model
         self.row_ids: list[int] = []
+        self._row_texts: list[tuple] = []  # what each row of the list shows
         self._to_lonlat = to_lonlat
         self._clock = clock
         self.clock = clock
@@ -269,7 +270,8 @@ class WhistlePanel(QWidget):
             self.timeline.show_whistle(shown)
 
     def refresh(self) -> None:
-        """Fill the list from the model's rows with countdowns at the clock's time."""
+        """Fill the list from the model's rows with countdowns at the clock's time (a row
+        that reads as before keeps its items)."""
         if not self.model.whistles_loaded:
             return
         now = self._clock()
@@ -283,6 +285,7 @@ class WhistlePanel(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         self.row_ids = []
+        shown, row_texts = self._row_texts, []
         for r, w in enumerate(rows):
             state = w.state
             if not w.is_open:
@@ -296,13 +299,18 @@ class WhistlePanel(QWidget):
                     work_hours_left(now, deadline))
             marks = " ".join(m for m, on in (("二次哨", w.round == 2), ("督办", w.supervised),
                                              ("问责", w.accountability)) if on)
+            texts = (w.id, late, w.title, status, count, marks, w.round)
+            self.row_ids.append(w.id)
+            row_texts.append(texts)
+            if r < len(shown) and shown[r] == texts:
+                continue  # the row reads as before: its items stay
             first = item(w.title, data=w.id, alert=late, accent=w.round == 2 and not late)
             first.setToolTip(f"{w.code} {w.title}")
             self.table.setItem(r, 0, first)
             self.table.setItem(r, 1, item(wm.STATUS_NAMES[status], alert=late))
             self.table.setItem(r, 2, item(count, alert=late))
             self.table.setItem(r, 3, item(marks, alert=late, accent=bool(marks) and not late))
-            self.row_ids.append(w.id)
+        self._row_texts = row_texts
         self.table.clearSelection()
         if selected in self.row_ids:
             row = self.row_ids.index(selected)
