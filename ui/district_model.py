@@ -161,15 +161,11 @@ class DistrictModel(QObject):
         self.headlineChanged.emit()
 
     # -- following the change feed --------------------------------------------------------
-    def publish_local(self, changes: list[Change]) -> None:
-        """Treat ``changes`` as if published by the store (tests)."""
-        self._queue(list(changes), relayed=False)
-
-    def _queue(self, changes: list[Change], *, relayed: bool = True) -> None:
+    def _queue(self, changes: list[Change]) -> None:
+        """GUI thread: changes the relay brought; read together after COALESCE_MS."""
         t0 = time.perf_counter()
-        if relayed:
-            with self._lock:
-                self._in_flight[0] -= 1
+        with self._lock:
+            self._in_flight[0] -= 1
         followed = [c for c in changes if c.entity in ("case", "whistle")]
         if followed:
             if not self._pending and not self._busy:
@@ -210,7 +206,6 @@ class DistrictModel(QObject):
         t0 = time.perf_counter()
         self._busy = False
         r, base, state, headline, self.last_worker_s = result
-        r: Reload
         if base is not self.state:  # the start-up handed its cases in meanwhile
             state = self.state.updated(r)
             headline = None
@@ -232,7 +227,8 @@ class DistrictModel(QObject):
         self._schedule()
 
     def _failed(self, exc: Exception) -> None:
-        """A read failed (the database went away …): logged; the next change tries again."""
+        """A read failed (the database went away …): logged; the rows of that batch are
+        read again only when a later change names them."""
         log.warning("district model: changes could not be read: %s", exc)
         self._busy = False
         self._schedule()
