@@ -266,8 +266,11 @@ class WhistlePanel(QWidget):
         """The model read changed whistles: the list, and the timeline if it shows one."""
         self.refresh()
         shown = self.timeline.whistle_id
-        if shown is not None and (ids is None or shown in ids):
-            self.timeline.show_whistle(shown)
+        if shown is None or (ids is not None and shown not in ids):
+            return
+        row, state = self.model.state.whistles.get(shown), self.timeline.state
+        if row is None or state is None or row.version != state.version:
+            self.timeline.show_whistle(shown)  # (a step taken here: already shown as it is)
 
     def refresh(self) -> None:
         """Fill the list from the model's rows with countdowns at the clock's time (a row
