@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from app.changes import Change
+from app.domain.statuses import ENDED_STATUSES, sql_list
 from app.feed.fixes import to_seconds
 from app.geo.crs import LocalFrame
 from app.map.headline import Headline, live_headline
-from app.map.layers import CLOSED_STATUSES, CaseData, WhistleData, empty_cases, empty_whistles
+from app.map.layers import CaseData, WhistleData, empty_cases, empty_whistles
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 
@@ -141,10 +142,10 @@ def load_case_rows(store: DistrictRepository, frame: LocalFrame, ids: Iterable[i
     ids = sorted({int(i) for i in ids})
     if not ids:
         return empty_cases(now), []
-    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
+    ended = sql_list(ENDED_STATUSES)
     cols = store.columns(
         f"SELECT c.id, c.lon, c.lat, coalesce(k.kind, 'other') AS kind, "
-        f"c.status NOT IN ({closed}) AS is_open, epoch_us(c.reported_at) AS rep_us, "
+        f"c.status NOT IN {ended} AS is_open, epoch_us(c.reported_at) AS rep_us, "
         f"epoch_us(coalesce(c.closed_at, CASE WHEN c.status = 'voided' THEN c.reported_at END))"
         f" AS closed_us, epoch_us(c.deadline_at) AS deadline_us, c.status, c.category_code, "
         f"c.department_id, cm.parent_id AS street_id "

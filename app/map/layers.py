@@ -19,8 +19,6 @@ from app.geo.wkb import geoms_from_wkb
 from app.map.geometry import Vertices, polygon_vertices
 from app.store import DistrictRepository
 
-#: old name of ENDED_STATUSES (app.domain.statuses), kept until app/live moves over
-CLOSED_STATUSES = ENDED_STATUSES
 #: the six request kinds of seed 002, in legend order
 CASE_KINDS = ("enquiry", "suggestion", "hardship", "sanitation", "dispute", "hazard")
 #: closed cases reported within this many days are loaded (the widest time window)
