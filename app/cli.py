@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from app.clock import ClockError
 from app.paths import default_db_path
 from app.store import StoreError, open_store
 
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         args.db = default_db_path()
     try:
         return _COMMANDS[command](args)
-    except (UserError, StoreError) as exc:
+    except (UserError, StoreError, ClockError) as exc:
         print(f"gridcc: error: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -212,15 +213,11 @@ def _frontend():
 
 
 def cmd_info(args) -> int:
-    from app.clock import ClockError, store_clock
+    from app.clock import store_clock
     from app.district_info import district_info, format_info
 
     with open_store(args.db, read_only=True) as store:
-        try:
-            clock = store_clock(store, override=args.now)
-        except ClockError as exc:
-            raise UserError(str(exc)) from None
-        info = district_info(store, clock)
+        info = district_info(store, store_clock(store, override=args.now))
     print(json.dumps(info, ensure_ascii=False, indent=2) if args.json else format_info(info))
     return 0
 

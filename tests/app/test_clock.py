@@ -116,3 +116,11 @@ def test_the_bench_measures_a_district_at_its_own_moment(small_db_path, monkeypa
     monkeypatch.setenv(NOW_ENV, "2027-01-01T00:00")  # set by the caller: kept
     _bench_clock(small_db_path)
     assert os.environ[NOW_ENV] == "2027-01-01T00:00"
+
+
+def test_a_bad_gridcc_now_is_one_line_for_every_command(small_db_path, capsys, monkeypatch):
+    monkeypatch.setenv(NOW_ENV, "teatime")
+    for argv in (["info"], ["score"], ["district", "show"]):
+        assert main([*argv, "--db", str(small_db_path)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "GRIDCC_NOW" in err and "ISO 格式" in err
