@@ -30,9 +30,12 @@ class Clock:
 
 @pytest.fixture
 def db(small_db_copy, themed_app):
+    from ui.background import wait_all
+
     store = open_store(small_db_copy)
     yield store
     sign_out()
+    wait_all()  # a panel's model may still be reading the last change on its own cursor
     store.close()
 
 
