@@ -40,6 +40,20 @@ def test_status_bar_shows_the_window_clock_and_follows_it(make_window, qtbot):
     qtbot.waitUntil(lambda: label.text() == "2026-11-20 10:40:01 北京时间", timeout=2000)
 
 
+def test_status_bar_on_the_live_clock_ticks_in_beijing_time(make_window, qtbot):
+    from zoneinfo import ZoneInfo
+
+    from app.clock import LiveClock
+
+    window = make_window(clock=LiveClock())
+    label = window.map_status.clock_label
+    first = label.text()
+    beijing = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    shown = datetime.strptime(first.removesuffix(" 北京时间"), "%Y-%m-%d %H:%M:%S")
+    assert abs(shown - beijing) < timedelta(seconds=3)
+    qtbot.waitUntil(lambda: label.text() != first, timeout=3000)  # the next second
+
+
 def test_replay_bar_says_live_or_shows_the_replay_position(make_window, qtbot):
     window = make_window()
     bar, controller = window.replay_bar, window.patrol_controller
