@@ -82,9 +82,9 @@ class CasePanel(QWidget):
             self.department.addItem(name, did)
         self.overdue = QCheckBox("仅超期")
         for w in (self.status, self.street, self.department):
-            w.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.category.editingFinished.connect(self.refresh)
-        self.overdue.toggled.connect(lambda _on: self.refresh())
+            w.currentIndexChanged.connect(lambda _i: self._reread())
+        self.category.editingFinished.connect(lambda: self._reread())
+        self.overdue.toggled.connect(lambda _on: self._reread())
         filters = QGridLayout()
         filters.addWidget(self.status, 0, 0)
         filters.addWidget(self.street, 0, 1)
@@ -108,6 +108,8 @@ class CasePanel(QWidget):
         v.addWidget(self.message)
         if model is not None:
             model.caseFacts.connect(self._cases_changed)
+        #: how the list is read again (a filter changed): on the worker as the window's dock
+        self._reread = self._list_in_background if list_in_background else self.refresh
         if list_in_background:
             # the window's first turn stays short: the case query runs on a worker thread
             # with its own cursor and the table fills when it arrives ("loaded" then)
