@@ -127,13 +127,17 @@ def _seconds(us) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What a list filter needs to know about a changed case (the case panel's filters)."""
+    """What a list filter (the case panel's) and the urgent-case alarm need to know about a
+    changed case."""
 
     id: int
     status: str
     category_code: str
     department_id: int | None
     street_id: int | None
+    code: str = ""
+    lon: float = 0.0
+    lat: float = 0.0
 
 
 def load_case_rows(store: DistrictRepository, frame: LocalFrame, ids: Iterable[int],
@@ -148,7 +152,7 @@ def load_case_rows(store: DistrictRepository, frame: LocalFrame, ids: Iterable[i
         f"c.status NOT IN {ended} AS is_open, epoch_us(c.reported_at) AS rep_us, "
         f"epoch_us(coalesce(c.closed_at, CASE WHEN c.status = 'voided' THEN c.reported_at END))"
         f" AS closed_us, epoch_us(c.deadline_at) AS deadline_us, c.status, c.category_code, "
-        f"c.department_id, cm.parent_id AS street_id "
+        f"c.department_id, cm.parent_id AS street_id, c.code "
         f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
         f"LEFT JOIN grid_units g ON g.id = c.grid_id LEFT JOIN grid_units cm ON cm.id = g.parent_id "
         f"WHERE c.id IN ({', '.join('?' * len(ids))}) ORDER BY c.reported_at", ids)
@@ -172,7 +176,8 @@ def load_case_rows(store: DistrictRepository, frame: LocalFrame, ids: Iterable[i
         return None if v is None or v is np.ma.masked else int(v)
 
     facts = [CaseFacts(int(cols["id"][i]), str(cols["status"][i]), str(cols["category_code"][i]),
-                       opt(cols["department_id"][i]), opt(cols["street_id"][i])) for i in range(n)]
+                       opt(cols["department_id"][i]), opt(cols["street_id"][i]),
+                       str(cols["code"][i]), float(lon[i]), float(lat[i])) for i in range(n)]
     return data, facts
 
 
@@ -231,7 +236,7 @@ def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Cha
           now: datetime, known_whistles: dict[int, WhistleRow] | None = None) -> Reload:
     """Read the rows ``changes`` named (any thread, ``store`` a cursor of its own there);
     without a ``frame`` only the urgent ones among the new cases."""
-    from app.video.alarms import urgent_cases
+    from app.video.alarms import URGENT_CATEGORIES, urgent_case, urgent_cases
 
     case_ids, whistle_ids, new_ids = changed_ids(changes)
     if frame is None:  # a follower of new cases only (the video wall on its own)
@@ -246,7 +251,10 @@ def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Cha
         - set(whistles)
     if parents:
         whistles.update(load_whistle_rows(store, frame, parents))
-    urgent = tuple(urgent_cases(store, new_ids)) if new_ids else ()
+    # the urgent ones among the new cases: from the rows just read (no query of their own)
+    urgent = tuple(urgent_case(f.id, f.code, f.category_code, f.lon, f.lat)
+                   for f in sorted(facts, key=lambda f: f.id)
+                   if f.id in new_ids and f.category_code in URGENT_CATEGORIES)
     return Reload(now, tuple(sorted(case_ids)), cases, tuple(facts),
                   tuple(sorted(set(whistle_ids) | set(whistles))), whistles,
                   tuple(sorted(new_ids)), urgent)

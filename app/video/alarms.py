@@ -48,6 +48,13 @@ class UrgentCase:
         return f"紧急案件 {self.category} {self.code}"  # a narrow tile elides the code
 
 
+def urgent_case(case_id: int, code: str, category_code: str, lon: float, lat: float
+                ) -> UrgentCase:
+    """The alarm of a case already read (its subclass named)."""
+    return UrgentCase(int(case_id), code, category_code, _NAMES.get(category_code, category_code),
+                      float(lon), float(lat))
+
+
 def urgent_cases(store: DistrictRepository, ids) -> list[UrgentCase]:
     """The urgent ones among the cases ``ids`` (new cases a change named), in id order:
     one query."""
@@ -59,5 +66,4 @@ def urgent_cases(store: DistrictRepository, ids) -> list[UrgentCase]:
         f"SELECT id, code, category_code, lon, lat FROM cases WHERE id IN "
         f"({', '.join('?' * len(ids))}) AND category_code IN ({', '.join('?' * len(codes))}) "
         f"ORDER BY id", [*ids, *codes])
-    return [UrgentCase(int(r[0]), r[1], r[2], _NAMES.get(r[2], r[2]), float(r[3]),
-                       float(r[4])) for r in rows]
+    return [urgent_case(*r) for r in rows]

@@ -19,6 +19,7 @@ from app.live.district_state import (
 )
 from app.map.layers import load_district_map
 from app.store import open_store
+from app.video.alarms import URGENT_CATEGORIES, urgent_cases
 from app.workflow import whistles
 
 T0 = datetime(2026, 11, 20, 10, 30)
@@ -66,11 +67,17 @@ def test_a_batch_of_changes_reads_each_entity_once(small_db_copy):
         wid = whistles.blow(store, get_user(store, "sec01"), grid_id=g, department_ids=[6],
                             title="占道经营", description="", lon=lon, lat=lat,
                             at=T0 + timedelta(days=3), report_hours=8, finish_hours=45)
-        case_ids = dm.cases.ids[:3].tolist()
+        codes = sorted(URGENT_CATEGORIES)
+        urgent_ids = [int(r[0]) for r in store.rows(
+            f"SELECT id FROM cases WHERE category_code IN ({', '.join('?' * len(codes))}) "
+            f"ORDER BY id LIMIT 2", codes)]
+        case_ids = sorted({*dm.cases.ids[:3].tolist(), *urgent_ids})
         heard.append(Change("case", tuple(case_ids), "case.import", "operator", T0))
         r = fetch(store, dm.frame, heard, T0)
         assert r.whistle_ids == (wid,) and r.case_ids == tuple(sorted(case_ids))
         assert r.new_case_ids == tuple(sorted(case_ids))
+        # the urgent ones, picked from the rows read (as the alarm query would find them)
+        assert len(r.urgent) >= 1 and list(r.urgent) == urgent_cases(store, case_ids)
         new = state.updated(r)
         assert wid in new.whistles and wid not in state.whistles  # the old state is kept
         h = new.headline(T0)  # blown three days after the clock: in progress all the same
