@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 #: headline number height as a share of the screen height (≈ 95 px on a 2160-line wall)
 NUMBER_SHARE = 0.044
 CAPTION_SHARE = 0.019
+#: live, the figures are computed again this often (seconds) when nothing changed
+FIGURES_EVERY_S = 30
 TILES = [("on_patrol", "在岗巡查", theme.ACCENT), ("cases_today", "今日案件", theme.TEXT),
          ("open_cases", "未结案", theme.TEXT), ("overdue", "超期", theme.ALERT),
          ("closure_rate", "结案率·近12月", theme.ACCENT_2),
@@ -83,10 +85,13 @@ class HeadlineStrip(QFrame):
         self.layout().setContentsMargins(m * 2, m, m * 2, m)
         self.layout().setSpacing(m * 2)
 
-    def show_figures(self, h: Headline, title: str, t: float, replay: bool) -> None:
-        self.title.setText(title)
+    def show_time(self, t: float, replay: bool) -> None:
         when = from_seconds(t).strftime("%Y-%m-%d %H:%M:%S")
         self.clock.setText(f"{when}  {'回放' if replay else '实时'}")
+
+    def show_figures(self, h: Headline, title: str, t: float, replay: bool) -> None:
+        self.title.setText(title)
+        self.show_time(t, replay)
         for key, _, _ in TILES:
             value = getattr(h, key)
             self.numbers[key].setText(f"{value * 100:.1f}%" if key == "closure_rate"
@@ -115,7 +120,8 @@ class BigScreenMode(QObject):
         self._hidden: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
+        self._ticks = 0
         self._esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._esc.activated.connect(self.leave)
         window.canvas.viewChanged.connect(self._place)
@@ -181,6 +187,17 @@ class BigScreenMode(QObject):
         if self._saved_geometry is not None:
             w.restoreGeometry(self._saved_geometry)
         self.toggled.emit(False)
+
+    def _tick(self) -> None:
+        """Every second the clock; the figures (over every case: a few ms at Jinhua scale)
+        every FIGURES_EVERY_S live, for what time alone changes (超期, 今日 at midnight),
+        every second in replay; a change refreshes them at once (``_changed``)."""
+        self._ticks += 1
+        replay = self.window.patrol_controller.mode == "replay"
+        if replay or self._ticks % FIGURES_EVERY_S == 0:
+            self.refresh()
+        else:
+            self.strip.show_time(self._shown_time(), False)
 
     def _changed(self) -> None:
         """The model read a change: its figures (computed on its worker) at once."""

@@ -48,3 +48,22 @@ def test_headline_follows_the_replay_clock(window):
     assert early.cases_today < now.cases_today
     bs.refresh()
     assert "回放" in bs.strip.clock.text()
+
+
+def test_live_clock_ticks_alone_and_figures_follow_changes(window, monkeypatch):
+    """Live, the strip's second tick sets the clock only; the figures come from the
+    district model's signal, and every FIGURES_EVERY_S for what time alone changes."""
+    from ui.big_screen import FIGURES_EVERY_S
+
+    bs = window.big_screen
+    bs.enter()
+    bs.timer.stop()
+    computed = []
+    real = bs.headline
+    monkeypatch.setattr(bs, "headline", lambda: computed.append(1) or real())
+    bs._tick()
+    assert computed == [] and bs.strip.clock.text().endswith("实时")
+    for _ in range(FIGURES_EVERY_S - 1):
+        bs._tick()
+    assert computed == [1]
+    bs.leave()
