@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from app.clock import FixedClock
 from app.store import open_store
 from tests.conftest import TEST_NOW
+from tests.ui.late_callbacks import LateCallbackGuard
 
 
 class HandClock:
@@ -123,7 +124,10 @@ def test_launch_path_brings_a_week_old_demo_to_a_live_today(small_db_copy, theme
         today = to_seconds(datetime.combine(later.date(), datetime.min.time()))
         assert (cases.reported_s >= today).sum() > 0  # cases reported today
         assert window.map_status.clock_label.text().startswith(f"{later:%Y-%m-%d %H:%M}")
+        # the panels fill from workers with cursors of this store: let them finish first
+        qtbot.waitUntil(lambda: window.panels_filled(), timeout=15_000)
         window.close()
+        LateCallbackGuard().drain()
     finally:
         store.close()
 
