@@ -116,6 +116,7 @@ class DuckDBStore:
         self.read_only = read_only
         self._write_lock = _write_lock(path)
         self._in_tx = False
+        self._in_snapshot = False
         self._interrupted = False
         #: committed changes of this database (shared by every cursor of it)
         self.changes = changes if changes is not None else ChangeFeed()
@@ -224,6 +225,8 @@ class DuckDBStore:
         """Writes inside commit together or not at all, after the writers before them
         (the database's write lock, see the module doc); the changes staged inside are
         published after the commit.  Nested: the outer transaction decides."""
+        if self._in_snapshot:
+            raise StoreError("a snapshot is for reading: no write transaction inside it")
         if self._in_tx:
             yield
             return
@@ -262,11 +265,11 @@ class DuckDBStore:
             yield
             return
         self._con.execute("BEGIN TRANSACTION")
-        self._in_tx = True
+        self._in_tx = self._in_snapshot = True
         try:
             yield
         finally:
-            self._in_tx = False
+            self._in_tx = self._in_snapshot = False
             self._rollback_quietly()
 
     def _rollback_quietly(self) -> None:

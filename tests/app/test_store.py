@@ -259,6 +259,9 @@ def test_snapshot_reads_one_committed_state(tmp_path):
             with writer.transaction():
                 writer.set_meta({"a": "2", "b": "2"})
             assert (first, s.meta()["b"]) == ("1", "1")
+            with pytest.raises(StoreError, match="for reading"):  # never a silent rollback
+                with s.transaction():
+                    s.set_meta({"a": "3"})
         assert s.meta()["b"] == "2"
         writer.close()
 
