@@ -14,7 +14,7 @@ def _layer_panel(ctx: PanelContext):
 def _identify_panel(ctx: PanelContext):
     from ui.docks.identify_panel import IdentifyPanel
 
-    return IdentifyPanel(ctx.store, ctx.district_map.now, ctx.selection)
+    return IdentifyPanel(ctx.store, ctx.window.clock.now, ctx.selection)
 
 
 def register(registry: PanelRegistry) -> None:

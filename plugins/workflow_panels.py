@@ -87,12 +87,8 @@ def _supervision_panel(ctx: PanelContext):
 
 
 def _clock(model):
-    """The panels read the window's clock (its district model's), else the workflow's."""
-    if model is None:
-        from app.workflow.places import workflow_now
-
-        return workflow_now
-    return model.now
+    """The panels read the window's clock (its district model's), else the district's."""
+    return None if model is None else model.now
 
 
 def _disconnect(signal, slot) -> None:

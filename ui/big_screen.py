@@ -163,7 +163,7 @@ class BigScreenMode(QObject):
         self._place()
         self.refresh()
         self.timer.start()
-        QTimer.singleShot(0, self.fit_map)
+        QTimer.singleShot(0, self, self.fit_map)
         self.toggled.emit(True)
 
     def fit_map(self) -> None:

@@ -3,28 +3,15 @@ department codes."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import shapely
 
 from app.auth.permissions import Target
-from app.clock import ClockError, district_clock
 from app.geo.wkb import geoms_from_wkb
 from app.store import DistrictRepository
 
 
 class WorkflowError(ValueError):
     """A workflow request that cannot be done; one line for the user."""
-
-
-def workflow_now(override: datetime | None = None) -> datetime:
-    """Now by the clock service (:func:`app.clock.district_clock` without the district's
-    time-zone setting).  Kept for the panels not yet given the window's clock; new code
-    takes a :class:`app.clock.Clock`."""
-    try:
-        return district_clock(override=override).now()
-    except ClockError as exc:
-        raise WorkflowError(str(exc)) from None
 
 
 def grid_at(store: DistrictRepository, lon: float, lat: float) -> int:

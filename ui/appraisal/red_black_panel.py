@@ -141,7 +141,7 @@ class BigScreenBoard(QObject):
         self.board.raise_()
         # after the mode's own fit of the map: centre the district in the part of the
         # map the board leaves free
-        QTimer.singleShot(0, self._shift_map)
+        QTimer.singleShot(0, self, self._shift_map)
 
     def _failed(self, exc: Exception) -> None:
         # the map and headline still show; the log has the reason

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.permissions import decide
+from app.clock import store_clock
 from app.store import DistrictRepository
 from app.workflow import case_machine as cm
 from app.workflow import cases
-from app.workflow.places import department_names, workflow_now
+from app.workflow.places import department_names
 from ui.background import BackgroundWork
 from ui.docks.workflow_common import (
     Prompter,
@@ -51,10 +52,11 @@ class CasePanel(QWidget):
     #: set by the plugin that listens to nearbyCamerasRequested (no wall, no button)
     offers_cameras = False
 
-    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None, *, list_in_background: bool = False,
                  model=None) -> None:
         super().__init__(parent)
+        clock = clock or store_clock(store).now
         self._store = store
         self.model = model
         self.record = None  # the selected case as the user saw it (its version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt
@@ -30,11 +31,11 @@ _CASE_COLUMNS = ["案件编号", "类别", "状态", "处置时限"]
 class IdentifyPanel(QWidget):
     """Fills itself from :func:`app.map.identify.unit_detail` when the selection changes."""
 
-    def __init__(self, store: DistrictRepository, now: datetime, selection: MapSelection,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime],
+                 selection: MapSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._now = now
+        self._clock = clock  # overdue marks at the time the unit is shown, not the start
         self.detail: UnitDetail | None = None
 
         self.hint = QLabel("点击地图上的网格，查看网格编码、所属街道社区、网格力量和未结案件。")
@@ -89,7 +90,7 @@ class IdentifyPanel(QWidget):
         self.show_unit(selection.unit_id)
 
     def show_unit(self, unit_id: int | None) -> None:
-        self.detail = None if unit_id is None else unit_detail(self._store, unit_id, self._now)
+        self.detail = None if unit_id is None else unit_detail(self._store, unit_id, self._clock())
         d = self.detail
         self.hint.setVisible(d is None)
         self._spacer.setVisible(d is None)

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.permissions import MATRIX, decide
+from app.clock import store_clock
 from app.store import DistrictRepository
 from app.workflow import whistles
-from app.workflow.places import department_names, workflow_now
+from app.workflow.places import department_names
 from ui.docks.workflow_common import (
     acting_user,
     attempt,
@@ -38,9 +39,10 @@ KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
 class SupervisionPanel(QWidget):
     changed = Signal(int)
 
-    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] = workflow_now,
+    def __init__(self, store: DistrictRepository, clock: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None, *, model=None) -> None:
         super().__init__(parent)
+        clock = clock or store_clock(store).now
         self._store = store
         if model is None:  # on its own (tests): a model of its own
             from app.map.layers import district_frame

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.permissions import MATRIX
+from app.clock import store_clock
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 from app.workflow import whistles
-from app.workflow.places import grid_at, grid_place, workflow_now
+from app.workflow.places import grid_at, grid_place
 from ui.docks.whistle_timeline import WhistleTimeline
 from ui.docks.workflow_common import (
     acting_user,
@@ -60,10 +61,11 @@ class WhistlePanel(QWidget):
     whistleSelected = Signal(int)
 
     def __init__(self, store: DistrictRepository, to_lonlat: Callable[[float, float], tuple],
-                 clock: Callable[[], datetime] = workflow_now,
+                 clock: Callable[[], datetime] | None = None,
                  parent: QWidget | None = None, *, list_later: bool = False,
                  model=None) -> None:
         super().__init__(parent)
+        clock = clock or store_clock(store).now
         self._store = store
         if model is None:  # on its own (tests, a plugin without a window): a model of its own
             from app.map.layers import district_frame
@@ -345,7 +347,7 @@ class WhistlePanel(QWidget):
         """A whistle picked on the map: select it in the list (showing all whistles if the
         open-only filter hides it) with its timeline; the map click sets no blow place."""
         self._map_pick = True  # for on_map_click of the same click; gone after it
-        QTimer.singleShot(0, self._forget_map_pick)
+        QTimer.singleShot(0, self, self._forget_map_pick)
         if wid not in getattr(self, "row_ids", []) and self.open_only.currentData():
             self.open_only.setCurrentIndex(self.open_only.findData(False))
         self.tabs.setCurrentIndex(0)
