@@ -32,6 +32,8 @@ from ui.background import BackgroundWork
 log = logging.getLogger(__name__)
 #: changes arriving within this many ms are read together
 COALESCE_MS = 15
+#: a failed read is tried again after this, doubling up to RETRY_MAX_MS
+RETRY_MS, RETRY_MAX_MS = 1_000, 30_000
 
 
 class _CallableClock:
@@ -101,6 +103,8 @@ class DistrictModel(QObject):
                                            else empty_cases(self.clock.now()))
         self.whistles_loaded = False
         self._pending: list[Change] = []
+        self._reading: list[Change] = []  # the batch on the worker now
+        self._retry_ms = 0  # after a failed read: the wait before the next try
         self._busy = False
         self.reloads = 0  # reloads applied (tests, the bench)
         self.last_reload: Reload | None = None
@@ -176,13 +180,14 @@ class DistrictModel(QObject):
 
     def _schedule(self) -> None:
         if self._pending and not self._busy and not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(COALESCE_MS)
 
     def _flush(self) -> None:
         if self._busy or not self._pending:
             return
         t0 = time.perf_counter()
         batch, self._pending = self._pending, []
+        self._reading = batch
         self._busy = True
         now = self.clock.now()
         cursor_of, frame, known = self.store.cursor, self.frame, self.state.whistles
@@ -206,6 +211,7 @@ class DistrictModel(QObject):
         t0 = time.perf_counter()
         self._busy = False
         r, base, state, headline, self.last_worker_s = result
+        self._reading, self._retry_ms = [], 0
         if base is not self.state:  # the start-up handed its cases in meanwhile
             state = self.state.updated(r)
             headline = None
@@ -227,11 +233,20 @@ class DistrictModel(QObject):
         self._schedule()
 
     def _failed(self, exc: Exception) -> None:
-        """A read failed (the database went away …): logged; the rows of that batch are
-        read again only when a later change names them."""
-        log.warning("district model: changes could not be read: %s", exc)
+        """A read failed (the database busy or gone …): the batch is kept and read again
+        after a wait that doubles with each failure (never lost, never a tight loop)."""
+        self._retry_ms = min(max(2 * self._retry_ms, RETRY_MS), RETRY_MAX_MS)
+        log.warning("district model: changes could not be read (%s); trying again in %.0f s",
+                    exc, self._retry_ms / 1000)
+        self._pending = self._reading + self._pending
+        self._reading = []
         self._busy = False
-        self._schedule()
+        self._timer.start(self._retry_ms)
+
+    @property
+    def retrying(self) -> bool:
+        """A failed read waits to be tried again (its changes are kept)."""
+        return self._retry_ms > 0
 
     def settled(self) -> bool:
         """No change waits to be read and no read is under way."""
@@ -247,7 +262,7 @@ class DistrictModel(QObject):
         """Stop following (the window closes): no read may land afterwards."""
         self._unsubscribe()
         self._timer.stop()
-        self._pending = []
+        self._pending = self._reading = []
         self.work.close()
 
 
