@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._locator = GridLocator(dm.levels[4]) if 4 in dm.levels else None
         self.canvas.mapClicked.connect(self.click_at)
         self.case_card = CaseCard(store, self.canvas)
+        self.case_card.follow(self.district_model.casesChanged)
         self.worker_card = WorkerCard(self.canvas)
 
         self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self,

@@ -120,6 +120,15 @@ class CaseCard(QFrame):
         self.raise_()
         return True
 
+    def follow(self, cases_changed) -> None:
+        """Show the shown case's new state whenever a change names it (``cases_changed``:
+        the district model's ``casesChanged``, ids or None for every case)."""
+        cases_changed.connect(self._cases_changed)
+
+    def _cases_changed(self, ids) -> None:
+        if self.isVisible() and self.case_id is not None and (ids is None or self.case_id in ids):
+            self.show_case(self.case_id)
+
     def _place(self) -> None:
         parent = self.parentWidget()
         if parent is not None:
