@@ -141,7 +141,17 @@ def test_demo_if_missing_brings_a_week_old_demo_to_the_live_today(week_old_demo,
     assert main(["info", "--json", "--db", db]) == 0
     info = json.loads(capsys.readouterr().out)
     cases = info["cases"]
-    assert cases["reported_today"] > 0 and cases["open"] > 0 and cases["overdue"] > 0
+    now = datetime.fromisoformat(info["district"]["now"])
+    assert cases["open"] > 0 and cases["overdue"] > 0
+    with open_store(week_old_demo, read_only=True) as store:
+        # the newest case came in during the day before now, not a week ago (how many fall
+        # after midnight depends on the hour: just after 00:00 there may be none yet)
+        newest = store.scalar("SELECT max(reported_at) FROM cases")
+        midnight = datetime.combine(now.date(), datetime.min.time())
+        since_midnight = store.scalar("SELECT count(*) FROM cases WHERE reported_at >= ? "
+                                      "AND reported_at <= ?", [midnight, now])
+    assert now - timedelta(days=1) < newest <= now
+    assert cases["reported_today"] == since_midnight
     assert info["whistles"]["closed"] == info["whistles"]["total"] - 3  # 3 in progress
     assert main(["demo", "--scale", "small", "--if-missing", "--db", db]) == 0
     assert capsys.readouterr().out == ""  # already live: nothing to move
