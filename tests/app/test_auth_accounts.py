@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from app.auth.accounts import (
 from app.auth.permissions import Role, Scope
 from app.demo.accounts import DEMO_PASSWORDS, demo_account_specs
 from app.store import open_store
+from tests.threads import on_cursors
 
 NOW = datetime(2026, 11, 20, 10, 30)
 
@@ -80,27 +80,11 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(small_db_copy):
     the account ends locked, the rest are refused as locked, and even the right password
     is refused afterwards."""
     with open_store(small_db_copy) as s:
-        start = threading.Barrier(8, timeout=30)
-        outcomes, errors = [], []
-
-        def attempt():
-            cur = s.cursor()
-            try:
-                start.wait()
-                authenticate(cur, "dispatcher", "wrong-password", at=NOW)
-            except AuthError as exc:
-                outcomes.append(str(exc))
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                cur.close()
-
-        threads = [threading.Thread(target=attempt) for _ in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert not errors and not any(t.is_alive() for t in threads)
+        _, refused = on_cursors(
+            s, lambda cur, _k: authenticate(cur, "dispatcher", "wrong-password", at=NOW),
+            range(8), expected=AuthError)
+        outcomes = [str(exc) for exc in refused]
+        assert len(outcomes) == 8
         assert s.rows("SELECT failed_logins, locked FROM users WHERE username = 'dispatcher'") \
             == [(MAX_FAILED_LOGINS, True)]
         assert sum("attempts left" in o for o in outcomes) == MAX_FAILED_LOGINS - 1

@@ -5,7 +5,6 @@ same steps applied to the pure machines; refused steps leave the database unchan
 from __future__ import annotations
 
 import shutil
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
 from app.workflow import whistle_machine as wm
 from app.workflow.places import WorkflowError
+from tests.threads import on_cursors
 
 T0 = datetime(2026, 11, 20, 10, 30)
 REFUSED = (wm.IllegalWhistleStep, cm.IllegalTransition, PermissionError, WorkflowError)
@@ -209,26 +209,8 @@ def test_departments_reporting_in_at_once_both_stay(db):
                             department_ids=list(depts.values()), title=f"同时报到{round_}",
                             description="", lon=117.15, lat=39.17, at=T0, report_hours=2,
                             finish_hours=27)
-        start = threading.Barrier(2, timeout=10)
-        errors = []
-
-        def report(name, wid=wid, start=start, errors=errors):
-            cur = db.cursor()
-            try:
-                start.wait()
-                whistles.report_in(cur, u[name], wid, at=T0 + timedelta(minutes=5),
-                                   by=f"{name}报到人")
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                cur.close()
-
-        threads = [threading.Thread(target=report, args=(n,)) for n in depts]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-        assert not errors and not any(t.is_alive() for t in threads)
+        on_cursors(db, lambda cur, name, wid=wid: whistles.report_in(
+            cur, u[name], wid, at=T0 + timedelta(minutes=5), by=f"{name}报到人"), list(depts))
         _, w = whistles.load_whistle(db, wid)
         assert {(t.department_id, t.state, t.reported_by) for t in w.tasks} == {
             (d, "reported", f"{n}报到人") for n, d in depts.items()}
@@ -237,24 +219,10 @@ def test_departments_reporting_in_at_once_both_stay(db):
 
 def test_new_cases_from_several_threads_get_unique_ids_and_codes(db):
     u = _users(db)
-    made, errors = [], []
     day = datetime(2026, 11, 21, 9, 0)  # a day with no case codes of GridCC yet
-
-    def accept():
-        cur = db.cursor()
-        try:
-            made.extend(_new(cur, u, at=day) for _ in range(5))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            cur.close()
-
-    threads = [threading.Thread(target=accept) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors and not any(t.is_alive() for t in threads)
+    batches, _ = on_cursors(db, lambda cur, _k: [_new(cur, u, at=day) for _ in range(5)],
+                            range(4))
+    made = [r for batch in batches for r in batch]
     assert len({r.id for r in made}) == 20
     assert sorted(r.code for r in made) == [f"AJ20261121{n:05d}W" for n in range(1, 21)]
     assert min(r.id for r in made) > db.scalar("SELECT max(id) FROM cases WHERE id NOT IN ("

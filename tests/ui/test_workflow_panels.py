@@ -55,6 +55,20 @@ def settle(qtbot, *panels) -> None:
     qtbot.waitUntil(lambda: all(p.model.settled() for p in panels), timeout=10_000)
 
 
+def _registered_cases(store, qtbot, clock, name: str, role: Role):
+    """A case panel signed in as ``name``, listing the registered cases (the small
+    district at T0 has some), the first one selected."""
+    from ui.docks.case_panel import CasePanel
+
+    as_user(store, name, role)
+    panel = CasePanel(store, clock=clock)
+    qtbot.addWidget(panel)
+    panel.status.setCurrentIndex(panel.status.findData("registered"))
+    assert panel.table.rowCount() > 0
+    panel.table.selectRow(0)
+    return panel
+
+
 def _check(panel, code: str) -> None:
     for i in range(panel.dept_list.count()):
         it = panel.dept_list.item(i)
@@ -175,13 +189,7 @@ def test_case_panel_filters_and_role_allowed_actions(db, qtbot):
     from ui.docks.case_panel import CasePanel
 
     clock = Clock()
-    as_user(db, "operator", Role.OPERATOR)
-    panel = CasePanel(db, clock=clock)
-    qtbot.addWidget(panel)
-    panel.status.setCurrentIndex(panel.status.findData("registered"))
-    if panel.table.rowCount() == 0:
-        pytest.skip("no registered case in the small district at this time")
-    panel.table.selectRow(0)
+    panel = _registered_cases(db, qtbot, clock, "operator", Role.OPERATOR)
     assert "dispatch" not in panel.action_buttons and "void" not in panel.action_buttons
     case_id = panel.selected_id()
 
@@ -424,16 +432,9 @@ def test_a_step_on_a_case_changed_meanwhile_is_refused_with_who_and_when(db, qtb
     makes it a conflict, named in Chinese in the panel, and the case is shown as it is now."""
     from app.auth.accounts import get_user
     from app.workflow import cases
-    from ui.docks.case_panel import CasePanel
 
     clock = Clock()
-    as_user(db, "dispatcher", Role.DISPATCHER)
-    panel = CasePanel(db, clock=clock)
-    qtbot.addWidget(panel)
-    panel.status.setCurrentIndex(panel.status.findData("registered"))
-    if panel.table.rowCount() == 0:
-        pytest.skip("no registered case in the small district at this time")
-    panel.table.selectRow(0)
+    panel = _registered_cases(db, qtbot, clock, "dispatcher", Role.DISPATCHER)
     case_id = panel.selected_id()
     assert "dispatch" in panel.action_buttons
     seen = panel.record.version
