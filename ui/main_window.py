@@ -26,6 +26,7 @@ from app.map.identify import GridLocator
 from app.map.layers import DistrictMap, load_district_base, with_layers
 from app.store import DistrictRepository
 from ui import theme
+from ui.background import wait_all
 from ui.big_screen import BigScreenMode
 from ui.district_model import DistrictModel, follow_on_map
 from ui.docks.title_bar import DockTitleBar
@@ -430,6 +431,7 @@ class MainWindow(QMainWindow):
             self.startup.wait()
         self.district_model.shutdown()
         self.canvas.shutdown()  # layer timers stop; no render may outlive the window
+        wait_all()  # a panel's read still under way ends before the store may be closed
         super().closeEvent(ev)
 
 

@@ -36,5 +36,5 @@ def test_open_case_card_shows_a_step_taken_elsewhere(small_db_copy, themed_app, 
         assert window.case_card.steps.rowCount() >= 2
     finally:
         qtbot.waitUntil(window.district_model.settled, timeout=10_000)
-        window.close()
+        window.close()  # (waits for the panels' reads: the store can be closed now)
         store.close()

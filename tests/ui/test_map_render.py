@@ -172,9 +172,8 @@ def test_overdue_rings_wait_while_the_static_image_renders(window, qtbot, monkey
     view.blink()
     assert view.overdue.opacity() == before
     monkeypatch.setattr(cache, "rendering", lambda: False)
-    qtbot.waitUntil(window.canvas.settled, timeout=10_000)  # no trail image rendering
-    view.blink()
-    assert view.overdue.opacity() != before
+    # once nothing renders (the trail image re-renders every patrol tick: wait for a gap)
+    qtbot.waitUntil(lambda: _pulsed(view, before), timeout=10_000)
 
 
 def test_overdue_rings_wait_while_the_patrol_trails_render(window, qtbot, monkeypatch):
@@ -189,9 +188,14 @@ def test_overdue_rings_wait_while_the_patrol_trails_render(window, qtbot, monkey
     view.blink()
     assert window.canvas.images_rendering() and view.overdue.opacity() == before
     monkeypatch.setattr(trails, "rendering", lambda: False)
-    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: _pulsed(view, before), timeout=10_000)
+
+
+def _pulsed(view, before: float) -> bool:
+    """One pulse of the overdue rings moved their opacity off ``before`` (a pulse that
+    had to wait, because an image was rendering at that moment, moved nothing)."""
     view.blink()
-    assert view.overdue.opacity() != before
+    return view.overdue.opacity() != before
 
 
 def test_labels_are_drawn_between_paints_not_in_them(window, qtbot, monkeypatch):
