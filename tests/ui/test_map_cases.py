@@ -54,9 +54,13 @@ def test_many_cases_aggregate_into_hexagons(window, monkeypatch):
     assert view.shown_points() == view.states.n_shown
 
 
-def test_overdue_rings_blink(window, qtbot):
+def test_overdue_rings_blink(window, qtbot, monkeypatch):
     view = window.canvas.view("cases")
-    qtbot.waitUntil(window.canvas.settled, timeout=10_000)  # (they wait during a render)
+    qtbot.waitUntil(window.canvas.settled, timeout=10_000)
+    # a pulse waits while an image renders (tests/ui/test_map_render.py); the trail image
+    # re-renders every patrol tick, so here no render is let in between the two pulses
+    monkeypatch.setattr(window.canvas, "images_rendering", lambda: False)
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
     first = view.overdue.opacity()
     view.blink()
     second = view.overdue.opacity()
