@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from ui.lifetime import connect_while
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,9 @@ def _whistle_panel(ctx: PanelContext):
         from ui.docks.whistle_markers import WhistleMarkers
 
         panel.markers = WhistleMarkers(ctx.canvas, panel.model, panel.clock)
-        panel.model.whistlesChanged.connect(panel.markers.refresh)
+        # the markers (not a QObject) are drawn while the panel lives, never after
+        connect_while(panel, panel.model.whistlesChanged, panel.markers.refresh)
         panel.timer.timeout.connect(panel.markers.refresh)
-        # the markers (not a QObject) must not be drawn on a canvas the panel outlived
-        panel.destroyed.connect(lambda *_a, m=panel.model, f=panel.markers.refresh:
-                                _disconnect(m.whistlesChanged, f))
     except Exception:
         log.exception("whistle markers are not shown on the map")
     return panel
@@ -89,13 +88,6 @@ def _supervision_panel(ctx: PanelContext):
 def _clock(model):
     """The panels read the window's clock (its district model's), else the district's."""
     return None if model is None else model.now
-
-
-def _disconnect(signal, slot) -> None:
-    try:
-        signal.disconnect(slot)
-    except (RuntimeError, TypeError):
-        pass
 
 
 def register(registry: PanelRegistry) -> None:

@@ -28,6 +28,7 @@ from app.live.district_state import DistrictState, Reload, fetch, load_whistle_r
 from app.map.layers import CaseData, empty_cases
 from app.store import DistrictRepository
 from ui.background import BackgroundWork
+from ui.lifetime import connect_while
 
 log = logging.getLogger(__name__)
 #: changes arriving within this many ms are read together
@@ -298,17 +299,8 @@ def follow_on_map(model: DistrictModel, canvas, layers) -> None:
             if view.layer.data is not model.state.whistle_data:
                 view.reload(model.state.whistle_data)
 
-    model.casesChanged.connect(cases)
-    model.whistlesChanged.connect(whistles)
-    # the canvas may go before the model (both children of the window): stop following
-    canvas.destroyed.connect(lambda *_a: _disconnect_all(model, (cases, whistles)))
+    # the canvas may go before the model (both children of the window): stop with it
+    connect_while(canvas, model.casesChanged, cases)
+    connect_while(canvas, model.whistlesChanged, whistles)
     if model.whistles_loaded:
         whistles(None)
-
-
-def _disconnect_all(model: DistrictModel, slots) -> None:
-    for signal, slot in zip((model.casesChanged, model.whistlesChanged), slots, strict=True):
-        try:
-            signal.disconnect(slot)
-        except (RuntimeError, TypeError):
-            pass

@@ -81,3 +81,22 @@ def test_label_sprites_stop_building_when_the_window_goes(themed_app, store, dis
     window.deleteLater()
     late_callbacks.drain()  # steps run before and after the window is deleted
     assert late_callbacks.take() == []
+
+
+def test_a_connection_made_while_an_owner_lives_ends_with_it(qapp):
+    """ui.lifetime.connect_while: a plain function called while its owner lives; once the
+    owner is deleted the signal reaches nothing (no destroyed handler needed)."""
+    import shiboken6
+    from PySide6.QtCore import QObject, Signal
+
+    from ui.lifetime import connect_while
+
+    class Sender(QObject):
+        fired = Signal(int)
+
+    sender, owner, got = Sender(), QObject(), []
+    connect_while(owner, sender.fired, got.append)
+    sender.fired.emit(1)
+    shiboken6.delete(owner)
+    sender.fired.emit(2)
+    assert got == [1]

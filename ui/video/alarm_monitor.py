@@ -31,9 +31,9 @@ class UrgentCaseMonitor(QObject):
         self.model, self.wall, self.radius_m = model, wall, radius_m
         self._reveal = reveal
         self.taken: list[tuple[UrgentCase, object]] = []  # every alarm so far (tests)
+        # the model may outlive the wall (the window's): a method of this monitor, so Qt
+        # cuts the connection when the monitor (a child of the wall) goes
         model.urgentCases.connect(self.take)
-        # the model may outlive the wall (the window's): no call into a deleted wall
-        self.destroyed.connect(lambda *_a, m=model, f=self.take: _disconnect(m, f))
 
     def take(self, found: list[UrgentCase]) -> list[tuple[UrgentCase, object]]:
         """Take a tile for each urgent case in ``found`` (when take-over is on)."""
@@ -54,10 +54,3 @@ class UrgentCaseMonitor(QObject):
             out.append((case, tile))
         self.taken.extend(out)
         return out
-
-
-def _disconnect(model, slot) -> None:
-    try:
-        model.urgentCases.disconnect(slot)
-    except (RuntimeError, TypeError):  # the model went first
-        pass
