@@ -16,6 +16,9 @@ def test_live_feed_runs_in_the_worker_and_reaches_the_layer(window, qtbot):
     threads = []
     c.source.subscribe(lambda batch: threads.append(QThread.currentThread()))
     c.feed_timer.stop()
+    # a tick posted just before the stop may still be in the worker: the first step below
+    # would then only add its wall time to the next one (a slow step's gap)
+    qtbot.waitUntil(lambda: c.feed.steps_pending == 0, timeout=10_000)
     c.redraw_timer.setInterval(50)
     start = window.patrol.now
     for _ in range(2):
