@@ -352,9 +352,6 @@ class DistrictState:
         out.sort(key=lambda d: -d["late_hours"])
         return out
 
-    def overdue_whistles(self, now: datetime) -> set[int]:
-        return {w.id for w in self.open_whistles() if w.overdue(now)}
-
     def headline(self, now: datetime, on_patrol: int = 0) -> Headline:
         """The big screen's figures now (live: the store's present state)."""
         c = self.cases
