@@ -14,8 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from app.clock import ClockError
-from app.paths import default_db_path
+from app.paths import default_db, default_db_path
 from app.store import StoreError, open_store
+from app.store.target import DbTarget, parse_db
 
 EXIT_USAGE = 2
 EXIT_FAIL = 1
@@ -28,10 +29,11 @@ class UserError(Exception):
 def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
-        type=Path,
+        type=parse_db,
         default=None,
-        metavar="PATH",
-        help=f"district database (default: $GRIDCC_DB or {default_db_path()})",
+        metavar="DB",
+        help="district database: a DuckDB file or postgresql://user@host:port/dbname "
+             f"(default: $GRIDCC_DB or {default_db_path()})",
     )
 
 
@@ -96,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="map window size for the rendering figures (default 3840x2160)")
     p.add_argument("--json", action="store_true", help="JSON only (the default output is JSON)")
     p.add_argument("--no-map", action="store_true", help="skip the map rendering figures")
-    p.add_argument("--bench-db", type=Path, default=None,
+    p.add_argument("--bench-db", type=parse_db, default=None,
                    help="measure an existing district instead of generating one")
 
     for module in _command_modules():
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command
     if getattr(args, "db", None) is None and command != "bench":
-        args.db = default_db_path()
+        args.db = default_db()
     try:
         return _COMMANDS[command](args)
     except (UserError, StoreError, ClockError) as exc:
@@ -143,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_demo(args) -> int:
     from app.demo_build import build_demo_database
 
-    path: Path = args.db
+    target: DbTarget = args.db
+    if target.is_postgres:
+        return _demo_on_server(args)
+    path = target.path
     if path.exists() and args.if_missing:
         _bring_demo_to_now(path, args.now)
         return 0
@@ -161,7 +166,24 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _bring_demo_to_now(path: Path, now: datetime | None) -> None:
+def _demo_on_server(args) -> int:
+    from app.demo_build import build_demo_on_server, server_has_district
+
+    if server_has_district(args.db):
+        if args.if_missing:
+            _bring_demo_to_now(args.db, args.now)
+            return 0
+        raise UserError(f"服务器上的区库已有数据（{args.db}）：--force 不替换服务器上的区库，"
+                        "请先删除该库（dropdb）并重新 server init")
+    stats = build_demo_on_server(args.db, scale=args.scale, seed=args.seed, now=args.now,
+                                 progress=_progress)
+    print(f"demo district ({args.scale}, seed {args.seed}) loaded into {args.db}: "
+          f"{stats['grid_units']} grid units, {stats['buildings']} buildings, "
+          f"{stats['cases']} cases in {stats['seconds']:.1f} s")
+    return 0
+
+
+def _bring_demo_to_now(path, now: datetime | None) -> None:
     """``demo --if-missing`` on an existing district: a demo's stale timeline is moved to
     now (left alone while another GridCC has the file open: that one already did)."""
     from app.clock import store_clock
@@ -267,7 +289,7 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _bench_clock(db: Path | None) -> None:
+def _bench_clock(db: DbTarget | None) -> None:
     """The bench measures a district at its own moment (the demo's anchor; the moment it
     generates at), not at today's date: GRIDCC_NOW for it and the processes it starts,
     unless already set."""
@@ -280,7 +302,7 @@ def _bench_clock(db: Path | None) -> None:
     if os.environ.get(NOW_ENV, "").strip():
         return
     at = BENCH_NOW
-    if db is not None and Path(db).exists():
+    if db is not None and (db.is_postgres or db.path.exists()):
         with open_store(db, read_only=True) as store:
             at = demo_anchor(store.meta())
     if at is not None:

@@ -84,3 +84,42 @@ def _remove(p: Path) -> None:
             f.unlink()
         except FileNotFoundError:
             pass
+
+
+def server_has_district(target) -> bool:
+    """Whether the server database at ``target`` already holds a district."""
+    from app.store.pg_store import PostgresStore
+
+    conn = PostgresStore.connect(target)
+    try:
+        if not conn.execute("SELECT to_regclass('public.grid_units') IS NOT NULL").fetchone()[0]:
+            return False
+        return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM grid_units)").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def build_demo_on_server(
+    target,
+    *,
+    scale: str = "hongqiao",
+    seed: int = 20261122,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, float]:
+    """Generate the demo district into a temporary DuckDB file and copy it onto the server
+    at ``target`` (initialised here if it is not yet): all in one server transaction."""
+    import tempfile
+
+    from app.store.pg_copy import copy_district
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="gridcc-demo-") as tmp:
+        path = Path(tmp) / "demo.duckdb"
+        stats = build_demo_database(path, scale=scale, seed=seed, now=now, progress=progress)
+        with open_store(target, create=True) as dst, open_store(path, read_only=True) as src:
+            if progress:
+                progress("copying onto the server")
+            copy_district(src, dst, progress=progress)
+    stats["seconds"] = time.perf_counter() - t0
+    return stats

@@ -59,3 +59,47 @@ def district_map(store):
     from app.map.layers import load_district_map
 
     return load_district_map(store)
+
+
+# -- PostgreSQL: one throwaway cluster per session (tests/pg_cluster.py) -------------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL 15 server of the session's own (never skipped: missing is a failure)."""
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_small_template(pg_cluster, small_db_path) -> str:
+    """A server database holding the small district, the template of the copies below."""
+    from app.store import open_store
+    from app.store.pg_copy import copy_district
+
+    name = "gridcc_small_template"
+    url = pg_cluster.create_db(name)
+    with open_store(url, create=True) as dst, open_store(small_db_path, read_only=True) as src:
+        copy_district(src, dst)
+    return name
+
+
+@pytest.fixture
+def pg_small_url(pg_cluster, pg_small_template, request) -> str:
+    """A private writable server copy of the small district (its admin URL)."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    url = pg_cluster.create_db(name, template=pg_small_template)
+    yield url
+    pg_cluster.drop_db(name)
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def district_db(request) -> str:
+    """A private writable small district on each backend: a DuckDB file path or a
+    PostgreSQL URL (tests of the store, the workflow and the appraisal run on both)."""
+    if request.param == "duckdb":
+        return str(request.getfixturevalue("small_db_copy"))
+    return request.getfixturevalue("pg_small_url")

@@ -51,7 +51,7 @@ def _registry(args):
     from app.cli import UserError
     from app.video.registry import CameraRegistry
 
-    if not args.db.exists():
+    if not args.db.is_postgres and not args.db.path.exists():
         raise UserError(f"database {args.db} does not exist; create it with `python -m app demo`")
     with open_store(args.db, read_only=True) as store:
         return CameraRegistry.load(store)

@@ -1,8 +1,9 @@
-"""Persistence: the DuckDB store behind a small repository interface."""
+"""Persistence: a DuckDB file or a PostgreSQL server behind one repository interface."""
 
 from app.store.errors import (
     SchemaTooNewError,
     StoreConflict,
+    StoreDisconnected,
     StoreError,
     StoreInterrupted,
     StoreLockedError,
@@ -15,6 +16,7 @@ __all__ = [
     "DistrictRepository",
     "SchemaTooNewError",
     "StoreConflict",
+    "StoreDisconnected",
     "StoreError",
     "StoreInterrupted",
     "StoreLockedError",

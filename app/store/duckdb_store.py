@@ -109,6 +109,8 @@ def _first_line(text: str) -> str:
 class DuckDBStore:
     """One DuckDB file holding one district."""
 
+    dialect = "duckdb"
+
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool,
                  changes: ChangeFeed | None = None):
         self._con = con

@@ -54,3 +54,8 @@ class StoreConflict(StoreError):
         self.actor = actor
         self.action = action
         self.at = at
+
+
+class StoreDisconnected(StoreError):
+    """The server cannot be reached, or the connection dropped: the action was not done
+    (a commit whose fate was unknown has been looked up, see app/store/pg_store.py)."""

@@ -1,7 +1,8 @@
 """The repository interface the rest of GridCC talks to.
 
-Everything outside ``app/store`` uses this protocol, never a DuckDB connection,
-so that a PostgreSQL backend can be added for multi-seat centres.  Reads return
+Everything outside ``app/store`` uses this protocol, never a database connection:
+one DuckDB file for a single seat (app/store/duckdb_store.py) or a PostgreSQL server
+for many (app/store/pg_store.py).  Reads return
 columns as numpy arrays (few large arrays, not many small objects).
 """
 
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from app.changes import Change, ChangeFeed
+from app.store.target import DbTarget, parse_db
 
 Columns = dict[str, np.ndarray]
 
@@ -24,6 +26,8 @@ class DistrictRepository(Protocol):
 
     path: str
     read_only: bool
+    #: "duckdb" or "postgres" (for the few statements written per dialect)
+    dialect: str
     #: committed changes of this database, published after each commit (app/changes)
     changes: ChangeFeed
 
@@ -75,16 +79,23 @@ class DistrictRepository(Protocol):
 
 
 def open_store(
-    path: str | Path,
+    db: str | Path | DbTarget,
     *,
     read_only: bool = False,
     create: bool = False,
 ) -> DistrictRepository:
-    """Open (or create) the district database at ``path``.
+    """Open (or create) the district at ``db``: a DuckDB file path or a PostgreSQL URL
+    (app/store/target.py).
 
-    Upgrades an older schema; refuses a newer one (SchemaTooNewError), a file
-    held by another process (StoreLockedError) or a missing one (StoreMissingError).
+    Upgrades an older schema; refuses a newer one (SchemaTooNewError), a file held by
+    another process (StoreLockedError), a missing one (StoreMissingError) or a server
+    that cannot be reached (StoreDisconnected).
     """
+    target = parse_db(db)
+    if target.is_postgres:
+        from app.store.pg_store import PostgresStore
+
+        return PostgresStore.open(target, read_only=read_only, create=create)
     from app.store.duckdb_store import DuckDBStore
 
-    return DuckDBStore.open(Path(path), read_only=read_only, create=create)
+    return DuckDBStore.open(target.path, read_only=read_only, create=create)

@@ -63,11 +63,12 @@ def create_sequences(store: DistrictRepository) -> None:
     for name, (table, col) in ID_SEQUENCES.items():
         start = int(store.scalar(f"SELECT coalesce(max({col}), 0) + 1 FROM {table}"))
         store.rows(f"CREATE SEQUENCE {name} START WITH {start}")
+    day = ("to_date(substr(code, 3, 8), 'YYYYMMDD')" if store.dialect == "postgres"
+           else "strptime(substr(code, 3, 8), '%Y%m%d')::DATE")
     store.rows(
-        "INSERT INTO daily_numbers (kind, day, last) "
-        "SELECT 'case', strptime(substr(code, 3, 8), '%Y%m%d')::DATE, "
-        "max(CAST(substr(code, 11, 5) AS INTEGER)) FROM cases "
-        "WHERE regexp_full_match(code, 'AJ[0-9]{13}W') GROUP BY 2")
+        f"INSERT INTO daily_numbers (kind, day, last) "
+        f"SELECT 'case', {day}, max(CAST(substr(code, 11, 5) AS INTEGER)) FROM cases "
+        f"WHERE regexp_full_match(code, 'AJ[0-9]{{13}}W') GROUP BY 2")
 
 
 def _known(name: str) -> None:
