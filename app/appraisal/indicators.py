@@ -146,10 +146,11 @@ def _case_sql(store, subject: str, codes: list[str], b: int, p: Period, ids) -> 
              + _id_filter(key, ids))
     two = subject in _TWO_PHASE
     if two:
-        cols = ", ".join(flags + [f"b_{d}" for d in dates])
-        inner = (f"SELECT k, {cols}, count(*) AS n"
+        groups = flags + [f"b_{d}" for d in dates]
+        by = ", ".join(str(i) for i in range(1, len(groups) + 2))
+        inner = (f"SELECT k, {', '.join(groups)}, count(*) AS n"
                  + "".join(f", sum({x}) AS {x}" for x in sums)
-                 + f" FROM ({inner}) GROUP BY ALL")
+                 + f" FROM ({inner}) g GROUP BY {by}")
     aggs = []
     for c in codes:
         m = MEASURES[c]
