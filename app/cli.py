@@ -92,6 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
 
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
+    p.add_argument("suite", nargs="?", choices=("district", "seats", "server"),
+                   default="district",
+                   help="district (default): one DuckDB district; seats: many seat processes "
+                        "on one PostgreSQL server (--db, else a local throwaway server); "
+                        "server: a district on a local server (--scale)")
+    p.add_argument("--db", type=parse_db, default=None, metavar="URL",
+                   help="bench seats: an existing server database holding a district")
+    p.add_argument("--seats", type=int, default=20, help="bench seats: acting seats")
+    p.add_argument("--rate", type=float, default=2.0, help="bench seats: actions/s per seat")
+    p.add_argument("--duration", type=float, default=300.0,
+                   help="bench seats: seconds of acting")
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
     p.add_argument("--size", type=_size, default=(3840, 2160), metavar="WxH",
@@ -281,6 +292,22 @@ def cmd_screenshot(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    if args.suite == "seats":
+        from app.bench_seats import run_seats_bench
+
+        if args.db is not None and not args.db.is_postgres:
+            raise UserError("bench seats needs a PostgreSQL URL (--db postgresql://…)")
+        print(json.dumps(run_seats_bench(db=args.db.conninfo if args.db else None,
+                                         seats=args.seats, rate=args.rate,
+                                         duration=args.duration, progress=_progress),
+                         indent=2, ensure_ascii=False))
+        return 0
+    if args.suite == "server":
+        from app.bench_seats import run_server_bench
+
+        print(json.dumps(run_server_bench(args.scale, progress=_progress), indent=2,
+                         ensure_ascii=False))
+        return 0
     from app.bench import run_bench
 
     _bench_clock(args.bench_db)
