@@ -1,6 +1,6 @@
 """Several writers on the same cases and whistles never lose an update.
 
-Threads, each with its own cursor of one real DuckDB file, act on the same 50 cases and
+Threads, each with its own cursor of one real DuckDB file or PostgreSQL database, act on the same 50 cases and
 20 whistles (built through the workflow).  Each thread acts on what it last read, with
 that version, so many actions are stale: those must be refused with StoreConflict (or a
 workflow refusal, counted apart), and every accepted one must be in the final state, in
@@ -12,12 +12,12 @@ hypothesis gives (derandomized: the same seeds every run).
 from __future__ import annotations
 
 import random
-import shutil
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +30,7 @@ from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
 from app.workflow import whistle_machine as wm
 from app.workflow.places import WorkflowError
+from tests.backends import BACKENDS, district_copy
 
 NOW = datetime(2026, 11, 20, 10, 30)  # the fixed clock every action reads
 BLOWN = NOW - timedelta(days=3)  # the whistles are overdue by now: supervision is possible
@@ -221,10 +222,9 @@ def _whistle_lost_updates(store, wid, accepted, initial: wm.Whistle) -> int:
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seeds=st.lists(st.integers(0, 2**31), min_size=THREADS, max_size=THREADS))
-def test_concurrent_writers_lose_no_update(small_db_path, tmp_path_factory, seeds):
-    path = tmp_path_factory.mktemp("concurrency") / "d.duckdb"
-    shutil.copy(small_db_path, path)
-    store, case_ids, whistle_ids, depts = _build(path)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_writers_lose_no_update(request, backend, seeds):
+    store, case_ids, whistle_ids, depts = _build(district_copy(request, backend))
     try:
         initial = {w: whistles.load_whistle(store, w)[1] for w in whistle_ids}
         published = []

@@ -25,10 +25,21 @@ PASSWORDS = {"sec01": DEMO_PASSWORDS[Role.STREET_SECRETARY],
 
 
 @pytest.fixture
-def run(small_db_copy, monkeypatch, capsys):
+def run(district_db, monkeypatch, capsys):
+    """The command line on a writable small district, on each backend."""
+    return _runner(district_db, monkeypatch, capsys)
+
+
+@pytest.fixture
+def duck_run(small_db_copy, monkeypatch, capsys):
+    """The same on a DuckDB file only (accounts on a server are login roles: elsewhere)."""
+    return _runner(str(small_db_copy), monkeypatch, capsys)
+
+
+def _runner(db, monkeypatch, capsys):
     def run(user, now, *argv, ok=True):
         monkeypatch.setenv("GRIDCC_PASSWORD", PASSWORDS.get(user, "x"))
-        code = main([*argv, "--db", str(small_db_copy), "--now", now, "--json"]
+        code = main([*argv, "--db", db, "--now", now, "--json"]
                     + (["--user", user] if user else []))
         out = capsys.readouterr()
         assert (code == 0) == ok, out.err
@@ -36,7 +47,7 @@ def run(small_db_copy, monkeypatch, capsys):
             assert "Traceback" not in out.err and out.err.count("\n") == 1
             return out.err
         return json.loads(out.out)
-    run.db = small_db_copy
+    run.db = db
     run.env = monkeypatch.setenv
     return run
 
@@ -126,7 +137,8 @@ def test_case_loop_with_approval_and_refusals(run):
     assert run(None, "2026-11-23T11:00", "audit", "verify")["ok"]
 
 
-def test_users_and_login_errors(run, monkeypatch):
+def test_users_add_lock_list(duck_run, monkeypatch):
+    run = duck_run
     monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "Newcomer#2026")
     u = run("admin", "2026-11-20T09:00", "users", "add", "sec01b", "--role", "street_director",
             "--scope", "street:2")
@@ -136,6 +148,13 @@ def test_users_and_login_errors(run, monkeypatch):
     assert run("admin", "2026-11-20T09:01", "users", "lock", "sec01b")["locked"]
     assert any(x["username"] == "sec01b" and x["locked"]
                for x in run("admin", "2026-11-20T09:02", "users", "list"))
+
+
+def test_users_list_and_login_errors(run):
+    users = run("admin", "2026-11-20T09:02", "users", "list")
+    assert {"admin", "sec01", "dept_cg", "operator"} <= {x["username"] for x in users}
+    assert "may not manage accounts" in run("operator", "2026-11-20T09:00", "users", "list",
+                                            ok=False)
     assert "wrong user name or password" in run("nobody", "2026-11-20T09:03", "case", "list",
                                                  ok=False)
     assert "sign in with --user" in run(None, "2026-11-20T09:03", "case", "list", ok=False)

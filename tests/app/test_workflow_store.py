@@ -4,7 +4,6 @@ same steps applied to the pure machines; refused steps leave the database unchan
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,17 +16,16 @@ from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
 from app.workflow import whistle_machine as wm
 from app.workflow.places import WorkflowError
+from tests.backends import BACKENDS, district_copy
 from tests.threads import on_cursors
 
 T0 = datetime(2026, 11, 20, 10, 30)
 REFUSED = (wm.IllegalWhistleStep, cm.IllegalTransition, PermissionError, WorkflowError)
 
 
-@pytest.fixture(scope="module")
-def db(small_db_path, tmp_path_factory):
-    path = tmp_path_factory.mktemp("wfstore") / "d.duckdb"
-    shutil.copy(small_db_path, path)
-    store = open_store(path)
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request):
+    store = open_store(district_copy(request, request.param))
     yield store
     store.close()
 

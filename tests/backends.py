@@ -1,0 +1,26 @@
+"""Writable copies of the small district on each backend for fixtures wider than one
+test (module scope): a DuckDB file or a PostgreSQL database made from the session's
+template (tests/conftest.py: ``pg_small_template``).  Function-scoped tests use the
+``district_db`` fixture instead."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+BACKENDS = ["duckdb", "postgres"]
+
+
+def district_copy(request, backend: str) -> str:
+    """A private writable small district on ``backend`` ("duckdb" → a file path,
+    "postgres" → an admin URL), removed when ``request``'s scope ends."""
+    tag = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[-40:]
+    if backend == "duckdb":
+        path = request.getfixturevalue("tmp_path_factory").mktemp(tag) / "copy.duckdb"
+        shutil.copy(request.getfixturevalue("small_db_path"), path)
+        return str(path)
+    cluster = request.getfixturevalue("pg_cluster")
+    name = f"m_{tag}"
+    url = cluster.create_db(name, template=request.getfixturevalue("pg_small_template"))
+    request.addfinalizer(lambda: cluster.drop_db(name))
+    return url
