@@ -24,3 +24,16 @@ def district_copy(request, backend: str) -> str:
     url = cluster.create_db(name, template=request.getfixturevalue("pg_small_template"))
     request.addfinalizer(lambda: cluster.drop_db(name))
     return url
+
+
+def empty_district(request, tmp_path) -> str:
+    """Where a new empty district goes on ``request.param``'s backend: a DuckDB path, or
+    the admin URL of a new empty server database (dropped when the test ends); open it
+    with ``create=True``."""
+    if request.param == "duckdb":
+        return str(tmp_path / "d.duckdb")
+    cluster = request.getfixturevalue("pg_cluster")
+    name = "e_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    url = cluster.create_db(name)
+    request.addfinalizer(lambda: cluster.drop_db(name))
+    return url

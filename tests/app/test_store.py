@@ -1,4 +1,5 @@
-"""The DuckDB store: migrations, refusal of bad files, locking, transactions."""
+"""The store: migrations, refusal of bad files, locking (DuckDB files); transactions,
+sequences, snapshots and the change feed (on DuckDB and on a PostgreSQL server)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ from app.store import (
 from app.store.duckdb_store import DuckDBStore
 from app.store.schema import DOMAIN_TABLES, MIGRATIONS, latest_version
 from app.store.sequences import next_daily_number, next_id, next_ids
+from tests.backends import BACKENDS, empty_district
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request, tmp_path) -> str:
+    """A new empty district on each backend (open it with ``create=True``)."""
+    return empty_district(request, tmp_path)
 
 
 def test_new_database_has_every_domain_table(tmp_path):
@@ -116,9 +124,9 @@ def test_second_process_gets_already_open_by_pid(tmp_path):
     open_store(path).close()  # free again once the holder is gone
 
 
-def test_transaction_rolls_back_everything_on_error(tmp_path):
-    with open_store(tmp_path / "t.duckdb", create=True) as s:
-        with pytest.raises(duckdb.ConstraintException):
+def test_transaction_rolls_back_everything_on_error(fresh):
+    with open_store(fresh, create=True) as s:
+        with pytest.raises((duckdb.ConstraintException, StoreError)):
             with s.transaction():
                 s.bulk_insert("departments", {
                     "id": np.array([1, 2], dtype=np.int32), "code": ["a", "b"],
@@ -133,9 +141,9 @@ def test_transaction_rolls_back_everything_on_error(tmp_path):
         assert s.scalar("SELECT count(*) FROM departments") == 0
 
 
-def test_bulk_insert_takes_large_numpy_batches(tmp_path):
+def test_bulk_insert_takes_large_numpy_batches(fresh):
     n = 200_000
-    with open_store(tmp_path / "f.duckdb", create=True) as s:
+    with open_store(fresh, create=True) as s:
         s.bulk_insert("gps_fixes", {
             "worker_id": np.arange(n, dtype=np.int32) % 1000,
             "t": np.datetime64("2026-11-20T08:00:00") + np.arange(n).astype("timedelta64[s]"),
@@ -182,8 +190,8 @@ def test_sequences_of_an_old_file_start_after_its_ids(tmp_path):
             next_id(s, "cases; DROP TABLE cases")
 
 
-def test_rows_loaded_with_their_ids_move_the_sequence_on(tmp_path):
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
+def test_rows_loaded_with_their_ids_move_the_sequence_on(fresh):
+    with open_store(fresh, create=True) as s:
         with s.transaction():
             s.bulk_insert("users", {"id": [5, 17], "username": ["a", "b"],
                                     "display_name": ["甲", "乙"], "role": ["admin"] * 2,
@@ -192,8 +200,8 @@ def test_rows_loaded_with_their_ids_move_the_sequence_on(tmp_path):
         assert next_id(s, "user_id") == 18
 
 
-def test_daily_number_of_a_rolled_back_transaction_is_given_again(tmp_path):
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
+def test_daily_number_of_a_rolled_back_transaction_is_given_again(fresh):
+    with open_store(fresh, create=True) as s:
         day = date(2026, 11, 20)
         with pytest.raises(RuntimeError), s.transaction():
             assert next_daily_number(s, "case", day) == 1
@@ -202,10 +210,10 @@ def test_daily_number_of_a_rolled_back_transaction_is_given_again(tmp_path):
             assert next_daily_number(s, "case", day) == 1
 
 
-def test_writers_on_two_cursors_take_turns(tmp_path):
+def test_writers_on_two_cursors_take_turns(fresh):
     """The second cursor's transaction begins only after the first one committed, so it
     reads the committed value instead of conflicting with it."""
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
+    with open_store(fresh, create=True) as s:
         s.set_meta({"n": "0"})
         inside = threading.Event()
         seen = []
@@ -250,8 +258,8 @@ def test_duckdb_write_conflict_is_a_store_conflict(tmp_path):
         other.close()
 
 
-def test_snapshot_reads_one_committed_state(tmp_path):
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
+def test_snapshot_reads_one_committed_state(fresh):
+    with open_store(fresh, create=True) as s:
         s.set_meta({"a": "1", "b": "1"})
         writer = s.cursor()
         with s.snapshot():
@@ -266,8 +274,8 @@ def test_snapshot_reads_one_committed_state(tmp_path):
         writer.close()
 
 
-def test_changes_are_published_after_commit_and_never_for_a_rollback(tmp_path):
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
+def test_changes_are_published_after_commit_and_never_for_a_rollback(fresh):
+    with open_store(fresh, create=True) as s:
         reader = s.cursor()
         heard = []
         s.changes.subscribe(lambda batch: heard.append((batch, reader.meta().get("x"))))
@@ -285,13 +293,15 @@ def test_changes_are_published_after_commit_and_never_for_a_rollback(tmp_path):
         reader.close()
 
 
-def test_abandoned_batches_leave_the_connection_usable(tmp_path):
-    with open_store(tmp_path / "d.duckdb", create=True) as s:
-        batches = s.iter_batches("SELECT * FROM range(100000)", batch_rows=1000)
+def test_abandoned_batches_leave_the_connection_usable(fresh):
+    with open_store(fresh, create=True) as s:
+        rows = ("SELECT * FROM range(?)" if s.dialect == "duckdb"
+                else "SELECT generate_series(0, ? - 1) AS range")
+        batches = s.iter_batches(rows.replace("?", "100000"), batch_rows=1000)
         assert len(next(batches)["range"]) == 1000
         s.bulk_insert("departments", {"id": [1], "code": ["CG"], "name": ["城管委"],
                                       "short_name": ["城管"], "kind": ["bureau"]})
         batches.close()
         assert s.scalar("SELECT count(*) FROM departments") == 1
-        assert sum(len(b["range"]) for b in s.iter_batches("SELECT * FROM range(2500)",
+        assert sum(len(b["range"]) for b in s.iter_batches(rows.replace("?", "2500"),
                                                            batch_rows=1000)) == 2500
