@@ -19,6 +19,7 @@ transaction's id was read before COMMIT, and after reconnecting
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -50,6 +51,8 @@ from app.store.target import DbTarget, parse_db
 
 #: this process's name in the change log (its own changes are not heard twice)
 ORIGIN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+#: each opened store (a seat) writes ``ORIGIN/<n>``: two seats in one process hear each other
+_SEAT_NUMBERS = itertools.count(1)
 #: the NOTIFY channel of committed changes (payload: the last change_log seq)
 CHANNEL = "gridcc_changes"
 #: the advisory lock key that orders writers (one per database)
@@ -145,8 +148,10 @@ class PostgresStore:
     dialect = "postgres"
 
     def __init__(self, conn: psycopg.Connection, target: DbTarget, read_only: bool,
-                 changes: ChangeFeed | None = None):
+                 changes: ChangeFeed | None = None, origin: str | None = None):
         self._conn = conn
+        #: this seat's name in change_log.origin (its feed hears its own changes locally)
+        self.origin = origin or f"{ORIGIN}/{next(_SEAT_NUMBERS)}"
         self.target = target
         self.path = target.display()
         self.read_only = read_only
@@ -268,7 +273,7 @@ class PostgresStore:
 
     def _commit(self, xid: str) -> None:
         try:
-            self._raw("COMMIT")
+            self._conn.execute("COMMIT")  # (not _raw: its StoreError would skip the lookup)
         except psycopg.OperationalError as exc:
             if not self._conn.closed and not self._conn.broken:
                 self._rollback_quietly()
@@ -299,7 +304,7 @@ class PostgresStore:
             last = self._raw(
                 "INSERT INTO change_log (entity, ids, action, actor, at, origin) "
                 "VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
-                [c.entity, list(c.ids), c.action, c.actor, c.at, ORIGIN]).fetchone()[0]
+                [c.entity, list(c.ids), c.action, c.actor, c.at, self.origin]).fetchone()[0]
         self._raw("SELECT pg_notify(%s, %s)", [CHANNEL, str(last)])
 
     def _has_change_log(self) -> bool:
@@ -477,7 +482,8 @@ class PostgresStore:
 
     def cursor(self) -> PostgresStore:
         """A store on a connection of its own to the same server (for another thread)."""
-        return PostgresStore(self.connect(self.target), self.target, self.read_only, self.changes)
+        return PostgresStore(self.connect(self.target), self.target, self.read_only, self.changes,
+                             self.origin)
 
     def close(self) -> None:
         self._conn.close()
