@@ -108,31 +108,43 @@ def seat_act(url: str, spec_path: str) -> int:
     next_t = time.time()
     end = t0 + spec["duration"]
     while time.time() < end:
-        at = base_at + timedelta(seconds=time.time() - t0)
+        # the moment is taken after reading: a step committed before the read is earlier
+        def now() -> datetime:
+            return base_at + timedelta(seconds=time.time() - t0)
+
         try:
             if rnd.random() < 0.8:
                 cid = rnd.choice(spec["cases"])
                 rec = wc.load_case(store, cid)
-                action = {"dispatched": "handle", "handled": "feed_back",
-                          "fed_back": "rework"}.get(rec.state.status)
+                at = now()
+                action = _CYCLE.get(rec.state.status)
                 if action is None:
                     tally["skipped"] += 1
                 else:
+                    tgt = wc.case_target(store, rec)
                     if action == "rework":
-                        tgt = wc.case_target(store, rec)
                         user = _bench_user("grid_worker", "community", tgt.community_id,
+                                           f"bench_seat{spec['seat']}")
+                    elif action == "register":
+                        user = _bench_user("operator", "district", None,
+                                           f"bench_seat{spec['seat']}")
+                    elif action == "dispatch":
+                        user = _bench_user("dispatcher", "district", None,
                                            f"bench_seat{spec['seat']}")
                     else:
                         user = _bench_user("department_handler", "department",
                                            rec.state.department_id, f"bench_seat{spec['seat']}")
                     wc.advance(store, user, cid, action, at=at, expected_version=rec.version,
-                               reason="核查不通过（压测）" if action == "rework" else None)
+                               reason="核查不通过（压测）" if action == "rework" else None,
+                               department_id=rec.state.department_id
+                               if action == "dispatch" else None)
                     accepted_cases[cid] += 1
                     tally["accepted"] += 1
             else:
                 wid = rnd.choice(spec["whistles"])
                 _, w = ww.load_whistle(store, wid)
                 task = rnd.choice(w.tasks)
+                at = now()
                 name = f"bench_seat{spec['seat']}"
                 if task.state == "reported":
                     user = _bench_user("department_handler", "department", task.department_id,
@@ -159,6 +171,11 @@ def seat_act(url: str, spec_path: str) -> int:
            "cases": {str(k): v for k, v in accepted_cases.items()},
            "whistles": {str(k): v for k, v in accepted_whistles.items()}})
     return 0
+
+
+#: a case's status -> the bench's next step (the loop 处置 → 反馈 → 返工 goes round)
+_CYCLE = {"accepted": "register", "registered": "dispatch", "returned": "dispatch",
+          "dispatched": "handle", "handled": "feed_back", "fed_back": "rework"}
 
 
 def _spawn(*args: str) -> subprocess.Popen:
@@ -291,8 +308,9 @@ def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float 
     store = open_store(url)
     try:
         cases = [int(r[0]) for r in store.rows(
-            "SELECT id FROM cases WHERE status IN ('dispatched', 'handled', 'fed_back') "
-            "AND department_id IS NOT NULL ORDER BY id LIMIT ?", [n_cases])]
+            "SELECT id FROM cases WHERE status IN ('accepted', 'registered', 'returned', "
+            "'dispatched', 'handled', 'fed_back') AND department_id IS NOT NULL "
+            "ORDER BY id LIMIT ?", [n_cases])]
         blow, depts = _blower(store)
         clock = store_clock(store)
         whistles = []
@@ -320,7 +338,8 @@ def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float 
             spec = workdir / f"seat{s}.json"
             spec.write_text(json.dumps({
                 "seat": s, "seed": 1000 + s, "rate": rate, "duration": duration, "t0": t0,
-                "base_at": clock.now().isoformat(), "cases": cases, "whistles": whistles}))
+                "base_at": (clock.now() + timedelta(seconds=t0 - time.time())).isoformat(),
+                "cases": cases, "whistles": whistles}))
             procs.append(_spawn("act", url, str(spec)))
         results = []
         for p in procs:

@@ -197,7 +197,8 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
                 "satisfaction": new.satisfaction}
         if new.status in _STAMP:
             sets[_STAMP[new.status]] = at
-        if action == "rework":
+        if action == "rework":  # back to 派遣: the next 处置 and 反馈 are stamped anew
+            sets["handled_at"] = None
             sets["fed_back_at"] = None
         cols = ", ".join(f"{k} = ?" for k in sets)
         if not store.rows(f"UPDATE cases SET {cols}, version = version + 1 "
