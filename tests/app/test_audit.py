@@ -1,5 +1,6 @@
 """The audit trail: append-only in the store, and any edit, deletion or reordering of
-records in a real database file is found and named by ``audit verify``."""
+records in a real database (a DuckDB file or a PostgreSQL server) is found and named by
+``audit verify``."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ import threading
 from datetime import datetime, timedelta
 
 import duckdb
+import psycopg
 import pytest
 
 from app.audit import append, verify_log
 from app.cli import main
 from app.store import StoreError, open_store
+from app.store.target import parse_db
+from tests.backends import BACKENDS, empty_district
 
 T0 = datetime(2026, 11, 20, 9, 0)
 N = 25
 
 
-@pytest.fixture
-def log_db(tmp_path):
-    path = tmp_path / "audit.duckdb"
+@pytest.fixture(params=BACKENDS)
+def log_db(request, tmp_path):
+    path = empty_district(request, tmp_path)
     with open_store(path, create=True) as s:
         for i in range(N):
             append(s, at=T0 + timedelta(minutes=i), username=f"user{i % 3}", role="operator",
@@ -30,11 +34,32 @@ def log_db(tmp_path):
     return path
 
 
+class _Outside:
+    """A connection of the database's own client, outside GridCC: a forger's tools (on
+    the server a superuser who switches the append-only trigger off)."""
+
+    def __init__(self, db):
+        self.pg = parse_db(db).is_postgres
+        if self.pg:
+            self.con = psycopg.connect(db, autocommit=True)
+            self.con.execute("SET session_replication_role = replica")
+        else:
+            self.con = duckdb.connect(str(db))
+
+    def execute(self, sql, params=()):
+        if self.pg:
+            return self.con.execute(sql.replace("?", "%s"), list(params) or None)
+        return self.con.execute(sql, list(params))
+
+    def close(self):
+        self.con.close()
+
+
 def _raw(path, sql, params=()):
     """Tamper outside the app (the store itself refuses)."""
-    con = duckdb.connect(str(path))
+    con = _Outside(path)
     try:
-        con.execute(sql, list(params))
+        con.execute(sql, params)
     finally:
         con.close()
 
@@ -54,7 +79,7 @@ def test_random_edit_is_named(log_db, seed):
     rng = random.Random(seed)
     seq = rng.randint(1, N)
     column, value = rng.choice([("username", "'mallory'"), ("after", "'{\"status\":\"closed\"}'"),
-                                ("occurred_at", "occurred_at + INTERVAL 1 MINUTE"),
+                                ("occurred_at", "occurred_at + INTERVAL '1 minute'"),
                                 ("action", "'case.void'"), ("before", "NULL")])
     _raw(log_db, f"UPDATE audit_log SET {column} = {value} WHERE seq = ?", [seq])
     r = _verify(log_db)
@@ -93,7 +118,7 @@ def test_rehashing_a_forged_record_still_breaks_the_head(log_db):
     from app.audit.log import FIELDS, GENESIS, record_hash
 
     _raw(log_db, "UPDATE audit_log SET username = 'mallory' WHERE seq = 5")
-    con = duckdb.connect(str(log_db))
+    con = _Outside(log_db)
     rows = con.execute(f"SELECT {', '.join(f if f != 'at' else 'occurred_at' for f in FIELDS)}"
                        " FROM audit_log ORDER BY seq").fetchall()
     prev = GENESIS
@@ -113,12 +138,13 @@ def test_rehashing_a_forged_record_still_breaks_the_head(log_db):
     "delete from audit_log where seq = 1",
     "DROP TABLE audit_log",
     "TRUNCATE audit_log",
-    'UPDATE main."audit_log" SET role = 1',
+    'UPDATE {schema}."audit_log" SET role = 1',
 ])
 def test_store_refuses_to_change_the_log(log_db, sql):
     with open_store(log_db) as s:
+        schema = "public" if s.dialect == "postgres" else "main"
         with pytest.raises(StoreError, match="append-only"):
-            s.rows(sql)
+            s.rows(sql.format(schema=schema))
         assert s.scalar("SELECT count(*) FROM audit_log") == N
     assert _verify(log_db).ok
 
