@@ -233,3 +233,77 @@ def test_a_commit_whose_connection_dies_is_reported_as_it_was(seats, pg_small_ur
     wid2 = _blow(a, "恢复后")
     heard_b.wait(lambda cs: any(c.ids == (wid2,) for c in cs))
     assert len(heard_b.of("whistle.blow")) == (2 if after else 1)
+
+
+# -- five seats through a server restart (a cluster of this module's own) -------------------
+@pytest.fixture(scope="module")
+def own_server(small_db_path):
+    """A server only these tests restart (the session's cluster serves everyone else)."""
+    from app.store.pg_copy import copy_district
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster()
+    url = cluster.create_db("seats")
+    with open_store(url, create=True) as dst, open_store(small_db_path, read_only=True) as src:
+        copy_district(src, dst)
+    yield cluster, url
+    cluster.destroy()
+
+
+def test_five_seats_survive_a_server_restart_with_nothing_lost_or_doubled(own_server):
+    from app.store import StoreError
+
+    cluster, url = own_server
+    seats = []
+    for _ in range(5):
+        store = open_store(url)
+        listener = start_listener(store)
+        came_back: list[float] = []
+        listener.observe(lambda s, t=came_back: t.append(time.monotonic()) if s.online else None)
+        seats.append((store, listener, Heard(store.changes), came_back))
+    writer = seats[0][0]
+    committed, not_done = [], []
+    stop = threading.Event()
+
+    def write() -> None:  # seat 0 acts every 20 ms through the restart
+        k = 0
+        while not stop.is_set():
+            k += 1
+            try:
+                writer.stage_change(Change("case", (k,), "test.mark", "tester", T0))
+                committed.append(k)
+            except StoreError:  # StoreDisconnected: reported as not done
+                not_done.append(k)
+            stop.wait(0.02)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        _wait(lambda: len(committed) >= 10, what="writes before the restart")
+        cluster.restart()
+        up = time.monotonic()
+        n = len(committed)
+        _wait(lambda: len(committed) >= n + 10, what="writes after the restart")
+    finally:
+        stop.set()
+        thread.join(10)
+    try:
+        assert not_done, "the restart went unnoticed: the test did not test it"
+        for i, (_store, listener, heard, came_back) in enumerate(seats):
+            _wait(lambda li=listener: li.online, what=f"seat {i} online")
+            assert came_back and came_back[-1] - up <= 10.0, f"seat {i} back after > 10 s"
+            want = committed if i else []
+            heard.wait(lambda cs, w=want: sum(c.action == "test.mark" for c in cs
+                                              if c.seq is not None) >= len(w))
+            from_server = [c.ids[0] for c in heard.of("test.mark") if c.seq is not None]
+            assert from_server == want  # every committed change once, in order, none other
+            assert listener.connects == 2
+        local = [c.ids[0] for c in seats[0][2].of("test.mark")]
+        assert local == committed  # the writer heard its own once (locally)
+        logged = [int(r[0]) for r in writer.rows(
+            "SELECT ids[1] FROM change_log WHERE action = 'test.mark' ORDER BY seq")]
+        assert logged == committed  # what was reported not done is not there
+    finally:
+        for store, listener, _, _ in seats:
+            assert listener.close()
+            store.close()
