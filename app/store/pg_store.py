@@ -347,10 +347,18 @@ class PostgresStore:
         with self.transaction():
             cols = ", ".join(f'"{c}"' for c in names)
             try:
-                with self._conn.cursor() as cur, \
-                        cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
-                    for row in zip(*data, strict=True):
-                        cp.write_row(row)
+                if self._raw("SELECT row_security_active(%s)", [table]).fetchone()[0]:
+                    # COPY FROM is refused where row-level security applies (a seat's
+                    # login, app/store/pg_security.py): plain INSERTs, checked per row
+                    marks = ", ".join(["%s"] * len(names))
+                    with self._conn.cursor() as cur:
+                        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",
+                                        list(zip(*data, strict=True)))
+                else:
+                    with self._conn.cursor() as cur, \
+                            cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+                        for row in zip(*data, strict=True):
+                            cp.write_row(row)
                 if table in TABLE_SEQUENCES and "id" in names:
                     ids = [v for v in data[names.index("id")] if v is not None]
                     if ids:
