@@ -2,12 +2,17 @@
 
 Each case becomes one narrow row of :data:`app.appraisal.definitions.CASE_FACTS`
 (the date of each loop step, on-time/rework/return flags, working hours to close)
-plus its grid, community, street, department and reporter.  The table is a
-temporary table of the store's connection, built on first use (≈0.3 s for a
-million cases) and rebuilt whenever the case data change: every change of a case
-through the workflow or an import adds rows to ``cases`` or ``case_transitions``,
-so their row counts are the fingerprint.  Counting over it gives exactly the same
-numbers as counting over ``cases`` (tests check this), only faster.
+plus its grid, community, street, department and reporter.  Counting over it gives
+exactly the same numbers as counting over ``cases`` (tests check this), only faster.
+
+* DuckDB (one seat): a temporary table of the store's connection, built on first use
+  (≈0.3 s for a million cases) and rebuilt whenever the case data change: every change
+  of a case through the workflow or an import adds rows to ``cases`` or
+  ``case_transitions``, so their row counts are the fingerprint.
+* PostgreSQL (many seats): one real table on the server shared by every seat, kept
+  current incrementally by triggers and a refresh per change batch
+  (app/appraisal/server_facts.py); inside a transaction, or for a role that cannot set
+  it up, the facts are a subquery.
 """
 
 from __future__ import annotations
@@ -41,7 +46,10 @@ def facts_sql(workdays: str = "temp.appraisal_workdays") -> str:
 
 
 def ensure_facts(store) -> str:
-    """The facts table's name, (re)built if the cases changed since it was made."""
+    """The facts table's name (or a subquery), (re)built if the cases changed since it
+    was made."""
+    if store.dialect == "postgres":
+        return _server_facts(store)
     fp = _fingerprint(store)
     if getattr(store, _ATTR, None) == fp:
         return TABLE
@@ -56,6 +64,32 @@ def ensure_facts(store) -> str:
     except AttributeError:  # a store that takes no attributes: rebuild each time
         pass
     return TABLE
+
+
+def _server_facts(store) -> str:
+    from app.appraisal.server_facts import server_facts
+
+    shared = server_facts(store, facts_sql)
+    if shared is not None:
+        table, span = shared
+        _set(store, _SPAN, span)
+        return table
+    from app.appraisal.server_facts import WORKDAYS
+
+    shared_days = store.scalar(f"SELECT to_regclass('public.{WORKDAYS}') IS NOT NULL")
+    inline = f"({facts_sql(WORKDAYS if shared_days else ensure_workdays(store))})"
+    dates = [n for n in CASE_FACTS if n.startswith("d_")]
+    span = store.rows(f"SELECT least({', '.join(f'min({d})' for d in dates)}), "
+                      f"greatest({', '.join(f'max({d})' for d in dates)}) FROM {inline} f")[0]
+    _set(store, _SPAN, tuple(span))
+    return inline
+
+
+def _set(store, attr: str, value) -> None:
+    try:
+        setattr(store, attr, value)
+    except AttributeError:
+        pass
 
 
 def facts_span(store):

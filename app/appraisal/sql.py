@@ -46,17 +46,21 @@ def ensure_workdays(store) -> str:
     DEFAULT_CALENDAR (weekends, holidays, make-up days), inserted once through Arrow."""
     if getattr(store, _WD_ATTR, False):
         return WORKDAYS
-    work, before, _ = _workdays()
-    days = np.datetime64("2000-01-03", "D") + np.arange(len(work))
     store.rows("CREATE OR REPLACE TEMP TABLE appraisal_workdays "
                "(day DATE, is_work BOOLEAN, before INTEGER)")
-    store.bulk_insert("appraisal_workdays", {"day": days, "is_work": work,
-                                             "before": before[:len(work)].astype(np.int32)})
+    store.bulk_insert("appraisal_workdays", workday_columns())
     try:
         setattr(store, _WD_ATTR, True)
     except AttributeError:
         pass
     return WORKDAYS
+
+
+def workday_columns() -> dict[str, np.ndarray]:
+    """The working-day table's rows as columns (day, is_work, before)."""
+    work, before, _ = _workdays()
+    days = np.datetime64("2000-01-03", "D") + np.arange(len(work))
+    return {"day": days, "is_work": work, "before": before[:len(work)].astype(np.int32)}
 
 
 def _work_pos(col: str, alias: str) -> str:

@@ -1,0 +1,99 @@
+"""The appraisal facts on a PostgreSQL server (app/appraisal/server_facts.py): one table
+shared by every seat, refreshed once per batch of case changes, by whichever seat asks
+first; a refresh blocks neither readers nor writers."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from app.appraisal import compute_indicators, parse_period
+from app.store import open_store
+
+OCTOBER = parse_period("2026-10")
+#: one case closed in October (its closing taken back by the tests)
+CLOSED_IN_OCTOBER = ("SELECT min(id) FROM cases WHERE closed_at >= TIMESTAMP '2026-10-02' "
+                     "AND closed_at < TIMESTAMP '2026-10-30' AND id > ?")
+
+
+def _closed(store) -> int:
+    return compute_indicators(store, OCTOBER, "overall", deltas=False).rows[0].counts["closed"]
+
+
+def _refreshes(store) -> int:
+    return int(store.scalar("SELECT refreshes FROM appraisal_facts_state"))
+
+
+def _reopen(store, after_id: int = 0) -> int:
+    cid = int(store.scalar(CLOSED_IN_OCTOBER, [after_id]))
+    store.rows("UPDATE cases SET closed_at = NULL, status = 'verified' WHERE id = ?", [cid])
+    return cid
+
+
+def test_seats_share_the_facts_and_refresh_them_once_per_change(pg_small_url):
+    with open_store(pg_small_url) as a, open_store(pg_small_url) as b:
+        first = _closed(a)  # sets the shared facts up and builds them
+        assert _refreshes(a) == 1
+        assert a.scalar("SELECT count(*) FROM appraisal_case_facts") == \
+            a.scalar("SELECT count(*) FROM cases")
+        assert _closed(b) == first and _refreshes(b) == 1  # b counts over a's facts
+        _reopen(a)
+        assert b.scalar("SELECT count(*) FROM appraisal_facts_dirty") == 1
+        assert _closed(b) == first - 1  # b sees a's change: b refreshed
+        assert _closed(a) == first - 1 and _refreshes(a) == 2  # … once for both
+        # a bulk change of many cases is one refresh too
+        a.rows("UPDATE cases SET satisfaction = satisfaction WHERE id % 3 = 0")
+        assert _closed(b) == first - 1 and _closed(a) == first - 1 and _refreshes(a) == 3
+
+
+def test_a_refresh_blocks_neither_readers_nor_writers(pg_small_url):
+    with open_store(pg_small_url) as reader, open_store(pg_small_url) as writer:
+        first = _closed(reader)
+        facts = reader.scalar("SELECT count(*) FROM appraisal_case_facts")
+        for s in (reader, writer):  # a blocked statement fails instead of hanging the test
+            s.rows("SET statement_timeout = '10s'")
+        gone = _reopen(writer)
+        with psycopg.connect(pg_small_url) as refresher:  # a refresh under way, uncommitted
+            assert refresher.execute("SELECT gridcc_refresh_appraisal_facts()").fetchone()[0] == 1
+            # readers see the facts as they were …
+            assert reader.scalar("SELECT count(*) FROM appraisal_case_facts") == facts
+            assert reader.scalar("SELECT d_closed FROM appraisal_case_facts WHERE id = ?",
+                                 [gone]) is not None
+            # … and a writer commits meanwhile
+            second = _reopen(writer, gone)
+            refresher.commit()
+        assert _closed(reader) == first - 2  # the refresh's change and the one after it
+        assert reader.scalar("SELECT d_closed FROM appraisal_case_facts WHERE id = ?",
+                             [second]) is None
+
+
+def test_inside_a_transaction_the_facts_are_counted_from_the_cases(pg_small_url):
+    with open_store(pg_small_url) as s:
+        first = _closed(s)
+        with s.transaction():
+            _reopen(s)
+            assert _closed(s) == first - 1  # the transaction's own change, not yet shared
+        assert _closed(s) == first - 1
+
+
+def test_a_seat_that_may_only_read_still_gets_current_facts(pg_cluster, pg_small_url):
+    name = pg_small_url.rsplit("/", 1)[1]
+    with pg_cluster.admin(name) as con:
+        con.execute("DROP ROLE IF EXISTS facts_reader")
+        con.execute("CREATE ROLE facts_reader LOGIN PASSWORD 'Reader#2026'")
+        con.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO facts_reader")
+        con.commit()
+    url = pg_cluster.url(name, user="facts_reader", password="Reader#2026")
+    try:
+        with open_store(pg_small_url) as admin, open_store(url, read_only=True) as seat:
+            first = _closed(admin)  # the owner sets the shared facts up
+            _reopen(admin)
+            assert _closed(seat) == first - 1  # refreshed by the reader, as the owner
+            assert _refreshes(seat) == 2
+            with pytest.raises(Exception, match="权限不足"):
+                seat.rows("DELETE FROM appraisal_case_facts")
+    finally:
+        with pg_cluster.admin(name) as con:
+            con.execute("DROP OWNED BY facts_reader")
+            con.execute("DROP ROLE facts_reader")
+            con.commit()
