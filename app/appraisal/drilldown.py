@@ -49,7 +49,7 @@ def _records(store, measure: str, period: Period, subject: str, subject_id, limi
                    f"JOIN workers wk ON wk.id = f.worker_id WHERE {where}")
         order = " ORDER BY 3, 1"
         cols = PATROL_COLUMNS
-    total = int(store.scalar(f"SELECT count(*) FROM ({sql})"))
+    total = int(store.scalar(f"SELECT count(*) FROM ({sql}) r"))
     return cols, store.rows(sql + order + lim), total
 
 

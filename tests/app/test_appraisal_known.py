@@ -26,7 +26,6 @@ at 11:01 — one minute late — and HW (10:30); W2 (10-22) summons CG, on time.
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 
 import pytest
@@ -48,6 +47,7 @@ from app.auth.accounts import get_user
 from app.auth.permissions import PermissionDenied
 from app.store import open_store
 from app.workflow import cases as wf
+from tests.backends import BACKENDS, district_copy
 
 OCT = parse_period("2026-10")
 GRID = 16  # 12010600100101, community 4, street 2
@@ -126,11 +126,9 @@ def _whistle(store, wid, blown, report_deadline, supervised, depts):
                     fed_back + timedelta(days=1)])
 
 
-@pytest.fixture(scope="module")
-def db(small_db_path, tmp_path_factory):
-    path = tmp_path_factory.mktemp("appraisal") / "known.duckdb"
-    shutil.copy(small_db_path, path)
-    store = open_store(path)
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request):
+    store = open_store(district_copy(request, request.param))
     for table in ("cases", "case_transitions", "whistles", "whistle_departments",
                   "whistle_events", "appraisal_ratings"):
         store.rows(f"DELETE FROM {table}")
