@@ -24,10 +24,23 @@ from app.appraisal import (
     validate_scheme,
 )
 from app.appraisal.model import AreaScore
-from app.appraisal.sql import WORKDAYS, ensure_workdays, work_hours_sql
+from app.appraisal.sql import ensure_workdays, work_hours_sql
 from app.auth.accounts import get_user
 from app.auth.permissions import PermissionDenied
 from app.store import open_store
+from tests.backends import BACKENDS, district_copy
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def any_store(request):
+    """The small district read on each backend: the session's DuckDB store, or a server
+    copy."""
+    if request.param == "duckdb":
+        yield request.getfixturevalue("store")
+        return
+    s = open_store(district_copy(request, "postgres"), read_only=True)
+    yield s
+    s.close()
 
 
 def test_periods():
@@ -51,7 +64,7 @@ def test_periods():
             parse_period(bad)
 
 
-def test_sql_working_hours_equal_the_calendar(store):
+def test_sql_working_hours_equal_the_calendar(any_store):
     """Working hours in SQL (the vectorised working-day table) equal the workflow's own
     calendar, across nights, weekends, the National Day holidays and a make-up Saturday."""
     from app.domain.worktime import DEFAULT_CALENDAR
@@ -64,12 +77,12 @@ def test_sql_working_hours_equal_the_calendar(store):
         pairs.append((a, a + timedelta(minutes=int(rng.integers(0, 60 * 24 * 20)))))
     pairs += [(datetime(2026, 9, 30, 17, 0), datetime(2026, 10, 10, 9, 0)),  # holiday, 调休
               (datetime(2026, 10, 9, 17, 29), datetime(2026, 10, 12, 8, 31))]
-    ensure_workdays(store)
+    workdays = ensure_workdays(any_store)
     values = ", ".join(f"(TIMESTAMP '{a}', TIMESTAMP '{b}')" for a, b in pairs)
-    got = [r[0] for r in store.rows(
+    got = [r[0] for r in any_store.rows(
         f"SELECT {work_hours_sql('p.a', 'p.b', 'wa', 'wb')} FROM (VALUES {values}) p(a, b) "
-        f"JOIN {WORKDAYS} wa ON wa.day = CAST(p.a AS DATE) "
-        f"JOIN {WORKDAYS} wb ON wb.day = CAST(p.b AS DATE) ORDER BY p.a, p.b")]
+        f"JOIN {workdays} wa ON wa.day = CAST(p.a AS DATE) "
+        f"JOIN {workdays} wb ON wb.day = CAST(p.b AS DATE) ORDER BY p.a, p.b")]
     want = [DEFAULT_CALENDAR.work_seconds_between(a, b) / 3600 for a, b in sorted(pairs)]
     assert got == pytest.approx(want, abs=1e-9)
     by_pair = dict(zip(sorted(pairs), got, strict=True))
@@ -92,20 +105,20 @@ RAW = {  # the same measures, counted straight over cases (no facts table)
 
 
 @pytest.mark.parametrize("label", ["2026-10", "2026Q3", "2026"])
-def test_facts_count_exactly_what_the_cases_say(store, label):
+def test_facts_count_exactly_what_the_cases_say(any_store, label):
     p = parse_period(label)
-    tab = compute_indicators(store, p, "department", deltas=False)
+    tab = compute_indicators(any_store, p, "department", deltas=False)
     s, e = f"TIMESTAMP '{p.start}'", f"TIMESTAMP '{p.end}'"
     for measure, pred in RAW.items():
-        raw = dict(store.rows(f"SELECT department_id, count(*) FROM cases WHERE "
+        raw = dict(any_store.rows(f"SELECT department_id, count(*) FROM cases WHERE "
                               f"{pred.replace('{s}', s).replace('{e}', e)} GROUP BY 1"))
         got = {r.subject_id: r.counts[measure] for r in tab.rows if r.counts[measure]}
         assert got == raw, measure
         assert sum(raw.values()) > 0, measure
 
 
-def test_facts_follow_changes_of_the_cases(small_db_copy):
-    with open_store(small_db_copy) as db:
+def test_facts_follow_changes_of_the_cases(district_db):
+    with open_store(district_db) as db:
         p = parse_period("2026-10")
         before = compute_indicators(db, p, "overall", deltas=False).rows[0].counts["closed"]
         db.rows("UPDATE cases SET closed_at = NULL, status = 'verified' WHERE id = "
@@ -166,8 +179,8 @@ def test_rate_of_the_wrong_kind_is_refused():
                                                              "deductions[0].indicator"]
 
 
-def test_saving_a_scheme_makes_a_new_audited_version(small_db_copy, tmp_path):
-    with open_store(small_db_copy) as db:
+def test_saving_a_scheme_makes_a_new_audited_version(district_db, tmp_path):
+    with open_store(district_db) as db:
         admin, sec = get_user(db, "admin"), get_user(db, "sec01")
         data = json.loads(DEFAULT_SCHEME_PATH.read_text(encoding="utf-8"))
         data["version"], data["street_weight"] = "v2", 0.4
@@ -198,7 +211,7 @@ def test_red_and_black_lists_never_share_a_subject():
     assert len(red) == len(black) == 3
 
 
-def test_big_screen_and_info_use_the_one_closure_definition(store):
+def test_big_screen_and_info_use_the_one_closure_definition(any_store):
     """headline.closure_arrays on case arrays (voided cases closed at their report time,
     as the map holds them) gives the engine's 结案率 over the same 近12个月 window."""
     from app.appraisal import trailing_year
@@ -209,29 +222,29 @@ def test_big_screen_and_info_use_the_one_closure_definition(store):
     now = datetime(2026, 11, 20, 10, 30)
     window = trailing_year(now)
     assert window.label == "2025-11-20~2026-11-19"
-    cols = store.columns(
+    cols = any_store.columns(
         "SELECT epoch_us(coalesce(closed_at, CASE WHEN status = 'voided' THEN reported_at END)) "
         "AS c, epoch_us(deadline_at) AS d FROM cases WHERE status <> 'parked'")
     sec = [np.where(np.ma.getmaskarray(a), np.nan, np.ma.filled(a, 0) / 1e6)
            for a in (np.ma.masked_invalid(np.ma.asarray(cols["c"], dtype=float)),
                      np.ma.masked_invalid(np.ma.asarray(cols["d"], dtype=float)))]
     closed, due = closure_arrays(sec[0], sec[1], to_seconds(window.start), to_seconds(window.end))
-    row = compute_indicators(store, window, "overall", deltas=False).rows[0]
+    row = compute_indicators(any_store, window, "overall", deltas=False).rows[0]
     assert (closed, due) == (row.counts["closed"], row.counts["due"]) and due > 1000
-    info = district_info(store)["cases"]["closure"]
+    info = district_info(any_store)["cases"]["closure"]
     assert info == {"window": window.label, "due": due, "closed": closed,
                     "rate_pct": round(100 * closed / due, 2)}
 
 
-def test_grid_worker_reports(store):
+def test_grid_worker_reports(any_store):
     p = parse_period("2026-10")
-    overall = compute_indicators(store, p, "overall", deltas=False).rows[0]
-    raw = store.rows("SELECT count(*), count(*) FILTER (WHERE status <> 'voided') FROM cases "
+    overall = compute_indicators(any_store, p, "overall", deltas=False).rows[0]
+    raw = any_store.rows("SELECT count(*), count(*) FILTER (WHERE status <> 'voided') FROM cases "
                      "WHERE reporter_worker_id IS NOT NULL AND reported_at >= TIMESTAMP "
                      "'2026-10-01' AND reported_at < TIMESTAMP '2026-11-01'")[0]
     assert (overall.counts["reports"], overall.counts["valid_reports"]) == raw
     assert 0 < raw[0] < overall.counts["received"]  # not every case comes from a worker
-    workers = compute_indicators(store, p, "worker", deltas=False)
+    workers = compute_indicators(any_store, p, "worker", deltas=False)
     assert sum(r.counts["reports"] for r in workers.rows) == raw[0]
 
 
@@ -244,21 +257,21 @@ def test_readme_carries_the_one_table_of_definitions():
     assert definitions_markdown() in readme
 
 
-def test_patrol_coverage_and_its_drill_down(store):
+def test_patrol_coverage_and_its_drill_down(any_store):
     from app.appraisal import drill_down
 
     nov = parse_period("2026-11")
-    days = store.rows("SELECT worker_id, count(DISTINCT CAST(t AS DATE)) FROM gps_fixes "
+    days = any_store.rows("SELECT worker_id, count(DISTINCT CAST(t AS DATE)) FROM gps_fixes "
                       "WHERE t >= TIMESTAMP '2026-11-01' AND t < TIMESTAMP '2026-12-01' "
                       "GROUP BY 1 ORDER BY 1 LIMIT 1")
-    track_days = store.scalar("SELECT count(DISTINCT CAST(t AS DATE)) FROM gps_fixes WHERE "
+    track_days = any_store.scalar("SELECT count(DISTINCT CAST(t AS DATE)) FROM gps_fixes WHERE "
                               "t >= TIMESTAMP '2026-11-01' AND t < TIMESTAMP '2026-12-01'")
     wid, n = days[0]
-    row = compute_indicators(store, nov, "worker", ids=[wid], deltas=False).row(wid)
+    row = compute_indicators(any_store, nov, "worker", ids=[wid], deltas=False).row(wid)
     assert row.counts["patrol_days"] == n and row.counts["track_days"] == track_days
     assert row.values["patrol_coverage"] == n / track_days
-    dd = drill_down(store, nov, "worker", wid, "patrol_coverage")
+    dd = drill_down(any_store, nov, "worker", wid, "patrol_coverage")
     assert len(dd.rows) == n and len(dd.denominator_rows) == track_days
     # October has no recorded tracks: no denominator, no figure (not 0 %)
-    oct_row = compute_indicators(store, parse_period("2026-10"), "worker", ids=[wid]).row(wid)
+    oct_row = compute_indicators(any_store, parse_period("2026-10"), "worker", ids=[wid]).row(wid)
     assert oct_row.values["patrol_coverage"] is None
