@@ -112,14 +112,17 @@ def build_demo_on_server(
     import tempfile
 
     from app.store.pg_copy import copy_district
+    from app.store.pg_server import create_logins, init_server
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gridcc-demo-") as tmp:
         path = Path(tmp) / "demo.duckdb"
         stats = build_demo_database(path, scale=scale, seed=seed, now=now, progress=progress)
-        with open_store(target, create=True) as dst, open_store(path, read_only=True) as src:
+        init_server(target, progress=progress)  # database, schema, PostGIS, security
+        with open_store(target) as dst, open_store(path, read_only=True) as src:
             if progress:
                 progress("copying onto the server")
             copy_district(src, dst, progress=progress)
+            create_logins(dst)  # the demo accounts' login roles (server init does the same)
     stats["seconds"] = time.perf_counter() - t0
     return stats

@@ -125,6 +125,7 @@ def add_user(store: DistrictRepository, username: str, password: str, role: Role
                    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [uid, username, display_name or username, role.value, scope.kind, scope.id,
                     password_hash or hash_password(password), at])
+        _sync_server_login(store, username, None if password_hash else password)
         audit(store, at=at, username=by.username if by else "system",
               role=by.role.value if by else "system", action="user.add", entity="user",
               entity_id=username, after={"role": role.value, "scope": scope.label()})
@@ -143,8 +144,24 @@ def set_locked(store: DistrictRepository, username: str, locked: bool, *, at: da
               role=by.role.value if by else "system",
               action="user.lock" if locked else "user.unlock", entity="user",
               entity_id=username, before={"locked": user.locked}, after={"locked": locked})
+        _sync_server_login(store, username)
         _changed(store, user.id, "user.lock" if locked else "user.unlock", by, at)
     return get_user(store, username)
+
+
+def _on_server(store: DistrictRepository) -> bool:
+    """A server district where accounts are login roles (app/auth/server_accounts.py)."""
+    from app.auth.server_accounts import security_installed
+
+    return security_installed(store)
+
+
+def _sync_server_login(store: DistrictRepository, username: str,
+                       password: str | None = None) -> None:
+    """On a server: the account's login role follows its row (same transaction)."""
+    from app.auth.server_accounts import sync_account
+
+    sync_account(store, username, password)
 
 
 def _changed(store: DistrictRepository, uid: int, action: str, by: User | str | None,
@@ -162,6 +179,10 @@ def authenticate(store: DistrictRepository, username: str, password: str, *,
     ``UPDATE … RETURNING`` in the transaction that audits it, and only while the account
     is unlocked, so parallel attempts cannot get past the lockout; a right password
     signs in only if the account is still unlocked at that moment."""
+    if _on_server(store):
+        from app.auth.server_accounts import authenticate_on_server
+
+        return authenticate_on_server(store, username, password, at=at)
     rows = store.rows("SELECT id, password_hash, locked, role FROM users WHERE username = ?",
                       [username])
     writable = not store.read_only
