@@ -108,6 +108,7 @@ class DistrictModel(QObject):
         self._retry_ms = 0  # after a failed read: the wait before the next try
         self._busy = False
         self.reloads = 0  # reloads applied (tests, the bench)
+        self.full_reloads = 0  # of them, everything read again (a "district" change)
         self.last_reload: Reload | None = None
         self.headline = None  # (time, Headline) computed with the last read
         #: GUI-thread seconds of the last change's refresh (queue, post, swap and signals)
@@ -171,7 +172,8 @@ class DistrictModel(QObject):
         t0 = time.perf_counter()
         with self._lock:
             self._in_flight[0] -= 1
-        followed = [c for c in changes if c.entity in ("case", "whistle")]
+        # ("district": a reload marker or a re-anchored demo: everything is read again)
+        followed = [c for c in changes if c.entity in ("case", "whistle", "district")]
         if followed:
             if not self._pending and not self._busy:
                 self._gui_s = 0.0
@@ -221,6 +223,10 @@ class DistrictModel(QObject):
         self.headline = (r.now, headline) if headline is not None else None
         self.last_reload = r
         self.reloads += 1
+        if r.full:
+            self.full_reloads += 1
+            self.casesChanged.emit(None)  # None: every case, every whistle
+            self.whistlesChanged.emit(None)
         if r.case_ids:
             self.caseFacts.emit(list(r.case_facts))
             self.casesChanged.emit(r.case_ids)
@@ -243,6 +249,12 @@ class DistrictModel(QObject):
         self._reading = []
         self._busy = False
         self._timer.start(self._retry_ms)
+
+    def retry_now(self) -> None:
+        """The server is back: a read that failed is tried again at once (not after the
+        back-off's wait)."""
+        if self._retry_ms and self._pending and not self._busy:
+            self._timer.start(0)
 
     @property
     def retrying(self) -> bool:

@@ -24,7 +24,7 @@ from app.feed.worker_record import worker_record
 from app.map.district_layers import default_layer_stack
 from app.map.identify import GridLocator
 from app.map.layers import DistrictMap, load_district_base, with_layers
-from app.store import DistrictRepository
+from app.store import DistrictRepository, StoreError
 from ui import theme
 from ui.background import wait_all
 from ui.big_screen import BigScreenMode
@@ -40,7 +40,7 @@ from ui.map.style_controls import MapStyleControls
 from ui.map.worker_card import WorkerCard
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
-from ui.status_bar import MapStatusBar
+from ui.status_bar import MapStatusBar, follow_server, server_lost_text
 
 log = logging.getLogger(__name__)
 #: the interpreter's thread switch interval while a main window is open (seconds)
@@ -50,6 +50,8 @@ MIN_WIDTH, MIN_HEIGHT = 640, 480
 #: a click this close (screen px) to a case opens its card
 CASE_HIT_PX = 7
 CASE_WINDOWS = (("today", "今日"), ("7d", "近7天"), ("30d", "近30天"), ("year", "全年"))
+#: panels whose actions write: disabled (the reason as tooltip) while the server is gone
+WRITING_PANELS = ("whistles", "cases", "supervision", "appraisal")
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
 
     #: a whistle picked on the map (its id); the whistle panel selects it (plugin wiring)
     whistleClicked = Signal(int)
+    #: the server went away or came back (online, the status text while it is gone)
+    serverOnlineChanged = Signal(bool, str)
 
     def __init__(self, store: DistrictRepository, *, registry: PanelRegistry | None = None,
                  district_map: DistrictMap | None = None, persist: bool = True,
@@ -77,6 +81,17 @@ class MainWindow(QMainWindow):
         self._persist = persist
         self.setObjectName("MainWindow")
         self.store = store
+        #: a seat on a server hears the others through one listener (per window, never per
+        #: panel): positioned before anything is read (nothing committed meanwhile is
+        #: missed), started once the window is built; the district model follows its
+        #: changes on store.changes
+        self.listener = None
+        self.server_online = True
+        self.server_lost_text = ""
+        if getattr(store, "dialect", "duckdb") == "postgres":
+            from app.store.pg_changes import listener_for
+
+            self.listener = listener_for(store)
         #: the district's time: every panel and view reads it (app.clock)
         self.clock: Clock = clock or store_clock(store)
         if deferred is None:
@@ -130,6 +145,7 @@ class MainWindow(QMainWindow):
         self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self,
                                        clock=self.clock, time_zone=store.meta().get(TZ_KEY))
         self.setStatusBar(self.map_status)
+        self._stop_following_server = None
 
         self.registry = registry if registry is not None else load_plugins()
         self.docks: dict[str, QDockWidget] = {}
@@ -154,6 +170,10 @@ class MainWindow(QMainWindow):
         # status-bar texts), and every change makes platforms without
         # propagateSizeHints() (offscreen) warn.
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+        if self.listener is not None:
+            self._stop_following_server = follow_server(self.listener, self,
+                                                        self._server_state)
+            self._server_state(self.listener.start().state)
 
     # -- construction --------------------------------------------------------------------
     def _icon(self, name: str):
@@ -233,6 +253,33 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         if old is not None:
             old.deleteLater()
+        if spec.id in WRITING_PANELS and not self.server_online:
+            widget.setEnabled(False)
+            widget.setToolTip(f"{self.server_lost_text}，暂不能操作")
+
+    # -- the server (a seat on PostgreSQL) ------------------------------------------------
+    def _server_state(self, state) -> None:
+        """The listener says the server is gone or back (GUI thread): the status bar
+        says so, the panels that write are disabled with the reason meanwhile, and once
+        back the model tries at once what it could not read."""
+        if state.online == self.server_online:
+            return
+        self.server_online = state.online
+        if state.online:
+            self.server_lost_text = ""
+            self.map_status.show_server(True)
+            self.district_model.retry_now()
+        else:
+            since = self.clock.now()
+            self.server_lost_text = server_lost_text(since)
+            self.map_status.show_server(False, since)
+        for pid in WRITING_PANELS:
+            dock = self.docks.get(pid)
+            widget = dock.widget() if dock is not None else None
+            if widget is not None and widget.objectName() != "DockLoading":
+                widget.setEnabled(state.online)
+                widget.setToolTip("" if state.online else f"{self.server_lost_text}，暂不能操作")
+        self.serverOnlineChanged.emit(state.online, self.server_lost_text)
 
     # -- staged start-up -------------------------------------------------------------------
     def _apply_deferred(self, layers, prepared, recent=None, case_kinds=None) -> None:
@@ -315,7 +362,15 @@ class MainWindow(QMainWindow):
     def click_at(self, x: float, y: float) -> int | None:
         """A click on the map: a worker under the cursor opens the worker card, else a
         whistle there is selected (ringed, :attr:`whistleClicked`), else the case there
-        opens its card; the grid there is selected either way."""
+        opens its card; the grid there is selected either way.  A card the store cannot
+        read now (the server gone) is said in the status bar, never raised."""
+        try:
+            return self._click_at(x, y)
+        except StoreError as exc:
+            self.map_status.showMessage(f"未能读取：{exc}", 5_000)
+            return None
+
+    def _click_at(self, x: float, y: float) -> int | None:
         mpp = self.canvas.metres_per_pixel()
         radius = CASE_HIT_PX * theme.ui_scale() * mpp
         case_id = whistle_id = None
@@ -432,6 +487,11 @@ class MainWindow(QMainWindow):
         self.district_model.shutdown()
         self.canvas.shutdown()  # layer timers stop; no render may outlive the window
         wait_all()  # a panel's read still under way ends before the store may be closed
+        if self.listener is not None:
+            if self._stop_following_server is not None:
+                self._stop_following_server()
+            if not self.listener.close():
+                log.warning("the change listener did not stop in time")
         super().closeEvent(ev)
 
 

@@ -22,7 +22,7 @@ from app.domain.statuses import ENDED_STATUSES, sql_list
 from app.feed.fixes import to_seconds
 from app.geo.crs import LocalFrame
 from app.map.headline import Headline, live_headline
-from app.map.layers import CaseData, WhistleData, empty_cases, empty_whistles
+from app.map.layers import CaseData, WhistleData, empty_cases, empty_whistles, load_cases
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 
@@ -67,7 +67,8 @@ _WHISTLE_SQL = (
     "w.finish_deadline, w.closed_at, "
     "EXISTS (SELECT 1 FROM whistles c WHERE c.parent_whistle_id = w.id) AS seconded, "
     "(SELECT max(e.occurred_at) FROM whistle_events e WHERE e.whistle_id = w.id) AS last_at, "
-    "(SELECT list([d.department_id::VARCHAR, d.reported_at::VARCHAR, d.reported_by, "
+    # (array_agg of ARRAY[…]: the same SQL on DuckDB and on PostgreSQL)
+    "(SELECT array_agg(ARRAY[d.department_id::VARCHAR, d.reported_at::VARCHAR, d.reported_by, "
     "d.fed_back_at::VARCHAR, d.verified_at::VARCHAR, d.rating::VARCHAR] "
     "ORDER BY d.department_id) FROM whistle_departments d WHERE d.whistle_id = w.id) AS tasks "
     "FROM whistles w")
@@ -217,6 +218,9 @@ class Reload:
     #: new cases (accepted or imported) of the batch, for the urgent-case alarm
     new_case_ids: tuple[int, ...] = ()
     urgent: tuple = ()
+    #: everything was read again (a "district" change: a reload marker, a re-anchored
+    #: demo): ``cases`` and ``whistles`` replace the state's
+    full: bool = False
 
 
 def changed_ids(changes: Iterable[Change]) -> tuple[set[int], set[int], set[int]]:
@@ -238,6 +242,11 @@ def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Cha
     without a ``frame`` only the urgent ones among the new cases."""
     from app.video.alarms import URGENT_CATEGORIES, urgent_case, urgent_cases
 
+    if any(c.entity == "district" for c in changes):  # too much to name: read it all
+        if frame is None:
+            return Reload(now, full=True)
+        return Reload(now, cases=load_cases(store, frame, now),
+                      whistles=load_whistle_rows(store, frame), full=True)
     case_ids, whistle_ids, new_ids = changed_ids(changes)
     if frame is None:  # a follower of new cases only (the video wall on its own)
         return Reload(now, new_case_ids=tuple(sorted(new_ids)),
@@ -303,7 +312,10 @@ class DistrictState:
         return cls(cases, rows, whistle_arrays(rows))
 
     def updated(self, r: Reload) -> DistrictState:
-        """The next state: the rows ``r`` read replace or join the old ones."""
+        """The next state: the rows ``r`` read replace or join the old ones (or, after a
+        full read, replace them all)."""
+        if r.full:
+            return self if r.cases is None else DistrictState.initial(r.cases, r.whistles)
         written = None
         cases = self.cases
         if r.cases is not None:

@@ -223,7 +223,7 @@ def load_cases(
     # while fetching would hold the GIL (the start-up loads this in a worker) for long
     kinds = sorted({str(r[0]) for r in store.rows("SELECT DISTINCT kind FROM categories "
                                                   "WHERE kind IS NOT NULL")} | {"other"})
-    kind_list = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in kinds) + "]"
+    kind_list = "ARRAY[" + ", ".join("'" + k.replace("'", "''") + "'" for k in kinds) + "]"
     cols = store.columns(
         f"SELECT c.id, c.lon, c.lat, "
         f"list_position({kind_list}, coalesce(k.kind, 'other'))::INTEGER - 1 AS kind_code, "

@@ -268,9 +268,18 @@ class ChangeListener:
             self.delivered += len(batch)
 
 
+def listener_for(store) -> ChangeListener:
+    """The (not yet started) listener of a :class:`~app.store.pg_store.PostgresStore`,
+    positioned at the change log's head now: what commits from here on is published on
+    ``store.changes`` once it is started, even if it starts later (a window takes the
+    position before it reads the district and starts listening when it is built)."""
+    head = store.scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+    return ChangeListener(store.target, store.changes, origin=getattr(store, "origin", ORIGIN),
+                          after_seq=int(head))
+
+
 def start_listener(store) -> ChangeListener:
     """The listener of a :class:`~app.store.pg_store.PostgresStore` (one per seat: per
     process or window, never per panel), started; its changes go to ``store.changes``.
     Close it with :meth:`ChangeListener.close` before closing the store."""
-    return ChangeListener(store.target, store.changes,
-                          origin=getattr(store, "origin", ORIGIN)).start()
+    return listener_for(store).start()

@@ -1,0 +1,130 @@
+"""Seats on one server (offscreen windows on real PostgreSQL): a whistle blown at one
+seat shows in the other's district model, map and whistle list; a report-in at the other
+shows back; losing the server says so in the status bar and disables the panels that
+write until it is back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import shiboken6
+
+from app.auth.accounts import get_user
+from app.map.layers import load_district_map
+from app.store import open_store
+from app.workflow import whistles
+
+T0 = datetime(2026, 11, 20, 10, 30)
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def seat_windows(themed_app, qtbot):
+    """``open_seat(url)`` -> a shown MainWindow on a store of its own; windows are
+    closed (their listeners stopped) before their stores."""
+    from ui.main_window import MainWindow
+
+    opened = []
+
+    def open_seat(url: str):
+        store = open_store(url)
+        window = MainWindow(store, district_map=load_district_map(store), persist=False)
+        qtbot.addWidget(window)
+        opened.append((window, store))
+        window.resize(1400, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield open_seat
+    for window, store in opened:
+        if shiboken6.isValid(window):
+            window.close()
+        store.close()
+
+
+def _blow(store, title: str) -> int:
+    ids = dict(store.rows("SELECT code, id FROM departments"))
+    grid = store.scalar("SELECT g.id FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
+                        "WHERE g.level = 4 AND c.parent_id = 2 ORDER BY g.id LIMIT 1")
+    return whistles.blow(store, get_user(store, "sec01"), grid_id=grid,
+                         department_ids=[ids["CG"], ids["HW"]], title=title, description="",
+                         lon=117.15, lat=39.17, at=T0, report_hours=2, finish_hours=27)
+
+
+def _listed(window, wid: int) -> bool:
+    """The whistle is a row of the window's whistle list (its title in the first cell)."""
+    panel = window.docks["whistles"].widget()
+    rows = [r for r, i in enumerate(panel.row_ids) if i == wid]
+    return bool(rows) and panel.table.item(rows[0], 0).text() == \
+        window.district_model.state.whistles[wid].title
+
+
+def test_a_whistle_blown_at_one_seat_shows_at_the_other(pg_small_url, seat_windows, qtbot):
+    street, wall = seat_windows(pg_small_url), seat_windows(pg_small_url)
+    assert street.listener is not None and wall.listener is not None
+    assert street.listener is not wall.listener and street.store.origin != wall.store.origin
+    wid = _blow(street.store, "两个席位之间的哨")
+    qtbot.waitUntil(lambda: wid in wall.district_model.state.whistles, timeout=WAIT_MS)
+    # the wall's map and its whistle list show it, as the street's own window does
+    qtbot.waitUntil(lambda: wid in wall.canvas.view("whistles").layer.data.ids.tolist(),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _listed(wall, wid), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: wid in street.district_model.state.whistles, timeout=WAIT_MS)
+    # a department reports in at the other seat: the street's model shows the task reported
+    whistles.report_in(wall.store, get_user(wall.store, "dept_cg"), wid, at=T0, by="王五")
+
+    def reported() -> bool:
+        row = street.district_model.state.whistles.get(wid)
+        return row is not None and any(t.state == "reported" for t in row.state.tasks)
+
+    qtbot.waitUntil(reported, timeout=WAIT_MS)
+    assert street.server_online and wall.server_online
+    assert not street.map_status.server_label.isVisible()
+
+
+# -- the server goes away and comes back (a cluster of this module's own) -------------------
+@pytest.fixture(scope="module")
+def own_server(small_db_path):
+    """A server only this test stops (the session's cluster serves everyone else)."""
+    from app.store.pg_copy import copy_district
+    from tests.pg_cluster import Cluster
+
+    cluster = Cluster()
+    url = cluster.create_db("seat_ui")
+    with open_store(url, create=True) as dst, open_store(small_db_path, read_only=True) as src:
+        copy_district(src, dst)
+    yield cluster, url
+    cluster.destroy()
+
+
+def test_losing_the_server_shows_in_the_status_bar_and_disables_writing(own_server,
+                                                                        seat_windows, qtbot):
+    cluster, url = own_server
+    window = seat_windows(url)
+    bar, panel = window.map_status, window.docks["whistles"].widget()
+    assert window.server_online and panel.isEnabled() and not bar.server_label.isVisible()
+    changes = []
+    window.serverOnlineChanged.connect(lambda online, text: changes.append((online, text)))
+    cluster.stop()
+    try:
+        qtbot.waitUntil(lambda: bar.server_label.isVisible(), timeout=WAIT_MS)
+        text = bar.server_label.text()
+        assert text.startswith("与服务器断开（自 ") and text.endswith("）")
+        assert not window.server_online and not panel.isEnabled()
+        assert text in panel.toolTip()
+        assert window.docks["cases"].widget().isEnabled() is False
+        # a click on the map needs the store: said in the status bar, not raised
+        x, y = window.district_map.frame.from_lonlat(117.15, 39.17)
+        window.click_at(float(x), float(y))
+    finally:
+        cluster.start()
+    qtbot.waitUntil(lambda: window.server_online, timeout=WAIT_MS)
+    assert not bar.server_label.isVisible() and bar.currentMessage() == "已重新连接"
+    assert panel.isEnabled() and panel.toolTip() == ""
+    assert [online for online, _ in changes] == [False, True]
+    # and the seat hears the server again: a whistle blown elsewhere arrives
+    with open_store(url) as other:
+        wid = _blow(other, "重连之后")
+    qtbot.waitUntil(lambda: wid in window.district_model.state.whistles, timeout=WAIT_MS)
