@@ -37,3 +37,32 @@ def empty_district(request, tmp_path) -> str:
     url = cluster.create_db(name)
     request.addfinalizer(lambda: cluster.drop_db(name))
     return url
+
+
+
+def reading_store(request):
+    """Generator for a module-scoped fixture (params=BACKENDS) of the small district to
+    read: the session's DuckDB store, or a server copy of the module's own, opened
+    read-only::
+
+        @pytest.fixture(scope="module", params=BACKENDS)
+        def any_store(request):
+            yield from reading_store(request)
+    """
+    if request.param == "duckdb":
+        yield request.getfixturevalue("store")
+        return
+    from app.store import open_store
+
+    s = open_store(district_copy(request, "postgres"), read_only=True)
+    yield s
+    s.close()
+
+
+def map_of(request, store):
+    """The small district's map layers loaded from ``store`` (the session's for DuckDB)."""
+    if store.dialect == "duckdb":
+        return request.getfixturevalue("district_map")
+    from app.map.layers import load_district_map
+
+    return load_district_map(store)

@@ -28,19 +28,12 @@ from app.appraisal.sql import ensure_workdays, work_hours_sql
 from app.auth.accounts import get_user
 from app.auth.permissions import PermissionDenied
 from app.store import open_store
-from tests.backends import BACKENDS, district_copy
+from tests.backends import BACKENDS, reading_store
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def any_store(request):
-    """The small district read on each backend: the session's DuckDB store, or a server
-    copy."""
-    if request.param == "duckdb":
-        yield request.getfixturevalue("store")
-        return
-    s = open_store(district_copy(request, "postgres"), read_only=True)
-    yield s
-    s.close()
+    yield from reading_store(request)
 
 
 def test_periods():
