@@ -1,11 +1,12 @@
 """``python -m app migrate --from district.duckdb --to postgresql://…``: a single-seat
 district moves onto a server (单机区库迁移到服务器).
 
-The destination database must exist (``createdb``) and hold no district yet; it is
-initialised here (schema, PostGIS layers; the same as ``server init``), then every table
+The destination database must hold no district yet (it is created if missing); it is
+initialised here as ``server init`` does (schema, PostGIS layers, security), then every table
 is copied in one server transaction and checked before it commits (app/store/pg_copy.py):
 row counts, settings and the audit chain.  A failure anywhere leaves the server district
-empty.  The source file is only read: one at an older schema is upgraded in a temporary
+empty.  The copied accounts then get their login roles (``server init`` does the same; an
+account copied from a file has no password on the server until one is set).  The source file is only read: one at an older schema is upgraded in a temporary
 copy, never in place.
 """
 
@@ -17,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.store.errors import StoreError
+from app.store.errors import StoreError, StoreMissingError
 from app.store.target import DbTarget, parse_db
 
 
@@ -27,8 +28,8 @@ def register(sub, add_db_arg) -> dict:
     p.add_argument("--from", dest="source", required=True, metavar="PATH",
                    help="the district's DuckDB file")
     p.add_argument("--to", dest="target", required=True, type=parse_db, metavar="URL",
-                   help="the server database: postgresql://admin@host:port/dbname (created "
-                        "with createdb, empty)")
+                   help="the server database, as its administrator: "
+                        "postgresql://admin@host:port/dbname (created if missing; must be empty)")
     p.add_argument("--progress", action="store_true", help="report each table on stderr")
     return {"migrate": cmd_migrate}
 
@@ -45,9 +46,10 @@ def cmd_migrate(args) -> int:
         src = open_source(source, Path(tmp))
         try:
             _refuse_nonempty(target)
-            dst = init_destination(target)
+            dst = init_destination(target, progress)
             try:
                 counts = _copy(src, dst, progress)
+                no_password = _create_logins(dst)
             finally:
                 dst.close()
         finally:
@@ -56,6 +58,9 @@ def cmd_migrate(args) -> int:
     print(f"已迁移 {source} → {target.display()}：{len(counts)} 张表，共 {rows:,} 行，"
           f"审计日志 {counts.get('audit_log', 0):,} 条校验通过，用时 "
           f"{time.perf_counter() - t0:.1f} 秒")
+    if no_password:
+        print(f"以下账号的服务器登录尚无密码，请管理员逐个设置（python -m app server password 账号）："
+              f"{', '.join(no_password)}")
     return 0
 
 
@@ -121,7 +126,10 @@ def _refuse_nonempty(target: DbTarget) -> None:
     """Before anything is written: the destination holds no district."""
     from app.store.pg_store import PostgresStore
 
-    conn = PostgresStore.connect(target)
+    try:
+        conn = PostgresStore.connect(target)
+    except StoreMissingError:
+        return  # no such database yet: server init creates it
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -136,17 +144,17 @@ def _refuse_nonempty(target: DbTarget) -> None:
                          f"{target.display()}）：只能迁移到新建的空库")
 
 
-def init_destination(target: DbTarget):
-    """The server district initialised as ``server init`` does, opened as the
-    administrator."""
+def init_destination(target: DbTarget, progress=None):
+    """The server district initialised as ``server init`` does (database, schema, PostGIS
+    layers, security), opened as the administrator."""
     from app.store.pg_store import PostgresStore
 
     try:
-        from app.store import pg_server
+        from app.store.pg_server import init_server
     except ImportError:
-        pg_server = None
-    if pg_server is not None and hasattr(pg_server, "init_server"):
-        pg_server.init_server(target)
+        init_server = None
+    if init_server is not None:
+        init_server(target, progress=progress)
         return PostgresStore.open(target)
     from app.store.pg_geometry import install_geometry
 
@@ -157,6 +165,16 @@ def init_destination(target: DbTarget):
         store.close()
         raise
     return store
+
+
+def _create_logins(dst) -> list[str]:
+    """Login roles for the copied accounts (as ``server init`` gives them); the names of
+    those left without a password."""
+    try:
+        from app.store.pg_server import create_logins
+    except ImportError:
+        return []
+    return create_logins(dst)[1]
 
 
 def _progress(msg: str) -> None:
