@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 
 from app.auth.accounts import get_user
 from app.changes import Change
@@ -21,26 +22,39 @@ from app.map.layers import load_district_map
 from app.store import open_store
 from app.video.alarms import URGENT_CATEGORIES, urgent_cases
 from app.workflow import whistles
+from tests.backends import BACKENDS, map_of, reading_store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def any_store(request):
+    """The small district to read, on each backend."""
+    yield from reading_store(request)
+
+
+@pytest.fixture(scope="module")
+def any_map(request, any_store):
+    """Its map layers, loaded from that store."""
+    return map_of(request, any_store)
 
 T0 = datetime(2026, 11, 20, 10, 30)
 
 
-def test_whistle_rows_are_the_workflows_whistles(store, district_map):
-    rows = load_whistle_rows(store, district_map.frame)
-    assert sorted(rows) == [int(r[0]) for r in store.rows("SELECT id FROM whistles ORDER BY id")]
+def test_whistle_rows_are_the_workflows_whistles(any_store, any_map):
+    rows = load_whistle_rows(any_store, any_map.frame)
+    assert sorted(rows) == [int(r[0]) for r in any_store.rows("SELECT id FROM whistles ORDER BY id")]
     for wid, row in rows.items():
-        _, w = whistles.load_whistle(store, wid)
+        _, w = whistles.load_whistle(any_store, wid)
         assert row.state == w and row.version == w.version
-    state = DistrictState.initial(district_map.cases, rows)
+    state = DistrictState.initial(any_map.cases, rows)
     for at in (T0, T0 - timedelta(days=200)):
         assert [r["id"] for r in state.supervision(at)] == \
-            [r["id"] for r in whistles.supervision_list(store, at)]
+            [r["id"] for r in whistles.supervision_list(any_store, at)]
 
 
-def test_changed_cases_replace_their_rows_and_new_ones_join(store, district_map):
-    d = district_map.cases
+def test_changed_cases_replace_their_rows_and_new_ones_join(any_store, any_map):
+    d = any_map.cases
     some = d.ids[[0, 5, len(d) - 1]].tolist()
-    fresh, facts = load_case_rows(store, district_map.frame, some, T0)
+    fresh, facts = load_case_rows(any_store, any_map.frame, some, T0)
     assert sorted(fresh.ids.tolist()) == sorted(some) and {f.id for f in facts} == set(some)
     merged, written = merge_cases(d, fresh, T0)
     assert sorted(written.tolist()) == [0, 5, len(d) - 1]
@@ -54,8 +68,8 @@ def test_changed_cases_replace_their_rows_and_new_ones_join(store, district_map)
     assert len(back) == len(d) and back.ids[-1] == d.ids[0] and written[-1] == len(d) - 1
 
 
-def test_a_batch_of_changes_reads_each_entity_once(small_db_copy):
-    store = open_store(small_db_copy)
+def test_a_batch_of_changes_reads_each_entity_once(district_db):
+    store = open_store(district_db)
     try:
         dm = load_district_map(store)
         state = DistrictState.initial(dm.cases, load_whistle_rows(store, dm.frame))

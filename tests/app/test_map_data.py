@@ -13,6 +13,19 @@ from app.map.identify import MAX_LISTED_CASES, GridLocator, unit_detail
 from app.map.labels import declutter, label_candidates, rects_overlap
 from app.map.layer_stack import LayerStack, MapLayer
 from app.map.scale import round_scale, scale_denominator
+from tests.backends import BACKENDS, map_of, reading_store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def any_store(request):
+    """The small district to read, on each backend."""
+    yield from reading_store(request)
+
+
+@pytest.fixture(scope="module")
+def any_map(request, any_store):
+    """Its map layers, loaded from that store."""
+    return map_of(request, any_store)
 
 
 def test_polygon_vertices_keep_rings_apart():
@@ -27,38 +40,38 @@ def test_polygon_vertices_keep_rings_apart():
     assert len(sub) == 9 and sub.x.min() == 20
 
 
-def test_district_is_in_local_metres(district_map):
-    x0, y0, x1, y1 = district_map.extent
+def test_district_is_in_local_metres(any_map):
+    x0, y0, x1, y1 = any_map.extent
     # a district a few km across, centred near the local origin: not degrees, not 8-digit eastings
     assert 500 < x1 - x0 < 20_000 and 500 < y1 - y0 < 20_000
     assert max(abs(x0), abs(x1), abs(y0), abs(y1)) < 20_000
-    lon, lat = district_map.frame.to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
+    lon, lat = any_map.frame.to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
     assert 116 < float(lon) < 118.5 and 38.5 < float(lat) < 40
 
 
-def test_layers_hold_every_level_buildings_and_cases(district_map, store):
-    assert set(district_map.levels) == {1, 2, 3, 4}
-    assert len(district_map.levels[4]) == store.scalar(
+def test_layers_hold_every_level_buildings_and_cases(any_map, any_store):
+    assert set(any_map.levels) == {1, 2, 3, 4}
+    assert len(any_map.levels[4]) == any_store.scalar(
         "SELECT count(*) FROM grid_units WHERE level = 4")
-    assert len(district_map.buildings) == store.scalar("SELECT count(*) FROM buildings")
-    cases = district_map.cases
+    assert len(any_map.buildings) == any_store.scalar("SELECT count(*) FROM buildings")
+    cases = any_map.cases
     assert len(cases) > 0 and cases.is_open.any()
     assert not (cases.overdue & ~cases.is_open).any()  # only open cases are overdue
     # every street-level unit belongs to a street, each grid to one of them
-    assert (district_map.levels[4].street_index >= 0).all()
+    assert (any_map.levels[4].street_index >= 0).all()
 
 
-def test_case_selection_is_open_or_recent(district_map, store):
+def test_case_selection_is_open_or_recent(any_map, any_store):
     from datetime import timedelta
 
     from app.map.layers import RECENT_DAYS
 
-    since = district_map.now - timedelta(days=RECENT_DAYS)
-    expected = store.scalar(
+    since = any_map.now - timedelta(days=RECENT_DAYS)
+    expected = any_store.scalar(
         "SELECT count(*) FROM cases WHERE status NOT IN ('closed','evaluated','voided') "
         "OR reported_at >= ?", [since])
-    assert len(district_map.cases) == expected
-    assert len(district_map.cases) <= store.scalar("SELECT count(*) FROM cases")
+    assert len(any_map.cases) == expected
+    assert len(any_map.cases) <= any_store.scalar("SELECT count(*) FROM cases")
 
 
 def test_layer_stack_order_visibility_and_events():
@@ -77,40 +90,40 @@ def test_layer_stack_order_visibility_and_events():
         stack.reorder(["a", "b"])
 
 
-def test_default_stack_order(district_map):
-    assert default_layer_stack(district_map).ids() == [i for i in DEFAULT_ORDER if i != "patrol"]
+def test_default_stack_order(any_map):
+    assert default_layer_stack(any_map).ids() == [i for i in DEFAULT_ORDER if i != "patrol"]
 
 
-def test_locator_finds_the_grid_containing_a_point(district_map):
-    grids = district_map.levels[4]
+def test_locator_finds_the_grid_containing_a_point(any_map):
+    grids = any_map.levels[4]
     locator = GridLocator(grids)
     for i in range(0, len(grids), max(1, len(grids) // 10)):
         p = shapely.point_on_surface(grids.geoms[i])
         assert locator.unit_at(p.x, p.y) == grids.ids[i]
-    x0, y0, _, _ = district_map.extent
+    x0, y0, _, _ = any_map.extent
     assert locator.unit_at(x0 - 5000, y0 - 5000) is None
 
 
-def test_unit_detail_has_chain_staff_and_cases(store, district_map):
-    grids = district_map.levels[4]
+def test_unit_detail_has_chain_staff_and_cases(any_store, any_map):
+    grids = any_map.levels[4]
     # the grid with the most open cases, so that the case list is exercised
-    gid = store.scalar(
+    gid = any_store.scalar(
         "SELECT grid_id FROM cases WHERE status NOT IN ('closed','evaluated','voided') "
         "GROUP BY grid_id ORDER BY count(*) DESC LIMIT 1")
-    d = unit_detail(store, int(gid), district_map.now)
+    d = unit_detail(any_store, int(gid), any_map.now)
     assert d is not None
     assert [u.level for u in d.chain] == [1, 2, 3, 4]
     assert d.unit.id == gid and d.chain[-1].code == d.unit.code
     assert d.chain[-1].code.startswith(d.chain[-2].code)
     assert len(d.open_cases) == min(d.open_case_count, MAX_LISTED_CASES) > 0
-    assert d.households == store.scalar("SELECT households FROM grid_units WHERE id = ?", [gid])
+    assert d.households == any_store.scalar("SELECT households FROM grid_units WHERE id = ?", [gid])
     assert all(c.status not in ("closed", "evaluated", "voided") for c in d.open_cases)
-    leaders = store.scalar(
+    leaders = any_store.scalar(
         "SELECT count(*) FROM workers WHERE grid_id = ? AND role = 'grid_leader'", [gid])
     assert len(d.leaders) == leaders
-    street = unit_detail(store, int(d.chain[1].id), district_map.now)
+    street = unit_detail(any_store, int(d.chain[1].id), any_map.now)
     assert street.households >= d.households and street.open_case_count >= d.open_case_count
-    assert unit_detail(store, -1, district_map.now) is None
+    assert unit_detail(any_store, -1, any_map.now) is None
     assert grids.ids.size
 
 
@@ -130,9 +143,9 @@ def test_declutter_random_never_overlaps():
     assert not rects_overlap(rects[kept])
 
 
-def test_label_candidates_put_streets_first(district_map):
-    c = label_candidates(district_map.levels)
-    assert len(c) == sum(len(district_map.levels[lv]) for lv in (2, 3, 4))
+def test_label_candidates_put_streets_first(any_map):
+    c = label_candidates(any_map.levels)
+    assert len(c) == sum(len(any_map.levels[lv]) for lv in (2, 3, 4))
     assert (np.diff(c.level) >= 0).all()
     assert c.level[0] == 2
 
