@@ -32,8 +32,8 @@ def test_hash_is_salted_and_checks():
     assert not check_password("x", "garbage")
 
 
-def test_every_role_has_a_demo_account(small_db_path):
-    with open_store(small_db_path, read_only=True) as s:
+def test_every_role_has_a_demo_account(district_db):
+    with open_store(district_db, read_only=True) as s:
         roles = {spec[1] for spec in demo_account_specs(s)}
         assert roles == set(Role)
         stored = dict(s.rows("SELECT username, password_hash FROM users"))
@@ -41,8 +41,8 @@ def test_every_role_has_a_demo_account(small_db_path):
             assert check_password(DEMO_PASSWORDS[role], stored[username])
 
 
-def test_lockout_after_five_failures_and_unlock(small_db_copy):
-    with open_store(small_db_copy) as s:
+def test_lockout_after_five_failures_and_unlock(district_db):
+    with open_store(district_db) as s:
         for i in range(MAX_FAILED_LOGINS - 1):
             with pytest.raises(AuthError, match=f"{MAX_FAILED_LOGINS - 1 - i} attempts left"):
                 authenticate(s, "operator", "wrong-password", at=NOW)
@@ -60,8 +60,8 @@ def test_lockout_after_five_failures_and_unlock(small_db_copy):
         assert verify_log(s).ok
 
 
-def test_bad_accounts_are_refused(small_db_copy):
-    with open_store(small_db_copy) as s:
+def test_bad_accounts_are_refused(district_db):
+    with open_store(district_db) as s:
         with pytest.raises(AuthError, match="already exists"):
             add_user(s, "admin", "Another#2026", Role.ADMINISTRATOR, Scope(), at=NOW)
         with pytest.raises(AuthError, match="needs a street scope"):
@@ -75,11 +75,11 @@ def test_bad_accounts_are_refused(small_db_copy):
             authenticate(s, "nobody", "whatever", at=NOW)
 
 
-def test_parallel_wrong_passwords_cannot_pass_the_lockout(small_db_copy):
+def test_parallel_wrong_passwords_cannot_pass_the_lockout(district_db):
     """8 threads try wrong passwords at once (each its own cursor): exactly five count,
     the account ends locked, the rest are refused as locked, and even the right password
     is refused afterwards."""
-    with open_store(small_db_copy) as s:
+    with open_store(district_db) as s:
         _, refused = on_cursors(
             s, lambda cur, _k: authenticate(cur, "dispatcher", "wrong-password", at=NOW),
             range(8), expected=AuthError)
@@ -100,8 +100,8 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(small_db_copy):
         assert verify_log(s).ok
 
 
-def test_account_changes_are_published(small_db_copy):
-    with open_store(small_db_copy) as s:
+def test_account_changes_are_published(district_db):
+    with open_store(district_db) as s:
         heard = []
         s.changes.subscribe(heard.extend)
         user = set_locked(s, "operator", True, at=NOW)

@@ -32,8 +32,8 @@ GOOD = [
 
 
 @pytest.fixture
-def db(small_db_copy):
-    store = open_store(small_db_copy)
+def db(district_db):
+    store = open_store(district_db)
     yield store
     store.close()
 
@@ -110,7 +110,7 @@ def test_every_bad_record_is_reported_with_its_line_and_nothing_is_written(db, t
     assert db.scalar("SELECT count(*) FROM case_transitions") == steps_before
 
 
-def test_json_records_and_the_command(db, small_db_copy, tmp_path, capsys, monkeypatch):
+def test_json_records_and_the_command(db, district_db, tmp_path, capsys, monkeypatch):
     db.close()
     recs = [{"id": "J-1", "category": "0602", "source": "app", "grid": GRID_CODE,
              "reported_at": "2025-04-01T09:00", "registered_at": "2025-04-01T09:05"},
@@ -119,7 +119,7 @@ def test_json_records_and_the_command(db, small_db_copy, tmp_path, capsys, monke
     path = tmp_path / "h.json"
     path.write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")
     monkeypatch.setenv("GRIDCC_PASSWORD", "Operator#2026")
-    args = ["cases", "import", str(path), "--db", str(small_db_copy), "--user", "operator",
+    args = ["cases", "import", str(path), "--db", district_db, "--user", "operator",
             "--now", "2026-11-20T10:00"]
     assert main(args) == 1
     err = capsys.readouterr().err
@@ -130,7 +130,7 @@ def test_json_records_and_the_command(db, small_db_copy, tmp_path, capsys, monke
     path.write_text(json.dumps(recs), encoding="utf-8")
     assert main(args) == 0
     assert "imported 2 cases (3 steps)" in capsys.readouterr().out
-    with open_store(small_db_copy, read_only=True) as s:
+    with open_store(district_db, read_only=True) as s:
         assert s.scalar("SELECT count(*) FROM cases WHERE code LIKE 'J-%'") == 2
 
 
