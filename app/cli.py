@@ -220,11 +220,31 @@ def _progress(msg: str) -> None:
 
 def cmd_run(args) -> int:
     frontend = _frontend()
+    if args.db.is_postgres:  # a seat connects as the user who signs in
+        store = _server_viewer(args.db)
+        try:
+            return frontend.run_app(store, fullscreen=args.fullscreen, server=args.db)
+        finally:
+            if store is not None:
+                store.close()
     store = open_store(args.db)
     try:
         return frontend.run_app(store, fullscreen=args.fullscreen)
     finally:
         store.close()
+
+
+def _server_viewer(target: DbTarget):
+    """The ``--db`` URL's own connection (the viewer's; where failed logins are counted
+    if it may), or None when the URL names no account the server accepts: the login
+    dialog then connects.  An unreachable server or a database not initialised is
+    said at once."""
+    try:
+        return open_store(target)
+    except StoreError as exc:
+        if "用户名或密码错误" in str(exc) or "没有这个账号" in str(exc):
+            return None
+        raise
 
 
 def _frontend():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.store import DistrictRepository
+    from app.store.target import DbTarget
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +41,56 @@ def _prepare(app, width: int, height: int) -> None:
     apply_theme(app, wall_scale(width, height))
 
 
-def run_app(store: DistrictRepository, *, fullscreen: bool = False) -> int:
-    """Create the QApplication, show the main window, run the event loop; the exit code."""
+def run_app(store: DistrictRepository | None, *, fullscreen: bool = False,
+            server: DbTarget | None = None) -> int:
+    """Create the QApplication, show the main window, run the event loop; the exit code.
+
+    ``server``: a PostgreSQL district; the seat then runs on a connection as the user
+    who signs in (``store``: the ``--db`` URL's own connection, or None)."""
+    if server is not None:
+        return _run_seat(store, server, fullscreen=fullscreen)
     t0 = time.perf_counter()
     app = _application()
     screen = app.primaryScreen()
     geo = screen.size() if screen is not None else None
     _prepare(app, geo.width() if geo else 1920, geo.height() if geo else 1080)
-    from PySide6.QtWidgets import QMessageBox
 
-    from app.feed.simulator import simulated_feed
     from ui.login_dialog import login
-    from ui.main_window import MainWindow
 
     clock = on_duty_clock(store)
     if not login(store, clock=clock):  # 登录: closed without signing in or choosing the viewer
         return 0
+    return _show(app, store, clock, fullscreen, t0)
+
+
+def _run_seat(store: DistrictRepository | None, server: DbTarget, *, fullscreen: bool) -> int:
+    """A seat on a server: sign in (connecting as the user), then the window on that
+    connection; it is closed when the window is."""
+    t0 = time.perf_counter()
+    app = _application()
+    screen = app.primaryScreen()
+    geo = screen.size() if screen is not None else None
+    _prepare(app, geo.width() if geo else 1920, geo.height() if geo else 1080)
+    from ui.login_dialog import login_to_server
+
+    signed_in, seat = login_to_server(server, store)
+    if not signed_in:
+        return 0
+    store = seat or store  # the viewer runs on the --db URL's own connection
+    try:
+        return _show(app, store, on_duty_clock(store), fullscreen, t0)
+    finally:
+        if seat is not None:
+            seat.close()
+
+
+def _show(app, store: DistrictRepository, clock, fullscreen: bool, t0: float) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.feed.simulator import simulated_feed
+    from ui.main_window import MainWindow
+
+    screen = app.primaryScreen()
     try:
         # the patrol feed: the offline simulator until a live phone intake is wired here
         window = MainWindow(store, clock=clock, feed=simulated_feed)
@@ -93,6 +128,8 @@ def on_duty_clock(store: DistrictRepository):
     clock = store_clock(store)
     if getattr(store, "read_only", False):  # a viewer of a file another seat has open
         return clock
+    if getattr(store, "dialect", "") == "postgres" and not store._is_owner():
+        return clock  # a seat's account moves no timeline: the administrator's seat does
     done = reanchor(store, clock.now())
     if done is not None:
         log.info("demo timeline moved on by %s to %s (%d rows, %.2f s)", gap_text(done.shift),

@@ -52,8 +52,10 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
                   ) -> WorkerRecord | None:
     """The record of ``worker_id`` at feed time ``now``; ``live`` = (t, x, y) of fixes held
     in memory (the live feed), merged after the stored ones.  None: no such worker."""
+    from app.store.pg_security import phone_column  # hidden from most accounts on a server
+
     rows = store.rows(
-        "SELECT w.code, w.name, w.role, w.phone, g.name, g.code FROM workers w "
+        f"SELECT w.code, w.name, w.role, {phone_column(store)}, g.name, g.code FROM workers w "
         "LEFT JOIN grid_units g ON g.id = w.grid_id WHERE w.id = ?", [int(worker_id)])
     if not rows:
         return None
@@ -74,7 +76,8 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
         y = np.r_[y, ly[newer][order]]
     distance, since = walked(t, x, y)
     return WorkerRecord(
-        id=int(worker_id), code=str(code), name=str(name), role=str(role), phone=str(phone),
+        id=int(worker_id), code=str(code), name=str(name), role=str(role),
+        phone=str(phone or ""),
         grid_name=str(grid_name or ""), grid_code=str(grid_code or ""),
         on_patrol_since=from_seconds(since) if since is not None else None,
         last_fix=from_seconds(float(t[-1])) if len(t) else None,

@@ -445,3 +445,12 @@ def sync_login(store, username: str, password: str | None = None) -> str:
     caller's transaction); 'created' or 'updated'."""
     verifier = scram_verifier(store, username, password) if password is not None else None
     return store._raw("SELECT gridcc_sync_login(%s, %s)", [username, verifier]).fetchone()[0]
+
+
+def phone_column(store, alias: str = "w") -> str:
+    """The SQL that reads a worker's phone number in a query over ``workers`` (alias
+    ``alias``): the column itself, or on a secured server the function that shows it
+    in full, masked or not at all, as the account may see it."""
+    if getattr(store, "dialect", "") == "postgres" and installed(store):
+        return f"gridcc_worker_phone({alias}.id)"
+    return f"{alias}.phone"

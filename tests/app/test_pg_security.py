@@ -462,3 +462,16 @@ def test_psql_as_the_street_secretary(pg_cluster, district, facts):
     for rc, text in results[7:10]:
         assert rc != 0 and "permission denied for table audit_log" in text
     assert results[10][0] != 0 and "permission denied for schema public" in results[10][1]
+
+
+def test_the_worker_card_reads_the_phone_as_the_account_may(district):
+    """app/feed/worker_record.py reads the phone through pg_security.phone_column."""
+    from app.store.pg_security import phone_column
+
+    seat, _u = server_login(district["url"], "sec01", PW["sec01"], at=TEST_NOW)
+    wall, _u = server_login(district["url"], "operator", PW["operator"], at=TEST_NOW)
+    with seat, wall:
+        own = seat.scalar("SELECT min(id) FROM workers")
+        sql = f"SELECT {phone_column(seat)} FROM workers w WHERE w.id = ?"
+        masked, full = seat.scalar(sql, [own]), wall.scalar(sql, [own])
+    assert masked == full[:3] + "****" + full[-4:] and full.isdigit()
