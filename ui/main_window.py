@@ -268,6 +268,10 @@ class MainWindow(QMainWindow):
         if state.online:
             self.server_lost_text = ""
             self.map_status.show_server(True)
+            try:  # a connection the outage broke fails once, then the store opens a new one
+                self.store.scalar("SELECT 1")
+            except StoreError:
+                pass
             self.district_model.retry_now()
         else:
             since = self.clock.now()
