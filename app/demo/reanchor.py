@@ -104,8 +104,12 @@ def reanchor(store: DistrictRepository, now: datetime) -> Reanchored | None:
     with store.transaction():
         for table, cols in _time_columns(store).items():
             sets = ", ".join(f"{c} = {c} + ?" for c in cols)
-            # (an UPDATE answers with its row count; one through RETURNING took 50x longer)
-            rows += int(store.scalar(f"UPDATE {table} SET {sets}", [shift] * len(cols)) or 0)
+            update = f"UPDATE {table} SET {sets}"
+            if store.dialect == "postgres":  # its UPDATE answers with no rows
+                update = f"WITH u AS ({update} RETURNING 1) SELECT count(*) FROM u"
+            # (DuckDB's UPDATE answers with its row count; through RETURNING it took 50x
+            # longer)
+            rows += int(store.scalar(update, [shift] * len(cols)) or 0)
         store.rows("DELETE FROM meta WHERE key = ?", [LEGACY_ANCHOR_KEY])
         store.set_meta({ANCHOR_KEY: now.isoformat(timespec="seconds")})
         audit(store, at=now, username="system", role="system", action="demo.reanchor",
@@ -127,7 +131,7 @@ def gap_text(gap: timedelta) -> str:
 
 def _tables(store: DistrictRepository) -> set[str]:
     return {t for (t,) in store.rows("SELECT table_name FROM information_schema.tables "
-                                     "WHERE table_schema = 'main'")}
+                                     "WHERE table_schema = current_schema()")}
 
 
 def _time_columns(store: DistrictRepository) -> dict[str, list[str]]:
@@ -137,7 +141,8 @@ def _time_columns(store: DistrictRepository) -> dict[str, list[str]]:
     marks = ", ".join("?" for _ in SHIFTED_TABLES)
     for table, column in store.rows(
             f"SELECT table_name, column_name FROM information_schema.columns WHERE "
-            f"table_schema = 'main' AND data_type LIKE 'TIMESTAMP%' AND table_name IN "
+            f"table_schema = current_schema() AND upper(data_type) LIKE 'TIMESTAMP%' "
+            f"AND table_name IN "
             f"({marks}) ORDER BY table_name, ordinal_position", list(SHIFTED_TABLES)):
         out.setdefault(table, []).append(column)
     return out

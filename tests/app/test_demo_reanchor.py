@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,8 @@ from app.demo.live_whistles import LIVE_WHISTLES
 from app.demo.reanchor import ANCHOR_KEY, MIN_GAP, reanchor, staleness
 from app.demo_build import build_demo_database
 from app.store import open_store
+from app.store.schema import DOMAIN_TABLES
+from app.store.target import parse_db
 from tests.conftest import TEST_NOW
 
 #: "a week later": the demo was made at TEST_NOW, it is opened at TEST_NOW + WEEK
@@ -30,13 +33,13 @@ def live_figures(db, now: datetime) -> dict[str, int]:
     """What an inspection team sees at ``now``: open and overdue cases, cases of the last
     24 hours, whistles in progress, patrol fixes of the last hour."""
     row = db.rows(
-        f"""SELECT count(*) FILTER (WHERE status NOT IN {ENDED} AND reported_at <= $1),
-                   count(*) FILTER (WHERE status NOT IN {ENDED} AND deadline_at < $1),
-                   count(*) FILTER (WHERE reported_at > $1 - INTERVAL 1 DAY AND reported_at <= $1)
-            FROM cases""", [now])[0]
+        f"""SELECT count(*) FILTER (WHERE status NOT IN {ENDED} AND reported_at <= ?),
+                   count(*) FILTER (WHERE status NOT IN {ENDED} AND deadline_at < ?),
+                   count(*) FILTER (WHERE reported_at > ? - INTERVAL '1 day' AND reported_at <= ?)
+            FROM cases""", [now] * 4)[0]
     whistles = db.scalar("SELECT count(*) FROM whistles WHERE blown_at <= ? AND closed_at IS NULL",
                          [now])
-    fixes = db.scalar("SELECT count(*) FROM gps_fixes WHERE t > ? - INTERVAL 1 HOUR AND t <= ?",
+    fixes = db.scalar("SELECT count(*) FROM gps_fixes WHERE t > ? - INTERVAL '1 hour' AND t <= ?",
                       [now, now])
     return {"open": row[0], "overdue": row[1], "last_24h": row[2], "whistles": whistles,
             "fixes": fixes}
@@ -59,11 +62,11 @@ def blow_whistle(db_path, at: datetime, monkeypatch, capsys) -> int:
     return int(json.loads(capsys.readouterr().out)["id"])
 
 
-def test_a_demo_opened_a_week_later_presents_a_live_today(small_db_copy, monkeypatch, capsys):
+def test_a_demo_opened_a_week_later_presents_a_live_today(district_db, monkeypatch, capsys):
     blown = TEST_NOW + timedelta(minutes=10)  # in use for a moment after it was made
-    wid = blow_whistle(small_db_copy, blown, monkeypatch, capsys)
+    wid = blow_whistle(district_db, blown, monkeypatch, capsys)
     later = TEST_NOW + WEEK
-    with open_store(small_db_copy) as db:
+    with open_store(district_db) as db:
         then = live_figures(db, blown)
         assert then["open"] and then["overdue"] and then["whistles"] == 1 and then["fixes"]
         stale = live_figures(db, later)
@@ -88,34 +91,46 @@ def test_a_demo_opened_a_week_later_presents_a_live_today(small_db_copy, monkeyp
         # opened again a moment later: nothing moves (the whistle blown "now" still counts)
         assert reanchor(db, later + MIN_GAP - timedelta(minutes=1)) is None
         assert db.scalar("SELECT blown_at FROM whistles WHERE id = ?", [wid]) == later
-    assert main(["check", "--db", str(small_db_copy)]) == 0, capsys.readouterr().out
+    assert main(["check", "--db", district_db]) == 0, capsys.readouterr().out
 
 
-def test_a_fixed_now_in_a_command_moves_nothing(small_db_copy, monkeypatch, capsys):
+def test_a_fixed_now_in_a_command_moves_nothing(district_db, monkeypatch, capsys):
     """--now is the moment of one action (scripts, tests): a whistle blown at a later
     --now does not drag the demo's timeline along."""
     later = TEST_NOW + WEEK
-    blow_whistle(small_db_copy, later, monkeypatch, capsys)
-    with open_store(small_db_copy, read_only=True) as db:
+    blow_whistle(district_db, later, monkeypatch, capsys)
+    with open_store(district_db, read_only=True) as db:
         assert db.meta()[ANCHOR_KEY] == TEST_NOW.isoformat(timespec="seconds")
         assert db.scalar("SELECT max(reported_at) FROM cases") <= TEST_NOW
 
 
-def test_read_only_commands_change_nothing_and_say_what_now_they_used(small_db_copy, capsys):
-    before = hashlib.sha256(small_db_copy.read_bytes()).hexdigest()
+def _content(db: str) -> str:
+    """A digest of the district: the file's bytes, or on a server every domain table's
+    rows (derived tables such as the appraisal facts may be built by a read)."""
+    if not parse_db(db).is_postgres:
+        return hashlib.sha256(Path(db).read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with open_store(db, read_only=True) as s:
+        for table in [*DOMAIN_TABLES, "meta", "audit_log"]:
+            h.update(repr(s.rows(f"SELECT * FROM {table} ORDER BY 1, 2")).encode())
+    return h.hexdigest()
+
+
+def test_read_only_commands_change_nothing_and_say_what_now_they_used(district_db, capsys):
+    before = _content(district_db)
     later = TEST_NOW + WEEK
-    assert main(["info", "--json", "--now", later.isoformat(), "--db", str(small_db_copy)]) == 0
+    assert main(["info", "--json", "--now", later.isoformat(), "--db", district_db]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["district"]["now"] == later.isoformat(timespec="seconds")
     assert info["district"]["demo_behind_s"] == int(WEEK.total_seconds())
-    assert main(["info", "--now", later.isoformat(), "--db", str(small_db_copy)]) == 0
+    assert main(["info", "--now", later.isoformat(), "--db", district_db]) == 0
     assert "演示时间线      落后 7 天 2 小时" in capsys.readouterr().out
-    assert main(["check", "--db", str(small_db_copy)]) == 0
-    assert hashlib.sha256(small_db_copy.read_bytes()).hexdigest() == before
+    assert main(["check", "--db", district_db]) == 0
+    assert _content(district_db) == before
 
 
-def test_not_a_demo_is_never_moved(small_db_copy):
-    with open_store(small_db_copy) as db:
+def test_not_a_demo_is_never_moved(district_db):
+    with open_store(district_db) as db:
         db.rows("DELETE FROM meta WHERE key = ?", [ANCHOR_KEY])
         assert staleness(db, TEST_NOW + WEEK) is None
         assert reanchor(db, TEST_NOW + WEEK) is None
