@@ -22,11 +22,18 @@ def register(sub, add_db_arg) -> dict:
     add_db_arg(q)
     q.add_argument("--time-zone", required=True, metavar="ZONE",
                    help="IANA time zone the district's clock follows, e.g. Asia/Shanghai")
+    from app.district_io.cli import register as register_io  # district import / export
+
+    register_io(ops, add_db_arg)
     return {"district": cmd_district}
 
 
 def cmd_district(args) -> int:
     """A bad zone (or $GRIDCC_NOW) is a ClockError: one line from the command line."""
+    if args.op in ("import", "export"):
+        from app.district_io.cli import run
+
+        return run(args)
     if args.op == "set":
         zone(args.time_zone)
         with open_store(args.db) as store:
