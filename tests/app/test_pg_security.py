@@ -475,3 +475,62 @@ def test_the_worker_card_reads_the_phone_as_the_account_may(district):
         sql = f"SELECT {phone_column(seat)} FROM workers w WHERE w.id = ?"
         masked, full = seat.scalar(sql, [own]), wall.scalar(sql, [own])
     assert masked == full[:3] + "****" + full[-4:] and full.isdigit()
+
+
+def test_the_case_loop_runs_desk_to_desk_each_on_its_own_login(pg_cluster, district):
+    """受理 by the community's grid worker, 立案/派遣 by the district dispatcher, 处置/反馈
+    by the department, 核查 back in the community: each on a store connected as itself."""
+    from app.workflow import cases
+
+    url = district["url"]
+    logins = {}
+    for name, role in (("grid01", Role.GRID_WORKER), ("dispatcher", Role.DISPATCHER),
+                       ("dept_zf", Role.DEPARTMENT_HANDLER)):
+        logins[name] = server_login(url, name, DEMO_PASSWORDS[role], at=TEST_NOW)
+    try:
+        grid_store, grid_user = logins["grid01"]
+        grid = grid_store.scalar("SELECT g.id FROM grid_units g WHERE g.level = 4 "
+                                 "AND g.parent_id = ? ORDER BY g.id LIMIT 1",
+                                 [grid_user.scope.id])
+        dept = grid_store.scalar("SELECT id FROM departments WHERE code = 'ZF'")
+        category = grid_store.scalar("SELECT min(code) FROM categories")
+        t = TEST_NOW + timedelta(hours=2)
+        rec = cases.new_case(grid_store, grid_user, category_code=category, source="patrol",
+                             description="井盖缺失", grid_id=grid, lon=0, lat=0, at=t)
+        d_store, d_user = logins["dispatcher"]
+        cases.advance(d_store, d_user, rec.code, "register", at=t + timedelta(minutes=5))
+        cases.advance(d_store, d_user, rec.code, "dispatch", at=t + timedelta(minutes=6),
+                      department_id=dept)
+        h_store, h_user = logins["dept_zf"]
+        cases.advance(h_store, h_user, rec.code, "handle", at=t + timedelta(minutes=30))
+        cases.advance(h_store, h_user, rec.code, "feed_back", at=t + timedelta(minutes=40))
+        done = cases.advance(grid_store, grid_user, rec.code, "verify",
+                             at=t + timedelta(minutes=50))
+        assert done.state.status == "verified"
+        # the department sees the case now that it was dispatched to it, and its steps
+        assert h_store.scalar("SELECT count(*) FROM case_transitions WHERE case_id = ?",
+                              [rec.id]) == 6
+    finally:
+        for store, _user in logins.values():
+            store.close()
+    with open_store(url) as admin:
+        from app.audit import verify_log
+
+        assert verify_log(admin).ok
+
+
+def test_a_street_secretary_enters_its_streets_survey_only(pg_cluster, district, facts):
+    from app.appraisal.surveys import record_survey
+
+    store, user = server_login(district["url"], "sec01", PW["sec01"], at=TEST_NOW)
+    with store:
+        dept = store.scalar("SELECT min(id) FROM departments WHERE kind = 'bureau'")
+        record_survey(store, user, "2025-03", facts["street"], {dept: 91.0}, at=TEST_NOW)
+        forged = type(user)(user.id, user.username, user.display_name, user.role,
+                            Scope("street", facts["other_street"]))
+        with pytest.raises(StoreError, match="权限不足"):
+            record_survey(store, forged, "2025-03", facts["other_street"], {dept: 10.0},
+                          at=TEST_NOW)
+    with pg_cluster.admin(DB) as con:
+        assert con.execute("SELECT street_id, count(*) FROM appraisal_ratings WHERE period = "
+                           "'2025-03' GROUP BY 1").fetchall() == [(facts["street"], 1)]
