@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from tests.backends import BACKENDS, district_copy
 from tests.conftest import TEST_NOW, TEST_SEED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +26,16 @@ def run_cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedPr
     )
 
 
-def test_info_json_reports_the_district(small_db_path, capsys):
-    assert main(["info", "--db", str(small_db_path), "--json"]) == 0
+@pytest.fixture(scope="module", params=BACKENDS)
+def small_db(request) -> str:
+    """The small district to read: the session's DuckDB file, or a server copy."""
+    if request.param == "duckdb":
+        return str(request.getfixturevalue("small_db_path"))
+    return district_copy(request, "postgres")
+
+
+def test_info_json_reports_the_district(small_db, capsys):
+    assert main(["info", "--db", small_db, "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     g = info["grid_units"]
     assert g["district"] == 1 and g["street"] == 2 and g["community"] > 2 and g["grid"] > 20
@@ -39,20 +48,20 @@ def test_info_json_reports_the_district(small_db_path, capsys):
     assert info["workers"]["total"] >= g["grid"] * 2
 
 
-def test_info_text_is_readable(small_db_path, capsys):
-    assert main(["info", "--db", str(small_db_path)]) == 0
+def test_info_text_is_readable(small_db, capsys):
+    assert main(["info", "--db", small_db]) == 0
     out = capsys.readouterr().out
     assert "街道" in out and "buildings" in out and "closed" in out
 
 
-def test_check_passes_on_a_generated_district(small_db_path, capsys):
-    assert main(["check", "--db", str(small_db_path)]) == 0
+def test_check_passes_on_a_generated_district(small_db, capsys):
+    assert main(["check", "--db", small_db]) == 0
     out = capsys.readouterr().out
     assert "all checks passed" in out and "FAIL" not in out
 
 
-def test_check_json_gives_tiling_figures(small_db_path, capsys):
-    assert main(["check", "--db", str(small_db_path), "--json"]) == 0
+def test_check_json_gives_tiling_figures(small_db, capsys):
+    assert main(["check", "--db", small_db, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     tiling = next(c for c in report["checks"] if c["name"] == "tiling")
     assert tiling["ok"] and tiling["figures"]["gap_m2"] < 1 and tiling["figures"]["overlap_m2"] < 1
