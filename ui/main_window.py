@@ -91,7 +91,10 @@ class MainWindow(QMainWindow):
         if getattr(store, "dialect", "duckdb") == "postgres":
             from app.store.pg_changes import listener_for
 
-            self.listener = listener_for(store)
+            try:
+                self.listener = listener_for(store)
+            except StoreError as exc:  # the window still opens; it only does not follow
+                log.warning("this seat will not hear the other seats: %s", exc)
         #: the district's time: every panel and view reads it (app.clock)
         self.clock: Clock = clock or store_clock(store)
         if deferred is None:

@@ -68,6 +68,7 @@ class ListenerState:
 
 
 StateObserver = Callable[[ListenerState], None]
+_NOT_YET = "尚未连接"
 
 
 def _first_line(exc: BaseException) -> str:
@@ -93,7 +94,7 @@ class ChangeListener:
         self.reload_rows, self.reload_ids = reload_rows, reload_ids
         #: the last change-log number read (and published, unless it was our own)
         self.last_seen: int | None = after_seq
-        self._state = ListenerState(False, None, "尚未连接")
+        self._state = ListenerState(False, None, _NOT_YET)
         self._observers: list[StateObserver] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -117,7 +118,7 @@ class ChangeListener:
 
     def observe(self, callback: StateObserver) -> Callable[[], None]:
         """Call ``callback(state)`` (on the listener's thread) whenever the connection
-        comes or goes; returns the unsubscribe."""
+        goes or comes back; returns the unsubscribe."""
         with self._lock:
             self._observers.append(callback)
 
@@ -129,9 +130,12 @@ class ChangeListener:
         return unsubscribe
 
     def _set_state(self, state: ListenerState) -> None:
-        if state == self._state:
-            return
+        """Keep ``state``; observers hear when the seat goes offline or comes back (not
+        of each failed retry meanwhile)."""
+        flipped = state.online != self._state.online or self._state.reason == _NOT_YET
         self._state = state
+        if not flipped:
+            return
         with self._lock:
             observers = list(self._observers)
         for cb in observers:
