@@ -337,3 +337,26 @@ def test_a_dump_restores_with_the_audit_chain_intact(pg_cluster, fresh_db, small
     v = run_app("audit", "verify", "--db", url)
     assert v.returncode == 0, v.stderr
     assert f"{before['audit_log']} records" in v.stdout
+
+
+def test_an_older_source_is_upgraded_in_a_copy_never_in_place(pg_cluster, fresh_db,
+                                                                tmp_path):
+    from app.store.duckdb_store import DuckDBStore
+    from app.store.schema import MIGRATIONS, latest_version
+
+    name, url = fresh_db
+    old = latest_version(MIGRATIONS) - 1
+    path = tmp_path / "old.duckdb"
+    DuckDBStore.open(path, create=True,
+                     migrations={v: s for v, s in MIGRATIONS.items() if v <= old}).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO meta VALUES ('district_name', '旧版区库')")
+    con.close()
+    stamp = path.read_bytes()
+    r = run_app("migrate", "--from", str(path), "--to", url)
+    assert r.returncode == 0, r.stderr
+    assert path.read_bytes() == stamp  # the source file was only read
+    with pg_cluster.admin(name) as con:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    assert meta["district_name"] == "旧版区库"
+    assert int(meta["schema_version"]) == latest_version(MIGRATIONS)
