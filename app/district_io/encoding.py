@@ -91,5 +91,9 @@ def decode_name(raw: bytes, encoding: str) -> tuple[str, bool]:
 
 
 def from_latin1(value: str) -> bytes:
-    """The bytes GDAL read, from the ISO-8859-1 text it returned."""
-    return value.encode("latin-1", errors="replace")
+    """The bytes GDAL read, from the ISO-8859-1 text it returned (text GDAL decoded
+    itself, as it does for a Shapefile whose ``.cpg`` says UTF-8, is given back as UTF-8)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")

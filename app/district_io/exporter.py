@@ -29,7 +29,13 @@ _TS = ("reported_at", "accepted_at", "dispatched_at", "closed_at", "deadline_at"
 
 
 def _s(values) -> np.ndarray:
-    return np.array(["" if v is None else str(v) for v in values], dtype=object)
+    """Text column; NULLs (masked in the store's numpy columns) become empty strings."""
+    mask = np.ma.getmaskarray(values) if isinstance(values, np.ma.MaskedArray) else None
+    data = values.data if mask is not None else values
+    out = np.array(["" if v is None else str(v) for v in data], dtype=object)
+    if mask is not None:
+        out[mask] = ""
+    return out
 
 
 def _layers(store: DistrictRepository, unmask: bool, now: datetime) -> list[tuple[str, str | None, dict, np.ndarray | None]]:
@@ -151,6 +157,8 @@ def export_district(store: DistrictRepository, out: Path, *, fmt: str = "gpkg", 
     layers = _layers(store, unmask, now)
     counts = {}
     if fmt == "gpkg":
+        if out.suffix.lower() != ".gpkg":
+            out = out.with_name(out.name + ".gpkg")
         out.unlink(missing_ok=True)
         for name, gtype, fields, geoms in layers:
             _write(out, name, "GPKG", gtype, fields, geoms, append_layer=True)

@@ -170,8 +170,8 @@ def _duplicates(u: Units, findings: Findings) -> None:
 def _dissolve(u: Units, lv: int, names_of: dict, district_name: str | None, findings: Findings) -> None:
     """Level ``lv`` made from the union of its children at ``lv + 1``."""
     kids: dict[str, list[int]] = {}
-    for i, (c, l) in enumerate(zip(u.code, u.level, strict=True)):
-        if l == lv + 1:
+    for i, (c, lvl) in enumerate(zip(u.code, u.level, strict=True)):
+        if lvl == lv + 1:
             kids.setdefault(c[:CODE_LENGTH[lv]], []).append(i)
     for code, idx in sorted(kids.items()):
         metric = geoms_to_metric(np.asarray([u.geom[i] for i in idx], dtype=object))

@@ -147,6 +147,9 @@ class ImportSession:
         for lay in self.sources:
             e = entry_for(entries, lay) or {}
             kind = e.get("kind") or o.kind or guess_kind(lay)
+            if kind == "skip":
+                self.findings.warn(lay.name, "案件、哨令和轨迹图层不由 district import 导入（案件请用 cases import）")
+                continue
             level = LEVELS.get(e.get("level") or o.level or "") or (guess_level(lay) if kind == "grids" else None)
             m = propose(lay, kind, level)
             for t, src in (e.get("fields") or {}).items():

@@ -18,6 +18,7 @@ import shapely
 
 from app.district_io.hierarchy import clean_code
 from app.district_io.mapping import LayerMapping
+from app.district_io.privacy import MASKED_PHONE
 from app.district_io.problems import Findings
 from app.district_io.sources import SourceLayer
 from app.domain.categories import KIND_NAMES, KINDS
@@ -275,6 +276,7 @@ def staff_rows(layer, m, grids: Grids, departments: dict[str, int], findings: Fi
     r = _Rows(layer, m, findings)
     out = {k: [] for k in ("code", "name", "role", "grid", "department_id", "phone", "shift_start",
                            "shift_end")}
+    masked = 0
     for i in range(len(layer)):
         code, name = r.text("code", i), r.text("name", i)
         if not code or not name:
@@ -293,7 +295,9 @@ def staff_rows(layer, m, grids: Grids, departments: dict[str, int], findings: Fi
         phone = re.sub(r"[\s()（）]", "", r.text("phone", i) or "")
         if phone.startswith("+86"):
             phone = phone[3:]
-        if not _PHONE.match(phone):
+        if MASKED_PHONE.match(phone):
+            masked += 1
+        elif not _PHONE.match(phone):
             r.error(i, f"电话号码格式不对（{_mask_any(phone)}）", "电话号码格式不对")
             continue
         dept = r.text("department", i)
@@ -306,6 +310,8 @@ def staff_rows(layer, m, grids: Grids, departments: dict[str, int], findings: Fi
                        ("department_id", dep_id), ("phone", phone), ("shift_start", start),
                        ("shift_end", end)):
             out[key].append(v)
+    if masked:
+        findings.warn(layer.name, f"{masked} 个电话号码是遮蔽过的（如 138****2721，来自脱敏导出），按原样保存")
     return out
 
 

@@ -29,9 +29,11 @@ from app.district_io.sources import SourceLayer
 KINDS = ("grids", "buildings", "merchants", "cameras", "staff", "departments", "categories")
 KIND_ZH = {"grids": "网格边界", "buildings": "建筑", "merchants": "商户", "cameras": "摄像头",
            "staff": "人员", "departments": "部门", "categories": "案件分类"}
+#: layers an export carries that ``district import`` leaves alone (cases: ``cases import``)
+SKIPPED = ("cases", "whistles", "tracks", "案件", "哨令", "轨迹")
 LEVELS = {"district": 1, "street": 2, "community": 3, "grid": 4}
 LEVEL_WORDS = {1: ("区", "district", "qx", "xzq"), 2: ("街道", "街", "乡镇", "镇", "street", "jd"),
-               3: ("社区", "村", "居委", "community", "sq"), 4: ("网格", "grid", "wg")}
+               3: ("社区", "村", "居委", "communit", "sq"), 4: ("网格", "grid", "wg")}
 
 _CODE = ["编码", "代码", "编号", "code", "bm", "dm", "bh"]
 _NAME = ["名称", "名字", "name", "mc"]
@@ -63,16 +65,16 @@ TARGETS: dict[str, dict[str, list[str]]] = {
         "floors": ["楼层", "层数", "地上层数", "总层数", "floors", "floor", "cs", "storeys"],
         "height": ["高度", "建筑高度", "楼高", "height", "height_m", "gd"],
         "entrances": ["单元数", "门洞数", "entrances"],
-        "grid_code": _LEVEL_CODE[4] + ["所属网格"],
+        "grid_code": _LEVEL_CODE[4] + ["所属网格", "grid"],
         "households": ["户数", "住户数", "households"], "residents": ["人口", "人数", "residents"],
         "elderly": ["老年人", "老人", "elderly"], "children": ["儿童", "children"],
-        "special_care": ["重点人群", "特殊人群", "special_care"],
+        "special_care": ["重点人群", "特殊人群", "special_care", "special"],
     },
     "merchants": {
         "name*": ["商户名称", "店名", "名称", "name", "mc"],
         "trade": ["行业", "业态", "经营范围", "经营类别", "trade", "industry"],
         "hazard_class": ["风险等级", "隐患等级", "风险", "hazard_class", "hazard"],
-        "grid_code": _LEVEL_CODE[4] + ["所属网格"], "lon": _LON, "lat": _LAT, "wkt": _WKT,
+        "grid_code": _LEVEL_CODE[4] + ["所属网格", "grid"], "lon": _LON, "lat": _LAT, "wkt": _WKT,
     },
     "cameras": {
         "code*": ["点位编码", "设备编码", "摄像头编码", "国标编码", "编码", "编号", "code", "id"],
@@ -80,7 +82,7 @@ TARGETS: dict[str, dict[str, list[str]]] = {
         "kind": ["点位类型", "摄像头类型", "类型", "kind", "type"],
         "department": ["所属部门", "权属单位", "建设单位", "主管部门", "部门", "department", "dept",
                        "owner"],
-        "grid_code": _LEVEL_CODE[4] + ["所属网格"], "lon": _LON, "lat": _LAT, "wkt": _WKT,
+        "grid_code": _LEVEL_CODE[4] + ["所属网格", "grid"], "lon": _LON, "lat": _LAT, "wkt": _WKT,
         "heading": ["朝向", "方向", "视角方向", "方位角", "heading", "direction", "azimuth"],
         "fov": ["视场角", "视角", "fov"],
         "stream_url": ["主码流", "视频流", "流地址", "取流地址", "视频地址", "rtsp", "stream_url",
@@ -92,7 +94,7 @@ TARGETS: dict[str, dict[str, list[str]]] = {
         "code*": ["工号", "人员编号", "人员编码", "编号", "code"],
         "name*": ["姓名", "名字", "name"],
         "role*": ["角色", "职务", "岗位", "身份", "人员类型", "role"],
-        "grid_code*": _LEVEL_CODE[4] + ["所属网格", "网格"],
+        "grid_code*": _LEVEL_CODE[4] + ["所属网格", "网格", "grid"],
         "phone*": ["手机", "手机号", "手机号码", "联系电话", "电话", "phone", "mobile", "tel"],
         "department": ["所属部门", "部门", "单位", "department", "dept"],
         "shift_start": ["上班时间", "shift_start"], "shift_end": ["下班时间", "shift_end"],
@@ -109,7 +111,7 @@ TARGETS: dict[str, dict[str, list[str]]] = {
         "class_name": ["大类名称", "大类", "class_name"],
         "kind": ["类型", "诉求类型", "kind"],
         "department*": ["责任部门", "主管部门", "处置部门", "部门", "department", "dept"],
-        "limit_hours": ["处置时限", "时限", "时限小时", "limit_hours"],
+        "limit_hours": ["处置时限", "时限", "时限小时", "limit_hours", "limit_h"],
     },
 }
 
@@ -149,6 +151,8 @@ def guess_kind(layer: SourceLayer) -> str:
     def has(*words):
         return any(norm(w) in names for w in words)
 
+    if layer.layer.lower() in SKIPPED or layer.path.stem.lower() in SKIPPED:
+        return "skip"
     for kind, words in (("buildings", ("楼", "建筑", "build", "house", "jz")),
                         ("cameras", ("摄像", "camera", "video", "监控", "视频", "点位")),
                         ("merchants", ("商户", "merchant", "商铺", "shop")),
@@ -175,10 +179,10 @@ def guess_kind(layer: SourceLayer) -> str:
 
 def guess_level(layer: SourceLayer) -> int | None:
     """A grid layer's level from its file or layer name (街道, 社区, 网格 …)."""
-    stem = (layer.path.stem + " " + layer.layer).lower()
-    for level in (4, 3, 2, 1):
-        if any(w in stem for w in LEVEL_WORDS[level] if len(w) > 1 or not w.isascii()):
-            return level
+    for text in (layer.layer.lower(), layer.path.stem.lower()):
+        for level in (4, 3, 2, 1):
+            if any(w in text for w in LEVEL_WORDS[level] if len(w) > 1 or not w.isascii()):
+                return level
     return None
 
 

@@ -29,7 +29,7 @@ def _next_id(store, table: str) -> int:
 
 def plan_rows(session) -> None:
     """Fill ``session.plan``: grid ids and the diff, departments, then the other layers."""
-    plan, store, f = session.plan, session.store, session.findings
+    plan, f = session.plan, session.findings
     if plan.units is not None:
         _unit_ids(session)
     grids = _grids(session)

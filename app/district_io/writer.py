@@ -176,7 +176,7 @@ def _roll_up_population(store, plan) -> None:
     n = store.scalar("SELECT count(*) FROM building_population")
     if not n:
         return
-    for level, child_join in ((4, None), (3, 4), (2, 3), (1, 2)):
+    for _level, child_join in ((4, None), (3, 4), (2, 3), (1, 2)):
         if child_join is None:
             store.rows("""UPDATE grid_units SET households = s.hh, residents = s.res FROM
                           (SELECT b.grid_id AS gid, sum(p.households) AS hh, sum(p.residents) AS res
