@@ -88,9 +88,13 @@ def _remove(p: Path) -> None:
 
 def server_has_district(target) -> bool:
     """Whether the server database at ``target`` already holds a district."""
+    from app.store import StoreMissingError
     from app.store.pg_store import PostgresStore
 
-    conn = PostgresStore.connect(target)
+    try:
+        conn = PostgresStore.connect(target)
+    except StoreMissingError:
+        return False  # no database yet: the demo's server init creates it
     try:
         if not conn.execute("SELECT to_regclass('public.grid_units') IS NOT NULL").fetchone()[0]:
             return False

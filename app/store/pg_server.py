@@ -204,7 +204,8 @@ def server_status(target: DbTarget | str) -> dict[str, Any]:
         groups = group_names(conn.info.dbname)
         out["groups"] = {g: [r[0] for r in store.rows(
             "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
-            "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = ? ORDER BY 1", [name])]
+            "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = ? "
+            "AND m.rolname <> ALL(?) ORDER BY 1", [name, list(groups.values())])]
             for g, name in groups.items()}
         out["seats"] = [{"user": r[0], "client": r[1], "since": str(r[2])} for r in store.rows(
             "SELECT usename, coalesce(client_addr::text, 'local'), backend_start "
@@ -218,8 +219,11 @@ def server_status(target: DbTarget | str) -> dict[str, Any]:
 def set_password(store, username: str, password: str) -> None:
     """Give ``username``'s login a new password (administrators; the password is
     turned into a SCRAM verifier here and never sent)."""
+    from app.auth.accounts import MIN_PASSWORD
     from app.store.pg_security import sync_login
 
+    if len(password) < MIN_PASSWORD:
+        raise StoreError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     if not store.scalar("SELECT count(*) FROM users WHERE username = ?", [username]):
         raise StoreError(f"区库中没有账号 {username}")
     with store.transaction():

@@ -534,3 +534,53 @@ def test_a_street_secretary_enters_its_streets_survey_only(pg_cluster, district,
     with pg_cluster.admin(DB) as con:
         assert con.execute("SELECT street_id, count(*) FROM appraisal_ratings WHERE period = "
                            "'2025-03' GROUP BY 1").fetchall() == [(facts["street"], 1)]
+
+
+def test_server_password_gives_a_migrated_account_its_login(pg_cluster, district, capsys,
+                                                           monkeypatch):
+    """An account copied from a file has no server password until one is set."""
+    from app.cli import main
+
+    with pg_cluster.admin(DB) as con:  # as `migrate` leaves it: a login without a password
+        con.execute("INSERT INTO users (id, username, display_name, role, scope_kind, "
+                    "password_hash, created_at) VALUES (nextval('user_id'), 'moved01', "
+                    "'迁移账号', 'auditor', 'district', 'scrypt$x', now())")
+    done = init_server(district["url"])
+    assert done["logins_created"] == ["moved01"]
+    assert done["logins_without_password"] == ["moved01"]
+    with pytest.raises(AuthError, match="用户名或密码错误"):
+        server_login(district["url"], "moved01", "Moved#2026x", at=TEST_NOW)
+    monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "short")
+    assert main(["server", "password", "moved01", "--db", district["url"]]) == 1
+    assert "至少需要" in capsys.readouterr().err
+    monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "Moved#2026x")
+    assert main(["server", "password", "moved01", "--db", district["url"]]) == 0
+    server_login(district["url"], "moved01", "Moved#2026x", at=TEST_NOW)[0].close()
+
+
+def test_an_account_without_rights_is_refused_in_chinese(district):
+    store, _user = server_login(district["url"], "auditor", PW["auditor"], at=TEST_NOW)
+    with store:
+        with pytest.raises(StoreError, match="权限不足"):
+            store.rows("UPDATE cases SET status = 'closed' WHERE id = 1")
+        with pytest.raises(StoreError, match="权限不足"):
+            store.rows("SELECT phone FROM workers")
+
+
+def test_demo_onto_a_server_without_the_database(pg_cluster, capsys):
+    """``demo --db postgresql://…`` runs server init (the database is created) and the
+    demo accounts can sign in with their documented passwords."""
+    from app.cli import main
+
+    pg_cluster.drop_db("sec_demo")
+    url = pg_cluster.url("sec_demo")
+    try:
+        assert main(["demo", "--db", url, "--scale", "small"]) == 0, capsys.readouterr().err
+        store, user = server_login(url, "dept_hw", DEMO_PASSWORDS[Role.DEPARTMENT_HANDLER],
+                                   at=TEST_NOW)
+        with store:
+            assert user.scope.kind == "department"
+            assert store.scalar("SELECT count(DISTINCT department_id) FROM cases") == 1
+        assert init_server(url)["changed"] is False
+    finally:
+        pg_cluster.drop_db("sec_demo")
