@@ -298,8 +298,11 @@ def follow_on_map(model: DistrictModel, canvas, layers) -> None:
         view = canvas.view("cases")
         data = model.state.cases
         if view.layer.data is not data:
-            fresh = model.last_reload.cases if model.last_reload is not None else None
-            if fresh is not None and _ids is not None:
+            r = model.last_reload
+            fresh = r.cases if r is not None else None
+            if r is not None and r.full and fresh is data:  # everything read again
+                view.reload(data, kinds=list(r.kinds))
+            elif fresh is not None and _ids is not None:
                 view.reload(data, kinds=sorted(set(view._kinds) | set(fresh.kind.tolist())),
                             written=model.state.cases_written)
             else:

@@ -156,7 +156,7 @@ def load_case_rows(store: DistrictRepository, frame: LocalFrame, ids: Iterable[i
         f"c.department_id, cm.parent_id AS street_id, c.code "
         f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
         f"LEFT JOIN grid_units g ON g.id = c.grid_id LEFT JOIN grid_units cm ON cm.id = g.parent_id "
-        f"WHERE c.id IN ({', '.join('?' * len(ids))}) ORDER BY c.reported_at", ids)
+        f"WHERE c.id IN ({', '.join('?' * len(ids))}) ORDER BY c.reported_at, c.id", ids)
     n = len(cols["id"])
     if n == 0:
         return empty_cases(now), []
@@ -221,6 +221,8 @@ class Reload:
     #: everything was read again (a "district" change: a reload marker, a re-anchored
     #: demo): ``cases`` and ``whistles`` replace the state's
     full: bool = False
+    #: after a full read, the distinct case kinds (a million str: counted here, off the GUI)
+    kinds: tuple[str, ...] = ()
 
 
 def changed_ids(changes: Iterable[Change]) -> tuple[set[int], set[int], set[int]]:
@@ -245,8 +247,9 @@ def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Cha
     if any(c.entity == "district" for c in changes):  # too much to name: read it all
         if frame is None:
             return Reload(now, full=True)
-        return Reload(now, cases=load_cases(store, frame, now),
-                      whistles=load_whistle_rows(store, frame), full=True)
+        cases = load_cases(store, frame, now)
+        return Reload(now, cases=cases, whistles=load_whistle_rows(store, frame), full=True,
+                      kinds=tuple(sorted(set(cases.kind.tolist()))))
     case_ids, whistle_ids, new_ids = changed_ids(changes)
     if frame is None:  # a follower of new cases only (the video wall on its own)
         return Reload(now, new_case_ids=tuple(sorted(new_ids)),

@@ -159,3 +159,5 @@ def test_a_bulk_import_elsewhere_is_one_reload_of_the_window(pg_small_url, seat_
     assert model.reloads - reloads <= 2  # (the blow may come in the same read or the next)
     assert None in every
     assert wall.listener.reload_markers == 1
+    # the map shows what was read again (its kinds counted on the worker, not here)
+    assert wall.canvas.view("cases").layer.data is model.state.cases
