@@ -103,7 +103,8 @@ def surveys_for(store, period: Period | str) -> list[Survey]:
     """The streets' surveys (scores in appraisal_ratings) for exactly this period label."""
     p = _period(period)
     rows = store.rows(
-        "SELECT r.street_id, s.name, r.department_id, r.score, sv.submitted_by, "
+        "SELECT r.street_id, s.name, r.department_id, CAST(r.score AS DOUBLE PRECISION), "
+        "sv.submitted_by, "
         "coalesce(sv.submitted_at, r.rated_at), coalesce(sv.comment, NULL), r.rated_by_role "
         "FROM appraisal_ratings r JOIN grid_units s ON s.id = r.street_id "
         "LEFT JOIN appraisal_surveys sv ON sv.period = r.period AND sv.street_id = r.street_id "

@@ -73,7 +73,8 @@ class CameraLayerData:
 
 def camera_layer_data(store, frame: LocalFrame) -> CameraLayerData:
     """Load the cameras of the district; every owner department is shown at first."""
-    rows = store.rows("""SELECT c.code, c.lon, c.lat, c.heading_deg, c.fov_deg, d.code, c.online
+    rows = store.rows("""SELECT c.code, c.lon, c.lat, CAST(c.heading_deg AS DOUBLE PRECISION),
+                                CAST(c.fov_deg AS DOUBLE PRECISION), d.code, c.online
                          FROM cameras c JOIN departments d ON d.id = c.department_id
                          ORDER BY c.code""")
     if rows:

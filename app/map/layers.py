@@ -234,7 +234,7 @@ def load_cases(
         f" AND c.deadline_at < ?) AS overdue "
         f"FROM cases c LEFT JOIN categories k ON k.code = c.category_code "
         f"WHERE c.status NOT IN {ended} OR c.reported_at >= ? "
-        f"ORDER BY c.reported_at",
+        f"ORDER BY c.reported_at, c.id",
         [now, since],
     )
     x, y = frame.from_lonlat(cols["lon"], cols["lat"])

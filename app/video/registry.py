@@ -17,7 +17,8 @@ from app.video.streams import is_demo
 
 _SQL = """
 SELECT c.code, c.name, c.kind, d.code, d.short_name, c.grid_id, g.code, g.name,
-       c.lon, c.lat, c.heading_deg, c.fov_deg, c.stream_url, c.online, c.substream_url
+       c.lon, c.lat, CAST(c.heading_deg AS DOUBLE PRECISION),
+       CAST(c.fov_deg AS DOUBLE PRECISION), c.stream_url, c.online, c.substream_url
 FROM cameras c JOIN departments d ON d.id = c.department_id
 LEFT JOIN grid_units g ON g.id = c.grid_id
 ORDER BY c.code

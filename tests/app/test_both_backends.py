@@ -3,6 +3,9 @@ every appraisal indicator of every subject, ``info`` and the whole check."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
 
 from app.appraisal import SUBJECTS, compute_indicators, parse_period
@@ -57,3 +60,66 @@ def _diff(x, y, where="") -> list[str]:
     if type(x) is not type(y) or x != y:
         return [f"{where}: {x!r} != {y!r}"]
     return []
+
+
+def test_map_loads_live_state_cameras_and_tracks_agree_on_both_backends(store, pg_small_url):
+    """What a seat's map reads (grid levels, buildings, cases, whistles, cameras, patrol
+    tracks) and the live state built from it are the same from either backend."""
+    from app.feed.fixes import to_seconds
+    from app.feed.storage import load_history
+    from app.live.district_state import DistrictState, load_whistle_rows
+    from app.map.cameras import camera_layer_data
+    from app.map.layers import load_district_map
+    from app.video.registry import CameraRegistry
+
+    def load(s):
+        dm = load_district_map(s)
+        rows = load_whistle_rows(s, dm.frame)
+        state = DistrictState.initial(dm.cases, rows)
+        workers = np.array(sorted(r[0] for r in s.rows("SELECT id FROM workers")), np.int64)
+        t1 = to_seconds(dm.now)
+        return {"map": dm, "whistle_rows": rows, "headline": state.headline(dm.now),
+                "supervision": state.supervision(dm.now),
+                "cameras": camera_layer_data(s, dm.frame),
+                "registry": CameraRegistry.load(s).cameras,
+                "tracks": load_history(s, dm.frame, workers, t1 - 14 * 86400, t1)}
+
+    with open_store(pg_small_url, read_only=True) as pg:
+        a, b = load(store), load(pg)
+    assert len(a["map"].cases) > 1000 and len(a["tracks"].t) > 1000
+    problems = _data_diff(a, b)
+    assert problems == [], problems[:20]
+
+
+def _data_diff(x, y, where="") -> list[str]:
+    """Like _diff, for the map's arrays and dataclasses too."""
+    if dataclasses.is_dataclass(x) and dataclasses.is_dataclass(y):
+        if type(x) is not type(y):
+            return [f"{where}: {type(x)} != {type(y)}"]
+        return [d for f in dataclasses.fields(x)
+                for d in _data_diff(getattr(x, f.name), getattr(y, f.name), f"{where}.{f.name}")]
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        ax, ay = np.ma.asarray(x), np.ma.asarray(y)
+        if ax.shape != ay.shape:
+            return [f"{where}: shape {ax.shape} != {ay.shape}"]
+        if ax.dtype.kind != ay.dtype.kind and {ax.dtype.kind, ay.dtype.kind} != {"O", "U"}:
+            return [f"{where}: dtype {ax.dtype} != {ay.dtype}"]
+        if not np.array_equal(np.ma.getmaskarray(ax), np.ma.getmaskarray(ay)):
+            return [f"{where}: different nulls"]
+        fx, fy = ax.compressed() if ax.ndim == 1 else ax.data, \
+            ay.compressed() if ay.ndim == 1 else ay.data
+        if fx.dtype.kind == "f":
+            ok = np.allclose(fx, fy, rtol=1e-12, atol=1e-9, equal_nan=True)
+        else:
+            ok = [v for v in fx.tolist()] == [v for v in fy.tolist()]
+        return [] if ok else [f"{where}: values differ"]
+    if isinstance(x, dict) and isinstance(y, dict):
+        if x.keys() != y.keys():
+            return [f"{where}: keys differ"]
+        return [d for k in x for d in _data_diff(x[k], y[k], f"{where}.{k}")]
+    if isinstance(x, list | tuple) and isinstance(y, list | tuple):
+        if len(x) != len(y):
+            return [f"{where}: {len(x)} items != {len(y)}"]
+        return [d for i, (u, v) in enumerate(zip(x, y, strict=True))
+                for d in _data_diff(u, v, f"{where}[{i}]")]
+    return _diff(x, y, where)
