@@ -112,3 +112,14 @@ def _grid(db: str) -> str:
     with open_store(db, read_only=True) as s:
         return s.scalar("SELECT g.code FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
                         "WHERE g.level = 4 AND c.parent_id = 2 ORDER BY g.code LIMIT 1")
+
+
+def test_district_settings_and_cameras_on_the_server(pg_small_url, small_db_path):
+    _run(pg_small_url, "district", "set", "--time-zone", "Asia/Urumqi")
+    shown = json.loads(_run(pg_small_url, "district", "show", "--json").stdout)
+    assert shown["time_zone"] == "Asia/Urumqi"
+    with open_store(small_db_path, read_only=True) as s:
+        lon, lat = s.rows("SELECT lon, lat FROM cameras ORDER BY code LIMIT 1")[0]
+    near = [_run(db, "cameras", "nearest", str(lon), str(lat), "--json").stdout
+            for db in (pg_small_url, str(small_db_path))]
+    assert near[0] == near[1] and json.loads(near[0])
