@@ -73,6 +73,15 @@ def test_a_whistle_blown_at_one_seat_shows_at_the_other(pg_small_url, seat_windo
     qtbot.waitUntil(lambda: _listed(wall, wid), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wid in street.district_model.state.whistles, timeout=WAIT_MS)
     # a department reports in at the other seat: the street's model shows the task reported
+    # and so does the whistle's timeline open at the street
+    timeline = street.docks["whistles"].widget().timeline
+    street.docks["whistles"].widget().select_whistle(wid)
+    assert timeline.whistle_id == wid
+
+    def timeline_lines() -> list[str]:
+        return [timeline.events.item(i).text() for i in range(timeline.events.count())]
+
+    assert not any("处置中" in line for line in timeline_lines())
     whistles.report_in(wall.store, get_user(wall.store, "dept_cg"), wid, at=T0, by="王五")
 
     def reported() -> bool:
@@ -80,6 +89,7 @@ def test_a_whistle_blown_at_one_seat_shows_at_the_other(pg_small_url, seat_windo
         return row is not None and any(t.state == "reported" for t in row.state.tasks)
 
     qtbot.waitUntil(reported, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: any("处置中" in line for line in timeline_lines()), timeout=WAIT_MS)
     assert street.server_online and wall.server_online
     assert not street.map_status.server_label.isVisible()
 
