@@ -118,8 +118,8 @@ def test_migrate_moves_every_table_and_the_audit_chain(pg_cluster, fresh_db, sma
 
 def test_every_value_comes_through_exactly(pg_cluster, fresh_db, small_db_path, tmp_path):
     """Row for row, value for value (doubles to the bit, timestamps to the microsecond,
-    text with quotes, commas, line breaks and backslashes, NULL apart from ''), and the
-    audit chain verified over the server store."""
+    text with quotes, commas, line breaks, backslashes and COPY's ``\\.``, NULL apart from
+    ''), and the audit chain verified over the server store."""
     from app.audit.log import verify_log
 
     name, url = fresh_db
@@ -131,6 +131,9 @@ def test_every_value_comes_through_exactly(pg_cluster, fresh_db, small_db_path, 
                 "reported_at = reported_at + INTERVAL 123457 MICROSECONDS WHERE id = ?",
                 ['他说："好,\n明天"\\ 到 \\x41 ;', first])
     con.execute("UPDATE cases SET description = '' WHERE id = ?", [first + 1])
+    # COPY's end-of-data marker, alone on a line of a value and as a whole value
+    con.execute("UPDATE cases SET description = ? WHERE id = ?", ["a\n\\.\nb", first + 2])
+    con.execute("UPDATE cases SET description = ? WHERE id = ?", ["\\.", first + 3])
     con.execute("UPDATE buildings SET name = NULL WHERE id = (SELECT min(id) FROM buildings)")
     con.close()
 
