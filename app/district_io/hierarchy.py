@@ -18,7 +18,7 @@ from app.checks import CODE_LENGTH, LEVEL_ZH
 from app.district_io.mapping import LEVELS, LayerMapping
 from app.district_io.problems import Findings
 from app.district_io.sources import SourceLayer
-from app.geo.crs import geoms_to_lonlat, geoms_to_metric
+from app.geo.crs import geoms_to_metric
 
 _LEVEL_TEXT = {"1": 1, "2": 2, "3": 3, "4": 4, "区": 1, "区县": 1, "县": 1, "街道": 2, "乡镇": 2,
                "镇": 2, "乡": 2, "社区": 3, "村": 3, "居委会": 3, "网格": 4, "基础网格": 4,
@@ -174,9 +174,14 @@ def _dissolve(u: Units, lv: int, names_of: dict, district_name: str | None, find
         if lvl == lv + 1:
             kids.setdefault(c[:CODE_LENGTH[lv]], []).append(i)
     for code, idx in sorted(kids.items()):
-        metric = geoms_to_metric(np.asarray([u.geom[i] for i in idx], dtype=object))
-        union = shapely.union_all(metric, grid_size=0.001)
-        geom = geoms_to_lonlat(np.asarray([union], dtype=object))[0]
+        # in lon/lat: the parent's vertices are exactly its children's
+        parts = np.asarray([u.geom[i] for i in idx], dtype=object)
+        try:
+            geom = shapely.coverage_union_all(parts)
+        except Exception:  # noqa: BLE001 - children that are not a clean coverage
+            geom = shapely.union_all(parts)
+        if not geom.is_valid or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            geom = shapely.union_all(parts)
         name = names_of.get(code) or (district_name if lv == 1 and district_name else
                                       f"{LEVEL_ZH[lv]}{code[-3:] if lv > 1 else code}")
         u.add(code, name, lv, geom, sum(u.households[i] for i in idx),

@@ -210,6 +210,18 @@ def propose(layer: SourceLayer, kind: str, level: int | None) -> LayerMapping:
                 mapping.fields[t] = src
                 used.add(src)
                 break
+    if layer.driver == "shp":  # DBF names are 10 bytes: 网格编码 arrives as 网格编
+        for target, cands in spec.items():
+            t = target.rstrip("*")
+            if t in mapping.fields:
+                continue
+            for cand in cands:
+                hit = [src for key, src in cols.items() if src not in used and len(key) >= 3 and
+                       len(src.encode("utf-8")) >= 7 and norm(cand).startswith(key) and norm(cand) != key]
+                if hit:
+                    mapping.fields[t] = hit[0]
+                    used.add(hit[0])
+                    break
     return mapping
 
 

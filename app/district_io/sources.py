@@ -234,7 +234,9 @@ def _crs_wkt(path, layer=None) -> str | None:
 def _read_shapefile(path: Path, encoding: str | None) -> SourceLayer:
     files = [path] + [c for e in (".shx", ".dbf", ".prj", ".cpg") if (c := _companion(path, e))]
     digest = sha256_of(files)
-    meta, geometry, data = _read(path, str(path), encoding="latin-1")
+    # ENCODING="" : GDAL hands back the bytes (as ISO-8859-1) whatever the .cpg says;
+    # the encoding is decided here (a cut UTF-8 field name would not decode in GDAL)
+    meta, geometry, data = _read(path, str(path), ENCODING="")
     prj = _companion(path, ".prj")
     meta["crs_wkt"] = prj.read_text(encoding="latin-1", errors="replace").strip() if prj else None
     if prj is not None and not meta["crs_wkt"]:

@@ -18,7 +18,7 @@ import shapely
 from app.checks import AREA_TOLERANCE_M2, LEVEL_ZH
 from app.district_io.hierarchy import Units
 from app.district_io.problems import Findings
-from app.geo.crs import geoms_to_lonlat, metric_to_lonlat
+from app.geo.crs import geoms_to_lonlat, geoms_to_metric, metric_to_lonlat
 
 NOISE_M2 = 0.01  # below this a piece is float noise of coordinate conversions
 
@@ -88,6 +88,9 @@ def check_tiling(u: Units, findings: Findings, repair: bool, rule: SliverRule) -
         idx = sorted(changed)
         lonlat = geoms_to_lonlat(np.asarray([u.metric[i] for i in idx], dtype=object))
         for i, g in zip(idx, lonlat, strict=True):
+            if not shapely.is_valid(g):  # a near-degenerate vertex turned by the projection
+                g = _polygonal(g)
+                u.metric[i] = geoms_to_metric(np.asarray([g], dtype=object))[0]
             u.geom[i] = g
     return totals
 
