@@ -45,7 +45,7 @@ def cmd_migrate(args) -> int:
     with tempfile.TemporaryDirectory(prefix="gridcc-migrate-") as tmp:
         src = open_source(source, Path(tmp))
         try:
-            _refuse_nonempty(target)
+            _refuse_nonempty(target, _district_tables(src))
             dst = init_destination(target, progress)
             try:
                 counts = _copy(src, dst, progress)
@@ -122,8 +122,16 @@ def _source_version(path: Path) -> int:
         con.close()
 
 
-def _refuse_nonempty(target: DbTarget) -> None:
-    """Before anything is written: the destination holds no district."""
+def _district_tables(src) -> list[str]:
+    """The source's tables that hold the district (not its settings)."""
+    return [r[0] for r in src.rows(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' AND table_name <> 'meta' ORDER BY 1")]
+
+
+def _refuse_nonempty(target: DbTarget, tables: list[str]) -> None:
+    """Before anything is written: the destination holds none of the district's rows
+    (the server's own tables, e.g. derived appraisal facts, do not count)."""
     from app.store.pg_store import PostgresStore
 
     try:
@@ -131,12 +139,10 @@ def _refuse_nonempty(target: DbTarget) -> None:
     except StoreMissingError:
         return  # no such database yet: server init creates it
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN "
-            "('meta', 'change_log', 'spatial_ref_sys') ORDER BY 1").fetchall()]
-        full = [t for t in tables
-                if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0]]
+        present = {r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
+        full = [t for t in tables if t in present
+                and conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0]]
     finally:
         conn.close()
     if full:

@@ -88,7 +88,11 @@ def district_rows(pg_cluster, name: str) -> int:
 
 
 def test_migrate_moves_every_table_and_the_audit_chain(pg_cluster, fresh_db, small_db_path):
+    """As the README has it: `server init`, then `migrate` (the other tests migrate into a
+    bare database, which migrate initialises itself)."""
     name, url = fresh_db
+    init = run_app("server", "init", "--db", url)
+    assert init.returncode == 0, init.stderr
     r = run_app("migrate", "--from", str(small_db_path), "--to", url)
     assert r.returncode == 0, r.stderr
     assert "审计日志" in r.stdout and pg_cluster.password not in r.stdout
