@@ -584,3 +584,22 @@ def test_demo_onto_a_server_without_the_database(pg_cluster, capsys):
         assert init_server(url)["changed"] is False
     finally:
         pg_cluster.drop_db("sec_demo")
+
+
+def test_five_wrong_passwords_through_an_administrator_lock_the_login(district):
+    url = district["url"]
+    good = DEMO_PASSWORDS[Role.STREET_DIRECTOR]
+    with open_store(url) as admin_store:
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                server_login(url, "dir02", "wrong-password", at=TEST_NOW,
+                             record_failure_on=admin_store)
+        assert get_user(admin_store, "dir02").locked
+        assert admin_store.scalar("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1"
+                                  ) == "login.lock"
+        with pytest.raises(AuthError, match="已被锁定"):  # the server refuses the login
+            server_login(url, "dir02", good, at=TEST_NOW)
+        set_locked(admin_store, "dir02", False, at=TEST_NOW)
+    store, user = server_login(url, "dir02", good, at=TEST_NOW)
+    with store:
+        assert user.failed_logins == 0 and not user.locked
