@@ -39,7 +39,7 @@ def _records(store, measure: str, period: Period, subject: str, subject_id, limi
         order = " ORDER BY w.blown_at, w.code, d.short_name"
         cols = WHISTLE_COLUMNS
     else:
-        frm, key, _ = patrol_from()
+        frm, key, _ = patrol_from(period.start, period.end)
         pred = bounds(m.predicate, period.start, period.end)
         if measure == "track_days":
             sql = f"SELECT DISTINCT NULL, '全区', CAST(f.t AS DATE) FROM {frm} WHERE {pred}"

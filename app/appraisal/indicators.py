@@ -180,8 +180,8 @@ def _isnull(col) -> np.ndarray:
 
 
 def _patrol(store, periods, codes, ids, out, place, n) -> None:
-    frm, key, _ = patrol_from()
     for b, p in enumerate(periods):
+        frm, key, _ = patrol_from(p.start, p.end)
         pred = bounds("f.t >= {s} AND f.t < {e}", p.start, p.end)
         if "track_days" in codes:
             days = int(store.scalar(f"SELECT count(DISTINCT f.t) FROM {frm} WHERE {pred}") or 0)

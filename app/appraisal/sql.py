@@ -95,7 +95,11 @@ def whistle_from(subject: str) -> tuple[str, str, list]:
     return " ".join(parts), key, []
 
 
-def patrol_from() -> tuple[str, str, list]:
-    """Days with GPS fixes per worker: (worker_id, t = the day's start) rows."""
+def patrol_from(start: datetime | None = None, end: datetime | None = None
+                ) -> tuple[str, str, list]:
+    """Days with GPS fixes per worker: (worker_id, t = the day's start) rows; only the
+    fixes of [start, end) when given (midnights: a day is in the period exactly when
+    its fixes are, so the filter goes before the DISTINCT, not after it)."""
+    where = "" if start is None else f" WHERE t >= {ts(start)} AND t < {ts(end)}"
     return ("(SELECT DISTINCT worker_id, CAST(CAST(t AS DATE) AS TIMESTAMP) AS t "
-            "FROM gps_fixes) f"), "f.worker_id", []
+            f"FROM gps_fixes{where}) f"), "f.worker_id", []
