@@ -97,6 +97,24 @@ def _role(store, user: str) -> str:
     return rows[0][0] if rows else "import"
 
 
+def _refuse_unmask(store, user: str, role: str) -> str | None:
+    """Unmasked personal fields: an administrator or auditor, signed in with a password
+    ($GRIDCC_PASSWORD); None when allowed."""
+    from app.auth.accounts import AuthError, authenticate
+    from app.clock import store_clock
+
+    if role not in ("administrator", "auditor"):
+        return f"只有系统管理员或审计员可以导出未遮蔽的个人信息（{user} 的角色是 {role}）"
+    password = os.environ.get("GRIDCC_PASSWORD")
+    if password is None:
+        return "导出未遮蔽的个人信息需要登录：请设置 $GRIDCC_PASSWORD"
+    try:
+        authenticate(store, user, password, at=store_clock(store).now())
+    except AuthError as exc:
+        return f"登录失败：{exc}"
+    return None
+
+
 def _progress(step: str, fraction: float) -> None:
     print(f"  … {fraction:4.0%} {step}", file=sys.stderr, flush=True)
 
@@ -109,10 +127,11 @@ def run_export_command(args) -> int:
     user = _user(args)
     with open_store(args.db) as store:
         role = _role(store, user)
-        if args.unmask and role not in ("admin", "auditor"):
-            print(f"gridcc: error: 只有系统管理员或审计员可以导出未遮蔽的个人信息（{user} 的角色是 {role}）",
-                  file=sys.stderr)
-            return 1
+        if args.unmask:
+            refused = _refuse_unmask(store, user, role)
+            if refused:
+                print(f"gridcc: error: {refused}", file=sys.stderr)
+                return 1
         result = export_district(store, args.out, fmt=args.format, unmask=args.unmask, user=user,
                                  role=role, now=store_clock(store).now())
     if args.json:

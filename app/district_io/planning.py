@@ -14,11 +14,13 @@ import shapely
 
 from app.checks import LEVEL_ZH
 from app.district_io import layers
+from app.geo.crs import geoms_to_metric
 from app.geo.wkb import geoms_from_wkb
 
 _POINT_TABLES = (("cases", "code", "案件"), ("whistles", "code", "哨令"),
                  ("merchants", "CAST(id AS VARCHAR)", "商户"), ("cameras", "code", "摄像头"))
 MAX_LISTED = 50
+MOVED_M2 = 0.5  # a boundary that moved less than this (float noise) is unchanged
 
 
 def _next_id(store, table: str) -> int:
@@ -95,13 +97,19 @@ def _unit_ids(session) -> None:
         old = {str(code): (int(i), str(n), int(lv), g) for i, code, n, lv, g in
                zip(c["id"], c["code"], c["name"], c["level"], geoms, strict=True)}
     nxt = max([v[0] for v in old.values()], default=0) + 1
+    matched = [i for i, code in enumerate(u.code) if code in old]
+    moved_area = {}
+    if matched:
+        a = geoms_to_metric(np.asarray([old[u.code[i]][3] for i in matched], dtype=object))
+        b = u.metric[matched]
+        moved_area = dict(zip(matched, shapely.area(shapely.symmetric_difference(a, b)).tolist(), strict=True))
     ids = []
     added, changed, same = [], [], []
     for i, code in enumerate(u.code):
         if code in old:
-            oid, oname, olv, og = old[code]
+            oid, oname, olv, _og = old[code]
             ids.append(oid)
-            moved = not shapely.equals_exact(shapely.normalize(og), shapely.normalize(u.geom[i]), 1e-9)
+            moved = moved_area[i] > MOVED_M2
             if moved or oname != u.name[i] or olv != u.level[i]:
                 changed.append((i, moved))
             else:

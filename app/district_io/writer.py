@@ -46,9 +46,10 @@ def write_plan(store: DistrictRepository, session, *, now: datetime, role: str) 
             counts.update(_write_units(store, plan))
         if plan.diff is not None:
             for table, moves in plan.diff.get("refiled", {}).items():
-                for row_id, grid_id, *_ in moves:
+                moved = [(row_id, grid_id) for row_id, grid_id, _k, old, new in moves if old != new]
+                for row_id, grid_id in moved:
                     store.rows(f"UPDATE {table} SET grid_id = ? WHERE id = ?", [grid_id, row_id])
-                counts[f"refiled.{table}"] = len(moves)
+                counts[f"refiled.{table}"] = len(moved)
         rows = plan.rows
         if "departments" in rows:
             d = rows["departments"]
