@@ -72,6 +72,15 @@ def server_facts(store, facts_sql) -> tuple[str, tuple] | None:
     return TABLE, (_day(state[1]), _day(state[2]))
 
 
+def prepare_server_facts(store) -> bool:
+    """Set the shared facts up and build them now (``server init``, after a district is
+    loaded onto the server), so that no seat pays for the first build; False when this
+    role may not (then seats count over a subquery until the owner does)."""
+    from app.appraisal.facts import facts_sql
+
+    return server_facts(store, facts_sql) is not None
+
+
 def _day(v):
     if v is None:
         return None
@@ -88,6 +97,8 @@ def _state(store):
         rows = store.rows(_STATE_SQL)
     except StoreError:
         _remember(store, _INSTALLED, None)
+        if not store.scalar("SELECT to_regclass('public.appraisal_facts_state') IS NOT NULL"):
+            return None  # dropped since (a district loaded again): set up anew
         raise
     _remember(store, _INSTALLED, rows[0][0] if rows else None)
     return rows[0] if rows else None
@@ -145,6 +156,8 @@ def _drop_statements() -> list[str]:
     return out
 
 
+#: a write never fails over the derived facts: with their tables gone, it marks nothing
+_IF_KEPT = "  IF to_regclass('public.appraisal_facts_dirty') IS NOT NULL THEN\n"
 _DEFINER = ("LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $body$\n")
 
 
@@ -158,12 +171,12 @@ def _function_statements(select: str) -> list[str]:
     for table, col in (("cases", "id"), ("case_transitions", "case_id")):
         out.append(
             f"CREATE OR REPLACE FUNCTION gridcc_facts_dirty_{table}() RETURNS trigger "
-            f"{_DEFINER}BEGIN\n  INSERT INTO appraisal_facts_dirty "
-            f"SELECT DISTINCT {col} FROM changed_rows;\n  RETURN NULL;\nEND\n$body$")
+            f"{_DEFINER}BEGIN\n{_IF_KEPT}  INSERT INTO appraisal_facts_dirty "
+            f"SELECT DISTINCT {col} FROM changed_rows;\n  END IF;\n  RETURN NULL;\nEND\n$body$")
     out.append(
         "CREATE OR REPLACE FUNCTION gridcc_facts_dirty_all() RETURNS trigger "
-        f"{_DEFINER}BEGIN\n  INSERT INTO appraisal_facts_dirty VALUES (NULL);\n"
-        "  RETURN NULL;\nEND\n$body$")
+        f"{_DEFINER}BEGIN\n{_IF_KEPT}  INSERT INTO appraisal_facts_dirty VALUES (NULL);\n"
+        "  END IF;\n  RETURN NULL;\nEND\n$body$")
     for table in ("cases", "case_transitions"):
         for event, ref in (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE")):
             rows = "OLD" if ref == "DELETE" else "NEW"

@@ -97,3 +97,15 @@ def test_a_seat_that_may_only_read_still_gets_current_facts(pg_cluster, pg_small
             con.execute("DROP OWNED BY facts_reader")
             con.execute("DROP ROLE facts_reader")
             con.commit()
+
+
+def test_prepared_by_server_init_and_set_up_again_when_dropped(pg_small_url):
+    from app.appraisal.server_facts import prepare_server_facts
+
+    with open_store(pg_small_url) as admin, open_store(pg_small_url) as seat:
+        assert prepare_server_facts(admin) and _refreshes(admin) == 1
+        first = _closed(seat)
+        assert _refreshes(seat) == 1  # the seat found them built
+        admin.rows("DROP TABLE appraisal_facts_state, appraisal_facts_dirty")
+        _reopen(admin)  # writes go on without the facts' tables
+        assert _closed(seat) == first - 1 and _refreshes(seat) == 1  # set up, built again
