@@ -65,6 +65,10 @@ def test_a_whistle_blown_at_one_seat_shows_at_the_other(pg_small_url, seat_windo
     street, wall = seat_windows(pg_small_url), seat_windows(pg_small_url)
     assert street.listener is not None and wall.listener is not None
     assert street.listener is not wall.listener and street.store.origin != wall.store.origin
+    # one listening connection per seat, whatever its panels and layers
+    assert street.store.scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gridcc-listener' "
+        "AND datname = current_database()") == 2
     wid = _blow(street.store, "两个席位之间的哨")
     qtbot.waitUntil(lambda: wid in wall.district_model.state.whistles, timeout=WAIT_MS)
     # the wall's map and its whistle list show it, as the street's own window does
