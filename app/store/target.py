@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 _URL_RE = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
 # a libpq keyword/value string: "service=x", "host=h dbname=d user=u" …
@@ -53,16 +52,16 @@ def parse_db(value: str | Path | DbTarget) -> DbTarget:
     return DbTarget("duckdb", path=Path(text).expanduser())
 
 
+_USERINFO_RE = re.compile(r"^(postgres(?:ql)?://)([^@/]*)@", re.IGNORECASE)
+
+
 def redact(conninfo: str) -> str:
-    """``conninfo`` with any password replaced by ``***``."""
+    """``conninfo`` with any password replaced by ``***`` (also one with a ``#`` or ``?``
+    in it, which a URL parser would take for a fragment or a query)."""
     if _URL_RE.match(conninfo):
-        parts = urlsplit(conninfo)
-        if parts.password is not None:
-            host = parts.hostname or ""
-            if parts.port:
-                host += f":{parts.port}"
-            netloc = f"{parts.username or ''}:***@{host}"
-            parts = parts._replace(netloc=netloc)
-        query = re.sub(r"(password=)[^&]*", r"\1***", parts.query)
-        return urlunsplit(parts._replace(query=query))
+        m = _USERINFO_RE.match(conninfo)
+        if m and ":" in m.group(2):
+            user = m.group(2).split(":", 1)[0]
+            conninfo = f"{m.group(1)}{user}:***@{conninfo[m.end():]}"
+        return re.sub(r"([?&]password=)[^&]*", r"\1***", conninfo)
     return re.sub(r"(password\s*=\s*)(?:'[^']*'|\S+)", r"\1***", conninfo)
