@@ -3,9 +3,10 @@
 :func:`init_server` connects with the administrator's URL and, each step only if it
 is not done yet: creates the database (through the maintenance database ``postgres``
 of the same server), runs the schema migrations, installs PostGIS geometry
-(app/store/pg_geometry.py), installs the security (app/store/pg_security.py: groups,
-grants, row-level security, the append-only audit log) and gives every account in
-``users`` its login role.  Running it again changes nothing and says so.
+(app/store/pg_geometry.py), sets up the appraisal's shared facts
+(app/appraisal/server_facts.py), installs the security (app/store/pg_security.py:
+groups, grants, row-level security, the append-only audit log) and gives every
+account in ``users`` its login role.  Running it again changes nothing and says so.
 
 An account's login gets a password only where the server can know it: a demo
 account whose stored hash matches its documented demo password (app/demo/accounts.py)
@@ -107,6 +108,7 @@ def init_server(target: DbTarget | str, *, progress: Callable[[str], None] | Non
             done["migrated"] = [before, after]
             _say(progress, f"schema migrated from version {before} to {after}")
         done["geometry"] = _geometry(store, progress)
+        done["facts"] = _facts(store, progress)
         done["security"] = install_security(store)
         _say(progress, "security installed (groups, grants, row-level security, "
                        "append-only audit log)" if done["security"]
@@ -148,6 +150,17 @@ def _geometry(store, progress) -> str:
     install_geometry(store)
     _say(progress, "PostGIS geometry installed")
     return "installed"
+
+
+def _facts(store, progress) -> bool:
+    """The appraisal's shared per-case facts set up and built now (app/appraisal/
+    server_facts.py), so that no seat pays for the first build; before the security, so
+    that its grants cover their tables."""
+    try:
+        from app.appraisal.server_facts import prepare_server_facts
+    except ImportError:
+        return False
+    return bool(prepare_server_facts(store))
 
 
 def _postgis_present(store) -> bool:
