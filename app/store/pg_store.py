@@ -24,6 +24,7 @@ import os
 import re
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -58,6 +59,8 @@ CHANNEL = "gridcc_changes"
 #: the advisory lock key that orders writers (one per database)
 _WRITER_LOCK = "SELECT pg_advisory_xact_lock(hashtext('gridcc.writer:' || current_database()))"
 WRITE_WAIT_S = 30.0
+#: how long a commit whose connection dropped is looked up before it is called unknown
+COMMIT_LOOKUP_S = 10.0
 _CONFLICT_MESSAGE = "数据已被他人同时修改，本次操作未保存，请刷新后重试"
 _TAMPER_RE = re.compile(
     r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
@@ -281,19 +284,35 @@ class PostgresStore:
             status = self._xact_status(xid)
             if status == "committed":
                 return
+            if status == "aborted":
+                raise StoreDisconnected(
+                    f"与服务器的连接在提交时断开，本次操作未执行（{self.path}）") from None
             raise StoreDisconnected(
-                f"与服务器的连接在提交时断开，本次操作未执行（{self.path}）") from None
+                f"与服务器的连接在提交时断开，且服务器一直未恢复，无法确认本次操作是否已保存："
+                f"请在恢复后查看再操作（{self.path}）") from None
         except psycopg.Error as exc:
             self._rollback_quietly()
             raise self._error(exc) from None
 
     def _xact_status(self, xid: str) -> str | None:
-        """After a lost connection: did transaction ``xid`` commit?"""
-        try:
-            self._reconnect()
-            return self._conn.execute("SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()[0]
-        except psycopg.Error:
-            return None
+        """After a lost connection: did transaction ``xid`` commit?  "committed" or
+        "aborted"; asked again (the server restarting, the old backend still ending)
+        for up to :data:`COMMIT_LOOKUP_S`, then None: unknown."""
+        deadline = time.monotonic() + COMMIT_LOOKUP_S
+        wait = 0.1
+        while True:
+            try:
+                self._reconnect()
+                status = self._conn.execute("SELECT pg_xact_status(%s::xid8)",
+                                            [xid]).fetchone()[0]
+                if status in ("committed", "aborted"):
+                    return status
+            except (psycopg.Error, StoreError):
+                pass
+            if time.monotonic() + wait > deadline:
+                return None
+            time.sleep(wait)
+            wait = min(wait * 2, 1.0)
 
     def _log_changes(self, staged: list[Change]) -> None:
         """The staged changes into the change log and one NOTIFY (delivered at commit)."""

@@ -308,3 +308,49 @@ def test_five_seats_survive_a_server_restart_with_nothing_lost_or_doubled(own_se
         for store, listener, _, _ in seats:
             assert listener.close()
             store.close()
+
+
+def _stop_server_at_commit(store, cluster, then) -> None:
+    """The next COMMIT on ``store``'s connection commits, then the server stops before
+    the caller hears (the lookup of the outcome finds no server at first); ``then()``
+    runs once it is down."""
+    conn = store._conn
+    execute = conn.execute
+
+    def dying(sql, params=None, **kw):
+        if sql != "COMMIT":
+            return execute(sql, params, **kw)
+        execute(sql)
+        cluster.stop()
+        then()
+        return execute("SELECT 1")
+
+    conn.execute = dying
+
+
+@pytest.mark.parametrize("down_s", [1.0, None], ids=["server_back_soon", "server_stays_down"])
+def test_a_commit_lost_while_the_server_goes_down_is_looked_up_not_guessed(own_server,
+                                                                          monkeypatch, down_s):
+    from app.store import pg_store
+
+    cluster, url = own_server
+    monkeypatch.setattr(pg_store, "COMMIT_LOOKUP_S", 2.0 if down_s is None else 10.0)
+    store = open_store(url)
+    mark = int(time.time() * 1000)
+    back = threading.Timer(down_s, cluster.start) if down_s is not None else None
+    try:
+        _stop_server_at_commit(store, cluster, back.start if back is not None else lambda: None)
+        if back is not None:
+            store.stage_change(Change("case", (mark,), "test.lost_commit", "tester", T0))
+        else:  # the outcome cannot be known yet: said so, not called "not done"
+            with pytest.raises(StoreDisconnected, match="无法确认"):
+                store.stage_change(Change("case", (mark,), "test.lost_commit", "tester", T0))
+    finally:
+        if back is not None and back.is_alive():
+            back.join()
+        elif back is None:
+            cluster.start()
+        store.close()
+    with open_store(url) as check:  # it had committed: there, once
+        assert check.scalar("SELECT count(*) FROM change_log WHERE action = 'test.lost_commit' "
+                            "AND ids[1] = ?", [mark]) == 1
