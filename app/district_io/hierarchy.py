@@ -90,6 +90,7 @@ def collect(items: list[tuple[SourceLayer, LayerMapping, np.ndarray, np.ndarray]
     that leave no hierarchy to check."""
     u = Units()
     names_of: dict[str, str] = {}
+    files = "、".join(layer.name for layer, *_ in items)
     for layer, m, geoms, ok in items:
         f = m.fields
         col = {t: layer.columns[src] for t, src in f.items()}
@@ -135,21 +136,21 @@ def collect(items: list[tuple[SourceLayer, LayerMapping, np.ndarray, np.ndarray]
             u.add(code, name, level, geoms[i], _int(col["households"][i]) if "households" in col else 0,
                   _int(col["residents"][i]) if "residents" in col else 0, (layer.name, where))
     if not len(u):
-        findings.error("", "没有可用的网格边界要素")
+        findings.error(files, "没有可用的网格边界要素")
         return None
     _duplicates(u, findings)
     if not findings.ok:
         return None
     levels = set(u.level)
     if 4 not in levels:
-        findings.error("", "缺少第 4 级网格（基础网格）；区、街道、社区可由网格合并生成，网格本身必须导入")
+        findings.error(files, "缺少第 4 级网格（基础网格）；区、街道、社区可由网格合并生成，网格本身必须导入")
         return None
     for lv in (3, 2, 1):
         if lv not in levels:
-            _dissolve(u, lv, names_of, district_name, findings)
+            _dissolve(u, lv, names_of, district_name, findings, files)
     districts = [c for c, lv in zip(u.code, u.level, strict=True) if lv == 1]
     if len(districts) != 1:
-        findings.error("", f"应只有一个区（第 1 级），找到 {len(districts)} 个：{'、'.join(districts[:5])}")
+        findings.error(files, f"应只有一个区（第 1 级），找到 {len(districts)} 个：{'、'.join(districts[:5])}")
         return None
     u.metric = geoms_to_metric(np.asarray(u.geom, dtype=object))
     _orphans(u, findings)
@@ -167,7 +168,8 @@ def _duplicates(u: Units, findings: Findings) -> None:
             seen[c] = i
 
 
-def _dissolve(u: Units, lv: int, names_of: dict, district_name: str | None, findings: Findings) -> None:
+def _dissolve(u: Units, lv: int, names_of: dict, district_name: str | None, findings: Findings,
+              files: str) -> None:
     """Level ``lv`` made from the union of its children at ``lv + 1``."""
     kids: dict[str, list[int]] = {}
     for i, (c, lvl) in enumerate(zip(u.code, u.level, strict=True)):
@@ -186,7 +188,7 @@ def _dissolve(u: Units, lv: int, names_of: dict, district_name: str | None, find
                                       f"{LEVEL_ZH[lv]}{code[-3:] if lv > 1 else code}")
         u.add(code, name, lv, geom, sum(u.households[i] for i in idx),
               sum(u.residents[i] for i in idx), ("", "合并生成"))
-    findings.warn("", f"没有{LEVEL_ZH[lv]}层（第 {lv} 级），已由 {sum(len(v) for v in kids.values())} 个"
+    findings.warn(files, f"没有{LEVEL_ZH[lv]}层（第 {lv} 级），已由 {sum(len(v) for v in kids.values())} 个"
                       f"{LEVEL_ZH[lv + 1]}合并生成 {len(kids)} 个{LEVEL_ZH[lv]}")
 
 

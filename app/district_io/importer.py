@@ -108,7 +108,7 @@ class ImportSession:
             try:
                 self._override = parse_crs_option(o.crs)
             except ValueError as exc:
-                self.findings.error("", str(exc))
+                self.findings.error(self._files(), str(exc))
         if not self.paths:
             self.findings.error("", "没有指定要导入的文件")
         out = []
@@ -128,6 +128,9 @@ class ImportSession:
         self.sources = out
         return out
 
+    def _files(self) -> str:
+        return "、".join(p.name for p in self.paths) or "（导入）"
+
     # -- 2. mapping ----------------------------------------------------------------------
     def propose(self) -> list[Staged]:
         o = self.options
@@ -138,13 +141,16 @@ class ImportSession:
             except ValueError as exc:
                 self.findings.error(str(o.mapping_file), str(exc))
         if o.kind and o.kind not in KINDS:
-            self.findings.error("", f"--kind {o.kind!r} 不在 {', '.join(KINDS)} 中")
+            self.findings.error(self._files(), f"--kind {o.kind!r} 不在 {', '.join(KINDS)} 中")
             return []
         if o.level and o.level not in LEVELS:
-            self.findings.error("", f"--level {o.level!r} 不在 {', '.join(LEVELS)} 中")
+            self.findings.error(self._files(), f"--level {o.level!r} 不在 {', '.join(LEVELS)} 中")
             return []
         self.staged = []
         for lay in self.sources:
+            if len(lay) == 0:
+                self.findings.error(lay.name, "图层没有任何要素（空图层）")
+                continue
             e = entry_for(entries, lay) or {}
             kind = e.get("kind") or o.kind or guess_kind(lay)
             if kind == "skip":

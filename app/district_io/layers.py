@@ -97,6 +97,15 @@ class _Rows:
         v = self.get(target, i)
         return None if v is None else clean_code(v) if not isinstance(v, str) else v
 
+    def unique(self, code: str, i: int) -> bool:
+        """False (and an error naming both records) for a code seen before in this layer."""
+        seen = self.__dict__.setdefault("_seen", {})
+        if code in seen:
+            self.error(i, f"编码 {code} 重复（另见{self.layer.where(seen[code])}）", "编码重复")
+            return False
+        seen[code] = i
+        return True
+
     def error(self, i: int, reason: str, key: str | None = None) -> None:
         key = key or reason
         n = self.counts[key] = self.counts.get(key, 0) + 1
@@ -238,6 +247,8 @@ def cameras_rows(layer, m, geoms, ok, grids: Grids, departments: dict[str, int],
         if not code:
             r.error(i, "缺少摄像头编码")
             continue
+        if not r.unique(code, i):
+            continue
         grid = _grid_of(r, i, grids, int(at[k]))
         if grid < 0:
             if grid == -1:
@@ -281,6 +292,8 @@ def staff_rows(layer, m, grids: Grids, departments: dict[str, int], findings: Fi
         code, name = r.text("code", i), r.text("name", i)
         if not code or not name:
             r.error(i, "缺少工号或姓名")
+            continue
+        if not r.unique(code, i):
             continue
         role_text = r.text("role", i) or ""
         role = role_text if role_text in ROLE_CODES else ROLES.get(role_text)
@@ -327,6 +340,8 @@ def departments_rows(layer, m, findings: Findings) -> dict:
         if not code or not name:
             r.error(i, "缺少部门编码或名称")
             continue
+        if not r.unique(code, i):
+            continue
         kind = r.text("kind", i) or "bureau"
         kind = kind if kind in ("bureau", "utility", "supervision", "leadership") else DEPT_KINDS.get(kind)
         if kind is None:
@@ -349,6 +364,8 @@ def categories_rows(layer, m, departments: dict[str, int], findings: Findings) -
             r.error(i, f"分类编码应为 4 位数字（2 位大类 + 2 位小类）且有名称：{code!r}", "分类编码或名称不对")
             continue
         code = code.zfill(4)
+        if not r.unique(code, i):
+            continue
         dept = r.text("department", i)
         dep_id = departments.get(dept or "")
         if dep_id is None:

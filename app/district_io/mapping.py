@@ -154,7 +154,7 @@ def guess_kind(layer: SourceLayer) -> str:
     if layer.layer.lower() in SKIPPED or layer.path.stem.lower() in SKIPPED:
         return "skip"
     for kind, words in (("buildings", ("楼", "建筑", "build", "house", "jz")),
-                        ("cameras", ("摄像", "camera", "video", "监控", "视频", "点位")),
+                        ("cameras", ("摄像", "camera", "cam_", "cams", "video", "监控", "视频", "点位")),
                         ("merchants", ("商户", "merchant", "商铺", "shop")),
                         ("staff", ("人员", "网格员", "staff", "roster", "花名册", "worker")),
                         ("categories", ("分类", "类别", "categor")),
@@ -172,6 +172,8 @@ def guess_kind(layer: SourceLayer) -> str:
         return "merchants"
     if has("处置时限", "limit_hours", "大类名称", "责任部门"):
         return "categories"
+    if layer.geoms is None and has(*_LON) and has(*_LAT):
+        return "cameras" if has("所属部门", "部门", "department", "dept") else "merchants"
     if layer.geoms is None and has("部门名称", "简称", "short_name"):
         return "departments"
     return "grids"
@@ -193,8 +195,10 @@ def propose(layer: SourceLayer, kind: str, level: int | None) -> LayerMapping:
     used: set[str] = set()
     spec = dict(TARGETS[kind])
     if kind == "grids":
-        own_code = (_LEVEL_CODE.get(level or 0, []) + _CODE)
-        own_name = (_LEVEL_NAME.get(level or 0, []) + _NAME)
+        # the layer's own code and name; a layer of unknown level takes any level's
+        # (its codes' length says the level)
+        own_code = (_LEVEL_CODE.get(level, []) if level else _LEVEL_CODE[4] + _LEVEL_CODE[3] + _LEVEL_CODE[2]) + _CODE
+        own_name = (_LEVEL_NAME.get(level, []) if level else _LEVEL_NAME[4]) + _NAME
         spec = {"code*": own_code, "name": own_name, **{k: v for k, v in spec.items()
                                                          if k not in ("code*", "name")}}
         if level:  # the layer's own level is not an upper level of itself

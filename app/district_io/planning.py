@@ -14,6 +14,7 @@ import shapely
 
 from app.checks import LEVEL_ZH
 from app.district_io import layers
+from app.district_io.mapping import KIND_ZH
 from app.geo.crs import geoms_to_metric
 from app.geo.wkb import geoms_from_wkb
 
@@ -59,7 +60,7 @@ def plan_rows(session) -> None:
                 rows = layers.categories_rows(s.source, s.mapping, plan.department_ids, f)
             _append(plan.rows, kind, rows)
     for kind, key in (("cameras", "code"), ("staff", "code"), ("categories", "code")):
-        _dup_codes(plan.rows.get(kind), key, kind, f)
+        _dup_codes(plan.rows.get(kind), key, kind, f, _names(session, kind))
     if plan.diff is not None and f.ok:
         _refile(session)
 
@@ -73,14 +74,18 @@ def _append(rows: dict, kind: str, new: dict) -> None:
             have[k] = v
 
 
-def _dup_codes(rows, key, kind, f) -> None:
+def _names(session, kind: str) -> str:
+    return "、".join(s.source.name for s in session.staged if s.mapping.kind == kind)
+
+
+def _dup_codes(rows, key, kind, f, files: str) -> None:
     if not rows:
         return
     codes = rows[key]
     seen = set()
     dups = sorted({c for c in codes if c in seen or seen.add(c)})
     if dups:
-        f.error("", f"{kind} 编码重复：{'、'.join(dups[:10])}{' …' if len(dups) > 10 else ''}")
+        f.error(files, f"多个{KIND_ZH[kind]}图层之间编码重复：{'、'.join(dups[:10])}{' …' if len(dups) > 10 else ''}")
 
 
 def _unit_ids(session) -> None:
@@ -174,7 +179,7 @@ def _departments(session) -> None:
                 known[key] = by_code[code]
         rows["id"] = ids
         _append(plan.rows, "departments", rows)
-    _dup_codes(plan.rows.get("departments"), "code", "departments", f)
+    _dup_codes(plan.rows.get("departments"), "code", "departments", f, _names(session, "departments"))
     plan.department_ids = known
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from app.district_io.webdatum import bd_to_gcj, gcj_to_wgs, wgs_to_bd, wgs_to_gc
 from app.store import open_store
 from tests.app.district_fixtures import load_demo, real_world, write
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"), pytest.mark.filterwarnings("ignore::UserWarning")]
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -56,7 +55,7 @@ def test_encoding_is_scored_among_utf8_gb18030_and_big5():
     trad = ["臺北市大安區", "網格編碼", "社區名稱", "東門里"]
     assert best_encoding([w.encode("big5") for w in trad])[0] == "big5"
     # a DBF name cut after 10 bytes, mid-character, loses the half character only
-    assert decode_name("网格编码".encode("utf-8")[:10], "utf-8") == ("网格编", True)
+    assert decode_name("网格编码".encode()[:10], "utf-8") == ("网格编", True)
     assert decode_name("网格编码".encode("gbk"), "gb18030") == ("网格编码", False)
 
 
