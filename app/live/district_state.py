@@ -28,6 +28,9 @@ from app.workflow import whistle_machine as wm
 
 #: case actions that bring new cases in (the urgent-case alarm looks at these)
 NEW_CASE_ACTIONS = ("case.accept", "case.import", "case.new")
+#: a batch naming more cases than this is read as a whole, not id by id (a bulk import,
+#: changes piled up while a read failed; PostgreSQL takes at most 65,535 parameters)
+READ_BY_ID_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -244,13 +247,14 @@ def fetch(store: DistrictRepository, frame: LocalFrame | None, changes: list[Cha
     without a ``frame`` only the urgent ones among the new cases."""
     from app.video.alarms import URGENT_CATEGORIES, urgent_case, urgent_cases
 
-    if any(c.entity == "district" for c in changes):  # too much to name: read it all
+    case_ids, whistle_ids, new_ids = changed_ids(changes)
+    if any(c.entity == "district" for c in changes) or len(case_ids) > READ_BY_ID_MAX:
+        # too much to name: read it all
         if frame is None:
             return Reload(now, full=True)
         cases = load_cases(store, frame, now)
         return Reload(now, cases=cases, whistles=load_whistle_rows(store, frame), full=True,
                       kinds=tuple(sorted(set(cases.kind.tolist()))))
-    case_ids, whistle_ids, new_ids = changed_ids(changes)
     if frame is None:  # a follower of new cases only (the video wall on its own)
         return Reload(now, new_case_ids=tuple(sorted(new_ids)),
                       urgent=tuple(urgent_cases(store, new_ids)) if new_ids else ())

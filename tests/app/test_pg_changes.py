@@ -354,3 +354,23 @@ def test_a_commit_lost_while_the_server_goes_down_is_looked_up_not_guessed(own_s
     with open_store(url) as check:  # it had committed: there, once
         assert check.scalar("SELECT count(*) FROM change_log WHERE action = 'test.lost_commit' "
                             "AND ids[1] = ?", [mark]) == 1
+
+
+def test_a_batch_naming_more_cases_than_a_query_takes_is_read_as_a_whole(pg_small_url):
+    """Changes piled up (a bulk import read by id, a failed read kept) may name more ids
+    than PostgreSQL takes as parameters: the follower reads everything once instead."""
+    from app.live.district_state import READ_BY_ID_MAX, DistrictState, fetch
+    from app.map.layers import district_frame, empty_cases, load_cases
+
+    with open_store(pg_small_url) as store:
+        frame = district_frame(store)
+        ids = range(1, 70_001)  # > 65,535 parameters
+        assert len(ids) > READ_BY_ID_MAX
+        changes = [Change("case", ids[i:i + 10_000], "case.import", "importer", T0)
+                   for i in range(0, len(ids), 10_000)]
+        r = fetch(store, frame, changes, T0)
+        assert r.full and r.kinds
+        assert sorted(r.cases.ids.tolist()) == sorted(load_cases(store, frame, T0).ids.tolist())
+        assert set(r.whistles) == {int(i) for (i,) in store.rows("SELECT id FROM whistles")}
+        after = DistrictState.initial(empty_cases(T0)).updated(r)
+        assert after.cases is r.cases and set(after.whistles) == set(r.whistles)
