@@ -11,6 +11,7 @@ unless an administrator or auditor asks otherwise; every export is audited.
 from __future__ import annotations
 
 import csv
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -189,6 +190,12 @@ def _write(path: Path, layer: str, driver: str, gtype, fields: dict, geoms, appe
         for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson"):
             path.with_suffix(ext).unlink(missing_ok=True)
     kw = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
+    with warnings.catch_warnings():  # e.g. a GPKG named without .gpkg: not an error here
+        warnings.simplefilter("ignore")
+        _raw_write(path, layer, driver, gtype, names, data, geoms, append_layer, kw)
+
+
+def _raw_write(path, layer, driver, gtype, names, data, geoms, append_layer, kw) -> None:
     raw.write(path, geoms if gtype else None, data, fields=names, layer=layer, driver=driver,
               geometry_type=gtype, crs=CRS if gtype else None,
               append=append_layer and path.exists(), **kw)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,7 +202,9 @@ def _finish(path, layer, driver, meta, geometry, fields, data, unit, digest, num
 
 def _read(path_or_bytes, name: str, **kw):
     try:
-        meta, _fids, geometry, data = raw.read(path_or_bytes, **kw)
+        with warnings.catch_warnings():  # GDAL's notes on odd files: the findings say it
+            warnings.simplefilter("ignore")
+            meta, _fids, geometry, data = raw.read(path_or_bytes, **kw)
     except UnicodeDecodeError as exc:
         raise SourceError(name, f"文本编码无法解码（{exc.reason}）；请用 --encoding 指定") from None
     except Exception as exc:  # noqa: BLE001 - GDAL/pyogrio raise many types for bad files
@@ -326,7 +329,9 @@ def _read_geojson(path: Path) -> SourceLayer:
 
 def _read_json_bytes(path: Path, body: bytes, untouched: bool):
     try:
-        meta, _f, geometry, cols = raw.read(path if untouched else body)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            meta, _f, geometry, cols = raw.read(path if untouched else body)
         try:
             crs = pyogrio.read_info(path if untouched else body).get("crs")
         except Exception:  # noqa: BLE001
