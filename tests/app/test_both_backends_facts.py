@@ -109,3 +109,31 @@ def test_prepared_by_server_init_and_set_up_again_when_dropped(pg_small_url):
         admin.rows("DROP TABLE appraisal_facts_state, appraisal_facts_dirty")
         _reopen(admin)  # writes go on without the facts' tables
         assert _closed(seat) == first - 1 and _refreshes(seat) == 1  # set up, built again
+
+
+def test_a_street_seat_of_a_secured_server_counts_the_district_facts(pg_cluster, pg_small_url):
+    """After ``server init`` (logins, grants, row-level security) a street secretary's
+    seat counts over the shared facts — the district's figures, as the administrator
+    gets them — and a case it may not read still refreshes them when it changes."""
+    from app.appraisal.server_facts import prepare_server_facts
+    from app.auth.permissions import Role
+    from app.demo.accounts import DEMO_PASSWORDS
+    from app.store.pg_server import init_server
+
+    init_server(pg_small_url)
+    init_server(pg_small_url)  # the accounts copied with the district get their logins
+    name = pg_small_url.rsplit("/", 1)[1]
+    street = pg_cluster.url(name, user="sec01", password=DEMO_PASSWORDS[Role.STREET_SECRETARY])
+    with open_store(pg_small_url) as admin, open_store(street) as seat:
+        assert prepare_server_facts(admin)
+        assert seat.scalar("SELECT count(*) FROM cases") < admin.scalar(
+            "SELECT count(*) FROM cases")  # row-level security: its street only
+        first = _closed(admin)
+        assert _closed(seat) == first
+        other = admin.scalar("SELECT c.id FROM cases c JOIN grid_units g ON g.id = c.grid_id "
+                             "JOIN grid_units cm ON cm.id = g.parent_id WHERE cm.parent_id <> ? "
+                             "AND c.closed_at >= TIMESTAMP '2026-10-02' AND c.closed_at < "
+                             "TIMESTAMP '2026-10-30' ORDER BY c.id LIMIT 1",
+                             [seat.scalar("SELECT scope_id FROM users WHERE username = 'sec01'")])
+        admin.rows("UPDATE cases SET closed_at = NULL, status = 'verified' WHERE id = ?", [other])
+        assert _closed(seat) == first - 1 and _refreshes(seat) == 2
