@@ -148,13 +148,15 @@ class ImportSession:
             return []
         self.staged = []
         for lay in self.sources:
-            if len(lay) == 0:
-                self.findings.error(lay.name, "图层没有任何要素（空图层）")
-                continue
             e = entry_for(entries, lay) or {}
             kind = e.get("kind") or o.kind or guess_kind(lay)
             if kind == "skip":
                 self.findings.warn(lay.name, "案件、哨令和轨迹图层不由 district import 导入（案件请用 cases import）")
+                continue
+            if len(lay) == 0:
+                # the only layer of its file empty is a mistake; one of a GeoPackage's, a note
+                alone = sum(1 for x in self.sources if x.path == lay.path) == 1
+                (self.findings.error if alone else self.findings.warn)(lay.name, "图层没有任何要素（空图层）")
                 continue
             level = LEVELS.get(e.get("level") or o.level or "") or (guess_level(lay) if kind == "grids" else None)
             m = propose(lay, kind, level)

@@ -18,6 +18,7 @@ from app.district_io.privacy import mask_phone
 from app.district_io.webdatum import bd_to_gcj, gcj_to_wgs, wgs_to_bd, wgs_to_gcj
 from app.store import open_store
 from tests.app.district_fixtures import load_demo, real_world, write
+from tests.conftest import TEST_NOW
 
 pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"), pytest.mark.filterwarnings("ignore::UserWarning")]
 
@@ -317,4 +318,38 @@ def test_reimport_refuses_removing_a_grid_with_staff(small_db_copy, tmp_path, ca
     rep = json.loads(out_text)
     assert code == 1 and not rep["committed"]
     assert any("人员" in e["reason"] and "已删除" in e["reason"] for e in rep["errors"])
+    assert _counts(small_db_copy) == before
+
+
+def test_a_wizard_drives_the_import_step_by_step(demo, tmp_path):
+    from app.district_io.importer import ImportOptions, ImportSession
+
+    rw = real_world(demo, tmp_path / "src")
+    steps = []
+    with open_store(tmp_path / "w.duckdb", create=True) as st:
+        session = ImportSession(rw.files, ImportOptions(repair=True, user="wizard"), st,
+                                progress=lambda step, frac: steps.append(frac))
+        layers = session.read()
+        assert [lay.driver for lay in layers] == ["geojson", "shp", "gpkg", "gpkg", "xlsx"]
+        staged = session.propose()
+        assert [s.mapping.kind for s in staged] == ["grids", "grids", "grids", "buildings", "departments"]
+        rows = session.preview(1, rows=3)
+        assert rows[0]["code"] == demo.units[3]["code"][0] and rows[0]["name"] == demo.units[3]["name"][0]
+        session.georeference()
+        assert staged[0].crs.epsg == 4326 and staged[1].crs.epsg == 4527
+        report = session.validate()
+        assert report.ok and not report.committed and st.scalar("SELECT count(*) FROM grid_units") == 0
+        places = [p for p in report.findings.items if p.place]
+        assert places and all(73 < p.place[0] < 136 and 3 < p.place[1] < 54 for p in places)
+        done = session.commit(st, now=TEST_NOW)
+        assert done.committed and st.scalar("SELECT count(*) FROM grid_units") == 105
+    assert steps == sorted(steps) and steps[-1] == 1.0
+
+
+def test_dry_run_on_a_district_shows_the_difference_and_writes_nothing(small_db_copy, tmp_path, capsys):
+    with open_store(small_db_copy, read_only=True) as st:
+        src, new_code, _ = _split_one_grid(st, tmp_path)
+    before = _counts(small_db_copy)
+    code, out, _ = run(capsys, "district", "import", src, "--dry-run", "--db", small_db_copy)
+    assert code == 0 and f"新增 网格 {new_code} 新划网格" in out and "试运行" in out
     assert _counts(small_db_copy) == before
