@@ -30,8 +30,9 @@ def _fingerprint(store) -> tuple[int, int]:
             int(store.scalar("SELECT count(*) FROM case_transitions")))
 
 
-def facts_sql(workdays: str = "temp.appraisal_workdays") -> str:
-    """SELECT building the facts of every case."""
+def facts_sql(workdays: str = "temp.appraisal_workdays", returned: str = RETURNED) -> str:
+    """SELECT building the facts of every case (``returned``: the ids of the cases ever
+    returned, or a subset of them that covers the cases selected)."""
     exprs = []
     for name, (sql, _) in CASE_FACTS.items():
         if sql == "@work_hours":
@@ -40,7 +41,7 @@ def facts_sql(workdays: str = "temp.appraisal_workdays") -> str:
     return (f"SELECT c.id, c.grid_id, gm.community_id, gm.street_id, c.department_id, "
             f"c.reporter_worker_id, {', '.join(exprs)} "
             f"FROM cases c LEFT JOIN {GRID_MAP} gm ON gm.grid_id = c.grid_id "
-            f"LEFT JOIN {RETURNED} ret ON ret.case_id = c.id "
+            f"LEFT JOIN {returned} ret ON ret.case_id = c.id "
             f"LEFT JOIN {workdays} wa ON wa.day = CAST(c.accepted_at AS DATE) "
             f"LEFT JOIN {workdays} wc ON wc.day = CAST(c.closed_at AS DATE)")
 

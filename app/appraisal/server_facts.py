@@ -32,6 +32,7 @@ How it stays current
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,14 +40,20 @@ from app.store.errors import StoreError
 
 TABLE = "appraisal_case_facts"
 WORKDAYS = "appraisal_workdays"
+#: the returned cases among those being refreshed (by the steps' index on case_id)
+_RETURNED_CLAIMED = ("(SELECT DISTINCT case_id FROM case_transitions WHERE action = 'return' "
+                     "AND case_id = ANY(claimed))")
 _STATE_SQL = ("SELECT s.digest, s.lo, s.hi, EXISTS (SELECT 1 FROM appraisal_facts_dirty) "
               "FROM appraisal_facts_state s")
 _INSTALLED = "_appraisal_server_facts"  # store attribute: the digest seen installed
 _REFUSED = "_appraisal_server_facts_refused"  # store attribute: this role cannot install
 
 
-def _digest(select: str) -> str:
-    return hashlib.sha1(select.encode()).hexdigest()[:16]
+@lru_cache(maxsize=8)
+def _digest(select: str, some: str) -> str:
+    """The facts' definition, as installed: their SQL and the refresh's."""
+    text = "\n".join([select, *_function_statements(select, some)])
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def _in_transaction(store) -> bool:
@@ -58,12 +65,13 @@ def server_facts(store, facts_sql) -> tuple[str, tuple] | None:
     None when this seat cannot use them now (inside a transaction, or no rights to set
     them up): the caller then counts over the facts as a subquery."""
     select = facts_sql(WORKDAYS)
-    digest = _digest(select)
+    some = facts_sql(WORKDAYS, _RETURNED_CLAIMED) + " WHERE c.id = ANY(claimed)"
+    digest = _digest(select, some)
     if _in_transaction(store) or getattr(store, _REFUSED, False):
         return None
     state = _state(store)
     if state is None or state[0] != digest:
-        if not _install(store, select, digest):
+        if not _install(store, select, some, digest):
             return None
         state = _state(store)
     if state[3]:
@@ -118,7 +126,7 @@ def _can_install(store) -> bool:
         " 'MEMBER')"))
 
 
-def _install(store, select: str, digest: str) -> bool:
+def _install(store, select: str, some: str, digest: str) -> bool:
     """Create (or re-create, for another definition) the shared facts; False when this
     role may not."""
     if not _can_install(store):
@@ -142,7 +150,7 @@ def _install(store, select: str, digest: str) -> bool:
                    "hi DATE, refreshes BIGINT NOT NULL DEFAULT 0, refreshed_at TIMESTAMPTZ)")
         store.rows(f"INSERT INTO appraisal_facts_state (digest) VALUES ('{digest}')")
         store.rows("INSERT INTO appraisal_facts_dirty VALUES (NULL)")  # the first: all
-        for stmt in _function_statements(select):
+        for stmt in _function_statements(select, some):
             store.rows(stmt)
     return True
 
@@ -161,12 +169,16 @@ _IF_KEPT = "  IF to_regclass('public.appraisal_facts_dirty') IS NOT NULL THEN\n"
 _DEFINER = ("LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $body$\n")
 
 
-def _function_statements(select: str) -> list[str]:
+def _function_statements(select: str, some: str) -> list[str]:
+    """The triggers and the refresh; ``select`` builds every case's facts, ``some`` those
+    of the cases in the array ``claimed`` (reading only their steps, by index)."""
     from app.appraisal.definitions import CASE_FACTS
 
     cols = [n for n in CASE_FACTS if n.startswith("d_")]
     lo = f"(SELECT least({', '.join(f'min({c})' for c in cols)}) FROM {TABLE})"
     hi = f"(SELECT greatest({', '.join(f'max({c})' for c in cols)}) FROM {TABLE})"
+    lo_some = lo[:-1] + " WHERE id = ANY(claimed))"
+    hi_some = hi[:-1] + " WHERE id = ANY(claimed))"
     out = []
     for table, col in (("cases", "id"), ("case_transitions", "case_id")):
         out.append(
@@ -200,12 +212,15 @@ def _function_statements(select: str) -> list[str]:
         "  IF n = 0 THEN\n    RETURN 0;\n  END IF;\n"
         "  IF whole THEN\n"
         f"    DELETE FROM {TABLE};\n    INSERT INTO {TABLE} {select};\n"
+        f"    UPDATE appraisal_facts_state SET lo = {lo}, hi = {hi};\n"
         "  ELSE\n"
         f"    DELETE FROM {TABLE} WHERE id = ANY(claimed);\n"
-        f"    INSERT INTO {TABLE} {select} WHERE c.id = ANY(claimed);\n"
+        f"    INSERT INTO {TABLE} {some};\n"
+        # the span only widens here (a span too wide costs a query, never a count)
+        f"    UPDATE appraisal_facts_state SET lo = least(lo, {lo_some}), "
+        f"hi = greatest(hi, {hi_some});\n"
         "  END IF;\n"
-        f"  UPDATE appraisal_facts_state SET lo = {lo}, hi = {hi}, "
-        "refreshes = refreshes + 1, refreshed_at = now();\n"
+        "  UPDATE appraisal_facts_state SET refreshes = refreshes + 1, refreshed_at = now();\n"
         "  RETURN n;\nEND\n$body$")
     out += [f"GRANT SELECT ON {TABLE}, {WORKDAYS}, appraisal_facts_state, "
             "appraisal_facts_dirty TO PUBLIC",

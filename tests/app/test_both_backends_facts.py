@@ -8,6 +8,8 @@ import psycopg
 import pytest
 
 from app.appraisal import compute_indicators, parse_period
+from app.appraisal.facts import facts_sql
+from app.appraisal.server_facts import TABLE, WORKDAYS
 from app.store import open_store
 
 OCTOBER = parse_period("2026-10")
@@ -18,6 +20,10 @@ CLOSED_IN_OCTOBER = ("SELECT min(id) FROM cases WHERE closed_at >= TIMESTAMP '20
 
 def _closed(store) -> int:
     return compute_indicators(store, OCTOBER, "overall", deltas=False).rows[0].counts["closed"]
+
+
+def _count(store, measure: str) -> int:
+    return compute_indicators(store, OCTOBER, "overall", deltas=False).rows[0].counts[measure]
 
 
 def _refreshes(store) -> int:
@@ -44,6 +50,19 @@ def test_seats_share_the_facts_and_refresh_them_once_per_change(pg_small_url):
         # a bulk change of many cases is one refresh too
         a.rows("UPDATE cases SET satisfaction = satisfaction WHERE id % 3 = 0")
         assert _closed(b) == first - 1 and _closed(a) == first - 1 and _refreshes(a) == 3
+        # a new step of a case (here: returned) refreshes that case's facts
+        returned = _count(b, "returned")
+        cid = a.scalar("SELECT min(c.id) FROM cases c WHERE c.dispatched_at >= TIMESTAMP "
+                       "'2026-10-01' AND c.dispatched_at < TIMESTAMP '2026-11-01' AND c.id NOT "
+                       "IN (SELECT case_id FROM case_transitions WHERE action = 'return')")
+        a.rows("INSERT INTO case_transitions (case_id, seq, action, from_status, to_status, "
+               "occurred_at, actor_role) VALUES (?, 99, 'return', 'dispatched', 'registered', "
+               "TIMESTAMP '2026-10-20 10:00', 'test')", [cid])
+        assert _count(b, "returned") == returned + 1 and _refreshes(a) == 4
+        # after these refreshes of some cases the table holds what a full build gives
+        full = facts_sql(WORKDAYS)
+        for x, y in ((f"SELECT * FROM {TABLE}", full), (full, f"SELECT * FROM {TABLE}")):
+            assert a.scalar(f"SELECT count(*) FROM ({x} EXCEPT ALL {y}) d") == 0
 
 
 def test_a_refresh_blocks_neither_readers_nor_writers(pg_small_url):
