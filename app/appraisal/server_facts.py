@@ -14,17 +14,22 @@ How it stays current
   exists — one tiny query.  If there is one it calls ``gridcc_refresh_appraisal_facts()``:
   under a transaction-level advisory lock it claims the dirty rows (``DELETE …
   RETURNING``), deletes and re-inserts the facts of just those cases (all of them for a
-  NULL) and updates the span.  So a burst of changes is refreshed once, by whichever
-  seat asks first; the others wait for that refresh instead of repeating it, and a
-  change committed meanwhile stays dirty for the next one.
+  NULL), reading only their steps by index, and widens the span by their rows (a full
+  build sets it exactly; a span too wide only costs a query).  So a burst of changes is
+  refreshed once, by whichever seat asks first; the others wait for that refresh
+  instead of repeating it, and a change committed meanwhile stays dirty for the next
+  one.
 * Readers of the facts are never blocked: the refresh deletes and inserts rows (MVCC),
   never TRUNCATE or a table swap.  Writers are not blocked either: they only append to
   the dirty table.
 * The triggers and the refresh are ``SECURITY DEFINER`` functions of the database's
   owner, so a seat logged in as a user with read rights only still refreshes the shared
-  facts.  The tables are created the first time the owner (whoever can) counts; until
-  then, or inside a transaction, the facts are a subquery over ``cases`` (the same
-  rows, slower).
+  facts.  They hold every case: the appraisal ranks the whole district, so a street
+  seat under row-level security counts the same district figures as the command
+  centre (it still reads only its own cases).  The tables are created by
+  :func:`prepare_server_facts` (``server init``) or the first time the owner counts;
+  until then, or inside a transaction, the facts are a subquery over ``cases`` (the
+  rows this role may read; slower).
 * The digest of the facts' SQL is stored with them: a GridCC whose facts are defined
   differently rebuilds them (as owner) or uses the subquery.
 """
