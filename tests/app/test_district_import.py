@@ -353,3 +353,39 @@ def test_dry_run_on_a_district_shows_the_difference_and_writes_nothing(small_db_
     code, out, _ = run(capsys, "district", "import", src, "--dry-run", "--db", small_db_copy)
     assert code == 0 and f"新增 网格 {new_code} 新划网格" in out and "试运行" in out
     assert _counts(small_db_copy) == before
+
+
+def test_one_layer_with_a_level_field_and_tables_with_wkt(demo, tmp_path, capsys):
+    """All four levels in one GeoJSON told apart by a 层级 field; merchants from a CSV with a
+    WKT column; a Big5 shapefile's names decoded by scoring."""
+    units = [(lv, c, n, g) for lv in (1, 2, 3, 4) for c, n, g in
+             zip(demo.units[lv]["code"], demo.units[lv]["name"], demo.units[lv]["geom"], strict=True)]
+    zh = {1: "区", 2: "街道", 3: "社区", 4: "网格"}
+    src = write(tmp_path / "全部边界.geojson", [u[3] for u in units], {
+        "层级": np.array([zh[u[0]] for u in units], dtype=object),
+        "编码": np.array([u[1] for u in units], dtype=object),
+        "名称": np.array([u[2] for u in units], dtype=object)}, driver="GeoJSON")
+    pts = shapely.point_on_surface(demo.units[4]["geom"][:5])
+    csv = tmp_path / "商户.csv"
+    csv.write_text("商户名称,行业,风险等级,WKT\n" + "\n".join(
+        f"店{i},餐饮,{'重点' if i % 2 else '一般'},\"{p.wkt}\"" for i, p in enumerate(pts)) + "\n", encoding="utf-8")
+    db = tmp_path / "one.duckdb"
+    code, out, _ = run(capsys, "district", "import", src, csv, "--json", "--db", db)
+    rep = json.loads(out)
+    assert code == 0, rep["errors"]
+    assert rep["counts"]["grid_units"] == 105 and rep["counts"]["merchants"] == 5
+    with open_store(db, read_only=True) as st:
+        assert st.rows("SELECT hazard_class FROM merchants ORDER BY id") == [(2,), (1,), (2,), (1,), (2,)]
+        from app.checks import run_checks
+
+        assert run_checks(st).ok
+    big5 = write(tmp_path / "big5.shp", demo.units[4]["geom"][:3], {
+        "網格編碼": np.array(demo.units[4]["code"][:3], dtype=object),
+        "網格名稱": np.array(["東門里第一網格", "西門里第二網格", "南門里第三網格"], dtype=object)},
+        driver="ESRI Shapefile", encoding="BIG5")
+    big5.with_suffix(".cpg").unlink()
+    from app.district_io.sources import read_source
+
+    layer = read_source(big5)[0]
+    assert layer.encoding == "big5" and layer.fields == ["網格編碼", "網格名稱"]
+    assert layer.columns["網格名稱"][0] == "東門里第一網格"
