@@ -83,6 +83,24 @@ def check_layer(lonlat: np.ndarray, polygons: bool, reference_lonlat) -> tuple[s
     return (best[0], now, best[1]) if best[1] < 0.5 * now else None
 
 
+def check_assigned(lonlat: np.ndarray, grids: np.ndarray) -> tuple[str, float, float] | None:
+    """Points that name their grid (a grid code column): ``(web datum, share outside their
+    grid now, share after converting)`` when a conversion puts clearly more of them inside."""
+    ok = ~shapely.is_missing(lonlat) & ~shapely.is_missing(grids)
+    if ok.sum() < 3:
+        return None
+    pts, polys = lonlat[ok], grids[ok]
+
+    def outside(p):
+        return float(1.0 - shapely.contains(polys, p).mean())
+
+    now = outside(pts)
+    if now < 0.2:
+        return None
+    best = min(((w, outside(_shifted(pts, w))) for w in TO_STORAGE), key=lambda t: t[1])
+    return (best[0], now, best[1]) if best[1] < 0.5 * now else None
+
+
 def shift_of(lonlat: np.ndarray, web: str) -> float:
     """How far the conversion moves this layer, in metres (at its first feature)."""
     ok = lonlat[~shapely.is_missing(lonlat)]

@@ -221,7 +221,11 @@ class ImportSession:
             ref = datum.reference_union(others)
             if existing is not None:
                 ref = existing if ref is None else ref.union(existing)
-            hit = datum.check_layer(s.geoms[s.ok], s.mapping.kind in POLYGON_KINDS, ref)
+            hit = None
+            if s.mapping.kind in POINT_KINDS and "grid_code" in s.mapping.fields:
+                hit = datum.check_assigned(s.geoms[s.ok], self._stated_grids(s))
+            if hit is None:
+                hit = datum.check_layer(s.geoms[s.ok], s.mapping.kind in POLYGON_KINDS, ref)
             if hit is None:
                 continue
             web, now, after = hit
@@ -237,6 +241,22 @@ class ImportSession:
                 self.findings.warn(s.source.name, f"图层与其他图层/本区错开约 {moved:,.0f} m，符合 {what} 偏移特征"
                                                   f"（.prj 可能误标为 WGS 84）；转换后{fit}。"
                                                   f"加 --crs {web} 或 --repair 转换")
+
+    def _stated_grids(self, s: Staged) -> np.ndarray:
+        """The polygon of the grid each of ``s``'s usable points names (None if unknown)."""
+        from app.district_io.hierarchy import clean_code
+
+        known: dict[str, object] = {}
+        if self.store is not None:
+            c = self.store.columns("SELECT code, geom FROM grid_units WHERE level = 4")
+            known.update(zip(c["code"].astype(str), geoms_from_wkb(c["geom"]), strict=True))
+        for o in self.staged:
+            if o.mapping.kind == "grids" and o.ok is not None and "code" in o.mapping.fields:
+                col = o.source.columns[o.mapping.fields["code"]]
+                for i in np.flatnonzero(o.ok):
+                    known.setdefault(clean_code(col[i]), o.geoms[i])
+        col = s.source.columns[s.mapping.fields["grid_code"]]
+        return np.asarray([known.get(clean_code(col[i])) for i in np.flatnonzero(s.ok)], dtype=object)
 
     # -- 4. validate -------------------------------------------------------------------
     def validate(self) -> ImportReport:

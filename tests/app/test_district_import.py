@@ -389,3 +389,24 @@ def test_one_layer_with_a_level_field_and_tables_with_wkt(demo, tmp_path, capsys
     layer = read_source(big5)[0]
     assert layer.encoding == "big5" and layer.fields == ["網格編碼", "網格名稱"]
     assert layer.columns["網格名稱"][0] == "東門里第一網格"
+
+
+def test_a_camera_list_in_gcj02_is_caught_by_its_grid_codes(demo, small_db_copy, tmp_path, capsys):
+    with open_store(small_db_copy, read_only=True) as st:
+        c = st.columns("""SELECT c.code, c.lon, c.lat, g.code AS grid, d.code AS dept FROM cameras c
+                          JOIN grid_units g ON g.id = c.grid_id JOIN departments d ON d.id = c.department_id
+                          ORDER BY c.code LIMIT 40""")
+    glon, glat = wgs_to_gcj(c["lon"], c["lat"])
+    src = tmp_path / "视频点位.csv"
+    src.write_text("国标编码,部门,网格编码,lng,lat\n" + "\n".join(
+        f"X{c['code'][i]},{c['dept'][i]},{c['grid'][i]},{glon[i]:.8f},{glat[i]:.8f}" for i in range(40)) + "\n",
+        encoding="utf-8")
+    code, out, _ = run(capsys, "district", "import", src, "--dry-run", "--json", "--db", small_db_copy)
+    rep = json.loads(out)
+    assert any("GCJ-02" in w["reason"] for w in rep["warnings"]), rep
+    code, out, _ = run(capsys, "district", "import", src, "--repair", "--json", "--db", small_db_copy)
+    rep = json.loads(out)
+    assert code == 0 and any("GCJ-02" in r["reason"] for r in rep["repairs"]), rep["errors"]
+    with open_store(small_db_copy, read_only=True) as st:
+        got = st.columns("SELECT lon, lat FROM cameras WHERE code LIKE 'X%' ORDER BY code")
+    assert np.allclose(got["lon"], c["lon"], atol=1e-7) and np.allclose(got["lat"], c["lat"], atol=1e-7)
