@@ -17,7 +17,7 @@ from app.appraisal.facts import facts_span
 from app.appraisal.frozen import frozen_indicators
 from app.appraisal.model import IndicatorRow, IndicatorTable
 from app.appraisal.periods import Period
-from app.appraisal.sql import bounds, case_from, patrol_from, whistle_from
+from app.appraisal.sql import bounds, case_from, patrol_days, whistle_from
 
 
 def format_rate(value: float | None) -> str:
@@ -180,18 +180,26 @@ def _isnull(col) -> np.ndarray:
 
 
 def _patrol(store, periods, codes, ids, out, place, n) -> None:
+    """Patrol days per worker and the district's days with tracks: one scan of the
+    period's fixes for both (the days with fixes are a table expression read twice)."""
     for b, p in enumerate(periods):
-        frm, key, _ = patrol_from(p.start, p.end)
-        pred = bounds("f.t >= {s} AND f.t < {e}", p.start, p.end)
-        if "track_days" in codes:
-            days = int(store.scalar(f"SELECT count(DISTINCT f.t) FROM {frm} WHERE {pred}") or 0)
-            out["track_days"][b][:] = days
+        parts = []
+        if "track_days" in codes:  # key -1: no worker's id
+            parts.append("SELECT -1 AS k, count(DISTINCT f.t) AS n FROM d f")
         if "patrol_days" in codes:
-            res = store.columns(f"SELECT {key} AS k, count(*) AS n FROM {frm} WHERE {pred}"
-                                f"{_id_filter(key, ids)} GROUP BY 1")
-            if len(res["k"]):
-                idx, ok = place(np.asarray(res["k"], dtype=np.int64))
-                out["patrol_days"][b][idx] = np.asarray(res["n"], dtype=float)[ok]
+            parts.append(f"SELECT f.worker_id AS k, count(*) AS n FROM d f WHERE TRUE"
+                         f"{_id_filter('f.worker_id', ids)} GROUP BY 1")
+        if not parts:
+            continue
+        res = store.columns(f"WITH d AS {patrol_days(p.start, p.end)} "
+                            + " UNION ALL ".join(parts))
+        k = np.asarray(res["k"], dtype=np.int64)
+        counts = np.asarray(res["n"], dtype=float)
+        if "track_days" in codes:
+            out["track_days"][b][:] = counts[k == -1].sum()
+        if "patrol_days" in codes and (k >= 0).any():
+            idx, ok = place(k[k >= 0])
+            out["patrol_days"][b][idx] = counts[k >= 0][ok]
 
 
 def _values(code: str, counts: dict[str, np.ndarray]) -> np.ndarray:

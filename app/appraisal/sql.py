@@ -100,6 +100,11 @@ def patrol_from(start: datetime | None = None, end: datetime | None = None
     """Days with GPS fixes per worker: (worker_id, t = the day's start) rows; only the
     fixes of [start, end) when given (midnights: a day is in the period exactly when
     its fixes are, so the filter goes before the DISTINCT, not after it)."""
+    return f"{patrol_days(start, end)} f", "f.worker_id", []
+
+
+def patrol_days(start: datetime | None = None, end: datetime | None = None) -> str:
+    """The (worker_id, t = day) rows of :func:`patrol_from`, as a subquery."""
     where = "" if start is None else f" WHERE t >= {ts(start)} AND t < {ts(end)}"
     return ("(SELECT DISTINCT worker_id, CAST(CAST(t AS DATE) AS TIMESTAMP) AS t "
-            f"FROM gps_fixes{where}) f"), "f.worker_id", []
+            f"FROM gps_fixes{where})")
