@@ -32,6 +32,8 @@ def register(ops, add_db_arg) -> None:
     q.add_argument("--sliver-width", type=float, default=1.0, help="or thinner than this on average, m (1)")
     q.add_argument("--district-name", help="name of the district when it is made from its streets")
     q.add_argument("--user", default=None, help="who imports (default $GRIDCC_USER, else the login)")
+    q.add_argument("--admin", metavar="NAME", help="create the first administrator of a district "
+                                                   "without accounts (password from $GRIDCC_NEW_PASSWORD)")
     q.add_argument("--json", action="store_true")
     q = ops.add_parser("export", help="write every layer to GeoPackage, GeoJSON or Shapefile")
     add_db_arg(q)
@@ -62,7 +64,8 @@ def run_import_command(args) -> int:
     options = ImportOptions(layer=args.layer, level=args.level, kind=args.kind, crs=args.crs,
                             encoding=args.encoding, mapping_file=args.mapping, repair=args.repair,
                             sliver_m2=args.sliver_m2, sliver_width_m=args.sliver_width,
-                            district_name=args.district_name, user=_user(args))
+                            district_name=args.district_name, user=_user(args),
+                            admin=_admin(args))
     target = args.db
     created = False
     if not target.is_postgres and not target.path.exists():
@@ -73,6 +76,7 @@ def run_import_command(args) -> int:
     else:
         store = open_store(target, read_only=args.dry_run)
     progress = None if args.json else _progress
+    report = None
     try:
         session = ImportSession(args.paths, options, store, progress)
         now = store_clock(store).now() if store is not None else None
@@ -83,11 +87,24 @@ def run_import_command(args) -> int:
     finally:
         if store is not None:
             store.close()
-    if created and not report.committed:
-        target.path.unlink(missing_ok=True)
-        Path(str(target.path) + ".wal").unlink(missing_ok=True)
+        if created and (report is None or not report.committed):  # leave no empty district
+            target.path.unlink(missing_ok=True)
+            Path(str(target.path) + ".wal").unlink(missing_ok=True)
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
     return 0 if report.ok else 1
+
+
+def _admin(args) -> tuple[str, str] | None:
+    if not args.admin:
+        return None
+    password = os.environ.get("GRIDCC_NEW_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            from app.cli import UserError
+
+            raise UserError("没有管理员密码：请设置 $GRIDCC_NEW_PASSWORD")
+        password = getpass.getpass(f"{args.admin} 的密码：")
+    return args.admin, password
 
 
 def _role(store, user: str) -> str:

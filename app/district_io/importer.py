@@ -61,6 +61,8 @@ class ImportOptions:
     sliver_width_m: float = 1.0
     district_name: str | None = None
     user: str = "unknown"
+    #: (name, password) of the first administrator of a district without accounts
+    admin: tuple[str, str] | None = None
 
 
 @dataclass
@@ -273,7 +275,24 @@ class ImportSession:
                 self.plan.units = units
         self.say("其他图层", 0.6)
         planning.plan_rows(self)
+        self._check_admin()
         return self.report()
+
+    def _check_admin(self) -> None:
+        """A first administrator only for a district without accounts (an imported one has
+        none: without one nobody could sign in to add the others)."""
+        if not self.options.admin:
+            return
+        from app.auth.accounts import MIN_PASSWORD
+
+        name, password = self.options.admin
+        if self.store is not None and self.store.scalar("SELECT count(*) FROM users"):
+            self.findings.error(self._files(), "区里已有账号：首个管理员只能在没有账号的区创建，"
+                                               "其他账号请由管理员用 users add 添加")
+        elif not name.replace("_", "").replace(".", "").isalnum():
+            self.findings.error(self._files(), f"管理员用户名 {name!r} 只能含字母、数字、_ 和 .")
+        elif len(password) < MIN_PASSWORD:
+            self.findings.error(self._files(), f"管理员密码至少 {MIN_PASSWORD} 个字符")
 
     def report(self, counts: dict | None = None, committed: bool = False) -> ImportReport:
         return ImportReport(

@@ -83,6 +83,13 @@ def write_plan(store: DistrictRepository, session, *, now: datetime, role: str) 
         if plan.units is not None:
             _roll_up_population(store, plan)
             _set_meta(store, plan, now, session)
+        if session.options.admin:
+            from app.auth.accounts import add_user
+            from app.auth.permissions import Scope
+
+            name, password = session.options.admin
+            add_user(store, name, password, "administrator", Scope(), display_name="系统管理员", at=now)
+            counts["users"] = 1
         files = [{"file": s.source.path.name, "layer": s.source.layer, "kind": s.mapping.kind,
                   "features": len(s.source), "sha256": s.source.sha256} for s in session.staged]
         diff = plan.diff or {}

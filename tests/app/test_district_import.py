@@ -410,3 +410,23 @@ def test_a_camera_list_in_gcj02_is_caught_by_its_grid_codes(demo, small_db_copy,
     with open_store(small_db_copy, read_only=True) as st:
         got = st.columns("SELECT lon, lat FROM cameras WHERE code LIKE 'X%' ORDER BY code")
     assert np.allclose(got["lon"], c["lon"], atol=1e-7) and np.allclose(got["lat"], c["lat"], atol=1e-7)
+
+
+def test_the_first_administrator_of_an_imported_district(demo, tmp_path, capsys, monkeypatch):
+    from app.auth.accounts import authenticate
+
+    g = demo.units[4]
+    src = write(tmp_path / "网格.gpkg", g["geom"], {"网格编码": np.array(g["code"], dtype=object)},
+                driver="GPKG", layer="网格")
+    db = tmp_path / "a.duckdb"
+    monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "short")
+    code, out, _ = run(capsys, "district", "import", src, "--admin", "chief", "--db", db)
+    assert code == 1 and "密码至少" in out and not db.exists()
+    monkeypatch.setenv("GRIDCC_NEW_PASSWORD", "Chief#2026x")
+    code, out, _ = run(capsys, "district", "import", src, "--admin", "chief", "--db", db)
+    assert code == 0, out
+    with open_store(db) as st:
+        user = authenticate(st, "chief", "Chief#2026x", at=TEST_NOW)
+        assert user.role.value == "administrator"
+    code, out, _ = run(capsys, "district", "import", src, "--admin", "second", "--db", db)
+    assert code == 1 and "已有账号" in out
