@@ -7,8 +7,9 @@ How it stays current
 * Statement triggers on ``cases`` and ``case_transitions`` write the ids of the cases a
   statement touched into ``appraisal_facts_dirty`` (one set-based insert from the
   statement's transition table, in the writer's own transaction: committed with the
-  change or not at all).  A change of the grid hierarchy or a TRUNCATE writes NULL:
-  "rebuild everything".
+  change or not at all).  A change of the grid hierarchy (units added or removed, a
+  parent or level changed; not a boundary redrawn) or a TRUNCATE writes NULL: "rebuild
+  everything".
 * Before counting, a seat looks at ``appraisal_facts_state`` (one row: the facts'
   definition digest, the first and last day of any loop step) and whether any dirty row
   exists — one tiny query.  If there is one it calls ``gridcc_refresh_appraisal_facts()``:
@@ -202,8 +203,9 @@ def _function_statements(select: str, some: str) -> list[str]:
                        f"EXECUTE FUNCTION gridcc_facts_dirty_{table}()")
         out.append(f"CREATE TRIGGER gridcc_facts_{table}_all AFTER TRUNCATE ON {table} "
                    f"FOR EACH STATEMENT EXECUTE FUNCTION gridcc_facts_dirty_all()")
-    out.append("CREATE TRIGGER gridcc_facts_grid_units_all AFTER INSERT OR UPDATE OR DELETE "
-               "OR TRUNCATE ON grid_units FOR EACH STATEMENT "
+    # the grid hierarchy (not a boundary redrawn) places cases in communities and streets
+    out.append("CREATE TRIGGER gridcc_facts_grid_units_all AFTER INSERT OR DELETE OR TRUNCATE "
+               "OR UPDATE OF id, parent_id, level ON grid_units FOR EACH STATEMENT "
                "EXECUTE FUNCTION gridcc_facts_dirty_all()")
     out.append(
         "CREATE OR REPLACE FUNCTION gridcc_refresh_appraisal_facts() RETURNS integer "

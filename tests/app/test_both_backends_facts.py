@@ -156,3 +156,20 @@ def test_a_street_seat_of_a_secured_server_counts_the_district_facts(pg_cluster,
                              [seat.scalar("SELECT scope_id FROM users WHERE username = 'sec01'")])
         admin.rows("UPDATE cases SET closed_at = NULL, status = 'verified' WHERE id = ?", [other])
         assert _closed(seat) == first - 1 and _refreshes(seat) == 2
+
+
+def test_a_redrawn_boundary_keeps_the_facts_a_moved_grid_rebuilds_them(pg_small_url):
+    with open_store(pg_small_url) as s:
+        _closed(s)
+        s.rows("UPDATE grid_units SET area_m2 = area_m2 + 1 WHERE level = 4")
+        assert s.scalar("SELECT count(*) FROM appraisal_facts_dirty") == 0
+        grid, other = s.rows("SELECT g.id, (SELECT min(id) FROM grid_units WHERE level = 3 "
+                             "AND id <> g.parent_id) FROM grid_units g WHERE g.level = 4 "
+                             "ORDER BY g.id LIMIT 1")[0]
+        s.rows("UPDATE grid_units SET parent_id = ? WHERE id = ?", [other, grid])
+        assert s.rows("SELECT case_id FROM appraisal_facts_dirty") == [(None,)]
+        _closed(s)  # rebuilt: the grid's cases now count in the other community
+        assert s.scalar("SELECT count(*) FROM appraisal_case_facts WHERE grid_id = ? AND "
+                        "community_id <> ?", [grid, other]) == 0
+        assert s.scalar("SELECT count(*) FROM appraisal_case_facts WHERE grid_id = ?",
+                        [grid]) > 0
