@@ -430,3 +430,23 @@ def test_the_first_administrator_of_an_imported_district(demo, tmp_path, capsys,
         assert user.role.value == "administrator"
     code, out, _ = run(capsys, "district", "import", src, "--admin", "second", "--db", db)
     assert code == 1 and "已有账号" in out
+
+
+def test_import_and_export_on_a_server_district(demo, pg_cluster, tmp_path):
+    """The same SQL on PostgreSQL: a real-world import, its audit record, an export."""
+    from app.audit.log import verify_log
+    from app.checks import run_checks
+    from app.district_io.exporter import export_district
+    from app.district_io.importer import ImportOptions, ImportSession
+
+    rw = real_world(demo, tmp_path / "src")
+    url = pg_cluster.create_db("district_import")
+    with open_store(url, create=True) as st:
+        report = ImportSession(rw.files + [rw.staff], ImportOptions(repair=True, user="pg"), st).run(
+            st, dry_run=False, now=TEST_NOW)
+        assert report.committed, [e.text() for e in report.findings.errors]
+        assert run_checks(st).ok and verify_log(st).ok
+        assert st.scalar("SELECT count(*) FROM workers") == len(demo.workers["code"])
+        out = export_district(st, tmp_path / "pg.gpkg", user="pg", now=TEST_NOW)
+        assert out["layers"]["grids"] == 90 and out["layers"]["staff"] == len(demo.workers["code"])
+    pg_cluster.drop_db("district_import")
