@@ -45,7 +45,7 @@ SAFETY_S = 5.0
 #: how long one wait for a NOTIFY lasts (and so the longest :meth:`close` waits for it)
 WAIT_SLICE_S = 0.2
 #: rows per read of the change log (one published batch each)
-PAGE_ROWS = 2_000
+PAGE_ROWS = 1_000
 #: a backlog over this many rows, or ids, is published as one reload marker
 RELOAD_ROWS, RELOAD_IDS = 10_000, 50_000
 #: the reload marker's action (entity "district", no ids)
@@ -170,9 +170,9 @@ class ChangeListener:
         while not self._stop.is_set():
             try:
                 self._connect()
-                backoff = BACKOFF_START_S
                 self._catch_up()
                 self._set_state(ListenerState(True))
+                backoff = BACKOFF_START_S  # (only once really back: no tight loop)
                 self._first_try.set()
                 self._listen()
             except Exception as exc:  # never let the thread die: retry after a wait
