@@ -32,8 +32,12 @@ _TS = ("reported_at", "accepted_at", "dispatched_at", "closed_at", "deadline_at"
 def _s(values) -> np.ndarray:
     """Text column; NULLs (masked in the store's numpy columns) become empty strings."""
     mask = np.ma.getmaskarray(values) if isinstance(values, np.ma.MaskedArray) else None
-    data = values.data if mask is not None else values
-    out = np.array(["" if v is None else str(v) for v in data], dtype=object)
+    data = np.asarray(values.data if mask is not None else values)
+    if data.dtype.kind in "iufbM":
+        out = data.astype(str).astype(object)
+    else:
+        out = np.array(data, dtype=object)
+        out[np.equal(out, None)] = ""
     if mask is not None:
         out[mask] = ""
     return out
