@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.appraisal.definitions import INDICATORS, MEASURES
 from app.appraisal.model import DrillDown
 from app.appraisal.periods import Period
-from app.appraisal.sql import bounds, case_from, patrol_from, whistle_from
+from app.appraisal.sql import bounds, case_from, patrol_from, shared_patrol, whistle_from
 
 CASE_COLUMNS = ["案件编号", "类别", "状态", "责任部门", "上报时间", "派遣时间", "处置期限", "处置时间",
                 "结案时间", "返工次数", "满意度"]
@@ -39,7 +39,7 @@ def _records(store, measure: str, period: Period, subject: str, subject_id, limi
         order = " ORDER BY w.blown_at, w.code, d.short_name"
         cols = WHISTLE_COLUMNS
     else:
-        frm, key, _ = patrol_from(period.start, period.end)
+        frm, key, _ = patrol_from(period.start, period.end, shared=shared_patrol(store))
         pred = bounds(m.predicate, period.start, period.end)
         if measure == "track_days":
             sql = f"SELECT DISTINCT NULL, '全区', CAST(f.t AS DATE) FROM {frm} WHERE {pred}"

@@ -17,7 +17,7 @@ from app.appraisal.facts import facts_span
 from app.appraisal.frozen import frozen_indicators
 from app.appraisal.model import IndicatorRow, IndicatorTable
 from app.appraisal.periods import Period
-from app.appraisal.sql import bounds, case_from, patrol_days, whistle_from
+from app.appraisal.sql import bounds, case_from, patrol_days, shared_patrol, whistle_from
 
 
 def format_rate(value: float | None) -> str:
@@ -182,6 +182,7 @@ def _isnull(col) -> np.ndarray:
 def _patrol(store, periods, codes, ids, out, place, n) -> None:
     """Patrol days per worker and the district's days with tracks: one scan of the
     period's fixes for both (the days with fixes are a table expression read twice)."""
+    shared = shared_patrol(store)
     for b, p in enumerate(periods):
         parts = []
         if "track_days" in codes:  # key -1: no worker's id
@@ -191,7 +192,7 @@ def _patrol(store, periods, codes, ids, out, place, n) -> None:
                          f"{_id_filter('f.worker_id', ids)} GROUP BY 1")
         if not parts:
             continue
-        res = store.columns(f"WITH d AS {patrol_days(p.start, p.end)} "
+        res = store.columns(f"WITH d AS {patrol_days(p.start, p.end, shared=shared)} "
                             + " UNION ALL ".join(parts))
         k = np.asarray(res["k"], dtype=np.int64)
         counts = np.asarray(res["n"], dtype=float)

@@ -31,6 +31,10 @@ How it stays current
   :func:`prepare_server_facts` (``server init``) or the first time the owner counts;
   until then, or inside a transaction, the facts are a subquery over ``cases`` (the
   rows this role may read; slower).
+* Patrol days (巡查天数: which worker had fixes on which day) are kept the same way in
+  ``appraisal_patrol_days``: each insert of fixes adds its (worker, day) pairs; an
+  UPDATE, DELETE or TRUNCATE of fixes (a demo moved to now) rebuilds them in the same
+  transaction.  The indicators then read a few thousand pairs, not millions of fixes.
 * The digest of the facts' SQL is stored with them: a GridCC whose facts are defined
   differently rebuilds them (as owner) or uses the subquery.
 """
@@ -45,10 +49,12 @@ import numpy as np
 from app.store.errors import StoreError
 
 TABLE = "appraisal_case_facts"
+PATROL = "appraisal_patrol_days"
 WORKDAYS = "appraisal_workdays"
 #: the returned cases among those being refreshed (by the steps' index on case_id)
 _RETURNED_CLAIMED = ("(SELECT DISTINCT case_id FROM case_transitions WHERE action = 'return' "
                      "AND case_id = ANY(claimed))")
+_SOME = " WHERE c.id = ANY(claimed)"
 _STATE_SQL = ("SELECT s.digest, s.lo, s.hi, EXISTS (SELECT 1 FROM appraisal_facts_dirty) "
               "FROM appraisal_facts_state s")
 _INSTALLED = "_appraisal_server_facts"  # store attribute: the digest seen installed
@@ -71,7 +77,7 @@ def server_facts(store, facts_sql) -> tuple[str, tuple] | None:
     None when this seat cannot use them now (inside a transaction, or no rights to set
     them up): the caller then counts over the facts as a subquery."""
     select = facts_sql(WORKDAYS)
-    some = facts_sql(WORKDAYS, _RETURNED_CLAIMED) + " WHERE c.id = ANY(claimed)"
+    some = facts_sql(WORKDAYS, _RETURNED_CLAIMED) + _SOME
     digest = _digest(select, some)
     if _in_transaction(store) or getattr(store, _REFUSED, False):
         return None
@@ -93,6 +99,16 @@ def prepare_server_facts(store) -> bool:
     from app.appraisal.facts import facts_sql
 
     return server_facts(store, facts_sql) is not None
+
+
+def shared_patrol_days(store) -> bool:
+    """Whether this seat found the shared patrol days set up (by its last look at the
+    facts): always current, inside a transaction too (kept by triggers)."""
+    from app.appraisal.facts import facts_sql
+
+    installed = getattr(store, _INSTALLED, None)
+    return installed is not None and installed == _digest(
+        facts_sql(WORKDAYS), facts_sql(WORKDAYS, _RETURNED_CLAIMED) + _SOME)
 
 
 def _day(v):
@@ -156,6 +172,9 @@ def _install(store, select: str, some: str, digest: str) -> bool:
                    "hi DATE, refreshes BIGINT NOT NULL DEFAULT 0, refreshed_at TIMESTAMPTZ)")
         store.rows(f"INSERT INTO appraisal_facts_state (digest) VALUES ('{digest}')")
         store.rows("INSERT INTO appraisal_facts_dirty VALUES (NULL)")  # the first: all
+        store.rows(f"CREATE TABLE {PATROL} (worker_id INTEGER NOT NULL, day DATE NOT NULL, "
+                   f"PRIMARY KEY (worker_id, day))")
+        store.rows(f"INSERT INTO {PATROL} {_PATROL_DAYS}")
         for stmt in _function_statements(select, some):
             store.rows(stmt)
     return True
@@ -165,8 +184,9 @@ def _drop_statements() -> list[str]:
     out = [f"DROP TRIGGER IF EXISTS gridcc_facts_{t}_{e} ON {t}"
            for t in ("cases", "case_transitions") for e in ("ins", "upd", "del", "all")]
     out.append("DROP TRIGGER IF EXISTS gridcc_facts_grid_units_all ON grid_units")
+    out += [f"DROP TRIGGER IF EXISTS gridcc_patrol_days_{e} ON gps_fixes" for e in ("ins", "all")]
     out.append(f"DROP TABLE IF EXISTS {TABLE}, appraisal_facts_dirty, appraisal_facts_state, "
-               f"{WORKDAYS}")
+               f"{WORKDAYS}, {PATROL}")
     return out
 
 
@@ -229,7 +249,31 @@ def _function_statements(select: str, some: str) -> list[str]:
         "  END IF;\n"
         "  UPDATE appraisal_facts_state SET refreshes = refreshes + 1, refreshed_at = now();\n"
         "  RETURN n;\nEND\n$body$")
-    out += [f"GRANT SELECT ON {TABLE}, {WORKDAYS}, appraisal_facts_state, "
+    out += _patrol_statements()
+    out += [f"GRANT SELECT ON {TABLE}, {WORKDAYS}, {PATROL}, appraisal_facts_state, "
             "appraisal_facts_dirty TO PUBLIC",
             "GRANT EXECUTE ON FUNCTION gridcc_refresh_appraisal_facts() TO PUBLIC"]
     return out
+
+
+#: the (worker, day) pairs of every fix
+_PATROL_DAYS = "SELECT DISTINCT worker_id, CAST(t AS DATE) FROM gps_fixes"
+
+
+def _patrol_statements() -> list[str]:
+    """Patrol days follow the fixes: pairs added by each insert, rebuilt by any other
+    change (in the writer's transaction: always current)."""
+    if_kept = _IF_KEPT.replace("appraisal_facts_dirty", PATROL)
+    return [
+        "CREATE OR REPLACE FUNCTION gridcc_patrol_days_add() RETURNS trigger "
+        f"{_DEFINER}BEGIN\n{if_kept}  INSERT INTO {PATROL} SELECT DISTINCT worker_id, "
+        "CAST(t AS DATE) FROM changed_rows ON CONFLICT DO NOTHING;\n  END IF;\n"
+        "  RETURN NULL;\nEND\n$body$",
+        "CREATE OR REPLACE FUNCTION gridcc_patrol_days_rebuild() RETURNS trigger "
+        f"{_DEFINER}BEGIN\n{if_kept}  DELETE FROM {PATROL};\n"
+        f"  INSERT INTO {PATROL} {_PATROL_DAYS};\n  END IF;\n  RETURN NULL;\nEND\n$body$",
+        "CREATE TRIGGER gridcc_patrol_days_ins AFTER INSERT ON gps_fixes REFERENCING NEW "
+        "TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION gridcc_patrol_days_add()",
+        "CREATE TRIGGER gridcc_patrol_days_all AFTER UPDATE OR DELETE OR TRUNCATE ON gps_fixes "
+        "FOR EACH STATEMENT EXECUTE FUNCTION gridcc_patrol_days_rebuild()",
+    ]

@@ -95,16 +95,30 @@ def whistle_from(subject: str) -> tuple[str, str, list]:
     return " ".join(parts), key, []
 
 
-def patrol_from(start: datetime | None = None, end: datetime | None = None
-                ) -> tuple[str, str, list]:
+def patrol_from(start: datetime | None = None, end: datetime | None = None, *,
+                shared: bool = False) -> tuple[str, str, list]:
     """Days with GPS fixes per worker: (worker_id, t = the day's start) rows; only the
     fixes of [start, end) when given (midnights: a day is in the period exactly when
     its fixes are, so the filter goes before the DISTINCT, not after it)."""
-    return f"{patrol_days(start, end)} f", "f.worker_id", []
+    return f"{patrol_days(start, end, shared=shared)} f", "f.worker_id", []
 
 
-def patrol_days(start: datetime | None = None, end: datetime | None = None) -> str:
-    """The (worker_id, t = day) rows of :func:`patrol_from`, as a subquery."""
+def patrol_days(start: datetime | None = None, end: datetime | None = None, *,
+                shared: bool = False) -> str:
+    """The (worker_id, t = day) rows of :func:`patrol_from`, as a subquery: from the
+    fixes, or (``shared``) from the server's patrol days (app/appraisal/server_facts)."""
+    if shared:
+        where = "" if start is None else f" WHERE day >= {day(start)} AND day < {day(end)}"
+        return f"(SELECT worker_id, CAST(day AS TIMESTAMP) AS t FROM appraisal_patrol_days{where})"
     where = "" if start is None else f" WHERE t >= {ts(start)} AND t < {ts(end)}"
     return ("(SELECT DISTINCT worker_id, CAST(CAST(t AS DATE) AS TIMESTAMP) AS t "
             f"FROM gps_fixes{where})")
+
+
+def shared_patrol(store) -> bool:
+    """Whether ``store`` reads patrol days from the server's shared table."""
+    if store.dialect != "postgres":
+        return False
+    from app.appraisal.server_facts import shared_patrol_days
+
+    return shared_patrol_days(store)

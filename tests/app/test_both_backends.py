@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from app.appraisal import SUBJECTS, compute_indicators, parse_period
+from app.appraisal.sql import shared_patrol
 from app.checks import run_checks
 from app.district_info import district_info
 from app.store import open_store
@@ -33,6 +34,7 @@ def test_indicators_info_and_checks_agree_on_both_backends(small_db_path, pg_sma
         # the server counted over its shared facts table, not a per-seat copy
         assert pg.scalar("SELECT count(*) FROM appraisal_case_facts") == \
             pg.scalar("SELECT count(*) FROM cases")
+        assert shared_patrol(pg) and pg.scalar("SELECT count(*) FROM appraisal_patrol_days") > 0
         assert a.keys() == b.keys()
         for key in a:
             assert _diff(a[key], b[key]) == [], key

@@ -173,3 +173,35 @@ def test_a_redrawn_boundary_keeps_the_facts_a_moved_grid_rebuilds_them(pg_small_
                         "community_id <> ?", [grid, other]) == 0
         assert s.scalar("SELECT count(*) FROM appraisal_case_facts WHERE grid_id = ?",
                         [grid]) > 0
+
+
+def test_patrol_days_follow_the_fixes(pg_small_url):
+    """Fixes stored add their (worker, day) pairs; fixes moved or deleted rebuild them;
+    the worker's patrol figures read them."""
+    from datetime import datetime, timedelta
+
+    nov = parse_period("2026-11")
+    pairs = "SELECT DISTINCT worker_id, CAST(t AS DATE) FROM gps_fixes"
+
+    def same(s) -> bool:
+        return s.scalar(f"SELECT count(*) FROM (({pairs}) EXCEPT (SELECT worker_id, day "
+                        f"FROM appraisal_patrol_days)) d") == 0 and s.scalar(
+            f"SELECT count(*) FROM (SELECT worker_id, day FROM appraisal_patrol_days "
+            f"EXCEPT ({pairs})) d") == 0
+
+    def days(s, wid) -> int:
+        return compute_indicators(s, nov, "worker", ids=[wid], deltas=False).row(wid) \
+            .counts["patrol_days"]
+
+    with open_store(pg_small_url) as s:
+        wid = int(s.scalar("SELECT min(worker_id) FROM gps_fixes"))
+        before = days(s, wid)
+        assert same(s) and before >= 1
+        s.bulk_insert("gps_fixes", {"worker_id": [wid, wid], "t": [datetime(2026, 11, 3, 9),
+                                                                   datetime(2026, 11, 3, 10)],
+                                    "lon": [117.15, 117.15], "lat": [39.17, 39.17]})
+        assert same(s) and days(s, wid) == before + 1
+        s.rows("UPDATE gps_fixes SET t = t + ? WHERE worker_id = ?", [timedelta(days=40), wid])
+        assert same(s) and days(s, wid) == 0  # all moved into December
+        s.rows("DELETE FROM gps_fixes WHERE worker_id = ?", [wid])
+        assert same(s)
