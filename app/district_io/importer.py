@@ -223,6 +223,11 @@ class ImportSession:
             ref = datum.reference_union(others)
             if existing is not None:
                 ref = existing if ref is None else ref.union(existing)
+            if ref is None:
+                if s.crs is not None and s.crs.epsg in (4326, 4490) and s.source.driver in ("geojson", "csv", "xlsx"):
+                    self.findings.warn(s.source.name, "没有其他图层或已导入的区可作参照，无法检查 GCJ-02/BD-09 偏移；"
+                                                      "若数据来自网络地图，请用 --crs gcj02 或 bd09 指定")
+                continue
             hit = None
             if s.mapping.kind in POINT_KINDS and "grid_code" in s.mapping.fields:
                 hit = datum.check_assigned(s.geoms[s.ok], self._stated_grids(s))

@@ -305,9 +305,15 @@ def _read_shapefile(path: Path, encoding: str | None) -> SourceLayer:
 
 def _read_geojson(path: Path) -> SourceLayer:
     digest = sha256_of([path])
+    with open(path, "rb") as f:
+        head = f.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
+    findings = Findings()
+    if head[:1] == b"{" and path.suffix.lower() != ".js":  # a plain FeatureCollection: GDAL reads the file
+        meta, geometry, cols = _read_json_bytes(path, None, True)
+        meta["crs_wkt"] = _crs_from_geojson(meta.get("crs"))
+        return _finish(path, path.stem, "geojson", meta, geometry, meta["fields"], cols, "要素", digest)
     data = path.read_bytes()
     body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    findings = Findings()
     if body[:1] not in (b"{", b"["):
         starts = [i for i in (body.find(b"{"), body.find(b"[")) if i >= 0]
         if not starts:
@@ -319,7 +325,7 @@ def _read_geojson(path: Path) -> SourceLayer:
     if body[:1] == b"[":
         findings.warn(str(path), "文件是要素数组（不是 FeatureCollection），已按要素集合读取")
         body = b'{"type":"FeatureCollection","features":' + body + b"}"
-    meta, geometry, cols = _read_json_bytes(path, body, data is body)
+    meta, geometry, cols = _read_json_bytes(path, body, False)
     wkt = meta.get("crs")
     meta["crs_wkt"] = _crs_from_geojson(wkt)
     layer = _finish(path, path.stem, "geojson", meta, geometry, meta["fields"], cols, "要素", digest)
@@ -342,7 +348,7 @@ def _read_json_bytes(path: Path, body: bytes, untouched: bool):
     except Exception as exc:  # noqa: BLE001
         where = ""
         try:
-            json.loads(body)
+            json.loads(body if body is not None else path.read_bytes())
         except json.JSONDecodeError as jexc:
             where = f"第 {jexc.lineno} 行第 {jexc.colno} 列"
             raise SourceError(str(path), f"JSON 语法错误：{jexc.msg}", where) from None
