@@ -450,3 +450,34 @@ def test_import_and_export_on_a_server_district(demo, pg_cluster, tmp_path):
         out = export_district(st, tmp_path / "pg.gpkg", user="pg", now=TEST_NOW)
         assert out["layers"]["grids"] == 90 and out["layers"]["staff"] == len(demo.workers["code"])
     pg_cluster.drop_db("district_import")
+
+
+def test_a_js_wrapped_download_and_repairs_that_are_listed(demo, tmp_path, capsys):
+    from tests.app.district_fixtures import feature_array
+
+    g = demo.units[4]
+    feats = feature_array(g["geom"], [{"gridcode": c, "name": n} for c, n in zip(g["code"], g["name"], strict=True)])
+    js = tmp_path / "grid_data.js"
+    js.write_text("var gridData = " + json.dumps({"type": "FeatureCollection", "features": feats},
+                                                 ensure_ascii=False) + ";\n", encoding="utf-8")
+    code, out, _ = run(capsys, "district", "import", js, "--crs", "EPSG:4490", "--dry-run", "--json",
+                       "--db", tmp_path / "x.duckdb")
+    rep = json.loads(out)
+    assert code == 0 and any("JavaScript" in w["reason"] for w in rep["warnings"]), rep["errors"]
+    assert rep["counts"]["grid_units.grid"] == 90
+    # a bow-tie and a Z coordinate: refused without --repair, repaired and listed with it
+    geoms = np.asarray(g["geom"], dtype=object).copy()
+    x0, y0, x1, y1 = shapely.bounds(geoms[0])
+    geoms[0] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1), (x0, y0)])
+    geoms[1] = shapely.force_3d(geoms[1], 3.0)
+    src = write(tmp_path / "网格_待修.gpkg", geoms, {"网格编码": np.array(g["code"], dtype=object)},
+                driver="GPKG", layer="网格", geometry_type="Unknown")
+    code, out, _ = run(capsys, "district", "import", src, "--dry-run", "--json", "--db", tmp_path / "y.duckdb")
+    assert code == 1 and "自相交" in out and "Z/M" in out
+    code, out, _ = run(capsys, "district", "import", src, "--repair", "--dry-run", "--json",
+                       "--db", tmp_path / "y.duckdb")
+    rep = json.loads(out)
+    assert code == 0, rep["errors"]
+    fixed = [r for r in rep["repairs"] if "自相交" in r["reason"]]
+    assert fixed and fixed[0]["where"] == "第 1 条要素" and "多部件面" in fixed[0]["reason"]
+    assert any("Z/M" in r["reason"] for r in rep["repairs"])
