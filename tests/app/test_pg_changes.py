@@ -374,3 +374,21 @@ def test_a_batch_naming_more_cases_than_a_query_takes_is_read_as_a_whole(pg_smal
         assert set(r.whistles) == {int(i) for (i,) in store.rows("SELECT id FROM whistles")}
         after = DistrictState.initial(empty_cases(T0)).updated(r)
         assert after.cases is r.cases and set(after.whistles) == set(r.whistles)
+
+
+def test_a_listener_stops_promptly_even_while_the_server_is_gone(own_server):
+    cluster, url = own_server
+    store = open_store(url)
+    listener = start_listener(store)
+    went = threading.Event()
+    listener.observe(lambda s: went.set() if not s.online else None)
+    cluster.stop()
+    try:
+        assert went.wait(WAIT_S) and not listener.online
+        assert listener.state.since is not None and listener.state.reason
+        t0 = time.monotonic()
+        assert listener.close()  # waiting out its back-off, or connecting: bounded
+        assert time.monotonic() - t0 < 1.0
+    finally:
+        cluster.start()
+        store.close()
