@@ -358,6 +358,7 @@ def categories_rows(layer, m, departments: dict[str, int], findings: Findings) -
     out = {k: [] for k in ("code", "class_code", "class_name", "name", "kind", "department_id",
                            "limit_hours")}
     kinds = {v: k for k, v in KIND_NAMES.items()} | {k: k for k in KINDS}
+    defaulted = 0
     for i in range(len(layer)):
         code, name = r.text("code", i), r.text("name", i)
         if not code or not re.fullmatch(r"\d{4}", code.zfill(4) if code.isdigit() else code) or not name:
@@ -372,6 +373,7 @@ def categories_rows(layer, m, departments: dict[str, int], findings: Findings) -
             r.error(i, f"分类 {code} 的责任部门 {dept!r} 不存在（请先导入部门表）", "责任部门不存在")
             continue
         kind_text = r.text("kind", i)
+        defaulted += kind_text is None
         kind = kinds.get(kind_text or "sanitation")
         if kind is None:
             r.error(i, f"诉求类型 {kind_text!r} 无法识别（{'、'.join(KIND_NAMES.values())}）", "诉求类型无法识别")
@@ -381,4 +383,6 @@ def categories_rows(layer, m, departments: dict[str, int], findings: Findings) -
                        ("name", name), ("kind", kind), ("department_id", dep_id),
                        ("limit_hours", int(hours) if hours and hours > 0 else 24)):
             out[key].append(v)
+    if defaulted:
+        findings.warn(layer.name, f"{defaulted} 个分类没有诉求类型，按“环境卫生”统计；处置时限缺省 24 工作小时")
     return out
