@@ -1,7 +1,8 @@
 """Appraisal figures for ``python -m app bench``: indicator queries over a year.
 
 For each subject, :func:`compute_indicators` over the trailing year (with 环比/同比)
-is run ``runs`` times: ``query_ms`` is the time spent in DuckDB, ``total_ms`` includes
+is run ``runs`` times: ``query_ms`` is the time spent in the database (a DuckDB file or
+a PostgreSQL server: ``db`` is either), ``total_ms`` includes
 building the Python rows; best of the runs (the development machine is shared, so the
 best run is the code's own cost) and, beside it, the median.  The ``met`` verdict
 uses the best run; ``load`` is the 1-minute load average when the figures were taken.  ``facts_build_ms`` is
@@ -35,7 +36,7 @@ def _timed_store(store):
     return spent
 
 
-def appraisal_bench(db: Path, runs: int = 5) -> dict:
+def appraisal_bench(db: str | Path, runs: int = 5) -> dict:
     from app.appraisal import compute_indicators, department_scores, drill_down, trailing_year
     from app.appraisal.facts import ensure_facts
     from app.clock import store_clock
@@ -86,4 +87,4 @@ if __name__ == "__main__":  # python -m app.appraisal.bench DB
     import json
     import sys
 
-    print(json.dumps(appraisal_bench(Path(sys.argv[1])), ensure_ascii=False, indent=1))
+    print(json.dumps(appraisal_bench(sys.argv[1]), ensure_ascii=False, indent=1))
