@@ -62,6 +62,15 @@ WRITE_WAIT_S = 30.0
 #: how long a commit whose connection dropped is looked up before it is called unknown
 COMMIT_LOOKUP_S = 10.0
 _CONFLICT_MESSAGE = "数据已被他人同时修改，本次操作未保存，请刷新后重试"
+_READ_RE = re.compile(r"\s*(?:SELECT|WITH)\b", re.IGNORECASE)
+_WRITE_RE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|COPY|"
+                       r"nextval|setval|pg_notify)\b", re.IGNORECASE)
+
+
+def _is_read(sql: str) -> bool:
+    """Whether ``sql`` only reads (safe to run again after a lost connection)."""
+    return bool(_READ_RE.match(sql)) and not _WRITE_RE.search(sql)
+
 _TAMPER_RE = re.compile(
     r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
     r"ALTER\s+TABLE)\s+(?:\"?public\"?\.)?\"?(?:" + "|".join(APPEND_ONLY_TABLES) + r")\b",
@@ -267,7 +276,7 @@ class PostgresStore:
             self._ensure_connection()
             staged: list[Change] = []
             try:
-                self._raw("BEGIN")
+                self._begin("BEGIN")
                 self._in_tx = True
                 self._staged = []
                 self._raw(f"SET LOCAL lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'")
@@ -286,6 +295,19 @@ class PostgresStore:
                 self._in_tx = False
                 self._staged = []
         self.changes.publish(staged)
+
+    def _begin(self, sql: str) -> None:
+        """BEGIN, on a new connection if the server dropped this one since its last use
+        (nothing was done yet, so nothing can be done twice)."""
+        try:
+            self._conn.execute(sql)
+        except psycopg.OperationalError as exc:
+            if not self._conn.broken:
+                raise self._error(exc) from None
+            self._reconnect()
+            self._raw(sql)
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
 
     def _commit(self, xid: str) -> None:
         try:
@@ -354,7 +376,7 @@ class PostgresStore:
             return
         with self._lock:
             self._ensure_connection()
-            self._raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             self._in_tx = self._in_snapshot = True
             try:
                 yield
@@ -460,13 +482,28 @@ class PostgresStore:
         params = [_py(p) for p in params]
         statements = translate(sql, bool(params))
         try:
-            cur = None
-            for i, stmt in enumerate(statements):
-                last = i == len(statements) - 1
-                cur = self._conn.execute(stmt, params if last and params else None)
-            return cur
+            return self._run(statements, params)
+        except psycopg.OperationalError as exc:
+            # A read on a connection the server dropped (a restart, an outage now over)
+            # is tried once more on a new connection; a write is not: its fate is unknown.
+            if self._in_tx or not self._conn.broken or not _is_read(sql):
+                raise self._error(exc) from None
+            try:
+                self._reconnect()
+                return self._run(statements, params)
+            except psycopg.Error as again:
+                raise self._error(again) from None
+            except StoreError:
+                raise self._error(exc) from None
         except psycopg.Error as exc:
             raise self._error(exc) from None
+
+    def _run(self, statements: tuple[str, ...], params: list):
+        cur = None
+        for i, stmt in enumerate(statements):
+            last = i == len(statements) - 1
+            cur = self._conn.execute(stmt, params if last and params else None)
+        return cur
 
     def _error(self, exc: Exception) -> StoreError:
         if isinstance(exc, pge.QueryCanceled) and self._interrupted:
