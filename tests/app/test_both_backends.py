@@ -1,5 +1,6 @@
 """The same small district on DuckDB and on a PostgreSQL server gives the same answers:
-every appraisal indicator of every subject, ``info`` and the whole check."""
+every appraisal indicator of every subject, the scores, ``info`` and the whole check;
+the map's loads and the live state; patrol fixes written and read back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.appraisal import SUBJECTS, compute_indicators, parse_period
+from app.appraisal import (
+    SUBJECTS,
+    area_scores,
+    compute_indicators,
+    department_scores,
+    parse_period,
+)
 from app.appraisal.sql import shared_patrol
 from app.checks import run_checks
 from app.district_info import district_info
@@ -38,6 +45,15 @@ def test_indicators_info_and_checks_agree_on_both_backends(small_db_path, pg_sma
         assert a.keys() == b.keys()
         for key in a:
             assert _diff(a[key], b[key]) == [], key
+        for label in ("2026-10", "2026Q3"):
+            period = parse_period(label)
+            sa = [dataclasses.asdict(x) for x in department_scores(duck, period)]
+            sb = [dataclasses.asdict(x) for x in department_scores(pg, period)]
+            assert _diff(sa, sb) == [] and len(sa) > 5
+            for level in ("street", "community"):
+                assert _diff([dataclasses.asdict(x) for x in area_scores(duck, period, level)],
+                             [dataclasses.asdict(x) for x in area_scores(pg, period, level)]) \
+                    == []
         ia, ib = district_info(duck), district_info(pg)
         ia.pop("database"), ib.pop("database")
         assert ia == ib
