@@ -92,11 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
 
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
-    p.add_argument("suite", nargs="?", choices=("district", "seats", "server"),
+    p.add_argument("suite", nargs="?", choices=("district", "seats", "server", "import"),
                    default="district",
                    help="district (default): one DuckDB district; seats: many seat processes "
                         "on one PostgreSQL server (--db, else a local throwaway server); "
-                        "server: a district on a local server (--scale)")
+                        "server: a district on a local server (--scale); import: district "
+                        "import/export speed (--bench-db: a Jinhua-scale district to export)")
     p.add_argument("--db", type=parse_db, default=None, metavar="URL",
                    help="bench seats: an existing server database holding a district")
     p.add_argument("--seats", type=int, default=20, help="bench seats: acting seats")
@@ -326,6 +327,13 @@ def cmd_bench(args) -> int:
         from app.bench_seats import run_server_bench
 
         print(json.dumps(run_server_bench(args.scale, progress=_progress), indent=2,
+                         ensure_ascii=False))
+        return 0
+    if args.suite == "import":
+        from app.district_io.bench import run_import_bench
+
+        jinhua = args.bench_db.path if args.bench_db is not None and not args.bench_db.is_postgres else None
+        print(json.dumps(run_import_bench(workdir=args.workdir, jinhua_db=jinhua), indent=2,
                          ensure_ascii=False))
         return 0
     from app.bench import run_bench
