@@ -74,6 +74,8 @@ class Staged:
     geoms: np.ndarray | None = None
     ok: np.ndarray | None = None
     crs: CrsChoice | None = None
+    #: the wizard's CRS for this layer alone (over --crs, the .prj and the numbers)
+    override: CrsChoice | None = None
 
 
 @dataclass
@@ -102,6 +104,7 @@ class ImportSession:
         self.staged: list[Staged] = []
         self.plan = Plan()
         self._override = None
+        self._mapping_errors: dict[int, object] = {}  # id(Staged) -> its missing-fields error
 
     # -- 1. read ----------------------------------------------------------------------
     def read(self) -> list[SourceLayer]:
@@ -177,10 +180,34 @@ class ImportSession:
         if missing:
             self.findings.error(lay.name, f"作为{KIND_ZH[m.kind]}图层缺少字段：{'、'.join(missing)}"
                                           f"（图层字段：{'、'.join(lay.fields) or '无'}）；请用映射文件指定")
+            staged = next((s for s in self.staged if s.source is lay), None)
+            if staged is not None:
+                self._mapping_errors[id(staged)] = self.findings.items[-1]
 
     def set_mapping(self, index: int, mapping: LayerMapping) -> None:
-        """The wizard's correction of one layer's mapping."""
-        self.staged[index].mapping = mapping
+        """The wizard's correction of one layer's mapping (its missing-fields error, if
+        any, is checked again)."""
+        s = self.staged[index]
+        s.mapping = mapping
+        old = self._mapping_errors.pop(id(s), None)
+        if old is not None and old in self.findings.items:
+            self.findings.items.remove(old)
+        self._check_required(s.source, mapping)
+
+    def set_crs(self, index: int, text: str | None) -> None:
+        """The wizard's CRS for one layer (``EPSG:…``, ``gcj02``, ``bd09``; None: as found).
+        ValueError with the reason for a CRS not understood."""
+        self.staged[index].override = parse_crs_option(text) if text else None
+
+    def mark(self) -> int:
+        """Where the findings stand now (for :meth:`rewind`)."""
+        return len(self.findings.items)
+
+    def rewind(self, mark: int) -> None:
+        """Forget the findings after ``mark`` and the plan: a wizard that goes back a step
+        runs the later steps again without reporting their findings twice."""
+        del self.findings.items[mark:]
+        self.plan = Plan()
 
     def preview(self, index: int, rows: int = 20) -> list[dict]:
         from app.district_io.mapping import preview
@@ -193,7 +220,7 @@ class ImportSession:
         hint = self._hint_lon()
         for k, s in enumerate(self.staged):
             self.say(f"坐标与几何 {s.source.name}", 0.2 + 0.2 * k / max(1, len(self.staged)))
-            s.geoms, s.ok, s.crs = prepare(s.source, s.mapping, self._override, hint,
+            s.geoms, s.ok, s.crs = prepare(s.source, s.mapping, s.override or self._override, hint,
                                            self.options.repair, self.findings)
             if hint is None and s.ok.any() and s.mapping.kind in POLYGON_KINDS + POINT_KINDS:
                 import shapely

@@ -1,0 +1,59 @@
+"""The steps a wizard needs beyond the command line's run (issue 15): a layer's mapping
+corrected, a CRS chosen for one layer, a step run again after going back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.district_io.importer import ImportOptions, ImportSession
+from app.district_io.mapping import LayerMapping
+from tests.app.district_fixtures import load_demo, real_world, write
+
+pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"), pytest.mark.filterwarnings("ignore::UserWarning")]
+
+
+@pytest.fixture(scope="module")
+def demo(store):
+    return load_demo(store)
+
+
+def test_a_corrected_mapping_clears_its_missing_fields_error(demo, tmp_path):
+    g = demo.units[4]
+    src = write(tmp_path / "vendor.gpkg", g["geom"], {"WG_ID": np.array(g["code"], dtype=object),
+                                                      "TITLE": np.array(g["name"], dtype=object)},
+                driver="GPKG", layer="grids")
+    session = ImportSession([src], ImportOptions())
+    session.read()
+    staged = session.propose()
+    assert not session.findings.ok and "缺少字段：code" in session.findings.errors[0].reason
+    session.set_mapping(0, LayerMapping("grids", 4, {"name": "TITLE"}))
+    assert len(session.findings.errors) == 1  # still missing, said once
+    session.set_mapping(0, LayerMapping("grids", 4, {"code": "WG_ID", "name": "TITLE"}))
+    assert session.findings.ok and staged[0].mapping.fields["code"] == "WG_ID"
+    assert session.preview(0, rows=2)[0]["code"] == g["code"][0]
+
+
+def test_a_crs_for_one_layer_and_steps_run_again(demo, tmp_path):
+    rw = real_world(demo, tmp_path / "src")
+    session = ImportSession(rw.files, ImportOptions())
+    session.read()
+    session.propose()
+    with pytest.raises(ValueError):
+        session.set_crs(0, "EPSG:nonsense")
+    mark = session.mark()
+    session.georeference()
+    assert any("GCJ-02" in p.reason for p in session.findings.items[mark:])
+    assert not session.validate().ok  # the streets 500 m off: communities outside them
+    session.rewind(mark)
+    assert session.mark() == mark and session.plan.units is None
+    session.set_crs(0, "gcj02")  # the street layer came from a web map
+    session.georeference()
+    assert session.staged[0].crs.web and not any("GCJ-02" in p.reason for p in session.findings.items[mark:])
+    first = session.mark()
+    session.rewind(mark)
+    session.georeference()
+    assert session.mark() == first  # nothing reported twice
+    report = session.validate()
+    assert report.ok, [p.reason for p in report.findings.errors]
+    assert report.counts["grid_units.street"] == len(demo.units[2]["code"])
