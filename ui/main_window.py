@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
         self.canvas.mapClicked.connect(self.click_at)
         self.case_card = CaseCard(store, self.canvas)
         self.case_card.follow(self.district_model.casesChanged)
-        self.worker_card = WorkerCard(self.canvas)
+        self.worker_card = WorkerCard(self.canvas, store=lambda: self.store,
+                                      clock=lambda: self.clock.now())
 
         self.map_status = MapStatusBar(self.canvas, dm.frame, dm.district_name, self,
                                        clock=self.clock, time_zone=store.meta().get(TZ_KEY))

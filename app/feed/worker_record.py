@@ -11,6 +11,7 @@ import numpy as np
 
 from app.feed.fixes import from_seconds
 from app.geo.crs import LocalFrame
+from app.privacy.masking import mask_phone
 
 #: a gap between two fixes longer than this ends a stretch of patrol (a break, off duty)
 PATROL_GAP_S = 15 * 60.0
@@ -22,6 +23,7 @@ class WorkerRecord:
     code: str
     name: str
     role: str
+    #: masked (138****1234), as on the server's ``gridcc_worker_phone`` for most accounts
     phone: str
     grid_name: str
     grid_code: str
@@ -60,6 +62,7 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
     if not rows:
         return None
     code, name, role, phone, grid_name, grid_code = rows[0]
+    phone = mask_phone(phone)  # shown masked everywhere; in full only via app.privacy.reveal
     cols = store.columns(
         "SELECT epoch_us(t) AS t_us, lon, lat FROM gps_fixes WHERE worker_id = ? "
         "AND t >= ? AND t <= ? AND flag IS DISTINCT FROM 'future' ORDER BY t",
@@ -77,7 +80,7 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
     distance, since = walked(t, x, y)
     return WorkerRecord(
         id=int(worker_id), code=str(code), name=str(name), role=str(role),
-        phone=str(phone or ""),
+        phone=phone,
         grid_name=str(grid_name or ""), grid_code=str(grid_code or ""),
         on_patrol_since=from_seconds(since) if since is not None else None,
         last_fix=from_seconds(float(t[-1])) if len(t) else None,

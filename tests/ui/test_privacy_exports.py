@@ -1,0 +1,108 @@
+"""No unmasked mobile number leaves the small demo district (PIPL Art. 28): every export
+(CSV, XLSX, PDF, GeoJSON) and every ``--json`` output of the command line, with what
+the commands log on stderr, is grepped for an 11-digit mobile number (1[3-9]\\d{9});
+the PDF through its text (QtPdf), the XLSX through its XML.  The workers' real numbers
+are in the district (the grep would find them), and the grep itself is shown to catch
+one planted number."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.privacy.masking import MOBILE_RE
+from app.store import open_store
+
+OPERATOR = ("operator", "Operator#2026")
+AUDITOR = ("auditor", "Audit#2026")
+ADMIN = ("admin", "Admin#2026")
+SUBJECTS = ("overall", "street", "community", "grid", "department", "worker")
+
+
+def exported_text(path: Path) -> str:
+    """The readable text of an export file (xlsx: its XML parts; pdf: its text)."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                             if n.endswith(".xml"))
+    if path.suffix == ".pdf":
+        from PySide6.QtPdf import QPdfDocument
+
+        doc = QPdfDocument()
+        assert doc.load(str(path)) == QPdfDocument.Error.None_
+        text = "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+        doc.close()
+        assert text.strip(), f"no text read from {path.name}"
+        return text
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def unmasked(text: str) -> list[str]:
+    return MOBILE_RE.findall(text)
+
+
+def test_the_grep_finds_a_planted_number():
+    assert unmasked("联系电话：13800002721。") == ["13800002721"]
+    assert unmasked("138****2721, 0221234567890, 213800002721, 117.15511584443") == []
+
+
+@pytest.fixture(scope="module")
+def workers_phones(small_db_path) -> list[str]:
+    with open_store(small_db_path, read_only=True) as s:
+        return [p for (p,) in s.rows("SELECT phone FROM workers")]
+
+
+def test_every_export_and_json_output_is_masked(small_db_copy, workers_phones, tmp_path,
+                                                 capsys, monkeypatch, themed_app):
+    # the district holds real (fictional) mobile numbers: a leak would be found
+    assert workers_phones and all(MOBILE_RE.fullmatch(p) for p in workers_phones)
+    db = str(small_db_copy)
+    out = tmp_path / "exports"
+    out.mkdir()
+    outputs: dict[str, str] = {}
+
+    def run(name: str, who: tuple[str, str] | None, *argv: str) -> None:
+        if who:
+            monkeypatch.setenv("GRIDCC_USER", who[0])
+            monkeypatch.setenv("GRIDCC_PASSWORD", who[1])
+        else:
+            monkeypatch.delenv("GRIDCC_USER", raising=False)
+        code = main([*argv, "--db", db])
+        captured = capsys.readouterr()
+        assert code == 0, f"{name}: {captured.err}"
+        outputs[name] = captured.out + captured.err
+
+    run("info", None, "info", "--json")
+    run("district show", None, "district", "show", "--json")
+    run("case list", OPERATOR, "case", "list", "--json")
+    cases = json.loads(outputs["case list"])
+    for case in cases[:5]:
+        run(f"case show {case['code']}", OPERATOR, "case", "show", case["code"], "--json")
+    run("whistle list", OPERATOR, "whistle", "list", "--json")
+    for w in json.loads(outputs["whistle list"])[:5]:
+        run(f"whistle show {w['code']}", OPERATOR, "whistle", "show", w["code"], "--json")
+    for subject in SUBJECTS:
+        run(f"score {subject}", OPERATOR, "score", "--subject", subject, "--json")
+        for kind in ("csv", "xlsx") + (("pdf",) if subject != "worker" else ()):
+            path = out / f"score_{subject}.{kind}"
+            run(f"score {subject} {kind}", OPERATOR, "score", "--subject", subject,
+                f"--{kind}", str(path))
+    run("users list", ADMIN, "users", "list", "--json")
+    run("district export", ADMIN, "district", "export", str(out / "layers"),
+        "--format", "geojson")
+    run("audit show", AUDITOR, "audit", "show", "--json")
+
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert {p.suffix for p in files} >= {".csv", ".xlsx", ".pdf", ".geojson"}
+    for path in files:
+        outputs[str(path.relative_to(out))] = exported_text(path)
+    leaks = {name: unmasked(text)[:3] for name, text in outputs.items() if unmasked(text)}
+    assert not leaks, f"unmasked mobile numbers in: {leaks}"
+    # the worker layer is exported, with its numbers masked the one way
+    staff = outputs["layers/staff.geojson"]
+    assert re.search(r"1\d{2}\*{4}\d{4}", staff)
