@@ -105,6 +105,7 @@ class WorkerCard(QFrame):
         for key, value in values.items():
             self.fields[key].setText(value)
         self.reveal_button.setVisible(self._may_reveal(rec))
+        self.reveal_button.setText(REVEAL_TEXT)
         self.reveal_button.setEnabled(True)
         self.notice.hide()
         self.adjustSize()  # as tall as its lines
@@ -129,5 +130,6 @@ class WorkerCard(QFrame):
             self.adjustSize()
             return None
         self.fields["phone"].setText(phone)
+        self.reveal_button.setText("已记入审计日志")
         self.reveal_button.setEnabled(False)
         return phone
