@@ -1,0 +1,177 @@
+"""The district import wizard (issue 15): real-world-shaped files (GCJ-02 streets as a
+bare array of Features, a GBK shapefile without .cpg, grids in a GeoPackage …) driven
+through file → mapping → CRS → report → import into a new district file; the mapping
+page's preview, the report's places on the map, 取消 before the commit, and a broken
+file's reason on the first page."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import shapely
+
+from app.store import open_store
+from tests.app.district_fixtures import load_demo, real_world
+from ui.district_import import ImportWizard
+
+pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
+              pytest.mark.filterwarnings("ignore::UserWarning")]
+
+#: a step of the wizard (reading, checking, writing a small district) ends well within this
+STEP_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def demo(store):
+    return load_demo(store)
+
+
+@pytest.fixture
+def sources(demo, tmp_path):
+    return real_world(demo, tmp_path / "src")
+
+
+@pytest.fixture
+def make_wizard(themed_app, qtbot, store):
+    made = []
+
+    def make(target):
+        w = ImportWizard(store, default_target=target)
+        launched = []
+        w.launch = lambda path: launched.append(path) or True
+        w.launched = launched
+        qtbot.addWidget(w)
+        w.resize(1280, 860)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        if w.isVisible():
+            w.reject()
+
+
+def to_mapping(w, qtbot, files) -> None:
+    w.files_page.set_paths(files)
+    w.next()
+    qtbot.waitUntil(lambda: w.currentId() == w.PAGE_MAPPING, timeout=STEP_MS)
+
+
+def to_report(w, qtbot, *, repair: bool) -> None:
+    w.next()
+    assert w.currentId() == w.PAGE_CRS
+    qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    if repair:
+        w.crs_page.repair.setChecked(True)  # checks again, with repairs
+        qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    w.next()
+    assert w.currentId() == w.PAGE_REPORT
+    qtbot.waitUntil(lambda: w.report_page.report is not None, timeout=STEP_MS)
+
+
+def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, tmp_path, qtbot):
+    target = tmp_path / "新区.duckdb"
+    w = make_wizard(target)
+    to_mapping(w, qtbot, sources.files)
+    page = w.mapping_page
+    # the GBK shapefile without .cpg: its fields found, its first records shown as mapped
+    page.layers.setCurrentRow(1)
+    assert page.preview.rowCount() == min(20, len(demo.units[3]["code"]))
+    headers = [page.preview.horizontalHeaderItem(c).text() for c in range(page.preview.columnCount())]
+    assert headers == ["#", "编码", "名称"]
+    assert page.preview.item(0, 1).text() == demo.units[3]["code"][0]
+    assert page.preview.item(0, 2).text() == demo.units[3]["name"][0]
+    saved = tmp_path / "映射.toml"
+    page.save_mapping(saved)
+    assert 'match = "社区边界.shp"' in saved.read_text(encoding="utf-8")
+
+    w.next()
+    qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    crs = [w.crs_page.table.item(r, 1).text() for r in range(2)]
+    assert "4326" in crs[0] and "4527" in crs[1]  # the web download; the zone form, not the .prj's
+    assert "GCJ-02" in w.crs_page.notes.text()
+    w.back()
+    to_report(w, qtbot, repair=True)
+    report = w.report_page.report
+    assert report.ok
+    repairs = [p.reason for p in report.findings.of("repair")]
+    assert any("GCJ-02" in r and "已从 gcj02 转换" in r for r in repairs)
+    assert any("缝隙" in r for r in repairs)
+    assert not any("GCJ-02" in p.reason for p in report.findings.of("warning"))  # said once, as the repair
+    # a sliver picked in the list: the map centres on it, with the marker
+    items = w.report_page.places()
+    sliver = next(i for i in items if "缝隙" in i.text(2))
+    before = w.report_page.map.view_centre()
+    w.report_page.tree.setCurrentItem(sliver)
+    lon, lat = w.report_page.map.centre
+    place = sliver.data(0, 0x0100)
+    assert (lon, lat) == pytest.approx(tuple(place))
+    assert w.report_page.map.view_centre() == pytest.approx(tuple(place), abs=1e-6)
+    assert w.report_page.map.view_centre() != pytest.approx(before, abs=1e-4)
+
+    w.next()
+    assert w.currentId() == w.PAGE_COMMIT and not target.exists()
+    w.commit_page.start_button.click()
+    qtbot.waitUntil(lambda: w.commit_page.isComplete(), timeout=STEP_MS)
+    assert "导入完成" in w.commit_page.result.text()
+    with open_store(target, read_only=True) as st:
+        assert st.scalar("SELECT count(*) FROM grid_units") == 105
+        assert st.scalar("SELECT count(*) FROM buildings") == len(demo.buildings["floors"])
+        street = shapely.from_wkb(st.scalar("SELECT geom FROM grid_units WHERE level = 2 ORDER BY code LIMIT 1"))
+        assert shapely.hausdorff_distance(street, demo.units[2]["geom"][0]) < 5e-5  # GCJ-02 undone
+        assert st.rows("SELECT action FROM audit_log") == [("district.import",)]
+    w.commit_page.open_button.click()
+    assert w.launched == [target] and not w.isVisible()
+
+
+def test_a_missing_field_is_corrected_on_the_mapping_page(make_wizard, sources, tmp_path, qtbot):
+    w = make_wizard(tmp_path / "x.duckdb")
+    to_mapping(w, qtbot, [sources.communities])
+    page = w.mapping_page
+    page._field_changed("code", None)  # the operator clears the code column
+    assert not page.isComplete() and "缺少字段：code" in page.problems.text()
+    page._field_changed("code", "社区编码")
+    assert page.isComplete() and not page.problems.isVisible()
+
+
+def test_cancelling_before_the_commit_writes_nothing(make_wizard, sources, tmp_path, qtbot, monkeypatch):
+    target = tmp_path / "取消.duckdb"
+    w = make_wizard(target)
+    to_mapping(w, qtbot, sources.files)
+    to_report(w, qtbot, repair=True)
+    w.next()
+    # the worker holds where the district file is opened until 取消 has been pressed
+    import app.store
+
+    gate, real_open = threading.Event(), app.store.open_store
+
+    def held_open(*args, **kwargs):
+        assert gate.wait(STEP_MS / 1000)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(app.store, "open_store", held_open)
+    runner = w.commit_page.runner
+    w.commit_page.start_button.click()
+    assert runner.busy and runner.cancel_button.isEnabled()
+    runner.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=STEP_MS)
+    assert "已取消" in w.commit_page.result.text() and w.commit_page.committed is None
+    assert not target.exists() and not (tmp_path / "取消.duckdb.wal").exists()
+    w.reject()  # and closing the wizard there writes nothing either
+    assert not target.exists()
+
+
+def test_a_malformed_file_is_named_on_the_file_page(make_wizard, tmp_path, qtbot):
+    bad = tmp_path / "网格边界.shp"
+    bad.write_bytes(b"\x00\x00\x27\x0a" + b"\x00" * 40)  # a truncated header, no .shx/.dbf
+    w = make_wizard(tmp_path / "y.duckdb")
+    w.files_page.set_paths([bad])
+    w.next()
+    qtbot.waitUntil(lambda: bool(w.files_page.problems.text()), timeout=STEP_MS)
+    text = w.files_page.problems.text()
+    assert w.currentId() == w.PAGE_FILES and "网格边界.shp" in text and "错误" in text
+    assert not (tmp_path / "y.duckdb").exists()

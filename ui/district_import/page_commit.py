@@ -1,0 +1,139 @@
+"""Page 5, 导入: one transaction, audited (who imported which files, with their SHA-256),
+with a progress bar; 取消 works until the writing starts (nothing is written before).
+Then the district is opened: a new district file in a new GridCC window, the district
+open now by reopening the main window on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizard, QWizardPage
+
+from ui.district_import.page_report import counts_text
+from ui.district_import.runner import ImportCancelled, StepRunner
+from ui.district_import.texts import SEVERITY_COLOUR
+
+
+class CommitPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("第 5 步　导入")
+        self.setSubTitle("一次事务写入并记入审计日志；写入开始前可随时取消，取消后不写入任何数据。")
+        self.summary = QLabel("")
+        self.summary.setObjectName("ImportCommitSummary")
+        self.summary.setWordWrap(True)
+        self.start_button = QPushButton("开始导入")
+        self.start_button.setObjectName("ImportStart")
+        self.start_button.clicked.connect(self.start)
+        self.result = QLabel("")
+        self.result.setObjectName("ImportResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("打开辖区")
+        self.open_button.setObjectName("ImportOpen")
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(self.open_district)
+        self.runner = StepRunner(self)
+        self.runner.busyChanged.connect(lambda _b: self.completeChanged.emit())
+        row = QHBoxLayout()
+        row.addWidget(self.start_button)
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addSpacing(12)
+        lay.addLayout(row)
+        lay.addWidget(self.runner)
+        lay.addWidget(self.result, 1)
+        self.committed = None  # the report once written
+
+    def initializePage(self) -> None:
+        w = self.wiz
+        files = "<br>".join(f"· {st.source.name}" for st in w.session.staged)
+        self.summary.setText(f"导入到：{w.target.describe()}<br>文件：<br>{files}<br><br>"
+                             f"将写入：{counts_text(w.report.counts) if w.report else '-'}")
+        self.start_button.setEnabled(True)
+        self.result.setText("")
+
+    def start(self) -> None:
+        from app.clock import store_clock
+        from app.store import open_store
+        from ui.district_import.wizard import user_and_role
+
+        w, runner = self.wiz, self.runner
+        session, target = w.session, w.target
+        role = user_and_role()[1] if not target.is_new else "import"
+        self.start_button.setEnabled(False)
+        session.say = runner.progress
+
+        def commit():
+            runner.progress("准备写入", 0.7)
+            created = target.is_new
+            store = open_store(target.path, create=True) if created else target.store
+            try:
+                runner.no_return("写入数据库…")
+                session.say = runner.report
+                session.store = store
+                report = session.commit(store, now=store_clock(store).now(), role=role)
+            except BaseException:
+                if created:
+                    store.close()
+                    _remove_district_file(target.path)
+                raise
+            if created:
+                store.close()
+                if not report.committed:
+                    _remove_district_file(target.path)
+            return report
+
+        runner.start("导入…", commit, self._committed, self._failed)
+
+    def _committed(self, report) -> None:
+        if not report.committed:
+            self.result.setText(f"<span style='color:{SEVERITY_COLOUR['error']}'>没有写入：有 "
+                                f"{len(report.findings.errors)} 个错误</span>")
+            self.start_button.setEnabled(True)
+            return
+        self.committed = report
+        # written: no way back to the steps before (the wizard ends with 完成)
+        self.wiz.setButtonLayout([QWizard.WizardButton.Stretch, QWizard.WizardButton.FinishButton])
+        t = self.wiz.target
+        where = t.path if t.is_new else "当前辖区"
+        text = f"<b>导入完成</b>（一个事务，已记入审计日志）：{counts_text(report.counts)}，写入 {where}。"
+        if t.is_new:
+            text += (f"<br><br>也可以在命令行打开：<br><code>{Path(sys.executable).name} -m app run "
+                     f"--db {t.path}</code>")
+        self.result.setText(text)
+        self.open_button.setText("在新窗口打开新辖区" if t.is_new else "重新打开主窗口")
+        self.open_button.setVisible(True)
+        self.wiz.imported.emit(t.path if t.is_new else None)
+        self.completeChanged.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, ImportCancelled):
+            self.result.setText("已取消：没有写入任何数据。")
+            self.start_button.setEnabled(True)
+        else:
+            self.result.setText(f"<span style='color:{SEVERITY_COLOUR['error']}'>导入失败，没有写入：{exc}</span>")
+            self.start_button.setEnabled(True)
+
+    def open_district(self) -> None:
+        t = self.wiz.target
+        if t.is_new:
+            if not self.wiz.launch(t.path):
+                self.result.setText(self.result.text() + "<br>未能启动新窗口，请用上面的命令打开。")
+                return
+        self.wiz.reopen_requested = True
+        self.wiz.accept()
+
+    def isComplete(self) -> bool:
+        return self.committed is not None and not self.runner.busy
+
+
+def _remove_district_file(path: Path) -> None:
+    """A new district file the import did not fill is not left behind (nor its WAL)."""
+    Path(path).unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)

@@ -1,0 +1,160 @@
+"""Page 4, 检查报告: hierarchy, gaps, overlaps and orphans (in m², with their places), the
+repairs made, the other layers' records and the difference to the district stored.
+A problem with a place is picked in the list to centre the map on it, with a marker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from app.district_io.problems import ERROR, REPAIR, SEVERITY_ZH, WARNING
+from ui.district_import.preview_map import PreviewMap
+from ui.district_import.runner import ImportCancelled, StepRunner
+from ui.district_import.texts import SEVERITY_COLOUR
+
+#: the tree lists this many findings of a severity (the rest counted on a last line)
+MAX_LISTED = 2000
+COUNT_ZH = {"grid_units.district": "区", "grid_units.street": "街道", "grid_units.community": "社区",
+            "grid_units.grid": "网格", "buildings": "建筑", "merchants": "商户", "cameras": "摄像头",
+            "workers": "人员", "departments": "部门", "categories": "案件分类"}
+
+
+def counts_text(counts: dict) -> str:
+    return "，".join(f"{COUNT_ZH.get(k, k)} {v:,}" for k, v in counts.items() if v)
+
+
+class ReportPage(QWizardPage):
+    def __init__(self, wizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("第 4 步　检查报告")
+        self.setSubTitle("点击带 ◎ 的条目，右图定位到该处。有错误时不能导入：返回修改映射或坐标系，或在上一步勾选修复。")
+        self.summary = QLabel("")
+        self.summary.setObjectName("ImportReportSummary")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("ImportReportTree")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["文件", "位置", "说明"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.currentItemChanged.connect(lambda item, _prev: self._picked(item))
+        self.map = PreviewMap()
+        self.map.set_outlines(wizard.outlines)
+        self.runner = StepRunner(self)
+        self.runner.busyChanged.connect(lambda _b: self.completeChanged.emit())
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.summary)
+        ll.addWidget(self.tree, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.map)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.runner)
+        self.report = None
+
+    def initializePage(self) -> None:
+        s = self.wiz.session
+        s.rewind(self.wiz.mark_geo)
+        s.say = self.runner.progress
+        self.report = self.wiz.report = None
+        self.tree.clear()
+        self.summary.setText("正在检查层级、拓扑与其他图层……")
+        self.completeChanged.emit()
+        self.runner.start("层级与拓扑检查…", s.validate, self._validated, self._failed)
+
+    def cleanupPage(self) -> None:
+        if not self.runner.busy:
+            self.wiz.session.rewind(self.wiz.mark_geo)
+        self.report = self.wiz.report = None
+
+    def _failed(self, exc: Exception) -> None:
+        self.summary.setText("已取消检查" if isinstance(exc, ImportCancelled) else f"检查失败：{exc}")
+
+    def _validated(self, report) -> None:
+        self.report = self.wiz.report = report
+        f = report.findings
+        n = {sev: len(f.of(sev)) for sev in (ERROR, WARNING, REPAIR)}
+        head = (f"<b style='color:{SEVERITY_COLOUR[ERROR]}'>{n[ERROR]} 个错误，不能导入</b>" if n[ERROR]
+                else "<b style='color:#4fd1a5'>可以导入</b>")
+        lines = [f"{head}　警告 {n[WARNING]}　修复 {n[REPAIR]}"]
+        if report.counts:
+            lines.append("将写入：" + counts_text(report.counts))
+        if report.diff is not None:
+            d = report.diff
+            lines.append(f"与现有边界相比：新增 {len(d['added'])}，变化 {len(d['changed'])}，"
+                         f"删除 {len(d['removed'])}，不变 {d['unchanged']}")
+        self.summary.setText("<br>".join(lines))
+        self._fill(report)
+        self._draw_layers()
+        self.completeChanged.emit()
+
+    def _fill(self, report) -> None:
+        self.tree.clear()
+        for sev in (ERROR, WARNING, REPAIR):
+            items = report.findings.of(sev)
+            if not items:
+                continue
+            top = QTreeWidgetItem([f"{SEVERITY_ZH[sev]}（{len(items)}）"])
+            top.setForeground(0, QBrush(QColor(SEVERITY_COLOUR[sev])))
+            top.setFirstColumnSpanned(True)
+            self.tree.addTopLevelItem(top)
+            for p in items[:MAX_LISTED]:
+                where = p.where + (" ◎" if p.place else "")
+                child = QTreeWidgetItem([p.file, where, p.reason])
+                child.setData(0, Qt.ItemDataRole.UserRole, p.place)
+                child.setToolTip(2, p.reason)
+                top.addChild(child)
+            if len(items) > MAX_LISTED:
+                top.addChild(QTreeWidgetItem(["", "", f"…… 另有 {len(items) - MAX_LISTED} 条（完整报告见命令行 --dry-run）"]))
+            top.setExpanded(sev != REPAIR or len(items) <= 200)
+        width = self.tree.viewport().width()
+        self.tree.setColumnWidth(0, max(160, width // 5))
+        self.tree.setColumnWidth(1, max(120, width // 7))
+
+    def _draw_layers(self) -> None:
+        s = self.wiz.session
+        self.map.clear_layers()
+        for r, st in enumerate(s.staged):
+            if st.geoms is not None and st.ok is not None and st.ok.any() and st.mapping.kind == "grids":
+                self.map.set_layer(f"layer{r}", st.geoms[st.ok], selected=False)
+        places = [(p.place[0], p.place[1], p.severity) for p in s.findings.items if p.place]
+        self.map.set_places(places)
+        self.map.zoom_all()
+
+    def places(self) -> list[QTreeWidgetItem]:
+        """The listed findings that have a place (tests, screenshots)."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            out += [top.child(k) for k in range(top.childCount())
+                    if top.child(k).data(0, Qt.ItemDataRole.UserRole)]
+        return out
+
+    def _picked(self, item: QTreeWidgetItem | None) -> None:
+        place = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if place:
+            self.map.centre_on(place[0], place[1])
+
+    def isComplete(self) -> bool:
+        return self.report is not None and self.report.ok and not self.runner.busy
