@@ -206,6 +206,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self._icon("mdi6.exit-to-app"), "退出", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.import_action = QAction(self._icon("mdi6.database-import-outline"), "导入辖区数据…", self)
+        self.import_action.setToolTip("从 Shapefile、GeoPackage、GeoJSON、CSV 或 Excel 导入网格边界、建筑、摄像头、人员")
+        self.import_action.triggered.connect(self._open_import_wizard)
         for a in (self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action,
                   self.fullscreen_action, self.big_screen_action, self.quit_action):
             self.addAction(a)
@@ -360,6 +363,8 @@ class MainWindow(QMainWindow):
         bar.addAction(self.big_screen_action)
         bar.addSeparator()
         bar.addActions([d.toggleViewAction() for d in self.docks.values()])
+        bar.addSeparator()
+        bar.addAction(self.import_action)  # last: the first to go to the overflow menu
         screens_menu = QMenu(self)
         screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
         self.big_screen_action.setMenu(screens_menu)
@@ -420,6 +425,11 @@ class MainWindow(QMainWindow):
         self.case_card.hide()
         self.worker_card.show_record(rec)
         return worker_id
+
+    def _open_import_wizard(self) -> None:
+        from ui.district_import import open_import_wizard
+
+        open_import_wizard(self)
 
     def _fill_screens_menu(self, menu: QMenu) -> None:
         """One entry per monitor: big-screen mode on that one."""

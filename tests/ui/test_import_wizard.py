@@ -175,3 +175,15 @@ def test_a_malformed_file_is_named_on_the_file_page(make_wizard, tmp_path, qtbot
     text = w.files_page.problems.text()
     assert w.currentId() == w.PAGE_FILES and "网格边界.shp" in text and "错误" in text
     assert not (tmp_path / "y.duckdb").exists()
+
+
+def test_the_main_window_opens_the_wizard_over_its_district(make_window, qtbot):
+    window = make_window()
+    assert window.import_action in window.toolbar.actions()
+    window.import_action.trigger()
+    wizard = window.findChild(ImportWizard)
+    qtbot.waitExposed(wizard)
+    assert wizard.windowTitle() == "导入辖区数据" and wizard.files_page.to_current.isEnabled()
+    assert len(wizard.outlines) == 1 + 2 + 12  # the district, its streets and communities drawn under
+    wizard.reject()
+    qtbot.waitUntil(lambda: window.findChild(ImportWizard) is None, timeout=STEP_MS)
