@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="open the command centre (default command)")
     _db_arg(p)
     p.add_argument("--fullscreen", action="store_true")
+    p.add_argument("--demo-mode", action="store_true",
+                   help="演示模式: pseudonyms for every person on screen and in exports, no "
+                        "phone numbers (also the setting privacy/demo_mode)")
 
     p = sub.add_parser("info", help="counts of everything in the district")
     _db_arg(p)
@@ -221,6 +224,10 @@ def _progress(msg: str) -> None:
 
 def cmd_run(args) -> int:
     frontend = _frontend()
+    if args.demo_mode:
+        from app.privacy.demo import set_demo_mode
+
+        set_demo_mode(True)
     if args.db.is_postgres:  # a seat connects as the user who signs in
         store = _server_viewer(args.db)
         try:

@@ -126,6 +126,17 @@ class LoginDialog(QDialog):
         self.session_store = store
 
 
+def apply_demo_setting() -> bool:
+    """Demonstration mode from the setting ``privacy/demo_mode`` (operator settings),
+    unless ``run --demo-mode`` already turned it on; whether it is on."""
+    from app.privacy.demo import SETTING_KEY, demo_mode, set_demo_mode
+    from ui.settings import operator_settings
+
+    if not demo_mode() and operator_settings().value(SETTING_KEY, False, type=bool):
+        set_demo_mode(True)
+    return demo_mode()
+
+
 def login_to_server(server: DbTarget, store: DistrictRepository | None = None,
                     parent: QWidget | None = None
                     ) -> tuple[bool, DistrictRepository | None]:
@@ -136,6 +147,7 @@ def login_to_server(server: DbTarget, store: DistrictRepository | None = None,
     $GRIDCC_USER and $GRIDCC_PASSWORD sign in without the dialog."""
     from app.auth.server_accounts import server_login
 
+    apply_demo_setting()
     clock = store_clock(store) if store is not None else district_clock()
     name, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if name and password is not None:
@@ -160,6 +172,7 @@ def login(store: DistrictRepository, parent: QWidget | None = None,
     """Sign a user in before the main window opens; False if the dialog was closed.
 
     $GRIDCC_USER and $GRIDCC_PASSWORD sign in without the dialog (kiosk, scripts)."""
+    apply_demo_setting()
     clock = clock or store_clock(store)
     name, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if name and password is not None:

@@ -14,6 +14,7 @@ from app.appraisal.frozen import is_published, publication
 from app.appraisal.indicators import compute_indicators, format_value
 from app.appraisal.periods import Period
 from app.appraisal.scheme import Scheme, current_scheme, scheme_version
+from app.privacy.demo import person_name
 
 SUBJECT_ZH = {"overall": "全区", "street": "街道", "community": "社区", "grid": "网格",
               "department": "部门", "worker": "网格员"}
@@ -96,7 +97,8 @@ def build_report(store, period: Period, subject: str, scheme: Scheme | None = No
         for r in table.rows:
             if subject == "worker" and not any(r.counts.values()):
                 continue
-            rep.rows.append([r.code, r.name] + [r.values.get(c) for c in ind_cols])
+            name = person_name(r.name) if subject == "worker" else r.name  # 演示模式
+            rep.rows.append([r.code, name] + [r.values.get(c) for c in ind_cols])
             rep.colours.append(None)
     return rep
 

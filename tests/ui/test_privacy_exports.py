@@ -106,3 +106,27 @@ def test_every_export_and_json_output_is_masked(small_db_copy, workers_phones, t
     # the worker layer is exported, with its numbers masked the one way
     staff = outputs["layers/staff.geojson"]
     assert re.search(r"1\d{2}\*{4}\d{4}", staff)
+
+
+def test_demonstration_mode_exports_pseudonyms(small_db_path, tmp_path, capsys, monkeypatch):
+    """$GRIDCC_DEMO_MODE=1 (as ``run --demo-mode`` for the window): no worker's real
+    name in the worker scores' CSV; the same people get the same pseudonyms."""
+    with open_store(small_db_path, read_only=True) as s:
+        names = {n for (n,) in s.rows("SELECT name FROM workers")}
+    monkeypatch.setenv("GRIDCC_DEMO_MODE", "1")
+    path = tmp_path / "workers.csv"
+    assert main(["score", "--db", str(small_db_path), "--subject", "worker",
+                 "--csv", str(path)]) == 0
+    capsys.readouterr()
+    rows = path.read_text(encoding="utf-8-sig").splitlines()[1:]
+    shown = [r.split(",")[1] for r in rows]
+    assert shown and not names & set(shown) and all("某" in n for n in shown)
+    assert main(["score", "--db", str(small_db_path), "--subject", "worker", "--json"]) == 0
+    again = [r["name"] for r in json.loads(capsys.readouterr().out)["rows"]]
+    assert again == shown
+
+
+def test_run_takes_demo_mode():
+    from app.cli import build_parser
+
+    assert build_parser().parse_args(["run", "--demo-mode"]).demo_mode

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.auth.permissions import decide
 from app.clock import store_clock
+from app.privacy.masking import mask_text
 from app.store import DistrictRepository
 from app.workflow import case_machine as cm
 from app.workflow import cases
@@ -242,7 +243,7 @@ class CasePanel(QWidget):
         rec = self.record = cases.load_case(self._store, cid)
         dept = self._names.get(rec.state.department_id, "未派遣")
         self.detail.setText(f"{rec.code} · {cm.STATUS_NAMES[rec.state.status]} · {dept}\n"
-                            f"{rec.description}")
+                            f"{mask_text(rec.description)}")
         if self.offers_cameras:
             b = QPushButton("附近摄像头")
             b.clicked.connect(lambda _=False, c=cid: self.request_nearby_cameras(c))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.map.identify import UnitDetail, unit_detail
+from app.privacy.demo import person_name
 from app.store import DistrictRepository
 from ui import theme
 from ui.docks.legend import kind_icon
@@ -105,10 +106,11 @@ class IdentifyPanel(QWidget):
         self.title_label.setText(f"{d.unit.name}（{level}）")
         self.code_label.setText(f"编码 {d.unit.code}")
         self.chain_label.setText(CHAIN_SEPARATOR.join(u.name for u in d.chain))
-        self._fields["leader"].setText("、".join(w.name for w in d.leaders) or "—")
+        # people by name, or by pseudonym in demonstration mode (app.privacy.demo)
+        self._fields["leader"].setText("、".join(person_name(w.name) for w in d.leaders) or "—")
         self._fields["workers"].setText(
-            "、".join(w.name for w in d.workers if w.role == "grid_worker") or "—")
-        others = [f"{text_for(ROLE_NAMES, w.role)} {w.name}" for w in d.workers
+            "、".join(person_name(w.name) for w in d.workers if w.role == "grid_worker") or "—")
+        others = [f"{text_for(ROLE_NAMES, w.role)} {person_name(w.name)}" for w in d.workers
                   if w.role not in ("grid_leader", "grid_worker")]
         self._fields["others"].setText("；".join(others) or "—")
         self._fields["households"].setText(f"{d.households:,} 户")
