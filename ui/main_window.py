@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         bar.addActions([d.toggleViewAction() for d in self.docks.values()])
         bar.addSeparator()
         bar.addAction(self.import_action)  # last: the first to go to the overflow menu
+        bar.widgetForAction(self.import_action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         screens_menu = QMenu(self)
         screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
         self.big_screen_action.setMenu(screens_menu)

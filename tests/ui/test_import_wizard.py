@@ -107,7 +107,7 @@ def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, 
     before = w.report_page.map.view_centre()
     w.report_page.tree.setCurrentItem(sliver)
     lon, lat = w.report_page.map.centre
-    place = sliver.data(0, 0x0100)
+    place = sliver.data(0, 0x0100)  # Qt.UserRole
     assert (lon, lat) == pytest.approx(tuple(place))
     assert w.report_page.map.view_centre() == pytest.approx(tuple(place), abs=1e-6)
     assert w.report_page.map.view_centre() != pytest.approx(before, abs=1e-4)

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ui.district_import.page_report import counts_text
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import SEVERITY_COLOUR
+from ui.district_import.texts import SEVERITY_COLOUR, title_html
 
 
 class CommitPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("第 5 步　导入")
+        self.setTitle(title_html("第 5 步　导入"))
         self.setSubTitle("一次事务写入并记入审计日志；写入开始前可随时取消，取消后不写入任何数据。")
         self.summary = QLabel("")
         self.summary.setObjectName("ImportCommitSummary")

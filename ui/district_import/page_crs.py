@@ -22,25 +22,30 @@ from PySide6.QtWidgets import (
 
 from app.district_io.mapping import KIND_ZH
 from app.district_io.problems import ERROR
-from ui.district_import.preview_map import PreviewMap
+from ui.district_import.preview_map import PreviewMap, legend_html
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import CRS_CHOICES, SEVERITY_COLOUR
+from ui.district_import.texts import CRS_CHOICES, SEVERITY_COLOUR, title_html
+
+#: the kinds that have a place (the others are plain tables: no CRS)
+PLACED = ("grids", "buildings", "cameras", "merchants")
 
 
 class CrsPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("第 3 步　坐标系")
+        self.setTitle(title_html("第 3 步　坐标系"))
         self.setSubTitle("各图层按 .prj 或坐标数值判定的坐标系；来自网络地图的数据常为 GCJ-02（.prj 却写 "
-                         "WGS 84），可逐层指定。右图：青色为所选图层，蓝灰为当前辖区边界。")
+                         "WGS 84），可逐层指定。右图为导入的图层叠在当前辖区上。")
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("ImportCrsTable")
         self.table.setHorizontalHeaderLabels(["图层", "判定的坐标系", "指定坐标系"])
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.currentCellChanged.connect(lambda r, *_: self._draw(r))
@@ -55,6 +60,13 @@ class CrsPage(QWizardPage):
         self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.map = PreviewMap()
         self.map.set_outlines(wizard.outlines)
+        self.legend = QLabel(legend_html("所选图层（左表中选中的一行）"))
+        self.legend.setObjectName("ImportMapLegend")
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.map, 1)
+        rl.addWidget(self.legend)
         self.runner = StepRunner(self)
         self.runner.busyChanged.connect(lambda _b: self.completeChanged.emit())
 
@@ -70,9 +82,10 @@ class CrsPage(QWizardPage):
         ll.addWidget(self.notes, 2)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(self.map)
+        split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        split.setSizes([1000, 900])
         lay = QVBoxLayout(self)
         lay.addWidget(split, 1)
         lay.addWidget(self.runner)
@@ -87,13 +100,17 @@ class CrsPage(QWizardPage):
         self.table.setRowCount(len(s.staged))
         for r, st in enumerate(s.staged):
             item = QTableWidgetItem(f"{st.source.name}（{KIND_ZH[st.mapping.kind]}）")
+            item.setToolTip(str(st.source.path))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             self.table.setItem(r, 0, item)
             self.table.setItem(r, 1, QTableWidgetItem("…"))
+            if st.mapping.kind not in PLACED:
+                self.table.setItem(r, 2, QTableWidgetItem("—（无坐标）"))
+                continue
             combo = QComboBox()
             for label, value in CRS_CHOICES:
                 combo.addItem(label, value)
-            combo.setEnabled(st.source.geoms is not None or st.mapping.kind in ("cameras", "merchants"))
+            combo.setCurrentIndex(max(0, combo.findData(_option_of(st.override))))
             combo.activated.connect(lambda _i, r=r, c=combo: self._crs_chosen(r, c.currentData()))
             self.table.setCellWidget(r, 2, combo)
         self.table.resizeRowsToContents()
@@ -130,12 +147,17 @@ class CrsPage(QWizardPage):
         s = self.wiz.session
         self.checked = True
         for r, st in enumerate(s.staged):
-            label = st.crs.label() if st.crs else ("—（表格）" if st.geoms is None or not st.ok.any() else "未知")
+            label = st.crs.label() if st.crs else ("—（无坐标）" if st.mapping.kind not in PLACED else "未能判定")
             self.table.item(r, 1).setText(label)
+            self.table.item(r, 1).setToolTip(label)
         notes = s.findings.items[self.wiz.mark_mapped:]
         colour = SEVERITY_COLOUR
-        self.notes.setText("<br>".join(f"<span style='color:{colour[p.severity]}'>{_html(p.text())}</span>"
-                                       for p in notes[:12]) or "坐标系与位置检查未发现问题。")
+        text = "<br>".join(f"<span style='color:{colour[p.severity]}'>{_html(p.text())}</span>"
+                           for p in notes[:12]) or "坐标系与位置检查未发现问题。"
+        if any(p.severity != "repair" and ("GCJ-02" in p.reason or "BD-09" in p.reason) for p in notes):
+            text += ("<br><br><b>→ 在上表中为该图层指定 GCJ-02 或 BD-09，或勾选“修复”自动转换，"
+                     "再看右图是否与当前辖区重合。</b>")
+        self.notes.setText(text)
         if self.table.currentRow() < 0 and s.staged:
             self.table.selectRow(0)
         self._draw(max(0, self.table.currentRow()))
@@ -150,8 +172,7 @@ class CrsPage(QWizardPage):
             return
         self.map.clear_layers()
         for r, st in enumerate(s.staged):
-            if st.geoms is None or st.ok is None or not st.ok.any() or st.mapping.kind not in (
-                    "grids", "buildings", "cameras", "merchants"):
+            if st.geoms is None or st.ok is None or not st.ok.any() or st.mapping.kind not in PLACED:
                 continue
             self.map.set_layer(f"layer{r}", st.geoms[st.ok], selected=r == row)
         self.map.zoom_all()
@@ -164,6 +185,15 @@ class CrsPage(QWizardPage):
     def validatePage(self) -> bool:
         self.wiz.mark_geo = self.wiz.session.mark()
         return True
+
+
+def _option_of(choice) -> str | None:
+    """The combo value of a layer's chosen CRS (None: as found)."""
+    if choice is None:
+        return None
+    if getattr(choice, "web", None):
+        return choice.web
+    return f"EPSG:{choice.epsg}" if getattr(choice, "epsg", None) else None
 
 
 def _html(text: str) -> str:

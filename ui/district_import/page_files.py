@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.district_io.importer import ImportOptions
 from app.district_io.problems import ERROR
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import ENCODING_CHOICES, SEVERITY_COLOUR
+from ui.district_import.texts import ENCODING_CHOICES, SEVERITY_COLOUR, title_html
 
 SOURCE_FILTER = ("矢量与表格 (*.shp *.gpkg *.geojson *.json *.js *.csv *.txt *.xlsx);;"
                  "Shapefile (*.shp);;GeoPackage (*.gpkg);;GeoJSON (*.geojson *.json *.js);;"
@@ -38,7 +38,7 @@ class FilesPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("第 1 步　选择文件")
+        self.setTitle(title_html("第 1 步　选择文件"))
         self.setSubTitle("边界（街道、社区、网格）、建筑、摄像头、人员、部门：Shapefile、GeoPackage、"
                          "GeoJSON、CSV 或 Excel，可一次选多个文件。")
         self.files = QListWidget()

@@ -40,6 +40,7 @@ from ui.district_import.texts import (
     NO_FIELD,
     SEVERITY_COLOUR,
     field_label,
+    title_html,
 )
 
 PREVIEW_ROWS = 20
@@ -49,7 +50,7 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("第 2 步　图层与字段映射")
+        self.setTitle(title_html("第 2 步　图层与字段映射"))
         self.setSubTitle("已按常见字段名自动对应（名称/网格名称/NAME、编码/网格编码/CODE、层数……），"
                          "可逐项修改；带 * 的为必填。下方是按当前映射读出的前 20 条记录。")
         self.layers = QListWidget()
@@ -83,6 +84,7 @@ class MappingPage(QWizardPage):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setVisible(False)
         self.preview.setAlternatingRowColors(True)
+        self.preview.horizontalHeader().setStretchLastSection(True)
         self.problems = QLabel("")
         self.problems.setObjectName("ImportMappingProblems")
         self.problems.setWordWrap(True)

@@ -4,6 +4,9 @@ A problem with a place is picked in the list to centre the map on it, with a mar
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -19,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.district_io.problems import ERROR, REPAIR, SEVERITY_ZH, WARNING
-from ui.district_import.preview_map import PreviewMap
+from ui.district_import.preview_map import PreviewMap, legend_html
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import SEVERITY_COLOUR
+from ui.district_import.texts import SEVERITY_COLOUR, title_html
 
+AREA_ROLE = Qt.ItemDataRole.UserRole + 1
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: the tree lists this many findings of a severity (the rest counted on a last line)
 MAX_LISTED = 2000
-COUNT_ZH = {"grid_units.district": "区", "grid_units.street": "街道", "grid_units.community": "社区",
+COUNT_ZH = {"grid_units": "各级网格单元", "grid_units.district": "区", "grid_units.street": "街道", "grid_units.community": "社区",
             "grid_units.grid": "网格", "buildings": "建筑", "merchants": "商户", "cameras": "摄像头",
             "workers": "人员", "departments": "部门", "categories": "案件分类"}
 
@@ -38,7 +43,7 @@ class ReportPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("第 4 步　检查报告")
+        self.setTitle(title_html("第 4 步　检查报告"))
         self.setSubTitle("点击带 ◎ 的条目，右图定位到该处。有错误时不能导入：返回修改映射或坐标系，或在上一步勾选修复。")
         self.summary = QLabel("")
         self.summary.setObjectName("ImportReportSummary")
@@ -54,8 +59,22 @@ class ReportPage(QWizardPage):
         self.tree.setUniformRowHeights(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.currentItemChanged.connect(lambda item, _prev: self._picked(item))
+        self.detail = QLabel("选中一条查看完整说明。")
+        self.detail.setObjectName("ImportDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for three lines from the start: the list above does not jump when one is picked
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 3 + 20)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.map = PreviewMap()
         self.map.set_outlines(wizard.outlines)
+        legend = QLabel(legend_html(None))
+        legend.setObjectName("ImportMapLegend")
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.map, 1)
+        rl.addWidget(legend)
         self.runner = StepRunner(self)
         self.runner.busyChanged.connect(lambda _b: self.completeChanged.emit())
         left = QWidget()
@@ -63,11 +82,13 @@ class ReportPage(QWizardPage):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.summary)
         ll.addWidget(self.tree, 1)
+        ll.addWidget(self.detail)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(self.map)
+        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([1100, 800])
         lay = QVBoxLayout(self)
         lay.addWidget(split, 1)
         lay.addWidget(self.runner)
@@ -79,6 +100,7 @@ class ReportPage(QWizardPage):
         s.say = self.runner.progress
         self.report = self.wiz.report = None
         self.tree.clear()
+        self.detail.setText("选中一条查看完整说明。")
         self.summary.setText("正在检查层级、拓扑与其他图层……")
         self.completeChanged.emit()
         self.runner.start("层级与拓扑检查…", s.validate, self._validated, self._failed)
@@ -120,17 +142,18 @@ class ReportPage(QWizardPage):
             top.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(top)
             for p in items[:MAX_LISTED]:
-                where = p.where + (" ◎" if p.place else "")
-                child = QTreeWidgetItem([p.file, where, p.reason])
+                where = ("◎ " if p.place else "") + p.where
+                child = QTreeWidgetItem([Path(p.file).name if p.file else "（导入）", where, p.reason])
                 child.setData(0, Qt.ItemDataRole.UserRole, p.place)
+                child.setData(0, AREA_ROLE, p.area_m2)
+                child.setData(0, TEXT_ROLE, p.text())
                 child.setToolTip(2, p.reason)
                 top.addChild(child)
             if len(items) > MAX_LISTED:
                 top.addChild(QTreeWidgetItem(["", "", f"…… 另有 {len(items) - MAX_LISTED} 条（完整报告见命令行 --dry-run）"]))
             top.setExpanded(sev != REPAIR or len(items) <= 200)
-        width = self.tree.viewport().width()
-        self.tree.setColumnWidth(0, max(160, width // 5))
-        self.tree.setColumnWidth(1, max(120, width // 7))
+        self.tree.resizeColumnToContents(1)
+        self.tree.setColumnWidth(0, min(self.tree.sizeHintForColumn(0) + 24, 260))
 
     def _draw_layers(self) -> None:
         s = self.wiz.session
@@ -138,7 +161,9 @@ class ReportPage(QWizardPage):
         for r, st in enumerate(s.staged):
             if st.geoms is not None and st.ok is not None and st.ok.any() and st.mapping.kind == "grids":
                 self.map.set_layer(f"layer{r}", st.geoms[st.ok], selected=False)
-        places = [(p.place[0], p.place[1], p.severity) for p in s.findings.items if p.place]
+        order = {REPAIR: 0, WARNING: 1, ERROR: 2}  # errors drawn last, on top
+        places = sorted(((p.place[0], p.place[1], p.severity) for p in s.findings.items if p.place),
+                        key=lambda t: order.get(t[2], 0))
         self.map.set_places(places)
         self.map.zoom_all()
 
@@ -152,9 +177,18 @@ class ReportPage(QWizardPage):
         return out
 
     def _picked(self, item: QTreeWidgetItem | None) -> None:
-        place = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None or item.data(0, TEXT_ROLE) is None:
+            return
+        place = item.data(0, Qt.ItemDataRole.UserRole)
+        text = item.data(0, TEXT_ROLE)
         if place:
-            self.map.centre_on(place[0], place[1])
+            area = item.data(0, AREA_ROLE)
+            # a sliver of a few m² needs a closer look than a street 500 m off
+            span = 500.0 if not area else min(1500.0, max(150.0, math.sqrt(area) * 12))
+            self.map.centre_on(place[0], place[1], span)
+            self.tree.scrollToItem(item)
+            text += f"　［位置 {place[0]:.6f}, {place[1]:.6f}］"
+        self.detail.setText(text)
 
     def isComplete(self) -> bool:
         return self.report is not None and self.report.ok and not self.runner.busy

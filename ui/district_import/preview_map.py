@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import shapely
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -19,8 +20,25 @@ from ui import theme
 
 #: metres a degree of latitude spans (for the span of a centred view)
 M_PER_DEG = 111_320.0
-DISTRICT_PEN = ("#5d7ea6", 1.2)
-LAYER_PENS = {"selected": ("#00e5ff", 1.8), "other": ("#2fd6c0", 1.0)}
+DISTRICT_COLOUR = "#7f9cc4"  # the district open now: dashed
+LAYER_PENS = {"selected": ("#ffb02e", 2.4), "other": ("#2fd6c0", 1.0)}
+MARKER_COLOUR = "#ffffff"
+
+
+def legend_html(selected: str | None = "所选图层") -> str:
+    """The map's key, one line (the pages put it under the map)."""
+    from ui.district_import.texts import SEVERITY_COLOUR
+
+    parts = []
+    if selected:
+        parts.append(f"<span style='color:{LAYER_PENS['selected'][0]}'>━━</span> {selected}")
+    parts.append(f"<span style='color:{LAYER_PENS['other'][0]}'>━━</span> 导入的边界")
+    parts.append(f"<span style='color:{DISTRICT_COLOUR}'>╍╍</span> 当前辖区")
+    if not selected:
+        parts += [f"<span style='color:{SEVERITY_COLOUR[k]}'>●</span> {zh}"
+                  for k, zh in (("error", "错误"), ("warning", "警告"), ("repair", "修复"))]
+        parts.append(f"<span style='color:{MARKER_COLOUR}'>◎</span> 所选问题")
+    return "　".join(parts)
 
 
 def _rings(geoms) -> tuple[np.ndarray, np.ndarray] | None:
@@ -55,8 +73,8 @@ class PreviewMap(pg.PlotWidget):
         self.getViewBox().setDefaultPadding(0.04)
         self.lat0: float | None = None
         self._items: dict[str, pg.GraphicsObject] = {}
-        self.marker = pg.ScatterPlotItem(size=30, symbol="o", pen=pg.mkPen(theme.HIGHLIGHT, width=3),
-                                         brush=pg.mkBrush(255, 225, 77, 60))
+        self.marker = pg.ScatterPlotItem(size=38, symbol="o", pen=pg.mkPen(MARKER_COLOUR, width=3),
+                                         brush=pg.mkBrush(255, 255, 255, 40))
         self.marker.setZValue(20)
         self.addItem(self.marker)
         #: the lon/lat the view was last centred on (tests)
@@ -79,20 +97,23 @@ class PreviewMap(pg.PlotWidget):
             self.addItem(item)
             self._items[key] = item
 
-    def _curve(self, geoms, colour: str, width: float, z: float) -> pg.PlotCurveItem | None:
+    def _curve(self, geoms, colour: str, width: float, z: float, dashed: bool = False
+               ) -> pg.PlotCurveItem | None:
         rings = _rings(geoms)
         if rings is None:
             return None
         xy, connect = rings
         self._set_lat0(float(np.median(xy[:, 1])))
-        item = pg.PlotCurveItem(self._x(xy[:, 0]), xy[:, 1], connect=connect,
-                                pen=pg.mkPen(colour, width=width, cosmetic=True), antialias=False)
+        pen = pg.mkPen(colour, width=width, cosmetic=True)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        item = pg.PlotCurveItem(self._x(xy[:, 0]), xy[:, 1], connect=connect, pen=pen, antialias=False)
         item.setZValue(z)
         return item
 
     def set_outlines(self, geoms) -> None:
         """The current district's boundaries (dim, under everything)."""
-        self._replace("district", self._curve(geoms, *DISTRICT_PEN, z=1))
+        self._replace("district", self._curve(geoms, DISTRICT_COLOUR, 1.4, z=1, dashed=True))
 
     def set_layer(self, key: str, geoms, *, selected: bool = True) -> None:
         """Polygons or points of one imported layer (lon/lat); None removes it."""

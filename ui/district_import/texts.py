@@ -40,3 +40,10 @@ NO_FIELD = "（不导入）"
 
 def field_label(target: str, required: bool) -> str:
     return f"{FIELD_ZH.get(target, target)}{' *' if required else ''}"
+
+
+def title_html(text: str) -> str:
+    """A page title, large enough to read across the room (the wizard's titles are rich text)."""
+    from ui.theme import ui_scale
+
+    return f"<span style='font-size:{round(24 * ui_scale())}px; color:#9ff0ff'>{text}</span>"

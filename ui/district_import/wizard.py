@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app.district_io.importer import ImportOptions, ImportSession
@@ -62,12 +62,14 @@ class ImportWizard(QWizard):
         self.setObjectName("ImportWizard")
         self.setWindowTitle("导入辖区数据")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setTitleFormat(Qt.TextFormat.RichText)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
+        self.setStyleSheet(_wizard_qss(theme.ui_scale()))
         self.current = current
         #: the open district's boundaries (lon/lat), drawn under the imported layers
         self.outlines = outlines_of(current)
@@ -124,6 +126,26 @@ class ImportWizard(QWizard):
             self.target.store.close()
             self.target.store = None
         super().done(result)
+
+
+def _wizard_qss(scale: float) -> str:
+    """Visible check boxes and radio buttons on the dark theme; the page titles large."""
+    from ui.resources import resources_dir
+
+    px = lambda v: f"{round(v * scale)}px"  # noqa: E731
+    check = (resources_dir() / "icons" / "check.svg").as_posix()
+    return f"""
+    QCheckBox::indicator, QRadioButton::indicator {{
+        width: {px(18)}; height: {px(18)}; border: {px(2)} solid #2fd6c0; background: #07101f;
+    }}
+    QCheckBox::indicator {{ border-radius: {px(3)}; }}
+    QRadioButton::indicator {{ border-radius: {px(11)}; }}
+    QCheckBox::indicator:checked {{ background: #14d6b4; image: url({check}); }}
+    QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5,
+        fx:0.5, fy:0.5, stop:0 #14d6b4, stop:0.55 #14d6b4, stop:0.65 #07101f, stop:1 #07101f); }}
+    QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: #3e6488; }}
+    QLabel#ImportDetail {{ background: #0a1628; border: 1px solid #16395e; padding: {px(8)}; }}
+    """
 
 
 def user_and_role() -> tuple[str, str]:
