@@ -187,3 +187,27 @@ def test_the_main_window_opens_the_wizard_over_its_district(make_window, qtbot):
     assert len(wizard.outlines) == 1 + 2 + 12  # the district, its streets and communities drawn under
     wizard.reject()
     qtbot.waitUntil(lambda: window.findChild(ImportWizard) is None, timeout=STEP_MS)
+
+
+def test_a_reimport_into_the_open_district_is_a_difference(themed_app, qtbot, sources, small_db_copy):
+    """导入到当前打开的辖区: the steps read and write through a cursor of the open store
+    (off the GUI thread); the report shows the difference; cases are kept."""
+    with open_store(small_db_copy) as current:
+        cases = current.scalar("SELECT count(*) FROM cases")
+        w = ImportWizard(current)
+        qtbot.addWidget(w)
+        w.show()
+        w.files_page.to_current.setChecked(True)
+        to_mapping(w, qtbot, [sources.streets, sources.communities, sources.grids])
+        assert w.target.store is not None and w.target.store is not current
+        to_report(w, qtbot, repair=True)
+        assert w.report_page.report.ok, [p.text() for p in w.report_page.report.findings.errors]
+        assert "与现有边界相比" in w.report_page.summary.text()
+        w.next()
+        w.commit_page.start_button.click()
+        qtbot.waitUntil(lambda: w.commit_page.isComplete(), timeout=STEP_MS)
+        assert w.committed_into_current
+        w.commit_page.open_button.click()  # the opener reopens the main window on it
+        assert w.reopen_requested and not w.isVisible() and w.target.store is None
+        assert current.scalar("SELECT count(*) FROM cases") == cases
+        assert current.scalar("SELECT count(*) FROM audit_log WHERE action = 'district.import'") == 1
