@@ -32,6 +32,7 @@ class CommitPage(QWizardPage):
         self.result.setObjectName("ImportResult")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.open_button = QPushButton("打开辖区")
         self.open_button.setObjectName("ImportOpen")
         self.open_button.setVisible(False)
@@ -102,7 +103,7 @@ class CommitPage(QWizardPage):
         self.wiz.setButtonLayout([QWizard.WizardButton.Stretch, QWizard.WizardButton.FinishButton])
         t = self.wiz.target
         where = t.path if t.is_new else "当前辖区"
-        text = f"<b>导入完成</b>（一个事务，已记入审计日志）：{counts_text(report.counts)}，写入 {where}。"
+        text = f"<b style='color:{SEVERITY_COLOUR['repair']}'>导入完成</b>（一个事务，已记入审计日志）：{counts_text(report.counts)}，写入 {where}。"
         if t.is_new:
             text += (f"<br><br>也可以在命令行打开：<br><code>{Path(sys.executable).name} -m app run "
                      f"--db {t.path}</code>")
