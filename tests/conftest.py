@@ -74,14 +74,19 @@ def pg_cluster():
 
 @pytest.fixture(scope="session")
 def pg_small_template(pg_cluster, small_db_path) -> str:
-    """A server database holding the small district, the template of the copies below."""
+    """A server database holding the small district, the template of the copies below: set
+    up as a district's server is (``server init``: PostGIS layers, login roles, row-level
+    security, shared appraisal facts), then loaded (the demo accounts can sign in)."""
     from app.store import open_store
     from app.store.pg_copy import copy_district
+    from app.store.pg_server import create_logins, init_server
 
     name = "gridcc_small_template"
     url = pg_cluster.create_db(name)
-    with open_store(url, create=True) as dst, open_store(small_db_path, read_only=True) as src:
+    init_server(url)
+    with open_store(url) as dst, open_store(small_db_path, read_only=True) as src:
         copy_district(src, dst)
+        create_logins(dst)
     return name
 
 

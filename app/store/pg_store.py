@@ -416,12 +416,19 @@ class PostgresStore:
                 if table in TABLE_SEQUENCES and "id" in names:
                     ids = [v for v in data[names.index("id")] if v is not None]
                     if ids:
-                        self._raw("SELECT setval(%s, greatest(%s, (SELECT last_value FROM "
-                                  f"{TABLE_SEQUENCES[table]})))",
-                                  [TABLE_SEQUENCES[table], int(max(ids))])
+                        self._sequence_after(TABLE_SEQUENCES[table], int(max(ids)))
             except psycopg.Error as exc:
                 raise self._error(exc) from None
         return n
+
+    def _sequence_after(self, name: str, largest: int) -> None:
+        """Move sequence ``name`` past ``largest`` if rows were written with explicit ids
+        beyond it; ids taken from the sequence itself need nothing (and a seat's role
+        may use the sequence but not set it)."""
+        last = self._raw("SELECT coalesce(pg_sequence_last_value(%s::regclass), 0)",
+                         [name]).fetchone()[0]
+        if largest > last:
+            self._raw("SELECT setval(%s, %s)", [name, largest])
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
         _refuse_tampering(sql)
