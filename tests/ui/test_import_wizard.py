@@ -10,6 +10,7 @@ import threading
 
 import pytest
 import shapely
+from PySide6.QtWidgets import QWizard
 
 from app.store import open_store
 from tests.app.district_fixtures import load_demo, real_world
@@ -117,6 +118,8 @@ def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, 
     w.commit_page.start_button.click()
     qtbot.waitUntil(lambda: w.commit_page.isComplete(), timeout=STEP_MS)
     assert "导入完成" in w.commit_page.result.text()
+    assert not w.button(QWizard.WizardButton.BackButton).isVisible()  # written: no way back
+    assert w.button(QWizard.WizardButton.FinishButton).isVisible()
     with open_store(target, read_only=True) as st:
         assert st.scalar("SELECT count(*) FROM grid_units") == 105
         assert st.scalar("SELECT count(*) FROM buildings") == len(demo.buildings["floors"])

@@ -15,6 +15,10 @@ from ui.district_import.page_report import counts_text
 from ui.district_import.runner import ImportCancelled, StepRunner
 from ui.district_import.texts import SEVERITY_COLOUR, title_html
 
+_B = QWizard.WizardButton
+DEFAULT_BUTTONS = [_B.Stretch, _B.BackButton, _B.NextButton, _B.CommitButton, _B.FinishButton,
+                   _B.CancelButton]
+
 
 class CommitPage(QWizardPage):
     def __init__(self, wizard) -> None:
@@ -39,6 +43,8 @@ class CommitPage(QWizardPage):
         self.open_button.clicked.connect(self.open_district)
         self.runner = StepRunner(self)
         self.runner.busyChanged.connect(lambda _b: self.completeChanged.emit())
+        # while it writes the wizard cannot be left: 取消 would only wait for the end
+        self.runner.writing.connect(lambda: self.wiz.setButtonLayout([QWizard.WizardButton.Stretch]))
         row = QHBoxLayout()
         row.addWidget(self.start_button)
         row.addWidget(self.open_button)
@@ -93,6 +99,7 @@ class CommitPage(QWizardPage):
         runner.start("导入…", commit, self._committed, self._failed)
 
     def _committed(self, report) -> None:
+        self.wiz.setButtonLayout(DEFAULT_BUTTONS)
         if not report.committed:
             self.result.setText(f"<span style='color:{SEVERITY_COLOUR['error']}'>没有写入：有 "
                                 f"{len(report.findings.errors)} 个错误</span>")
@@ -114,6 +121,7 @@ class CommitPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, exc: Exception) -> None:
+        self.wiz.setButtonLayout(DEFAULT_BUTTONS)
         if isinstance(exc, ImportCancelled):
             self.result.setText("已取消：没有写入任何数据。")
             self.start_button.setEnabled(True)

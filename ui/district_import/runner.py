@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from ui.background import BackgroundWork
 
+WRITING_TEXT = "写入中，不能取消"
 #: how often the GUI thread shows the worker's latest progress (ms)
 POLL_MS = 60
 
@@ -32,6 +33,8 @@ class StepRunner(QWidget):
 
     #: busy (True while a step runs)
     busyChanged = Signal(bool)
+    #: the step passed its point of no return (it writes now; 取消 no longer possible)
+    writing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,9 +123,10 @@ class StepRunner(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
         self.label.setText(text)
-        if not cancellable:
+        if not cancellable and self.cancel_button.text() != WRITING_TEXT:
             self.cancel_button.setEnabled(False)
-            self.cancel_button.setText("写入中，不能取消")
+            self.cancel_button.setText(WRITING_TEXT)
+            self.writing.emit()
 
     def cancel(self) -> None:
         """Stop the running step at its next progress report (before any write)."""
