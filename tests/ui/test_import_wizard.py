@@ -214,3 +214,15 @@ def test_a_reimport_into_the_open_district_is_a_difference(themed_app, qtbot, so
         assert w.reopen_requested and not w.isVisible() and w.target.store is None
         assert current.scalar("SELECT count(*) FROM cases") == cases
         assert current.scalar("SELECT count(*) FROM audit_log WHERE action = 'district.import'") == 1
+
+
+def test_the_main_window_reopens_on_the_district_after_a_reimport(make_window, qtbot):
+    from ui.district_import import reopen_main_window
+
+    window = make_window()
+    new = reopen_main_window(window)
+    qtbot.addWidget(new)
+    qtbot.waitUntil(lambda: new.canvas.first_paint_seconds is not None, timeout=STEP_MS)
+    qtbot.waitUntil(new.loaded, timeout=STEP_MS)
+    assert new.store is window.store and not window.isVisible() and new.isVisible()
+    new.close()

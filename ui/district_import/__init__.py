@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from ui.district_import.wizard import ImportWizard
 
-__all__ = ["ImportWizard", "open_import_wizard"]
+__all__ = ["ImportWizard", "open_import_wizard", "reopen_main_window"]
 
 
 def open_import_wizard(window) -> ImportWizard:
@@ -37,6 +37,9 @@ def reopen_main_window(window):
 
     new = MainWindow(window.store, clock=window.clock, feed=simulated_feed)
     new.setGeometry(window.geometry())
-    new.showMaximized() if window.isMaximized() else new.show()
+    if window.isMaximized():
+        new.showMaximized()
+    else:
+        new.show()
     window.close()
     return new
