@@ -27,7 +27,7 @@ def run_bench(scale: str = "hongqiao", workdir: Path | None = None,
               db: Path | None = None) -> dict:
     """Every figure; ``db`` reuses an existing district instead of generating one."""
     if db is not None:
-        return _bench_existing(Path(db), scale, size, map_figures)
+        return _bench_existing(db, scale, size, map_figures)
     from app.checks import run_checks
     from app.demo_build import build_demo_database
     from app.district_info import district_info
@@ -75,7 +75,7 @@ def run_bench(scale: str = "hongqiao", workdir: Path | None = None,
         return out
 
 
-def _bench_existing(db: Path, scale: str, size: tuple[int, int], map_figures: bool) -> dict:
+def _bench_existing(db: Path | str, scale: str, size: tuple[int, int], map_figures: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = {"scale": scale, "db": str(db),
                "machine": {"cores": os.cpu_count(), "python": platform.python_version(),

@@ -347,8 +347,16 @@ def cmd_bench(args) -> int:
 
     _bench_clock(args.bench_db)
     print(json.dumps(run_bench(args.scale, args.workdir, size=args.size,
-                               map_figures=not args.no_map, db=args.bench_db), indent=2))
+                               map_figures=not args.no_map, db=_bench_db(args.bench_db)),
+                     indent=2))
     return 0
+
+
+def _bench_db(db: DbTarget | None):
+    """A district to measure: its file path, or its server URL (handed to processes)."""
+    if db is None:
+        return None
+    return db.conninfo if db.is_postgres else db.path
 
 
 def _bench_clock(db: DbTarget | None) -> None:
@@ -364,6 +372,7 @@ def _bench_clock(db: DbTarget | None) -> None:
     if os.environ.get(NOW_ENV, "").strip():
         return
     at = BENCH_NOW
+    db = parse_db(db) if db is not None else None
     if db is not None and (db.is_postgres or db.path.exists()):
         with open_store(db, read_only=True) as store:
             at = demo_anchor(store.meta())

@@ -100,7 +100,8 @@ def test_a_whistle_at_one_seat_reaches_the_other_once(seats):
     assert report.origin == b.origin and report.seq > blown.seq
     assert [(c.seq, c.origin) for c in heard_a.of("whistle.blow")] == [(None, "local")]
     assert len(heard_b.of("whistle.report_in")) == 1 and heard_b.of("whistle.report_in")[0].seq is None
-    assert la.last_seen == lb.last_seen == report.seq
+    # each listener moves past the other's change and, a moment later, its own
+    _wait(lambda: la.last_seen == lb.last_seen == report.seq, what="both listeners at the end")
 
 
 def test_a_seat_that_was_away_catches_up_in_order(seats, pg_small_url):
