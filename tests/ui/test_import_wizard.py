@@ -64,7 +64,9 @@ def to_mapping(w, qtbot, files) -> None:
 def to_report(w, qtbot, *, repair: bool) -> None:
     w.next()
     assert w.currentId() == w.PAGE_CRS
+    assert not w.button(QWizard.WizardButton.BackButton).isEnabled()  # while it checks
     qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    assert w.button(QWizard.WizardButton.BackButton).isEnabled()
     if repair:
         w.crs_page.repair.setChecked(True)  # checks again, with repairs
         qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
@@ -159,6 +161,7 @@ def test_cancelling_before_the_commit_writes_nothing(make_wizard, sources, tmp_p
     runner = w.commit_page.runner
     w.commit_page.start_button.click()
     assert runner.busy and runner.cancel_button.isEnabled()
+    assert not w.button(QWizard.WizardButton.BackButton).isEnabled()  # no going back meanwhile
     runner.cancel_button.click()
     gate.set()
     qtbot.waitUntil(lambda: not runner.busy, timeout=STEP_MS)

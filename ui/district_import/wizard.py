@@ -92,6 +92,11 @@ class ImportWizard(QWizard):
                           (self.PAGE_CRS, self.crs_page), (self.PAGE_REPORT, self.report_page),
                           (self.PAGE_COMMIT, self.commit_page)):
             self.setPage(pid, page)
+        # no way back while a step runs: going back would undo what the worker is doing
+        # (also after a page change: QWizard then sets its buttons again)
+        for runner in self.runners():
+            runner.busyChanged.connect(self._busy)
+        self.currentIdChanged.connect(lambda _id: self._busy(self.busy()))
         # A fixed minimum: else QWizard follows each page's, and every change makes
         # platforms without propagateSizeHints() (offscreen) warn
         scale = theme.ui_scale()
@@ -118,6 +123,9 @@ class ImportWizard(QWizard):
 
     def busy(self) -> bool:
         return any(r.busy for r in self.runners())
+
+    def _busy(self, busy: bool) -> None:
+        self.button(QWizard.WizardButton.BackButton).setEnabled(not busy)
 
     def done(self, result: int) -> None:  # closing (完成, 取消, Esc): stop what runs, quietly
         for r in self.runners():
