@@ -4,7 +4,8 @@ plus what only the server has, applied with the first version:
 
 * the DuckDB functions the shared queries call (pg_dialect.COMPAT_FUNCTIONS);
 * ``change_log``: every committed change, numbered, for seats that were away
-  (app/store/pg_store.py writes it, app/store/pg_changes.py reads it).
+  (app/store/pg_store.py writes it, app/store/pg_changes.py reads it);
+* indexes for the server's own access paths (:data:`SERVER_INDEXES`).
 
 Server extras that an administrator installs once (PostGIS geometry columns, login
 roles, row-level security) are in ``python -m app server init``.
@@ -29,6 +30,19 @@ CHANGE_LOG = [
 ]
 
 
+#: indexes only the server needs: its row-level security filters cases by grid and
+#: department, whistles by street, and seats read tracks by worker and time
+SERVER_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS cases_grid ON cases (grid_id)",
+    "CREATE INDEX IF NOT EXISTS cases_department ON cases (department_id)",
+    "CREATE INDEX IF NOT EXISTS whistles_street ON whistles (street_id)",
+    "CREATE INDEX IF NOT EXISTS whistle_departments_department "
+    "ON whistle_departments (department_id)",
+    "CREATE INDEX IF NOT EXISTS gps_fixes_worker_t ON gps_fixes (worker_id, t)",
+    "CREATE INDEX IF NOT EXISTS gps_fixes_t ON gps_fixes (t)",
+]
+
+
 def server_steps(version: int, steps: list[Step]) -> list[Step]:
     """Migration ``version``'s steps as run on the server."""
     out: list[Step] = []
@@ -36,7 +50,7 @@ def server_steps(version: int, steps: list[Step]) -> list[Step]:
         out += COMPAT_FUNCTIONS
     out += [ddl(s) if isinstance(s, str) else s for s in steps]
     if version == 1:
-        out += CHANGE_LOG
+        out += CHANGE_LOG + SERVER_INDEXES
     return out
 
 
