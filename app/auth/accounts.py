@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.audit import append as audit
-from app.auth.permissions import ROLE_SCOPES, Role, Scope
+from app.auth.permissions import ROLE_NAMES, ROLE_SCOPES, SCOPE_KIND_NAMES, Role, Scope
 from app.changes import Change
 from app.store import DistrictRepository
 from app.store.sequences import next_id
@@ -27,7 +27,11 @@ MIN_PASSWORD = 8
 
 
 class AuthError(Exception):
-    """Login or account problem; the message is one line fit for the user."""
+    """Login or account problem; the message is one line in Chinese fit for the user."""
+
+
+#: a wrong password and an unknown user name read the same (no hint which one it was)
+WRONG_PASSWORD = "用户名或密码错误"
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -80,7 +84,7 @@ def _user(row, store: DistrictRepository) -> User:
 def get_user(store: DistrictRepository, username: str) -> User:
     rows = store.rows(f"SELECT {_COLS} FROM users WHERE username = ?", [username])
     if not rows:
-        raise AuthError(f"no account named {username!r}")
+        raise AuthError(f"没有名为“{username}”的账号")
     return _user(rows[0], store)
 
 
@@ -90,16 +94,17 @@ def list_users(store: DistrictRepository) -> list[User]:
 
 def _check_scope(store: DistrictRepository, role: Role, scope: Scope) -> None:
     if scope.kind not in ROLE_SCOPES[role]:
-        allowed = " or ".join(ROLE_SCOPES[role])
-        raise AuthError(f"role {role.value} needs a {allowed} scope, not {scope.kind}")
+        allowed = "或".join(SCOPE_KIND_NAMES[k] for k in ROLE_SCOPES[role])
+        raise AuthError(f"{ROLE_NAMES[role]}的管辖范围须为{allowed}，"
+                        f"不能是{SCOPE_KIND_NAMES[scope.kind]}")
     if scope.kind in ("street", "community"):
         level = 2 if scope.kind == "street" else 3
         if not store.scalar("SELECT count(*) FROM grid_units WHERE id = ? AND level = ?",
                             [scope.id, level]):
-            raise AuthError(f"there is no {scope.kind} with id {scope.id}")
+            raise AuthError(f"没有编号为 {scope.id} 的{SCOPE_KIND_NAMES[scope.kind]}")
     if scope.kind == "department" and not store.scalar(
             "SELECT count(*) FROM departments WHERE id = ?", [scope.id]):
-        raise AuthError(f"there is no department with id {scope.id}")
+        raise AuthError(f"没有编号为 {scope.id} 的部门")
 
 
 def add_user(store: DistrictRepository, username: str, password: str, role: Role | str,
@@ -108,18 +113,18 @@ def add_user(store: DistrictRepository, username: str, password: str, role: Role
     """Create an account (admin only, checked by the caller); audited."""
     username = (username or "").strip()
     if not username or not username.replace("_", "").replace(".", "").isalnum():
-        raise AuthError(f"user name must be letters, digits, '_' or '.', not {username!r}")
+        raise AuthError(f"账号只能由字母、数字、“_”或“.”组成，“{username}”不行")
     try:
         role = Role(role)
     except ValueError:
-        raise AuthError(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}") \
+        raise AuthError(f"没有“{role}”这个角色；可选：{', '.join(r.value for r in Role)}") \
             from None
     if password_hash is None and len(password) < MIN_PASSWORD:
-        raise AuthError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise AuthError(f"密码至少需要 {MIN_PASSWORD} 个字符")
     _check_scope(store, role, scope)
     with store.transaction():
         if store.scalar("SELECT count(*) FROM users WHERE username = ?", [username]):
-            raise AuthError(f"an account named {username!r} already exists")
+            raise AuthError(f"账号“{username}”已存在")
         uid = next_id(store, "user_id")
         store.rows("INSERT INTO users (id, username, display_name, role, scope_kind, scope_id, "
                    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -190,13 +195,13 @@ def authenticate(store: DistrictRepository, username: str, password: str, *,
         if writable:
             audit(store, at=at, username=username or "?", role="unknown", action="login.fail",
                   entity="user", entity_id=username, after={"reason": "no such account"})
-        raise AuthError("wrong user name or password")
+        raise AuthError(WRONG_PASSWORD)
     uid, stored, locked, role = rows[0]
     if locked:
         _refuse_locked(store, username, role, at, writable)
     if not check_password(password, stored):  # slow (scrypt): outside the transaction
         if not writable:
-            raise AuthError("wrong user name or password")
+            raise AuthError(WRONG_PASSWORD)
         with store.transaction():
             bumped = store.rows(
                 "UPDATE users SET failed_logins = failed_logins + 1, "
@@ -212,9 +217,9 @@ def authenticate(store: DistrictRepository, username: str, password: str, *,
         if not bumped:  # another attempt locked it meanwhile
             _refuse_locked(store, username, role, at, writable)
         if now_locked:
-            raise AuthError(f"wrong password; account {username} is now locked")
-        raise AuthError(f"wrong user name or password ({MAX_FAILED_LOGINS - failed} "
-                        "attempts left)")
+            raise AuthError(f"密码错误，已连续 {MAX_FAILED_LOGINS} 次；账号 {username} 已被锁定，"
+                            "请联系系统管理员解锁")
+        raise AuthError(f"{WRONG_PASSWORD}（还可再试 {MAX_FAILED_LOGINS - failed} 次）")
     if writable:
         with store.transaction():
             signed_in = store.rows("UPDATE users SET failed_logins = 0, last_login_at = ? "
@@ -233,5 +238,5 @@ def _refuse_locked(store: DistrictRepository, username: str, role: str, at: date
     if writable:
         audit(store, at=at, username=username, role=role, action="login.refused",
               entity="user", entity_id=username, after={"reason": "locked"})
-    raise AuthError(f"account {username} is locked after {MAX_FAILED_LOGINS} failed logins; "
-                    "ask an administrator to unlock it")
+    raise AuthError(f"账号 {username} 因连续 {MAX_FAILED_LOGINS} 次登录失败已被锁定，"
+                    "请联系系统管理员解锁")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -71,9 +72,9 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.kind not in SCOPE_KINDS:
-            raise ValueError(f"scope must be one of {', '.join(SCOPE_KINDS)}, not {self.kind!r}")
+            raise ValueError(f"管辖范围须为 {', '.join(SCOPE_KINDS)} 之一，而不是“{self.kind}”")
         if (self.kind == "district") != (self.id is None):
-            raise ValueError("a district scope has no id; every other scope needs one")
+            raise ValueError("全区范围不带编号，街道、社区、部门范围必须带编号")
 
     def label(self) -> str:
         return "district" if self.kind == "district" else f"{self.kind} {self.id}"
@@ -136,22 +137,32 @@ MATRIX: dict[str, dict[Role, str]] = {
     "appraisal.scheme": {R.ADMINISTRATOR: "any"},
 }
 ACTIONS: tuple[str, ...] = tuple(MATRIX)
-#: how an action reads in an error message
+#: how an action reads in a refusal (中文, what the user sees)
 ACTION_VERBS = {
-    "case.view": "see a case", "case.new": "accept a case", "case.register": "register a case",
-    "case.dispatch": "dispatch a case", "case.handle": "handle a case",
-    "case.request": "ask for an exception on a case", "case.approve": "approve an exception",
-    "case.verify": "verify a case", "case.close": "close a case", "case.evaluate": "evaluate a case",
-    "whistle.view": "see a whistle", "whistle.blow": "blow a whistle",
-    "whistle.second": "blow a second whistle", "whistle.report_in": "report in on a whistle",
-    "whistle.feed_back": "feed back on a whistle", "whistle.verify": "verify a whistle",
-    "whistle.rate": "rate a department", "whistle.supervise": "supervise a whistle",
-    "whistle.accountability": "flag accountability", "audit.view": "read the audit log",
-    "audit.verify": "verify the audit log", "export": "export data",
-    "users.manage": "manage accounts",
-    "appraisal.survey": "enter a street's appraisal survey",
-    "appraisal.publish": "publish appraisal figures", "appraisal.scheme": "change the scoring scheme",
+    "case.view": "查看案件", "case.new": "受理案件", "case.register": "立案",
+    "case.dispatch": "派遣案件", "case.handle": "处置案件",
+    "case.request": "申请回退、延期或缓办", "case.approve": "审批",
+    "case.verify": "核查案件", "case.close": "结案", "case.evaluate": "评价案件",
+    "whistle.view": "查看哨令", "whistle.blow": "吹哨",
+    "whistle.second": "吹二次哨", "whistle.report_in": "报到",
+    "whistle.feed_back": "反馈", "whistle.verify": "核查哨令",
+    "whistle.rate": "评价部门", "whistle.supervise": "督办",
+    "whistle.accountability": "提请问责", "audit.view": "查看审计日志",
+    "audit.verify": "校验审计日志", "export": "导出数据",
+    "users.manage": "管理账号",
+    "appraisal.survey": "填报街道对部门的评价",
+    "appraisal.publish": "发布考核结果", "appraisal.scheme": "修改考核方案",
 }
+#: scope kinds as the user reads them
+SCOPE_KIND_NAMES = {"district": "全区", "street": "街道", "community": "社区",
+                    "department": "部门"}
+
+
+class PlaceNames(Protocol):
+    """Names of streets, communities and departments for refusals (never their ids);
+    app.workflow.places.PlaceNames reads them from the district."""
+
+    def name(self, kind: str, id_: int | None) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -173,40 +184,61 @@ def _in_area(scope: Scope, target: Target) -> bool:
     return False
 
 
-def decide(role: Role | str, scope: Scope, action: str, target: Target | None = None) -> Decision:
-    """May a user with ``role`` over ``scope`` do ``action`` on ``target``?"""
+def _named(names: PlaceNames | None, kind: str, id_: int | None) -> str:
+    """"（丁字沽街道）" when the name is known, else ""."""
+    n = names.name(kind, id_) if names is not None and id_ is not None else None
+    return f"（{n}）" if n else ""
+
+
+def _where(names: PlaceNames | None, target: Target) -> str:
+    """Where the target lies, by name: "，该处属于西于庄街道" (or "" when unknown)."""
+    for kind, id_ in (("street", target.street_id), ("community", target.community_id)):
+        n = names.name(kind, id_) if names is not None and id_ is not None else None
+        if n:
+            return f"，该处属于{n}"
+    return "" if target.street_id or target.community_id else "，该处不在任何街道内"
+
+
+def decide(role: Role | str, scope: Scope, action: str, target: Target | None = None,
+           names: PlaceNames | None = None) -> Decision:
+    """May a user with ``role`` over ``scope`` do ``action`` on ``target``?  A refusal's
+    reason is Chinese and names places and departments by ``names`` (never ids)."""
     if action not in MATRIX:
         raise KeyError(f"unknown action {action!r}")
     role = Role(role)
     target = target or Target()
     verb = ACTION_VERBS[action]
+    who = ROLE_NAMES[role]
     rule = MATRIX[action].get(role)
     if rule is None:
-        return Decision(False, f"role {role.value} may not {verb} ({action})")
+        return Decision(False, f"{who}无权{verb}")
     if scope.kind not in ROLE_SCOPES[role]:
-        return Decision(False, f"role {role.value} cannot hold a {scope.kind} scope")
+        return Decision(False, f"{who}的管辖范围不能是{SCOPE_KIND_NAMES[scope.kind]}")
     if rule == "any":
         return Decision(True)
     if rule == "area":
         if _in_area(scope, target):
             return Decision(True)
-        where = (f"street {target.street_id}" if target.street_id is not None else
-                 f"community {target.community_id}" if target.community_id is not None
-                 else "an unknown place")
-        return Decision(False, f"role {role.value} of {scope.label()} may not {verb} "
-                               f"for {where}")
+        if scope.kind == "community" and target.community_id is None:
+            return Decision(False, f"社区的账号只能为本社区{_named(names, 'community', scope.id)}"
+                                   f"{verb}，这件事没有落在哪个社区")
+        mine = SCOPE_KIND_NAMES.get(scope.kind, "")
+        return Decision(False, f"只能为本{mine}{_named(names, scope.kind, scope.id)}{verb}"
+                               f"{_where(names, target)}")
     # dept
     if scope.kind == "department" and scope.id in target.department_ids:
         return Decision(True)
-    return Decision(False, f"role {role.value} of {scope.label()} may not {verb}: "
-                           f"not one of the departments concerned")
+    return Decision(False, f"只有被派遣或被召集的部门才能{verb}，"
+                           f"本部门{_named(names, 'department', scope.id)}不在其中")
 
 
 class PermissionDenied(PermissionError):
-    """A forbidden action; the message is one line fit for the user."""
+    """A forbidden action; the message is one line in Chinese fit for the user."""
 
 
-def require(role: Role | str, scope: Scope, action: str, target: Target | None = None) -> None:
-    d = decide(role, scope, action, target)
+def require(role: Role | str, scope: Scope, action: str, target: Target | None = None,
+            names: PlaceNames | None = None) -> None:
+    """PermissionDenied with :func:`decide`'s reason unless allowed."""
+    d = decide(role, scope, action, target, names)
     if not d:
         raise PermissionDenied(d.reason)

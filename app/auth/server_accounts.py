@@ -76,10 +76,11 @@ def server_login(target: DbTarget | str, username: str, password: str, *, at: da
     except StoreError as exc:
         text = str(exc)
         if "用户名或密码错误" in text or "没有这个账号" in text:
-            _record_failure(record_failure_on, username, at)
-            raise AuthError(WRONG_PASSWORD) from None
-        if "not permitted to log in" in text:
-            raise AuthError(f"账号 {username} 已被锁定，请联系系统管理员解锁") from None
+            counted = _record_failure(record_failure_on, username, at)
+            raise AuthError(_failure_text(username, counted)) from None
+        if "not permitted to log in" in text:  # the right password of a locked account
+            _record_refused(record_failure_on, username, at)
+            raise AuthError(locked_text(username)) from None
         if "permission denied for database" in text:
             raise AuthError(f"账号 {username} 不是这个区库的账号（没有连接权限）") from None
         raise
@@ -116,11 +117,48 @@ def _may_manage(store) -> bool:
         return False
 
 
-def _record_failure(store, username: str, at: datetime) -> None:
-    """Count and audit a failed login through an administrator's ``store`` (nothing
-    otherwise); the fifth in a row locks the account and its login."""
+def _record_refused(store, username: str, at: datetime) -> None:
+    """Audit a locked account's attempt through an administrator's ``store`` (if any)."""
     if not _may_manage(store):
         return
+    from app.audit import append as audit
+
+    role = store.scalar("SELECT role FROM users WHERE username = ?", [username])
+    if role is not None:
+        audit(store, at=at, username=username, role=role, action="login.refused",
+              entity="user", entity_id=username, after={"reason": "locked", "server": True})
+
+
+def locked_text(username: str) -> str:
+    from app.auth.accounts import MAX_FAILED_LOGINS
+
+    return (f"账号 {username} 因连续 {MAX_FAILED_LOGINS} 次登录失败已被锁定，"
+            "请联系系统管理员解锁")
+
+
+def _failure_text(username: str, counted: tuple[int, bool | None] | None) -> str:
+    """What a failed login says: as a file district does when the failure was counted
+    (locked None: the account was locked before this attempt)."""
+    from app.auth.accounts import MAX_FAILED_LOGINS
+
+    if counted is None:
+        return WRONG_PASSWORD
+    failed, locked = counted
+    if locked is None:
+        return locked_text(username)
+    if locked:
+        return (f"密码错误，已连续 {MAX_FAILED_LOGINS} 次；账号 {username} 已被锁定，"
+                "请联系系统管理员解锁")
+    return f"{WRONG_PASSWORD}（还可再试 {MAX_FAILED_LOGINS - failed} 次）"
+
+
+def _record_failure(store, username: str, at: datetime) -> tuple[int, bool | None] | None:
+    """Count and audit a failed login through an administrator's ``store`` (nothing
+    otherwise); the fifth in a row locks the account and its login.  (failed logins in a
+    row, locked now — None if it was locked before) of an account, None when nothing was
+    counted."""
+    if not _may_manage(store):
+        return None
     from app.audit import append as audit
     from app.auth.accounts import MAX_FAILED_LOGINS, _changed
 
@@ -130,9 +168,15 @@ def _record_failure(store, username: str, at: datetime) -> None:
                           "RETURNING id, failed_logins, locked, role",
                           [MAX_FAILED_LOGINS, username])
         if not rows:
+            known = store.rows("SELECT role FROM users WHERE username = ?", [username])
+            if known:  # locked already: refused as such, as on a file district
+                audit(store, at=at, username=username, role=known[0][0],
+                      action="login.refused", entity="user", entity_id=username,
+                      after={"reason": "locked", "server": True})
+                return MAX_FAILED_LOGINS, None
             audit(store, at=at, username=username or "?", role="unknown", action="login.fail",
                   entity="user", entity_id=username, after={"reason": "no such account"})
-            return
+            return None
         uid, failed, locked, role = rows[0]
         audit(store, at=at, username=username, role=role,
               action="login.lock" if locked else "login.fail", entity="user",
@@ -140,6 +184,7 @@ def _record_failure(store, username: str, at: datetime) -> None:
         if locked:
             sync_account(store, username)
         _changed(store, int(uid), "user.lockout" if locked else "user.login_fail", username, at)
+    return int(failed), bool(locked)
 
 
 def authenticate_on_server(store, username: str, password: str, *, at: datetime):

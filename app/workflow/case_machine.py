@@ -103,7 +103,7 @@ class Step:
 def new_case(at: datetime, limit_hours: float) -> tuple[CaseState, Step]:
     """受理: a new case enters the loop."""
     if limit_hours <= 0:
-        raise IllegalTransition("the category's time limit must be positive")
+        raise IllegalTransition("案件类别的处置时限必须大于零")
     return CaseState("accepted", limit_hours, last_at=at), Step("accept", None, "accepted", at)
 
 
@@ -126,26 +126,26 @@ def apply(
 ) -> tuple[CaseState, Step]:
     """Apply ``action`` at ``at``; the next state and the step, or IllegalTransition."""
     if action not in TRANSITIONS:
-        raise IllegalTransition(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        raise IllegalTransition(f"没有“{action}”这一步；可选：{'、'.join(ACTIONS)}")
     src, dst = TRANSITIONS[action]
     if state.status not in src:
+        allowed = "、".join(STATUS_NAMES.get(s, s) for s in sorted(src))
         raise IllegalTransition(
-            f"cannot {action} ({ACTION_NAMES[action]}) a case that is {state.status}"
-            f" ({STATUS_NAMES.get(state.status, state.status)}); allowed from "
-            f"{', '.join(sorted(src))}")
+            f"案件{STATUS_NAMES.get(state.status, state.status)}，不能{ACTION_NAMES[action]}"
+            f"（{ACTION_NAMES[action]}只适用于{allowed}的案件）")
     if state.last_at is not None and at < state.last_at:
-        raise IllegalTransition(f"{at:%Y-%m-%d %H:%M} is before the case's last step "
-                                f"({state.last_at:%Y-%m-%d %H:%M})")
+        raise IllegalTransition(f"{at:%Y-%m-%d %H:%M} 早于案件上一步的时间"
+                                f"（{state.last_at:%Y-%m-%d %H:%M}）")
     reason = (reason or "").strip() or None
     if action in NEEDS_REASON and not reason:
-        raise IllegalTransition(f"{action} ({ACTION_NAMES[action]}) needs a reason")
+        raise IllegalTransition(f"{ACTION_NAMES[action]}须填写原因")
     if action in NEEDS_APPROVAL and not (approver or "").strip():
-        raise IllegalTransition(f"{action} ({ACTION_NAMES[action]}) needs an approver (审批人)")
+        raise IllegalTransition(f"{ACTION_NAMES[action]}须有审批人")
     new = replace(state, status=dst, last_at=at)
     if action == "dispatch":
         dept = department_id or state.department_id
         if not dept:
-            raise IllegalTransition("dispatch needs a responsible department")
+            raise IllegalTransition("派遣须指定责任部门")
         new = replace(new, department_id=dept,
                       deadline_at=calendar.add_work_hours(at, state.limit_hours))
     elif action == "rework":
@@ -153,7 +153,7 @@ def apply(
                       deadline_at=calendar.add_work_hours(at, state.limit_hours))
     elif action in ("extend", "defer"):
         if action == "extend" and not (extra_hours and extra_hours > 0):
-            raise IllegalTransition("extend (延期) needs the extra working hours granted")
+            raise IllegalTransition("延期须填写延长的工作小时数")
         remaining = calendar.work_seconds_between(at, state.deadline_at) \
             if state.deadline_at else state.limit_hours * 3600.0
         remaining += (extra_hours or 0.0) * 3600.0 if action == "extend" else 0.0
@@ -167,7 +167,7 @@ def apply(
         new = replace(new, paused_at=None, remaining_s=None, deadline_at=None)
     elif action == "evaluate":
         if satisfaction is None or not 1 <= satisfaction <= 5:
-            raise IllegalTransition("evaluate (评价) needs a satisfaction from 1 to 5")
+            raise IllegalTransition("评价须给出 1 到 5 的满意度")
         new = replace(new, satisfaction=satisfaction)
     return new, Step(action, state.status, dst, at, reason,
                      (approver or "").strip() or None)

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.audit import append as audit
 from app.auth.accounts import AuthError, User, authenticate, get_user
-from app.auth.permissions import MATRIX, PermissionDenied, Target, decide, require
+from app.auth.permissions import MATRIX, ROLE_NAMES, PermissionDenied, Target, decide, require
 from app.changes import Change
 from app.domain.sources import SOURCES
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
@@ -31,7 +31,7 @@ from app.store import DistrictRepository
 from app.store.sequences import next_daily_number, next_id
 from app.workflow import case_machine as m
 from app.workflow.conflicts import case_conflict
-from app.workflow.places import WorkflowError, grid_target, scope_filter
+from app.workflow.places import PlaceNames, WorkflowError, grid_target, scope_filter
 
 #: case action -> permission actions, any of which allows it
 ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -91,7 +91,7 @@ def load_case(store: DistrictRepository, ref: str | int) -> CaseRecord:
     where, param = ("c.id = ?", int(text)) if text.isdigit() else ("c.code = ?", text)
     rows = store.rows(f"{_SELECT} WHERE {where}", [param])
     if not rows:
-        raise WorkflowError(f"there is no case {text!r}")
+        raise WorkflowError(f"没有编号为“{text}”的案件")
     return _record(rows[0])
 
 
@@ -111,14 +111,14 @@ def new_case(store: DistrictRepository, user: User, *, category_code: str, sourc
              description: str, grid_id: int, lon: float, lat: float, at: datetime) -> CaseRecord:
     """受理: accept a new case in a grid (the grid's community must be the user's area)."""
     if source not in SOURCES:
-        raise WorkflowError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+        raise WorkflowError(f"没有“{source}”这种案源；可选：{'、'.join(SOURCES)}")
     if not description.strip():
-        raise WorkflowError("a case needs a description of the problem")
+        raise WorkflowError("请填写问题描述")
     cat = store.rows("SELECT limit_hours, department_id FROM categories WHERE code = ?",
                      [category_code])
     if not cat:
-        raise WorkflowError(f"unknown category {category_code!r} (2-digit class + 2-digit subclass)")
-    require(user.role, user.scope, "case.new", grid_target(store, grid_id))
+        raise WorkflowError(f"没有“{category_code}”这个案件类别（2 位大类 + 2 位小类）")
+    require(user.role, user.scope, "case.new", grid_target(store, grid_id), PlaceNames(store))
     state, step = m.new_case(at, float(cat[0][0]))
     with store.transaction():
         cid = next_id(store, "case_id")
@@ -132,7 +132,8 @@ def new_case(store: DistrictRepository, user: User, *, category_code: str, sourc
         audit(store, at=at, username=user.username, role=user.role.value, action="case.accept",
               entity="case", entity_id=code, after=_snapshot(state))
         store.stage_change(Change("case", (cid,), "case.accept", user.username, at))
-    return load_case(store, cid)
+        done = load_case(store, cid)
+    return done
 
 
 def _new_code(store: DistrictRepository, at: datetime) -> str:
@@ -157,7 +158,9 @@ def _permit(store: DistrictRepository, user: User, rec: CaseRecord, action: str,
     target = case_target(store, rec)
     if action == "dispatch" and department_id:
         target = Target(target.street_id, target.community_id, frozenset({department_id}))
-    decisions = [decide(user.role, user.scope, p, target) for p in ACTION_PERMISSIONS[action]]
+    names = PlaceNames(store)
+    decisions = [decide(user.role, user.scope, p, target, names)
+                 for p in ACTION_PERMISSIONS[action]]
     if not any(decisions):
         raise PermissionDenied(decisions[0].reason)
     return target
@@ -173,7 +176,7 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
     WorkflowError) without any change when not allowed, and with StoreConflict when
     ``expected_version`` is given and the case has changed since."""
     if action not in ACTION_PERMISSIONS:
-        raise m.IllegalTransition(f"unknown action {action!r}; one of {', '.join(m.ACTIONS)}")
+        raise m.IllegalTransition(f"没有“{action}”这一步；可选：{'、'.join(m.ACTIONS)}")
     kw = dict(calendar=calendar, reason=reason, department_id=department_id,
               extra_hours=extra_hours, satisfaction=satisfaction)
     approver_name = None
@@ -211,7 +214,10 @@ def advance(store: DistrictRepository, user: User, ref: str | int, action: str, 
               before=_snapshot(rec.state),
               after={**_snapshot(new), "reason": step.reason, "approver": step.approver})
         store.stage_change(Change("case", (rec.id,), f"case.{action}", user.username, at))
-    return load_case(store, rec.id)
+        # as this step left it (read after the commit, another seat's next step could
+        # already be in it)
+        done = load_case(store, rec.id)
+    return done
 
 
 def _approver(store: DistrictRepository, user: User, approver: str | None, target: Target,
@@ -221,21 +227,20 @@ def _approver(store: DistrictRepository, user: User, approver: str | None, targe
     if not approver or approver == user.username:
         if decide(user.role, user.scope, "case.approve", target):
             return user.username
-        raise m.IllegalTransition("this step needs an approver (审批人): name one with "
-                                  "the dispatcher or supervision-office role")
+        raise m.IllegalTransition("这一步需要审批人：请填写派遣员或区委督查室的账号")
     try:
         who = get_user(store, approver)
     except AuthError as exc:
         raise WorkflowError(str(exc)) from None
-    d = decide(who.role, who.scope, "case.approve", target)
+    d = decide(who.role, who.scope, "case.approve", target, PlaceNames(store))
     if not d:
-        raise PermissionDenied(f"approver {approver}: {d.reason}")
+        raise PermissionDenied(f"审批人 {approver}：{d.reason}")
     if password is None:
-        raise WorkflowError(f"approver {approver} must confirm with their password")
+        raise WorkflowError(f"审批人 {approver} 须输入本人密码确认")
     try:
         authenticate(store, approver, password, at=at)
     except AuthError as exc:
-        raise WorkflowError(f"approver {approver}: {exc}") from None
+        raise WorkflowError(f"审批人 {approver}：{exc}") from None
     return who.username
 
 
@@ -269,7 +274,7 @@ def list_cases(store: DistrictRepository, user: User, *, status: str | None = No
                limit: int = 200) -> list[dict[str, Any]]:
     """The case queue the user may see, newest first, with the given filters."""
     if user.role not in MATRIX["case.view"]:
-        raise PermissionDenied(f"role {user.role.value} may not see cases")
+        raise PermissionDenied(f"{ROLE_NAMES[user.role]}无权查看案件")
     where, params = scope_filter(user.scope, {"street": ("s.id = ?", "id"),
                                               "community": ("g.parent_id = ?", "id"),
                                               "department": ("c.department_id = ?", "id")})

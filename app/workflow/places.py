@@ -24,7 +24,7 @@ def grid_at(store: DistrictRepository, lon: float, lat: float) -> int:
         for (gid, _), inside in zip(rows, hit, strict=True):
             if inside:
                 return int(gid)
-    raise WorkflowError(f"({lon:.5f}, {lat:.5f}) is not inside any grid of the district")
+    raise WorkflowError(f"（{lon:.5f}, {lat:.5f}）不在本区任何网格内")
 
 
 def grid_place(store: DistrictRepository, grid_id: int) -> tuple[int, int]:
@@ -32,14 +32,14 @@ def grid_place(store: DistrictRepository, grid_id: int) -> tuple[int, int]:
     rows = store.rows("SELECT g.parent_id, c.parent_id FROM grid_units g JOIN grid_units c "
                       "ON c.id = g.parent_id WHERE g.id = ? AND g.level = 4", [grid_id])
     if not rows:
-        raise WorkflowError(f"there is no grid with id {grid_id}")
+        raise WorkflowError("没有这个基础网格")
     return int(rows[0][0]), int(rows[0][1])
 
 
 def grid_by_code(store: DistrictRepository, code: str) -> int:
     gid = store.scalar("SELECT id FROM grid_units WHERE code = ? AND level = 4", [code])
     if gid is None:
-        raise WorkflowError(f"there is no base grid with code {code!r}")
+        raise WorkflowError(f"没有编码为 {code} 的基础网格")
     return int(gid)
 
 
@@ -54,7 +54,7 @@ def department_ids(store: DistrictRepository, codes: list[str]) -> list[int]:
     known = dict(store.rows("SELECT code, id FROM departments"))
     bad = [c for c in codes if c not in known]
     if bad:
-        raise WorkflowError(f"unknown department code(s): {', '.join(bad)}")
+        raise WorkflowError(f"没有这些部门代码：{'、'.join(bad)}")
     return [int(known[c]) for c in codes]
 
 
@@ -65,8 +65,32 @@ def department_names(store: DistrictRepository) -> dict[int, str]:
 def leadership_id(store: DistrictRepository) -> int:
     lid = store.scalar("SELECT id FROM departments WHERE kind = 'leadership' ORDER BY id LIMIT 1")
     if lid is None:
-        raise WorkflowError("the district has no leadership (区领导) department")
+        raise WorkflowError("本区没有区领导（二次哨须报到）这一部门")
     return int(lid)
+
+
+class PlaceNames:
+    """Names of streets, communities (grid units) and departments by id, read once per
+    kind when first asked: what refusals and messages say instead of ids
+    (app.auth.permissions.PlaceNames)."""
+
+    def __init__(self, store: DistrictRepository) -> None:
+        self._store = store
+        self._units: dict[int, str] | None = None
+        self._departments: dict[int, str] | None = None
+
+    def name(self, kind: str, id_: int | None) -> str | None:
+        if id_ is None:
+            return None
+        if kind == "department":
+            if self._departments is None:
+                self._departments = {int(i): str(n) for i, n in self._store.rows(
+                    "SELECT id, name FROM departments")}
+            return self._departments.get(int(id_))
+        if self._units is None:
+            self._units = {int(i): str(n) for i, n in self._store.rows(
+                "SELECT id, name FROM grid_units WHERE level <= 3")}
+        return self._units.get(int(id_))
 
 
 def street_name(store: DistrictRepository, street_id: int) -> str:

@@ -30,6 +30,11 @@ STATUS_NAMES = {"blown": "已吹哨", "reported": "报到中", "handling": "处�
 ACTION_NAMES = {"blow": "吹哨", "report_in": "报到", "feed_back": "反馈", "verify": "核查",
                 "reject": "核查不通过", "rate": "评价", "supervise": "督办",
                 "second": "二次哨", "accountability": "问责", "close": "办结"}
+#: a department's part of a whistle, as the user reads it
+DEPT_STATE_NAMES = {"blown": "尚未报到", "reported": "已报到、尚未反馈", "fed_back": "已反馈、待核查",
+                    "verified": "已核查、待评价", "rated": "已评价"}
+#: what a step needs of the department's part
+DEPT_NEEDS = {"blown": "尚未报到", "reported": "已报到", "fed_back": "已反馈", "verified": "已核查"}
 
 
 class IllegalWhistleStep(ValueError):
@@ -72,7 +77,7 @@ class Whistle:
         for t in self.tasks:
             if t.department_id == department_id:
                 return t
-        raise IllegalWhistleStep(f"department {department_id} was not called by this whistle")
+        raise IllegalWhistleStep("该部门不在这次吹哨召集的部门之中")
 
 
 def blow(street_id: int, department_ids: list[int], at: datetime, report_hours: float,
@@ -81,9 +86,9 @@ def blow(street_id: int, department_ids: list[int], at: datetime, report_hours: 
     """街道吹哨: a whistle calling ``department_ids`` with working-hour limits."""
     depts = list(dict.fromkeys(department_ids))
     if not depts:
-        raise IllegalWhistleStep("a whistle must call at least one department")
+        raise IllegalWhistleStep("吹哨至少要召集一个部门")
     if not 0 < report_hours <= finish_hours:
-        raise IllegalWhistleStep("the report-in limit must be positive and not after the finish limit")
+        raise IllegalWhistleStep("报到时限必须大于零，且不能晚于办结时限")
     return Whistle(street_id, at, calendar.add_work_hours(at, report_hours),
                    calendar.add_work_hours(at, finish_hours),
                    tuple(DeptTask(d) for d in depts), round=round_, last_at=at)
@@ -105,13 +110,13 @@ def whistle_status(w: Whistle) -> str:
 
 def _check_time(w: Whistle, at: datetime) -> None:
     if w.last_at is not None and at < w.last_at:
-        raise IllegalWhistleStep(f"{at:%Y-%m-%d %H:%M} is before the whistle's last step "
-                                 f"({w.last_at:%Y-%m-%d %H:%M})")
+        raise IllegalWhistleStep(f"{at:%Y-%m-%d %H:%M} 早于哨令上一步的时间"
+                                 f"（{w.last_at:%Y-%m-%d %H:%M}）")
 
 
 def _open(w: Whistle, what: str) -> None:
     if w.closed_at is not None:
-        raise IllegalWhistleStep(f"cannot {what}: the whistle is closed (已办结)")
+        raise IllegalWhistleStep(f"哨令已办结，不能再{ACTION_NAMES.get(what, what)}")
 
 
 def _move(w: Whistle, dept: int, at: datetime, need: str, action: str, **changes) -> Whistle:
@@ -120,8 +125,8 @@ def _move(w: Whistle, dept: int, at: datetime, need: str, action: str, **changes
     t = w.task(dept)
     if t.state != need:
         raise IllegalWhistleStep(
-            f"cannot {action} ({ACTION_NAMES[action]}) for department {dept}: it is "
-            f"{t.state}, {action} needs {need}")
+            f"该部门{DEPT_STATE_NAMES.get(t.state, t.state)}，不能{ACTION_NAMES[action]}"
+            f"（{DEPT_NEEDS.get(need, need)}的部门才能{ACTION_NAMES[action]}）")
     nt = replace(t, **changes)
     tasks = tuple(nt if x.department_id == dept else x for x in w.tasks)
     nw = replace(w, tasks=tasks, last_at=at)
@@ -133,7 +138,7 @@ def _move(w: Whistle, dept: int, at: datetime, need: str, action: str, **changes
 def report_in(w: Whistle, dept: int, at: datetime, by: str) -> Whistle:
     """部门报到: who reported in for the department, and when."""
     if not (by or "").strip():
-        raise IllegalWhistleStep("report-in (报到) needs the name of who reports in")
+        raise IllegalWhistleStep("报到须填写报到人姓名")
     return _move(w, dept, at, "blown", "report_in", state="reported", reported_at=at,
                  reported_by=by.strip())
 
@@ -153,7 +158,7 @@ def verify(w: Whistle, dept: int, at: datetime, passed: bool = True) -> Whistle:
 def rate(w: Whistle, dept: int, at: datetime, rating: int) -> Whistle:
     """评价: the street rates the department's work 1–5 (下考上)."""
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise IllegalWhistleStep("a rating is a whole number from 1 to 5")
+        raise IllegalWhistleStep("评价须为 1 到 5 的整数")
     return _move(w, dept, at, "verified", "rate", state="rated", rating=rating)
 
 
@@ -195,9 +200,9 @@ def supervise(w: Whistle, at: datetime) -> Whistle:
     """督办: an overdue open whistle goes on the supervision list, exactly once."""
     _open(w, "supervise")
     if w.supervised:
-        raise IllegalWhistleStep("the whistle is already on the supervision list (已督办)")
+        raise IllegalWhistleStep("这次吹哨已在督办之列")
     if not overdue_items(w, at):
-        raise IllegalWhistleStep("nothing of this whistle is overdue; supervision is for late whistles")
+        raise IllegalWhistleStep("这次吹哨没有超时的事项；督办只针对超时的吹哨")
     return replace(w, supervised=True, last_at=max(at, w.last_at or at))
 
 
@@ -207,12 +212,12 @@ def second_whistle(w: Whistle, at: datetime, leadership_id: int, report_hours: f
     """二次哨: the street blows again; the district leaders must report in too.
 
     Returns (the first whistle marked as seconded, the new round-2 whistle)."""
-    _open(w, "blow a second whistle")
+    _open(w, "second")
     _check_time(w, at)
     if w.round != 1:
-        raise IllegalWhistleStep("a second whistle cannot itself be blown again")
+        raise IllegalWhistleStep("二次哨不能再吹一次")
     if w.seconded:
-        raise IllegalWhistleStep("a second whistle was already blown for this whistle")
+        raise IllegalWhistleStep("这次吹哨已经吹过二次哨")
     depts = [t.department_id for t in w.tasks if t.department_id != leadership_id]
     new = blow(w.street_id, depts + [leadership_id], at, report_hours, finish_hours,
                calendar=calendar, round_=2)
@@ -222,7 +227,7 @@ def second_whistle(w: Whistle, at: datetime, leadership_id: int, report_hours: f
 def flag_accountability(w: Whistle, at: datetime) -> Whistle:
     """问责: the supervision office flags a supervised whistle for discipline inspection."""
     if w.accountability:
-        raise IllegalWhistleStep("accountability (问责) is already flagged for this whistle")
+        raise IllegalWhistleStep("这次吹哨已提请问责")
     if not w.supervised:
-        raise IllegalWhistleStep("only a supervised (督办) whistle can be flagged for accountability")
+        raise IllegalWhistleStep("只有已督办的吹哨才能提请问责")
     return replace(w, accountability=True, last_at=max(at, w.last_at or at))

@@ -19,14 +19,20 @@ from typing import Any
 
 from app.audit import append as audit
 from app.auth.accounts import User
-from app.auth.permissions import MATRIX, PermissionDenied, Target, require
+from app.auth.permissions import MATRIX, ROLE_NAMES, PermissionDenied, Target, require
 from app.changes import Change
 from app.domain.worktime import DEFAULT_CALENDAR, WorkCalendar
 from app.store import DistrictRepository
 from app.store.sequences import next_id
 from app.workflow import whistle_machine as wm
 from app.workflow.conflicts import whistle_conflict
-from app.workflow.places import WorkflowError, grid_place, leadership_id, scope_filter
+from app.workflow.places import (
+    PlaceNames,
+    WorkflowError,
+    grid_place,
+    leadership_id,
+    scope_filter,
+)
 
 #: deadline presets (working hours): report in, finish
 PRESETS: dict[str, tuple[float, float]] = {"urgent": (2, 27), "normal": (8, 45),
@@ -42,7 +48,7 @@ def load_whistle(store: DistrictRepository, ref: str | int) -> tuple[int, wm.Whi
                       "supervised, accountability, closed_at, version FROM whistles WHERE " + where,
                       [param])
     if not rows:
-        raise WorkflowError(f"there is no whistle {text!r}")
+        raise WorkflowError(f"没有编号为“{text}”的哨令")
     r = rows[0]
     tasks = []
     for d in store.rows(f"SELECT {_DCOLS} FROM whistle_departments WHERE whistle_id = ? "
@@ -60,8 +66,12 @@ def load_whistle(store: DistrictRepository, ref: str | int) -> tuple[int, wm.Whi
                                  version=int(r[9]))
 
 
-def _target(w: wm.Whistle) -> Target:
+def view_target(w: wm.Whistle) -> Target:
+    """What seeing or acting on the whistle touches: its street and its departments."""
     return Target(w.street_id, None, frozenset(t.department_id for t in w.tasks))
+
+
+_target = view_target
 
 
 def _event(store, wid: int, action: str, at: datetime, user: User, *, dept: int | None = None,
@@ -128,10 +138,10 @@ def blow(store: DistrictRepository, user: User, *, grid_id: int, department_ids:
          calendar: WorkCalendar = DEFAULT_CALENDAR) -> int:
     """街道吹哨 from a place (its grid) or a case; only the street's 书记/主任."""
     if not title.strip():
-        raise WorkflowError("a whistle needs a title (the problem in a few words)")
+        raise WorkflowError("请填写哨令标题（用几个字说明问题）")
     _, street = grid_place(store, grid_id)
     require(user.role, user.scope, "whistle.blow",
-            Target(street, None, frozenset(department_ids)))
+            Target(street, None, frozenset(department_ids)), PlaceNames(store))
     w = wm.blow(street, department_ids, at, report_hours, finish_hours, calendar=calendar)
     with store.transaction():
         wid = _insert(store, w, title=title.strip(), description=description.strip() or title,
@@ -149,7 +159,7 @@ def _user_department(store: DistrictRepository, user: User, department_id: int |
         return department_id
     if user.scope.kind == "department":
         return int(user.scope.id)
-    raise WorkflowError("name the department (--dept) this step is for")
+    raise WorkflowError("请指明这一步是哪个部门的（--dept）")
 
 
 def _step(store, user: User, ref, perm: str, at: datetime, fn, *, dept: int | None,
@@ -162,8 +172,15 @@ def _step(store, user: User, ref, perm: str, at: datetime, fn, *, dept: int | No
         if perm in ("whistle.report_in", "whistle.feed_back"):
             dept = _user_department(store, user, dept)
             target = Target(w.street_id, None, frozenset({dept}) & target.department_ids)
-        require(user.role, user.scope, perm, target)
-        new = fn(w, dept)
+        names = PlaceNames(store)
+        require(user.role, user.scope, perm, target, names)
+        try:
+            new = fn(w, dept)
+        except wm.IllegalWhistleStep as exc:  # say which department, by its name
+            who = names.name("department", dept) if dept is not None else None
+            if who and str(exc).startswith("该部门"):
+                raise wm.IllegalWhistleStep(who + str(exc)[3:]) from None
+            raise
         _save(store, wid, w, new, dept, at)
         if extra is not None:
             extra(wid)
@@ -222,7 +239,7 @@ def supervise(store, user: User, ref, *, at: datetime, note: str = "",
     with store.transaction():
         wid, w = load_whistle(store, ref)
         _require_version(store, wid, w, expected_version, at)
-        require(user.role, user.scope, "whistle.supervise", _target(w))
+        require(user.role, user.scope, "whistle.supervise", _target(w), PlaceNames(store))
         new = wm.supervise(w, at)
         _save(store, wid, w, new, None, at, supervised_at=at)
         _event(store, wid, "supervise", at, user, note=note or None)
@@ -239,7 +256,8 @@ def accountability(store, user: User, ref, *, at: datetime, note: str = "",
     with store.transaction():
         wid, w = load_whistle(store, ref)
         _require_version(store, wid, w, expected_version, at)
-        require(user.role, user.scope, "whistle.accountability", _target(w))
+        require(user.role, user.scope, "whistle.accountability", _target(w),
+                PlaceNames(store))
         new = wm.flag_accountability(w, at)
         _save(store, wid, w, new, None, at)
         _event(store, wid, "accountability", at, user, note=note or None)
@@ -258,7 +276,7 @@ def second(store, user: User, ref, *, at: datetime, report_hours: float, finish_
     with store.transaction():
         wid, w = load_whistle(store, ref)
         _require_version(store, wid, w, expected_version, at)
-        require(user.role, user.scope, "whistle.second", _target(w))
+        require(user.role, user.scope, "whistle.second", _target(w), PlaceNames(store))
         first, new = wm.second_whistle(w, at, leadership_id(store), report_hours, finish_hours,
                                        calendar=calendar)
         row = store.rows("SELECT title, description, lon, lat, grid_id, case_id FROM whistles "
@@ -302,7 +320,7 @@ def list_whistles(store: DistrictRepository, user: User, *, open_only: bool = Fa
                   limit: int = 200) -> list[dict[str, Any]]:
     """Whistles the user may see, newest first."""
     if user.role not in MATRIX["whistle.view"]:
-        raise PermissionDenied(f"role {user.role.value} may not see whistles")
+        raise PermissionDenied(f"{ROLE_NAMES[user.role]}无权查看哨令")
     # a community sees its street's whistles
     where, params = scope_filter(user.scope, {
         "street": ("w.street_id = ?", "id"),
@@ -353,7 +371,7 @@ def timeline(store: DistrictRepository, ref) -> list[dict[str, Any]]:
 
 def with_deadline_preset(preset: str) -> tuple[float, float]:
     if preset not in PRESETS:
-        raise WorkflowError(f"unknown deadline preset {preset!r}; one of {', '.join(PRESETS)}")
+        raise WorkflowError(f"没有“{preset}”这种时限预设；可选：{'、'.join(PRESETS)}")
     return PRESETS[preset]
 
 

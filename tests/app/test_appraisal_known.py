@@ -313,7 +313,7 @@ def test_survey_rules(db):
     u = db.users
     with pytest.raises(AppraisalError, match="one survey per street per period"):
         record_survey(db, u["sec01"], OCT, STREET, {CG: 70})
-    with pytest.raises(PermissionDenied, match="street 2"):
+    with pytest.raises(PermissionDenied, match="只能为本街道"):
         record_survey(db, u["sec02"], OCT, STREET, {CG: 70})  # another street's secretary
     with pytest.raises(PermissionDenied):
         record_survey(db, u["dept_cg"], OCT, STREET, {CG: 100})

@@ -44,11 +44,11 @@ def test_every_role_has_a_demo_account(district_db):
 def test_lockout_after_five_failures_and_unlock(district_db):
     with open_store(district_db) as s:
         for i in range(MAX_FAILED_LOGINS - 1):
-            with pytest.raises(AuthError, match=f"{MAX_FAILED_LOGINS - 1 - i} attempts left"):
+            with pytest.raises(AuthError, match=f"还可再试 {MAX_FAILED_LOGINS - 1 - i} 次"):
                 authenticate(s, "operator", "wrong-password", at=NOW)
-        with pytest.raises(AuthError, match="now locked"):
+        with pytest.raises(AuthError, match="密码错误，已连续 5 次；账号 operator 已被锁定"):
             authenticate(s, "operator", "wrong-password", at=NOW)
-        with pytest.raises(AuthError, match="locked"):  # even the right password
+        with pytest.raises(AuthError, match="已被锁定"):  # even the right password
             authenticate(s, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=NOW)
         set_locked(s, "operator", False, at=NOW)
         assert authenticate(s, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=NOW).role == \
@@ -62,16 +62,16 @@ def test_lockout_after_five_failures_and_unlock(district_db):
 
 def test_bad_accounts_are_refused(district_db):
     with open_store(district_db) as s:
-        with pytest.raises(AuthError, match="already exists"):
+        with pytest.raises(AuthError, match="账号“admin”已存在"):
             add_user(s, "admin", "Another#2026", Role.ADMINISTRATOR, Scope(), at=NOW)
-        with pytest.raises(AuthError, match="needs a street scope"):
+        with pytest.raises(AuthError, match="街道党工委书记的管辖范围须为街道，不能是全区"):
             add_user(s, "sec99", "Another#2026", Role.STREET_SECRETARY, Scope(), at=NOW)
-        with pytest.raises(AuthError, match="no street with id 999"):
+        with pytest.raises(AuthError, match="没有编号为 999 的街道"):
             add_user(s, "sec99", "Another#2026", Role.STREET_SECRETARY, Scope("street", 999),
                      at=NOW)
-        with pytest.raises(AuthError, match="at least 8"):
+        with pytest.raises(AuthError, match="至少需要 8 个字符"):
             add_user(s, "sec99", "short", Role.STREET_SECRETARY, Scope("street", 2), at=NOW)
-        with pytest.raises(AuthError, match="wrong user name"):
+        with pytest.raises(AuthError, match="^用户名或密码错误$"):
             authenticate(s, "nobody", "whatever", at=NOW)
 
 
@@ -87,10 +87,10 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(district_db):
         assert len(outcomes) == 8
         assert s.rows("SELECT failed_logins, locked FROM users WHERE username = 'dispatcher'") \
             == [(MAX_FAILED_LOGINS, True)]
-        assert sum("attempts left" in o for o in outcomes) == MAX_FAILED_LOGINS - 1
-        assert sum("now locked" in o for o in outcomes) == 1
-        assert sum("ask an administrator" in o for o in outcomes) == 8 - MAX_FAILED_LOGINS
-        with pytest.raises(AuthError, match="locked"):
+        assert sum("还可再试" in o for o in outcomes) == MAX_FAILED_LOGINS - 1
+        assert sum(o.startswith("密码错误，已连续") for o in outcomes) == 1
+        assert sum("因连续 5 次登录失败已被锁定，请联系系统管理员解锁" in o for o in outcomes) == 8 - MAX_FAILED_LOGINS
+        with pytest.raises(AuthError, match="已被锁定"):
             authenticate(s, "dispatcher", DEMO_PASSWORDS[Role.DISPATCHER], at=NOW)
         actions = Counter(a for (a,) in s.rows("SELECT action FROM audit_log WHERE "
                                                 "entity_id = 'dispatcher' AND action LIKE "

@@ -126,10 +126,33 @@ def test_only_street_heads_blow_and_only_for_their_street():
     blowers = {r for r in Role if any(decide(r, SCOPES[k], "whistle.blow", Target(STREET))
                                       for k in SCOPE_KINDS)}
     assert blowers == {Role.STREET_SECRETARY, Role.STREET_DIRECTOR}
+    # by names (a resolver from the district), never by ids
     with pytest.raises(PermissionDenied,
-                       match="role street_secretary of street 2 may not blow a whistle "
-                             "for street 3"):
+                       match="^只能为本街道（丁字沽街道）吹哨，该处属于西于庄街道$"):
+        require(Role.STREET_SECRETARY, SCOPES["street"], "whistle.blow", Target(OTHER_STREET),
+                _Names())
+    # without names: still Chinese, still no ids
+    with pytest.raises(PermissionDenied, match="^只能为本街道吹哨$"):
         require(Role.STREET_SECRETARY, SCOPES["street"], "whistle.blow", Target(OTHER_STREET))
+
+
+class _Names:
+    def name(self, kind, id_):
+        return {("street", STREET): "丁字沽街道", ("street", OTHER_STREET): "西于庄街道"}.get(
+            (kind, id_))
+
+
+def test_refusals_are_chinese_and_name_no_ids():
+    """Every refusal of the matrix reads in Chinese: no English word, no internal id."""
+    import re
+
+    for role, kind, action, tname in CASES:
+        got = decide(role, SCOPES[kind], action, TARGETS[tname])
+        if not got:
+            assert not re.search(r"[A-Za-z0-9]", got.reason), (role, kind, action, got.reason)
+    assert decide(Role.GRID_WORKER, SCOPES["street"], "case.new").reason == \
+        "网格员的管辖范围不能是街道"
+    assert decide(Role.AUDITOR, Scope(), "case.dispatch").reason == "审计员无权派遣案件"
 
 
 def test_separation_of_duties():

@@ -137,6 +137,6 @@ def test_json_records_and_the_command(db, district_db, tmp_path, capsys, monkeyp
 def test_a_street_operator_cannot_import_elsewhere(db, tmp_path):
     """Street 3's operator may not import cases located in street 2."""
     other = User(999, "op03", "街道值班员", Role.OPERATOR, Scope("street", 3))
-    with pytest.raises(CaseImportError, match="may not accept a case for street 2"):
+    with pytest.raises(CaseImportError, match="只能为本街道受理案件"):
         import_cases(db, other, _good_csv(db, tmp_path), at=parse_period("2026-11").start)
     assert db.scalar("SELECT count(*) FROM cases WHERE code LIKE 'H-%'") == 0

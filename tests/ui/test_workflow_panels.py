@@ -149,7 +149,7 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     assert "区领导" in panel.timeline.events.item(panel.timeline.events.count() - 1).text()
     panel.timeline.show_whistle(wid)
     panel.timeline.run("second")  # again: refused with the reason, nothing changes
-    assert "already blown" in panel.timeline.message.text()
+    assert "已经吹过二次哨" in panel.timeline.message.text()
     assert db.scalar("SELECT max(id) FROM whistles") == second
 
 
@@ -164,7 +164,8 @@ def test_blowing_for_another_street_is_refused_in_the_panel(db, qtbot):
     _check(panel, "CG")
     panel.title_edit.setText("不属于本街道")
     panel.blow_button.click()
-    assert "may not blow a whistle for street 2" in panel.blow_message.text()
+    assert "只能为本街道（" in panel.blow_message.text()
+    assert "吹哨，该处属于" in panel.blow_message.text()
     assert db.scalar("SELECT count(*) FROM whistles") == before
     assert panel.title_edit.text() == "不属于本街道"  # nothing typed is lost
 
@@ -279,7 +280,7 @@ def test_login_dialog_offers_demo_accounts_and_refuses_wrong_passwords(db, qtbot
     dialog.username.setCurrentIndex(dialog.username.findData("sec01"))
     assert dialog.password.text() == DEMO_PASSWORDS[Role.STREET_SECRETARY]
     dialog.password.setText("wrong-password")
-    assert not dialog.try_login() and "attempts left" in dialog.error.text()
+    assert not dialog.try_login() and "用户名或密码错误（还可再试 4 次）" in dialog.error.text()
     dialog.password.setText(DEMO_PASSWORDS[Role.STREET_SECRETARY])
     assert dialog.try_login() and dialog.user.username == "sec01"
 
@@ -379,7 +380,7 @@ def test_case_extension_needs_reason_and_a_signed_approval(db, qtbot):
     assert "dispatch" not in panel.action_buttons and "close" not in panel.action_buttons
     panel.prompt.answers = ["需协调产权单位", "dispatcher", "wrong-password", 8]
     panel.action_buttons["extend"].click()
-    assert "wrong user name or password" in panel.message.text()
+    assert "审批人 dispatcher：用户名或密码错误" in panel.message.text()
     assert db.scalar("SELECT status FROM cases WHERE id = ?", [case_id]) == "dispatched"
     panel.select_case(case_id)
     panel.prompt.answers = ["需协调产权单位", "dispatcher", DEMO_PASSWORDS[Role.DISPATCHER], 8]
