@@ -62,14 +62,20 @@ def test_whistle_loop_from_blow_to_second_whistle(run):
     grid = _first_grid(run.db)
     err = run("sec02", "2026-11-20T10:30", "whistle", "blow", "--grid", grid, "--dept", "CG,HW",
               "--title", "垃圾堆积", ok=False)
-    assert "role street_secretary of street 3 may not blow a whistle for street 2" in err
+    # by the streets' names, in Chinese (no ids, no role codes)
+    with open_store(run.db, read_only=True) as s:
+        mine, theirs = (s.scalar("SELECT name FROM grid_units WHERE code = ?", [c])
+                        for c in (s.scalar("SELECT g.code FROM grid_units g JOIN users u "
+                                           "ON u.scope_id = g.id WHERE u.username = 'sec02'"),
+                                  grid[:9]))
+    assert f"只能为本街道（{mine}）吹哨，该处属于{theirs}" in err
     w = run("sec01", "2026-11-20T10:30", "whistle", "blow", "--grid", grid, "--dept", "CG,HW",
             "--title", "闲置空地垃圾堆积", "--preset", "urgent")
     wid = str(w["id"])
     assert w["report_deadline"].startswith("2026-11-20 12:30")
     assert run("dept_cg", "2026-11-20T11:00", "whistle", "report-in", wid)["departments"][0][
         "state"] == "reported"
-    assert "not one of the departments" in run("leader", "2026-11-20T11:00", "whistle",
+    assert "不在其中" in run("leader", "2026-11-20T11:00", "whistle",
                                                 "report-in", wid, ok=False)
     run("dept_cg", "2026-11-20T15:00", "whistle", "feedback", wid, "--text", "已清运")
     run("sec01", "2026-11-20T16:00", "whistle", "verify", wid, "--dept", "CG")
@@ -80,14 +86,14 @@ def test_whistle_loop_from_blow_to_second_whistle(run):
     sup = run("supervisor", "2026-11-23T10:00", "whistle", "list", "--supervision")
     assert sup[0]["id"] == int(wid) and sup[0]["late_hours"] == 6.5
     assert run("sec02", "2026-11-23T10:00", "whistle", "list", "--supervision") == []
-    assert "may not supervise" in run("sec01", "2026-11-23T10:00", "whistle", "supervise", wid,
+    assert "街道党工委书记无权督办" in run("sec01", "2026-11-23T10:00", "whistle", "supervise", wid,
                                       ok=False)
     assert run("supervisor", "2026-11-23T10:00", "whistle", "supervise", wid)["supervised"]
-    assert "already on the supervision list" in run(
+    assert "已在督办之列" in run(
         "supervisor", "2026-11-23T10:01", "whistle", "supervise", wid, ok=False)
     second = run("sec01", "2026-11-23T10:05", "whistle", "second", wid)
     assert second["round"] == 2 and "区领导" in {d["name"] for d in second["departments"]}
-    assert "already blown" in run("sec01", "2026-11-23T10:06", "whistle", "second", wid, ok=False)
+    assert "已经吹过二次哨" in run("sec01", "2026-11-23T10:06", "whistle", "second", wid, ok=False)
     run("leader", "2026-11-23T10:30", "whistle", "report-in", str(second["id"]))
     assert run("supervisor", "2026-11-23T11:00", "whistle", "accountability", wid)[
         "accountability"]
@@ -104,20 +110,20 @@ def test_case_loop_with_approval_and_refusals(run):
             "--text", "路口暴露垃圾")
     code = c["code"]
     run("operator", "2026-11-20T09:05", "case", "advance", code, "register")
-    assert "may not dispatch" in run("operator", "2026-11-20T09:06", "case", "advance", code,
+    assert "指挥中心值班员无权派遣案件" in run("operator", "2026-11-20T09:06", "case", "advance", code,
                                      "dispatch", ok=False)
     d = run("dispatcher", "2026-11-20T09:10", "case", "advance", code, "dispatch")
     assert d["status"] == "dispatched" and d["deadline_at"].startswith("2026-11-20 13:10")
-    assert "cannot close" in run("operator", "2026-11-20T09:11", "case", "advance", code, "close",
+    assert "不能结案" in run("operator", "2026-11-20T09:11", "case", "advance", code, "close",
                                  ok=False)
     # the department asks for an extension: needs a reason and an approver
-    assert "needs a reason" in run("dept_hw", "2026-11-20T10:10", "case", "advance", code,
+    assert "延期须填写原因" in run("dept_hw", "2026-11-20T10:10", "case", "advance", code,
                                    "extend", "--hours", "8", "--approver", "dispatcher", ok=False)
-    assert "must confirm with their password" in run(
+    assert "审批人 dispatcher 须输入本人密码确认" in run(
         "dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
         "--reason", "需协调物业", "--approver", "dispatcher", ok=False)
     run.env("GRIDCC_APPROVER_PASSWORD", "wrong-password")
-    assert "approver dispatcher: wrong user name or password" in run(
+    assert "审批人 dispatcher：用户名或密码错误" in run(
         "dept_hw", "2026-11-20T10:10", "case", "advance", code, "extend", "--hours", "8",
         "--reason", "需协调物业", "--approver", "dispatcher", ok=False)
     run.env("GRIDCC_APPROVER_PASSWORD", PASSWORDS["dispatcher"])
@@ -143,7 +149,7 @@ def test_users_add_lock_list(duck_run, monkeypatch):
     u = run("admin", "2026-11-20T09:00", "users", "add", "sec01b", "--role", "street_director",
             "--scope", "street:2")
     assert u["scope"] == "street 2"
-    assert "may not manage accounts" in run("operator", "2026-11-20T09:00", "users", "list",
+    assert "指挥中心值班员无权管理账号" in run("operator", "2026-11-20T09:00", "users", "list",
                                             ok=False)
     assert run("admin", "2026-11-20T09:01", "users", "lock", "sec01b")["locked"]
     assert any(x["username"] == "sec01b" and x["locked"]
@@ -153,9 +159,9 @@ def test_users_add_lock_list(duck_run, monkeypatch):
 def test_users_list_and_login_errors(run):
     users = run("admin", "2026-11-20T09:02", "users", "list")
     assert {"admin", "sec01", "dept_cg", "operator"} <= {x["username"] for x in users}
-    assert "may not manage accounts" in run("operator", "2026-11-20T09:00", "users", "list",
+    assert "指挥中心值班员无权管理账号" in run("operator", "2026-11-20T09:00", "users", "list",
                                             ok=False)
-    assert "wrong user name or password" in run("nobody", "2026-11-20T09:03", "case", "list",
+    assert "用户名或密码错误" in run("nobody", "2026-11-20T09:03", "case", "list",
                                                  ok=False)
     assert "sign in with --user" in run(None, "2026-11-20T09:03", "case", "list", ok=False)
 
