@@ -104,7 +104,7 @@ class ImportSession:
         self.staged: list[Staged] = []
         self.plan = Plan()
         self._override = None
-        self._mapping_errors: dict[int, object] = {}  # id(Staged) -> its missing-fields error
+        self._mapping_errors: dict[int, list] = {}  # id(Staged) -> the errors of its mapping
 
     # -- 1. read ----------------------------------------------------------------------
     def read(self) -> list[SourceLayer]:
@@ -165,13 +165,15 @@ class ImportSession:
                 continue
             level = LEVELS.get(e.get("level") or o.level or "") or (guess_level(lay) if kind == "grids" else None)
             m = propose(lay, kind, level)
+            staged = Staged(lay, m)
+            self.staged.append(staged)
             for t, src in (e.get("fields") or {}).items():
                 if src not in lay.columns:
                     self.findings.error(lay.name, f"映射文件把 {t} 对应到字段 {src!r}，但图层中没有该字段"
                                                   f"（有：{'、'.join(lay.fields)}）")
+                    self._mapping_errors.setdefault(id(staged), []).append(self.findings.items[-1])
                 else:
                     m.fields[t] = src
-            self.staged.append(Staged(lay, m))
             self._check_required(lay, m)
         return self.staged
 
@@ -182,16 +184,16 @@ class ImportSession:
                                           f"（图层字段：{'、'.join(lay.fields) or '无'}）；请用映射文件指定")
             staged = next((s for s in self.staged if s.source is lay), None)
             if staged is not None:
-                self._mapping_errors[id(staged)] = self.findings.items[-1]
+                self._mapping_errors.setdefault(id(staged), []).append(self.findings.items[-1])
 
     def set_mapping(self, index: int, mapping: LayerMapping) -> None:
-        """The wizard's correction of one layer's mapping (its missing-fields error, if
-        any, is checked again)."""
+        """The wizard's correction of one layer's mapping: the errors of its old mapping
+        (missing fields, a mapping file's field the layer lacks) go, the new one is checked."""
         s = self.staged[index]
         s.mapping = mapping
-        old = self._mapping_errors.pop(id(s), None)
-        if old is not None and old in self.findings.items:
-            self.findings.items.remove(old)
+        for old in self._mapping_errors.pop(id(s), []):
+            if old in self.findings.items:
+                self.findings.items.remove(old)
         self._check_required(s.source, mapping)
 
     def set_crs(self, index: int, text: str | None) -> None:

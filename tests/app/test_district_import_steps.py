@@ -32,6 +32,16 @@ def test_a_corrected_mapping_clears_its_missing_fields_error(demo, tmp_path):
     session.set_mapping(0, LayerMapping("grids", 4, {"code": "WG_ID", "name": "TITLE"}))
     assert session.findings.ok and staged[0].mapping.fields["code"] == "WG_ID"
     assert session.preview(0, rows=2)[0]["code"] == g["code"][0]
+    # a saved mapping naming a column the file no longer has: corrected the same way
+    mapping = tmp_path / "old.toml"
+    mapping.write_text('[[layer]]\nkind = "grids"\nlevel = "grid"\n[layer.fields]\ncode = "WGBM"\n',
+                       encoding="utf-8")
+    session = ImportSession([src], ImportOptions(mapping_file=mapping))
+    session.read()
+    session.propose()
+    assert len(session.findings.errors) == 2  # the mapping file's field, then the missing code
+    session.set_mapping(0, LayerMapping("grids", 4, {"code": "WG_ID"}))
+    assert session.findings.ok
 
 
 def test_a_crs_for_one_layer_and_steps_run_again(demo, tmp_path):

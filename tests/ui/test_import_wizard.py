@@ -229,3 +229,20 @@ def test_the_main_window_reopens_on_the_district_after_a_reimport(make_window, q
     qtbot.waitUntil(new.loaded, timeout=STEP_MS)
     assert new.store is window.store and not window.isVisible() and new.isVisible()
     new.close()
+
+
+def test_a_broken_mapping_file_is_named_on_the_file_page(make_wizard, sources, tmp_path, qtbot):
+    """(Also two reads on one worker thread: the PROJ context the first made must outlive
+    its job, or the second crashed the process.)"""
+    bad = tmp_path / "映射.toml"
+    bad.write_text("[[layer]\nkind = ", encoding="utf-8")
+    w = make_wizard(tmp_path / "z.duckdb")
+    w.files_page.set_paths([sources.grids])
+    w.files_page.mapping_path.setText(str(bad))
+    w.next()
+    qtbot.waitUntil(lambda: bool(w.files_page.problems.text()), timeout=STEP_MS)
+    assert w.currentId() == w.PAGE_FILES and "映射文件" in w.files_page.problems.text()
+    w.files_page.mapping_path.setText("")  # without it the layer is read and mapped
+    w.next()
+    qtbot.waitUntil(lambda: w.currentId() == w.PAGE_MAPPING, timeout=STEP_MS)
+    assert w.mapping_page.isComplete()

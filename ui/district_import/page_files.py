@@ -189,7 +189,10 @@ class FilesPage(QWizardPage):
 
     def _read(self, key, mark: int) -> None:
         s = self.wiz.session
-        problems = [p for p in s.findings.items[:mark] if p.severity == ERROR]
+        mapping = str(s.options.mapping_file) if s.options.mapping_file else None
+        # a file that cannot be read, or a mapping file that cannot be: fixed here, not later
+        problems = [p for k, p in enumerate(s.findings.items) if p.severity == ERROR
+                    and (k < mark or (mapping is not None and p.file == mapping))]
         if problems or not s.sources:
             self._show([p.text() for p in problems] or ["文件中没有可导入的图层"])
             return

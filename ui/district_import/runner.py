@@ -97,7 +97,8 @@ class StepRunner(QWidget):
         self.cancel_button.setText("取消")
         self.timer.start()
         self.busyChanged.emit(True)
-        self.work.run(fn, lambda r: self._end(on_done, r), lambda e: self._end(on_error, e), owner=self)
+        self.work.run(_keeping_proj_context(fn), lambda r: self._end(on_done, r),
+                      lambda e: self._end(on_error, e), owner=self)
 
     def _end(self, callback, value) -> None:
         self._poll()
@@ -140,3 +141,19 @@ class StepRunner(QWidget):
         self._cancel.set()
         self.timer.stop()
         self.work.close()
+
+
+def _keeping_proj_context(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` that, before its pool thread drops its Python thread state, keeps the PROJ
+    context it may have made alive: the import reads .prj files and builds CRSs (pyproj)
+    on the worker, and the next job on the same thread would find that context freed and
+    crash the process (see app.geo.crs and tests/ui/test_proj_in_pool_threads.py)."""
+    from app.geo.crs import _pin_proj_context
+
+    def job():
+        try:
+            return fn()
+        finally:
+            _pin_proj_context()
+
+    return job

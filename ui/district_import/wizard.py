@@ -105,6 +105,9 @@ class ImportWizard(QWizard):
 
     # -- shared -------------------------------------------------------------------------
     def new_session(self, paths: list[Path], options: ImportOptions, target: Target) -> ImportSession:
+        old = self.target
+        if old is not None and old.store is not None and old.store is not target.store:
+            old.store.close()  # a cursor of the open district no longer needed
         self.target = target
         self.session = ImportSession(paths, options, target.store)
         self.report = None
