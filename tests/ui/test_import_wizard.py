@@ -246,3 +246,19 @@ def test_a_broken_mapping_file_is_named_on_the_file_page(make_wizard, sources, t
     w.next()
     qtbot.waitUntil(lambda: w.currentId() == w.PAGE_MAPPING, timeout=STEP_MS)
     assert w.mapping_page.isComplete()
+
+
+def test_gcj02_chosen_for_the_street_layer_lines_it_up(make_wizard, sources, tmp_path, qtbot):
+    w = make_wizard(tmp_path / "gcj.duckdb")
+    to_mapping(w, qtbot, [sources.streets, sources.communities, sources.grids])
+    w.next()
+    qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    assert "GCJ-02" in w.crs_page.notes.text()
+    combo = w.crs_page.table.cellWidget(0, 2)
+    combo.setCurrentIndex(combo.findData("gcj02"))
+    combo.activated.emit(combo.currentIndex())  # as the operator's pick
+    qtbot.waitUntil(lambda: w.crs_page.isComplete(), timeout=STEP_MS)
+    assert "GCJ-02" in w.crs_page.table.item(0, 1).text() and "错开" not in w.crs_page.notes.text()
+    w.next()
+    qtbot.waitUntil(lambda: w.report_page.report is not None, timeout=STEP_MS)
+    assert w.report_page.report.ok and not w.report_page.report.findings.of("repair")
