@@ -51,6 +51,7 @@ class LoginDialog(QDialog):
         self._clock = clock or (store_clock(store) if store is not None
                                 else district_clock()).now
         self.user: User | None = None
+        self._trying = False
         #: on a server: the district opened as the signed-in user (the caller's to close)
         self.session_store: DistrictRepository | None = None
         logins = demo_logins(store) if store is not None else []
@@ -59,13 +60,16 @@ class LoginDialog(QDialog):
         title.setObjectName("UnitTitle")
         self.username = QComboBox()
         self.username.setEditable(True)
+        # a typed name is never added to the list (a mistyped one would stay offered)
+        self.username.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.username.addItem("", "")
         for u, _p, role in logins:
             self.username.addItem(f"{u}（{role}）", u)
         self.username.currentIndexChanged.connect(self._demo_chosen)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.returnPressed.connect(self.try_login)
+        # Enter signs in through the default button only: connecting returnPressed as
+        # well counted one Enter as two failed attempts
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.ALERT};")
@@ -102,6 +106,17 @@ class LoginDialog(QDialog):
             self.password.setText(self._demo[name])
 
     def try_login(self) -> bool:
+        """One attempt; False (and the reason shown) if refused.  Re-entry while an
+        attempt runs (a second Enter during the slow password check) is ignored."""
+        if self._trying:
+            return False
+        self._trying = True
+        try:
+            return self._attempt()
+        finally:
+            self._trying = False
+
+    def _attempt(self) -> bool:
         try:
             if self._server is not None:
                 self._server_login()

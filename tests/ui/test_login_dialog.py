@@ -1,0 +1,91 @@
+"""The login dialog with real key presses: Enter is one attempt (not two), the messages
+are Chinese, a mistyped user name is not added to the account list, five failures lock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from app.auth.accounts import MAX_FAILED_LOGINS, get_user
+from app.auth.permissions import Role
+from app.demo.accounts import DEMO_PASSWORDS
+from app.store import open_store
+
+AT = datetime(2026, 11, 20, 10, 30)
+# the offscreen platform says so when a top-level dialog is shown (shown it must be: the
+# default button only answers Enter on a visible dialog)
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def db(small_db_copy):
+    with open_store(small_db_copy) as s:
+        yield s
+
+
+def _dialog(qtbot, db):
+    from ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(db, clock=lambda: AT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _failures(db, name: str) -> int:
+    return get_user(db, name).failed_logins
+
+
+def test_enter_in_the_password_field_is_one_attempt(qtbot, db, themed_app, tmp_path):
+    dialog = _dialog(qtbot, db)
+    dialog.username.setCurrentIndex(dialog.username.findData("sec01"))
+    dialog.password.setText("wrong-password")
+    dialog.password.setFocus()
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=5000)
+    assert _failures(db, "sec01") == 1
+    assert dialog.error.text() == f"用户名或密码错误（还可再试 {MAX_FAILED_LOGINS - 1} 次）"
+    dialog.grab().save(str(tmp_path / "login_wrong.png"))
+    # the keypad's Enter too, once
+    dialog.password.setText("wrong-again")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Enter)
+    assert _failures(db, "sec01") == 2
+    # and the right password signs in with one Enter
+    dialog.password.setText(DEMO_PASSWORDS[Role.STREET_SECRETARY])
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.user.username == "sec01"
+    assert _failures(db, "sec01") == 0
+
+
+def test_enter_in_the_user_name_field_is_one_attempt_and_not_remembered(qtbot, db):
+    dialog = _dialog(qtbot, db)
+    offered = [dialog.username.itemText(i) for i in range(dialog.username.count())]
+    dialog.username.setEditText("sec01")
+    dialog.password.setText("wrong-password")
+    dialog.username.lineEdit().setFocus()
+    QTest.keyClick(dialog.username.lineEdit(), Qt.Key.Key_Return)
+    assert _failures(db, "sec01") == 1
+    # a mistyped (unknown) name: refused like a wrong password, and never listed
+    dialog.username.setEditText("sce01")
+    QTest.keyClick(dialog.username.lineEdit(), Qt.Key.Key_Return)
+    assert dialog.error.text() == "用户名或密码错误"
+    assert [dialog.username.itemText(i) for i in range(dialog.username.count())] == offered
+
+
+def test_five_enters_lock_the_account_with_a_chinese_message(qtbot, db):
+    dialog = _dialog(qtbot, db)
+    dialog.username.setCurrentIndex(dialog.username.findData("dir01"))
+    for i in range(MAX_FAILED_LOGINS):
+        dialog.password.setText(f"wrong-{i}")
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert _failures(db, "dir01") == i + 1
+    assert get_user(db, "dir01").locked
+    assert dialog.error.text() == ("密码错误，已连续 5 次；账号 dir01 已被锁定，请联系系统管理员解锁")
+    dialog.password.setText(DEMO_PASSWORDS[Role.STREET_DIRECTOR])
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "账号 dir01 因连续 5 次登录失败已被锁定，请联系系统管理员解锁"
+    assert dialog.isVisible()
