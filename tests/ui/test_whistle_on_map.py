@@ -173,7 +173,10 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
         gx, gy = (float(v) for v in district_map.frame.from_lonlat(lon, lat))
         assert window.canvas.view("whistles").whistle_at(gx, gy, 200.0) is None
         window.canvas.mapClicked.emit(gx, gy)  # the window, then the panel
-        assert panel.tabs.currentIndex() == 1 and panel.place is not None
+        # the place is set; the tab is only marked (a map click does not take it away)
+        assert panel.tabs.currentIndex() == 0 and panel.place is not None
+        assert panel.tabs.tabText(1) == "吹哨 ●"
+        panel.tabs.setCurrentIndex(1)
         view = window.canvas.view("whistles")
         assert view.selected is None
         # blown there (a day after the map's data): on the map as soon as the window's
@@ -181,6 +184,7 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
         view.set_time(None)  # live
         panel.dept_list.item(0).setCheckState(Qt.CheckState.Checked)
         panel.title_edit.setText("闲置空地垃圾堆积整治")
+        panel.confirmer = lambda _text: True
         new = panel.blow()
         assert new is not None
         qtbot.waitUntil(window.district_model.settled, timeout=10_000)  # its change read

@@ -84,15 +84,20 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     as_user(db, "sec01", Role.STREET_SECRETARY)
     panel = WhistlePanel(db, lambda x, y: (x, y), clock=clock)
     qtbot.addWidget(panel)
+    asked: list[str] = []
+    panel.confirmer = lambda text: asked.append(text) or True
     lon, lat = _grid_point(db)
-    panel.on_map_click(lon, lat)  # 1 the map click
+    panel.on_map_click(lon, lat)  # 1 the map click: the place, the tab only marked
     street = db.scalar("SELECT name FROM grid_units WHERE id = 2")
-    assert street in panel.place_label.text() and panel.tabs.currentIndex() == 1
-    _check(panel, "CG")  # 2 a department
-    _check(panel, "HW")  # 3 another one
+    assert street in panel.place_label.text() and panel.tabs.currentIndex() == 0
+    assert panel.tabs.tabText(1) == "吹哨 ●"
+    panel.tabs.setCurrentIndex(1)  # 2 the 吹哨 tab
+    _check(panel, "CG")  # 3 a department
+    _check(panel, "HW")  # (another one)
     panel.title_edit.setText("闲置空地垃圾堆积")  # 4 the problem
     panel.set_attachments(["/photos/1.jpg", "/photos/2.jpg"])  # (optional photos)
-    panel.blow_button.click()  # 5 send (deadline preset left at its default)
+    panel.blow_button.click()  # 5 send (deadline preset left at its default), then confirm
+    assert len(asked) == 1 and "城管" in asked[0] and "报到时限：8 个工作小时内" in asked[0]
     wid = db.scalar("SELECT max(id) FROM whistles")
     assert db.scalar("SELECT title FROM whistles WHERE id = ?", [wid]) == "闲置空地垃圾堆积"
     qtbot.waitUntil(lambda: wid in panel.row_ids, timeout=10_000)  # the model read the change
@@ -160,7 +165,12 @@ def test_blowing_for_another_street_is_refused_in_the_panel(db, qtbot):
     panel = WhistlePanel(db, lambda x, y: (x, y), clock=Clock())
     qtbot.addWidget(panel)
     before = db.scalar("SELECT count(*) FROM whistles")
+    panel.confirmer = lambda _text: pytest.fail("a refused place is never confirmed")
     panel.on_map_click(*_grid_point(db))
+    # refused when picked, by the streets' names
+    mine, theirs = (db.scalar("SELECT name FROM grid_units WHERE id = ?", [i]) for i in (3, 2))
+    assert panel.blow_message.text() == f"只能为本街道（{mine}）吹哨，该处属于{theirs}"
+    assert panel.blow_message.text() in panel.place_label.text() and panel.place is None
     _check(panel, "CG")
     panel.title_edit.setText("不属于本街道")
     panel.blow_button.click()
@@ -313,6 +323,7 @@ def test_whistles_on_the_map_follow_their_state(db, qtbot, district_map):
     before = len(panel.markers.ids)
     x, y = window.district_map.frame.from_lonlat(lon, lat)
     panel.on_map_click(float(x), float(y))
+    panel.confirmer = lambda _text: True
     _check(panel, "CG")
     panel.title_edit.setText("地图上的哨令")
     panel.blow_button.click()
@@ -355,6 +366,7 @@ def test_whistle_raised_from_a_case(db, qtbot):
     qtbot.addWidget(whistle)
     qtbot.addWidget(cases)
     cases.whistleRequested.connect(whistle.use_case)
+    whistle.confirmer = lambda _text: True
     cases.status.setCurrentIndex(cases.status.findData("dispatched"))
     cases.table.selectRow(0)
     case_id = cases.selected_id()

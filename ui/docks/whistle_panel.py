@@ -1,12 +1,20 @@
-"""The whistle panel (哨令): blow a whistle from a map click in five interactions, the live
-list with countdowns (overdue red, second whistles marked) and one whistle's timeline
-with the steps the signed-in role may take.
+"""The whistle panel (哨令): blow a whistle from a map click in at most five interactions
+and a confirmation, the live list with countdowns (overdue red, second whistles marked)
+and one whistle's timeline with the steps the signed-in role may take.
+
+The form is checked before anything is sent (:func:`form_problems`: a real title of at
+least four characters, a description that says something, at least one department,
+limits within the policy's presets); a place outside the street's area is refused
+when picked, by name ("只能为本街道（丁字沽街道）吹哨，该处属于…"); the confirmation names
+the departments summoned and the limits.  A map click fills the form's place but never
+takes the tab away from what the user is looking at (the 吹哨 tab is marked instead).
 
 The list follows the window's district model (its whistle rows carry their departments'
 tasks: no query per row); the timer only moves the countdowns on."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -27,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.auth.permissions import MATRIX
+from app.auth.permissions import MATRIX, Target, decide
 from app.clock import store_clock
+from app.domain.worktime import DEFAULT_CALENDAR
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 from app.workflow import whistles
-from app.workflow.places import grid_at, grid_place
+from app.workflow.places import PlaceNames, grid_at, grid_place
 from ui.docks.whistle_timeline import WhistleTimeline
 from ui.docks.workflow_common import (
     acting_user,
@@ -49,6 +59,40 @@ PRESET_NAMES = {"urgent": "紧急：2小时报到，3个工作日办结", "norma
                 "complex": "复杂：16小时报到，10个工作日办结"}
 #: the countdowns move on (nothing is read: the rows are the model's)
 COUNTDOWN_MS = 30_000
+BLOW_TAB, MARKED_BLOW_TAB = "吹哨", "吹哨 ●"
+MIN_TITLE = 4
+#: what a tester types: not a problem anyone can act on
+_JUNK = re.compile(r"^(test|testing|asdf|qwer|abcd?|xxx+|aaa+|测试|试试|测测|哈哈|啊+|无)+\d*$",
+                   re.IGNORECASE)
+
+
+def _junk(text: str) -> bool:
+    t = re.sub(r"\s+", "", text)
+    return bool(_JUNK.match(t)) or len(set(t)) <= 1 or not re.search(r"[^\W\d_]", t)
+
+
+def form_problems(title: str, description: str, departments: list[int], report_hours: float,
+                  finish_hours: float) -> list[str]:
+    """What keeps the form from being sent, in Chinese (empty: it may be sent)."""
+    out = []
+    title = title.strip()
+    if len(title) < MIN_TITLE:
+        out.append(f"事项至少 {MIN_TITLE} 个字，说清是什么问题（如：闲置空地垃圾堆积）")
+    elif _junk(title):
+        out.append(f"事项“{title}”不是一个问题的说明，请写清是什么问题")
+    description = description.strip()
+    if description and (len(description) < MIN_TITLE or _junk(description)):
+        out.append("情况说明请写清现场情况，或留空（将用事项和地点）")
+    if not departments:
+        out.append("请至少选择一个报到部门")
+    allowed = {(r, f) for r, f in whistles.PRESETS.values()}
+    if (report_hours, finish_hours) not in allowed or not 0 < report_hours <= finish_hours:
+        out.append("时限须为规定的时限之一")
+    return out
+
+
+def _hours_text(hours: float) -> str:
+    return f"{hours:g} 个工作小时"
 
 
 class WhistlePanel(QWidget):
@@ -80,11 +124,18 @@ class WhistlePanel(QWidget):
         self._clock = clock
         self.clock = clock
         self.place: tuple[int, float, float] | None = None  # grid, lon, lat
+        self.place_path = ""  # 街道 › 社区 › 网格 of the place
+        self._place_refusal = ""  # why the place picked last may not be used
+        self._names = PlaceNames(store)
+        #: asks the user to confirm the whistle (the text names departments and limits);
+        #: tests replace it
+        self.confirmer: Callable[[str], bool] = self._ask
         self._map_pick = False  # the map click being handled picked a whistle
         self.from_case: int | None = None  # the case the whistle is raised from
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_list(), "哨令")
-        self.tabs.addTab(self._build_blow_form(), "吹哨")
+        self.tabs.addTab(self._build_blow_form(), BLOW_TAB)
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(user_banner())
         layout.addWidget(self.tabs, 1)
@@ -124,6 +175,8 @@ class WhistlePanel(QWidget):
         self.preset.setCurrentIndex(1)
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("问题：如 闲置空地垃圾堆积整治")
+        self.description_edit = QLineEdit()
+        self.description_edit.setPlaceholderText("可留空：将用事项和地点")
         self.blow_button = QPushButton("吹哨")
         self.blow_button.setObjectName("BlowButton")
         self.blow_button.clicked.connect(self.blow)
@@ -133,6 +186,7 @@ class WhistlePanel(QWidget):
         form.addRow("报到部门", self.dept_list)
         form.addRow("时限", self.preset)
         form.addRow("事项", self.title_edit)
+        form.addRow("情况说明", self.description_edit)
         self.attachments: list[str] = []
         self.attach_button = QPushButton("添加照片/附件…")
         self.attach_button.clicked.connect(self._pick_attachments)
@@ -195,17 +249,40 @@ class WhistlePanel(QWidget):
             return
         self.from_case = None
         self._set_place(gid, float(lon), float(lat))
-        if acting_user() is not None and self.blow_button.isEnabled():
-            self.tabs.setCurrentIndex(1)
+        # the form's place is set, but the tab stays where the user is: marked only
+        if self.tabs.currentIndex() != 1 and self.blow_button.isEnabled():
+            self.tabs.setTabText(1, MARKED_BLOW_TAB)
+
+    def _tab_shown(self, index: int) -> None:
+        if index == 1:
+            self.tabs.setTabText(1, BLOW_TAB)
 
     def _set_place(self, gid: int, lon: float, lat: float) -> None:
-        self.place = (gid, lon, lat)
-        names = dict(self._store.rows(
-            "SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)", [gid, *grid_place(
-                self._store, gid)]))
+        """The place of the whistle: refused at once (with the street's name) when it lies
+        outside the user's area."""
         community, street = grid_place(self._store, gid)
-        self.place_label.setText(f"{names[street]} › {names[community]} › {names[gid]}"
-                                 f"（{lon:.5f}, {lat:.5f}）")
+        names = dict(self._store.rows(
+            "SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)", [gid, community, street]))
+        self.place_path = f"{names[street]} › {names[community]} › {names[gid]}"
+        text = f"{self.place_path}（{lon:.5f}, {lat:.5f}）"
+        user = acting_user()
+        self._place_refusal = ""
+        if user is not None and user.role in MATRIX["whistle.blow"]:
+            d = decide(user.role, user.scope, "whistle.blow", Target(street), self._names)
+            self._place_refusal = "" if d else d.reason
+        if self._place_refusal:
+            self.place = None
+            self.place_label.setText(f"{text}\n{self._place_refusal}")
+            self.place_label.setObjectName("Alert")
+            self.blow_message.setText(self._place_refusal)
+        else:
+            self.place = (gid, lon, lat)
+            self.place_label.setText(text)
+            self.place_label.setObjectName("")
+            if self.blow_button.isEnabled():
+                self.blow_message.setText("")
+        self.place_label.style().unpolish(self.place_label)
+        self.place_label.style().polish(self.place_label)
 
     def use_case(self, case_id: int) -> None:
         """吹哨 from a case (哨源: 案件): its place, its problem and its department."""
@@ -238,22 +315,59 @@ class WhistlePanel(QWidget):
                 for i in range(self.dept_list.count())
                 if self.dept_list.item(i).checkState() == Qt.CheckState.Checked]
 
+    def _department_names(self) -> list[str]:
+        return [self.dept_list.item(i).text() for i in range(self.dept_list.count())
+                if self.dept_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def confirmation_text(self) -> str:
+        """What the confirmation says: the departments summoned, the limits, the place."""
+        rep, fin = whistles.PRESETS[self.preset.currentData()]
+        now = self._clock()
+        report_by = DEFAULT_CALENDAR.add_work_hours(now, rep)
+        finish_by = DEFAULT_CALENDAR.add_work_hours(now, fin)
+        depts = self._department_names()
+        return (f"向以下 {len(depts)} 个部门吹哨，要求报到并办结：\n"
+                f"{'、'.join(depts)}\n\n"
+                f"报到时限：{_hours_text(rep)}内（{report_by:%m-%d %H:%M} 前）\n"
+                f"办结时限：{_hours_text(fin)}内（{finish_by:%m-%d %H:%M} 前）\n"
+                f"地点：{self.place_path}\n事项：{self.title_edit.text().strip()}")
+
+    def _ask(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "确认吹哨", text,
+                          QMessageBox.StandardButton.Cancel, self)
+        send = box.addButton("确认吹哨", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is send
+
     def blow(self) -> int | None:
+        """Check the form, ask for confirmation, then blow; the new whistle's id or None
+        (the reason shown; nothing typed is lost)."""
         user = acting_user()
         if user is None:
             return None
         if self.place is None:
-            self.blow_message.setText("请先在地图上点击问题地点")
+            self.blow_message.setText(self._place_refusal or "请先在地图上点击问题地点")
             return None
         rep, fin = whistles.PRESETS[self.preset.currentData()]
+        title, typed = self.title_edit.text().strip(), self.description_edit.text().strip()
+        problems = form_problems(title, typed, self.checked_departments(), rep, fin)
+        if problems:
+            self.blow_message.setText("；".join(problems))
+            return None
+        if not self.confirmer(self.confirmation_text()):
+            self.blow_message.setText("已取消，未吹哨")
+            return None
         gid, lon, lat = self.place
+        description = typed or f"{title}。地点：{self.place_path}（{lon:.5f}, {lat:.5f}）"
         wid = attempt(self, self.blow_message, lambda: whistles.blow(
             self._store, user, grid_id=gid, department_ids=self.checked_departments(),
-            title=self.title_edit.text(), description=self.title_edit.text(), lon=lon, lat=lat,
+            title=title, description=description, lon=lon, lat=lat,
             at=self._clock(), report_hours=rep, finish_hours=fin, case_id=self.from_case,
             attachments=self.attachments or None))
         if wid is not None:
             self.title_edit.clear()
+            self.description_edit.clear()
             self.from_case = None
             self.set_attachments([])
             for i in range(self.dept_list.count()):

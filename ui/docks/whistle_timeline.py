@@ -41,6 +41,9 @@ STEPS = {
     "supervise": ("督办", "whistle.supervise"), "accountability": ("问责", "whistle.accountability"),
 }
 
+#: the street's steps and the department state they need (some department in it)
+STREET_STEP_NEEDS = {"verify": "fed_back", "reject": "fed_back", "rate": "verified"}
+
 
 class WhistleTimeline(QWidget):
     changed = Signal(int)
@@ -119,14 +122,19 @@ class WhistleTimeline(QWidget):
     def _update_buttons(self) -> None:
         user = acting_user()
         w = self.state
+        states = {t.state for t in w.tasks} if w is not None else set()
         for key, (_label, perm) in STEPS.items():
             ok = False
             if user is not None and w is not None and not self._store.read_only:
                 target = Target(w.street_id, None, frozenset(t.department_id for t in w.tasks))
                 ok = bool(decide(user.role, user.scope, perm, target))
-            self.buttons[key].setEnabled(ok)
-            # steps of other roles are hidden, not just disabled
-            self.buttons[key].setVisible(user is not None and user.role in MATRIX[perm])
+            # the street's verdicts only once a department has something to judge:
+            # 核查 after a department fed back, 评价 after a verification
+            ready = STREET_STEP_NEEDS.get(key) is None or STREET_STEP_NEEDS[key] in states
+            self.buttons[key].setEnabled(ok and ready)
+            # steps of other roles, and verdicts on nothing yet, are hidden, not disabled
+            self.buttons[key].setVisible(user is not None and user.role in MATRIX[perm]
+                                         and ready)
 
     def _department_for_street_step(self, need: str) -> int | None:
         """Which department's work the street verifies/rates: the first one waiting."""
