@@ -97,7 +97,7 @@ def test_whistle_from_map_click_to_second_whistle(db, qtbot):
     panel.title_edit.setText("闲置空地垃圾堆积")  # 4 the problem
     panel.set_attachments(["/photos/1.jpg", "/photos/2.jpg"])  # (optional photos)
     panel.blow_button.click()  # 5 send (deadline preset left at its default), then confirm
-    assert len(asked) == 1 and "城管" in asked[0] and "报到时限：8 个工作小时内" in asked[0]
+    assert len(asked) == 1 and "城管" in asked[0] and "报到：8 个工作小时内" in asked[0]
     wid = db.scalar("SELECT max(id) FROM whistles")
     assert db.scalar("SELECT title FROM whistles WHERE id = ?", [wid]) == "闲置空地垃圾堆积"
     qtbot.waitUntil(lambda: wid in panel.row_ids, timeout=10_000)  # the model read the change

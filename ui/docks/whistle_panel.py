@@ -328,15 +328,15 @@ class WhistlePanel(QWidget):
         depts = self._department_names()
         return (f"向以下 {len(depts)} 个部门吹哨，要求报到并办结：\n"
                 f"{'、'.join(depts)}\n\n"
-                f"报到时限：{_hours_text(rep)}内（{report_by:%m-%d %H:%M} 前）\n"
-                f"办结时限：{_hours_text(fin)}内（{finish_by:%m-%d %H:%M} 前）\n"
+                f"报到：{_hours_text(rep)}内，{report_by:%m-%d %H:%M} 前\n"
+                f"办结：{_hours_text(fin)}内，{finish_by:%m-%d %H:%M} 前\n"
                 f"地点：{self.place_path}\n事项：{self.title_edit.text().strip()}")
 
     def _ask(self, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "确认吹哨", text,
-                          QMessageBox.StandardButton.Cancel, self)
+                          QMessageBox.StandardButton.NoButton, self)
         send = box.addButton("确认吹哨", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(box.addButton("取消", QMessageBox.ButtonRole.RejectRole))
         box.exec()
         return box.clickedButton() is send
 
