@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.permissions import MATRIX, Target, decide
+from app.privacy.demo import person_name
+from app.privacy.masking import mask_text
 from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 from app.workflow import whistles
@@ -102,7 +104,10 @@ class WhistleTimeline(QWidget):
         for e in whistles.timeline(self._store, wid):
             dept = self._names.get(e["department_id"], "") if e["department_id"] else ""
             who = e["actor"] or ""
-            note = f"：{e['note']}" if e["note"] and e["action"] not in ("report_in",) else ""
+            if e["action"] == "report_in":  # 报到人: a person's name (a pseudonym in 演示模式)
+                who = person_name(who)
+            note = (f"：{mask_text(e['note'])}" if e["note"] and e["action"] not in ("report_in",)
+                    else "")
             if e["attachments"]:
                 note += f"（附件 {len(json.loads(e['attachments']))} 个）"
             self.events.addItem(QListWidgetItem(
