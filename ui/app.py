@@ -98,6 +98,9 @@ def _show(app, store: DistrictRepository, clock, fullscreen: bool, t0: float) ->
         log.exception("cannot open the main window")
         QMessageBox.critical(None, "GridCC", f"无法打开指挥中心：{_one_line(exc)}")
         return 1
+    from ui.login_dialog import install_idle_lock
+
+    window.idle_lock = install_idle_lock(window, store, clock.now)  # never on the wall
     window.canvas.firstPainted.connect(
         lambda: log.info("map first painted %.2f s after start", time.perf_counter() - t0))
     _record_first_paint(window)

@@ -9,9 +9,11 @@ gives it.  A wrong password says "用户名或密码错误" and the dialog stays
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import datetime
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.accounts import AuthError, User, authenticate
-from app.auth.session import sign_in
+from app.auth.session import current_user, sign_in
 from app.clock import Clock, district_clock, store_clock
 from app.demo.accounts import demo_logins
 from app.store import DistrictRepository, StoreError
@@ -33,6 +35,11 @@ from app.store.target import DbTarget
 from ui import theme
 
 USER_ENV, PASSWORD_ENV = "GRIDCC_USER", "GRIDCC_PASSWORD"
+
+
+#: operator setting: minutes without input before a workstation seat locks (0: never)
+IDLE_LOCK_KEY = "security/idle_lock_minutes"
+IDLE_LOCK_DEFAULT_MIN = 15
 
 
 class LoginDialog(QDialog):
@@ -73,7 +80,7 @@ class LoginDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.ALERT};")
-        hint = QLabel("演示账户已列出，选择后自动填入密码。")
+        self.hint = hint = QLabel("演示账户已列出，选择后自动填入密码。")
         hint.setObjectName("Hint")
         self.login_button = QPushButton("登录")
         self.login_button.setDefault(True)
@@ -139,6 +146,124 @@ class LoginDialog(QDialog):
         if self.session_store is not None:
             self.session_store.close()
         self.session_store = store
+
+
+class UnlockDialog(LoginDialog):
+    """The lock screen's dialog: only the signed-in user's password opens it again; Esc
+    and the close button do not."""
+
+    def __init__(self, store: DistrictRepository, user: User,
+                 clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(store, clock=clock, parent=parent)
+        self._demo = {}  # never a password filled in on a lock screen
+        self.setWindowTitle("GridCC 已锁定")
+        self.username.blockSignals(True)
+        self.username.clear()
+        self.username.addItem(f"{user.username}（{user.display_name}）", user.username)
+        self.username.blockSignals(False)
+        self.username.setEnabled(False)
+        self.password.clear()
+        self.viewer_button.hide()
+        self.hint.setText("本席位因空闲已锁定，输入当前账号的密码继续值班。")
+        self.login_button.setText("解锁")
+
+    def reject(self) -> None:  # Esc, the window's close button: stays locked
+        return
+
+
+class IdleLock(QObject):
+    """Locks a workstation seat after ``minutes`` without keyboard or mouse input (空闲锁屏):
+    a modal dialog over the window asks the signed-in user's password again (failures
+    count towards the lockout as at login).  Never on the wall: ``is_wall()`` (the
+    window in big-screen mode) keeps it open; nor for the read-only viewer, who has
+    nothing to lock.  ``now``: a monotonic clock in seconds (tests pass their own)."""
+
+    INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+             QEvent.Type.Wheel, QEvent.Type.TouchBegin)
+
+    def __init__(self, window: QWidget, store: DistrictRepository | None, minutes: float,
+                 clock: Callable[[], datetime], *, is_wall: Callable[[], bool] = lambda: False,
+                 now: Callable[[], float] = time.monotonic, check_ms: int = 10_000) -> None:
+        super().__init__(window)
+        self._window, self._store, self._clock = window, store, clock
+        self.minutes, self._is_wall, self._now = float(minutes), is_wall, now
+        self._last = now()
+        self.dialog: UnlockDialog | None = None
+        #: what covers the window while locked (no case, person or track readable)
+        self.cover: QLabel | None = None
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().installEventFilter(self)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        if self.minutes > 0:
+            self.timer.start(check_ms)
+        window.destroyed.connect(self.stop)
+
+    def stop(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in self.INPUT:
+            self._last = self._now()
+        elif (event.type() == QEvent.Type.Resize and obj is self._window
+              and self.cover is not None):
+            self.cover.setGeometry(self._window.rect())
+        return False
+
+    @property
+    def locked(self) -> bool:
+        return self.dialog is not None
+
+    def check(self) -> bool:
+        """Lock now if the seat has been idle long enough; whether it is locked."""
+        if (self.locked or self.minutes <= 0 or self._is_wall() or current_user() is None
+                or self._store is None):
+            return self.locked
+        if self._now() - self._last >= self.minutes * 60:
+            self.lock()
+        return self.locked
+
+    def lock(self) -> None:
+        self.cover = QLabel("已锁定", self._window)
+        self.cover.setObjectName("IdleCover")
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setStyleSheet(f"#IdleCover {{ background: {theme.WINDOW}; "
+                                 f"color: {theme.ACCENT}; font-size: 32px; }}")
+        self.cover.setGeometry(self._window.rect())
+        self.cover.show()
+        self.cover.raise_()
+        dialog = UnlockDialog(self._store, current_user(), self._clock, parent=self._window)
+        dialog.error.setText(f"空闲超过 {self.minutes:g} 分钟，已锁定；请输入密码解锁")
+        dialog.accepted.connect(self._unlocked)
+        self.dialog = dialog
+        dialog.open()  # window-modal, the event loop goes on (the map stays live behind)
+
+    def _unlocked(self) -> None:
+        self.dialog = None
+        if self.cover is not None:
+            self.cover.deleteLater()
+            self.cover = None
+        self._last = self._now()
+
+
+def install_idle_lock(window, store: DistrictRepository | None,
+                      clock: Callable[[], datetime]) -> IdleLock | None:
+    """The idle lock of a workstation seat from the setting ``security/idle_lock_minutes``
+    (15 by default, 0: off); it stays open while the window is on the wall."""
+    from ui.settings import operator_settings
+
+    minutes = float(operator_settings().value(IDLE_LOCK_KEY, IDLE_LOCK_DEFAULT_MIN, type=float))
+    if minutes <= 0:
+        return None
+    big = getattr(window, "big_screen", None)
+    return IdleLock(window, store, minutes, clock,
+                    is_wall=lambda: bool(getattr(big, "active", False)))
 
 
 def apply_demo_setting() -> bool:

@@ -89,3 +89,79 @@ def test_five_enters_lock_the_account_with_a_chinese_message(qtbot, db):
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.error.text() == "账号 dir01 因连续 5 次登录失败已被锁定，请联系系统管理员解锁"
     assert dialog.isVisible()
+
+
+class _Time:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+@pytest.fixture
+def seat(qtbot, db):
+    from PySide6.QtWidgets import QWidget
+
+    from app.auth.accounts import authenticate
+    from app.auth.session import sign_in, sign_out
+
+    window = QWidget()
+    window.resize(800, 600)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    sign_in(authenticate(db, "operator", DEMO_PASSWORDS[Role.OPERATOR], at=AT))
+    yield window
+    sign_out()
+
+
+def test_an_idle_seat_locks_and_only_its_users_password_opens_it(qtbot, db, seat, tmp_path,
+                                                                 themed_app):
+    from ui.login_dialog import IdleLock
+
+    now = _Time()
+    lock = IdleLock(seat, db, 10, lambda: AT, now=now)
+    now.t += 9 * 60
+    assert not lock.check()
+    QTest.mouseMove(seat, seat.rect().center())  # input: the idle time starts again
+    now.t += 9 * 60
+    assert not lock.check()
+    now.t += 60
+    assert lock.check() and lock.dialog.isVisible()
+    dialog = lock.dialog
+    assert dialog.username_text() == "operator" and not dialog.username.isEnabled()
+    assert dialog.password.text() == "" and dialog.viewer_button.isHidden()
+    assert "空闲超过 10 分钟，已锁定" in dialog.error.text()
+    # the window is covered: nothing behind the dialog is readable
+    assert lock.cover.isVisible() and lock.cover.geometry() == seat.rect()
+    dialog.grab().save(str(tmp_path / "idle_lock.png"))
+    seat.grab().save(str(tmp_path / "idle_window.png"))
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # Esc does not open it
+    assert lock.locked and dialog.isVisible()
+    dialog.password.setText("wrong-password")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert lock.locked and dialog.error.text().startswith("用户名或密码错误")
+    dialog.password.setText(DEMO_PASSWORDS[Role.OPERATOR])
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert not lock.locked and not dialog.isVisible() and lock.cover is None
+    lock.stop()
+
+
+def test_never_on_the_wall_nor_for_the_viewer(qtbot, db, seat):
+    from app.auth.session import sign_out
+    from ui.login_dialog import IdleLock
+
+    now = _Time()
+    wall = {"on": True}
+    lock = IdleLock(seat, db, 1, lambda: AT, is_wall=lambda: wall["on"], now=now)
+    now.t += 3600
+    assert not lock.check()  # on the big screen all shift long
+    sign_out()
+    wall["on"] = False
+    assert not lock.check()  # the read-only viewer has nothing to lock
+    lock.stop()
+    off = IdleLock(seat, db, 0, lambda: AT, now=now)  # 0 minutes: off
+    now.t += 3600
+    assert not off.check() and not off.timer.isActive()
+    off.stop()
