@@ -100,10 +100,14 @@ def session(args, *, need_user: bool = True):
 
 
 def emit(args, data, text: str) -> int:
+    """Print ``data`` as JSON (--json) or ``text``; phone and ID numbers typed into
+    descriptions, notes or names are masked either way (PIPL Art. 28)."""
+    from app.privacy.masking import mask_json, mask_text
+
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(mask_json(data), ensure_ascii=False, indent=2, default=str))
     else:
-        print(text)
+        print(mask_text(text))
     return 0
 
 

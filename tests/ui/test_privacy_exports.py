@@ -130,3 +130,26 @@ def test_run_takes_demo_mode():
     from app.cli import build_parser
 
     assert build_parser().parse_args(["run", "--demo-mode"]).demo_mode
+
+
+def test_a_number_typed_into_a_case_never_leaves_unmasked(small_db_copy, capsys, monkeypatch):
+    """A description with a resident's mobile and ID number: stored as typed (the record),
+    shown masked by case show/list, as JSON and as text."""
+    db = str(small_db_copy)
+    with open_store(db, read_only=True) as s:
+        grid = s.scalar("SELECT code FROM grid_units WHERE level = 4 ORDER BY code LIMIT 1")
+    monkeypatch.setenv("GRIDCC_USER", OPERATOR[0])
+    monkeypatch.setenv("GRIDCC_PASSWORD", OPERATOR[1])
+    text = "居民王某反映楼道堆物，联系电话13912345678，身份证110101199003071234"
+    assert main(["case", "new", "--db", db, "--category", "0101", "--grid", grid,
+                 "--text", text, "--json"]) == 0
+    code = json.loads(capsys.readouterr().out)["code"]
+    with open_store(db, read_only=True) as s:
+        assert s.scalar("SELECT description FROM cases WHERE code = ?", [code]) == text
+    for argv in (["case", "show", code, "--json"], ["case", "show", code],
+                 ["case", "list", "--json"], ["case", "list"]):
+        assert main([*argv, "--db", db]) == 0
+        out = capsys.readouterr().out
+        assert not unmasked(out) and "110101199003071234" not in out, argv
+        if argv[1] == "show":
+            assert "139****5678" in out and "110***********1234" in out, argv
