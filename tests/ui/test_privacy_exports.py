@@ -78,11 +78,15 @@ def test_every_export_and_json_output_is_masked(small_db_copy, workers_phones, t
         outputs[name] = captured.out + captured.err
 
     run("info", None, "info", "--json")
+    run("info text", None, "info")
+    run("check", None, "check", "--json")
     run("district show", None, "district", "show", "--json")
+    run("cameras nearest", None, "cameras", "nearest", "117.16", "39.17", "--json")
     run("case list", OPERATOR, "case", "list", "--json")
     cases = json.loads(outputs["case list"])
     for case in cases[:5]:
         run(f"case show {case['code']}", OPERATOR, "case", "show", case["code"], "--json")
+    run("case list text", OPERATOR, "case", "list")
     run("whistle list", OPERATOR, "whistle", "list", "--json")
     for w in json.loads(outputs["whistle list"])[:5]:
         run(f"whistle show {w['code']}", OPERATOR, "whistle", "show", w["code"], "--json")
