@@ -102,10 +102,12 @@ def session(args, *, need_user: bool = True):
 def emit(args, data, text: str) -> int:
     """Print ``data`` as JSON (--json) or ``text``; phone and ID numbers typed into
     descriptions, notes or names are masked either way (PIPL Art. 28)."""
+    from app.privacy.demo import pseudonymize_json
     from app.privacy.masking import mask_json, mask_text
 
-    if args.json:
-        print(json.dumps(mask_json(data), ensure_ascii=False, indent=2, default=str))
+    if args.json:  # (people under pseudonyms in demonstration mode)
+        print(json.dumps(mask_json(pseudonymize_json(data)), ensure_ascii=False, indent=2,
+                         default=str))
     else:
         print(mask_text(text))
     return 0

@@ -58,3 +58,25 @@ def shown_phone(masked: str | None) -> str:
     from app.privacy.masking import mask_phone
 
     return mask_phone(masked)
+
+
+#: keys of JSON outputs that hold a person's name (报到人); "actor" of a report-in too
+PERSON_KEYS = ("reported_by",)
+
+
+def pseudonymize_json(value):
+    """A JSON-able structure with people's names replaced by pseudonyms in demonstration
+    mode (unchanged otherwise)."""
+    if not demo_mode():
+        return value
+    if isinstance(value, dict):
+        out = {k: pseudonymize_json(v) for k, v in value.items()}
+        for k in PERSON_KEYS:
+            if isinstance(out.get(k), str):
+                out[k] = person_name(out[k])
+        if out.get("action") == "report_in" and isinstance(out.get("actor"), str):
+            out["actor"] = person_name(out["actor"])
+        return out
+    if isinstance(value, (list, tuple)):
+        return [pseudonymize_json(v) for v in value]
+    return value

@@ -157,3 +157,20 @@ def test_a_number_typed_into_a_case_never_leaves_unmasked(small_db_copy, capsys,
         assert not unmasked(out) and "110101199003071234" not in out, argv
         if argv[1] == "show":
             assert "139****5678" in out and "110***********1234" in out, argv
+
+
+def test_demonstration_mode_whistle_json_names_no_one(small_db_path, capsys, monkeypatch):
+    """Who reported in for a department (报到人) is a person: a pseudonym in demo mode."""
+    with open_store(small_db_path, read_only=True) as s:
+        wid, who = s.rows("SELECT whistle_id, reported_by FROM whistle_departments "
+                          "WHERE reported_by IS NOT NULL ORDER BY whistle_id LIMIT 1")[0]
+    monkeypatch.setenv("GRIDCC_USER", OPERATOR[0])
+    monkeypatch.setenv("GRIDCC_PASSWORD", OPERATOR[1])
+    argv = ["whistle", "show", str(wid), "--db", str(small_db_path), "--json"]
+    assert main(argv) == 0
+    assert who in capsys.readouterr().out
+    monkeypatch.setenv("GRIDCC_DEMO_MODE", "1")
+    assert main(argv) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert who not in json.dumps(shown, ensure_ascii=False)
+    assert any("某" in d["reported_by"] for d in shown["departments"] if d["reported_by"])
