@@ -92,6 +92,9 @@ def test_parallel_wrong_passwords_cannot_pass_the_lockout(district_db):
         assert sum("因连续 5 次登录失败已被锁定，请联系系统管理员解锁" in o for o in outcomes) == 8 - MAX_FAILED_LOGINS
         with pytest.raises(AuthError, match="已被锁定"):
             authenticate(s, "dispatcher", DEMO_PASSWORDS[Role.DISPATCHER], at=NOW)
+        # unlocked again: on a server the login role is cluster-wide, shared with the
+        # other test districts of the cluster
+        set_locked(s, "dispatcher", False, at=NOW)
         actions = Counter(a for (a,) in s.rows("SELECT action FROM audit_log WHERE "
                                                 "entity_id = 'dispatcher' AND action LIKE "
                                                 "'login%'"))

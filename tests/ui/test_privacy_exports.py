@@ -159,14 +159,15 @@ def test_a_number_typed_into_a_case_never_leaves_unmasked(small_db_copy, capsys,
             assert "139****5678" in out and "110***********1234" in out, argv
 
 
-def test_demonstration_mode_whistle_json_names_no_one(small_db_path, capsys, monkeypatch):
-    """Who reported in for a department (报到人) is a person: a pseudonym in demo mode."""
-    with open_store(small_db_path, read_only=True) as s:
+def test_demonstration_mode_whistle_json_names_no_one(small_db_copy, capsys, monkeypatch):
+    """Who reported in for a department (报到人) is a person: a pseudonym in demo mode.
+    (A writable copy: a JSON output is an export, recorded in the audit trail.)"""
+    with open_store(small_db_copy, read_only=True) as s:
         wid, who = s.rows("SELECT whistle_id, reported_by FROM whistle_departments "
                           "WHERE reported_by IS NOT NULL ORDER BY whistle_id LIMIT 1")[0]
     monkeypatch.setenv("GRIDCC_USER", OPERATOR[0])
     monkeypatch.setenv("GRIDCC_PASSWORD", OPERATOR[1])
-    argv = ["whistle", "show", str(wid), "--db", str(small_db_path), "--json"]
+    argv = ["whistle", "show", str(wid), "--db", str(small_db_copy), "--json"]
     assert main(argv) == 0
     assert who in capsys.readouterr().out
     monkeypatch.setenv("GRIDCC_DEMO_MODE", "1")
