@@ -16,13 +16,14 @@ from pathlib import Path
 
 from app.audit import append as audit
 from app.auth.accounts import AuthError, User, authenticate
-from app.auth.permissions import PermissionDenied
+from app.auth.permissions import PermissionDenied, require
 from app.clock import ClockError, is_live, parse_now, store_clock
 from app.store import open_store
 from app.workflow import case_machine as cm
 from app.workflow import cases, whistles
 from app.workflow import whistle_machine as wm
 from app.workflow.places import (
+    PlaceNames,
     WorkflowError,
     department_ids,
     department_names,
@@ -72,24 +73,24 @@ def session(args, *, need_user: bool = True):
     nothing."""
     from app.demo.reanchor import reanchor
 
-    store = open_store(args.db)
+    if args.db.is_postgres and args.user:
+        # on a server the account is a login role: the command runs on its own
+        # connection, with exactly the rights the server gives that account
+        store, user, now = _server_session(args)
+    else:
+        store, user, now = open_store(args.db), None, None
     try:
-        clock = store_clock(store, override=args.now)
-        now = clock.now()
-        if is_live(clock):
-            reanchor(store, now)
-        user = None
-        if args.user:
-            password = os.environ.get(PASSWORD_ENV)
-            if password is None:
-                if not sys.stdin.isatty():
-                    raise _user_error(f"no password: set ${PASSWORD_ENV} or run in a terminal")
-                password = getpass.getpass(f"password for {args.user}: ")
-            try:
-                user = authenticate(store, args.user, password, at=now)
-            except AuthError as exc:
-                raise _user_error(str(exc)) from None
-        elif need_user:
+        if now is None:
+            clock = store_clock(store, override=args.now)
+            now = clock.now()
+            if is_live(clock):
+                reanchor(store, now)
+            if args.user:
+                try:
+                    user = authenticate(store, args.user, _password(args), at=now)
+                except AuthError as exc:
+                    raise _user_error(str(exc)) from None
+        if user is None and need_user:
             raise _user_error(f"sign in with --user NAME (or ${USER_ENV})")
         try:
             yield store, user, now
@@ -97,6 +98,29 @@ def session(args, *, need_user: bool = True):
             raise _user_error(str(exc)) from None
     finally:
         store.close()
+
+
+def _password(args) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise _user_error(f"no password: set ${PASSWORD_ENV} or run in a terminal")
+        password = getpass.getpass(f"password for {args.user}: ")
+    return password
+
+
+def _server_session(args):
+    """(store connected as ``args.user``, that user, now) on a server district."""
+    from app.auth.server_accounts import server_login
+    from app.clock import district_clock
+
+    password = _password(args)
+    try:
+        store, user = server_login(args.db, args.user, password,
+                                   at=district_clock(override=args.now).now())
+    except AuthError as exc:
+        raise _user_error(str(exc)) from None
+    return store, user, store_clock(store, override=args.now).now()
 
 
 def emit(args, data, text: str) -> int:
@@ -236,6 +260,8 @@ def cmd_case(args) -> int:
             return emit(args, rec.as_dict(), f"case {rec.code} accepted (受理) in grid {gid}")
         if args.op == "show":
             rec = cases.load_case(store, args.ref)
+            require(user.role, user.scope, "case.view", cases.case_target(store, rec),
+                    PlaceNames(store))
             steps = cases.case_history(store, rec.id)
             data = {**rec.as_dict(), "overdue": cm.is_overdue(rec.state, now), "steps": steps,
                     "actions": cases.visible_actions(store, user, rec)}
@@ -319,7 +345,10 @@ def cmd_whistle(args) -> int:  # noqa: C901 - one branch per sub-command
                              f"{r['title']}" for r in rows)
             return emit(args, rows, text or "no whistles")
         if op == "show":
-            return _show(args, store, whistles.load_whistle(store, args.ref)[0], now, None)
+            wid, w = whistles.load_whistle(store, args.ref)
+            require(user.role, user.scope, "whistle.view", whistles.view_target(w),
+                    PlaceNames(store))
+            return _show(args, store, wid, now, None)
         if op == "report-in":
             wid = whistles.report_in(store, user, args.ref, at=now, by=args.by,
                                      department_id=dept)

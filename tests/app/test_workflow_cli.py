@@ -176,7 +176,14 @@ def test_json_lists_are_exports_in_the_audit_log(run):
 
 
 def test_demo_whistle_timeline_and_scoped_lists(run):
-    shown = run("sec01", "2026-11-20T09:00", "whistle", "show", "1")
+    with open_store(run.db, read_only=True) as s:  # a closed whistle of sec01's street
+        first = s.scalar("SELECT min(w.id) FROM whistles w JOIN users u ON u.username = 'sec01' "
+                         "AND u.scope_id = w.street_id WHERE w.status = 'closed'")
+        other = s.scalar("SELECT min(w.id) FROM whistles w JOIN users u ON u.username = 'sec01' "
+                         "AND u.scope_id <> w.street_id")
+    # another street's whistle is not shown (the server's row-level security agrees)
+    assert run("sec01", "2026-11-20T09:00", "whistle", "show", str(other), ok=False)
+    shown = run("sec01", "2026-11-20T09:00", "whistle", "show", str(first))
     actions = [e["action"] for e in shown["timeline"]]
     assert actions[0] == "blow" and "close" in actions and shown["status"] == "closed"
     assert actions.count("report_in") == len(shown["departments"])
