@@ -115,6 +115,7 @@ def build_demo_on_server(
     at ``target`` (initialised here if it is not yet): all in one server transaction."""
     import tempfile
 
+    from app.appraisal.server_facts import prepare_server_facts
     from app.store.pg_copy import copy_district
     from app.store.pg_server import create_logins, init_server
 
@@ -128,5 +129,8 @@ def build_demo_on_server(
                 progress("copying onto the server")
             copy_district(src, dst, progress=progress)
             create_logins(dst)  # the demo accounts' login roles (server init does the same)
+            if progress:
+                progress("building the shared appraisal facts")
+            prepare_server_facts(dst)  # now, so that no seat pays for the first build
     stats["seconds"] = time.perf_counter() - t0
     return stats

@@ -50,6 +50,7 @@ def cmd_migrate(args) -> int:
             try:
                 counts = _copy(src, dst, progress)
                 no_password = _create_logins(dst)
+                _build_facts(dst, progress)
             finally:
                 dst.close()
         finally:
@@ -171,6 +172,16 @@ def init_destination(target: DbTarget, progress=None):
         store.close()
         raise
     return store
+
+
+def _build_facts(dst, progress) -> None:
+    """The shared appraisal facts of the district just copied, built now (no seat pays
+    for the first build)."""
+    from app.appraisal.server_facts import prepare_server_facts
+
+    if progress:
+        progress("building the shared appraisal facts")
+    prepare_server_facts(dst)
 
 
 def _create_logins(dst) -> list[str]:
