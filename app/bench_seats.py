@@ -333,13 +333,16 @@ def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float 
             f"({', '.join(map(str, whistles))}) GROUP BY 1"))
         cpu0 = _server_cpu_s(store)
         t0 = time.time() + 3.0  # every seat starts at the same moment
+        # the district time at t0, once for all seats: the seats' clocks must agree (taken
+        # per seat, the clock's whole seconds put them up to 1 s apart, and a step could
+        # then be dated before the step it follows)
+        base_at = (clock.now() + timedelta(seconds=t0 - time.time())).isoformat()
         procs = []
         for s in range(seats):
             spec = workdir / f"seat{s}.json"
             spec.write_text(json.dumps({
                 "seat": s, "seed": 1000 + s, "rate": rate, "duration": duration, "t0": t0,
-                "base_at": (clock.now() + timedelta(seconds=t0 - time.time())).isoformat(),
-                "cases": cases, "whistles": whistles}))
+                "base_at": base_at, "cases": cases, "whistles": whistles}))
             procs.append(_spawn("act", url, str(spec)))
         results = []
         for p in procs:
