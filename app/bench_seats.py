@@ -18,7 +18,7 @@ Figures (JSON):
   restart to every seat holding a change committed right after it.  Target ≤ 10 s.
 
 Without ``--db`` the bench starts a throwaway local cluster (app/store/pg_local.py),
-loads the small demo district into it and removes it afterwards; the restart figure
+loads the Hongqiao demo district into it and removes it afterwards; the restart figure
 needs that local cluster.  ``bench server --scale jinhua|hongqiao`` measures the
 district-scale figures (demo generation into the server, indicator queries, first map
 paint).
@@ -440,8 +440,9 @@ def run_seats_bench(*, db: str | None = None, seats: int = 20, rate: float = 2.0
 
                 cluster = Cluster()
                 url = cluster.create_db("seats")
-                say("loading the small demo district into a local server")
-                build_demo_on_server(url, scale="small", seed=7)
+                # Hongqiao: 1,158 open cases, so that 200 can be shared by the seats
+                say("loading the Hongqiao demo district into a local server")
+                build_demo_on_server(url, scale="hongqiao")
             else:
                 url = db
             say("latency")
