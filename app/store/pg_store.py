@@ -403,11 +403,16 @@ class PostgresStore:
             try:
                 if self._raw("SELECT row_security_active(%s)", [table]).fetchone()[0]:
                     # COPY FROM is refused where row-level security applies (a seat's
-                    # login, app/store/pg_security.py): plain INSERTs, checked per row
-                    marks = ", ".join(["%s"] * len(names))
-                    with self._conn.cursor() as cur:
-                        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})",
-                                        list(zip(*data, strict=True)))
+                    # login, app/store/pg_security.py): COPY into a temporary table, then
+                    # one INSERT … SELECT, whose rows the policies check
+                    self._raw(f"CREATE TEMP TABLE _bulk_{table} (LIKE {table} INCLUDING DEFAULTS) "
+                              "ON COMMIT DROP")
+                    with self._conn.cursor() as cur, \
+                            cur.copy(f"COPY _bulk_{table} ({cols}) FROM STDIN") as cp:
+                        for row in zip(*data, strict=True):
+                            cp.write_row(row)
+                    self._raw(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _bulk_{table}")
+                    self._raw(f"DROP TABLE _bulk_{table}")
                 else:
                     with self._conn.cursor() as cur, \
                             cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
