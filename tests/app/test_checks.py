@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import shapely
 
 from app.checks import format_report, run_checks
-from app.store import open_store
+from app.store import StoreError, open_store
 
 
 def _report(path):
@@ -40,6 +41,13 @@ def test_invalid_polygon_is_named(district_db):
 def test_malformed_wkb_is_named(district_db):
     with open_store(district_db) as s:
         gid, code, _ = _first_grid(s)
+        if s.dialect == "postgres":
+            # a server's PostGIS layer reads every WKB as it is written: refused, unchanged
+            with pytest.raises(StoreError, match="WKB"):
+                s.rows("UPDATE grid_units SET geom = ? WHERE id = ?", [b"\x01\x03garbage", gid])
+            assert s.scalar("SELECT geom FROM grid_units WHERE id = ?", [gid]) != \
+                b"\x01\x03garbage"
+            return
         s.rows("UPDATE grid_units SET geom = ? WHERE id = ?", [b"\x01\x03garbage", gid])
     fails = _failing(_report(district_db))
     assert any(code in p and "not readable WKB" in p for p in fails["geometry"])
