@@ -50,7 +50,6 @@ def seat(role: str, url: str, status_file: str) -> int:
     from app.auth.session import sign_in
     from app.clock import store_clock
     from app.feed.simulator import simulated_feed
-    from app.geo.crs import lonlat_to_metric
     from ui.app import _application, _prepare
     from ui.main_window import MainWindow
 
@@ -81,8 +80,8 @@ def seat(role: str, url: str, status_file: str) -> int:
             "SELECT g.label_lon, g.label_lat FROM grid_units g JOIN grid_units c "
             "ON c.id = g.parent_id WHERE g.level = 4 AND c.parent_id = ? ORDER BY g.id "
             "LIMIT 1 OFFSET 3", [user.scope.id])[0]
-        x, y = lonlat_to_metric(lon, lat)
-        window.click_at(float(x), float(y))
+        x, y = window.district_map.frame.from_lonlat(lon, lat)
+        window.canvas.mapClicked.emit(float(x), float(y))  # as a click on the map does
         panel.tabs.setCurrentIndex(panel.tabs.count() - 1)  # the 吹哨 form
         for row in range(2):  # the first two departments of the list
             panel.dept_list.item(row).setCheckState(Qt.CheckState.Checked)
@@ -92,7 +91,12 @@ def seat(role: str, url: str, status_file: str) -> int:
         _wait(app, lambda: panel.blow_button.isEnabled(), 10, "blow button enabled")
         t0 = time.time()
         panel.blow_button.click()
-        _wait(app, lambda: panel.selected_id() is not None, 30, "the new whistle selected")
+        try:
+            _wait(app, lambda: panel.selected_id() is not None, 30, "the new whistle selected")
+        except TimeoutError:
+            say(error=panel.blow_message.text(), place=str(panel.place),
+                departments=panel.checked_departments(), title=panel.title_edit.text())
+            raise
         say(blown=panel.selected_id(), t_blow=t0, confirmation=confirmations[-1:],
             message=panel.blow_message.text())
     else:
