@@ -20,8 +20,8 @@ import shapely
 from pyogrio import raw
 
 from app.audit.log import append
-from app.district_io.privacy import mask_phone
 from app.geo.wkb import geoms_from_wkb
+from app.privacy.masking import mask_phone
 from app.store import DistrictRepository
 
 CRS = "EPSG:4490"

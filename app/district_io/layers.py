@@ -4,7 +4,7 @@ Each ``*_rows`` turns a mapped source into the columns of its table, naming ever
 refused record (file, feature or line, reason).  Places are filed under the base grid
 (第 4 级) that holds them: by a grid code column when there is one, else by where they
 are (a building by its largest overlap).  Phones are stored as given and masked
-wherever shown (app/district_io/privacy.py).
+wherever shown (app/privacy/masking.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import shapely
 
 from app.district_io.hierarchy import clean_code
 from app.district_io.mapping import LayerMapping
-from app.district_io.privacy import MASKED_PHONE
 from app.district_io.problems import Findings
 from app.district_io.sources import SourceLayer
 from app.domain.categories import KIND_NAMES, KINDS
 from app.geo.crs import geoms_to_metric
+from app.privacy.masking import MASKED_PHONE_RE as MASKED_PHONE
 
 FLOOR_HEIGHT_M = 3.0
 MAX_LISTED = 20

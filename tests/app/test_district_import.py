@@ -14,8 +14,8 @@ import shapely
 from app.cli import main
 from app.district_io.crs import guess_from_numbers, resolve_crs
 from app.district_io.encoding import best_encoding, decode_name
-from app.district_io.privacy import mask_phone
 from app.district_io.webdatum import bd_to_gcj, gcj_to_wgs, wgs_to_bd, wgs_to_gcj
+from app.privacy.masking import mask_phone
 from app.store import open_store
 from tests.app.district_fixtures import load_demo, real_world, write
 from tests.conftest import TEST_NOW
