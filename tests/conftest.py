@@ -108,3 +108,24 @@ def district_db(request) -> str:
     if request.param == "duckdb":
         return str(request.getfixturevalue("small_db_copy"))
     return request.getfixturevalue("pg_small_url")
+
+
+# -- leaving ---------------------------------------------------------------------------
+# Once every test has run and been reported, the process leaves at once with pytest's exit
+# status, skipping the interpreter's finalisation: one clean-clone run of three
+# segfaulted there after "781 passed" (objects of Qt, psycopg and worker threads torn
+# down in an arbitrary order at exit), which would fail CI on a green suite.
+_EXIT: dict[str, int] = {}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _EXIT["status"] = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    if "status" in _EXIT:
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT["status"])
