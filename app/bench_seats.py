@@ -297,6 +297,29 @@ def _server_cpu_s(store) -> float | None:
     return total
 
 
+class _Records:
+    """Versions and timeline lengths of the shared cases and whistles."""
+
+    def __init__(self, versions: dict, steps: dict) -> None:
+        self.versions, self.steps = versions, steps
+
+    def grown(self, before: _Records, entity: str, i: int) -> tuple[int, int]:
+        """(version growth, new timeline steps) of one record since ``before``."""
+        return (self.versions[entity][i] - before.versions[entity][i],
+                self.steps[entity].get(i, 0) - before.steps[entity].get(i, 0))
+
+
+def _records(store, cases: list[int], whistles: list[int]) -> _Records:
+    c, w = ", ".join(map(str, cases)), ", ".join(map(str, whistles))
+    return _Records(
+        {"case": dict(store.rows(f"SELECT id, version FROM cases WHERE id IN ({c})")),
+         "whistle": dict(store.rows(f"SELECT id, version FROM whistles WHERE id IN ({w})"))},
+        {"case": dict(store.rows(f"SELECT case_id, count(*) FROM case_transitions "
+                                 f"WHERE case_id IN ({c}) GROUP BY 1")),
+         "whistle": dict(store.rows(f"SELECT whistle_id, count(*) FROM whistle_events "
+                                    f"WHERE whistle_id IN ({w}) GROUP BY 1"))})
+
+
 def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float = 300.0,
                n_cases: int = 200, n_whistles: int = 30, workdir: Path) -> dict:
     from app.audit.log import verify_log
@@ -321,16 +344,7 @@ def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float 
                                                 "bench_setup"), wid, at=clock.now(),
                              department_id=d, by="压测")
             whistles.append(wid)
-        before_c = dict(store.rows(
-            f"SELECT id, version FROM cases WHERE id IN ({', '.join(map(str, cases))})"))
-        before_w = dict(store.rows(
-            f"SELECT id, version FROM whistles WHERE id IN ({', '.join(map(str, whistles))})"))
-        steps_c = dict(store.rows(
-            "SELECT case_id, count(*) FROM case_transitions WHERE case_id IN "
-            f"({', '.join(map(str, cases))}) GROUP BY 1"))
-        steps_w = dict(store.rows(
-            "SELECT whistle_id, count(*) FROM whistle_events WHERE whistle_id IN "
-            f"({', '.join(map(str, whistles))}) GROUP BY 1"))
+        before = _records(store, cases, whistles)
         cpu0 = _server_cpu_s(store)
         t0 = time.time() + 3.0  # every seat starts at the same moment
         # the district time at t0, once for all seats: the seats' clocks must agree (taken
@@ -358,20 +372,10 @@ def contention(url: str, *, seats: int = 20, rate: float = 2.0, duration: float 
             tally.update(r.get("tally", {"seat_failed": 1}))
             acc_c.update({int(k): v for k, v in r.get("cases", {}).items()})
             acc_w.update({int(k): v for k, v in r.get("whistles", {}).items()})
-        after_c = dict(store.rows(
-            f"SELECT id, version FROM cases WHERE id IN ({', '.join(map(str, cases))})"))
-        after_w = dict(store.rows(
-            f"SELECT id, version FROM whistles WHERE id IN ({', '.join(map(str, whistles))})"))
-        steps_c1 = dict(store.rows(
-            "SELECT case_id, count(*) FROM case_transitions WHERE case_id IN "
-            f"({', '.join(map(str, cases))}) GROUP BY 1"))
-        steps_w1 = dict(store.rows(
-            "SELECT whistle_id, count(*) FROM whistle_events WHERE whistle_id IN "
-            f"({', '.join(map(str, whistles))}) GROUP BY 1"))
-        lost = sum(1 for c in cases if after_c[c] - before_c[c] != acc_c[c]
-                   or steps_c1.get(c, 0) - steps_c.get(c, 0) != acc_c[c])
-        lost += sum(1 for w in whistles if after_w[w] - before_w[w] != acc_w[w]
-                    or steps_w1.get(w, 0) - steps_w.get(w, 0) != acc_w[w])
+        after = _records(store, cases, whistles)
+        lost = sum(1 for c in cases if after.grown(before, "case", c) != (acc_c[c], acc_c[c]))
+        lost += sum(1 for w in whistles
+                    if after.grown(before, "whistle", w) != (acc_w[w], acc_w[w]))
         audit = verify_log(store)
         checks = run_checks(store)
         accepted = tally.get("accepted", 0)

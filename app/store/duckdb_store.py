@@ -42,15 +42,10 @@ from app.store.errors import (
     StoreMissingError,
     StoreWriteError,
 )
-from app.store.schema import APPEND_ONLY_TABLES, MIGRATIONS, Step, latest_version
+from app.store.schema import MIGRATIONS, Step, latest_version, refuse_tampering
 from app.store.sequences import TABLE_SEQUENCES
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
-# The audit trail is append-only: these statements on it are refused (see app/audit).
-_TAMPER_RE = re.compile(
-    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
-    r"ALTER\s+TABLE|INSERT\s+OR\s+REPLACE\s+INTO)\s+(?:\"?main\"?\.)?\"?(?:"
-    + "|".join(APPEND_ONLY_TABLES) + r")\b", re.IGNORECASE)
 # A failed write surfaces as IOException, or as FatalException when it happens
 # during the checkpoint at COMMIT (the database is then invalidated).
 _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
@@ -96,10 +91,6 @@ def _write_error(path: str, exc: Exception) -> StoreWriteError:
         reason = _first_line(text)
     return StoreWriteError(f"cannot write {path}: {reason}")
 
-
-def _refuse_tampering(sql: str) -> None:
-    if _TAMPER_RE.search(sql):
-        raise StoreError("the audit log is append-only: records cannot be changed or deleted")
 
 
 def _first_line(text: str) -> str:
@@ -320,7 +311,7 @@ class DuckDBStore:
         self._con.execute(f"CREATE SEQUENCE {name} START WITH {int(largest) + 1}")
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         self._check_interrupt()
         try:
             return self._con.execute(sql, list(params)).fetchnumpy()
@@ -359,11 +350,11 @@ class DuckDBStore:
         return StoreInterrupted(f"{self.path}: query interrupted (its result is no longer wanted)")
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         return self._execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         rows = self._execute(sql, params).fetchmany(1)
         self._con.complete()  # DuckDB 2: an unfinished result blocks the connection
         return rows[0][0] if rows else None
@@ -372,7 +363,7 @@ class DuckDBStore:
         """Columns in batches.  Outside a transaction the query runs on its own cursor
         (DuckDB 2: an unfinished result blocks its connection), closed when the
         iteration ends or is abandoned; inside one, on the transaction's connection."""
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         con = self._con if self._in_tx else self._con.cursor()
         try:
             reader = con.sql(sql).to_arrow_reader(batch_rows)

@@ -46,7 +46,7 @@ from app.store.errors import (
     StoreWriteError,
 )
 from app.store.pg_dialect import translate
-from app.store.schema import APPEND_ONLY_TABLES, MIGRATIONS, Step, latest_version
+from app.store.schema import MIGRATIONS, Step, latest_version, refuse_tampering
 from app.store.sequences import TABLE_SEQUENCES
 from app.store.target import DbTarget, parse_db
 
@@ -71,10 +71,6 @@ def _is_read(sql: str) -> bool:
     """Whether ``sql`` only reads (safe to run again after a lost connection)."""
     return bool(_READ_RE.match(sql)) and not _WRITE_RE.search(sql)
 
-_TAMPER_RE = re.compile(
-    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
-    r"ALTER\s+TABLE)\s+(?:\"?public\"?\.)?\"?(?:" + "|".join(APPEND_ONLY_TABLES) + r")\b",
-    re.IGNORECASE)
 
 # PostgreSQL type oid -> numpy dtype of a column without NULLs (as DuckDB's fetchnumpy)
 _DTYPES = {21: np.int16, 23: np.int32, 20: np.int64, 700: np.float32, 701: np.float64,
@@ -436,26 +432,26 @@ class PostgresStore:
             self._raw("SELECT setval(%s, %s)", [name, largest])
 
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         with self._lock:
             cur = self._execute(sql, params)
             return _columns_of(cur)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         with self._lock:
             cur = self._execute(sql, params)
             return _fetch_all(cur) if cur.description else []
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         with self._lock:
             cur = self._execute(sql, params)
             row = cur.fetchone() if cur.description else None
             return row[0] if row else None
 
     def iter_batches(self, sql: str, batch_rows: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
-        _refuse_tampering(sql)
+        refuse_tampering(sql)
         # a cursor of its own connection: the rows stream while this store is used
         conn = self.connect(self.target) if not self._in_tx else None
         try:
@@ -601,7 +597,3 @@ def _as_list(values) -> list:
         return values.to_pylist()
     return [_py(v) for v in values]
 
-
-def _refuse_tampering(sql: str) -> None:
-    if _TAMPER_RE.search(sql):
-        raise StoreError("the audit log is append-only: records cannot be changed or deleted")

@@ -16,6 +16,7 @@ Conventions
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from app.store.sequences import create_sequences
@@ -341,6 +342,20 @@ MIGRATIONS[5] = _V5
 
 #: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
 APPEND_ONLY_TABLES = ("audit_log",)
+# what changes or removes their rows, in either dialect's spelling (schema main/public)
+_TAMPER_RE = re.compile(
+    r"\b(?:UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
+    r"ALTER\s+TABLE|INSERT\s+OR\s+REPLACE\s+INTO)\s+(?:\"?(?:main|public)\"?\.)?\"?(?:"
+    + "|".join(APPEND_ONLY_TABLES) + r")\b", re.IGNORECASE)
+
+
+def refuse_tampering(sql: str) -> None:
+    """StoreError when ``sql`` would change or remove rows of an append-only table (the
+    server's triggers refuse it too; a file has only this guard)."""
+    if _TAMPER_RE.search(sql):
+        from app.store.errors import StoreError
+
+        raise StoreError("the audit log is append-only: records cannot be changed or deleted")
 
 #: the tables of the domain, in dependency order (for counts, copies and checks)
 DOMAIN_TABLES = [
