@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo-mode", action="store_true",
                    help="演示模式: pseudonyms for every person on screen and in exports, no "
                         "phone numbers (also the setting privacy/demo_mode)")
+    _lang_arg(p)
 
     p = sub.add_parser("info", help="counts of everything in the district")
     _db_arg(p)
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, metavar="OUT.png")
     _db_arg(p)
     p.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    _lang_arg(p)
 
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
     p.add_argument("suite", nargs="?", choices=("district", "seats", "server", "import"),
@@ -222,7 +225,19 @@ def _progress(msg: str) -> None:
     print(f"  … {msg}", file=sys.stderr, flush=True)
 
 
+def _lang_arg(p) -> None:
+    p.add_argument("--lang", choices=("zh_CN", "en"), default=None,
+                   help="interface language (default: the setting, else zh_CN)")
+
+
+def _use_lang(args) -> None:
+    """``--lang`` for this process (ui.i18n reads it when the application starts)."""
+    if getattr(args, "lang", None):
+        os.environ["GRIDCC_LANG"] = args.lang
+
+
 def cmd_run(args) -> int:
+    _use_lang(args)
     frontend = _frontend()
     if args.demo_mode:
         from app.privacy.demo import set_demo_mode
@@ -296,6 +311,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_screenshot(args) -> int:
+    _use_lang(args)
     out: Path = args.out
     if out.suffix.lower() != ".png":
         raise UserError(f"screenshot must be a .png file, not {out}")

@@ -27,8 +27,11 @@ def _application(argv: list[str] | None = None):
     if app is None:
         app = QApplication(argv or [sys.argv[0] if sys.argv else "gridcc"])
     app.setApplicationName("GridCC")
-    app.setApplicationDisplayName("GridCC 网格化管理指挥中心")
     app.setOrganizationName("GridCC")
+    from ui import i18n
+
+    i18n.install(app, None)  # $GRIDCC_LANG (--lang), else Chinese
+    app.setApplicationDisplayName(i18n.translate("App", "GridCC 网格化管理指挥中心"))
     return app
 
 
