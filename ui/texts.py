@@ -53,3 +53,12 @@ ROLE_NAMES = {
 def text_for(table: dict, code, default: str | None = None) -> str:
     """Display text for ``code``; unknown codes show as themselves (never crash on new codes)."""
     return table.get(code, default if default is not None else str(code))
+
+
+def domain_text(name: str) -> str:
+    """A term of the domain vocabulary coming from ``app/`` (a case status, a category,
+    a role, a level …), in the interface language (catalogue context ``domain``).
+    Proper names (places, departments, people) are data and are shown as they are."""
+    from ui.i18n import translate
+
+    return translate("domain", name)
