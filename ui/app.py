@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+def translate(context: str, text: str) -> str:
+    from ui.i18n import translate as tr
+
+    return tr(context, text)
+
 #: give up waiting for the first paint of an offscreen screenshot after this long
 SCREENSHOT_TIMEOUT_S = 60.0
 
@@ -99,7 +105,7 @@ def _show(app, store: DistrictRepository, clock, fullscreen: bool, t0: float) ->
         window = MainWindow(store, clock=clock, feed=simulated_feed)
     except Exception as exc:  # an operator sees one sentence, the log keeps the details
         log.exception("cannot open the main window")
-        QMessageBox.critical(None, "GridCC", f"无法打开指挥中心：{_one_line(exc)}")
+        QMessageBox.critical(None, "GridCC", translate("App", "无法打开指挥中心：{reason}").format(reason=_one_line(exc)))
         return 1
     from ui.login_dialog import install_idle_lock
 
@@ -244,6 +250,6 @@ def _report_unexpected(window, previous_hook):
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.warning(window, "GridCC", f"操作未完成：{_one_line(exc)}")
+        QMessageBox.warning(window, "GridCC", translate("App", "操作未完成：{reason}").format(reason=_one_line(exc)))
 
     return hook

@@ -8,5 +8,13 @@
         <extracomment>give up waiting for the first paint of an offscreen screenshot after this long</extracomment>
         <translation>GridCC Grid Management Command Centre</translation>
     </message>
+    <message>
+        <source>无法打开指挥中心：{reason}</source>
+        <translation>Cannot open the command centre: {reason}</translation>
+    </message>
+    <message>
+        <source>操作未完成：{reason}</source>
+        <translation>The action did not complete: {reason}</translation>
+    </message>
 </context>
 </TS>
