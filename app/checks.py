@@ -6,7 +6,6 @@ find them.  Areas are measured in EPSG:4527 metres.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +18,10 @@ from app.store import DistrictRepository
 MAX_LISTED = 20
 #: tiling tolerance per parent unit, m² (float noise of lon/lat round trips is far below)
 AREA_TOLERANCE_M2 = 1.0
+#: digits of a code at each level: GB/T 2260 county (6) + street (3) + community (3) +
+#: grid (2); a grid's code may go on with a micro-grid sequence (Jinhua's 民情格)
 CODE_LENGTH = {1: 6, 2: 9, 3: 12, 4: 14}
+GRID_CODE_LENGTHS = range(14, 21)  # 14 to 20 digits
 LEVEL_ZH = {1: "区", 2: "街道", 3: "社区", 4: "网格"}
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)  # lon/lat box; anything outside is a wrong CRS
 LOOP_COLUMNS = ["reported_at", "accepted_at", "registered_at", "dispatched_at",
@@ -76,6 +78,28 @@ def run_checks(store: DistrictRepository) -> CheckReport:
         check_numbering(store),
     ]
     return CheckReport(results)
+
+
+def code_fits(level: int, code: str) -> bool:
+    """``code`` is all digits and as long as a code of ``level`` may be."""
+    if level == 4:
+        return code.isdigit() and len(code) in GRID_CODE_LENGTHS
+    return code.isdigit() and len(code) == CODE_LENGTH.get(level, -1)
+
+
+def code_length_text(level: int) -> str:
+    """The digits a code of ``level`` has: ``9``, or ``14-20`` for a grid."""
+    if level == 4:
+        return f"{GRID_CODE_LENGTHS[0]}-{GRID_CODE_LENGTHS[-1]}"
+    return str(CODE_LENGTH.get(level))
+
+
+def level_of_code(code: str) -> int | None:
+    """The level a code's length says (None: no level has that many digits)."""
+    n = len(code)
+    if n in GRID_CODE_LENGTHS:
+        return 4
+    return next((lv for lv, k in CODE_LENGTH.items() if k == n), None)
 
 
 # -- loading ----------------------------------------------------------------------
@@ -165,9 +189,8 @@ def check_codes(u: _Units) -> CheckResult:
     idx = u.index_of()
     for i in range(len(u.id)):
         code, level = u.code[i], int(u.level[i])
-        want = CODE_LENGTH.get(level)
-        if want is None or not re.fullmatch(rf"\d{{{want}}}", code):
-            r.problem(f"{u.label(i)}: code should be {want} digits for level {level}")
+        if not code_fits(level, code):
+            r.problem(f"{u.label(i)}: code should be {code_length_text(level)} digits for level {level}")
         elif level > 1 and int(u.parent[i]) in idx and not code.startswith(u.code[idx[int(u.parent[i])]]):
             r.problem(f"{u.label(i)}: code does not start with its parent's code "
                       f"{u.code[idx[int(u.parent[i])]]}")

@@ -1,8 +1,8 @@
 """The four grid levels (区 → 街道 → 社区 → 网格) from one or more boundary layers.
 
 Levels come from separate layers (``--level`` or the file name) or from a level
-field, else from the code's length (6 / 9 / 12 / 14 digits, GB/T 2260 + street +
-community + grid).  A unit's parent is the unit whose code its code starts with; a
+field, else from the code's length (6 / 9 / 12 / 14-20 digits, GB/T 2260 + street +
+community + grid, with a micro-grid sequence where a fourth level is that fine).  A unit's parent is the unit whose code its code starts with; a
 ``上级编码`` column must agree.  Missing upper levels are dissolved from their
 children.  Each parent is then checked against its children (app/district_io/tiling.py).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from app.checks import CODE_LENGTH, LEVEL_ZH
+from app.checks import CODE_LENGTH, LEVEL_ZH, code_fits, code_length_text, level_of_code
 from app.district_io.mapping import LEVELS, LayerMapping
 from app.district_io.problems import Findings
 from app.district_io.sources import SourceLayer
@@ -23,7 +23,6 @@ from app.geo.crs import geoms_to_metric
 _LEVEL_TEXT = {"1": 1, "2": 2, "3": 3, "4": 4, "区": 1, "区县": 1, "县": 1, "街道": 2, "乡镇": 2,
                "镇": 2, "乡": 2, "社区": 3, "村": 3, "居委会": 3, "网格": 4, "基础网格": 4,
                "一级": 1, "二级": 2, "三级": 3, "四级": 4, **{k: v for k, v in LEVELS.items()}}
-_BY_LENGTH = {v: k for k, v in CODE_LENGTH.items()}
 
 
 @dataclass
@@ -107,15 +106,14 @@ def collect(items: list[tuple[SourceLayer, LayerMapping, np.ndarray, np.ndarray]
                     findings.error(layer.name, f"层级 {col['level'][i]!r} 无法识别（应为 1-4 或 区/街道/社区/网格）", where)
                     continue
             if level is None:
-                level = _BY_LENGTH.get(len(code))
+                level = level_of_code(code)
             if level is None:
                 findings.error(layer.name, f"编码 {code} 有 {len(code)} 位，无法判断层级"
-                                           "（区 6 位、街道 9 位、社区 12 位、网格 14 位）；请用 --level 指定", where)
+                                           f"（区 6 位、街道 9 位、社区 12 位、网格 {code_length_text(4)} 位）；请用 --level 指定", where)
                 continue
-            want = CODE_LENGTH[level]
-            if not (code.isdigit() and len(code) == want):
-                findings.error(layer.name, f"{LEVEL_ZH[level]}编码 {code!r} 应为 {want} 位数字"
-                                           "（GB/T 2260 区划代码 + 街道 3 位 + 社区 3 位 + 网格 2 位）", where)
+            if not code_fits(level, code):
+                findings.error(layer.name, f"{LEVEL_ZH[level]}编码 {code!r} 应为 {code_length_text(level)} 位数字"
+                                           "（GB/T 2260 区划代码 + 街道 3 位 + 社区 3 位 + 网格 2 位及以上）", where)
                 continue
             if "parent_code" in col:
                 pc = clean_code(col["parent_code"][i])

@@ -160,12 +160,12 @@ def build(demo: Demo, out: Path) -> list[Bad]:
         short[3] = short[3][:-1]
         c.add(f"{fmt}: a code too short", [c.grids("short", fmt, fields={"网格编码": short, "网格名称": c.names,
                                                                           "层级": np.full(n, "网格", dtype=object)})],
-              "应为 14 位数字", where=True)
+              "应为 14-20 位数字", where=True)
         alpha = codes.copy()
         alpha[4] = "12010600A00101"
         c.add(f"{fmt}: a code with letters", [c.grids("alpha", fmt, fields={"网格编码": alpha, "网格名称": c.names,
                                                                              "层级": np.full(n, 4)})],
-              "应为 14 位数字", where=True)
+              "应为 14-20 位数字", where=True)
         c.add(f"{fmt}: no code column", [c.grids("nocode", fmt, fields={"备注": c.names})], "缺少字段：code")
         lv = np.full(n, "网格", dtype=object)
         lv[2] = "第九层"
