@@ -136,12 +136,23 @@ def _progress(step: str, fraction: float) -> None:
     print(f"  … {fraction:4.0%} {step}", file=sys.stderr, flush=True)
 
 
+def _privacy_note(result: dict) -> str:
+    if result["pseudonyms"]:
+        return "；演示模式：人员以化名导出，不含电话"
+    return "；个人信息已遮蔽" if result["personal_masked"] else "；个人信息未遮蔽（已审计）"
+
+
 def run_export_command(args) -> int:
     from app.clock import store_clock
     from app.district_io.exporter import export_district
     from app.store import open_store
 
+    from app.privacy.demo import demo_mode
+
     user = _user(args)
+    if args.unmask and demo_mode():
+        print("gridcc: error: 演示模式下不能导出未遮蔽的个人信息（人员以化名导出）", file=sys.stderr)
+        return 1
     with open_store(args.db) as store:
         role = _role(store, user)
         if args.unmask:
@@ -156,5 +167,5 @@ def run_export_command(args) -> int:
     else:
         print(f"已导出到 {args.out}（{args.format}）：" +
               "，".join(f"{k} {v:,}" for k, v in result["layers"].items()) +
-              ("；个人信息已遮蔽" if not args.unmask else "；个人信息未遮蔽（已审计）"))
+              _privacy_note(result))
     return 0

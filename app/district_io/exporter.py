@@ -5,7 +5,9 @@ and categories).  GeoJSON and Shapefile: a folder with a file per layer (Shapefi
 with a ``.cpg`` saying UTF-8; their attribute-only tables as UTF-8 CSV).  Field names
 fit a Shapefile's 10 bytes and are the ones ``district import`` maps automatically, so
 an export imports back into the same district.  Phones are masked (138****2721)
-unless an administrator or auditor asks otherwise; every export is audited.
+unless an administrator or auditor asks otherwise; in demonstration mode (演示模式)
+people are written under their pseudonyms and without phones, as the screen shows them.
+Every export is audited.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pyogrio import raw
 
 from app.audit.log import append
 from app.geo.wkb import geoms_from_wkb
+from app.privacy.demo import demo_mode, pseudonym
 from app.privacy.masking import mask_phone
 from app.store import DistrictRepository
 
@@ -43,7 +46,8 @@ def _s(values) -> np.ndarray:
     return out
 
 
-def _layers(store: DistrictRepository, unmask: bool, now: datetime) -> list[tuple[str, str | None, dict, np.ndarray | None]]:
+def _layers(store: DistrictRepository, unmask: bool, pseudonyms: bool,
+            now: datetime) -> list[tuple[str, str | None, dict, np.ndarray | None]]:
     """(name, geometry type, fields, geometries) of every layer."""
     out = []
     u = store.columns("""SELECT g.code, g.name, g.level, p.code AS parent, g.households, g.residents, g.geom
@@ -84,8 +88,12 @@ def _layers(store: DistrictRepository, unmask: bool, now: datetime) -> list[tupl
     w = store.columns("""SELECT w.code, w.name, w.role, g.code AS grid, d.code AS dept, w.phone FROM workers w
                          JOIN grid_units g ON g.id = w.grid_id LEFT JOIN departments d ON d.id = w.department_id
                          ORDER BY w.code""")
-    phones = w["phone"] if unmask else [mask_phone(p) for p in w["phone"]]
-    out.append(("staff", None, {"code": _s(w["code"]), "name": _s(w["name"]), "role": _s(w["role"]),
+    names, phones = w["name"], w["phone"]
+    if pseudonyms:  # as on screen: a pseudonym, no phone at all
+        names, phones = [pseudonym(n) if n else "" for n in names], [""] * len(phones)
+    elif not unmask:
+        phones = [mask_phone(p) for p in phones]
+    out.append(("staff", None, {"code": _s(w["code"]), "name": _s(names), "role": _s(w["role"]),
                                 "grid": _s(w["grid"]), "dept": _s(w["dept"]), "phone": _s(phones)}, None))
     d = store.columns("SELECT code, name, short_name, kind FROM departments ORDER BY id")
     out.append(("departments", None, {k: _s(v) for k, v in d.items()}, None))
@@ -157,9 +165,13 @@ def _points(c) -> np.ndarray:
 
 def export_district(store: DistrictRepository, out: Path, *, fmt: str = "gpkg", unmask: bool = False,
                     user: str = "unknown", role: str = "export", now: datetime) -> dict:
-    """Write every layer to ``out``; returns the layer counts. Audited."""
+    """Write every layer to ``out``; returns the layer counts. Audited.
+
+    In demonstration mode people are pseudonyms and phones empty, ``unmask`` or not."""
     out = Path(out)
-    layers = _layers(store, unmask, now)
+    pseudonyms = demo_mode()
+    unmask = unmask and not pseudonyms
+    layers = _layers(store, unmask, pseudonyms, now)
     counts = {}
     if fmt == "gpkg":
         if out.suffix.lower() != ".gpkg":
@@ -183,8 +195,10 @@ def export_district(store: DistrictRepository, out: Path, *, fmt: str = "gpkg", 
                 _write(out / f"{name}.geojson", name, "GeoJSON", gtype, fields, geoms)
     append(store, at=now, username=user, role=role, action="district.export", entity="district",
            entity_id=store.meta().get("district_code"),
-           after={"format": fmt, "out": str(out), "layers": counts, "personal_masked": not unmask})
-    return {"out": str(out), "format": fmt, "layers": counts, "personal_masked": not unmask}
+           after={"format": fmt, "out": str(out), "layers": counts, "personal_masked": not unmask,
+                  "pseudonyms": pseudonyms})
+    return {"out": str(out), "format": fmt, "layers": counts, "personal_masked": not unmask,
+            "pseudonyms": pseudonyms}
 
 
 def _write(path: Path, layer: str, driver: str, gtype, fields: dict, geoms, append_layer: bool = False) -> None:
