@@ -118,11 +118,18 @@ def compiled(ts: Path) -> Path:
     return qm
 
 
+def _preferred() -> str:
+    from ui.settings import preferences
+
+    return preferences().language
+
+
 def install(app: QCoreApplication, lang: str | None) -> str:
     """Make ``lang`` the interface language of ``app`` (before any window is built);
-    the language installed.  Chinese needs no catalogue."""
+    the language installed.  Without ``lang`` (``--lang``) nor $GRIDCC_LANG the
+    operator's preference decides.  Chinese needs no catalogue."""
     global _current
-    lang = normalise(lang or os.environ.get(ENV_LANG))
+    lang = normalise(lang or os.environ.get(ENV_LANG) or _preferred())
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()

@@ -37,11 +37,6 @@ from ui import theme
 USER_ENV, PASSWORD_ENV = "GRIDCC_USER", "GRIDCC_PASSWORD"
 
 
-#: operator setting: minutes without input before a workstation seat locks (0: never)
-IDLE_LOCK_KEY = "security/idle_lock_minutes"
-IDLE_LOCK_DEFAULT_MIN = 15
-
-
 class LoginDialog(QDialog):
     """Accepted with :attr:`user` set, or with ``user is None`` for the read-only viewer."""
 
@@ -196,9 +191,19 @@ class IdleLock(QObject):
         QApplication.instance().installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
+        self._check_ms = check_ms
         if self.minutes > 0:
             self.timer.start(check_ms)
         window.destroyed.connect(self.stop)
+
+    def set_minutes(self, minutes: float) -> None:
+        """A new idle time (the settings dialog); 0 switches the lock off."""
+        self.minutes = float(minutes)
+        if self.minutes > 0 and not self.timer.isActive():
+            self._last = self._now()
+            self.timer.start(self._check_ms)
+        elif self.minutes <= 0:
+            self.timer.stop()
 
     def stop(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -252,27 +257,38 @@ class IdleLock(QObject):
         self._last = self._now()
 
 
-def install_idle_lock(window, store: DistrictRepository | None,
-                      clock: Callable[[], datetime]) -> IdleLock | None:
-    """The idle lock of a workstation seat from the setting ``security/idle_lock_minutes``
-    (15 by default, 0: off); it stays open while the window is on the wall."""
-    from ui.settings import operator_settings
+def on_the_wall(window) -> bool:
+    """Whether ``window`` is the wall now: in big-screen mode (大屏) or in the wall
+    workspace."""
+    if getattr(getattr(window, "big_screen", None), "active", False):
+        return True
+    workspaces = getattr(window, "workspaces", None)
+    return getattr(workspaces, "current", None) == "wall"
 
-    minutes = float(operator_settings().value(IDLE_LOCK_KEY, IDLE_LOCK_DEFAULT_MIN, type=float))
-    if minutes <= 0:
-        return None
-    big = getattr(window, "big_screen", None)
-    return IdleLock(window, store, minutes, clock,
-                    is_wall=lambda: bool(getattr(big, "active", False)))
+
+def install_idle_lock(window, store: DistrictRepository | None,
+                      clock: Callable[[], datetime]) -> IdleLock:
+    """The idle lock of a workstation seat from the preference ``idle_lock_minutes``
+    (15 by default, 0: off), following the settings dialog; it stays open while the
+    window is on the wall."""
+    from ui.settings import preferences
+
+    from ui.lifetime import connect_while
+    from ui.settings import hub
+
+    lock = IdleLock(window, store, preferences().idle_lock_minutes, clock,
+                    is_wall=lambda: on_the_wall(window))
+    connect_while(lock, hub().changed, lambda prefs: lock.set_minutes(prefs.idle_lock_minutes))
+    return lock
 
 
 def apply_demo_setting() -> bool:
-    """Demonstration mode from the setting ``privacy/demo_mode`` (operator settings),
-    unless ``run --demo-mode`` already turned it on; whether it is on."""
-    from app.privacy.demo import SETTING_KEY, demo_mode, set_demo_mode
-    from ui.settings import operator_settings
+    """Demonstration mode from the preference ``demo_mode``, unless ``run --demo-mode``
+    already turned it on; whether it is on."""
+    from app.privacy.demo import demo_mode, set_demo_mode
+    from ui.settings import preferences
 
-    if not demo_mode() and operator_settings().value(SETTING_KEY, False, type=bool):
+    if not demo_mode() and preferences().demo_mode:
         set_demo_mode(True)
     return demo_mode()
 

@@ -3,8 +3,8 @@
 For demonstrations to inspection teams (考察团) no real person's data may be shown:
 with the mode on, :func:`person_name` turns a worker's (or a user's) name into a
 fictional one, the same one every time for the same person, and phone numbers are
-never shown, not even masked.  The mode is on when ``run --demo-mode`` or the setting
-``privacy/demo_mode`` says so (the UI calls :func:`set_demo_mode`), or when
+never shown, not even masked.  The mode is on when ``run --demo-mode`` or the operator's
+preference ``demo_mode`` (app.preferences) says so (the UI calls :func:`set_demo_mode`), or when
 ``$GRIDCC_DEMO_MODE`` is 1 (the command line's exports follow it too).
 """
 
@@ -14,8 +14,6 @@ import hashlib
 import os
 
 ENV_DEMO_MODE = "GRIDCC_DEMO_MODE"
-#: the key of the setting (operator settings) that turns the mode on at start
-SETTING_KEY = "privacy/demo_mode"
 
 _SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜"
 _GIVEN = "明华强丽军敏静磊洋艳勇杰娟涛超霞平刚桂英芳秀兰玉珍凤建国志红"

@@ -30,36 +30,15 @@ from app.video.tour import TourScheduler
 from ui.video.tile import VideoTile
 
 MAX_TILES = 16
-PREF_TAKEOVER, PREF_TILE = "video_wall/auto_takeover", "video_wall/takeover_tile"
-
-
-def _prefs():
-    """The operator's settings file, or None where it cannot be opened."""
-    from ui.settings import operator_settings
-
-    try:
-        return operator_settings()
-    except OSError:
-        return None
+#: the preferences (app.preferences) this wall follows and remembers
+PREF_TAKEOVER, PREF_TILE = "wall_takeover", "wall_takeover_tile"
 
 
 def _save_pref(key: str, value) -> None:
-    prefs = _prefs()
-    if prefs is not None:
-        prefs.setValue(key, value)
-        prefs.sync()
+    """Remember ``key`` in the operator's preferences (ui.settings.remember)."""
+    from ui.settings import remember
 
-
-def _as_bool(value) -> bool:
-    # QSettings' INI files give strings back
-    return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
-
-
-def _as_int(value) -> int:
-    try:
-        return max(0, min(MAX_TILES, int(value)))
-    except (TypeError, ValueError):
-        return 0
+    remember(**{key: value})
 
 
 def display_rate(tile_count: int) -> float:
@@ -104,9 +83,10 @@ class VideoWall(QWidget):
         self._touched_at = [float("-inf")] * MAX_TILES
         # an urgent case may take over a tile: on/off and which tile (0: the least
         # recently used one, k: tile k) are the operator's settings at this workstation
-        prefs = _prefs()
-        self.auto_takeover = _as_bool(prefs.value(PREF_TAKEOVER, True)) if prefs else True
-        self.takeover_tile = _as_int(prefs.value(PREF_TILE, 0)) if prefs else 0
+        from ui.settings import preferences
+
+        prefs = preferences()
+        self.auto_takeover, self.takeover_tile = prefs.wall_takeover, prefs.wall_takeover_tile
         for t in self.tiles:
             t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             t.customContextMenuRequested.connect(lambda pos, t=t: self._tile_menu(t, pos))
