@@ -320,7 +320,7 @@ def _write_whistles(store, geo: _Geo, wh) -> dict[str, int]:
         "blown_by_role": r["blown_by_role"], "blown_at": _ts(r["blown_at"]),
         "report_deadline": _ts(r["report_deadline"]), "finish_deadline": _ts(r["finish_deadline"]),
         "status": r["status"], "closed_at": _ts(r["closed_at"]), "supervised": r["supervised"],
-        "accountability": r["accountability"],
+        "supervised_at": _ts(r["supervised_at"]), "accountability": r["accountability"],
     })}
     d = wh.dept_rows
     out["whistle_departments"] = store.bulk_insert("whistle_departments", {

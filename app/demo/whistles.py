@@ -76,7 +76,8 @@ def make_whistles(rng: np.random.Generator, now: datetime, t: Tiling, cases: Cas
     w_cols = {k: [] for k in ("id", "code", "street_id", "grid_id", "case_id", "parent_whistle_id",
                               "round", "title", "description", "x", "y", "blown_by_role",
                               "blown_at", "report_deadline", "finish_deadline", "status",
-                              "closed_at", "supervised", "accountability")}
+                              "closed_at", "supervised", "supervised_at",
+                              "accountability")}
     d_cols = {k: [] for k in ("whistle_id", "department_id", "reported_at", "reported_by",
                               "handled_at", "fed_back_at", "rating", "rating_comment", "rated_at")}
     # blow times: working hours, at least 40 days ago so that every whistle is closed
@@ -146,6 +147,7 @@ def make_whistles(rng: np.random.Generator, now: datetime, t: Tiling, cases: Cas
         w_cols["status"].append("closed")
         w_cols["closed_at"].append(closed)
         w_cols["supervised"].append(late_any)
+        w_cols["supervised_at"].append(np.nan)
         w_cols["accountability"].append(bool(late_any and rng.random() < 0.15))
         return last_fb
 
