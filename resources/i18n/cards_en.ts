@@ -1,4 +1,1016 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>domain</name>
+    <message>
+        <source>区</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>街道</source>
+        <translation>Street</translation>
+    </message>
+    <message>
+        <source>社区</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>建筑物</source>
+        <translation>Buildings</translation>
+    </message>
+    <message>
+        <source>网格边界</source>
+        <translation>Grid boundaries</translation>
+    </message>
+    <message>
+        <source>社区边界</source>
+        <translation>Community boundaries</translation>
+    </message>
+    <message>
+        <source>街道边界</source>
+        <translation>Street boundaries</translation>
+    </message>
+    <message>
+        <source>区界</source>
+        <translation>District boundary</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>注记</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>视频点位</source>
+        <translation>Cameras</translation>
+    </message>
+    <message>
+        <source>咨询</source>
+        <translation>Enquiry</translation>
+    </message>
+    <message>
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <source>民生困难</source>
+        <translation>Hardship</translation>
+    </message>
+    <message>
+        <source>环境卫生</source>
+        <translation>Sanitation</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>安全隐患</source>
+        <translation>Safety hazard</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>已立案</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>已派遣</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>已处置</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>已反馈</source>
+        <translation>Fed back</translation>
+    </message>
+    <message>
+        <source>已核查</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>已评价</source>
+        <translation>Evaluated</translation>
+    </message>
+    <message>
+        <source>已回退</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>延期</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
+        <source>缓办</source>
+        <translation>Deferred</translation>
+    </message>
+    <message>
+        <source>挂账</source>
+        <translation>Parked</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <extracomment>a case&apos;s steps (流转环节) as the case card lists them</extracomment>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>立案</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <source>处置</source>
+        <translation>Handle</translation>
+    </message>
+    <message>
+        <source>反馈</source>
+        <translation>Feed back</translation>
+    </message>
+    <message>
+        <source>核查</source>
+        <translation>Verify</translation>
+    </message>
+    <message>
+        <source>结案</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>评价</source>
+        <translation>Evaluate</translation>
+    </message>
+    <message>
+        <source>回退</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>返工</source>
+        <translation>Rework</translation>
+    </message>
+    <message>
+        <source>群众反映</source>
+        <extracomment>where a case comes from (案件来源, app.domain.sources)</extracomment>
+        <translation>Public report</translation>
+    </message>
+    <message>
+        <source>网格巡查</source>
+        <translation>Grid patrol</translation>
+    </message>
+    <message>
+        <source>12345热线</source>
+        <translation>12345 hotline</translation>
+    </message>
+    <message>
+        <source>随手拍</source>
+        <translation>Snap-and-report app</translation>
+    </message>
+    <message>
+        <source>上级交办</source>
+        <translation>Instruction from above</translation>
+    </message>
+    <message>
+        <source>信访督办</source>
+        <translation>Petition</translation>
+    </message>
+    <message>
+        <source>物联感知</source>
+        <translation>Sensor</translation>
+    </message>
+    <message>
+        <source>网格长</source>
+        <extracomment>a grid team member&apos;s role (app.feed: the roster&apos;s ``role``)</extracomment>
+        <translation>Grid leader</translation>
+    </message>
+    <message>
+        <source>专职网格员</source>
+        <translation>Full-time grid worker</translation>
+    </message>
+    <message>
+        <source>网格民警</source>
+        <translation>Grid police officer</translation>
+    </message>
+    <message>
+        <source>环卫</source>
+        <translation>Sanitation worker</translation>
+    </message>
+    <message>
+        <source>城管</source>
+        <translation>City management officer</translation>
+    </message>
+    <message>
+        <source>职能部门</source>
+        <extracomment>who took a case&apos;s step (办理方): the transition&apos;s ``actor_role``</extracomment>
+        <translation>Functional department</translation>
+    </message>
+    <message>
+        <source>群众</source>
+        <translation>Resident</translation>
+    </message>
+    <message>
+        <source>指挥中心</source>
+        <translation>Command centre</translation>
+    </message>
+    <message>
+        <source>我要咨询</source>
+        <extracomment>The other terms ``app`` hands over in Chinese, listed here so that the catalogue carries them; shown through :func:`domain_text` (e.g. ``domain_text(cm.STATUS_NAMES[s])``). tests/ui/test_texts.py checks that every such term of app/ is here.</extracomment>
+        <translation>Enquiry</translation>
+    </message>
+    <message>
+        <source>我要建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <source>市容环境</source>
+        <translation>City appearance</translation>
+    </message>
+    <message>
+        <source>宣传广告</source>
+        <translation>Advertising</translation>
+    </message>
+    <message>
+        <source>施工管理</source>
+        <translation>Construction</translation>
+    </message>
+    <message>
+        <source>突发事件</source>
+        <translation>Emergencies</translation>
+    </message>
+    <message>
+        <source>街面秩序</source>
+        <translation>Street order</translation>
+    </message>
+    <message>
+        <source>公用设施</source>
+        <translation>Public facilities</translation>
+    </message>
+    <message>
+        <source>道路交通</source>
+        <translation>Roads and traffic</translation>
+    </message>
+    <message>
+        <source>园林绿化</source>
+        <translation>Parks and greenery</translation>
+    </message>
+    <message>
+        <source>房屋土地</source>
+        <translation>Housing and land</translation>
+    </message>
+    <message>
+        <source>咨询服务</source>
+        <translation>Enquiries</translation>
+    </message>
+    <message>
+        <source>意见建议</source>
+        <translation>Suggestions</translation>
+    </message>
+    <message>
+        <source>民生服务</source>
+        <translation>Livelihood services</translation>
+    </message>
+    <message>
+        <source>暴露垃圾</source>
+        <translation>Exposed rubbish</translation>
+    </message>
+    <message>
+        <source>积存垃圾渣土</source>
+        <translation>Accumulated rubbish and spoil</translation>
+    </message>
+    <message>
+        <source>道路不洁</source>
+        <translation>Dirty road</translation>
+    </message>
+    <message>
+        <source>水域不洁</source>
+        <translation>Polluted water</translation>
+    </message>
+    <message>
+        <source>绿地脏乱</source>
+        <translation>Littered green space</translation>
+    </message>
+    <message>
+        <source>废弃家具设备</source>
+        <translation>Discarded furniture</translation>
+    </message>
+    <message>
+        <source>餐饮油烟</source>
+        <translation>Restaurant fumes</translation>
+    </message>
+    <message>
+        <source>垃圾满溢</source>
+        <translation>Overflowing bins</translation>
+    </message>
+    <message>
+        <source>公厕不洁</source>
+        <translation>Dirty public toilet</translation>
+    </message>
+    <message>
+        <source>楼道堆物</source>
+        <translation>Stairwell clutter</translation>
+    </message>
+    <message>
+        <source>非法小广告</source>
+        <translation>Illegal flyers</translation>
+    </message>
+    <message>
+        <source>违规户外广告</source>
+        <translation>Illegal outdoor advertising</translation>
+    </message>
+    <message>
+        <source>占道广告牌</source>
+        <translation>Sign blocking the way</translation>
+    </message>
+    <message>
+        <source>破损招牌</source>
+        <translation>Damaged shop sign</translation>
+    </message>
+    <message>
+        <source>施工扰民</source>
+        <translation>Construction nuisance</translation>
+    </message>
+    <message>
+        <source>工地扬尘</source>
+        <translation>Construction dust</translation>
+    </message>
+    <message>
+        <source>施工废弃料</source>
+        <translation>Construction waste</translation>
+    </message>
+    <message>
+        <source>无证掘路</source>
+        <translation>Unlicensed road digging</translation>
+    </message>
+    <message>
+        <source>施工围挡破损</source>
+        <translation>Damaged site hoarding</translation>
+    </message>
+    <message>
+        <source>路面塌陷</source>
+        <translation>Road collapse</translation>
+    </message>
+    <message>
+        <source>自来水管破裂</source>
+        <translation>Burst water main</translation>
+    </message>
+    <message>
+        <source>燃气泄漏</source>
+        <translation>Gas leak</translation>
+    </message>
+    <message>
+        <source>道路积水</source>
+        <translation>Road flooding</translation>
+    </message>
+    <message>
+        <source>大树倒伏</source>
+        <translation>Fallen tree</translation>
+    </message>
+    <message>
+        <source>供电线路故障</source>
+        <translation>Power line fault</translation>
+    </message>
+    <message>
+        <source>无照经营游商</source>
+        <translation>Unlicensed street vendor</translation>
+    </message>
+    <message>
+        <source>店外经营</source>
+        <translation>Trading outside shop</translation>
+    </message>
+    <message>
+        <source>占道废品收购</source>
+        <translation>Scrap dealer on the road</translation>
+    </message>
+    <message>
+        <source>露天烧烤</source>
+        <translation>Open-air barbecue</translation>
+    </message>
+    <message>
+        <source>机动车乱停放</source>
+        <translation>Illegal parking</translation>
+    </message>
+    <message>
+        <source>共享单车乱停放</source>
+        <translation>Misparked shared bikes</translation>
+    </message>
+    <message>
+        <source>私搭乱建</source>
+        <translation>Unauthorised structure</translation>
+    </message>
+    <message>
+        <source>井盖破损缺失</source>
+        <translation>Damaged or missing manhole cover</translation>
+    </message>
+    <message>
+        <source>路灯损坏</source>
+        <translation>Broken street light</translation>
+    </message>
+    <message>
+        <source>消防栓损坏</source>
+        <translation>Damaged fire hydrant</translation>
+    </message>
+    <message>
+        <source>通信线缆脱落</source>
+        <translation>Fallen telecom cable</translation>
+    </message>
+    <message>
+        <source>供热管道漏水</source>
+        <translation>Leaking heating pipe</translation>
+    </message>
+    <message>
+        <source>雨水口堵塞</source>
+        <translation>Blocked drain</translation>
+    </message>
+    <message>
+        <source>道路破损</source>
+        <translation>Damaged road</translation>
+    </message>
+    <message>
+        <source>交通信号灯故障</source>
+        <translation>Traffic light fault</translation>
+    </message>
+    <message>
+        <source>交通护栏损坏</source>
+        <translation>Damaged traffic barrier</translation>
+    </message>
+    <message>
+        <source>公交站亭损坏</source>
+        <translation>Damaged bus shelter</translation>
+    </message>
+    <message>
+        <source>绿地黄土裸露</source>
+        <translation>Bare soil in green space</translation>
+    </message>
+    <message>
+        <source>树木枯死缺株</source>
+        <translation>Dead or missing trees</translation>
+    </message>
+    <message>
+        <source>树枝遮挡影响通行</source>
+        <translation>Branches blocking the way</translation>
+    </message>
+    <message>
+        <source>绿地毁损侵占</source>
+        <translation>Damaged or occupied green space</translation>
+    </message>
+    <message>
+        <source>违法建设</source>
+        <translation>Illegal construction</translation>
+    </message>
+    <message>
+        <source>房屋漏雨渗水</source>
+        <translation>Leaking roof</translation>
+    </message>
+    <message>
+        <source>老旧楼房外墙脱落</source>
+        <translation>Falling facade of old building</translation>
+    </message>
+    <message>
+        <source>电梯故障</source>
+        <translation>Lift fault</translation>
+    </message>
+    <message>
+        <source>楼道照明损坏</source>
+        <translation>Broken stairwell lighting</translation>
+    </message>
+    <message>
+        <source>社保医保政策咨询</source>
+        <translation>Social and medical insurance enquiry</translation>
+    </message>
+    <message>
+        <source>户籍证件办理咨询</source>
+        <translation>Household registration enquiry</translation>
+    </message>
+    <message>
+        <source>政务办事指南咨询</source>
+        <translation>Government services enquiry</translation>
+    </message>
+    <message>
+        <source>入学入托咨询</source>
+        <translation>School and nursery enquiry</translation>
+    </message>
+    <message>
+        <source>住房保障政策咨询</source>
+        <translation>Housing support enquiry</translation>
+    </message>
+    <message>
+        <source>养老服务政策咨询</source>
+        <translation>Elderly care enquiry</translation>
+    </message>
+    <message>
+        <source>城市管理建议</source>
+        <translation>City management suggestion</translation>
+    </message>
+    <message>
+        <source>社区服务建议</source>
+        <translation>Community services suggestion</translation>
+    </message>
+    <message>
+        <source>交通出行建议</source>
+        <translation>Transport suggestion</translation>
+    </message>
+    <message>
+        <source>环境绿化建议</source>
+        <translation>Environment and greenery suggestion</translation>
+    </message>
+    <message>
+        <source>便民设施建议</source>
+        <translation>Local amenities suggestion</translation>
+    </message>
+    <message>
+        <source>困难群众救助</source>
+        <translation>Assistance for people in need</translation>
+    </message>
+    <message>
+        <source>孤寡老人照料</source>
+        <translation>Care for elderly living alone</translation>
+    </message>
+    <message>
+        <source>残疾人帮扶</source>
+        <translation>Support for disabled people</translation>
+    </message>
+    <message>
+        <source>就业帮扶</source>
+        <translation>Employment support</translation>
+    </message>
+    <message>
+        <source>供暖不热</source>
+        <translation>Insufficient heating</translation>
+    </message>
+    <message>
+        <source>停水停电</source>
+        <translation>Water or power cut</translation>
+    </message>
+    <message>
+        <source>老旧小区改造诉求</source>
+        <translation>Old estate renovation request</translation>
+    </message>
+    <message>
+        <source>邻里纠纷</source>
+        <translation>Neighbour dispute</translation>
+    </message>
+    <message>
+        <source>家庭婚姻纠纷</source>
+        <translation>Family or marital dispute</translation>
+    </message>
+    <message>
+        <source>物业纠纷</source>
+        <translation>Property management dispute</translation>
+    </message>
+    <message>
+        <source>劳资纠纷</source>
+        <translation>Labour dispute</translation>
+    </message>
+    <message>
+        <source>噪声扰民</source>
+        <translation>Noise nuisance</translation>
+    </message>
+    <message>
+        <source>消防通道堵塞</source>
+        <translation>Blocked fire lane</translation>
+    </message>
+    <message>
+        <source>电动车楼道充电</source>
+        <translation>E-bike charging in stairwell</translation>
+    </message>
+    <message>
+        <source>飞线充电</source>
+        <translation>Hazardous charging cable</translation>
+    </message>
+    <message>
+        <source>燃气使用隐患</source>
+        <translation>Gas use hazard</translation>
+    </message>
+    <message>
+        <source>高空坠物隐患</source>
+        <translation>Falling object hazard</translation>
+    </message>
+    <message>
+        <source>食品安全隐患</source>
+        <translation>Food safety hazard</translation>
+    </message>
+    <message>
+        <source>安全生产隐患</source>
+        <translation>Workplace safety hazard</translation>
+    </message>
+    <message>
+        <source>治安隐患</source>
+        <translation>Public security hazard</translation>
+    </message>
+    <message>
+        <source>延期中</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
+        <source>缓办中</source>
+        <translation>Deferred</translation>
+    </message>
+    <message>
+        <source>已挂账</source>
+        <translation>Parked</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>已吹哨</source>
+        <translation>Whistle blown</translation>
+    </message>
+    <message>
+        <source>报到中</source>
+        <translation>Reporting in</translation>
+    </message>
+    <message>
+        <source>处置中</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>已办结</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <source>吹哨</source>
+        <translation>Whistle</translation>
+    </message>
+    <message>
+        <source>报到</source>
+        <translation>Report in</translation>
+    </message>
+    <message>
+        <source>核查不通过</source>
+        <translation>Verification failed</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>Supervision</translation>
+    </message>
+    <message>
+        <source>二次哨</source>
+        <translation>Second whistle</translation>
+    </message>
+    <message>
+        <source>问责</source>
+        <translation>Accountability</translation>
+    </message>
+    <message>
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <source>尚未报到</source>
+        <translation>Not reported in</translation>
+    </message>
+    <message>
+        <source>已报到、尚未反馈</source>
+        <translation>Reported in, no feedback yet</translation>
+    </message>
+    <message>
+        <source>已反馈、待核查</source>
+        <translation>Fed back, awaiting verification</translation>
+    </message>
+    <message>
+        <source>已核查、待评价</source>
+        <translation>Verified, awaiting rating</translation>
+    </message>
+    <message>
+        <source>已报到</source>
+        <translation>Reported in</translation>
+    </message>
+    <message>
+        <source>指挥中心值班员</source>
+        <translation>Command centre operator</translation>
+    </message>
+    <message>
+        <source>派遣员</source>
+        <translation>Dispatcher</translation>
+    </message>
+    <message>
+        <source>街道党工委书记</source>
+        <translation>Street party secretary</translation>
+    </message>
+    <message>
+        <source>街道办事处主任</source>
+        <translation>Street office director</translation>
+    </message>
+    <message>
+        <source>社区工作人员</source>
+        <translation>Community staff</translation>
+    </message>
+    <message>
+        <source>网格员</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>部门承办人</source>
+        <translation>Department handler</translation>
+    </message>
+    <message>
+        <source>区委督查室</source>
+        <translation>Supervision office</translation>
+    </message>
+    <message>
+        <source>区领导</source>
+        <translation>District leader</translation>
+    </message>
+    <message>
+        <source>审计员</source>
+        <translation>Auditor</translation>
+    </message>
+    <message>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>全区</source>
+        <translation>Whole district</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>受理数</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>立案数</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>应结案数</source>
+        <translation>Due to close</translation>
+    </message>
+    <message>
+        <source>结案数</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>按期结案数</source>
+        <translation>Closed on time</translation>
+    </message>
+    <message>
+        <source>结案率</source>
+        <translation>Closure rate</translation>
+    </message>
+    <message>
+        <source>按期结案率</source>
+        <translation>On-time closure rate</translation>
+    </message>
+    <message>
+        <source>按期处置率</source>
+        <translation>On-time handling rate</translation>
+    </message>
+    <message>
+        <source>返工率</source>
+        <translation>Rework rate</translation>
+    </message>
+    <message>
+        <source>回退率</source>
+        <translation>Return rate</translation>
+    </message>
+    <message>
+        <source>准确派遣率</source>
+        <translation>Accurate dispatch rate</translation>
+    </message>
+    <message>
+        <source>平均结案用时</source>
+        <translation>Average time to close</translation>
+    </message>
+    <message>
+        <source>满意率</source>
+        <translation>Satisfaction rate</translation>
+    </message>
+    <message>
+        <source>接哨数</source>
+        <translation>Whistles received</translation>
+    </message>
+    <message>
+        <source>报到及时率</source>
+        <translation>Report-in timeliness</translation>
+    </message>
+    <message>
+        <source>按时办结率</source>
+        <translation>On-time completion rate</translation>
+    </message>
+    <message>
+        <source>督办数</source>
+        <translation>Supervisions</translation>
+    </message>
+    <message>
+        <source>二次哨数</source>
+        <translation>Second whistles</translation>
+    </message>
+    <message>
+        <source>哨令评分</source>
+        <translation>Whistle rating</translation>
+    </message>
+    <message>
+        <source>上报数</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>有效上报率</source>
+        <translation>Valid report rate</translation>
+    </message>
+    <message>
+        <source>巡查覆盖率</source>
+        <translation>Patrol coverage</translation>
+    </message>
+    <message>
+        <source>按期处置数</source>
+        <translation>Handled on time</translation>
+    </message>
+    <message>
+        <source>处置数</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>返工数</source>
+        <translation>Reworked</translation>
+    </message>
+    <message>
+        <source>派遣数</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>回退数</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>准确派遣数</source>
+        <translation>Dispatched correctly</translation>
+    </message>
+    <message>
+        <source>评价数</source>
+        <translation>Rated</translation>
+    </message>
+    <message>
+        <source>满意数</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>结案用时合计</source>
+        <translation>Total time to close</translation>
+    </message>
+    <message>
+        <source>按时报到数</source>
+        <translation>Reported in on time</translation>
+    </message>
+    <message>
+        <source>按时办结数</source>
+        <translation>Completed on time</translation>
+    </message>
+    <message>
+        <source>哨令评价数</source>
+        <translation>Whistles rated</translation>
+    </message>
+    <message>
+        <source>哨令评分合计</source>
+        <translation>Whistle rating total</translation>
+    </message>
+    <message>
+        <source>有效上报数</source>
+        <translation>Valid reports</translation>
+    </message>
+    <message>
+        <source>巡查天数</source>
+        <translation>Patrol days</translation>
+    </message>
+    <message>
+        <source>有轨迹天数</source>
+        <translation>Days with tracks</translation>
+    </message>
+    <message>
+        <source>优秀</source>
+        <translation>Excellent</translation>
+    </message>
+    <message>
+        <source>良好</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>较差</source>
+        <translation>Poor</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>责任部门</source>
+        <translation>Responsible department</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>派遣时间</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>处置期限</source>
+        <translation>Handling deadline</translation>
+    </message>
+    <message>
+        <source>处置时间</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>结案时间</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>返工次数</source>
+        <translation>Reworks</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>哨令编号</source>
+        <translation>Whistle no.</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>轮次</source>
+        <translation>Round</translation>
+    </message>
+    <message>
+        <source>吹哨时间</source>
+        <translation>Blown</translation>
+    </message>
+    <message>
+        <source>报到时限</source>
+        <translation>Report-in deadline</translation>
+    </message>
+    <message>
+        <source>报到时间</source>
+        <translation>Reported in</translation>
+    </message>
+    <message>
+        <source>办结时限</source>
+        <translation>Completion deadline</translation>
+    </message>
+    <message>
+        <source>反馈时间</source>
+        <translation>Fed back</translation>
+    </message>
+    <message>
+        <source>评分</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <source>网格员编号</source>
+        <translation>Grid worker no.</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+</context>
 </TS>
