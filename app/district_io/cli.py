@@ -16,7 +16,11 @@ def register(ops, add_db_arg) -> None:
     q = ops.add_parser("import", help="import boundaries, buildings, cameras, staff … from "
                                       "Shapefile, GeoPackage, GeoJSON, CSV or XLSX")
     add_db_arg(q)
-    q.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    q.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    q.add_argument("--wizard", action="store_true",
+                   help="open the import wizard (its first page holds the PATHs; --db: the district "
+                        "to import into when it exists, else the new district file)")
+    q.add_argument("--lang", choices=("zh_CN", "en"), default=None, help="the wizard's language")
     q.add_argument("--layer", help="the GeoPackage layer to read (default: all)")
     q.add_argument("--level", choices=tuple(LEVELS), help="grid level of every boundary layer")
     q.add_argument("--kind", choices=KINDS, help="what the files hold (default: guessed per layer)")
@@ -56,6 +60,12 @@ def run(args) -> int:
 
 
 def run_import_command(args) -> int:
+    if args.wizard:
+        return run_wizard(args)
+    if not args.paths:
+        from app.cli import UserError
+
+        raise UserError("district import: 请指定要导入的文件，或用 --wizard 打开导入向导")
     from app.clock import store_clock
     from app.district_io.importer import ImportOptions, ImportSession
     from app.district_io.mapping import save_mapping_file
@@ -92,6 +102,22 @@ def run_import_command(args) -> int:
             Path(str(target.path) + ".wal").unlink(missing_ok=True)
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
     return 0 if report.ok else 1
+
+
+def run_wizard(args) -> int:
+    """The wizard of the installed front end (app/ imports no Qt: found through the
+    ``gridcc.frontends`` entry point, beside which the wizard lives)."""
+    import importlib
+
+    from app.cli import UserError, _frontend, _use_lang
+
+    _use_lang(args)
+    frontend = _frontend()
+    try:
+        wizard = importlib.import_module(".district_import.__main__", frontend.__package__)
+    except ImportError as exc:
+        raise UserError(f"the import wizard cannot be loaded: {exc}") from None
+    return wizard.run_wizard(args.db, list(args.paths))
 
 
 def _admin(args) -> tuple[str, str] | None:

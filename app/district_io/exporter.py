@@ -46,8 +46,8 @@ def _s(values) -> np.ndarray:
     return out
 
 
-def _layers(store: DistrictRepository, unmask: bool, pseudonyms: bool,
-            now: datetime) -> list[tuple[str, str | None, dict, np.ndarray | None]]:
+def _layers(store: DistrictRepository, unmask: bool, now: datetime, *,
+            pseudonyms: bool = False) -> list[tuple[str, str | None, dict, np.ndarray | None]]:
     """(name, geometry type, fields, geometries) of every layer."""
     out = []
     u = store.columns("""SELECT g.code, g.name, g.level, p.code AS parent, g.households, g.residents, g.geom
@@ -171,7 +171,7 @@ def export_district(store: DistrictRepository, out: Path, *, fmt: str = "gpkg", 
     out = Path(out)
     pseudonyms = demo_mode()
     unmask = unmask and not pseudonyms
-    layers = _layers(store, unmask, pseudonyms, now)
+    layers = _layers(store, unmask, now, pseudonyms=pseudonyms)
     counts = {}
     if fmt == "gpkg":
         if out.suffix.lower() != ".gpkg":

@@ -3,7 +3,8 @@
 Tables keyed by code (grid units, departments, categories, cameras, workers) keep the
 ids of codes already stored; buildings and merchants of an imported layer replace the
 stored ones.  The audit record names who imported which files with their SHA-256,
-what was written and the difference to the district before.
+what was written and the difference to the district before.  Rows go in batches of
+:data:`BATCH`, each reported to the session's progress callback (写入 … n/N).
 """
 
 from __future__ import annotations
@@ -21,6 +22,35 @@ from app.geo.crs import metric_to_lonlat
 from app.store import DistrictRepository
 
 CHUNK = 500
+#: rows one insert writes: the progress moves between batches
+BATCH = 20_000
+#: the share of the import's progress the write takes (the steps before end at 0.75)
+WRITE_FROM, WRITE_TO = 0.75, 0.99
+#: how each table is named in the progress
+TABLE_ZH = {"grid_units": "网格单元", "departments": "部门", "categories": "案件类别", "buildings": "建筑",
+            "building_population": "建筑人口", "merchants": "商户", "cameras": "摄像头", "workers": "人员"}
+
+
+class WriteProgress:
+    """Rows written so far out of the plan's, told to ``say(text, fraction)`` per batch."""
+
+    def __init__(self, say, total: int) -> None:
+        self.say = say
+        self.total = max(1, total)
+        self.done = 0
+
+    def tell(self, text: str) -> None:
+        self.say(text, WRITE_FROM + (WRITE_TO - WRITE_FROM) * min(1.0, self.done / self.total))
+
+    def insert(self, store: DistrictRepository, table: str, columns: dict) -> int:
+        """``store.bulk_insert`` in batches of :data:`BATCH` rows, each one reported."""
+        n = len(next(iter(columns.values()))) if columns else 0
+        written = 0
+        for k in range(0, n, BATCH):
+            written += store.bulk_insert(table, {c: v[k:k + BATCH] for c, v in columns.items()})
+            self.done += min(BATCH, n - k)
+            self.tell(f"写入{TABLE_ZH.get(table, table)} {min(n, k + BATCH):,}/{n:,}")
+        return written
 
 
 def _delete_in(store: DistrictRepository, table: str, column: str, values: list) -> None:
@@ -39,11 +69,15 @@ def _nullable(values: list) -> pa.Array:
 
 
 def write_plan(store: DistrictRepository, session, *, now: datetime, role: str) -> dict:
+    """Write the session's plan in one transaction; the rows written per table."""
+    from app.district_io.importer import planning_counts
+
     plan = session.plan
     counts: dict[str, int] = {}
+    out = WriteProgress(session.say, sum(planning_counts(plan).values()))
     with store.transaction():
         if plan.units is not None:
-            counts.update(_write_units(store, plan))
+            counts.update(_write_units(store, plan, out))
         if plan.diff is not None:
             for table, moves in plan.diff.get("refiled", {}).items():
                 moved = [(row_id, grid_id) for row_id, grid_id, _k, old, new in moves if old != new]
@@ -54,32 +88,33 @@ def write_plan(store: DistrictRepository, session, *, now: datetime, role: str) 
         if "departments" in rows:
             d = rows["departments"]
             _delete_in(store, "departments", "code", d["code"])
-            counts["departments"] = store.bulk_insert("departments", {
+            counts["departments"] = out.insert(store, "departments", {
                 "id": d["id"], "code": d["code"], "name": d["name"], "short_name": d["short_name"],
                 "kind": d["kind"]})
         if "categories" in rows:
             c = rows["categories"]
             _delete_in(store, "categories", "code", c["code"])
-            counts["categories"] = store.bulk_insert("categories", c)
+            counts["categories"] = out.insert(store, "categories", c)
         if "buildings" in rows:
-            counts.update(_write_buildings(store, plan))
+            counts.update(_write_buildings(store, plan, out))
         if "merchants" in rows:
             m = rows["merchants"]
             store.rows("DELETE FROM merchants")
-            counts["merchants"] = store.bulk_insert("merchants", {
+            counts["merchants"] = out.insert(store, "merchants", {
                 "id": np.arange(1, len(m["name"]) + 1), "name": m["name"], "trade": m["trade"],
                 "hazard_class": np.array(m["hazard_class"], np.int8), "building_id": _nullable([None] * len(m["name"])),
                 "grid_id": plan.grids.ids[np.array(m["grid"], dtype=np.int64)] if m["grid"] else [],
                 "lon": m["lon"], "lat": m["lat"]})
         if "cameras" in rows:
-            counts["cameras"] = _write_coded(store, "cameras", rows["cameras"], plan, {
+            counts["cameras"] = _write_coded(store, "cameras", rows["cameras"], plan, out, {
                 "code": None, "name": None, "kind": None, "department_id": None, "lon": None,
                 "lat": None, "heading_deg": None, "fov_deg": None, "stream_url": None,
                 "substream_url": None, "online": None})
         if "staff" in rows:
-            counts["workers"] = _write_coded(store, "workers", rows["staff"], plan, {
+            counts["workers"] = _write_coded(store, "workers", rows["staff"], plan, out, {
                 "code": None, "name": None, "role": None, "department_id": "int", "phone": None,
                 "shift_start": None, "shift_end": None})
+        out.tell("汇总人口并写入审计记录")
         if plan.units is not None:
             _roll_up_population(store, plan)
             _set_meta(store, plan, now, session)
@@ -103,7 +138,7 @@ def write_plan(store: DistrictRepository, session, *, now: datetime, role: str) 
     return counts
 
 
-def _write_units(store, plan) -> dict:
+def _write_units(store, plan, out: WriteProgress) -> dict:
     u, ids = plan.units, plan.unit_ids
     id_of = dict(zip(u.code, ids, strict=True))
     if plan.diff is not None:
@@ -122,7 +157,7 @@ def _write_units(store, plan) -> dict:
     for i in write:
         lv = u.level[i]
         parents.append(None if lv == 1 else id_of[u.code[i][:CODE_LENGTH[lv - 1]]])
-    n = store.bulk_insert("grid_units", {
+    n = out.insert(store, "grid_units", {
         "id": [ids[i] for i in write], "code": [u.code[i] for i in write],
         "name": [u.name[i] for i in write], "level": np.array([u.level[i] for i in write], np.int8),
         "parent_id": _nullable(parents), "households": [u.households[i] for i in write],
@@ -132,7 +167,7 @@ def _write_units(store, plan) -> dict:
     return {"grid_units": n}
 
 
-def _write_buildings(store, plan) -> dict:
+def _write_buildings(store, plan, out: WriteProgress) -> dict:
     b = plan.rows["buildings"]
     store.rows("DELETE FROM building_population")
     store.rows("DELETE FROM buildings")
@@ -143,19 +178,19 @@ def _write_buildings(store, plan) -> dict:
         return {"buildings": 0}
     geoms = np.asarray(b["geom"], dtype=object)
     ids = np.arange(1, n + 1)
-    out = {"buildings": store.bulk_insert("buildings", {
+    counts = {"buildings": out.insert(store, "buildings", {
         "id": ids, "grid_id": plan.grids.ids[np.array(b["grid"], dtype=np.int64)], "use": b["use"],
         "name": b["name"], "floors": np.array(b["floors"], np.int16),
         "height_m": np.array(b["height"], np.float32), "entrances": np.array(b["entrances"], np.int16),
         **_bbox(geoms), "geom": shapely.to_wkb(geoms)})}
     if b.get("has_population"):
-        out["building_population"] = store.bulk_insert("building_population", {
+        counts["building_population"] = out.insert(store, "building_population", {
             "building_id": ids, "households": b["hh"], "residents": b["res"], "elderly": b["eld"],
             "children": b["chi"], "special_care": b["spc"]})
-    return out
+    return counts
 
 
-def _write_coded(store, table, r, plan, cols) -> int:
+def _write_coded(store, table, r, plan, out: WriteProgress, cols) -> int:
     old = dict(store.rows(f"SELECT code, id FROM {table}"))
     nxt = int(store.scalar(f"SELECT coalesce(max(id), 0) FROM {table}")) + 1
     ids = []
@@ -173,7 +208,7 @@ def _write_coded(store, table, r, plan, cols) -> int:
         data["heading_deg"] = np.array(r["heading_deg"], np.float32)
         data["fov_deg"] = np.array(r["fov_deg"], np.float32)
         data["substream_url"] = pa.array(r["substream_url"], type=pa.string())
-    return store.bulk_insert(table, data)
+    return out.insert(store, table, data)
 
 
 def _roll_up_population(store, plan) -> None:

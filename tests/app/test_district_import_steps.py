@@ -67,3 +67,30 @@ def test_a_crs_for_one_layer_and_steps_run_again(demo, tmp_path):
     report = session.validate()
     assert report.ok, [p.reason for p in report.findings.errors]
     assert report.counts["grid_units.street"] == len(demo.units[2]["code"])
+
+
+def test_the_write_reports_its_progress_batch_by_batch(demo, tmp_path, monkeypatch):
+    """The commit tells how far it is per batch of rows (a wizard's bar moves while it writes)."""
+    from app.district_io import writer
+    from app.store import open_store
+    from tests.conftest import TEST_NOW
+
+    monkeypatch.setattr(writer, "BATCH", 25)
+    told: list[tuple[str, float]] = []
+    rw = real_world(demo, tmp_path / "src")
+    session = ImportSession(rw.files, ImportOptions(repair=True, user="test"),
+                            progress=lambda text, f: told.append((text, f)))
+    with open_store(tmp_path / "new.duckdb", create=True) as st:
+        report = session.run(st, dry_run=False, now=TEST_NOW)
+        units = st.scalar("SELECT count(*) FROM grid_units")
+        buildings = st.scalar("SELECT count(*) FROM buildings")
+    assert report.committed, [p.reason for p in report.findings.errors]
+    writes = [(t, f) for t, f in told if t.startswith("写入") and "/" in t]
+    # every batch of 25 of each table, fractions rising within the write's share
+    assert len(writes) >= (units + buildings) // 25
+    fractions = [f for _t, f in writes]
+    assert fractions == sorted(fractions) and fractions[0] < fractions[-1]
+    assert writer.WRITE_FROM <= fractions[0] and fractions[-1] <= writer.WRITE_TO
+    assert f"写入网格单元 25/{units:,}" in [t for t, _f in writes]
+    assert f"写入建筑 {buildings:,}/{buildings:,}" in [t for t, _f in writes]
+    assert told[-1] == ("完成", 1.0)

@@ -75,7 +75,9 @@ def to_report(w, qtbot, *, repair: bool) -> None:
     qtbot.waitUntil(lambda: w.report_page.report is not None, timeout=STEP_MS)
 
 
-def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, tmp_path, qtbot):
+def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, tmp_path, qtbot, monkeypatch):
+    from app.district_io import writer
+
     target = tmp_path / "新区.duckdb"
     w = make_wizard(target)
     to_mapping(w, qtbot, sources.files)
@@ -117,9 +119,17 @@ def test_real_world_files_import_through_the_wizard(make_wizard, sources, demo, 
 
     w.next()
     assert w.currentId() == w.PAGE_COMMIT and not target.exists()
+    # the write tells its progress batch by batch: what the runner is given to show
+    runner, told = w.commit_page.runner, []
+    shown = runner.report
+    monkeypatch.setattr(writer, "BATCH", 25)
+    monkeypatch.setattr(runner, "report", lambda text, f: (told.append((text, f)), shown(text, f)))
     w.commit_page.start_button.click()
     qtbot.waitUntil(lambda: w.commit_page.isComplete(), timeout=STEP_MS)
     assert "导入完成" in w.commit_page.result.text()
+    writes = [f for text, f in told if text.startswith("写入") and "/" in text]
+    assert len(writes) >= (105 + len(demo.buildings["floors"])) // 25
+    assert writes == sorted(writes) and writer.WRITE_FROM <= writes[0] < writes[-1] <= writer.WRITE_TO
     assert not w.button(QWizard.WizardButton.BackButton).isVisible()  # written: no way back
     assert w.button(QWizard.WizardButton.FinishButton).isVisible()
     with open_store(target, read_only=True) as st:
@@ -262,3 +272,46 @@ def test_gcj02_chosen_for_the_street_layer_lines_it_up(make_wizard, sources, tmp
     w.next()
     qtbot.waitUntil(lambda: w.report_page.report is not None, timeout=STEP_MS)
     assert w.report_page.report.ok and not w.report_page.report.findings.of("repair")
+
+
+def test_the_runner_shows_a_report_in_its_bar_and_text(themed_app, qtbot):
+    from ui.district_import.runner import StepRunner
+
+    runner = StepRunner()
+    qtbot.addWidget(runner)
+    runner.report("写入建筑 20,000/100,000", 0.8)
+    runner._poll()
+    assert runner.bar.value() == 800 and "20,000/100,000" in runner.label.text()
+    assert not runner.cancel_button.isEnabled()  # past the point of no return
+
+
+def _wizard_run_by(argv, monkeypatch) -> dict:
+    """``python -m app district import --wizard …``: what the wizard showed (closed at once)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli import main
+
+    seen = {}
+
+    def exec_(app):
+        w = next(x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible())
+        seen.update(files=w.files_page.paths(), into_current=w.files_page.to_current.isEnabled(),
+                    target=w.files_page.target_path.text(), outlines=len(w.outlines))
+        w.reject()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    assert main(argv) == 0
+    return seen
+
+
+def test_the_command_line_opens_the_wizard(themed_app, sources, small_db_copy, tmp_path, monkeypatch):
+    seen = _wizard_run_by(["district", "import", "--wizard", str(sources.grids), "--db", str(small_db_copy)],
+                          monkeypatch)
+    # an existing district: imported into, or a new file beside it
+    assert seen["files"] == [sources.grids] and seen["into_current"] and seen["outlines"] == 15
+    assert seen["target"] == str(small_db_copy.with_name("导入的辖区.duckdb"))
+    new = tmp_path / "新辖区.duckdb"
+    seen = _wizard_run_by(["district", "import", "--wizard", "--db", str(new)], monkeypatch)
+    assert seen == {"files": [], "into_current": False, "target": str(new), "outlines": 0}
+    assert not new.exists()
