@@ -21,9 +21,12 @@ from app.feed.fixes import FixBatch, Subscribers
 from app.feed.roads import RoadLoops
 
 DAY_S = 86_400.0
-#: mean walking speed by role (m/s); sanitation sweeps slowly
-SPEED = {"grid_leader": 1.2, "grid_worker": 1.25, "police": 1.35, "sanitation": 0.8,
-         "city_management": 1.3}
+#: mean patrol walking speed by role (m/s): an unhurried 3.5-4.3 km/h, looking about;
+#: sanitation sweeps slowly
+SPEED = {"grid_leader": 1.05, "grid_worker": 1.1, "police": 1.2, "sanitation": 0.7,
+         "city_management": 1.15}
+#: nobody patrols faster than this (5 km/h), whatever the spread between walkers
+MAX_SPEED = 5.0 / 3.6
 #: mean seconds of walking between two stops
 MEAN_WALK_S = 12 * 60.0
 #: stop duration range (s) and the step off the road towards the block (m)
@@ -104,7 +107,7 @@ class PatrolSimulator:
         self.u = rng.uniform(0, 1, n) * self.span  # position within the stretch
         self.direction = rng.choice([-1.0, 1.0], n)
         base = np.array([SPEED.get(r, 1.2) for r in roster.role.tolist()])
-        self.speed = base * rng.uniform(0.85, 1.15, n)
+        self.speed = np.minimum(base * rng.uniform(0.9, 1.1, n), MAX_SPEED)
         self.stop_until = np.full(n, -np.inf)
         self.excursion_until = np.full(n, -np.inf)
         self._subs = Subscribers()

@@ -15,6 +15,11 @@ from app.privacy.masking import mask_phone
 
 #: a gap between two fixes longer than this ends a stretch of patrol (a break, off duty)
 PATROL_GAP_S = 15 * 60.0
+#: a move shorter than this from the last counted position is GPS jitter, not a step
+#: (the receiver's scatter is a few metres: standing still must not add up to kilometres)
+JITTER_M = 10.0
+#: faster than this between two fixes is not walking (a GPS jump, a ride): not counted
+MAX_WALK_MPS = 2.5
 
 
 @dataclass(frozen=True)
@@ -30,23 +35,55 @@ class WorkerRecord:
     #: start of the current stretch of patrol (fixes without a longer gap), None: no fix today
     on_patrol_since: datetime | None
     last_fix: datetime | None
-    #: metres walked today (sum over consecutive fixes, gaps excluded)
+    #: metres walked today (over consecutive fixes; breaks, jitter and jumps excluded)
     distance_m: float
     fixes_today: int
+    #: seconds on patrol today (the stretches summed), the time ``distance_m`` took
+    patrol_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What a day's fixes say about the walking."""
+
+    distance_m: float
+    since: float | None  # start of the current stretch
+    patrol_s: float  # time on patrol, breaks excluded
+
+
+def walk(t: np.ndarray, x: np.ndarray, y: np.ndarray, gap_s: float = PATROL_GAP_S) -> Walk:
+    """The walk over time-ordered fixes.  A segment spanning more than ``gap_s`` is a
+    break; distance counts from the last counted position once the worker is
+    :data:`JITTER_M` away from it (a standing worker's GPS scatter adds nothing); a
+    segment faster than :data:`MAX_WALK_MPS` is a jump and moves the position without
+    counting."""
+    t, x, y = (np.asarray(a, float) for a in (t, x, y))
+    if len(t) == 0:
+        return Walk(0.0, None, 0.0)
+    dt = np.diff(t)
+    ok = dt <= gap_s
+    breaks = np.flatnonzero(~ok)
+    since = float(t[breaks[-1] + 1] if len(breaks) else t[0])
+    step = np.hypot(np.diff(x), np.diff(y))
+    jump = step > MAX_WALK_MPS * np.maximum(dt, 1e-9)
+    total = 0.0
+    ax, ay = x[0], y[0]  # the last counted position
+    for i in range(1, len(t)):
+        if not ok[i - 1] or jump[i - 1]:
+            ax, ay = x[i], y[i]  # after a break or a jump: count on from here
+            continue
+        d = float(np.hypot(x[i] - ax, y[i] - ay))
+        if d >= JITTER_M:
+            total += d
+            ax, ay = x[i], y[i]
+    return Walk(total, since, float(dt[ok].sum()))
 
 
 def walked(t: np.ndarray, x: np.ndarray, y: np.ndarray,
            gap_s: float = PATROL_GAP_S) -> tuple[float, float | None]:
-    """(metres walked, start of the current stretch) over time-ordered fixes; a segment
-    spanning more than ``gap_s`` is a break, not a walk."""
-    if len(t) == 0:
-        return 0.0, None
-    dt = np.diff(t)
-    step = np.hypot(np.diff(x), np.diff(y))
-    ok = dt <= gap_s
-    breaks = np.flatnonzero(~ok)
-    start = t[breaks[-1] + 1] if len(breaks) else t[0]
-    return float(step[ok].sum()), float(start)
+    """(metres walked, start of the current stretch): :func:`walk` in short."""
+    w = walk(t, x, y, gap_s)
+    return w.distance_m, w.since
 
 
 def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, now: float,
@@ -77,11 +114,11 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
         t = np.r_[t, lt[newer][order]]
         x = np.r_[x, lx[newer][order]]
         y = np.r_[y, ly[newer][order]]
-    distance, since = walked(t, x, y)
+    w = walk(t, x, y)
     return WorkerRecord(
         id=int(worker_id), code=str(code), name=str(name), role=str(role),
         phone=phone,
         grid_name=str(grid_name or ""), grid_code=str(grid_code or ""),
-        on_patrol_since=from_seconds(since) if since is not None else None,
+        on_patrol_since=from_seconds(w.since) if w.since is not None else None,
         last_fix=from_seconds(float(t[-1])) if len(t) else None,
-        distance_m=distance, fixes_today=int(len(t)))
+        distance_m=w.distance_m, fixes_today=int(len(t)), patrol_s=w.patrol_s)
