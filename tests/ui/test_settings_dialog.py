@@ -1,0 +1,174 @@
+"""The settings dialog (ui.settings_dialog) over the operator's preferences: it shows
+them, edits and saves them, cancels, restores the defaults, says when the file was
+unreadable or cannot be written; what is live follows at once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
+
+from app import preferences as model
+from app.preferences import DEFAULTS, Preferences
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def host(qtbot, themed_app):
+    w = QWidget()
+    w.resize(1200, 800)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _button(dialog, which):
+    return dialog.buttons.button(which)
+
+
+def test_edits_are_saved_on_ok(host, config_dir, qtbot):
+    from ui.settings import hub, preferences
+    from ui.settings_dialog import open_settings
+
+    heard = []
+    hub().changed.connect(heard.append)
+    dialog = open_settings(host)
+    assert dialog.isVisible() and dialog.preferences() == DEFAULTS == preferences()
+    assert dialog.time_zone.currentText() == "区县时间（Asia/Shanghai）"  # i18n: no
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    assert dialog.language_note.isVisibleTo(dialog)  # 重启后生效
+    dialog.time_zone.setCurrentIndex(dialog.time_zone.findData("UTC"))
+    dialog.volume.setValue(35)
+    assert dialog.volume_label.text() == "35 %"
+    dialog.wall_takeover.setChecked(False)
+    assert not dialog.takeover_tile.isEnabled()
+    dialog.idle_lock.setValue(0)
+    assert dialog.idle_lock.text() == "关闭"
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    want = Preferences(language="en", time_zone="UTC", alarm_volume=35, wall_takeover=False,
+                       idle_lock_minutes=0)
+    assert not dialog.isVisible() and dialog.saved == want
+    assert preferences() == want and heard == [want]
+    on_disk = json.loads((config_dir / model.FILE_NAME).read_text(encoding="utf-8"))
+    assert on_disk["version"] == model.VERSION and on_disk["time_zone"] == "UTC"
+    again = open_settings(host)
+    assert again.preferences() == want
+    again.reject()
+
+
+def test_cancel_changes_nothing_and_defaults_are_restored_on_ok(host, config_dir, qtbot):
+    from ui.settings import preferences, save_preferences
+    from ui.settings_dialog import open_settings
+
+    mine = Preferences(alarm_sound=False, alarm_volume=20, idle_lock_minutes=5)
+    save_preferences(mine)
+    dialog = open_settings(host)
+    assert not dialog.volume.isEnabled() and not dialog.try_button.isEnabled()
+    dialog.idle_lock.setValue(60)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and preferences() == mine
+    dialog = open_settings(host)
+    assert dialog.preferences() == mine
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.RestoreDefaults),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.preferences() == DEFAULTS
+    assert preferences() == mine  # only on 确定
+    dialog.accept()
+    assert preferences() == DEFAULTS
+
+
+def test_an_unreadable_file_is_said_in_the_dialog(host, config_dir):
+    from ui.settings_dialog import open_settings
+
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / model.FILE_NAME).write_text('{"alarm_volume": "loud", "language": 3}',
+                                              encoding="utf-8")
+    dialog = open_settings(host)
+    assert dialog.warning.isVisibleTo(dialog)
+    assert "有 2 项无法读取" in dialog.warning.text()
+    assert dialog.preferences() == DEFAULTS
+    dialog.reject()
+
+
+def test_a_failed_save_keeps_the_dialog_open(host, config_dir, monkeypatch):
+    from ui.settings import preferences
+    from ui.settings_dialog import open_settings
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    dialog = open_settings(host)
+    dialog.volume.setValue(10)
+    monkeypatch.setattr(model.os, "replace", full)
+    dialog.accept()
+    assert dialog.isVisible() and dialog.saved is None
+    assert dialog.warning.text().startswith("设置未保存：")
+    assert "No space left on device" in dialog.warning.text()
+    assert preferences() == DEFAULTS
+    monkeypatch.undo()
+    dialog.accept()
+    assert not dialog.isVisible() and preferences().alarm_volume == 10
+
+
+def test_demo_mode_and_idle_lock_follow_at_once(host, config_dir, qtbot):
+    from app.auth.session import sign_out
+    from app.privacy import demo
+    from ui.login_dialog import install_idle_lock
+    from ui.settings_dialog import open_settings
+
+    sign_out()
+    lock = install_idle_lock(host, None, lambda: None)
+    try:
+        assert lock.minutes == 15 and lock.timer.isActive()
+        dialog = open_settings(host)
+        dialog.idle_lock.setValue(0)
+        dialog.demo_mode.setChecked(True)
+        dialog.accept()
+        assert lock.minutes == 0 and not lock.timer.isActive()
+        assert demo.demo_mode()
+        dialog = open_settings(host)
+        dialog.idle_lock.setValue(3)
+        dialog.demo_mode.setChecked(False)
+        dialog.accept()
+        assert lock.minutes == 3 and lock.timer.isActive() and not demo.demo_mode()
+    finally:
+        lock.stop()
+        demo.set_demo_mode(None)
+
+
+def test_idle_lock_is_off_in_the_wall_workspace_and_big_screen():
+    from types import SimpleNamespace
+
+    from ui.login_dialog import on_the_wall
+
+    assert not on_the_wall(SimpleNamespace())
+    assert on_the_wall(SimpleNamespace(big_screen=SimpleNamespace(active=True)))
+    assert not on_the_wall(SimpleNamespace(big_screen=SimpleNamespace(active=False),
+                                           workspaces=SimpleNamespace(current="duty")))
+    assert on_the_wall(SimpleNamespace(big_screen=SimpleNamespace(active=False),
+                                       workspaces=SimpleNamespace(current="wall")))
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_readable_at_1080p_and_on_a_4k_wall(qtbot, themed_app, config_dir, tmp_path, scale):
+    """Nothing clipped: every label gets the width its text asks for (1080p and 4K)."""
+    from ui.settings_dialog import SettingsDialog
+    from ui.theme import apply_theme
+
+    apply_theme(themed_app, scale)
+    try:
+        dialog = SettingsDialog(DEFAULTS, warnings=("x",))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.width() <= 1920 * scale and dialog.height() <= 1080 * scale
+        for label in dialog.findChildren(QLabel):
+            if label.isVisible() and not label.wordWrap():
+                assert label.width() >= label.sizeHint().width(), label.text()
+        dialog.grab().save(str(tmp_path / f"settings_{scale:g}x.png"))
+    finally:
+        apply_theme(themed_app, 1.0)
