@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from ui.i18n import translate
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,9 @@ def _trend(ctx: PanelContext):
 
 
 def register(registry: PanelRegistry) -> None:
-    registry.add_panel(PanelSpec("appraisal", "考核评分", "mdi6.podium", DockArea.BOTTOM,
+    registry.add_panel(PanelSpec("appraisal", translate("panels", "考核评分"), "mdi6.podium", DockArea.BOTTOM,
                                  _scoring, order=70, shown=False))
-    registry.add_panel(PanelSpec("red_black", "红黑榜", "mdi6.trophy-outline", DockArea.BOTTOM,
+    registry.add_panel(PanelSpec("red_black", translate("panels", "红黑榜"), "mdi6.trophy-outline", DockArea.BOTTOM,
                                  _red_black, order=71, shown=False))
-    registry.add_panel(PanelSpec("appraisal_trend", "考核趋势", "mdi6.chart-line",
+    registry.add_panel(PanelSpec("appraisal_trend", translate("panels", "考核趋势"), "mdi6.chart-line",
                                  DockArea.BOTTOM, _trend, order=72, shown=False))

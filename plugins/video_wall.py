@@ -8,6 +8,7 @@ import weakref
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from ui.i18n import translate
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def _read_cameras(store, frame):
             data = camera_layer_data(registry, frame)
     except Exception as exc:  # the window must come up without its cameras
         log.warning("cameras could not be read: %s", exc)
-        error = f"摄像头读取失败: {exc}"
+        error = translate("VideoWall", "摄像头读取失败: {reason}").format(reason=exc)
     finally:
         if cursor is not None:
             try:
@@ -168,7 +169,8 @@ def _camera_list(ctx: PanelContext):
         if card is not None and card.isVisible() and card.case_id is not None:
             rows = ctx.store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [card.case_id])
             if rows:
-                return rows[0][0], rows[0][1], f"案件 {rows[0][2]}"
+                return rows[0][0], rows[0][1], translate("VideoWall", "案件 {code}").format(
+                    code=rows[0][2])
         unit = ctx.selection.unit_id
         if unit is None:
             return None
@@ -236,7 +238,7 @@ def connect_nearby_sources(window, panel) -> list[str]:
 
 def register(registry: PanelRegistry) -> None:
     # hidden on first start: decoding costs CPU, the operator opens it from the toolbar
-    registry.add_panel(PanelSpec("video_wall", "视频墙", "mdi6.monitor-multiple", DockArea.TOP,
+    registry.add_panel(PanelSpec("video_wall", translate("panels", "视频墙"), "mdi6.monitor-multiple", DockArea.TOP,
                                  _wall_panel, order=60, shown=False))
-    registry.add_panel(PanelSpec("cameras", "摄像头", "mdi6.cctv", DockArea.LEFT,
+    registry.add_panel(PanelSpec("cameras", translate("panels", "摄像头"), "mdi6.cctv", DockArea.LEFT,
                                  _camera_list, order=61, shown=False))

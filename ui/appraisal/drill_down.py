@@ -20,20 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.appraisal import INDICATORS, MEASURES
-from ui.texts import CASE_STATUS_NAMES, text_for
+from app.appraisal import INDICATORS
+from ui.appraisal.vocabulary import indicator_formula, indicator_name, measure_name, term
+from ui.i18n import translate
+from ui.texts import CASE_STATUS_NAMES, domain_text, text_for
 
 
 class RowsModel(QAbstractTableModel):
-    """Read-only rows (tuples) under Chinese headers."""
+    """Read-only rows (tuples) under the engine's (Chinese) headers, shown translated."""
 
     def __init__(self, headers: list[str], rows: list[tuple], parent=None) -> None:
         super().__init__(parent)
         self.headers = list(headers)
         self.rows = rows
         # codes shown in Chinese: case status (案件状态); whistle supervision as 是/否
-        self._status = headers.index("状态") if "状态" in headers else -1
-        self._flag = headers.index("督办") if "督办" in headers else -1
+        self._status = headers.index("状态") if "状态" in headers else -1  # i18n: no (a key)
+        self._flag = headers.index("督办") if "督办" in headers else -1  # i18n: no (a key)
+        self._category = headers.index("类别") if "类别" in headers else -1  # i18n: no (a key)
 
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 (Qt API)
         return 0 if parent is not None and parent.isValid() else len(self.rows)
@@ -46,16 +49,20 @@ class RowsModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         if index.column() == self._status and isinstance(value, str):
-            return text_for(CASE_STATUS_NAMES, value)
+            return domain_text(text_for(CASE_STATUS_NAMES, value))
+        if index.column() == self._category and isinstance(value, str):
+            return domain_text(value)
         if index.column() == self._flag and isinstance(value, bool):
-            return "是" if value else "否"
+            return translate("DrillDown", "是") if value else translate("DrillDown", "否")
+        if value == "全区":  # i18n: no (the engine's one literal cell)
+            return term(value)
         return cell_text(value)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if section < len(self.headers) else None
+            return term(self.headers[section]) if section < len(self.headers) else None
         return str(section + 1)
 
 
@@ -88,7 +95,10 @@ def rows_view(headers: list[str], rows: list[tuple]) -> QTableView:
 def _count(shown: int, drill, total_field: str) -> str:
     """'835 条', or '共 182,334 条（显示前 20,000 条）' when the engine capped the list."""
     total = getattr(drill, total_field, 0) or shown
-    return f"{total:,} 条" if total <= shown else f"共 {total:,} 条（显示前 {shown:,} 条）"
+    if total <= shown:
+        return translate("DrillDown", "{n} 条").format(n=f"{total:,}")
+    return translate("DrillDown", "共 {total} 条（显示前 {shown} 条）").format(
+        total=f"{total:,}", shown=f"{shown:,}")
 
 
 class DrillDownDialog(QDialog):
@@ -98,26 +108,26 @@ class DrillDownDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         ind = INDICATORS.get(drill.indicator)
-        name = ind.name_zh if ind else drill.indicator
-        self.setWindowTitle(f"指标下钻 · {name}")
+        name = indicator_name(drill.indicator)
+        self.setWindowTitle(self.tr("指标下钻 · {name}").format(name=name))
         self.drill = drill
         head = QLabel(f"{subject_name} · {period_label} · {name}")
         head.setObjectName("UnitTitle")
-        formula = QLabel(ind.formula_zh if ind else "")
+        formula = QLabel(indicator_formula(drill.indicator))
         formula.setObjectName("Hint")
         formula.setWordWrap(True)
         self.tabs = QTabWidget()
-        num = MEASURES[ind.numerator].name_zh if ind else "分子"
+        num = measure_name(ind.numerator) if ind else self.tr("分子")
         self.numerator_view = rows_view(drill.columns, drill.rows)
-        self.tabs.addTab(self.numerator_view,
-                         f"{num}（分子）{_count(len(drill.rows), drill, 'numerator_total')}")
+        self.tabs.addTab(self.numerator_view, self.tr("{measure}（分子）{count}").format(
+            measure=num, count=_count(len(drill.rows), drill, "numerator_total")))
         self.denominator_view = None
         if ind is not None and ind.denominator:
-            den = MEASURES[ind.denominator].name_zh
+            den = measure_name(ind.denominator)
             self.denominator_view = rows_view(drill.columns, drill.denominator_rows)
-            self.tabs.addTab(self.denominator_view,
-                             f"{den}（分母）"
-                             f"{_count(len(drill.denominator_rows), drill, 'denominator_total')}")
+            self.tabs.addTab(self.denominator_view, self.tr("{measure}（分母）{count}").format(
+                measure=den,
+                count=_count(len(drill.denominator_rows), drill, "denominator_total")))
         v = QVBoxLayout(self)
         v.addWidget(head)
         v.addWidget(formula)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -14,12 +14,16 @@ from ui import theme
 from ui.appraisal.drill_down import DrillDownDialog
 from ui.appraisal.figures import DOWN_COLOUR, STEADY_COLOUR, UP_COLOUR
 from ui.appraisal.jobs import channel_name, dim, first_line, jobs_for
+from ui.appraisal.vocabulary import indicator_formula, indicator_name
 from ui.docks.workflow_common import REFUSALS, item, record_table
+from ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
-HINT = "单击左侧排名中的一行，查看其指标；双击指标查看对应案件"
-COLUMNS = ["指标", "数值", "分子 / 分母", "环比", "同比"]
+HINT = QT_TRANSLATE_NOOP("IndicatorPanel", "单击左侧排名中的一行，查看其指标；双击指标查看对应案件")
+COLUMNS = [QT_TRANSLATE_NOOP("IndicatorPanel", "指标"), QT_TRANSLATE_NOOP("IndicatorPanel", "数值"),
+           QT_TRANSLATE_NOOP("IndicatorPanel", "分子 / 分母"),
+           QT_TRANSLATE_NOOP("IndicatorPanel", "环比"), QT_TRANSLATE_NOOP("IndicatorPanel", "同比")]
 
 
 def value_text(code: str, value: float | None) -> str:
@@ -31,7 +35,7 @@ def value_text(code: str, value: float | None) -> str:
     if ind.kind == "count":
         return f"{int(round(value)):,}"
     if ind.kind == "hours":
-        return f"{value:.1f} 工时"
+        return translate("IndicatorPanel", "{hours} 工时").format(hours=f"{value:.1f}")
     return f"{value:.2f}"
 
 
@@ -41,9 +45,9 @@ def change_text(code: str, d: float | None) -> tuple[str, str]:
     if d is None:
         return "—", STEADY_COLOUR
     if ind.kind == "rate":
-        amount, unit = d * 100.0, " 个百分点"
+        amount, unit = d * 100.0, translate("IndicatorPanel", " 个百分点")
     elif ind.kind == "hours":
-        amount, unit = d, " 工时"
+        amount, unit = d, translate("IndicatorPanel", " 工时")
     else:
         amount, unit = d, ""
     shown = f"{abs(amount):,.0f}" if ind.kind == "count" else f"{abs(amount):.2f}"
@@ -80,10 +84,10 @@ class IndicatorPanel(QWidget):
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.title = QLabel(HINT)
+        self.title = QLabel(self.tr(HINT))
         self.title.setObjectName("Hint")
         self.title.setWordWrap(True)
-        self.table = record_table(COLUMNS, stretch=0)
+        self.table = record_table([self.tr(c) for c in COLUMNS], stretch=0)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_drill_down(r))
         self.status = QLabel()  # '计算中…' or the one-line reason it failed
         self.status.setWordWrap(True)
@@ -111,13 +115,15 @@ class IndicatorPanel(QWidget):
             period, subject, subject_id, name)
         self.row = None  # no drill-down into the rows of the subject shown before
         self.jobs.cancel(self._drill_channel)
-        self._set_title(f"{name} · {period.label} 指标明细")
-        self._status("计算中…")
+        self._set_title(self.tr("{name} · {period} 指标明细").format(name=name, period=period.label))
+        self._status(self.tr("计算中…"))
         dim(self.table, True)
         self.jobs.submit(self._channel,
                          lambda cur: subject_indicators(cur, period, subject, subject_id),
                          self._fill,
-                         lambda exc: self._failed(f"无法计算 {name} 的指标", exc), owner=self)
+                         lambda exc: self._failed(
+                             self.tr("无法计算 {name} 的指标").format(name=name), exc),
+                         owner=self)
 
     def busy(self) -> bool:
         return self.jobs.busy(self._channel) or self.jobs.busy(self._drill_channel)
@@ -138,19 +144,21 @@ class IndicatorPanel(QWidget):
         if not isinstance(exc, REFUSALS):
             log.error("%s", what, exc_info=exc)
         dim(self.table, False)
-        self._status(f"{what}：{first_line(exc)}", error=True)
+        self._status(self.tr("{what}：{reason}").format(what=what, reason=first_line(exc)),
+                     error=True)
 
     def _fill(self, result) -> None:
         period, self.codes, self.row = result
-        self._set_title(f"{self.subject_name} · {period.label} 指标明细（双击指标查看案件）")
+        self._set_title(self.tr("{name} · {period} 指标明细（双击指标查看案件）").format(
+            name=self.subject_name, period=period.label))
         self._status("")
         dim(self.table, False)
         t = self.table
         t.setRowCount(len(self.codes))
         for r, code in enumerate(self.codes):
             ind = INDICATORS[code]
-            name_item = item(ind.name_zh, data=code)
-            name_item.setToolTip(ind.formula_zh)
+            name_item = item(indicator_name(code), data=code)
+            name_item.setToolTip(indicator_formula(code))
             t.setItem(r, 0, name_item)
             value = item(value_text(code, self.row.values.get(code)), accent=ind.kind == "rate")
             t.setItem(r, 1, value)
@@ -170,7 +178,7 @@ class IndicatorPanel(QWidget):
         self.table.setRowCount(0)
         self.row = None
         self.subject_id = None
-        self.title.setText(HINT)
+        self.title.setText(self.tr(HINT))
         self.title.setObjectName("Hint")
         self.title.style().polish(self.title)
         dim(self.table, False)
@@ -189,11 +197,11 @@ class IndicatorPanel(QWidget):
             return False
         code = self.codes[row]
         period, subject, subject_id = self.period, self.subject, self.subject_id
-        self._status(f"正在查询 {INDICATORS[code].name_zh} 的案件…")
+        self._status(self.tr("正在查询 {name} 的案件…").format(name=indicator_name(code)))
         self.jobs.submit(self._drill_channel,
                          lambda cur: drill_down(cur, period, subject, subject_id, code),
                          lambda drill: self._drilled(drill, period, show),
-                         lambda exc: self._failed("无法列出案件", exc), owner=self)
+                         lambda exc: self._failed(self.tr("无法列出案件"), exc), owner=self)
         return True
 
     def _drilled(self, drill, period, show: bool) -> None:

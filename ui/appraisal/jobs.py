@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from ui.background import BackgroundWork
 
@@ -130,7 +130,7 @@ def first_line(exc: BaseException) -> str:
 
 #: opacity of a panel's previous figures while new ones are computed
 DIMMED = 0.4
-BUSY_TEXT = "计算中…"
+BUSY_TEXT = QT_TRANSLATE_NOOP("AppraisalJobs", "计算中…")
 
 
 def dim(widget, on: bool) -> None:
@@ -152,8 +152,9 @@ def busy_label():
     from PySide6.QtWidgets import QLabel
 
     from ui import theme
+    from ui.i18n import translate
 
-    label = QLabel(BUSY_TEXT)
+    label = QLabel(translate("AppraisalJobs", BUSY_TEXT))
     label.setObjectName("AppraisalBusy")
     label.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
     label.hide()

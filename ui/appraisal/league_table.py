@@ -4,17 +4,27 @@ halves of the 下考上 score."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QTableWidget, QVBoxLayout, QWidget
 
 from app.appraisal import format_rate
 from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, score_text, text_on
+from ui.appraisal.vocabulary import term
 from ui.docks.workflow_common import item, record_table
 
-DEPARTMENT_COLUMNS = ["排名", "部门", "得分", "等级", "较上期", "街道评价", "客观指标", "状态"]
-AREA_COLUMNS = ["排名", "名称", "得分", "等级", "较上期", "结案率", "按期结案率", "满意率", "状态"]
+DEPARTMENT_COLUMNS = [
+    QT_TRANSLATE_NOOP("LeagueTable", "排名"), QT_TRANSLATE_NOOP("LeagueTable", "部门"),
+    QT_TRANSLATE_NOOP("LeagueTable", "得分"), QT_TRANSLATE_NOOP("LeagueTable", "等级"),
+    QT_TRANSLATE_NOOP("LeagueTable", "较上期"), QT_TRANSLATE_NOOP("LeagueTable", "街道评价"),
+    QT_TRANSLATE_NOOP("LeagueTable", "客观指标"), QT_TRANSLATE_NOOP("LeagueTable", "状态")]
+AREA_COLUMNS = [
+    QT_TRANSLATE_NOOP("LeagueTable", "排名"), QT_TRANSLATE_NOOP("LeagueTable", "名称"),
+    QT_TRANSLATE_NOOP("LeagueTable", "得分"), QT_TRANSLATE_NOOP("LeagueTable", "等级"),
+    QT_TRANSLATE_NOOP("LeagueTable", "较上期"), QT_TRANSLATE_NOOP("LeagueTable", "结案率"),
+    QT_TRANSLATE_NOOP("LeagueTable", "按期结案率"), QT_TRANSLATE_NOOP("LeagueTable", "满意率"),
+    QT_TRANSLATE_NOOP("LeagueTable", "状态")]
 AREA_VALUES = ("close_rate", "on_time_close_rate", "satisfaction_rate")
 #: translucency of the grade colour behind a whole row
 ROW_TINT_ALPHA = 34
@@ -29,7 +39,7 @@ class LeagueTable(QWidget):
         super().__init__(parent)
         self.kind = kind  # department | street | community
         self.columns = DEPARTMENT_COLUMNS if kind == "department" else AREA_COLUMNS
-        self.table: QTableWidget = record_table(self.columns, stretch=1)
+        self.table: QTableWidget = record_table([self.tr(c) for c in self.columns], stretch=1)
         self.table.setAlternatingRowColors(False)  # the grade tint colours the rows
         self.scores: list = []
         self.table.itemSelectionChanged.connect(self._chosen)
@@ -50,12 +60,12 @@ class LeagueTable(QWidget):
             ident = s.department_id if self.kind == "department" else s.id
             change, change_colour = delta_text(s.delta)
             published = getattr(s, "published", False)
-            cells = [str(s.rank), s.name, score_text(s.score), s.grade_label, change]
+            cells = [str(s.rank), s.name, score_text(s.score), term(s.grade_label), change]
             if self.kind == "department":
                 cells += [score_text(s.street_appraisal), score_text(s.objective)]
             else:
                 cells += [format_rate(s.values.get(code)) for code in AREA_VALUES]
-            cells.append("已发布" if published else "未发布")
+            cells.append(self.tr("已发布") if published else self.tr("未发布"))
             tint = QBrush(grade_qcolor(s.grade_colour, ROW_TINT_ALPHA))
             for c, text in enumerate(cells):
                 it = item(text, data=ident if c == 0 else None)
@@ -73,12 +83,13 @@ class LeagueTable(QWidget):
             t.item(r, 4).setForeground(grade_qcolor(change_colour))
             state = t.item(r, len(cells) - 1)
             if published:
-                state.setToolTip("本期已发布：数据冻结，不再变动")
+                state.setToolTip(self.tr("本期已发布：数据冻结，不再变动"))
                 state.setForeground(QColor(theme.HIGHLIGHT))
             else:
                 state.setForeground(QColor(theme.TEXT_DIM))
             if s.previous_score is not None:
-                t.item(r, 4).setToolTip(f"上期 {s.previous_score:.2f} 分")
+                t.item(r, 4).setToolTip(self.tr("上期 {score} 分").format(
+                    score=f"{s.previous_score:.2f}"))
         t.blockSignals(False)
         self._fit_width()
 
@@ -87,7 +98,7 @@ class LeagueTable(QWidget):
         would elide every name to '区…'."""
         t = self.table
         header = t.horizontalHeader()
-        width = t.fontMetrics().horizontalAdvance("区" * 8) + 16
+        width = t.fontMetrics().horizontalAdvance("区" * 8) + 16  # i18n: no (a width sample)
         for c in range(t.columnCount()):
             if c != 1:
                 width += max(t.sizeHintForColumn(c), header.sectionSizeHint(c))

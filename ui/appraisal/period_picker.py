@@ -3,12 +3,23 @@ complete month of the district's clock."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.appraisal import Period, parse_period
+from ui.i18n import translate
 
-KINDS = (("month", "月度"), ("quarter", "季度"), ("year", "年度"))
+KINDS = (("month", QT_TRANSLATE_NOOP("PeriodPicker", "月度")),
+         ("quarter", QT_TRANSLATE_NOOP("PeriodPicker", "季度")),
+         ("year", QT_TRANSLATE_NOOP("PeriodPicker", "年度")))
+#: month names (1月 … 12月; "Jan" … in English)
+MONTH_NAMES = (
+    QT_TRANSLATE_NOOP("PeriodPicker", "1月"), QT_TRANSLATE_NOOP("PeriodPicker", "2月"),
+    QT_TRANSLATE_NOOP("PeriodPicker", "3月"), QT_TRANSLATE_NOOP("PeriodPicker", "4月"),
+    QT_TRANSLATE_NOOP("PeriodPicker", "5月"), QT_TRANSLATE_NOOP("PeriodPicker", "6月"),
+    QT_TRANSLATE_NOOP("PeriodPicker", "7月"), QT_TRANSLATE_NOOP("PeriodPicker", "8月"),
+    QT_TRANSLATE_NOOP("PeriodPicker", "9月"), QT_TRANSLATE_NOOP("PeriodPicker", "10月"),
+    QT_TRANSLATE_NOOP("PeriodPicker", "11月"), QT_TRANSLATE_NOOP("PeriodPicker", "12月"))
 #: how many periods of each kind the list offers
 HISTORY = {"month": 24, "quarter": 8, "year": 3}
 
@@ -33,16 +44,26 @@ def period_labels(latest: Period, kind: str) -> list[str]:
     return [f"{y - i:04d}" for i in range(n)]
 
 
+def month_name(month: int) -> str:
+    """'10月' (in English 'Oct')."""
+    return translate("PeriodPicker", MONTH_NAMES[month - 1])
+
+
+def month_of_year(year, month: int) -> str:
+    """'2026年10月' (in English 'Oct 2026')."""
+    return translate("PeriodPicker", "{year}年{month}").format(year=year, month=month_name(month))
+
+
 def display_label(text: str) -> str:
     """'2026-10' -> '2026年10月', '2026Q3' -> '2026年第3季度', '2026' -> '2026年'."""
     if "Q" in text:
         y, q = text.split("Q")
-        return f"{y}年第{q}季度"
+        return translate("PeriodPicker", "{year}年第{quarter}季度").format(year=y, quarter=q)
     if "-" in text and len(text) == 7:
         y, m = text.split("-")
-        return f"{y}年{int(m)}月"
+        return month_of_year(y, int(m))
     if text.isdigit():
-        return f"{text}年"
+        return translate("PeriodPicker", "{year}年").format(year=text)
     return text
 
 
@@ -57,13 +78,13 @@ class PeriodPicker(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("PeriodKind")
         for key, name in KINDS:
-            self.kind.addItem(name, key)
+            self.kind.addItem(self.tr(name), key)
         self.value = QComboBox()
         self.value.setObjectName("PeriodValue")
         self.value.setMinimumContentsLength(10)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("考核周期")
+        caption = QLabel(self.tr("考核周期"))
         caption.setObjectName("FieldName")
         row.addWidget(caption)
         row.addWidget(self.kind)
@@ -90,7 +111,7 @@ class PeriodPicker(QWidget):
         self.kind.setCurrentIndex(self.kind.findData(kind))
         i = self.value.findData(text)
         if i < 0:
-            raise ValueError(f"周期 {text} 不在可选范围内")
+            raise ValueError(self.tr("周期 {period} 不在可选范围内").format(period=text))
         self.value.setCurrentIndex(i)
 
     def _emit(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, text_on
+from ui.appraisal.vocabulary import term
 
 RED_TOP, RED_BOTTOM = "#d3122f", "#7a0a1c"
 BLACK_TOP, BLACK_BOTTOM = "#2b2f36", "#050607"
@@ -49,7 +50,7 @@ class RedBlackBoard(QWidget):
         self.setObjectName("RedBlackBoard")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
-        self.title = "红黑榜"
+        self.title = self.tr("红黑榜")
         self.subtitle = ""
         self.red: list[BoardEntry] = []
         self.black: list[BoardEntry] = []
@@ -64,8 +65,8 @@ class RedBlackBoard(QWidget):
 
     def lines(self) -> dict[str, list[str]]:
         """What the board shows, as text (for tests and the accessible description)."""
-        return {"红榜": [f"{e.rank} {e.name} {e.score:.2f}" for e in self.red],
-                "黑榜": [f"{e.rank} {e.name} {e.score:.2f}" for e in self.black]}
+        return {"红榜": [f"{e.rank} {e.name} {e.score:.2f}" for e in self.red],  # i18n: no (keys)
+                "黑榜": [f"{e.rank} {e.name} {e.score:.2f}" for e in self.black]}  # i18n: no
 
     # -- painting --------------------------------------------------------------------
     def paintEvent(self, _ev) -> None:
@@ -88,8 +89,10 @@ class RedBlackBoard(QWidget):
         else:
             ph = (h - top - 2 * pad) / 2
             boxes = [QRectF(pad, top, w - 2 * pad, ph), QRectF(pad, top + ph + pad, w - 2 * pad, ph)]
-        self._panel(p, boxes[0], "红榜", "表扬", self.red, RED_TOP, RED_BOTTOM, GOLD)
-        self._panel(p, boxes[1], "黑榜", "通报", self.black, BLACK_TOP, BLACK_BOTTOM, "#c9d3df")
+        self._panel(p, boxes[0], self.tr("红榜"), self.tr("表扬"), self.red, RED_TOP, RED_BOTTOM,
+                    GOLD, "#ffffff")
+        self._panel(p, boxes[1], self.tr("黑榜"), self.tr("通报"), self.black, BLACK_TOP,
+                    BLACK_BOTTOM, "#c9d3df", "#c9d3df")
         p.end()
 
     def _title(self, p: QPainter, r: QRectF) -> None:
@@ -113,7 +116,7 @@ class RedBlackBoard(QWidget):
         p.drawLine(r.bottomLeft(), r.bottomRight())
 
     def _panel(self, p: QPainter, r: QRectF, name: str, tag: str, entries: list[BoardEntry],
-               top: str, bottom: str, rank_colour: str) -> None:
+               top: str, bottom: str, rank_colour: str, tag_colour: str) -> None:
         head_h = min(r.height() * 0.17, r.width() * 0.16)
         row_h = (r.height() - head_h) / self.rows
         # frame
@@ -133,14 +136,14 @@ class RedBlackBoard(QWidget):
         p.drawText(head.adjusted(inset, 0, -inset, 0),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         p.setFont(_font(head_h * 0.3, False))
-        p.setPen(QColor("#ffffff" if name == "红榜" else "#c9d3df"))
+        p.setPen(QColor(tag_colour))
         p.drawText(head.adjusted(inset, 0, -inset, 0),
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tag)
         if not entries:
             p.setFont(_font(row_h * 0.35, False))
             p.setPen(QColor(theme.TEXT_DIM))
             p.drawText(QRectF(r.left(), r.top() + head_h, r.width(), row_h),
-                       Qt.AlignmentFlag.AlignCenter, "暂无数据")
+                       Qt.AlignmentFlag.AlignCenter, self.tr("暂无数据"))
             return
         for i, e in enumerate(entries[: self.rows]):
             self._row(p, QRectF(r.left(), r.top() + head_h + i * row_h, r.width(), row_h), e,
@@ -167,13 +170,15 @@ class RedBlackBoard(QWidget):
         # grade tag and score from the right
         right = r.right() - inset
         p.setFont(_font(max(px * 0.58, 12.0), True))
-        tag_w = p.fontMetrics().horizontalAdvance("较差") + px * 0.6
+        # one tag width for the board (the widest grade shown): the score column stays put
+        labels = [term(x.grade_label) for x in (*self.red, *self.black)]
+        tag_w = max(p.fontMetrics().horizontalAdvance(t) for t in [*labels, "较差"]) + px * 0.6  # i18n: no
         tag = QRectF(right - tag_w, r.center().y() - px * 0.5, tag_w, px)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(grade_qcolor(e.grade_colour))
         p.drawRoundedRect(tag, px * 0.15, px * 0.15)
         p.setPen(text_on(e.grade_colour))
-        p.drawText(tag, Qt.AlignmentFlag.AlignCenter, e.grade_label)
+        p.drawText(tag, Qt.AlignmentFlag.AlignCenter, term(e.grade_label))
         right = tag.left() - inset
         p.setFont(_font(px, True))
         score = f"{e.score:.2f}"

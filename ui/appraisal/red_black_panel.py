@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.appraisal import area_scores, department_scores, latest_complete_month, red_black_list
@@ -13,10 +13,13 @@ from ui.appraisal.jobs import busy_label, channel_name, dim, first_line, jobs_fo
 from ui.appraisal.period_picker import PeriodPicker, display_label
 from ui.appraisal.red_black_board import BoardEntry, RedBlackBoard
 from ui.docks.workflow_common import REFUSALS
+from ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
-SUBJECTS = (("department", "部门考核（下考上）"), ("street", "街道考核"), ("community", "社区考核"))
+SUBJECTS = (("department", QT_TRANSLATE_NOOP("RedBlackPanel", "部门考核（下考上）")),
+            ("street", QT_TRANSLATE_NOOP("RedBlackPanel", "街道考核")),
+            ("community", QT_TRANSLATE_NOOP("RedBlackPanel", "社区考核")))
 LIST_LENGTH = 5
 #: share of the map's width the board takes in big-screen mode
 BIG_SCREEN_WIDTH_SHARE = 0.30
@@ -28,10 +31,11 @@ def board_lists(store, period, subject: str = "department", n: int = LIST_LENGTH
     scores = (department_scores(store, period) if subject == "department"
               else area_scores(store, period, subject))
     red, black = red_black_list(scores, n)
-    title = dict(SUBJECTS)[subject]
+    title = translate("RedBlackPanel", dict(SUBJECTS)[subject])
     published = bool(scores) and all(getattr(s, "published", False) for s in scores)
-    return (f"红黑榜 · {title}",
-            f"{display_label(period.label)}{'' if published else '（未发布）'}",
+    when = display_label(period.label)
+    return (translate("RedBlackPanel", "红黑榜 · {subject}").format(subject=title),
+            when if published else translate("RedBlackPanel", "{period}（未发布）").format(period=when),
             [BoardEntry.of(s) for s in red], [BoardEntry.of(s) for s in black], n)
 
 
@@ -50,7 +54,7 @@ class RedBlackPanel(QWidget):
         self._store = store
         self.subject = QComboBox()
         for key, name in SUBJECTS:
-            self.subject.addItem(name, key)
+            self.subject.addItem(self.tr(name), key)
         self.picker = PeriodPicker(latest_complete_month(store))
         self.board = RedBlackBoard()
         self.busy_label = busy_label()
@@ -101,7 +105,7 @@ class RedBlackPanel(QWidget):
         dim(self.board, False)
         if not isinstance(exc, REFUSALS):
             log.error("red/black list failed", exc_info=exc)
-        self.message.setText(f"无法生成红黑榜：{first_line(exc)}")
+        self.message.setText(self.tr("无法生成红黑榜：{reason}").format(reason=first_line(exc)))
         self.message.show()
 
 

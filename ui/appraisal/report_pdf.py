@@ -3,7 +3,8 @@ period, the department league table (下考上) with coloured grades, the street
 the red/black list, a score trend chart and the indicator formulas.
 
 A4 portrait, drawn with QPainter on a QPdfWriter at 300 dpi; Qt embeds the subset
-of Noto Sans CJK the text uses, so the file prints the same anywhere.
+of Noto Sans CJK the text uses, so the file prints the same anywhere.  The report is
+written in the interface language (an English seat prints an English report).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from app.appraisal import (
     INDICATORS,
-    MEASURES,
     area_scores,
     current_scheme,
     department_scores,
@@ -32,6 +32,9 @@ from app.clock import Clock, store_clock
 from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, series_colour, text_on
 from ui.appraisal.pdf_text import fix_radicals
+from ui.appraisal.period_picker import month_name, month_of_year
+from ui.appraisal.vocabulary import indicator_formula, indicator_name, measure_formula, term
+from ui.i18n import translate
 
 DPI = 300
 MARGIN_MM = 15.0
@@ -43,8 +46,12 @@ HEAD_FILL = QColor("#0b3a5c")
 #: departments drawn in the trend chart
 TREND_SERIES = 5
 TREND_MONTHS = 12
-SUBJECT_NAMES = {"department": "部门（下考上）", "street": "街道", "community": "社区",
-                 "grid": "网格", "overall": "部门（下考上）"}
+SUBJECT_NAMES = {"department": QT_TRANSLATE_NOOP("AppraisalReport", "部门（下考上）"),
+                 "street": QT_TRANSLATE_NOOP("AppraisalReport", "街道"),
+                 "community": QT_TRANSLATE_NOOP("AppraisalReport", "社区"),
+                 "grid": QT_TRANSLATE_NOOP("AppraisalReport", "网格"),
+                 "overall": QT_TRANSLATE_NOOP("AppraisalReport", "部门（下考上）")}
+
 
 
 @dataclass
@@ -75,8 +82,10 @@ def collect(store, period, subject: str = "department", scheme=None, *,
     """The report's figures for ``period``, from the appraisal engine, made at ``clock``'s
     now (the district's clock by default)."""
     if subject not in SUBJECT_NAMES:
-        raise ValueError(f"PDF 月报的对象须为 {'、'.join(SUBJECT_NAMES)} 之一，而不是 {subject!r}"
-                         f"（网格员考核请导出 --csv 或 --xlsx）")
+        raise ValueError(translate(
+            "AppraisalReport", "PDF 月报的对象须为 {subjects} 之一，而不是 {subject}"
+            "（网格员考核请导出 --csv 或 --xlsx）").format(
+                subjects=", ".join(SUBJECT_NAMES), subject=repr(subject)))
     depts = department_scores(store, period, scheme)
     streets = area_scores(store, period, "street", scheme)
     communities = (area_scores(store, period, subject, scheme)
@@ -104,11 +113,11 @@ def collect(store, period, subject: str = "department", scheme=None, *,
 def period_title(period) -> str:
     label = period.label
     if period.kind == "month":
-        return f"{period.start.year}年{period.start.month}月"
+        return month_of_year(period.start.year, period.start.month)
     if period.kind == "quarter":
-        return f"{period.start.year}年第{label[-1]}季度"
+        return translate("AppraisalReport", "{year}年第{quarter}季度").format(year=period.start.year, quarter=label[-1])
     if period.kind == "year":
-        return f"{period.start.year}年度"
+        return translate("AppraisalReport", "{year}年度").format(year=period.start.year)
     return label
 
 
@@ -152,7 +161,7 @@ class _Page:
         r = QRectF(0, self.height - self.px(12), self.width, self.px(12))
         self.p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.footer)
         self.p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                        f"第 {self.page} 页")
+                        translate("AppraisalReport", "第 {page} 页").format(page=self.page))
 
     def finish(self) -> None:
         self._footer()
@@ -227,18 +236,29 @@ class _Page:
         self.y += self.px(6)
 
 
+def rule_text(rule) -> str:
+    """A points rule in words (app's Rule.describe, in the interface language)."""
+    if rule.type == "threshold":
+        return translate("AppraisalReport", "≥{line}% 满分，每低 1 个百分点扣 {points} 分").format(
+            line=f"{rule.full_at * 100:g}", points=f"{rule.minus_per_point:g}")
+    if rule.type == "deduction":
+        return translate("AppraisalReport", "≤{line}% 满分，每高 1 个百分点扣 {points} 分").format(
+            line=f"{rule.free_up_to * 100:g}", points=f"{rule.minus_per_point:g}")
+    return translate("AppraisalReport", "得分 = 权重 × 指标值")
+
+
 def _score_rows(scores, *, areas: bool) -> list[list[str]]:
     rows = []
     for s in scores:
         change = delta_text(s.delta)[0]
         if areas:
-            rows.append([str(s.rank), s.name, f"{s.score:.2f}", s.grade_label, change,
+            rows.append([str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label), change,
                          format_rate(s.values.get("close_rate")),
                          format_rate(s.values.get("on_time_close_rate"))])
         else:
             street = "—" if s.street_appraisal is None else f"{s.street_appraisal:.2f}"
             rows.append([str(s.rank), s.name, street, f"{s.objective:.2f}", f"{s.score:.2f}",
-                         s.grade_label, change])
+                         term(s.grade_label), change])
     return rows
 
 
@@ -269,7 +289,7 @@ def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
     bottom = page.y + h - page.px(22)
     values = [v for _n, vs in series for v in vs if v is not None]
     if not values or not labels:
-        page.text("（无趋势数据）", 9, colour=DIM)
+        page.text(translate("AppraisalReport", "（无趋势数据）"), 9, colour=DIM)
         return
     lo = max(0.0, (min(values) // 5) * 5 - 5)
     hi = min(100.0, (max(values) // 5) * 5 + 5)
@@ -292,7 +312,7 @@ def _trend_chart(page: _Page, labels: list[str], series, h: float) -> None:
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}")
         v += step
     for i, label in enumerate(labels):
-        text = f"{int(label[5:])}月" if len(label) == 7 else label
+        text = month_name(int(label[5:])) if len(label) == 7 else label
         x = xy(i, lo).x()
         p.drawText(QRectF(x - page.px(30), bottom + page.px(3), page.px(60), page.px(12)),
                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
@@ -323,7 +343,7 @@ def write_report(data: ReportData, out: Path) -> Path:
     """Draw ``data`` into the PDF ``out`` (written to a temporary file, then moved into place)."""
     out = Path(out)
     if out.parent and not out.parent.exists():
-        raise FileNotFoundError(f"目录不存在：{out.parent}")
+        raise FileNotFoundError(translate("AppraisalReport", "目录不存在：{folder}").format(folder=out.parent))
     fd, tmp = tempfile.mkstemp(suffix=".pdf", prefix=".report-", dir=out.parent)
     os.close(fd)
     try:
@@ -344,75 +364,89 @@ def _draw(data: ReportData, path: Path) -> None:
                                      QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
                                      QPageLayout.Unit.Millimeter))
     when = period_title(data.period)
-    title = f"{data.district}网格化管理绩效考核{'月报' if data.period.kind == 'month' else '报告'}"
+    title = (translate("AppraisalReport", "{district}网格化管理绩效考核月报") if data.period.kind == "month"
+             else translate("AppraisalReport", "{district}网格化管理绩效考核报告")).format(district=data.district)
     writer.setTitle(f"{title} {data.period.label}")
-    writer.setCreator("GridCC 网格化管理指挥中心")
+    writer.setCreator(translate("AppraisalReport", "GridCC 网格化管理指挥中心"))
     page = _Page(writer, f"{title} · {data.period.label}")
     scheme = data.scheme
     weight = round(float(scheme.street_weight) * 100)
     page.text(title, 20, bold=True, colour=HEAD_FILL, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
     last_day = data.period.end - timedelta(days=1)
-    page.text(f"考核周期：{when}（{data.period.start:%Y-%m-%d} 至 {last_day:%Y-%m-%d}）", 10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
-    state = "本期数据已发布（冻结）" if data.published else "本期数据未发布，仅供参考"
-    made = f" · 生成于 {data.generated_at:%Y-%m-%d %H:%M}" if data.generated_at else ""
-    page.text(f"考核方案 {scheme.version} · {state}{made}",
+    page.text(translate("AppraisalReport", "考核周期：{period}（{first} 至 {last}）").format(
+        period=when, first=f"{data.period.start:%Y-%m-%d}", last=f"{last_day:%Y-%m-%d}"),
+        10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
+    state = translate("AppraisalReport", "本期数据已发布（冻结）") if data.published else translate("AppraisalReport", "本期数据未发布，仅供参考")
+    made = (translate("AppraisalReport", " · 生成于 {time}").format(time=f"{data.generated_at:%Y-%m-%d %H:%M}")
+            if data.generated_at else "")
+    page.text(translate("AppraisalReport", "考核方案 {version} · {state}").format(version=scheme.version, state=state) + made,
               8.5, colour=DIM, align=Qt.AlignmentFlag.AlignHCenter, gap=8)
 
-    page.heading("一、部门考核排名（下考上）")
-    page.text(f"部门得分 = 街道评价 × {weight}% + 客观指标得分 × {100 - weight}%。"
-              f"{len(data.departments)} 个部门参与排名（本期既无案件也无哨令的部门不排名）。",
+    page.heading(translate("AppraisalReport", "一、部门考核排名（下考上）"))
+    page.text(translate("AppraisalReport", "部门得分 = 街道评价 × {street}% + 客观指标得分 × {objective}%。"
+                 "{count} 个部门参与排名（本期既无案件也无哨令的部门不排名）。").format(
+                  street=weight, objective=100 - weight, count=len(data.departments)),
               9, colour=DIM)
-    page.table(["排名", "部门", "街道评价", "客观指标", "得分", "等级", "较上期"],
+    page.table([translate("AppraisalReport", "排名"), translate("AppraisalReport", "部门"), translate("AppraisalReport", "街道评价"), translate("AppraisalReport", "客观指标"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"),
+                translate("AppraisalReport", "较上期")],
                _score_rows(data.departments, areas=False), [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
                fills=_grade_fill(data.departments, 5), inks=_change_ink(data.departments, 6))
 
-    page.heading("二、街道考核排名")
-    page.table(["排名", "街道", "得分", "等级", "较上期", "结案率", "按期结案率"],
+    page.heading(translate("AppraisalReport", "二、街道考核排名"))
+    page.table([translate("AppraisalReport", "排名"), translate("AppraisalReport", "街道"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"), translate("AppraisalReport", "较上期"),
+                indicator_name("close_rate"), indicator_name("on_time_close_rate")],
                _score_rows(data.streets, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
                fills=_grade_fill(data.streets, 3), inks=_change_ink(data.streets, 4))
     if data.communities:
-        level = SUBJECT_NAMES[data.subject]
-        page.heading(f"二（续）、{level}考核排名")
-        page.table(["排名", level, "得分", "等级", "较上期", "结案率", "按期结案率"],
+        level = translate("AppraisalReport", SUBJECT_NAMES[data.subject])
+        page.heading(translate("AppraisalReport", "二（续）、{level}考核排名").format(level=level))
+        page.table([translate("AppraisalReport", "排名"), level, translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"), translate("AppraisalReport", "较上期"),
+                    indicator_name("close_rate"), indicator_name("on_time_close_rate")],
                    _score_rows(data.communities, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
                    fills=_grade_fill(data.communities, 3),
                    inks=_change_ink(data.communities, 4))
 
-    page.heading(f"三、红黑榜（{SUBJECT_NAMES[data.subject]}）")
+    page.heading(translate("AppraisalReport", "三、红黑榜（{subject}）").format(subject=translate("AppraisalReport", SUBJECT_NAMES[data.subject])))
     half = (page.width - page.px(12)) / 2
     y0 = page.y
     page.need(page.px(9 * 1.9) * (len(data.red) + 2))
     y0 = page.y
-    rows_red = [[str(s.rank), s.name, f"{s.score:.2f}", s.grade_label] for s in data.red]
-    rows_black = [[str(s.rank), s.name, f"{s.score:.2f}", s.grade_label] for s in data.black]
-    page.table(["红榜", "名称", "得分", "等级"], rows_red, [0.8, 3, 1.2, 1],
+    rows_red = [[str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label)] for s in data.red]
+    rows_black = [[str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label)] for s in data.black]
+    page.table([translate("AppraisalReport", "红榜"), translate("AppraisalReport", "名称"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级")], rows_red, [0.8, 3, 1.2, 1],
                fills=_grade_fill(data.red, 3), width=half)
     y1 = page.y
     page.y = y0
-    page.table(["黑榜", "名称", "得分", "等级"], rows_black, [0.8, 3, 1.2, 1],
+    page.table([translate("AppraisalReport", "黑榜"), translate("AppraisalReport", "名称"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级")], rows_black, [0.8, 3, 1.2, 1],
                fills=_grade_fill(data.black, 3), x0=half + page.px(12), width=half)
     page.y = max(y1, page.y)
 
     if data.trend:
-        page.heading(f"四、得分趋势（得分前 {len(data.trend)} 名部门，"
-                     f"{data.trend_labels[0]} 至 {data.trend_labels[-1]}）")
+        page.heading(translate("AppraisalReport", "四、得分趋势（得分前 {count} 名部门，{first} 至 {last}）").format(
+            count=len(data.trend), first=data.trend_labels[0], last=data.trend_labels[-1]))
         _trend_chart(page, data.trend_labels, data.trend, page.px(190))
 
-    page.heading("五、指标口径")
-    notes = [ind.formula_zh if ind.formula_zh.startswith(ind.name_zh)
-             else f"{ind.name_zh}：{ind.formula_zh}"
-             for ind in INDICATORS.values() if ind.kind != "count"]
-    notes.insert(0, f"应结案数：{MEASURES['due'].formula_zh}")
-    notes.append("等级（分级分色）：" + "；".join(f"{g.label_zh} ≥ {g.min_score:g} 分"
-                                          for g in scheme.grades))
-    notes.append("客观指标计分：" + "；".join(
-        f"{INDICATORS[i.indicator].name_zh} {i.weight:g} 分（{i.rule.describe()}）"
+    page.heading(translate("AppraisalReport", "五、指标口径"))
+    sep = translate("AppraisalReport", "；")
+    notes = [indicator_formula(code) if ind.formula_zh.startswith(ind.name_zh)
+             else translate("AppraisalReport", "{name}：{formula}").format(name=indicator_name(code),
+                                                formula=indicator_formula(code))
+             for code, ind in INDICATORS.items() if ind.kind != "count"]
+    notes.insert(0, translate("AppraisalReport", "{name}：{formula}").format(name=indicator_name("due"),
+                                                  formula=measure_formula("due")))
+    notes.append(translate("AppraisalReport", "等级（分级分色）：") + sep.join(
+        translate("AppraisalReport", "{grade} ≥ {score} 分").format(grade=term(g.label_zh), score=f"{g.min_score:g}")
+        for g in scheme.grades))
+    notes.append(translate("AppraisalReport", "客观指标计分：") + sep.join(
+        translate("AppraisalReport", "{name} {weight} 分（{rule}）").format(name=indicator_name(i.indicator),
+                                                 weight=f"{i.weight:g}", rule=rule_text(i.rule))
         for i in scheme.objective))
     if scheme.deductions:
-        notes.append("扣分项：" + "；".join(
-            f"{INDICATORS[d.indicator].name_zh}每次扣 {d.points_each:g} 分（最多 {d.max:g} 分）"
+        notes.append(translate("AppraisalReport", "扣分项：") + sep.join(
+            translate("AppraisalReport", "{name}每次扣 {points} 分（最多 {max} 分）").format(
+                name=indicator_name(d.indicator), points=f"{d.points_each:g}", max=f"{d.max:g}")
             for d in scheme.deductions))
-    notes.append("百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。")
+    notes.append(translate("AppraisalReport", "百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。"))
     for i, n in enumerate(notes, 1):
         page.text(f"{i}. {n}", 8.5, colour=DIM, gap=2)
     page.finish()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,13 +33,17 @@ from PySide6.QtWidgets import (
 from app.appraisal import INDICATORS, SchemeError, current_scheme, save_scheme, validate_scheme
 from ui import theme
 from ui.appraisal.scoring_dock import allowed
+from ui.appraisal.vocabulary import indicator_name
 from ui.docks.workflow_common import REFUSALS, acting_user
+from ui.i18n import translate
 
-RULES = (("threshold", "达标线"), ("deduction", "超线扣分"), ("proportional", "按比例"))
-#: field paths of validate_scheme's messages, in Chinese
-PATH_NAMES = (("objective", "客观指标"), ("area", "区域指标"), ("deductions", "扣分项"),
-              ("grades", "等级"), ("street_appraisal", "街道评价"), ("street_weight", "街道评价权重"),
-              ("version", "版本"))
+RULES = (("threshold", QT_TRANSLATE_NOOP("SchemeEditor", "达标线")), ("deduction", QT_TRANSLATE_NOOP("SchemeEditor", "超线扣分")),
+         ("proportional", QT_TRANSLATE_NOOP("SchemeEditor", "按比例")))
+#: field paths of validate_scheme's messages, named for people
+PATH_NAMES = (("objective", QT_TRANSLATE_NOOP("SchemeEditor", "客观指标")), ("area", QT_TRANSLATE_NOOP("SchemeEditor", "区域指标")),
+              ("deductions", QT_TRANSLATE_NOOP("SchemeEditor", "扣分项")), ("grades", QT_TRANSLATE_NOOP("SchemeEditor", "等级")),
+              ("street_appraisal", QT_TRANSLATE_NOOP("SchemeEditor", "街道评价")),
+              ("street_weight", QT_TRANSLATE_NOOP("SchemeEditor", "街道评价权重")), ("version", QT_TRANSLATE_NOOP("SchemeEditor", "版本")))
 
 
 def next_version(version: str) -> str:
@@ -51,9 +55,10 @@ def next_version(version: str) -> str:
 def problem_text(problem: str) -> str:
     """'objective[1].weight: …' -> '客观指标[1].weight：…' (the path keeps the row number)."""
     path, _sep, what = problem.partition(":")
-    for key, zh in PATH_NAMES:
+    for key, name in PATH_NAMES:
         if path.startswith(key):
-            return f"{zh}{path[len(key):]}：{what.strip()}"
+            return translate("SchemeEditor", "{field}{path}：{problem}").format(
+                field=translate("SchemeEditor", name), path=path[len(key):], problem=what.strip())
     return problem
 
 
@@ -70,23 +75,26 @@ class ItemsTable(QWidget):
     """Weighted indicators with their points rules (objective or area part)."""
 
     changed = Signal()
-    HEADERS = ["指标", "权重（分）", "规则", "满分线 / 免扣线（%）", "每个百分点扣分"]
+    HEADERS = [QT_TRANSLATE_NOOP("ItemsTable", "指标"), QT_TRANSLATE_NOOP("ItemsTable", "权重（分）"),
+               QT_TRANSLATE_NOOP("ItemsTable", "规则"),
+               QT_TRANSLATE_NOOP("ItemsTable", "满分线 / 免扣线（%）"),
+               QT_TRANSLATE_NOOP("ItemsTable", "每个百分点扣分")]
 
     def __init__(self, items: list[dict], subject: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.codes = [c for c, i in INDICATORS.items() if i.kind == "rate" and subject in i.subjects]
         self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.total = QLabel()
         for it in items:
             self.add_row(it)
-        add = QPushButton("添加指标")
+        add = QPushButton(self.tr("添加指标"))
         add.clicked.connect(lambda: self.add_row({"indicator": self.codes[0], "weight": 0,
                                                   "rule": {"type": "proportional"}}))
-        remove = QPushButton("删除所选")
+        remove = QPushButton(self.tr("删除所选"))
         remove.clicked.connect(self.remove_selected)
         row = QHBoxLayout()
         row.addWidget(self.total, 1)
@@ -103,14 +111,14 @@ class ItemsTable(QWidget):
         self.table.insertRow(r)
         combo = QComboBox()
         for code in self.codes:
-            combo.addItem(INDICATORS[code].name_zh, code)
+            combo.addItem(indicator_name(code), code)
         combo.setCurrentIndex(max(0, combo.findData(it.get("indicator"))))
         self.table.setCellWidget(r, 0, combo)
         self.table.setItem(r, 1, QTableWidgetItem(f"{it.get('weight', 0):g}"))
         rule = it.get("rule") or {}
         kind = QComboBox()
         for code, name in RULES:
-            kind.addItem(name, code)
+            kind.addItem(translate("SchemeEditor", name), code)
         kind.setCurrentIndex(max(0, kind.findData(rule.get("type"))))
         self.table.setCellWidget(r, 2, kind)
         line = rule.get("full_at", rule.get("free_up_to"))
@@ -144,7 +152,8 @@ class ItemsTable(QWidget):
         weights = [w for w in (it["weight"] for it in self.items()) if isinstance(w, float)]
         total = sum(weights)
         ok = abs(total - 100.0) < 1e-6
-        self.total.setText(f"权重合计 {total:g} 分" + ("" if ok else "（须为 100）"))
+        self.total.setText(self.tr("权重合计 {total} 分").format(total=f"{total:g}")
+                           + ("" if ok else self.tr("（须为 100）")))
         self.total.setStyleSheet(f"color: {theme.ACCENT_2 if ok else theme.ALERT};")
         self.changed.emit()
 
@@ -159,7 +168,7 @@ class SchemeEditor(QDialog):
         self._store = store
         self.base = current_scheme(store)
         data = copy.deepcopy(self.base.data)
-        self.setWindowTitle(f"考核方案 · 当前版本 {self.base.version}")
+        self.setWindowTitle(self.tr("考核方案 · 当前版本 {version}").format(version=self.base.version))
         self.version = QLineEdit(next_version(self.base.version))
         self.name = QLineEdit(str(data.get("name", "")))
         self.street_weight = _percent(data.get("street_weight", 0.5))
@@ -168,42 +177,43 @@ class SchemeEditor(QDialog):
         self.rating_weight = _percent(sa.get("whistle_rating_weight", 0.4))
         self.objective = ItemsTable(data.get("objective", []), "department")
         self.area = ItemsTable(data.get("area", []), "street")
-        self.deductions = _grid(["指标", "每次扣分", "上限"], [
+        self.deductions = _grid([self.tr("指标"), self.tr("每次扣分"), self.tr("上限")], [
             [d.get("indicator", ""), f"{d.get('points_each', 0):g}", f"{d.get('max', 0):g}"]
             for d in data.get("deductions", [])])
-        self.grades = _grid(["下限（分）", "代码", "名称", "颜色"], [
+        self.grades = _grid([self.tr("下限（分）"), self.tr("代码"), self.tr("名称"), self.tr("颜色")], [
             [f"{g.get('min', 0):g}", g.get("code", ""), g.get("label", ""), g.get("colour", "")]
             for g in data.get("grades", [])])
         self.grades.itemChanged.connect(self._paint_grades)
         self._paint_grades()
         form = QFormLayout()
-        form.addRow("新版本号", self.version)
-        form.addRow("方案名称", self.name)
-        form.addRow("街道评价占部门得分（%）", self.street_weight)
-        form.addRow("其中：街道问卷（%）", self.survey_weight)
-        form.addRow("其中：哨令评分（%）", self.rating_weight)
+        form.addRow(self.tr("新版本号"), self.version)
+        form.addRow(self.tr("方案名称"), self.name)
+        form.addRow(self.tr("街道评价占部门得分（%）"), self.street_weight)
+        form.addRow(self.tr("其中：街道问卷（%）"), self.survey_weight)
+        form.addRow(self.tr("其中：哨令评分（%）"), self.rating_weight)
         tabs = QTabWidget()
-        tabs.addTab(self.objective, "部门客观指标")
-        tabs.addTab(self.area, "街道/社区指标")
-        tabs.addTab(self.deductions, "扣分项（督办、二次哨）")
-        tabs.addTab(self.grades, "等级与颜色")
-        note = QLabel("保存总是生成新版本，只用于尚未发布的周期；已发布周期的得分与方案已冻结，不会追溯改变。")
+        tabs.addTab(self.objective, self.tr("部门客观指标"))
+        tabs.addTab(self.area, self.tr("街道/社区指标"))
+        tabs.addTab(self.deductions, self.tr("扣分项（督办、二次哨）"))
+        tabs.addTab(self.grades, self.tr("等级与颜色"))
+        note = QLabel(self.tr("保存总是生成新版本，只用于尚未发布的周期；"
+                              "已发布周期的得分与方案已冻结，不会追溯改变。"))
         note.setObjectName("Hint")
         note.setWordWrap(True)
         self.problems = QListWidget()
         self.problems.setMaximumHeight(self.fontMetrics().height() * 7)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        check = QPushButton("校验")
+        check = QPushButton(self.tr("校验"))
         check.clicked.connect(self.check)
-        self.save_button = QPushButton("保存为新版本")
+        self.save_button = QPushButton(self.tr("保存为新版本"))
         self.save_button.clicked.connect(self.save)
         user = acting_user()
         self.save_button.setEnabled(user is not None and not store.read_only
                                     and allowed("appraisal.scheme"))
         if not self.save_button.isEnabled():
-            self.save_button.setToolTip("只有系统管理员可以保存考核方案")
-        close = QPushButton("关闭")
+            self.save_button.setToolTip(self.tr("只有系统管理员可以保存考核方案"))
+        close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
@@ -255,9 +265,10 @@ class SchemeEditor(QDialog):
             for p in exc.problems:
                 self.problems.addItem(problem_text(p))
                 self.problems.item(self.problems.count() - 1).setForeground(QColor(theme.ALERT))
-            self._say(f"方案有 {len(exc.problems)} 处问题，未保存", error=True)
+            self._say(self.tr("方案有 {count} 处问题，未保存").format(count=len(exc.problems)),
+                      error=True)
             return None
-        self._say("校验通过")
+        self._say(self.tr("校验通过"))
         return scheme
 
     def save(self):
@@ -267,9 +278,9 @@ class SchemeEditor(QDialog):
         try:
             saved = save_scheme(self._store, scheme, acting_user())
         except REFUSALS as exc:
-            self._say(f"未保存：{exc}", error=True)
+            self._say(self.tr("未保存：{reason}").format(reason=exc), error=True)
             return None
-        self._say(f"已保存方案 {saved.version}，用于尚未发布的周期")
+        self._say(self.tr("已保存方案 {version}，用于尚未发布的周期").format(version=saved.version))
         self.save_button.setEnabled(False)
         self.saved.emit(saved)
         return saved

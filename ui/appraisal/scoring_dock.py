@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -44,8 +44,9 @@ from ui.docks.workflow_common import REFUSALS, acting_user, user_banner
 log = logging.getLogger(__name__)
 
 #: (league kind, tab title, indicator subject)
-TABS = (("department", "部门（下考上）", "department"), ("street", "街道", "street"),
-        ("community", "社区", "community"))
+TABS = (("department", QT_TRANSLATE_NOOP("ScoringDock", "部门（下考上）"), "department"),
+        ("street", QT_TRANSLATE_NOOP("ScoringDock", "街道"), "street"),
+        ("community", QT_TRANSLATE_NOOP("ScoringDock", "社区"), "community"))
 
 
 def allowed(action: str) -> bool:
@@ -83,11 +84,12 @@ class ScoringDock(QWidget):
         self.published_label = QLabel()
         self.published_label.setObjectName("PublishedMarker")
         self.busy_label = busy_label()
-        self.survey_button = self._button("街道评议", "mdi6.clipboard-edit-outline",
+        self.survey_button = self._button(self.tr("街道评议"), "mdi6.clipboard-edit-outline",
                                           self.open_survey)
-        self.scheme_button = self._button("考核方案", "mdi6.tune-variant", self.open_scheme)
-        self.publish_button = self._button("发布", "mdi6.stamper", self.publish)
-        self.pdf_button = self._button("导出月报", "mdi6.file-pdf-box", self.export_pdf)
+        self.scheme_button = self._button(self.tr("考核方案"), "mdi6.tune-variant",
+                                          self.open_scheme)
+        self.publish_button = self._button(self.tr("发布"), "mdi6.stamper", self.publish)
+        self.pdf_button = self._button(self.tr("导出月报"), "mdi6.file-pdf-box", self.export_pdf)
         writable = not store.read_only
         self.survey_button.setEnabled(writable and allowed("appraisal.survey"))
         self.publish_button.setEnabled(writable and allowed("appraisal.publish"))
@@ -107,7 +109,7 @@ class ScoringDock(QWidget):
             league.subjectChosen.connect(
                 lambda ident, name, k=kind: self.show_indicators(k, ident, name))
             self.leagues[kind] = league
-            self.tabs.addTab(league, title)
+            self.tabs.addTab(league, self.tr(title))
         self.indicators = IndicatorPanel(store)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tabs)
@@ -186,7 +188,8 @@ class ScoringDock(QWidget):
         self._set_busy(False)
         if not isinstance(exc, REFUSALS):
             log.error("appraisal figures of %s failed", period.label, exc_info=exc)
-        self._say(f"无法计算 {display_label(period.label)}：{first_line(exc)}", error=True)
+        self._say(self.tr("无法计算 {period}：{reason}").format(
+            period=display_label(period.label), reason=first_line(exc)), error=True)
 
     def _set_busy(self, on: bool) -> None:
         self.busy_label.setVisible(on)
@@ -203,10 +206,10 @@ class ScoringDock(QWidget):
         self.shown_period = period
         self.leagues[kind].show_scores(scores)
         if published:
-            self.published_label.setText("● 已发布 · 数据冻结")
+            self.published_label.setText(self.tr("● 已发布 · 数据冻结"))
             self.published_label.setStyleSheet(f"color: {theme.HIGHLIGHT}; font-weight: bold;")
         else:
-            self.published_label.setText("○ 未发布 · 实时计算")
+            self.published_label.setText(self.tr("○ 未发布 · 实时计算"))
             self.published_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
         self._enable_publish(published, period)
         self.scoresChanged.emit(self)
@@ -248,23 +251,25 @@ class ScoringDock(QWidget):
         district); True when the publication was started."""
         user = acting_user()
         if user is None:
-            self._say("请先登录", error=True)
+            self._say(self.tr("请先登录"), error=True)
             return False
         period = self.period
         label = display_label(period.label)
         if confirm and QMessageBox.question(
-                self, "发布考核结果",
-                f"发布 {label} 的考核结果？发布后本期得分、排名与所用方案冻结，不能再修改。"
+                self, self.tr("发布考核结果"),
+                self.tr("发布 {period} 的考核结果？发布后本期得分、排名与所用方案冻结，不能再修改。"
+                        ).format(period=label)
         ) != QMessageBox.StandardButton.Yes:
             return False
         try:
             if is_published(self._store, period):  # one quick query; the engine checks again
-                raise AppraisalError(f"{label} 已发布，发布后的数据不再变动")
+                raise AppraisalError(self.tr("{period} 已发布，发布后的数据不再变动").format(
+                    period=label))
         except REFUSALS as exc:
-            self._say(f"未发布：{first_line(exc)}", error=True)
+            self._say(self.tr("未发布：{reason}").format(reason=first_line(exc)), error=True)
             return False
         self.publish_button.setEnabled(False)
-        self._say(f"正在发布 {label}，冻结得分与指标…")
+        self._say(self.tr("正在发布 {period}，冻结得分与指标…").format(period=label))
         self.jobs.submit(self._publish_channel, lambda cur: publish_period(cur, user, period),
                          lambda _none: self._published(label),
                          self._publish_failed, owner=self)
@@ -274,13 +279,13 @@ class ScoringDock(QWidget):
         return self.jobs.busy(self._publish_channel)
 
     def _published(self, label: str) -> None:
-        self._say(f"{label} 考核结果已发布，数据已冻结")
+        self._say(self.tr("{period} 考核结果已发布，数据已冻结").format(period=label))
         self.invalidate()
 
     def _publish_failed(self, exc: Exception) -> None:
         if not isinstance(exc, REFUSALS):
             log.error("publishing failed", exc_info=exc)
-        self._say(f"未发布：{first_line(exc)}", error=True)
+        self._say(self.tr("未发布：{reason}").format(reason=first_line(exc)), error=True)
         self._enable_publish(False)
 
     def export_pdf(self, path: str | None = None) -> None:
@@ -290,11 +295,13 @@ class ScoringDock(QWidget):
 
         if path is None:
             path, _f = QFileDialog.getSaveFileName(
-                self, "导出考核月报", f"考核月报-{self.period.label}.pdf", "PDF (*.pdf)")
+                self, self.tr("导出考核月报"),
+                self.tr("考核月报-{period}.pdf").format(period=self.period.label),
+                self.tr("PDF 文件 (*.pdf)"))
             if not path:
                 return
         period, kind, out = self.period, self.kind(), Path(path)
-        self._say(f"正在生成 {display_label(period.label)} 月报…")
+        self._say(self.tr("正在生成 {period} 月报…").format(period=display_label(period.label)))
         self.pdf_button.setEnabled(False)
         self.jobs.submit(self._report_channel, lambda cur: collect(cur, period, kind),
                          lambda data: self._write_report(data, out),
@@ -309,12 +316,12 @@ class ScoringDock(QWidget):
         except (*REFUSALS, OSError) as exc:
             self._report_failed(exc)
             return
-        self._say(f"已导出 {written}")
+        self._say(self.tr("已导出 {path}").format(path=written))
         self.reported.emit(written)
 
     def _report_failed(self, exc: Exception) -> None:
         self.pdf_button.setEnabled(True)
         if not isinstance(exc, (*REFUSALS, OSError)):
             log.error("appraisal report failed", exc_info=exc)
-        self._say(f"未导出：{first_line(exc)}", error=True)
+        self._say(self.tr("未导出：{reason}").format(reason=first_line(exc)), error=True)
         self.reported.emit(None)

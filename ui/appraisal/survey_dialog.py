@@ -34,6 +34,7 @@ from ui import theme
 from ui.appraisal.jobs import channel_name, first_line, jobs_for
 from ui.appraisal.period_picker import display_label
 from ui.docks.workflow_common import REFUSALS, acting_user, item, record_table
+from ui.texts import domain_text
 
 UNRATED = -1
 
@@ -59,10 +60,10 @@ class SurveyDialog(QDialog):
         self.jobs = jobs_for(store)  # the survey is stored on the appraisal worker
         self._channel = channel_name("survey")
         self.user = acting_user()
-        self.setWindowTitle("街道评议问卷（下考上）")
-        title = QLabel("街道评议部门（下考上）")
+        self.setWindowTitle(self.tr("街道评议问卷（下考上）"))
+        title = QLabel(self.tr("街道评议部门（下考上）"))
         title.setObjectName("UnitTitle")
-        hint = QLabel("请为每个部门打分（0–100）。每个街道每期只能提交一次，提交后不能修改。")
+        hint = QLabel(self.tr("请为每个部门打分（0–100）。每个街道每期只能提交一次，提交后不能修改。"))
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         self.street = QComboBox()
@@ -84,14 +85,14 @@ class SurveyDialog(QDialog):
         self.period = self.period_box.currentData()
         self.departments = [(int(i), str(n)) for i, n in store.rows(
             "SELECT id, name FROM departments WHERE kind IN ('bureau', 'utility') ORDER BY code")]
-        self.table: QTableWidget = record_table(["部门", "评分"], stretch=0)
+        self.table: QTableWidget = record_table([self.tr("部门"), self.tr("评分")], stretch=0)
         self.table.setRowCount(len(self.departments))
         self.spins: dict[int, QSpinBox] = {}
         for r, (did, name) in enumerate(self.departments):
             self.table.setItem(r, 0, item(name, data=did))
             spin = QSpinBox()
             spin.setRange(UNRATED, 100)
-            spin.setSpecialValueText("未评")
+            spin.setSpecialValueText(self.tr("未评"))
             spin.setValue(UNRATED)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.table.setCellWidget(r, 1, spin)
@@ -99,26 +100,26 @@ class SurveyDialog(QDialog):
         self.fill_value = QSpinBox()
         self.fill_value.setRange(0, 100)
         self.fill_value.setValue(90)
-        fill = QPushButton("未评的全部填入")
+        fill = QPushButton(self.tr("未评的全部填入"))
         fill.clicked.connect(self.fill_unrated)
         self.comment = QPlainTextEdit()
-        self.comment.setPlaceholderText("意见建议（可不填）")
+        self.comment.setPlaceholderText(self.tr("意见建议（可不填）"))
         self.comment.setMaximumHeight(self.fontMetrics().height() * 4)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.submit_button = QPushButton("提交问卷")
+        self.submit_button = QPushButton(self.tr("提交问卷"))
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self.submit)
-        close = QPushButton("关闭")
+        close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         form = QFormLayout()
-        form.addRow("评议街道", self.street)
-        form.addRow("考核周期", self.period_box)
+        form.addRow(self.tr("评议街道"), self.street)
+        form.addRow(self.tr("考核周期"), self.period_box)
         quick = QHBoxLayout()
         quick.addWidget(self.fill_value)
         quick.addWidget(fill)
         quick.addStretch(1)
-        form.addRow("快速填写", quick)
+        form.addRow(self.tr("快速填写"), quick)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(close)
@@ -156,11 +157,12 @@ class SurveyDialog(QDialog):
     def check_state(self) -> bool:
         """Can this street still submit for the period?  Says why not, and shows a stored survey."""
         if self.user is None:
-            self._error("请先以街道党工委书记身份登录")
+            self._error(self.tr("请先以街道党工委书记身份登录"))
             self.submit_button.setEnabled(False)
             return False
         if is_published(self._store, self.period):
-            self._error(f"{display_label(self.period.label)} 考核结果已发布，不能再提交问卷")
+            self._error(self.tr("{period} 考核结果已发布，不能再提交问卷").format(
+                period=display_label(self.period.label)))
             self.submit_button.setEnabled(False)
             return False
         done = [s for s in surveys_for(self._store, self.period) if s.street_id == self.street_id()]
@@ -169,9 +171,10 @@ class SurveyDialog(QDialog):
             for did, spin in self.spins.items():
                 spin.setValue(round(s.ratings.get(did, UNRATED)))
                 spin.setEnabled(False)
-            who = ROLE_NAMES.get(s.submitted_by, s.submitted_by)
-            self._error(f"{s.street_name} {display_label(self.period.label)} 问卷已由 {who} 于 "
-                        f"{s.submitted_at:%Y-%m-%d %H:%M} 提交，不能重复提交")
+            who = domain_text(ROLE_NAMES.get(s.submitted_by, s.submitted_by))
+            self._error(self.tr("{street} {period} 问卷已由 {who} 于 {time} 提交，不能重复提交").format(
+                street=s.street_name, period=display_label(self.period.label), who=who,
+                time=f"{s.submitted_at:%Y-%m-%d %H:%M}"))
             self.submit_button.setEnabled(False)
             return False
         for spin in self.spins.values():
@@ -191,12 +194,13 @@ class SurveyDialog(QDialog):
     def submit(self) -> bool:
         missing = [name for did, name in self.departments if self.spins[did].value() == UNRATED]
         if missing:
-            shown = "、".join(missing[:5]) + (f" 等 {len(missing)} 个部门" if len(missing) > 5 else "")
-            self._error(f"未提交：{shown} 尚未评分")
+            shown = self.tr("、").join(missing[:5]) + (
+                self.tr(" 等 {count} 个部门").format(count=len(missing)) if len(missing) > 5 else "")
+            self._error(self.tr("未提交：{departments} 尚未评分").format(departments=shown))
             return False
         comment = self.comment.toPlainText().strip() or None
         user, period, street_id, ratings = self.user, self.period, self.street_id(), self.ratings()
-        self._ok("正在提交…")
+        self._ok(self.tr("正在提交…"))
         self.submit_button.setEnabled(False)
         self.jobs.submit(self._channel,
                          lambda cur: record_survey(cur, user, period, street_id, ratings, comment),
@@ -209,13 +213,14 @@ class SurveyDialog(QDialog):
     def _refused(self, exc: Exception) -> None:
         if not isinstance(exc, REFUSALS):
             log.error("survey not stored", exc_info=exc)
-        self._error(f"未提交：{first_line(exc)}")
+        self._error(self.tr("未提交：{reason}").format(reason=first_line(exc)))
         self.submit_button.setEnabled(not self._store.read_only)
         self.finished_submit.emit(False)
 
     def _stored(self, period, ratings: dict[int, float]) -> None:
-        self._ok(f"已提交 {self.street.currentText()} {display_label(period.label)} 问卷，"
-                 f"共 {len(self.departments)} 个部门")
+        self._ok(self.tr("已提交 {street} {period} 问卷，共 {count} 个部门").format(
+            street=self.street.currentText(), period=display_label(period.label),
+            count=len(self.departments)))
         for spin in self.spins.values():
             spin.setEnabled(False)
         self.submitted.emit(ratings)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui import theme
 from ui.appraisal.figures import series_colour
+from ui.appraisal.period_picker import month_name, month_of_year
 
 PEN_WIDTH = 3
 #: opaque and dim: a translucent grid is what made the chart slow to paint
@@ -67,7 +68,7 @@ def month_ticks(labels: list[str]) -> list[tuple[int, str]]:
     for i, text in enumerate(labels):
         if len(text) == 7 and text[4] == "-":
             y, m = text[:4], int(text[5:])
-            ticks.append((i, f"{y}年{m}月" if i == 0 or m == 1 else f"{m}月"))
+            ticks.append((i, month_of_year(y, m) if i == 0 or m == 1 else month_name(m)))
         else:
             ticks.append((i, text))
     return ticks
@@ -86,7 +87,8 @@ class TrendChart(QWidget):
         self.score_plot = self.view.addPlot(row=1, col=0)
         self.rate_plot = self.view.addPlot(row=2, col=0)
         self.rate_plot.setXLink(self.score_plot)
-        for plot, title in ((self.score_plot, "月度得分"), (self.rate_plot, "结案率（%）")):
+        for plot, title in ((self.score_plot, self.tr("月度得分")),
+                            (self.rate_plot, self.tr("结案率（%）"))):
             self._style(plot, title)
         self.legend = pg.LegendItem(labelTextColor=theme.TEXT,
                                     labelTextSize=f"{self.px}px", brush=pg.mkBrush(7, 16, 31, 210),

@@ -62,7 +62,8 @@ class TrendPanel(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel(f"对比部门（{self.months[0].label} 至 {self.months[-1].label}）")
+        caption = QLabel(self.tr("对比部门（{first} 至 {last}）").format(
+            first=self.months[0].label, last=self.months[-1].label))
         caption.setObjectName("Hint")
         caption.setWordWrap(True)
         lv.addWidget(caption)
@@ -99,7 +100,7 @@ class TrendPanel(QWidget):
 
         self._set_busy(True)
         self.jobs.submit(self._channel, compute, self._loaded,
-                         lambda exc: self._failed("无法计算得分", exc), owner=self)
+                         lambda exc: self._failed(self.tr("无法计算得分"), exc), owner=self)
 
     def _loaded(self, result) -> None:
         latest, chosen, trend = result
@@ -151,14 +152,14 @@ class TrendPanel(QWidget):
             self.jobs.cancel(self._channel)
             self._set_busy(False)
             self.chart.set_series([m.label for m in self.months], [])
-            self.message.setText("勾选左侧部门以比较趋势")
+            self.message.setText(self.tr("勾选左侧部门以比较趋势"))
             return
         months = self.months
         ids = [d for d, _n in chosen]
         self._set_busy(True)
         self.jobs.submit(self._channel, lambda cur: score_trend(cur, ids, months),
                          lambda trend: self._draw(chosen, trend),
-                         lambda exc: self._failed("无法计算趋势", exc), owner=self)
+                         lambda exc: self._failed(self.tr("无法计算趋势"), exc), owner=self)
 
     def _draw(self, chosen: list[tuple[int, str]], trend: dict) -> None:
         self._set_busy(False)
@@ -166,13 +167,14 @@ class TrendPanel(QWidget):
         series = [Series(name, [p.score for p in trend.get(did, [])],
                          [p.closure_rate for p in trend.get(did, [])]) for did, name in chosen]
         self.chart.set_series(labels, series)
-        self._say(f"{len(series)} 个部门 · 每月得分与结案率" if series else "勾选左侧部门以比较趋势")
+        self._say(self.tr("{count} 个部门 · 每月得分与结案率").format(count=len(series)) if series
+                  else self.tr("勾选左侧部门以比较趋势"))
 
     def _failed(self, what: str, exc: Exception) -> None:
         self._set_busy(False)
         if not isinstance(exc, REFUSALS):
             log.error("%s", what, exc_info=exc)
-        self._say(f"{what}：{first_line(exc)}", error=True)
+        self._say(self.tr("{what}：{reason}").format(what=what, reason=first_line(exc)), error=True)
 
     def _set_busy(self, on: bool) -> None:
         self.busy_label.setVisible(on)

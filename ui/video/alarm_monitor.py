@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.video.alarms import UrgentCase
+from ui.texts import domain_text
 from ui.video.wall import VideoWall
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ class UrgentCaseMonitor(QObject):
         # cuts the connection when the monitor (a child of the wall) goes
         model.urgentCases.connect(self.take)
 
+    def label(self, case: UrgentCase) -> str:
+        """'紧急案件 燃气泄漏 AJ…' (the subclass before the code: a narrow tile elides it)."""
+        return self.tr("紧急案件 {category} {code}").format(
+            category=domain_text(case.category), code=case.code)
+
     def take(self, found: list[UrgentCase]) -> list[tuple[UrgentCase, object]]:
         """Take a tile for each urgent case in ``found`` (when take-over is on)."""
         out = []
@@ -44,12 +50,12 @@ class UrgentCaseMonitor(QObject):
                 near = self.wall.registry.nearest_lonlat(case.lon, case.lat, 1, self.radius_m,
                                                          online_only=True)
                 if not near:
-                    self.wall.status.setText(
-                        f"{case.label}: 周边 {self.radius_m:g} 米内没有在线摄像头")
+                    self.wall.status.setText(self.tr("{case}: 周边 {metres} 米内没有在线摄像头").format(
+                        case=self.label(case), metres=f"{self.radius_m:g}"))
                 else:
                     if self._reveal is not None:
                         self._reveal()  # the wall comes up before the tile is taken
-                    tile = self.wall.alarm(near[0].camera, case.label)
+                    tile = self.wall.alarm(near[0].camera, self.label(case))
             self.caseAlarm.emit(case, tile)
             out.append((case, tile))
         self.taken.extend(out)

@@ -57,10 +57,10 @@ class CameraListPanel(QWidget):
         self.overlay = overlay  # the map's camera layer, shown and hidden through ``layers``
         self._layers_given = layers
         self._layers = layers if overlay is not None else None
-        self.search = QLineEdit(self, placeholderText="名称 / 编号 / 网格 / 部门")
+        self.search = QLineEdit(self, placeholderText=self.tr("名称 / 编号 / 网格 / 部门"))
         self.search.setClearButtonEnabled(True)
         self.department = QComboBox(self)
-        self.department.addItem("全部部门", None)
+        self.department.addItem(self.tr("全部部门"), None)
         for code, name in registry.departments():
             self.department.addItem(name, code)
         self.list = _CameraListWidget(self)
@@ -69,17 +69,17 @@ class CameraListPanel(QWidget):
         self.list.itemDoubleClicked.connect(
             lambda it: self.wall.open_camera(it.data(Qt.ItemDataRole.UserRole)))
         self.count = QLabel(self)
-        self.nearby_n = QSpinBox(self, minimum=1, maximum=16, value=9, prefix="最近 ")
+        self.nearby_n = QSpinBox(self, minimum=1, maximum=16, value=9, prefix=self.tr("最近 "))
         self.radius = QSpinBox(self, minimum=50, maximum=5000, value=500, singleStep=50,
-                               suffix=" 米")
-        self.nearby = QPushButton("附近摄像头", self, clicked=self.show_nearby)
-        self.nearby.setToolTip("地图上选中网格周边的摄像头，在视频墙打开")
+                               suffix=self.tr(" 米"))
+        self.nearby = QPushButton(self.tr("附近摄像头"), self, clicked=self.show_nearby)
+        self.nearby.setToolTip(self.tr("地图上选中网格周边的摄像头，在视频墙打开"))
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.department, 1)
         # the map's camera layer (图层 panel: 视频点位), off at first
-        self.on_map = QCheckBox("地图显示", self, checked=self._layer_visible())
-        self.on_map.setToolTip("在地图上显示摄像头 (按部门筛选；点击地图上的摄像头在视频墙打开)")
+        self.on_map = QCheckBox(self.tr("地图显示"), self, checked=self._layer_visible())
+        self.on_map.setToolTip(self.tr("在地图上显示摄像头 (按部门筛选；点击地图上的摄像头在视频墙打开)"))
         self.on_map.toggled.connect(self._map_toggled)
         near = QHBoxLayout()
         for w in (self.nearby, self.nearby_n, self.radius, self.on_map):
@@ -100,7 +100,7 @@ class CameraListPanel(QWidget):
         if len(registry) or wall.property("camerasLoaded"):
             self.refresh()
         else:
-            self.count.setText("加载中…")
+            self.count.setText(self.tr("加载中…"))
 
     def _wire_layers(self) -> None:
         self.on_map.setVisible(self.overlay is not None)
@@ -121,7 +121,7 @@ class CameraListPanel(QWidget):
             self._wire_layers()
         self.department.blockSignals(True)
         self.department.clear()
-        self.department.addItem("全部部门", None)
+        self.department.addItem(self.tr("全部部门"), None)
         for code, name in self.registry.departments():
             self.department.addItem(name, code)
         self.department.blockSignals(False)
@@ -139,13 +139,14 @@ class CameraListPanel(QWidget):
         self.list.clear()
         cams = self._matches(LIST_LIMIT)
         for c in cams:
-            mark = "" if c.online else " [离线]"
+            mark = "" if c.online else self.tr(" [离线]")
             it = QListWidgetItem(f"{c.name}{mark}\n{c.department} · {c.grid_name}")
             it.setData(Qt.ItemDataRole.UserRole, c.code)
             it.setToolTip(f"{c.code} {c.stream_url}")
             self.list.addItem(it)
         more = "+" if len(cams) >= LIST_LIMIT else ""
-        self.count.setText(f"{len(cams)}{more} 个摄像头 (共 {len(self.registry)})")
+        self.count.setText(self.tr("{count} 个摄像头 (共 {total})").format(
+            count=f"{len(cams)}{more}", total=len(self.registry)))
 
     def _filter_map(self) -> None:
         if self.overlay is not None:
@@ -170,7 +171,7 @@ class CameraListPanel(QWidget):
         selected grid, on the wall."""
         anchor = self._anchor() if self._anchor else None
         if anchor is None:
-            self.count.setText("请先在地图上选中一个案件或网格")
+            self.count.setText(self.tr("请先在地图上选中一个案件或网格"))
             return []
         return self.show_nearby_at(*anchor)
 
@@ -180,8 +181,10 @@ class CameraListPanel(QWidget):
         found = self.registry.nearest_lonlat(lon, lat, self.nearby_n.value(),
                                              float(self.radius.value()))
         if not found:
-            self.count.setText(f"{label} 周边 {self.radius.value()} 米内没有摄像头")
+            self.count.setText(self.tr("{place} 周边 {metres} 米内没有摄像头").format(
+                place=label, metres=self.radius.value()))
             return []
-        self.wall.open_cameras([f.camera for f in found], reason="附近摄像头")
-        self.count.setText(f"{label} 周边 {len(found)} 个摄像头 (最远 {found[-1].distance_m:.0f} 米)")
+        self.wall.open_cameras([f.camera for f in found], reason=self.tr("附近摄像头"))
+        self.count.setText(self.tr("{place} 周边 {count} 个摄像头 (最远 {metres} 米)").format(
+            place=label, count=len(found), metres=f"{found[-1].distance_m:.0f}"))
         return found

@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -37,8 +37,12 @@ PULL_MS = 40  # newest frame taken up to 25 times a second
 STATE_COLOURS = {"idle": "#6b7785", "connecting": "#f0b429", "live": "#3ccf6e",
                  "stalled": "#f08c29", "lost": "#e5484d", "paused": "#6b7785"}
 ALARM_COLOUR, ALARM_DIM = "#e5484d", "#7a1d22"
-STATE_TEXT = {"idle": "空闲", "connecting": "连接中", "live": "实时", "stalled": "卡顿",
-              "lost": "断开", "paused": "暂停"}
+STATE_TEXT = {"idle": QT_TRANSLATE_NOOP("VideoTile", "空闲"),
+              "connecting": QT_TRANSLATE_NOOP("VideoTile", "连接中"),
+              "live": QT_TRANSLATE_NOOP("VideoTile", "实时"),
+              "stalled": QT_TRANSLATE_NOOP("VideoTile", "卡顿"),
+              "lost": QT_TRANSLATE_NOOP("VideoTile", "断开"),
+              "paused": QT_TRANSLATE_NOOP("VideoTile", "暂停")}
 
 
 class VideoTile(QWidget):
@@ -106,7 +110,7 @@ class VideoTile(QWidget):
         elif self.isVisible():
             self._open()
         else:
-            self._set_state("paused", "窗格不可见")
+            self._set_state("paused", self.tr("窗格不可见"))
         self.update()
 
     def _camera_url(self) -> str | None:
@@ -186,7 +190,8 @@ class VideoTile(QWidget):
                                if is_demo(self.url) else None)
         self._opened_at = time.monotonic()
         self._last_frame = 0.0
-        self._set_state("connecting", f"第{self._attempt + 1}次" if self._attempt else "")
+        self._set_state("connecting", self.tr("第{n}次").format(n=self._attempt + 1)
+                        if self._attempt else "")
         self._player.setSource(QUrl(source))
         self._player.play()
         self._watchdog.start()
@@ -248,9 +253,9 @@ class VideoTile(QWidget):
                 self._player.setPosition(int(self._player.duration() * self._seek_fraction))
             self._seek_fraction = None
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._lose("视频流结束")
+            self._lose(self.tr("视频流结束"))
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
-            self._lose("无效的视频流")
+            self._lose(self.tr("无效的视频流"))
 
     def _check_flow(self) -> None:
         """Stalled after ``stall_s`` without a frame, lost (and reconnect) after ``lost_s``;
@@ -260,13 +265,13 @@ class VideoTile(QWidget):
         now = time.monotonic()
         if not self._last_frame:
             if now - self._opened_at >= self.connect_s:
-                self._lose("连接超时")
+                self._lose(self.tr("连接超时"))
             return
         since = now - self._last_frame
         if since >= self.lost_s:
-            self._lose(f"{since:.0f} 秒无画面")
+            self._lose(self.tr("{seconds} 秒无画面").format(seconds=f"{since:.0f}"))
         elif since >= self.stall_s and self.state == "live":
-            self._set_state("stalled", f"{since:.0f} 秒无新画面")
+            self._set_state("stalled", self.tr("{seconds} 秒无新画面").format(seconds=f"{since:.0f}"))
 
     def _lose(self, reason: str) -> None:
         if self._player is None:
@@ -274,7 +279,8 @@ class VideoTile(QWidget):
         self._close_player()
         delay = self.backoff_s[min(self._attempt, len(self.backoff_s) - 1)]
         self._attempt += 1
-        self._set_state("lost", f"{reason}，{delay:g} 秒后重连")
+        self._set_state("lost", self.tr("{reason}，{seconds} 秒后重连").format(
+            reason=reason, seconds=f"{delay:g}"))
         self._retry.start(int(delay * 1000))
 
     def _reconnect(self) -> None:
@@ -298,7 +304,7 @@ class VideoTile(QWidget):
         super().hideEvent(ev)
         if self._player is not None or self._retry.isActive():
             self._close_player()
-            self._set_state("paused", "窗格不可见")
+            self._set_state("paused", self.tr("窗格不可见"))
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, ev) -> None:
@@ -342,9 +348,10 @@ class VideoTile(QWidget):
         if self.camera is not None:
             title = f"{self.camera.name} · {self.camera.department}"
             if self.on_substream:
-                title += " · 辅码流"
+                title += self.tr(" · 辅码流")
         else:
-            title = f"{self.index + 1:02d} 拖入摄像头" if self.url is None else self.url
+            title = (self.tr("{n} 拖入摄像头").format(n=f"{self.index + 1:02d}")
+                     if self.url is None else self.url)
         left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         p.drawText(QRectF(x0 + 6, top, w - 12, bar), left,
                    fm.elidedText(title, Qt.TextElideMode.ElideRight, int(w - 12)))
@@ -355,7 +362,8 @@ class VideoTile(QWidget):
         p.drawEllipse(QRectF(x0 + 6, bottom + bar / 2 - d / 2, d, d))
         clock = self.caption_time()
         tw = fm.horizontalAdvance(clock) + 12
-        text = STATE_TEXT.get(self.state, self.state) + (f" {self.reason}" if self.reason else "")
+        state = self.tr(STATE_TEXT[self.state]) if self.state in STATE_TEXT else self.state
+        text = state + (f" {self.reason}" if self.reason else "")
         p.setPen(colour)
         room = w - d - 18 - tw
         p.drawText(QRectF(x0 + d + 12, bottom, room, bar), left,

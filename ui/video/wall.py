@@ -98,17 +98,17 @@ class VideoWall(QWidget):
 
         self.layout_box = QComboBox(self)
         for key in LAYOUTS:
-            self.layout_box.addItem(f"{key} 画面", key)
+            self.layout_box.addItem(self.tr("{layout} 画面").format(layout=key), key)
         self.layout_box.currentIndexChanged.connect(
             lambda _i: self.set_layout(self.layout_box.currentData()))
-        self.tour_button = QPushButton("轮巡", self, checkable=True)
-        self.tour_button.setToolTip("按间隔轮流显示当前摄像头列表 (操作时暂停)")
+        self.tour_button = QPushButton(self.tr("轮巡"), self, checkable=True)
+        self.tour_button.setToolTip(self.tr("按间隔轮流显示当前摄像头列表 (操作时暂停)"))
         self.tour_button.toggled.connect(self._tour_toggled)
-        self.interval = QSpinBox(self, minimum=5, maximum=600, value=15, suffix=" 秒")
+        self.interval = QSpinBox(self, minimum=5, maximum=600, value=15, suffix=self.tr(" 秒"))
         self.presets = QComboBox(self)
-        self.presets.setPlaceholderText("预案")
+        self.presets.setPlaceholderText(self.tr("预案"))
         self.presets.activated.connect(lambda _i: self.recall(self.presets.currentText()))
-        save = QPushButton("保存预案", self, clicked=self._ask_save)
+        save = QPushButton(self.tr("保存预案"), self, clicked=self._ask_save)
         self.alarm_button = self._build_alarm_menu()
         self.status = QLabel("", self)
         bar = QHBoxLayout()
@@ -137,7 +137,7 @@ class VideoWall(QWidget):
         #: the cameras are read off the GUI thread (see plugins.video_wall); until then the
         #: registry is empty and the status says so
         self.setProperty("camerasLoaded", False)
-        self.status.setText("加载中…")
+        self.status.setText(self.tr("加载中…"))
 
     def set_registry(self, registry: CameraRegistry | None, *, error: str | None = None) -> None:
         """The district's cameras have arrived (None: they could not be read, ``error``
@@ -149,18 +149,19 @@ class VideoWall(QWidget):
     # -- alarm take-over settings -----------------------------------------------------------
     def _build_alarm_menu(self) -> QToolButton:
         button = QToolButton(self)
-        button.setText("告警接管" if self.auto_takeover else "告警接管 (关)")
-        button.setToolTip("新的紧急案件自动占用一个画面显示最近的摄像头 (红框标出，轮巡暂停)")
+        button.setText(self._takeover_text())
+        button.setToolTip(self.tr("新的紧急案件自动占用一个画面显示最近的摄像头 (红框标出，轮巡暂停)"))
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
-        self.takeover_action = QAction("紧急案件自动接管画面", menu, checkable=True,
+        self.takeover_action = QAction(self.tr("紧急案件自动接管画面"), menu, checkable=True,
                                        checked=self.auto_takeover)
         self.takeover_action.toggled.connect(self.set_auto_takeover)
         menu.addAction(self.takeover_action)
         menu.addSeparator()
         self.tile_actions = QActionGroup(menu)
         for k in range(MAX_TILES + 1):
-            a = QAction("最久未操作的画面" if k == 0 else f"画面 {k}", menu, checkable=True,
+            a = QAction(self.tr("最久未操作的画面") if k == 0 else self.tr("画面 {n}").format(n=k),
+                        menu, checkable=True,
                         checked=k == self.takeover_tile)
             a.setData(k)
             self.tile_actions.addAction(a)
@@ -169,12 +170,15 @@ class VideoWall(QWidget):
         button.setMenu(menu)
         return button
 
+    def _takeover_text(self) -> str:
+        return self.tr("告警接管") if self.auto_takeover else self.tr("告警接管 (关)")
+
     def set_auto_takeover(self, on: bool) -> None:
         """Switch the automatic take-over on or off (remembered at this workstation)."""
         self.auto_takeover = bool(on)
         if self.takeover_action.isChecked() != self.auto_takeover:
             self.takeover_action.setChecked(self.auto_takeover)
-        self.alarm_button.setText("告警接管" if self.auto_takeover else "告警接管 (关)")
+        self.alarm_button.setText(self._takeover_text())
         _save_pref(PREF_TAKEOVER, self.auto_takeover)
 
     def set_takeover_tile(self, k: int) -> None:
@@ -307,7 +311,7 @@ class VideoWall(QWidget):
         self.show_camera(tile.index, camera)
         self._select(tiles[(tiles.index(tile) + 1) % len(tiles)])
 
-    def alarm(self, camera: Camera | str, reason: str = "告警") -> VideoTile | None:
+    def alarm(self, camera: Camera | str, reason: str | None = None) -> VideoTile | None:
         """An alarm or urgent case takes a tile (see :meth:`takeover_target`), framed in
         red with ``reason`` until the operator acknowledges it by touching the tile; the
         tour pauses and leaves that tile alone.  None when take-over is switched off or
@@ -315,6 +319,7 @@ class VideoWall(QWidget):
         cam = self.registry.get(camera) if isinstance(camera, str) else camera
         if not self.auto_takeover or cam is None:
             return None
+        reason = reason or self.tr("告警")
         if self.maximized is not None:
             self.set_layout(self.layout_key)  # an alarm must not hide behind a full-size tile
         tile = self.takeover_target()
@@ -335,20 +340,21 @@ class VideoWall(QWidget):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.status.setText(f"无法保存截图: {exc.strerror}")
+            self.status.setText(self.tr("无法保存截图: {reason}").format(reason=exc.strerror))
             return None
         if not tile.snapshot(path):
-            self.status.setText("没有可保存的画面")
+            self.status.setText(self.tr("没有可保存的画面"))
             return None
-        self.status.setText(f"截图已保存 {path}")
+        self.status.setText(self.tr("截图已保存 {path}").format(path=path))
         return path
 
     def _tile_menu(self, tile: VideoTile, pos) -> None:
         menu = QMenu(self)
-        menu.addAction("截图取证", lambda: self.snapshot(tile)).setEnabled(tile.image is not None)
-        menu.addAction("还原" if self.maximized is tile else "全屏",
+        menu.addAction(self.tr("截图取证"), lambda: self.snapshot(tile)).setEnabled(
+            tile.image is not None)
+        menu.addAction(self.tr("还原") if self.maximized is tile else self.tr("全屏"),
                        lambda: self.toggle_maximized(tile))
-        menu.addAction("关闭画面", lambda: tile.set_camera(None)).setEnabled(
+        menu.addAction(self.tr("关闭画面"), lambda: tile.set_camera(None)).setEnabled(
             tile.camera is not None)
         self._touched(tile)
         menu.popup(tile.mapToGlobal(pos))
@@ -359,7 +365,7 @@ class VideoWall(QWidget):
     def _drop(self, tile: VideoTile, code: str) -> None:
         cam = self.registry.get(code)
         if cam is None:
-            self.status.setText(f"未知摄像头 {code}")
+            self.status.setText(self.tr("未知摄像头 {code}").format(code=code))
             return
         tile.set_alarm(None)
         tile.set_camera(cam)
@@ -368,7 +374,7 @@ class VideoWall(QWidget):
     def _touched(self, tile: VideoTile) -> None:
         self._touched_at[tile.index] = self._clock()
         if tile.alarm:  # the operator has seen it: acknowledged
-            self.status.setText(f"已确认 {tile.alarm}")
+            self.status.setText(self.tr("已确认 {alarm}").format(alarm=tile.alarm))
             tile.set_alarm(None)
         self._select(tile)
         if self.tour is not None and not self.tour.paused:
@@ -438,7 +444,7 @@ class VideoWall(QWidget):
         """The tour stays paused while a tile shows an unacknowledged alarm."""
         alarms = self.alarm_tiles()
         if alarms and self.tour is not None and not self.tour.paused:
-            self.tour.pause(alarms[0].alarm or "告警")
+            self.tour.pause(alarms[0].alarm or self.tr("告警"))
 
     def _apply_page(self, page: list[str | None]) -> None:
         for t, code in zip(self.active_tiles(), page, strict=False):
@@ -452,9 +458,11 @@ class VideoWall(QWidget):
         if t is None:
             return
         if t.paused:
-            self.status.setText(f"轮巡暂停 ({'操作中' if t.paused_reason == 'interaction' else t.paused_reason})")
+            why = self.tr("操作中") if t.paused_reason == "interaction" else t.paused_reason
+            self.status.setText(self.tr("轮巡暂停 ({reason})").format(reason=why))
         else:
-            self.status.setText(f"轮巡 {t.page + 1}/{t.page_count} · {t.due_in():.0f} 秒后切换")
+            self.status.setText(self.tr("轮巡 {page}/{pages} · {seconds} 秒后切换").format(
+                page=t.page + 1, pages=t.page_count, seconds=f"{t.due_in():.0f}"))
 
     # -- named layouts -------------------------------------------------------------------
     def save_preset(self, name: str) -> None:
@@ -478,7 +486,7 @@ class VideoWall(QWidget):
             t.set_camera(self.registry.get(code) if code else None)
 
     def _ask_save(self) -> None:
-        name, ok = QInputDialog.getText(self, "保存预案", "预案名称:")
+        name, ok = QInputDialog.getText(self, self.tr("保存预案"), self.tr("预案名称:"))
         if ok and name.strip():
             try:
                 self.save_preset(name.strip())
