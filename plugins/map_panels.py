@@ -1,7 +1,8 @@
-"""The map's own panels: layers (图层) and identify (网格查询)."""
+"""The map's own panels: layers (图层), legend (图例) and identify (网格查询)."""
 
 from __future__ import annotations
 
+from ui.i18n import translate
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
 
@@ -11,6 +12,12 @@ def _layer_panel(ctx: PanelContext):
     return LayerPanel(ctx.layers)
 
 
+def _legend_panel(ctx: PanelContext):
+    from ui.docks.legend import LegendPanel
+
+    return LegendPanel(ctx.canvas, ctx.layers)
+
+
 def _identify_panel(ctx: PanelContext):
     from ui.docks.identify_panel import IdentifyPanel
 
@@ -18,7 +25,11 @@ def _identify_panel(ctx: PanelContext):
 
 
 def register(registry: PanelRegistry) -> None:
-    registry.add_panel(PanelSpec("layers", "图层", "mdi6.layers-outline", DockArea.LEFT,
-                                 _layer_panel, order=10))
-    registry.add_panel(PanelSpec("identify", "网格查询", "mdi6.information-outline",
-                                 DockArea.RIGHT, _identify_panel, order=20))
+    registry.add_panel(PanelSpec("layers", translate("MapPanels", "图层"), "mdi6.layers-outline",
+                                 DockArea.LEFT, _layer_panel, order=10))
+    # on the left under the layers: what the ticked layers draw
+    registry.add_panel(PanelSpec("legend", translate("MapPanels", "图例"), "mdi6.map-legend",
+                                 DockArea.LEFT, _legend_panel, order=11))
+    registry.add_panel(PanelSpec("identify", translate("MapPanels", "网格查询"),
+                                 "mdi6.information-outline", DockArea.RIGHT, _identify_panel,
+                                 order=20))

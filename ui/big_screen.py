@@ -1,5 +1,6 @@
 """Big-screen mode (大屏模式): the map fills a chosen monitor with no window chrome,
-under a headline strip readable from several metres on a 3840×2160 wall.
+under a headline strip readable from several metres on a 3840×2160 wall, with the
+legend (图例) of what the map draws at the left.
 
 F10 (or the toolbar's 大屏 menu, which lists the monitors) enters it; F10 or Esc
 returns to the workstation layout exactly as it was (docks, toolbars, geometry).
@@ -12,13 +13,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.feed import from_seconds, to_seconds
 from app.map.headline import Headline, headline_at
 from ui import theme
+from ui.docks.legend import LegendView
+from ui.i18n import translate
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -26,12 +29,20 @@ if TYPE_CHECKING:
 #: headline number height as a share of the screen height (≈ 95 px on a 2160-line wall)
 NUMBER_SHARE = 0.044
 CAPTION_SHARE = 0.019
+#: legend type as a share of the screen height (≈ 32 px on a 2160-line wall), its width
+#: as a share of the map's
+LEGEND_TEXT_SHARE = 0.016
+LEGEND_WIDTH_SHARE = 0.18
+#: the scale bar and north arrow grow on the wall by this factor over the UI scale
+OVERLAY_WALL_FACTOR = 1.6
 #: live, the figures are computed again this often (seconds) when nothing changed
 FIGURES_EVERY_S = 30
-TILES = [("on_patrol", "在岗巡查", theme.ACCENT), ("cases_today", "今日案件", theme.TEXT),
-         ("open_cases", "未结案", theme.TEXT), ("overdue", "超期", theme.ALERT),
-         ("closure_rate", "结案率·近12月", theme.ACCENT_2),
-         ("whistles_in_progress", "吹哨进行中", theme.HIGHLIGHT)]
+TILES = [("on_patrol", QT_TRANSLATE_NOOP("BigScreen", "在岗巡查"), theme.ACCENT),
+         ("cases_today", QT_TRANSLATE_NOOP("BigScreen", "今日案件"), theme.TEXT),
+         ("open_cases", QT_TRANSLATE_NOOP("BigScreen", "未结案"), theme.TEXT),
+         ("overdue", QT_TRANSLATE_NOOP("BigScreen", "超期"), theme.ALERT),
+         ("closure_rate", QT_TRANSLATE_NOOP("BigScreen", "结案率·近12月"), theme.ACCENT_2),
+         ("whistles_in_progress", QT_TRANSLATE_NOOP("BigScreen", "吹哨进行中"), theme.HIGHLIGHT)]
 
 
 class HeadlineStrip(QFrame):
@@ -57,7 +68,7 @@ class HeadlineStrip(QFrame):
             number = QLabel("—")
             number.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             number.setProperty("colour", colour)
-            cap = QLabel(caption)
+            cap = QLabel(translate("BigScreen", caption))
             cap.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             cap.setProperty("colour", theme.TEXT_DIM)
             tile.addWidget(number)
@@ -87,7 +98,8 @@ class HeadlineStrip(QFrame):
 
     def show_time(self, t: float, replay: bool) -> None:
         when = from_seconds(t).strftime("%Y-%m-%d %H:%M:%S")
-        self.clock.setText(f"{when}  {'回放' if replay else '实时'}")
+        mode = self.tr("回放") if replay else self.tr("实时")
+        self.clock.setText(self.tr("{when}  {mode}").format(when=when, mode=mode))
 
     def show_figures(self, h: Headline, title: str, t: float, replay: bool) -> None:
         self.title.setText(title)
@@ -96,6 +108,33 @@ class HeadlineStrip(QFrame):
             value = getattr(h, key)
             self.numbers[key].setText(f"{value * 100:.1f}%" if key == "closure_rate"
                                       else f"{value:,}")
+
+
+class LegendBoard(QFrame):
+    """The legend on the wall: at the left of the map under the headline strip, its type
+    sized for the screen like the strip's.  Clicks go through to the map."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window.canvas)
+        self.setObjectName("BigScreenLegend")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setStyleSheet("#BigScreenLegend { background: rgba(3, 9, 20, 200); "
+                           f"border: 1px solid {theme.ACCENT}; border-radius: 4px; }}")
+        self.title = QLabel(self.tr("图例"))
+        self.title.setProperty("colour", theme.ACCENT)
+        self.view = LegendView(window.canvas, window.layers, columns=2, text_px=16)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view)
+        self.fit_to(1080)
+        self.hide()
+
+    def fit_to(self, screen_height: int) -> None:
+        px = max(14, round(screen_height * LEGEND_TEXT_SHARE))
+        _style(self.title, round(px * 1.2), True)
+        self.view.set_text_px(px)
+        m = round(px * 0.6)
+        self.layout().setContentsMargins(m, m, m, m)
 
 
 def _style(label: QLabel, px: int, bold: bool) -> None:
@@ -115,6 +154,8 @@ class BigScreenMode(QObject):
         self.window = window
         self.active = False
         self.strip = HeadlineStrip(window.canvas)
+        self.legend = LegendBoard(window)
+        self.legend.view.rebuilt.connect(self._place)
         self._saved_state: QByteArray | None = None
         self._saved_geometry: QByteArray | None = None
         self._hidden: list[QWidget] = []
@@ -157,9 +198,13 @@ class BigScreenMode(QObject):
             w.setGeometry(screen.geometry())
         height = screen.geometry().height() if screen is not None else w.height()
         self.strip.fit_to(height)
+        self.legend.fit_to(height)
+        self._scale_overlays(theme.ui_scale() * OVERLAY_WALL_FACTOR)
         w.showFullScreen()
         self.strip.show()
         self.strip.raise_()
+        self.legend.show()
+        self.legend.raise_()
         self._place()
         self.refresh()
         self.timer.start()
@@ -179,6 +224,8 @@ class BigScreenMode(QObject):
         self.active = False
         self.timer.stop()
         self.strip.hide()
+        self.legend.hide()
+        self._scale_overlays(theme.ui_scale())
         w.showNormal()
         for x in self._hidden:
             x.show()
@@ -208,14 +255,31 @@ class BigScreenMode(QObject):
             self.refresh()
             return
         at, h = w.district_model.headline
-        self.strip.show_figures(replace(h, on_patrol=w.patrol.on_patrol()),
-                                f"{w.district_map.district_name} 网格化管理指挥中心",
+        self.strip.show_figures(replace(h, on_patrol=w.patrol.on_patrol()), self._title(),
                                 to_seconds(at), False)
 
+    def _scale_overlays(self, scale: float) -> None:
+        overlays = getattr(self.window, "map_overlays", None)  # (ui.map.overlays)
+        if overlays is not None:
+            overlays.set_ui_scale(scale)
+
     def _place(self) -> None:
+        c = self.window.canvas
         if self.strip.isVisible():
-            c = self.window.canvas
             self.strip.setGeometry(0, 0, c.width(), self.strip.sizeHint().height())
+        if self.legend.isVisible():
+            margin = round(c.height() * 0.012)
+            top = (self.strip.geometry().bottom() + 1 if self.strip.isVisible() else 0) + margin
+            overlays = getattr(self.window, "map_overlays", None)  # the scale bar below
+            bottom = (overlays.top() if overlays is not None else c.height()) - margin
+            width = round(c.width() * LEGEND_WIDTH_SHARE)
+            height = min(self.legend.heightForWidth(width) if self.legend.hasHeightForWidth()
+                         else self.legend.sizeHint().height(), bottom - top)
+            self.legend.setGeometry(margin, top, width, max(0, height))
+
+    def _title(self) -> str:
+        return self.tr("{district} 网格化管理指挥中心").format(
+            district=self.window.district_map.district_name)
 
     def headline(self) -> Headline:
         """The figures shown: live, the district model's cases and whistles at the clock's
@@ -240,6 +304,6 @@ class BigScreenMode(QObject):
         """Figures and clock (the strip's 1 s timer: the clock and what time alone changes,
         such as 超期; the district model's ``headlineChanged`` after every change)."""
         w = self.window
-        self.strip.show_figures(self.headline(), f"{w.district_map.district_name} 网格化管理指挥中心",
-                                self._shown_time(), w.patrol_controller.mode == "replay")
+        self.strip.show_figures(self.headline(), self._title(), self._shown_time(),
+                                w.patrol_controller.mode == "replay")
         self._place()

@@ -1,4 +1,5 @@
-"""The layer panel (图层): visibility checkboxes, drag or up/down to reorder, case legend."""
+"""The layer panel (图层): visibility checkboxes, drag or up/down to reorder (the legend
+of what the ticked layers draw is its own panel, :mod:`ui.docks.legend`)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.map.layer_stack import LayerStack
 from ui import theme
-from ui.docks.legend import case_legend, coverage_legend
-from ui.texts import LAYER_TITLES, text_for
+from ui.map.layers.legend_entries import layer_title
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _LAYER_ICONS = {
@@ -35,8 +35,6 @@ _LAYER_ICONS = {
     "whistles": "mdi6.whistle-outline",
     "cameras": "mdi6.cctv",
 }
-#: titles of the layers this panel's package adds (the rest come from ui.texts)
-_MORE_TITLES = {"patrol": "巡查人员", "whistles": "吹哨"}
 
 
 class LayerPanel(QWidget):
@@ -56,8 +54,9 @@ class LayerPanel(QWidget):
         self.list.model().rowsMoved.connect(self._on_rows_moved)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
 
-        self.up_button = self._button("mdi6.arrow-up", "上移图层（绘制在更上层）", self.move_up)
-        self.down_button = self._button("mdi6.arrow-down", "下移图层", self.move_down)
+        self.up_button = self._button("mdi6.arrow-up", self.tr("上移图层（绘制在更上层）"),
+                                      self.move_up)
+        self.down_button = self._button("mdi6.arrow-down", self.tr("下移图层"), self.move_down)
         buttons = QHBoxLayout()
         buttons.addWidget(self.up_button)
         buttons.addWidget(self.down_button)
@@ -65,14 +64,12 @@ class LayerPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        hint = QLabel("勾选显示图层，拖动或用箭头调整叠放次序")
+        hint = QLabel(self.tr("勾选显示图层，拖动或用箭头调整叠放次序"))
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
-        layout.addWidget(case_legend())
-        layout.addWidget(coverage_legend())
         layout.addStretch(1)
         self._own_change = False
         self._unsubscribe = stack.subscribe(self._on_stack_changed)
@@ -106,8 +103,7 @@ class LayerPanel(QWidget):
             for layer in reversed(list(self._stack)):
                 item = QListWidgetItem(qta.icon(_LAYER_ICONS.get(layer.id, "mdi6.layers"),
                                                 color=theme.ACCENT_2),
-                                       text_for(LAYER_TITLES, layer.id,
-                                                _MORE_TITLES.get(layer.id)))
+                                       layer_title(layer.id))
                 item.setData(_ID_ROLE, layer.id)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
@@ -122,7 +118,7 @@ class LayerPanel(QWidget):
         self._update_buttons()
 
     def _fit_list_height(self) -> None:
-        """As tall as its rows: the legend sits right below, no empty box."""
+        """As tall as its rows: no empty box."""
         rows = self.list.count()
         row_h = self.list.sizeHintForRow(0) if rows else 0
         self.list.setFixedHeight(rows * row_h + 2 * self.list.frameWidth() + 4)

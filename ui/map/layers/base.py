@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from app.map.layer_stack import MapLayer
+from ui.map.layers.legend_entries import LegendSection
 
 if TYPE_CHECKING:
     from ui.map.canvas import MapCanvas
@@ -48,6 +49,7 @@ class LayerView:
         self._items: list[tuple[QGraphicsItem, float]] = []
         self._z = 0.0
         self._visible = True
+        self._legend_listeners: list[Callable[[], None]] = []
         self.build()
 
     def build(self) -> None:
@@ -80,10 +82,32 @@ class LayerView:
     def is_visible(self) -> bool:
         return self._visible
 
+    # -- the legend --------------------------------------------------------------------------
+    def legend(self) -> LegendSection | None:
+        """What this layer draws now, for the legend (图例); None: nothing to explain."""
+        return None
+
+    def on_legend_changed(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback()`` whenever :meth:`legend` may have changed for a reason the
+        canvas does not signal (a worker's result, a colouring switched); returns the
+        unsubscribe function."""
+        self._legend_listeners.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._legend_listeners:
+                self._legend_listeners.remove(callback)
+
+        return unsubscribe
+
+    def legend_changed(self) -> None:
+        for callback in list(self._legend_listeners):
+            callback()
+
     def remove(self) -> None:
         for item, _ in self._items:
             self.canvas.remove_item(item)
         self._items.clear()
+        self._legend_listeners.clear()
 
 
 class MapPathItem(QGraphicsPathItem):

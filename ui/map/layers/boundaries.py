@@ -13,7 +13,9 @@ from PySide6.QtGui import QBrush
 
 from app.map.layers import GridLevelData
 from ui import theme
+from ui.i18n import translate
 from ui.map.layers.base import StaticLayerView, chunked_path_painter, cosmetic_pen, register_view
+from ui.map.layers.legend_entries import FILL, LegendEntry, LegendSection, colour
 from ui.map.paths import chunked_paths, vertices_path
 
 #: (colour alpha, pen width in px) per level; widths scale with the wall scale
@@ -36,6 +38,27 @@ class BoundaryView(StaticLayerView):
         """Colour the units by patrol coverage (0…1 per unit), or stop (None)."""
         self.values = None if values is None else np.asarray(values, float)
         self.restyle()
+        self.legend_changed()
+
+    def legend(self) -> LegendSection | None:
+        """The coverage classes while the units are coloured by coverage (else nothing:
+        outlines need no key).  Only the classes some unit falls in are listed."""
+        if self.values is None:
+            return None
+        cls = np.digitize(self.values, COVERAGE_CLASSES)
+        edges = [0, *(round(c * 100) for c in COVERAGE_CLASSES), 100]
+        entries = []
+        for k, fill in enumerate(COVERAGE_FILLS):
+            if not (cls == k).any():
+                continue
+            if k == len(COVERAGE_FILLS) - 1:
+                text = translate("Legend", "≥{lo}%").format(lo=edges[k])
+            else:
+                text = translate("Legend", "{lo}–{hi}%").format(lo=edges[k], hi=edges[k + 1])
+            entries.append(LegendEntry(text, FILL, colour(fill, COVERAGE_ALPHA)))
+        return LegendSection(self.layer.id, translate("Legend", "巡查覆盖率（网格填色）"),
+                             tuple(entries),
+                             translate("Legend", "今日已巡道路长度占比；红色为覆盖不足"))
 
     def build(self) -> None:
         data: GridLevelData = self.layer.data

@@ -18,7 +18,9 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from app.map.extrusion import SHADES, MapStyle, buildings_in, extrude, feature_bounds
 from app.map.layers import BuildingData
 from ui import theme
+from ui.i18n import translate
 from ui.map.layers.base import StaticLayerView, register_view
+from ui.map.layers.legend_entries import FILL, LegendEntry, LegendSection, colour
 
 #: finer than this (metres per 1080p-equivalent pixel: mpp × UI scale, so that a 4K
 #: wall switches at the same view as a workstation) buildings are extruded in 2.5D mode
@@ -98,6 +100,36 @@ class BuildingView(StaticLayerView):
         self.layer.data = data
         self._prepared = prepared if prepared is not None else prepare_buildings(data)
         self.restyle()
+        self.legend_changed()
+
+    def legend(self) -> LegendSection | None:
+        """The height classes of the buildings in view, in the fill drawn at this zoom
+        (flat footprints, or roofs when extruded)."""
+        bounds, height_class, _flat = self._prepared
+        if not len(height_class):
+            return None
+        r = self.canvas.visible_rect()
+        idx = buildings_in(bounds, r.left(), r.top(), r.right(), r.bottom())
+        present = set(np.unique(height_class[idx]).tolist())
+        extruded = self.lod(self.canvas.metres_per_pixel()) == "extruded"
+        fills = ROOF_FILLS if extruded else theme.BUILDING_FILLS
+        edges = [round(m) for m in theme.BUILDING_CLASSES_M]
+        entries = []
+        for k, fill in enumerate(fills):
+            if k not in present:
+                continue
+            if k == 0:
+                text = translate("Legend", "低于 {hi} 米").format(hi=edges[0])
+            elif k == len(edges):
+                text = translate("Legend", "{lo} 米及以上").format(lo=edges[-1])
+            else:
+                text = translate("Legend", "{lo}–{hi} 米").format(lo=edges[k - 1], hi=edges[k])
+            entries.append(LegendEntry(text, FILL, colour(fill),
+                                       colour(ROOF_EDGE, 70) if extruded else None))
+        note = (translate("Legend", "2.5D 立体：屋顶颜色按楼高") if extruded
+                else translate("Legend", "平面：填色按楼高"))
+        return LegendSection(self.layer.id, translate("Legend", "建筑物（按高度）"),
+                             tuple(entries), note)
 
     def lod(self, mpp: float) -> str:
         """What a render at ``mpp`` metres per pixel draws: "flat" or "extruded"."""

@@ -19,9 +19,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QColor, QDrag
 
+from app.domain.departments import DEPARTMENTS
 from app.map.cameras import CameraLayerData
 from app.map.layer_stack import MapLayer
+from ui.i18n import translate
 from ui.map.layers.base import LayerView, MapPathItem, cosmetic_pen, register_view
+from ui.map.layers.legend_entries import LegendEntry, LegendSection, colour
 
 #: (symbol, colour) per owner: 公安 police, 教育 education, 卫健 health, 应急 emergency, 民政 civil
 OWNER_STYLE = {
@@ -32,6 +35,8 @@ OWNER_STYLE = {
     "MZ": ("h", "#b07cff"),
 }
 OTHER_STYLE = ("p", "#9aa7b4")
+#: owner code -> short name (data, shown as it is)
+DEPARTMENT_NAMES = {d.code: d.short_name for d in DEPARTMENTS}
 SYMBOL_PX = 11
 #: finer than this (metres per pixel) the view directions are drawn
 VIEW_MPP = 1.5
@@ -117,6 +122,26 @@ class CameraView(LayerView):
         self.data.departments = set(departments)
         self._views_built = False
         self.refresh()
+        self.legend_changed()
+
+    def legend(self) -> LegendSection | None:
+        """One key per owner department shown (its name as the data gives it, and its
+        code), and the hollow symbol of an offline camera when one is shown."""
+        entries = []
+        shown = self.data.shown_mask()
+        for owner in self.data.owners():
+            if owner not in self.data.departments:
+                continue
+            symbol, fill = OWNER_STYLE.get(owner, OTHER_STYLE)
+            name = translate("Legend", "{name}（{code}）").format(
+                name=DEPARTMENT_NAMES.get(owner, owner), code=owner)
+            entries.append(LegendEntry(name, symbol, colour(fill), colour("#ffffff", 200),
+                                       SYMBOL_PX))
+        if (shown & ~self.data.online).any():
+            entries.append(LegendEntry(translate("Legend", "离线（空心）"), "o", None,
+                                       colour("#ffffff", 200), SYMBOL_PX))
+        return LegendSection(self.layer.id, translate("Legend", "视频点位（按权属部门）"),
+                             tuple(entries))
 
     def set_visible(self, visible: bool) -> None:
         """The stack's visibility (layer panel or the camera list's 地图显示)."""

@@ -31,6 +31,7 @@ from app.map.layers import CASE_KINDS, CaseData
 from ui import theme
 from ui.background import BackgroundWork
 from ui.map.layers.base import LayerView, register_view
+from ui.map.layers.legend_entries import LegendSection
 from ui.map.static_render import StaticMapCache
 
 #: coarser than this (metres per pixel) is the district overview
@@ -44,8 +45,13 @@ MAX_POINTS = 20_000
 OVERVIEW_AGGREGATE = 6_000
 #: hexagon circumradius in screen pixels (at scale 1)
 HEX_PX = 16
-#: count -> colour ramp of the hexagons (dark teal -> amber -> red)
-HEX_RAMP = ["#0f4c5c", "#137a7f", "#2fb59a", "#f2c14e", "#f07a3a", "#e23d4b"]
+#: count -> colour ramp of the hexagons: indigo -> violet -> pale orchid, darker to brighter.
+#: Deliberately no teal, amber or red: those are the patrol coverage fills (巡查覆盖率), and
+#: reading one key against the other inverted its meaning
+HEX_RAMP = ["#2b3a8c", "#3f4fc0", "#6a55d8", "#9a5fe0", "#c77de6", "#f0b8f4"]
+HEX_ALPHA = 150
+#: a hexagon's ramp level: floor(log2(count) / HEX_LEVEL_STEP), capped at the ramp's end
+HEX_LEVEL_STEP = 1.6
 BLINK_MS = 600
 #: items cover the view plus this share of its size on every side (pan without rebuild)
 MARGIN = 0.5
@@ -70,6 +76,12 @@ class CaseFrame:
     overdue_xy: tuple[np.ndarray, np.ndarray] | None
     #: (x, y, ramp level, count, (x, y) per ramp level) of the hexagons when aggregated
     hexes: tuple | None
+
+
+def hex_level(count: np.ndarray) -> np.ndarray:
+    """The colour level of hexagons holding ``count`` cases (index into HEX_RAMP)."""
+    level = (np.log2(np.maximum(count, 1)) / HEX_LEVEL_STEP).astype(int)
+    return np.minimum(level, len(HEX_RAMP) - 1)
 
 
 def kind_codes(data: CaseData, kinds: list[str]) -> np.ndarray:
@@ -102,7 +114,7 @@ def compute_frame(generation: int, data: CaseData, codes: np.ndarray, kinds: lis
     if aggregated:
         size_m = HEX_PX * scale * mpp
         hx, hy, count = hexbin(data.x[shown_near], data.y[shown_near], size_m)
-        level = np.minimum((np.log2(np.maximum(count, 1)) / 1.6).astype(int), len(HEX_RAMP) - 1)
+        level = hex_level(count)
         per_level = [(hx[level == k], hy[level == k]) for k in range(len(HEX_RAMP))]
         hexes = (hx, hy, level, count, per_level)
     else:
@@ -188,7 +200,8 @@ class CaseView(LayerView):
         # one item per colour of the ramp: per-point brushes make pyqtgraph's setData
         # loop in Python over every hexagon
         self.hex_items = [self.add(pg.ScatterPlotItem(
-            symbol="h", pxMode=True, pen=None, brush=pg.mkBrush(theme.qcolor(c, 150))), dz=5)
+            symbol="h", pxMode=True, pen=None, brush=pg.mkBrush(theme.qcolor(c, HEX_ALPHA))),
+            dz=5)
             for c in HEX_RAMP]
         self.hexes = self.hex_items[0]  # (they show and hide together)
         # overdue rings are drawn into an image of their own in a worker (thousands of
@@ -359,17 +372,27 @@ class CaseView(LayerView):
                     item.setData(x=[], y=[])
             self._hex_mpp = 0.0
         else:
-            _hx, _hy, _level, count, per_level = f.hexes
+            _hx, _hy, levels, count, per_level = f.hexes
             size = round(2 * HEX_PX * s * 0.93)
             for level, (item, (x, y)) in enumerate(zip(self.hex_items, per_level, strict=True)):
                 if not _same(self._shown.get(("hex", level)), (x, y, size)):
                     item.setData(x=x, y=y, size=size)
                     self._shown[("hex", level)] = (x, y, size)
             self.hex_counts = count
+            self.hex_levels = levels
+            self.hex_radius_m = HEX_PX * s * f.mpp
             self._hex_mpp = f.mpp
         self.applied = f.generation
         self.set_visible(self.is_visible())
         self.last_apply_s = time.perf_counter() - t0
+        self.legend_changed()
+
+    def legend(self) -> LegendSection | None:
+        """The hexagons' count classes as drawn now, or the kinds drawn as points; the
+        overdue ring whenever one is drawn (see :mod:`ui.map.layers.case_legend`)."""
+        from ui.map.layers.case_legend import case_legend
+
+        return case_legend(self)
 
     def _follow_zoom(self) -> None:
         mpp = self.canvas.metres_per_pixel()

@@ -20,8 +20,11 @@ from PySide6.QtGui import QBrush, QPainterPath, QPen
 from app.feed.buffers import Trails
 from app.feed.live import PatrolSnapshot, PatrolState
 from ui import theme
+from ui.i18n import translate
 from ui.map.layers.base import LayerView, cosmetic_pen, register_view
+from ui.map.layers.legend_entries import RING, LegendEntry, LegendSection, colour
 from ui.map.static_render import StaticMapCache
+from ui.texts import ROLE_NAMES, domain_text, text_for
 
 #: (symbol, colour) per role: shape and colour both differ (colour-blind operators)
 ROLE_STYLE = {
@@ -140,14 +143,16 @@ class PatrolView(LayerView):
             symbol="o", size=round(22 * s), pen=pg.mkPen(theme.qcolor(theme.HIGHLIGHT), width=2),
             brush=None, pxMode=True), dz=8)
         self.markers: dict[str, pg.ScatterPlotItem] = {}
-        for role, (symbol, colour) in ROLE_STYLE.items():
+        for role, (symbol, fill) in ROLE_STYLE.items():
             self.markers[role] = self.add(pg.ScatterPlotItem(
                 symbol=symbol, size=round(SYMBOL_PX * s), pxMode=True,
                 pen=pg.mkPen(theme.qcolor("#02060e"), width=1),
-                brush=pg.mkBrush(theme.qcolor(colour))), dz=10)
+                brush=pg.mkBrush(theme.qcolor(fill))), dz=10)
         for item in self.markers.values():
             item.setAcceptedMouseButtons(item.acceptedMouseButtons().NoButton)
         self._drawn = -1
+        #: (roles drawn, reports drawn): the legend is told when this changes
+        self._legend_key: tuple = ()
         self._pending: tuple[PatrolSnapshot, int] | None = None
         self._pending_timer = QTimer(self.canvas)
         self._pending_timer.setSingleShot(True)
@@ -175,6 +180,7 @@ class PatrolView(LayerView):
                                                                   width=1))
         if hasattr(self, "_drawn"):
             self.refresh(force=True)  # trail length follows the level of detail (rare)
+            self.legend_changed()
 
     def _trail_painters(self) -> list:
         return [self._trail_painter] if self._visible and self._trail_painter else []
@@ -266,8 +272,11 @@ class PatrolView(LayerView):
     def _apply_markers(self, snap: PatrolSnapshot, version: int) -> None:
         t0 = time.perf_counter()
         dots = self._trail_painter.dots if self._trail_painter is not None else []
+        roles = []
         for role, item in self.markers.items():
             m = snap.role == role
+            if m.any():
+                roles.append(role)
             if self.overview:  # dots go into the trail image: nothing to draw per frame
                 if len(item.data):
                     item.setData(x=[], y=[])
@@ -278,7 +287,36 @@ class PatrolView(LayerView):
             self.reports.setData(x=snap.report_x, y=snap.report_y)
         self._drawn = version
         self.snapshot = snap
+        key = (tuple(roles), bool(len(snap.report_x)))
+        if key != self._legend_key:
+            self._legend_key = key
+            self.legend_changed()
         self.last_show_s = time.perf_counter() - t0
+
+    def legend(self) -> LegendSection | None:
+        """The roles drawn now (symbols in detail, dots in the overview), the trails and
+        the rings of problems just reported (上报)."""
+        roles, reports = self._legend_key or ((), False)
+        s_entries = []
+        for role in roles:
+            symbol, fill = ROLE_STYLE[role]
+            name = domain_text(text_for(ROLE_NAMES, role))
+            if self.overview:
+                s_entries.append(LegendEntry(name, "o", colour(fill), None, OVERVIEW_SYMBOL_PX))
+            else:
+                s_entries.append(LegendEntry(name, symbol, colour(fill), colour("#02060e"),
+                                             SYMBOL_PX))
+        if reports:
+            s_entries.append(LegendEntry(translate("Legend", "刚上报问题的位置"), RING, None,
+                                         colour(theme.HIGHLIGHT), 22, 2.0))
+        state: PatrolState = self.layer.data
+        minutes = round(state.trail_s * (TRAIL_BANDS[0][1] if self.overview else 1) / 60)
+        note = translate("Legend", "青色尾迹：近 {minutes} 分钟走过的路线，越新越亮").format(
+            minutes=minutes)
+        if not roles:
+            note = translate("Legend", "此刻没有在岗人员的位置")
+        return LegendSection(self.layer.id, translate("Legend", "巡查人员（按角色）"),
+                             tuple(s_entries), note)
 
     def worker_at(self, x: float, y: float, radius_m: float) -> int | None:
         """Roster index of the worker drawn nearest to (x, y) within ``radius_m``."""

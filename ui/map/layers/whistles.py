@@ -12,7 +12,9 @@ import pyqtgraph as pg
 from app.feed.fixes import to_seconds
 from app.map.layers import WhistleData
 from ui import theme
+from ui.i18n import translate
 from ui.map.layers.base import LayerView, register_view
+from ui.map.layers.legend_entries import RING, LegendEntry, LegendSection, colour
 
 RECENT_S = 30 * 86_400.0
 ACTIVE_PX, RECENT_PX = 26, 11
@@ -80,6 +82,27 @@ class WhistleView(LayerView):
         self.second.setData(x=d.x[second], y=d.y[second])
         self.shown_mask = active | recent
         self._draw_selection()
+        key = (bool(active.any()), bool(second.any()), bool(recent.any()))
+        if key != getattr(self, "_legend_key", None):
+            self._legend_key = key
+            self.legend_changed()
+
+    def legend(self) -> LegendSection | None:
+        """The states drawn at the moment shown: in progress, second whistle, closed lately."""
+        active, second, recent = getattr(self, "_legend_key", (False, False, False))
+        entries = []
+        if active:
+            entries.append(LegendEntry(translate("Legend", "进行中"), "star",
+                                       colour(theme.HIGHLIGHT), colour("#02060e"), ACTIVE_PX))
+        if second:
+            entries.append(LegendEntry(translate("Legend", "二次哨（红圈）"), RING, None,
+                                       colour(theme.ALERT), ACTIVE_PX + 12, 2.0))
+        if recent:
+            entries.append(LegendEntry(translate("Legend", "近30天已办结"), "star",
+                                       colour(theme.HIGHLIGHT, 120), None, RECENT_PX))
+        note = "" if entries else translate("Legend", "此刻没有进行中或近30天办结的吹哨")
+        return LegendSection(self.layer.id, translate("Legend", "街道吹哨"), tuple(entries),
+                             note)
 
     def whistle_at(self, x: float, y: float, radius_m: float) -> int | None:
         """The id of the whistle shown at the moment nearest to (x, y) within ``radius_m``."""

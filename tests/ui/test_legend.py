@@ -1,0 +1,183 @@
+"""The legend (图例) tells what the map draws now: per visible layer, the hexagons' count
+classes at the current zoom, the kinds drawn as points, coverage only while it is on."""
+
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+
+from ui.docks.legend import LegendView, legend_sections, symbol_pixmap
+from ui.map.layers import cases as case_layer
+from ui.map.layers.boundaries import COVERAGE_ALPHA, COVERAGE_FILLS
+from ui.map.layers.legend_entries import colour
+from ui.map.layers.patrol import ROLE_STYLE
+
+
+def _legend(window) -> LegendView:
+    return window.docks["legend"].widget().view
+
+
+def _section(legend: LegendView, layer_id: str):
+    legend.refresh()
+    return next((s for s in legend.sections if s.layer_id == layer_id), None)
+
+
+def _settle_cases(qtbot, view) -> None:
+    qtbot.waitUntil(lambda: not view.pending(), timeout=10_000)
+
+
+def test_legend_is_a_left_panel_right_after_the_layers(window):
+    from PySide6.QtCore import Qt
+
+    dock = window.docks["legend"]
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    order = [spec.id for spec in window.registry.panels()]
+    assert order.index("legend") == order.index("layers") + 1
+    assert dock.widget().objectName() == "LegendPanel"
+
+
+def _hex_check(view, section) -> list[tuple[str, str]]:
+    """The section's hexagon entries against the hexagon items on the map."""
+    hexes = [e for e in section.entries if e.symbol == "h"]
+    drawn = [k for k, item in enumerate(view.hex_items) if len(item.data)]
+    assert len(hexes) == len(drawn) > 0
+    for entry, k in zip(hexes, drawn, strict=True):
+        assert entry.brush == colour(view.hex_items[k].opts["brush"].color())
+        counts = view.hex_counts[view.hex_levels == k]
+        lo, hi = int(counts.min()), int(counts.max())
+        assert entry.text == (f"{lo} 件" if lo == hi else f"{lo}–{hi} 件")
+        assert np.all(case_layer.hex_level(counts) == k)
+    return [(e.text, e.brush) for e in hexes]
+
+
+def test_hexagon_classes_follow_the_zoom(window, qtbot, monkeypatch):
+    monkeypatch.setattr(case_layer, "MAX_POINTS", 10)
+    view = window.canvas.view("cases")
+    legend = _legend(window)
+    view.update_points()
+    assert view.aggregated
+    overview = _section(legend, "cases")
+    wide = _hex_check(view, overview)
+    assert overview.title.startswith("案件密度")
+    assert "六边形" in overview.note and "不是覆盖率" in overview.note
+    window.canvas.zoom_by(4)
+    view.update_points()
+    assert view.aggregated
+    close = _section(legend, "cases")
+    near = _hex_check(view, close)
+    # a hexagon a quarter as wide holds fewer cases: other classes, another width
+    assert near != wide and close.note != overview.note
+    assert max(int(t.split("–")[-1].split()[0]) for t, _ in near) < \
+        max(int(t.split("–")[-1].split()[0]) for t, _ in wide)
+
+
+def test_hexagons_and_coverage_read_as_different_palettes():
+    def hue(c: str) -> float:
+        q = QColor(c)
+        return 360 * colorsys.rgb_to_hsv(q.redF(), q.greenF(), q.blueF())[0]
+
+    gaps = [min(abs(hue(a) - hue(b)), 360 - abs(hue(a) - hue(b)))
+            for a in case_layer.HEX_RAMP for b in COVERAGE_FILLS]
+    assert min(gaps) >= 40
+
+
+def test_points_legend_lists_the_kinds_drawn(window, qtbot, monkeypatch):
+    monkeypatch.setattr(case_layer, "MAX_POINTS", 10**9)
+    monkeypatch.setattr(case_layer, "OVERVIEW_AGGREGATE", 10**9)
+    view = window.canvas.view("cases")
+    view.update_points()
+    assert not view.aggregated
+    section = _section(_legend(window), "cases")
+    kinds = {e.text: e for e in section.entries if e.symbol == "o" and e.pen
+             and "：" not in e.text}
+    drawn = {kind for (kind, _open), item in view.scatters.items()
+             if len(item.data) and item.isVisible()}
+    from ui.texts import CASE_KIND_NAMES
+
+    assert set(kinds) == {CASE_KIND_NAMES.get(k, k) for k in drawn}
+    for (kind, is_open), item in view.scatters.items():
+        if is_open and len(item.data):
+            assert kinds[CASE_KIND_NAMES[kind]].brush == colour(item.opts["brush"].color())
+    rings = [e for e in section.entries if e.symbol == "ring"]
+    assert len(rings) == (1 if view.overdue_count() else 0)
+
+
+def test_a_hidden_layer_loses_its_section(window, qtbot):
+    legend = _legend(window)
+    legend.refresh()
+    assert "patrol" in {s.layer_id for s in legend.sections}
+    window.layers.set_visible("patrol", False)
+    # the coalesced rebuild, as the panel sees a layer switched off in the layer panel
+    qtbot.waitUntil(lambda: "patrol" not in {s.layer_id for s in legend.sections})
+    assert not legend.findChildren(type(legend), "LegendSection_patrol")
+    window.layers.set_visible("patrol", True)
+    qtbot.waitUntil(lambda: "patrol" in {s.layer_id for s in legend.sections})
+    # top layer first, as the layer list reads
+    ids = [s.layer_id for s in legend.sections]
+    stack = [layer.id for layer in reversed(list(window.layers)) if layer.id in ids]
+    assert ids == stack
+
+
+def test_coverage_entries_only_while_coverage_is_on(window, qtbot):
+    legend = _legend(window)
+    grids = window.canvas.view("grids")
+    assert _section(legend, "grids") is None
+    window.replay_bar.coverage_action.setChecked(True)
+    qtbot.waitUntil(lambda: grids.values is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: any(s.layer_id == "grids" for s in legend.sections))
+    section = _section(legend, "grids")
+    assert "覆盖率" in section.title
+    classes = set(np.digitize(grids.values, (0.3, 0.6, 0.85)).tolist())
+    assert [e.brush for e in section.entries] == [
+        colour(COVERAGE_FILLS[k], COVERAGE_ALPHA) for k in sorted(classes)]
+    window.replay_bar.coverage_action.setChecked(False)
+    qtbot.waitUntil(lambda: not any(s.layer_id == "grids" for s in legend.sections))
+
+
+def test_workers_by_role_as_drawn(window):
+    view = window.canvas.view("patrol")
+    view.refresh(force=True)
+    section = _section(_legend(window), "patrol")
+    roles = [r for r in ROLE_STYLE if (view.snapshot.role == r).any()]
+    from ui.texts import ROLE_NAMES
+
+    entries = [e for e in section.entries if e.symbol != "ring"]
+    assert [e.text for e in entries] == [ROLE_NAMES[r] for r in roles]
+    for entry, role in zip(entries, roles, strict=True):
+        assert entry.brush == colour(ROLE_STYLE[role][1])
+        assert entry.symbol == ("o" if view.overview else ROLE_STYLE[role][0])
+
+
+@pytest.mark.parametrize("symbol", ["o", "star", "h", "t1", "fill", "ring"])
+def test_swatches_paint_the_symbol(themed_app, symbol):
+    from ui.map.layers.legend_entries import LegendEntry
+
+    entry = LegendEntry("x", symbol, colour("#ff0000") if symbol != "ring" else None,
+                        colour("#00ff00"), 12, 2.0)
+    image = symbol_pixmap(entry, 1.0, 20).toImage()
+    painted = sum(image.pixelColor(x, y).alpha() > 0 for x in range(20) for y in range(20))
+    assert 10 < painted < 400
+
+
+def test_big_screen_legend_under_the_strip_clear_of_the_overlays(window, qtbot):
+    from ui.map.overlays import install_overlays
+
+    overlays = install_overlays(window)
+    bs = window.big_screen
+    bs.enter()
+    qtbot.waitUntil(lambda: bs.legend.isVisible() and bs.legend.height() > 0)
+    board = bs.legend
+    board.view.refresh()
+    bs._place()
+    canvas = window.canvas.rect()
+    assert canvas.contains(board.geometry())
+    assert board.geometry().top() > bs.strip.geometry().bottom()
+    for rect in overlays.rects():
+        assert not rect.intersects(board.geometry())
+    assert {s.layer_id for s in board.view.sections} == \
+        {s.layer_id for s in legend_sections(window.canvas, window.layers)}
+    bs.leave()
+    assert not board.isVisible()
