@@ -2,8 +2,12 @@
 
 Coordinates are local metres (see ``app.geo.crs.LocalFrame``).  Pan with the left
 button, wheel zooms about the cursor, :meth:`MapCanvas.zoom_to_extent` shows the
-whole district.  Layer views are created from the layer registry and follow the
-:class:`app.map.LayerStack` (visibility, z-order).
+whole district; the right button never pans or zooms, it asks for the map's context
+menu (:attr:`MapCanvas.contextRequested`).  Layer views are created from the layer
+registry and follow the :class:`app.map.LayerStack` (visibility, z-order).
+
+A map tool (:class:`MapTool`, e.g. measuring) takes the left clicks, the cursor and
+the keys while it is set (:meth:`MapCanvas.set_tool`): no grid is selected meanwhile.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import time
 
 import pyqtgraph as pg
+from typing import Protocol
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from app.map.extrusion import MapStyle
@@ -27,13 +33,45 @@ HIGHLIGHT_Z = 1_000_000.0
 Z_STEP = 100.0
 
 
+class MapTool(Protocol):
+    """What a map tool answers while set on the canvas (local metres)."""
+
+    def click(self, x: float, y: float) -> None: ...
+
+    def double_click(self, x: float, y: float) -> None: ...
+
+    def move(self, x: float, y: float) -> None: ...
+
+    def key(self, ev: QKeyEvent) -> bool:
+        """True: the key was the tool's."""
+        ...
+
+    def right_click(self, x: float, y: float) -> bool:
+        """True: the tool used the right click (no context menu then)."""
+        ...
+
+    def deactivate(self) -> None: ...
+
+
+class MapViewBox(pg.ViewBox):
+    """The map's view box: the right button neither pans nor zooms (it opens a menu)."""
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.MouseButton.RightButton:
+            ev.ignore()
+            return
+        super().mouseDragEvent(ev, axis)
+
+
 class MapCanvas(pg.GraphicsView):
     """The central map widget."""
 
     #: cursor moved to local (x, y) metres
     cursorMoved = Signal(float, float)
-    #: left click (no drag) at local (x, y) metres
+    #: left click (no drag) at local (x, y) metres (not while a map tool is set)
     mapClicked = Signal(float, float)
+    #: right click (or the menu key) at local (x, y) metres; the global screen position
+    contextRequested = Signal(float, float, QPoint)
     #: the visible range or the widget size changed
     viewChanged = Signal()
     #: the first paint after layers were attached has finished
@@ -52,7 +90,7 @@ class MapCanvas(pg.GraphicsView):
         # the view fills every pixel (background brush, full-viewport updates): without
         # this Qt paints the main window behind the map first, 1-10 ms a frame at 4K
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self.viewbox = pg.ViewBox(lockAspect=True, enableMenu=False, defaultPadding=0.02)
+        self.viewbox = MapViewBox(lockAspect=True, enableMenu=False, defaultPadding=0.02)
         self.viewbox.setBackgroundColor(None)
         self.setCentralItem(self.viewbox)
         self._extent = QRectF(-1000, -1000, 2000, 2000)
@@ -61,6 +99,8 @@ class MapCanvas(pg.GraphicsView):
         #: flat (2D) or extruded (2.5D) buildings, lean angle and exaggeration
         self.map_style = MapStyle()
         self._stack: LayerStack | None = None
+        #: the map tool taking clicks, cursor and keys (None: clicks select, as usual)
+        self.tool: MapTool | None = None
         self._unsubscribe = None
         self.first_paint_seconds: float | None = None
         self._t_created = time.perf_counter()
@@ -163,20 +203,57 @@ class MapCanvas(pg.GraphicsView):
         point = p.toPoint() if isinstance(p, QPointF) else p
         return self.viewbox.mapSceneToView(self.mapToScene(point))
 
+    # -- tools -------------------------------------------------------------------------
+    def set_tool(self, tool: MapTool | None) -> None:
+        """Give the clicks, cursor and keys to ``tool`` (None: back to selecting)."""
+        if tool is self.tool:
+            return
+        old, self.tool = self.tool, tool
+        if old is not None:
+            old.deactivate()
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if tool is not None
+                                  else Qt.CursorShape.ArrowCursor)
+        if tool is not None:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- events ------------------------------------------------------------------------
     def _on_mouse_moved(self, scene_pos) -> None:
         if not self.viewbox.sceneBoundingRect().contains(scene_pos):
             return
         p = self.viewbox.mapSceneToView(scene_pos)
+        if self.tool is not None:
+            self.tool.move(p.x(), p.y())
         self.cursorMoved.emit(p.x(), p.y())
 
     def _on_mouse_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
-            return
         if not self.viewbox.sceneBoundingRect().contains(ev.scenePos()):
             return
         p = self.viewbox.mapSceneToView(ev.scenePos())
-        self.mapClicked.emit(p.x(), p.y())
+        if ev.button() == Qt.MouseButton.RightButton:
+            if ev.double() or (self.tool is not None and self.tool.right_click(p.x(), p.y())):
+                return
+            ev.accept()
+            self.contextRequested.emit(p.x(), p.y(), QPoint(ev.screenPos().toPoint()))
+            return
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.tool is not None:
+            (self.tool.double_click if ev.double() else self.tool.click)(p.x(), p.y())
+            return
+        if not ev.double():
+            self.mapClicked.emit(p.x(), p.y())
+
+    def contextMenuEvent(self, ev) -> None:
+        """The menu key: the context menu for the place under the cursor (or the centre)."""
+        if ev.reason() != ev.Reason.Keyboard:
+            super().contextMenuEvent(ev)  # a mouse's right click arrives through the scene
+            return
+        local = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(local):
+            local = self.viewport().rect().center()
+        p = self.widget_to_map(local)
+        self.contextRequested.emit(p.x(), p.y(), self.viewport().mapToGlobal(local))
+        ev.accept()
 
     def settled(self) -> bool:
         """Every image cache (static layers, the layers' own images) answers the latest
@@ -207,6 +284,9 @@ class MapCanvas(pg.GraphicsView):
             self.firstPainted.emit()
 
     def keyPressEvent(self, ev) -> None:
+        if self.tool is not None and self.tool.key(ev):
+            ev.accept()
+            return
         if ev.key() == Qt.Key.Key_Home:
             self.zoom_to_extent()
             ev.accept()
