@@ -38,6 +38,18 @@ _OWNER = {"kindergarten": EDUCATION, "school": EDUCATION, "hospital": HEALTH,
           "care_home": CIVIL_AFFAIRS, "enterprise": EMERGENCY, "street": POLICE}
 _PER_SITE = {"school": (8, 14), "hospital": (18, 32), "care_home": (5, 10)}
 _DIRS = ("北向", "东向", "南向", "西向")
+#: the demo clip (app/video/demo_media.py SCENES) that fits a camera of a kind at a spot:
+#: a kindergarten corridor camera shows a corridor, not a school gate
+_SPOT_SCENES = {
+    "kindergarten": {"大门": "kindergarten_gate", "走廊": "kindergarten_corridor",
+                     "楼梯口": "kindergarten_corridor"},
+    "school": {"校门": "school", "操场": "school_yard", "教学楼走廊": "school_corridor",
+               "食堂": "school_corridor", "围墙": "street"},
+}
+_KIND_SCENE = {"kindergarten": "kindergarten", "school": "school", "hospital": "hospital",
+               "care_home": "care_home", "enterprise": "enterprise"}
+#: crossings in the grids with the most shops (this share of them) look onto a market street
+MARKET_GRID_SHARE = 0.15
 
 
 @dataclass
@@ -53,6 +65,8 @@ class Cameras:
     heading: np.ndarray
     fov: np.ndarray
     online: np.ndarray
+    #: the demo clip's scene that fits where the camera hangs (see :data:`_SPOT_SCENES`)
+    scene: list[str]
 
 
 def _split(rng, total: int, sites: int) -> np.ndarray:
@@ -127,19 +141,27 @@ def place_cameras(rng: np.random.Generator, t: Tiling, b: Buildings, m: Merchant
     bnames = b.name
     spots = rng.integers(0, 1000, n)
     street_of_grid = t.comm_street[t.grid_comm]
+    shops = np.bincount(m.grid, minlength=len(t.grid_geom))
+    market = shops >= np.quantile(shops, 1 - MARKET_GRID_SHARE) if len(shops) else shops > 0
+    scene = []
     for i, k in enumerate(kind):
         owner = _OWNER[k]
         seq[owner] = seq.get(owner, 0) + 1
         code.append(f"{owner}{seq[owner]:05d}")
         if k == "street":
             g = int(gi[i - len(b_idx)])
-            name.append(f"{t.street_name[street_of_grid[g]]}路口{int(cross[i - len(b_idx)]) + 1:04d}"
+            c = int(cross[i - len(b_idx)])
+            name.append(f"{t.street_name[street_of_grid[g]]}路口{c + 1:04d}"
                         f"{_DIRS[spots[i] % 4]}")
+            scene.append("market" if market[g] else
+                         "crossing" if t.crossing_major[c] else "street")
         else:
             bi = int(b_idx[i])
             where = bnames[bi] or ("企业" if k == "enterprise" else "")
             pool = _SPOTS[k]
-            name.append(f"{where}{pool[spots[i] % len(pool)]}{spots[i] % 7 + 1}号")
+            spot = pool[spots[i] % len(pool)]
+            name.append(f"{where}{spot}{spots[i] % 7 + 1}号")
+            scene.append(_SPOT_SCENES.get(k, {}).get(spot, _KIND_SCENE[k]))
     return Cameras(
         code=code, name=name, kind=kind, department_id=dept,
         grid=np.concatenate([b.grid[b_idx], gi]).astype(np.int64),
@@ -147,12 +169,15 @@ def place_cameras(rng: np.random.Generator, t: Tiling, b: Buildings, m: Merchant
         x=np.concatenate([xy[:, 0], nudge[:, 0]]), y=np.concatenate([xy[:, 1], nudge[:, 1]]),
         heading=np.concatenate([heading, s_heading]).astype(np.float32),
         fov=np.concatenate([fov, rng.uniform(50, 90, n_street)]).astype(np.float32),
-        online=rng.random(n) < 0.97,
+        online=rng.random(n) < 0.97, scene=scene,
     )
 
 
-def demo_streams(codes: list[str]) -> dict[str, list[str]]:
+def demo_streams(codes: list[str], scenes: list[str]) -> dict[str, list[str]]:
     """The stream addresses of demo cameras: a main stream and a sub-stream (辅码流), both
-    played from the demo clips (app.video.streams resolves ``demo://``)."""
-    return {"stream_url": [f"demo://camera/{c}" for c in codes],
-            "substream_url": [f"demo://camera/{c}?stream=sub" for c in codes]}
+    played from the demo clips of the camera's scene (app.video.streams resolves
+    ``demo://camera/<code>?scene=<scene>``)."""
+    return {"stream_url": [f"demo://camera/{c}?scene={s}" for c, s in zip(codes, scenes,
+                                                                         strict=True)],
+            "substream_url": [f"demo://camera/{c}?scene={s}&stream=sub"
+                              for c, s in zip(codes, scenes, strict=True)]}

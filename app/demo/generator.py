@@ -174,7 +174,7 @@ def generate_district(
             "grid_id": grid_ids[cams.grid],
             "building_id": _nullable_int(cams.building + 1, cams.building < 0),
             "lon": lon, "lat": lat, "heading_deg": cams.heading, "fov_deg": cams.fov,
-            **demo_streams(cams.code), "online": cams.online,
+            **demo_streams(cams.code, cams.scene), "online": cams.online,
         })
         counts["categories"] = store.bulk_insert("categories", {
             "code": [c.code for c in CATEGORIES], "class_code": [c.class_code for c in CATEGORIES],

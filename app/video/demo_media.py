@@ -53,6 +53,12 @@ SCENES: tuple[Scene, ...] = (
     Scene("enterprise", "企业 厂区", "0x3b3b3b", "0x707070", "0x5a5048", (55, -40), ("0x20a0a0", "0xe07020")),
     Scene("kindergarten", "幼儿园 园内", "0x5a5048", "0xc08a5a", "0x5f8a4a", (18, -28), ("0xff6fa0", "0x50b0ff")),
     Scene("community", "社区 出入口", "0x404448", "0x7a6a60", "0x56655a", (30, -65), ("0x9050c0", "0xd0d0d0")),
+    # the places of the cameras on buildings (app/demo/cameras.py): people, not traffic
+    Scene("kindergarten_gate", "幼儿园 大门", "0x4d4a46", "0xd09a6a", "0x5f8a4a", (22, -16), ("0xff8fb0", "0x60c0ff")),
+    Scene("kindergarten_corridor", "幼儿园 走廊", "0x8a7a66", "0xe8d8b8", "0xc8b898", (14, -10), ("0xff6fa0", "0x50b0ff")),
+    Scene("school_yard", "学校 操场", "0x9a4a3a", "0x4f7a45", "0x4f7a45", (40, -35), ("0x2060d0", "0xf0f0f0")),
+    Scene("school_corridor", "学校 教学楼走廊", "0x7a7468", "0xd8d0c0", "0xb8b0a0", (20, -18), ("0x2050a0", "0xe0e0e0")),
+    Scene("market", "商业街 沿街商铺", "0x3e3a36", "0xa05a40", "0x6a5a48", (15, -25), ("0xe0a030", "0x40a040")),
 )
 
 

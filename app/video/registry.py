@@ -13,7 +13,7 @@ import numpy as np
 
 from app.geo.crs import lonlat_to_metric
 from app.store import DistrictRepository
-from app.video.streams import is_demo
+from app.video.streams import is_demo, substream_of
 
 _SQL = """
 SELECT c.code, c.name, c.kind, d.code, d.short_name, c.grid_id, g.code, g.name,
@@ -147,7 +147,7 @@ class CameraRegistry:
 def _demo_substream(url: str) -> str | None:
     """Demo districts made before schema v3 have no sub-stream addresses; their demo
     cameras have sub-stream clips all the same (``demo-media`` makes them)."""
-    return f"{url}?stream=sub" if is_demo(url) and "?" not in url else None
+    return substream_of(url) if is_demo(url) and "stream=" not in url else None
 
 
 def grid_anchor(store: DistrictRepository, grid_id: int) -> tuple[float, float] | None:

@@ -1,10 +1,12 @@
 """Camera stream addresses: which URLs the wall can open and what ``demo://`` means.
 
-Demo cameras (``demo://camera/<code>``) play one of a handful of short clips made at
-set-up by :mod:`app.video.demo_media`; the clip is looped through exactly the same
-player as a real RTSP/HTTP stream, so the offline demonstration exercises the real path.
-Their sub-stream (辅码流, ``demo://camera/<code>?stream=sub``) plays the same scene from
-a lower-resolution copy of the clip in the ``sub`` folder beside the clips.
+Demo cameras (``demo://camera/<code>?scene=<scene>``) play one of a handful of short
+clips made at set-up by :mod:`app.video.demo_media`, one of the scene that fits where
+the camera hangs (a kindergarten corridor, a school gate, a market street …); the clip
+is looped through exactly the same player as a real RTSP/HTTP stream, so the offline
+demonstration exercises the real path.  Their sub-stream (辅码流, ``…&stream=sub``)
+plays the same scene from a lower-resolution copy of the clip in the ``sub`` folder
+beside the clips.
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ def is_demo_substream(url: str) -> bool:
     return is_demo(url) and parse_qs(urlsplit(url).query).get("stream") == ["sub"]
 
 
+def demo_scene(url: str) -> str | None:
+    """The scene of ``demo://camera/<code>?scene=<scene>`` (None: not given)."""
+    return (parse_qs(urlsplit(url).query).get("scene") or [None])[0]
+
+
+def substream_of(url: str) -> str:
+    """The sub-stream address of a demo camera's main stream."""
+    return f"{url}{'&' if '?' in url else '?'}stream=sub"
+
+
 def demo_code(url: str) -> str:
     """The camera code of ``demo://camera/<code>``."""
     parts = urlsplit(url)
@@ -71,9 +83,10 @@ def demo_code(url: str) -> str:
     return path
 
 
-#: which demo scenes suit a camera of each kind (clip names end in -<scene>.mp4)
+#: which demo scenes suit a camera of each kind (clip names end in -<scene>.mp4), for
+#: demo addresses that do not name their scene (districts made before they did)
 KIND_SCENES = {"street": ("street", "crossing", "community"),
-               "kindergarten": ("kindergarten", "school"),
+               "kindergarten": ("kindergarten",),
                "school": ("school",), "hospital": ("hospital",),
                "care_home": ("care_home",), "enterprise": ("enterprise",)}
 
@@ -83,8 +96,10 @@ def resolve_stream(url: str, media_dir: Path | None = None, kind: str | None = N
 
     Real streams pass through unchanged (after a scheme check); a demo camera maps to
     one of the demo clips, chosen by a stable hash of its code so that neighbouring
-    cameras show different scenes; given the camera's ``kind``, among the clips of a
-    fitting scene (a kindergarten camera does not show a hospital gate).  A bare file path becomes a ``file://`` URL.
+    cameras show different clips: among the clips of the scene its address names
+    (``?scene=kindergarten_corridor``: a kindergarten corridor camera does not show a
+    school gate), else of a scene fitting its ``kind``.  A bare file path becomes a
+    ``file://`` URL.
     """
     url = url.strip()
     if not url:
@@ -104,7 +119,9 @@ def resolve_stream(url: str, media_dir: Path | None = None, kind: str | None = N
     clips = demo_clips(media_dir)
     if not clips:
         raise StreamUrlError("no demo clips yet: run `python -m app demo-media`")
-    fitting = [p for p in clips if p.stem.rsplit("-", 1)[-1] in KIND_SCENES.get(kind or "", ())]
+    scene = demo_scene(url)
+    fits = (scene,) if scene else KIND_SCENES.get(kind or "", ())
+    fitting = [p for p in clips if p.stem.rsplit("-", 1)[-1] in fits]
     clips = fitting or clips
     clip = clips[zlib.crc32(code.encode()) % len(clips)]
     if is_demo_substream(url):

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from app.cli import main
+from app.video.demo_media import SCENES
 from app.video.health import online_rates, probe_stream
 from tests.app.test_video_servers import (
     LoopbackHls,
@@ -40,9 +41,9 @@ def demo_media(tmp_path_factory):
 def test_demo_media_command_makes_small_clips(tmp_path, capsys):
     assert main(["demo-media", "--dir", str(tmp_path)]) == 0
     clips = sorted(tmp_path.glob("*.mp4"))
-    assert len(clips) == 8
+    assert len(clips) == len(SCENES) == 13
     assert all(20_000 < p.stat().st_size < 1_000_000 for p in clips)
-    assert "8 demo clips and 8 sub-stream copies" in capsys.readouterr().out
+    assert "13 demo clips and 13 sub-stream copies" in capsys.readouterr().out
     subs = sorted((tmp_path / "sub").glob("*.mp4"))
     assert [p.name for p in subs] == [p.name for p in clips]
     ok, _first, w, h, frames, err = probe_stream(subs[0].as_uri(), timeout_s=1.0)
@@ -180,7 +181,8 @@ def test_cameras_check_reports_main_and_sub_streams(small_db_copy, http_stream, 
     assert rc == 1  # a sub-stream is down
     by_code = {c["code"]: c for c in out["cameras"]}
     sub = by_code[demo]["substream"]
-    assert sub["url"] == f"demo://camera/{demo}?stream=sub" and sub["reachable"]
+    assert sub["url"].startswith(f"demo://camera/{demo}?scene=")
+    assert sub["url"].endswith("&stream=sub") and sub["reachable"]
     assert (sub["width"], sub["height"]) == (320, 180) and sub["frames"] > 5
     assert by_code[demo]["width"] == 480
     assert by_code[half]["reachable"] and by_code[half]["frames"] > 5
