@@ -2,6 +2,180 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>CaseCard</name>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>诉求类型</source>
+        <translation>Request type</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>责任部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>处置时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>环节</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>办理方</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>案件 {code}</source>
+        <translation>Case {code}</translation>
+    </message>
+    <message>
+        <source>{name}（{code}）</source>
+        <translation>{name} ({code})</translation>
+    </message>
+    <message>
+        <source>{action} → {status}</source>
+        <translation>{action} → {status}</translation>
+    </message>
+</context>
+<context>
+    <name>MapCard</name>
+    <message>
+        <source>关闭 (Esc)</source>
+        <extracomment>margin between a card and the map&apos;s edges (px at scale 1) the operator closed it (close button or Esc)</extracomment>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <source>轨迹回放</source>
+        <extracomment>hours between labelled marks, the first that leaves room for the labels a label needs its own width times this between it and the next hour-label type size at scale 1 (1080p); the app&apos;s scale makes it 26 px on a 4K wall</extracomment>
+        <translation>Track replay</translation>
+    </message>
+    <message>
+        <source>回放</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>实时 / 回放当天巡查轨迹 (R)</source>
+        <translation>Live / replay today&apos;s patrol tracks (R)</translation>
+    </message>
+    <message>
+        <source>播放</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <source>回放速度</source>
+        <translation>Replay speed</translation>
+    </message>
+    <message>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>按今日巡查覆盖率（已巡道路长度占比）为网格着色</source>
+        <translation>Colour grids by today&apos;s patrol coverage (share of road length patrolled)</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>回放 {time}</source>
+        <translation>Replay {time}</translation>
+    </message>
+    <message>
+        <source>实时</source>
+        <translation>Live</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerCard</name>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>所属网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>本次巡查开始</source>
+        <translation>On patrol since</translation>
+    </message>
+    <message>
+        <source>今日步行</source>
+        <translation>Walked today</translation>
+    </message>
+    <message>
+        <source>最后定位</source>
+        <translation>Last fix</translation>
+    </message>
+    <message>
+        <source>查看完整号码</source>
+        <translation>Show full number</translation>
+    </message>
+    <message>
+        <source>{km} 公里</source>
+        <translation>{km} km</translation>
+    </message>
+    <message>
+        <source>{m} 米</source>
+        <translation>{m} m</translation>
+    </message>
+    <message>
+        <source>显示本人完整号码一次，并记入审计日志（谁在何时查看了谁的号码）</source>
+        <translation>Show this person&apos;s full number once and record it in the audit log (who viewed whose number, and when)</translation>
+    </message>
+    <message>
+        <source>{name}（{code}）</source>
+        <translation>{name} ({code})</translation>
+    </message>
+    <message>
+        <source>今日未巡查</source>
+        <translation>No patrol today</translation>
+    </message>
+    <message>
+        <source>已记入审计日志</source>
+        <translation>Recorded in the audit log</translation>
+    </message>
+</context>
+<context>
     <name>domain</name>
     <message>
         <source>区</source>

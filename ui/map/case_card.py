@@ -1,33 +1,145 @@
-"""The case card (案件卡片): what an operator sees after clicking a case on the map -
+"""The cards over the map (地图卡片): :class:`MapCard`, a card in the map's top-right
+corner with a close button that Esc also closes, kept inside the map whatever its size;
+and the case card (案件卡片) built on it - what an operator sees after clicking a case:
 category, source, grid, department, and every step of the closed loop with its time."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import qtawesome as qta
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.store import DistrictRepository
 from ui import theme
-from ui.texts import CASE_KIND_NAMES, CASE_STATUS_NAMES, ROLE_NAMES, text_for
+from ui.i18n import translate
+from ui.texts import (
+    ACTOR_NAMES,
+    CASE_ACTION_NAMES,
+    CASE_KIND_NAMES,
+    CASE_SOURCE_NAMES,
+    CASE_STATUS_NAMES,
+    domain_text,
+    text_for,
+)
 
-SOURCE_NAMES = {"public": "群众反映", "patrol": "网格巡查", "hotline": "12345热线",
-                "app": "随手拍", "instruction": "上级交办", "petition": "信访督办",
-                "sensor": "物联感知"}
-ACTION_NAMES = {"accept": "受理", "register": "立案", "dispatch": "派遣", "handle": "处置",
-                "feed_back": "反馈", "verify": "核查", "close": "结案", "evaluate": "评价",
-                "return": "回退", "void": "作废", "extend": "延期", "defer": "缓办",
-                "park": "挂账", "rework": "返工"}
-ACTOR_NAMES = {"department": "职能部门", "public": "群众", "operator": "指挥中心",
-               **ROLE_NAMES}
+#: margin between a card and the map's edges (px at scale 1)
+CARD_MARGIN_PX = 16
+
+
+class MapCard(QFrame):
+    """A floating card over the map (its parent): a title, a close button, the body in
+    :attr:`body`.  Esc closes it while the map or the card has the keyboard; it sits in
+    the map's top-right corner (below the big screen's headline strip when that shows)
+    and shrinks to fit inside the map, so it never reaches the status bar."""
+
+    #: the operator closed it (close button or Esc)
+    dismissed = Signal()
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        s = theme.ui_scale()
+        self.setStyleSheet(f"#{object_name} {{ background: rgba(7, 16, 31, 235); border: 1px "
+                           f"solid {theme.ACCENT}; border-radius: {round(6 * s)}px; }}")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setFont(theme.ui_font(round(22 * s), True))
+        self.title.setStyleSheet(f"color: {theme.ACCENT};")
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("CardClose")
+        self.close_button.setIcon(qta.icon("mdi6.close", color=theme.TEXT))
+        self.close_button.setIconSize(QSize(round(22 * s), round(22 * s)))
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip(translate("MapCard", "关闭 (Esc)"))
+        self.close_button.setAccessibleName(translate("MapCard", "关闭"))
+        self.close_button.clicked.connect(self.dismiss)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.body = QVBoxLayout(self)
+        self.body.addLayout(header)
+        self._watched: list[QObject] = []
+        if parent is not None:
+            self._watched = [parent]
+            if isinstance(parent, QAbstractScrollArea):  # keys may reach its viewport
+                self._watched.append(parent.viewport())
+            for w in self._watched:
+                w.installEventFilter(self)
+        self.hide()
+
+    def preferred_width(self) -> int:
+        """The width the card would like; :meth:`place` keeps it inside the map."""
+        return self.sizeHint().width()
+
+    def preferred_height(self, width: int) -> int:
+        """The height it would like at ``width`` (as tall as its lines)."""
+        h = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        return h if h > 0 else self.sizeHint().height()
+
+    def place(self) -> None:
+        """Top-right corner of the map, at most as large as the map leaves room for."""
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        m = round(CARD_MARGIN_PX * theme.ui_scale())
+        top = m
+        strip = parent.findChild(QWidget, "HeadlineStrip")
+        if strip is not None and strip.isVisible():
+            top = strip.geometry().bottom() + 1 + m
+        w = max(1, min(self.preferred_width(), parent.width() - 2 * m))
+        h = max(1, min(self.preferred_height(w), parent.height() - top - m))
+        self.setGeometry(max(0, parent.width() - w - m), top, w, h)
+
+    def pop_up(self) -> None:
+        self.place()
+        self.show()
+        self.raise_()
+
+    def dismiss(self) -> None:
+        """Close the card (the close button, Esc)."""
+        if self.isVisible():
+            self.hide()
+            self.dismissed.emit()
+
+    def _escape(self, ev: QEvent) -> bool:
+        return (ev.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+                and ev.key() == Qt.Key.Key_Escape and ev.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.isVisible()
+                and getattr(self.parentWidget(), "tool", None) is None)  # a map tool's own Esc
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj in self._watched:
+            if ev.type() == QEvent.Type.Resize and self.isVisible():
+                self.place()
+            elif self._escape(ev):
+                return self._take_escape(ev)
+        return super().eventFilter(obj, ev)
+
+    def event(self, ev: QEvent) -> bool:
+        if self._escape(ev):
+            return self._take_escape(ev)
+        return super().event(ev)
+
+    def _take_escape(self, ev: QEvent) -> bool:
+        # accepting the override keeps the window's Esc shortcut (leave the big screen)
+        # from taking it: the first Esc closes the card, the next one does the rest
+        ev.accept()
+        if ev.type() == QEvent.Type.KeyPress:
+            self.dismiss()
+        return True
 
 
 def case_record(store: DistrictRepository, case_id: int) -> dict | None:
@@ -45,30 +157,26 @@ def case_record(store: DistrictRepository, case_id: int) -> dict | None:
     steps = store.rows(
         "SELECT seq, action, to_status, occurred_at, actor_role, note FROM case_transitions "
         "WHERE case_id = ? ORDER BY seq", [case_id])
-    return {"id": case_id, "code": code, "category": f"{cls or ''} · {cat or ''}",
+    return {"id": case_id, "code": code, "category": cat, "class_name": cls,
             "kind": kind, "source": source, "status": status, "description": desc,
-            "grid": f"{grid or ''}（{grid_code or ''}）", "department": dept or "—",
+            "grid": grid, "grid_code": grid_code, "department": dept,
             "reported_at": reported, "deadline_at": deadline, "steps": steps}
 
 
-class CaseCard(QFrame):
-    """A floating card over the map; :meth:`show_case` fills and shows it."""
+class CaseCard(MapCard):
+    """The case card; :meth:`show_case` fills and shows it."""
 
     def __init__(self, store: DistrictRepository, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("CaseCard")
+        super().__init__("CaseCard", parent)
         self._store = store
         s = theme.ui_scale()
-        self.setStyleSheet(f"#CaseCard {{ background: rgba(7, 16, 31, 235); border: 1px solid "
-                           f"{theme.ACCENT}; border-radius: {round(6 * s)}px; }}")
-        self.title = QLabel()
-        self.title.setFont(theme.ui_font(round(22 * s), True))
-        self.title.setStyleSheet(f"color: {theme.ACCENT};")
         self.form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
-        for key, name in [("category", "类别"), ("kind", "诉求类型"), ("source", "来源"),
-                          ("status", "状态"), ("grid", "网格"), ("department", "责任部门"),
-                          ("reported_at", "上报时间"), ("deadline_at", "处置时限")]:
+        for key, name in [("category", self.tr("类别")), ("kind", self.tr("诉求类型")),
+                          ("source", self.tr("来源")), ("status", self.tr("状态")),
+                          ("grid", self.tr("网格")), ("department", self.tr("责任部门")),
+                          ("reported_at", self.tr("上报时间")),
+                          ("deadline_at", self.tr("处置时限"))]:
             label = QLabel()
             label.setWordWrap(True)
             self.fields[key] = label
@@ -76,18 +184,22 @@ class CaseCard(QFrame):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.steps = QTableWidget(0, 4)
-        self.steps.setHorizontalHeaderLabels(["环节", "时间", "办理方", "说明"])
+        self.steps.setHorizontalHeaderLabels([self.tr("环节"), self.tr("时间"), self.tr("办理方"),
+                                              self.tr("说明")])
         self.steps.verticalHeader().setVisible(False)
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.horizontalHeader().setStretchLastSection(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(self.form)
-        layout.addWidget(self.description)
-        layout.addWidget(self.steps, 1)
-        self.resize(round(520 * s), round(560 * s))
+        self.body.addLayout(self.form)
+        self.body.addWidget(self.description)
+        self.body.addWidget(self.steps, 1)
+        self._size = QSize(round(520 * s), round(560 * s))
         self.case_id: int | None = None
-        self.hide()
+
+    def preferred_width(self) -> int:
+        return self._size.width()
+
+    def preferred_height(self, width: int) -> int:
+        return self._size.height()
 
     def show_case(self, case_id: int) -> bool:
         rec = case_record(self._store, case_id)
@@ -95,12 +207,15 @@ class CaseCard(QFrame):
             self.hide()
             return False
         self.case_id = case_id
-        self.title.setText(f"案件 {rec['code']}")
+        self.title.setText(self.tr("案件 {code}").format(code=rec["code"]))
+        category = " · ".join(domain_text(x) for x in (rec["class_name"], rec["category"]) if x)
+        grid = (self.tr("{name}（{code}）").format(name=rec["grid"] or "", code=rec["grid_code"])
+                if rec["grid_code"] else rec["grid"] or "—")
         values = {
-            "category": rec["category"], "kind": text_for(CASE_KIND_NAMES, rec["kind"]),
-            "source": text_for(SOURCE_NAMES, rec["source"]),
-            "status": text_for(CASE_STATUS_NAMES, rec["status"]), "grid": rec["grid"],
-            "department": rec["department"], "reported_at": _time(rec["reported_at"]),
+            "category": category or "—", "kind": text_for(CASE_KIND_NAMES, rec["kind"]),
+            "source": text_for(CASE_SOURCE_NAMES, rec["source"]),
+            "status": text_for(CASE_STATUS_NAMES, rec["status"]), "grid": grid,
+            "department": rec["department"] or "—", "reported_at": _time(rec["reported_at"]),
             "deadline_at": _time(rec["deadline_at"]),
         }
         for key, value in values.items():
@@ -108,16 +223,16 @@ class CaseCard(QFrame):
         self.description.setText(rec["description"] or "")
         self.steps.setRowCount(len(rec["steps"]))
         for r, (_seq, action, to_status, at, actor, note) in enumerate(rec["steps"]):
-            cells = [f"{text_for(ACTION_NAMES, action)} → {text_for(CASE_STATUS_NAMES, to_status)}",
-                     _time(at), text_for(ACTOR_NAMES, actor), note or ""]
+            step = self.tr("{action} → {status}").format(
+                action=text_for(CASE_ACTION_NAMES, action),
+                status=text_for(CASE_STATUS_NAMES, to_status))
+            cells = [step, _time(at), text_for(ACTOR_NAMES, actor), note or ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 self.steps.setItem(r, c, item)
         self.steps.resizeColumnsToContents()
-        self._place()
-        self.show()
-        self.raise_()
+        self.pop_up()
         return True
 
     def follow(self, cases_changed) -> None:
@@ -128,12 +243,6 @@ class CaseCard(QFrame):
     def _cases_changed(self, ids) -> None:
         if self.isVisible() and self.case_id is not None and (ids is None or self.case_id in ids):
             self.show_case(self.case_id)
-
-    def _place(self) -> None:
-        parent = self.parentWidget()
-        if parent is not None:
-            m = round(16 * theme.ui_scale())
-            self.move(max(0, parent.width() - self.width() - m), m)
 
     def step_texts(self) -> list[str]:
         return [self.steps.item(r, 0).text() for r in range(self.steps.rowCount())]

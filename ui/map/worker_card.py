@@ -13,15 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.auth.session import current_user
 from app.feed.worker_record import WorkerRecord
@@ -29,19 +22,27 @@ from app.privacy.demo import demo_mode, person_name, shown_phone
 from app.privacy.masking import may_unmask
 from app.privacy.reveal import RevealRefused, reveal_phone
 from ui import theme
+from ui.i18n import translate
+from ui.map.case_card import MapCard
 from ui.texts import ROLE_NAMES, text_for
 
-FIELDS = [("role", "角色"), ("grid", "所属网格"), ("phone", "电话"),
-          ("since", "本次巡查开始"), ("distance", "今日步行"), ("last_fix", "最后定位")]
-REVEAL_TEXT = "查看完整号码"
+FIELDS = [("role", QT_TRANSLATE_NOOP("WorkerCard", "角色")),
+          ("grid", QT_TRANSLATE_NOOP("WorkerCard", "所属网格")),
+          ("phone", QT_TRANSLATE_NOOP("WorkerCard", "电话")),
+          ("since", QT_TRANSLATE_NOOP("WorkerCard", "本次巡查开始")),
+          ("distance", QT_TRANSLATE_NOOP("WorkerCard", "今日步行")),
+          ("last_fix", QT_TRANSLATE_NOOP("WorkerCard", "最后定位"))]
+REVEAL_TEXT = QT_TRANSLATE_NOOP("WorkerCard", "查看完整号码")
 
 
 def distance_text(metres: float) -> str:
-    return f"{metres / 1000:.2f} 公里" if metres >= 1000 else f"{metres:.0f} 米"
+    if metres >= 1000:
+        return translate("WorkerCard", "{km} 公里").format(km=f"{metres / 1000:.2f}")
+    return translate("WorkerCard", "{m} 米").format(m=f"{metres:.0f}")
 
 
-class WorkerCard(QFrame):
-    """A floating card over the map; :meth:`show_record` fills and shows it.
+class WorkerCard(MapCard):
+    """The worker card; :meth:`show_record` fills and shows it.
 
     ``store`` and ``clock`` (callables: the district now open, the time now) let the
     card reveal a number in full on request; without them it never does."""
@@ -49,19 +50,14 @@ class WorkerCard(QFrame):
     def __init__(self, parent: QWidget | None = None, *,
                  store: Callable[[], object] | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("WorkerCard")
+        super().__init__("WorkerCard", parent)
         self._store, self._clock = store, clock
         s = theme.ui_scale()
-        self.setStyleSheet(f"#WorkerCard {{ background: rgba(7, 16, 31, 235); border: 1px solid "
-                           f"{theme.ACCENT}; border-radius: {round(6 * s)}px; }}")
-        self.title = QLabel()
-        self.title.setFont(theme.ui_font(round(22 * s), True))
-        self.title.setStyleSheet(f"color: {theme.ACCENT};")
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
-        self.reveal_button = QPushButton(REVEAL_TEXT)
-        self.reveal_button.setToolTip("显示本人完整号码一次，并记入审计日志（谁在何时查看了谁的号码）")
+        self.reveal_button = QPushButton(self.tr(REVEAL_TEXT))
+        self.reveal_button.setToolTip(
+            self.tr("显示本人完整号码一次，并记入审计日志（谁在何时查看了谁的号码）"))
         self.reveal_button.clicked.connect(self.reveal)
         for key, name in FIELDS:
             label = QLabel()
@@ -71,20 +67,20 @@ class WorkerCard(QFrame):
                 row = QHBoxLayout()
                 row.addWidget(label, 1)
                 row.addWidget(self.reveal_button)
-                form.addRow(name, row)
+                form.addRow(self.tr(name), row)
             else:
-                form.addRow(name, label)
+                form.addRow(self.tr(name), label)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(f"color: {theme.ALERT};")
         self.notice.hide()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(form)
-        layout.addWidget(self.notice)
-        self.setMinimumWidth(round(420 * s))
+        self.body.addLayout(form)
+        self.body.addWidget(self.notice)
+        self._min_width = round(420 * s)
         self.record: WorkerRecord | None = None
-        self.hide()
+
+    def preferred_width(self) -> int:
+        return max(self._min_width, super().preferred_width())
 
     def _may_reveal(self, rec: WorkerRecord) -> bool:
         user = current_user()
@@ -93,28 +89,25 @@ class WorkerCard(QFrame):
 
     def show_record(self, rec: WorkerRecord) -> None:
         self.record = rec
-        self.title.setText(f"{person_name(rec.name)}（{rec.code}）")
+        named = self.tr("{name}（{code}）")
+        self.title.setText(named.format(name=person_name(rec.name), code=rec.code))
         values = {
             "role": text_for(ROLE_NAMES, rec.role),
-            "grid": f"{rec.grid_name}（{rec.grid_code}）" if rec.grid_code else "—",
+            "grid": (named.format(name=rec.grid_name, code=rec.grid_code) if rec.grid_code
+                     else "—"),
             "phone": shown_phone(rec.phone) or "—",
-            "since": rec.on_patrol_since.strftime("%H:%M") if rec.on_patrol_since else "今日未巡查",
+            "since": (rec.on_patrol_since.strftime("%H:%M") if rec.on_patrol_since
+                      else self.tr("今日未巡查")),
             "distance": distance_text(rec.distance_m),
             "last_fix": rec.last_fix.strftime("%H:%M:%S") if rec.last_fix else "—",
         }
         for key, value in values.items():
             self.fields[key].setText(value)
         self.reveal_button.setVisible(self._may_reveal(rec))
-        self.reveal_button.setText(REVEAL_TEXT)
+        self.reveal_button.setText(self.tr(REVEAL_TEXT))
         self.reveal_button.setEnabled(True)
         self.notice.hide()
-        self.adjustSize()  # as tall as its lines
-        parent = self.parentWidget()
-        if parent is not None:
-            m = round(16 * theme.ui_scale())
-            self.move(max(0, parent.width() - self.width() - m), m)
-        self.show()
-        self.raise_()
+        self.pop_up()  # as tall as its lines, inside the map
 
     def reveal(self) -> str | None:
         """Show this worker's number in full (audited); None and a reason if refused."""
@@ -127,9 +120,9 @@ class WorkerCard(QFrame):
         except RevealRefused as exc:
             self.notice.setText(str(exc))
             self.notice.show()
-            self.adjustSize()
+            self.place()
             return None
         self.fields["phone"].setText(phone)
-        self.reveal_button.setText("已记入审计日志")
+        self.reveal_button.setText(self.tr("已记入审计日志"))
         self.reveal_button.setEnabled(False)
         return phone
