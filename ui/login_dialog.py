@@ -9,11 +9,12 @@ gives it.  A wrong password says "用户名或密码错误" and the dialog stays
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,11 +31,39 @@ from app.auth.accounts import AuthError, User, authenticate
 from app.auth.session import current_user, sign_in
 from app.clock import Clock, district_clock, store_clock
 from app.demo.accounts import demo_logins
+from app.privacy.demo import person_name
 from app.store import DistrictRepository, StoreError
 from app.store.target import DbTarget
 from ui import theme
+from ui.i18n import translate
+from ui.texts import domain_text
 
 USER_ENV, PASSWORD_ENV = "GRIDCC_USER", "GRIDCC_PASSWORD"
+
+#: the refusals of app.auth (one Chinese line each) in the interface language: the
+#: pattern of app's text and the template it becomes; anything else is shown as given
+_REFUSALS = (
+    (r"用户名或密码错误", QT_TRANSLATE_NOOP("Login", "用户名或密码错误")),  # i18n: no
+    (r"用户名或密码错误（还可再试 (?P<left>\d+) 次）",  # i18n: no
+     QT_TRANSLATE_NOOP("Login", "用户名或密码错误（还可再试 {left} 次）")),
+    (r"密码错误，已连续 (?P<count>\d+) 次；账号 (?P<user>\S+) 已被锁定，请联系系统管理员解锁",  # i18n: no
+     QT_TRANSLATE_NOOP("Login", "密码错误，已连续 {count} 次；账号 {user} 已被锁定，请联系系统管理员解锁")),
+    (r"账号 (?P<user>\S+) 因连续 (?P<count>\d+) 次登录失败已被锁定，请联系系统管理员解锁",  # i18n: no
+     QT_TRANSLATE_NOOP("Login", "账号 {user} 因连续 {count} 次登录失败已被锁定，请联系系统管理员解锁")),
+    (r"账号 (?P<user>\S+) 不是这个区库的账号（没有连接权限）",  # i18n: no
+     QT_TRANSLATE_NOOP("Login", "账号 {user} 不是这个区库的账号（没有连接权限）")),
+    (r"账号 (?P<user>\S+) 不是这个区库的账号",  # i18n: no
+     QT_TRANSLATE_NOOP("Login", "账号 {user} 不是这个区库的账号")),
+)
+
+
+def login_message(text: str) -> str:
+    """A refusal of app.auth in the interface language (unknown ones as they are)."""
+    for pattern, template in _REFUSALS:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return translate("Login", template).format(**m.groupdict())
+    return text
 
 
 class LoginDialog(QDialog):
@@ -47,7 +76,7 @@ class LoginDialog(QDialog):
         ``server``: a PostgreSQL district to connect to as the user who signs in
         (``store`` is then an already open connection, or None)."""
         super().__init__(parent)
-        self.setWindowTitle("GridCC 登录")
+        self.setWindowTitle(translate("Login", "GridCC 登录"))
         self._store = store
         self._server = server
         self._clock = clock or (store_clock(store) if store is not None
@@ -58,7 +87,7 @@ class LoginDialog(QDialog):
         self.session_store: DistrictRepository | None = None
         logins = demo_logins(store) if store is not None else []
         self._demo = {u: p for u, p, _r in logins}
-        title = QLabel("网格化管理指挥中心")
+        title = QLabel(translate("Login", "网格化管理指挥中心"))
         title.setObjectName("UnitTitle")
         self.username = QComboBox()
         self.username.setEditable(True)
@@ -66,7 +95,8 @@ class LoginDialog(QDialog):
         self.username.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.username.addItem("", "")
         for u, _p, role in logins:
-            self.username.addItem(f"{u}（{role}）", u)
+            self.username.addItem(translate("Login", "{user}（{role}）").format(
+                user=u, role=domain_text(role)), u)
         self.username.currentIndexChanged.connect(self._demo_chosen)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -75,17 +105,17 @@ class LoginDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.ALERT};")
-        self.hint = hint = QLabel("演示账户已列出，选择后自动填入密码。")
+        self.hint = hint = QLabel(translate("Login", "演示账户已列出，选择后自动填入密码。"))
         hint.setObjectName("Hint")
-        self.login_button = QPushButton("登录")
+        self.login_button = QPushButton(translate("Login", "登录"))
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.try_login)
-        self.viewer_button = QPushButton("只读浏览")
+        self.viewer_button = QPushButton(translate("Login", "只读浏览"))
         self.viewer_button.clicked.connect(self.accept)
         self.viewer_button.setEnabled(store is not None)  # a viewer needs a connection
         form = QFormLayout()
-        form.addRow("账号", self.username)
-        form.addRow("密码", self.password)
+        form.addRow(translate("Login", "账号"), self.username)
+        form.addRow(translate("Login", "密码"), self.password)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.viewer_button)
@@ -100,7 +130,7 @@ class LoginDialog(QDialog):
     def username_text(self) -> str:
         data = self.username.currentData()
         text = self.username.currentText().strip()
-        return data if data and text.startswith(data) else text.split("（")[0]
+        return data if data and text.startswith(data) else re.split(r"[（(\s]", text)[0]  # i18n: no
 
     def _demo_chosen(self, _index: int) -> None:
         name = self.username.currentData()
@@ -126,7 +156,7 @@ class LoginDialog(QDialog):
                 self.user = authenticate(self._store, self.username_text(),
                                          self.password.text(), at=self._clock())
         except (AuthError, StoreError) as exc:
-            self.error.setText(str(exc))
+            self.error.setText(login_message(str(exc)))
             self.password.selectAll()
             return False
         self.accept()
@@ -151,16 +181,17 @@ class UnlockDialog(LoginDialog):
                  clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(store, clock=clock, parent=parent)
         self._demo = {}  # never a password filled in on a lock screen
-        self.setWindowTitle("GridCC 已锁定")
+        self.setWindowTitle(translate("Login", "GridCC 已锁定"))
         self.username.blockSignals(True)
         self.username.clear()
-        self.username.addItem(f"{user.username}（{user.display_name}）", user.username)
+        self.username.addItem(translate("Login", "{user}（{name}）").format(
+            user=user.username, name=person_name(user.display_name)), user.username)
         self.username.blockSignals(False)
         self.username.setEnabled(False)
         self.password.clear()
         self.viewer_button.hide()
-        self.hint.setText("本席位因空闲已锁定，输入当前账号的密码继续值班。")
-        self.login_button.setText("解锁")
+        self.hint.setText(translate("Login", "本席位因空闲已锁定，输入当前账号的密码继续值班。"))
+        self.login_button.setText(translate("Login", "解锁"))
 
     def reject(self) -> None:  # Esc, the window's close button: stays locked
         return
@@ -235,7 +266,7 @@ class IdleLock(QObject):
         return self.locked
 
     def lock(self) -> None:
-        self.cover = QLabel("已锁定", self._window)
+        self.cover = QLabel(translate("Login", "已锁定"), self._window)
         self.cover.setObjectName("IdleCover")
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setStyleSheet(f"#IdleCover {{ background: {theme.WINDOW}; "
@@ -244,7 +275,8 @@ class IdleLock(QObject):
         self.cover.show()
         self.cover.raise_()
         dialog = UnlockDialog(self._store, current_user(), self._clock, parent=self._window)
-        dialog.error.setText(f"空闲超过 {self.minutes:g} 分钟，已锁定；请输入密码解锁")
+        dialog.error.setText(translate("Login", "空闲超过 {minutes} 分钟，已锁定；请输入密码解锁")
+                             .format(minutes=f"{self.minutes:g}"))
         dialog.accepted.connect(self._unlocked)
         self.dialog = dialog
         dialog.open()  # window-modal, the event loop goes on (the map stays live behind)
@@ -271,10 +303,8 @@ def install_idle_lock(window, store: DistrictRepository | None,
     """The idle lock of a workstation seat from the preference ``idle_lock_minutes``
     (15 by default, 0: off), following the settings dialog; it stays open while the
     window is on the wall."""
-    from ui.settings import preferences
-
     from ui.lifetime import connect_while
-    from ui.settings import hub
+    from ui.settings import hub, preferences
 
     lock = IdleLock(window, store, preferences().idle_lock_minutes, clock,
                     is_wall=lambda: on_the_wall(window))

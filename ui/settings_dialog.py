@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,24 +50,22 @@ class SettingsDialog(QDialog):
         self.district_zone = district_zone
         self.saved: Preferences | None = None
         em = self.fontMetrics().horizontalAdvance("M")
-        self.setMinimumWidth(44 * em)
 
         # -- 界面 ---------------------------------------------------------------------
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language_note = self._note(self.tr("重启后生效"))
+        self.language_note.setWordWrap(False)
         self.time_zone = QComboBox()
         self.time_zone.addItem(self.tr("区县时间（{zone}）").format(zone=district_zone), "")
         for z in _zones():
             self.time_zone.addItem(z, z)
         self.zone_note = self._note(self.tr("只改变状态栏时钟的显示；案件、期限和回放始终按区县时间。"
                                             "重启后生效"))
-        self.zone_note.setWordWrap(True)
         look = QFormLayout()
         look.addRow(self.tr("语言"), _row(self.language, self.language_note))
         look.addRow(self.tr("时区"), self.time_zone)
-        look.addRow("", self.zone_note)
 
         # -- 告警 ---------------------------------------------------------------------
         self.alarm_sound = QCheckBox(self.tr("新的紧急案件、吹哨超时时响铃"))
@@ -101,7 +99,6 @@ class SettingsDialog(QDialog):
         self.demo_mode = QCheckBox(self.tr("以化名显示人员，不显示电话号码"))
         safety = QFormLayout()
         safety.addRow(self.tr("空闲锁定"), self.idle_lock)
-        safety.addRow("", self._note(self.tr("工作席位无操作达到时长后锁定；大屏席位从不锁定")))
         safety.addRow(self.tr("演示模式"), self.demo_mode)
 
         # (what could not be read is named in the log, in the words of app.preferences)
@@ -126,19 +123,30 @@ class SettingsDialog(QDialog):
         _align_labels(look, alarms, safety)
         v = QVBoxLayout(self)
         v.addWidget(self.warning)
-        for title, form in ((self.tr("界面"), look), (self.tr("告警"), alarms),
-                            (self.tr("安全与隐私"), safety)):
+        # (a wrapped note below the form, not in a form row: QFormLayout gives a wrapped
+        # label the height of its first width, and clipped it in English)
+        idle_note = self._note(self.tr("空闲锁定：工作席位无操作达到时长后锁定；大屏席位从不锁定"))
+        for title, form, note in ((self.tr("界面"), look, self.zone_note),
+                                  (self.tr("告警"), alarms, None),
+                                  (self.tr("安全与隐私"), safety, idle_note)):
             box = QGroupBox(title)
-            box.setLayout(form)
+            inner = QVBoxLayout(box)
+            inner.addLayout(form)
+            if note is not None:
+                inner.addWidget(note)
             v.addWidget(box)
         v.addStretch(1)
         v.addWidget(self.buttons)
         self.language.currentIndexChanged.connect(self._language_changed)
         self.show_preferences(prefs)
+        # (an explicit size: show() alone keeps a dialog within 2/3 of the screen's
+        # width, narrower than its texts on a small screen)
+        self.resize(self.sizeHint().expandedTo(QSize(44 * em, 0)))
 
     def _note(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("Hint")
+        label.setWordWrap(True)
         return label
 
     def show_preferences(self, prefs: Preferences) -> None:

@@ -13,6 +13,7 @@ from app.auth.accounts import MAX_FAILED_LOGINS, get_user
 from app.auth.permissions import Role
 from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
+from tests.ui.english import english_language  # noqa: F401
 
 AT = datetime(2026, 11, 20, 10, 30)
 # the offscreen platform says so when a top-level dialog is shown (shown it must be: the
@@ -89,6 +90,28 @@ def test_five_enters_lock_the_account_with_a_chinese_message(qtbot, db):
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.error.text() == "账号 dir01 因连续 5 次登录失败已被锁定，请联系系统管理员解锁"
     assert dialog.isVisible()
+
+
+def test_in_english_the_refusals_and_the_lockout_are_english(english, qtbot, db, tmp_path):
+    """The same refusals (app.auth says them in Chinese) in the English interface."""
+    from ui.login_dialog import login_message
+
+    dialog = _dialog(qtbot, db)
+    assert dialog.windowTitle() == "GridCC Sign in" and dialog.login_button.text() == "Sign in"
+    dialog.username.setCurrentIndex(dialog.username.findData("dir01"))
+    for i in range(MAX_FAILED_LOGINS - 1):
+        dialog.password.setText(f"wrong-{i}")
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "Wrong user name or password (attempts left: 1)"
+    dialog.password.setText("wrong-last")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == ("Wrong password 5 times in a row; account dir01 is locked. "
+                                   "Ask the system administrator to unlock it")
+    dialog.grab().save(str(tmp_path / "login_en.png"))
+    assert login_message("账号 a.b 因连续 5 次登录失败已被锁定，请联系系统管理员解锁") == (  # i18n: no
+        "Account a.b is locked after 5 failed logins in a row. "
+        "Ask the system administrator to unlock it")
+    assert login_message("数据库连接失败") == "数据库连接失败"  # i18n: no (an unknown one as given)
 
 
 class _Time:

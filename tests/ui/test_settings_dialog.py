@@ -8,10 +8,11 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QWidget
 
 from app import preferences as model
 from app.preferences import DEFAULTS, Preferences
+from tests.ui.english import english_language  # noqa: F401
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -23,6 +24,21 @@ def host(qtbot, themed_app):
     qtbot.addWidget(w)
     w.show()
     return w
+
+
+def assert_nothing_clipped(dialog):
+    """Every visible label gets the width (one line) or height (wrapped) it asks for,
+    every check box and button the width of its text."""
+    for button in dialog.findChildren(QAbstractButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), button.text()
+    for label in dialog.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+        else:
+            assert label.width() >= label.sizeHint().width(), label.text()
 
 
 def _button(dialog, which):
@@ -166,9 +182,38 @@ def test_readable_at_1080p_and_on_a_4k_wall(qtbot, themed_app, config_dir, tmp_p
         dialog.show()
         qtbot.waitExposed(dialog)
         assert dialog.width() <= 1920 * scale and dialog.height() <= 1080 * scale
-        for label in dialog.findChildren(QLabel):
-            if label.isVisible() and not label.wordWrap():
-                assert label.width() >= label.sizeHint().width(), label.text()
+        assert_nothing_clipped(dialog)
         dialog.grab().save(str(tmp_path / f"settings_{scale:g}x.png"))
     finally:
         apply_theme(themed_app, 1.0)
+
+
+def test_in_english(english, qtbot, config_dir, tmp_path):
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(DEFAULTS, district_zone="Asia/Shanghai")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Settings"
+    assert dialog.time_zone.currentText() == "District time (Asia/Shanghai)"
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).text() \
+        == "Restore defaults"
+    assert dialog.idle_lock.text() == "15 min"
+    assert_nothing_clipped(dialog)
+    dialog.grab().save(str(tmp_path / "settings_en.png"))
+
+
+def test_the_language_comes_from_the_preferences_without_lang(qapp, config_dir, monkeypatch):
+    from ui import i18n
+    from ui.settings import update_preferences
+
+    monkeypatch.delenv(i18n.ENV_LANG, raising=False)
+    update_preferences(language="en")
+    try:
+        assert i18n.install(qapp, None) == "en"
+        monkeypatch.setenv(i18n.ENV_LANG, "zh_CN")  # --lang / $GRIDCC_LANG win
+        assert i18n.install(qapp, None) == "zh_CN"
+        assert i18n.install(qapp, "en") == "en"
+    finally:
+        i18n.install(qapp, i18n.SOURCE_LANGUAGE)
