@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,11 +22,29 @@ from app.privacy.demo import person_name
 from app.store import DistrictRepository
 from ui import theme
 from ui.docks.legend import kind_icon
+from ui.i18n import translate
 from ui.map.selection import MapSelection
-from ui.texts import CASE_KIND_NAMES, CASE_STATUS_NAMES, LEVEL_NAMES, ROLE_NAMES, text_for
+from ui.texts import (
+    CASE_KIND_NAMES,
+    CASE_STATUS_NAMES,
+    LEVEL_NAMES,
+    ROLE_NAMES,
+    domain_text,
+    text_for,
+)
 
 CHAIN_SEPARATOR = " › "
-_CASE_COLUMNS = ["案件编号", "类别", "状态", "处置时限"]
+_CASE_COLUMNS = [QT_TRANSLATE_NOOP("IdentifyPanel", "案件编号"),
+                 QT_TRANSLATE_NOOP("IdentifyPanel", "类别"),
+                 QT_TRANSLATE_NOOP("IdentifyPanel", "状态"),
+                 QT_TRANSLATE_NOOP("IdentifyPanel", "处置时限")]
+_FIELDS = [("leader", QT_TRANSLATE_NOOP("IdentifyPanel", "网格长")),
+           ("workers", QT_TRANSLATE_NOOP("IdentifyPanel", "网格员")),
+           ("others", QT_TRANSLATE_NOOP("IdentifyPanel", "网格力量")),
+           ("households", QT_TRANSLATE_NOOP("IdentifyPanel", "户数")),
+           ("residents", QT_TRANSLATE_NOOP("IdentifyPanel", "常住人口")),
+           ("area", QT_TRANSLATE_NOOP("IdentifyPanel", "面积")),
+           ("cases", QT_TRANSLATE_NOOP("IdentifyPanel", "未结案件"))]
 
 
 class IdentifyPanel(QWidget):
@@ -39,7 +57,7 @@ class IdentifyPanel(QWidget):
         self._clock = clock  # overdue marks at the time the unit is shown, not the start
         self.detail: UnitDetail | None = None
 
-        self.hint = QLabel("点击地图上的网格，查看网格编码、所属街道社区、网格力量和未结案件。")
+        self.hint = QLabel(self.tr("点击地图上的网格，查看网格编码、所属街道社区、网格力量和未结案件。"))
         self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
         self.title_label = QLabel()
@@ -54,19 +72,17 @@ class IdentifyPanel(QWidget):
         self._fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, name in [("leader", "网格长"), ("workers", "网格员"), ("others", "网格力量"),
-                          ("households", "户数"), ("residents", "常住人口"), ("area", "面积"),
-                          ("cases", "未结案件")]:
+        for key, name in _FIELDS:
             value = QLabel("—")
             value.setObjectName("FieldValue")
             value.setWordWrap(True)
-            label = QLabel(name)
+            label = QLabel(self.tr(name))
             label.setObjectName("FieldName")
             form.addRow(label, value)
             self._fields[key] = value
 
         self.cases_table = QTableWidget(0, len(_CASE_COLUMNS))
-        self.cases_table.setHorizontalHeaderLabels(_CASE_COLUMNS)
+        self.cases_table.setHorizontalHeaderLabels([self.tr(c) for c in _CASE_COLUMNS])
         self.cases_table.verticalHeader().setVisible(False)
         self.cases_table.setAlternatingRowColors(True)
         self.cases_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -102,23 +118,27 @@ class IdentifyPanel(QWidget):
                 value.setText("—")
             self.cases_table.setRowCount(0)
             return
-        level = text_for(LEVEL_NAMES, d.unit.level)
-        self.title_label.setText(f"{d.unit.name}（{level}）")
-        self.code_label.setText(f"编码 {d.unit.code}")
+        level = domain_text(text_for(LEVEL_NAMES, d.unit.level))
+        self.title_label.setText(self.tr("{name}（{level}）").format(name=d.unit.name, level=level))
+        self.code_label.setText(self.tr("编码 {code}").format(code=d.unit.code))
         self.chain_label.setText(CHAIN_SEPARATOR.join(u.name for u in d.chain))
         # people by name, or by pseudonym in demonstration mode (app.privacy.demo)
-        self._fields["leader"].setText("、".join(person_name(w.name) for w in d.leaders) or "—")
+        comma = self.tr("、")
+        self._fields["leader"].setText(comma.join(person_name(w.name) for w in d.leaders) or "—")
         self._fields["workers"].setText(
-            "、".join(person_name(w.name) for w in d.workers if w.role == "grid_worker") or "—")
-        others = [f"{text_for(ROLE_NAMES, w.role)} {person_name(w.name)}" for w in d.workers
-                  if w.role not in ("grid_leader", "grid_worker")]
-        self._fields["others"].setText("；".join(others) or "—")
-        self._fields["households"].setText(f"{d.households:,} 户")
-        self._fields["residents"].setText(f"{d.residents:,} 人")
+            comma.join(person_name(w.name) for w in d.workers if w.role == "grid_worker") or "—")
+        others = [self.tr("{role} {name}").format(role=domain_text(text_for(ROLE_NAMES, w.role)),
+                                                  name=person_name(w.name))
+                  for w in d.workers if w.role not in ("grid_leader", "grid_worker")]
+        self._fields["others"].setText(self.tr("；").join(others) or "—")
+        self._fields["households"].setText(self.tr("{n} 户").format(n=f"{d.households:,}"))
+        self._fields["residents"].setText(self.tr("{n} 人").format(n=f"{d.residents:,}"))
         self._fields["area"].setText(_area_text(d.area_m2))
         cases = self._fields["cases"]
-        cases.setText(f"{d.open_case_count} 件" + (f"（超期 {d.overdue_case_count} 件）"
-                                                   if d.overdue_case_count else ""))
+        text = self.tr("{n} 件").format(n=d.open_case_count)
+        if d.overdue_case_count:
+            text += self.tr("（超期 {n} 件）").format(n=d.overdue_case_count)
+        cases.setText(text)
         cases.setObjectName("Alert" if d.overdue_case_count else "FieldValue")
         cases.style().unpolish(cases)
         cases.style().polish(cases)
@@ -129,11 +149,15 @@ class IdentifyPanel(QWidget):
         t.setRowCount(len(d.open_cases))
         alert = theme.qcolor(theme.ALERT)
         for row, c in enumerate(d.open_cases):
-            kind = text_for(CASE_KIND_NAMES, c.kind)
+            kind = domain_text(text_for(CASE_KIND_NAMES, c.kind))
+            category = domain_text(c.category)
             deadline = c.deadline_at.strftime("%m-%d %H:%M") if c.deadline_at else "—"
-            values = [c.code, c.category, text_for(CASE_STATUS_NAMES, c.status),
-                      ("超期 " if c.overdue else "") + deadline]
-            tip = f"{kind} · {c.category}\n上报 {c.reported_at:%Y-%m-%d %H:%M}"
+            if c.overdue:
+                deadline = self.tr("超期 {deadline}").format(deadline=deadline)
+            values = [c.code, category, domain_text(text_for(CASE_STATUS_NAMES, c.status)),
+                      deadline]
+            tip = self.tr("{kind} · {category}\n上报 {reported}").format(
+                kind=kind, category=category, reported=f"{c.reported_at:%Y-%m-%d %H:%M}")
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
@@ -149,4 +173,6 @@ class IdentifyPanel(QWidget):
 
 
 def _area_text(m2: float) -> str:
-    return f"{m2 / 1e6:.2f} 平方公里" if m2 >= 1e6 else f"{m2:,.0f} 平方米"
+    if m2 >= 1e6:
+        return translate("IdentifyPanel", "{n} 平方公里").format(n=f"{m2 / 1e6:.2f}")
+    return translate("IdentifyPanel", "{n} 平方米").format(n=f"{m2:,.0f}")
