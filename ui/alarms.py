@@ -110,7 +110,9 @@ class Alarms(QObject):
         self.mute_action.toggled.connect(self._muted)
         self._mute_icon()
         connect_while(self, hub().changed, self.follow_preferences)
-        self.rules.known_overdue(self._overdue_now())
+        #: the whistles overdue at start are known (silent) once the model has read them
+        self._baseline = False
+        self._take_baseline()
         model.urgentCases.connect(self.on_urgent_cases)
         model.whistlesChanged.connect(self.check_overdue)
         self.timer = QTimer(self)
@@ -150,7 +152,16 @@ class Alarms(QObject):
     def on_urgent_cases(self, cases: list) -> None:
         self._sound(self.rules.urgent_cases((c.id for c in cases), self.muted))
 
+    def _take_baseline(self) -> bool:
+        if not self._baseline and getattr(self.model, "whistles_loaded", True):
+            self.rules.known_overdue(self._overdue_now())
+            self._baseline = True
+        return self._baseline
+
     def check_overdue(self, *_ids) -> None:
+        if not self._baseline:  # the whistles were still being read at start
+            self._take_baseline()
+            return
         self._sound(self.rules.overdue(self._overdue_now(), self.muted))
 
     def _overdue_now(self) -> list[int]:

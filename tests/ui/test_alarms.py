@@ -96,6 +96,23 @@ def test_a_whistle_going_overdue_rings_once(rig):
     assert rig.played == [WHISTLE_OVERDUE, WHISTLE_OVERDUE]
 
 
+def test_whistles_read_after_the_start_are_the_baseline(qtbot):
+    model, ticks = FakeModel(), Ticks()
+    model.whistles_loaded = False  # the window's start-up reads them on a worker
+    alarms = Alarms(model, rules=AlarmRules(now=ticks))
+    played = []
+    alarms.play = played.append
+    model.whistles = {7: True, 8: False}
+    model.whistles_loaded = True
+    model.whistlesChanged.emit(None)  # read: 7 was overdue before the shift began
+    alarms.check_overdue()
+    assert played == []
+    model.whistles[8] = True
+    alarms.check_overdue()
+    assert played == [WHISTLE_OVERDUE]
+    alarms.stop()
+
+
 def test_several_whistles_passing_a_deadline_together_ring_once(rig):
     for i in range(20, 30):
         rig.model.whistles[i] = True
