@@ -17,7 +17,7 @@ import time
 import pyqtgraph as pg
 from typing import Protocol
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
@@ -29,6 +29,8 @@ from ui.map.static_render import StaticMapCache
 
 #: z of the selection highlight: above every layer
 HIGHLIGHT_Z = 1_000_000.0
+#: keys a map tool takes before the window's shortcuts
+TOOL_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace)
 #: z distance between two consecutive layers (a view may use the gap for its sub-items)
 Z_STEP = 100.0
 
@@ -282,6 +284,14 @@ class MapCanvas(pg.GraphicsView):
                 and self.static_cache.item.image is not None):
             self.first_paint_seconds = time.perf_counter() - self._t_created
             self.firstPainted.emit()
+
+    def event(self, ev) -> bool:
+        # a tool's keys (Esc, Enter, Backspace) before any window shortcut with them
+        if (ev.type() == QEvent.Type.ShortcutOverride and self.tool is not None
+                and ev.key() in TOOL_KEYS):
+            ev.accept()
+            return True
+        return super().event(ev)
 
     def keyPressEvent(self, ev) -> None:
         if self.tool is not None and self.tool.key(ev):
