@@ -14,7 +14,7 @@
     <message>
         <source>部门（下考上）</source>
         <extracomment>departments drawn in the trend chart</extracomment>
-        <translation>Departments (bottom-up rating)</translation>
+        <translation>Departments, bottom-up rating</translation>
     </message>
     <message>
         <source>街道</source>
@@ -67,11 +67,11 @@
     </message>
     <message>
         <source>{district}网格化管理绩效考核月报</source>
-        <translation>{district} Grid Governance Performance Report, Monthly</translation>
+        <translation>{district} Monthly Performance Report</translation>
     </message>
     <message>
         <source>{district}网格化管理绩效考核报告</source>
-        <translation>{district} Grid Governance Performance Report</translation>
+        <translation>{district} Performance Report</translation>
     </message>
     <message>
         <source>GridCC 网格化管理指挥中心</source>
@@ -107,6 +107,7 @@
     </message>
     <message>
         <source>排名</source>
+        <extracomment>a street, community or grid table: rank, the level&apos;s name, score … (the level between)</extracomment>
         <translation>Rank</translation>
     </message>
     <message>
@@ -158,6 +159,14 @@
         <translation>Black list</translation>
     </message>
     <message>
+        <source>结案率</source>
+        <translation>Closure rate</translation>
+    </message>
+    <message>
+        <source>按期结案率</source>
+        <translation>On-time rate</translation>
+    </message>
+    <message>
         <source>四、得分趋势（得分前 {count} 名部门，{first} 至 {last}）</source>
         <translation>4. Score trend (top {count} departments, {first} to {last})</translation>
     </message>
@@ -199,7 +208,7 @@
     </message>
     <message>
         <source>百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。</source>
-        <translation>Percentages are computed from exact counts and shown to two decimals; a zero denominator shows as “—”.</translation>
+        <translation>Percentages are computed from exact counts and shown to two decimals; a zero denominator shows as &quot;—&quot;.</translation>
     </message>
 </context>
 <context>
@@ -256,15 +265,15 @@
     </message>
     <message>
         <source>分子 / 分母</source>
-        <translation>Numerator / denominator</translation>
+        <translation>Num. / den.</translation>
     </message>
     <message>
         <source>环比</source>
-        <translation>vs last period</translation>
+        <translation>vs prev.</translation>
     </message>
     <message>
         <source>同比</source>
-        <translation>vs last year</translation>
+        <translation>vs yr ago</translation>
     </message>
     <message>
         <source>{hours} 工时</source>
@@ -323,7 +332,7 @@
     </message>
     <message>
         <source>满分线 / 免扣线（%）</source>
-        <translation>Full-marks / free line (%)</translation>
+        <translation>Target / limit (%)</translation>
     </message>
     <message>
         <source>每个百分点扣分</source>
@@ -660,15 +669,15 @@
     </message>
     <message>
         <source>街道/社区指标</source>
-        <translation>Street/community indicators</translation>
+        <translation>Area indicators</translation>
     </message>
     <message>
         <source>扣分项（督办、二次哨）</source>
-        <translation>Deductions (supervision, second whistle)</translation>
+        <translation>Deductions</translation>
     </message>
     <message>
         <source>等级与颜色</source>
-        <translation>Grades and colours</translation>
+        <translation>Grades</translation>
     </message>
     <message>
         <source>保存总是生成新版本，只用于尚未发布的周期；已发布周期的得分与方案已冻结，不会追溯改变。</source>
@@ -877,7 +886,7 @@
     </message>
     <message>
         <source> 等 {count} 个部门</source>
-        <translation> and others, {count} departments</translation>
+        <translation> and others ({count} in all)</translation>
     </message>
     <message>
         <source>未提交：{departments} 尚未评分</source>

@@ -33,7 +33,13 @@ from ui import theme
 from ui.appraisal.figures import delta_text, grade_qcolor, series_colour, text_on
 from ui.appraisal.pdf_text import fix_radicals
 from ui.appraisal.period_picker import month_name, month_of_year
-from ui.appraisal.vocabulary import indicator_formula, indicator_name, measure_formula, term
+from ui.appraisal.vocabulary import (
+    indicator_formula,
+    indicator_name,
+    measure_formula,
+    rule_text,
+    term,
+)
 from ui.i18n import translate
 
 DPI = 300
@@ -51,6 +57,36 @@ SUBJECT_NAMES = {"department": QT_TRANSLATE_NOOP("AppraisalReport", "部门（�
                  "community": QT_TRANSLATE_NOOP("AppraisalReport", "社区"),
                  "grid": QT_TRANSLATE_NOOP("AppraisalReport", "网格"),
                  "overall": QT_TRANSLATE_NOOP("AppraisalReport", "部门（下考上）")}
+DEPARTMENT_HEADERS = (
+    QT_TRANSLATE_NOOP("AppraisalReport", "排名"), QT_TRANSLATE_NOOP("AppraisalReport", "部门"),
+    QT_TRANSLATE_NOOP("AppraisalReport", "街道评价"), QT_TRANSLATE_NOOP("AppraisalReport", "客观指标"),
+    QT_TRANSLATE_NOOP("AppraisalReport", "得分"), QT_TRANSLATE_NOOP("AppraisalReport", "等级"),
+    QT_TRANSLATE_NOOP("AppraisalReport", "较上期"))
+#: a street, community or grid table: rank, the level's name, score … (the level between)
+AREA_HEADERS = (
+    QT_TRANSLATE_NOOP("AppraisalReport", "排名"), QT_TRANSLATE_NOOP("AppraisalReport", "得分"),
+    QT_TRANSLATE_NOOP("AppraisalReport", "等级"), QT_TRANSLATE_NOOP("AppraisalReport", "较上期"),
+    QT_TRANSLATE_NOOP("AppraisalReport", "结案率"), QT_TRANSLATE_NOOP("AppraisalReport", "按期结案率"))
+AREA_WIDTHS = (0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4)
+RED_LIST = QT_TRANSLATE_NOOP("AppraisalReport", "红榜")
+BLACK_LIST = QT_TRANSLATE_NOOP("AppraisalReport", "黑榜")
+BOARD_HEADERS = (QT_TRANSLATE_NOOP("AppraisalReport", "名称"),
+                 QT_TRANSLATE_NOOP("AppraisalReport", "得分"),
+                 QT_TRANSLATE_NOOP("AppraisalReport", "等级"))
+
+
+def _text(marked: str) -> str:
+    """A text marked above, in the interface language."""
+    return translate("AppraisalReport", marked)
+
+
+def _texts(marked) -> list[str]:
+    return [_text(t) for t in marked]
+
+
+def _area_headers(level: str) -> list[str]:
+    rank, *rest = _texts(AREA_HEADERS)
+    return [rank, level, *rest]
 
 
 
@@ -145,6 +181,16 @@ class _Page:
         f.setBold(bold)
         return f
 
+    def fitted(self, text: str, width: float, pt: float, bold: bool = False) -> QFont:
+        """The font of ``pt`` points, smaller (down to 70 %) if ``text`` is wider than
+        ``width``: a longer word in a translation shrinks instead of being cut off."""
+        font = self.font(pt, bold)
+        self.p.setFont(font)
+        need = self.p.fontMetrics().horizontalAdvance(text)
+        if need > width > 0:
+            font = self.font(max(pt * 0.7, pt * width / need), bold)
+        return font
+
     def need(self, h: float) -> None:
         if self.y + h > self.height - self.px(20):
             self.new_page()
@@ -201,11 +247,11 @@ class _Page:
 
         def header() -> None:
             self.p.fillRect(QRectF(x0, self.y, width, row_h), HEAD_FILL)
-            self.p.setFont(self.font(pt, True))
-            self.p.setPen(QColor("#ffffff"))
             for c, h in enumerate(headers):
-                self.p.drawText(QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h),
-                                Qt.AlignmentFlag.AlignCenter, h)
+                cell = QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h)
+                self.p.setFont(self.fitted(h, cell.width() - self.px(4), pt, True))
+                self.p.setPen(QColor("#ffffff"))
+                self.p.drawText(cell, Qt.AlignmentFlag.AlignCenter, h)
             self.y += row_h
 
         whole = row_h * (len(rows) + 1)
@@ -218,9 +264,9 @@ class _Page:
                 header()
             if i % 2:
                 self.p.fillRect(QRectF(x0, self.y, width, row_h), QColor("#f3f6fa"))
-            self.p.setFont(self.font(pt))
             for c, value in enumerate(row):
                 cell = QRectF(xs[c], self.y, xs[c + 1] - xs[c], row_h)
+                self.p.setFont(self.fitted(str(value), cell.width() - self.px(6), pt))
                 fill = fills(i, c) if fills else None
                 ink = inks(i, c) if inks else None
                 self.p.setPen(ink or INK)
@@ -234,17 +280,6 @@ class _Page:
             self.p.drawLine(QPointF(x0, self.y + row_h), QPointF(x0 + width, self.y + row_h))
             self.y += row_h
         self.y += self.px(6)
-
-
-def rule_text(rule) -> str:
-    """A points rule in words (app's Rule.describe, in the interface language)."""
-    if rule.type == "threshold":
-        return translate("AppraisalReport", "≥{line}% 满分，每低 1 个百分点扣 {points} 分").format(
-            line=f"{rule.full_at * 100:g}", points=f"{rule.minus_per_point:g}")
-    if rule.type == "deduction":
-        return translate("AppraisalReport", "≤{line}% 满分，每高 1 个百分点扣 {points} 分").format(
-            line=f"{rule.free_up_to * 100:g}", points=f"{rule.minus_per_point:g}")
-    return translate("AppraisalReport", "得分 = 权重 × 指标值")
 
 
 def _score_rows(scores, *, areas: bool) -> list[list[str]]:
@@ -364,89 +399,101 @@ def _draw(data: ReportData, path: Path) -> None:
                                      QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
                                      QPageLayout.Unit.Millimeter))
     when = period_title(data.period)
-    title = (translate("AppraisalReport", "{district}网格化管理绩效考核月报") if data.period.kind == "month"
-             else translate("AppraisalReport", "{district}网格化管理绩效考核报告")).format(district=data.district)
+    if data.period.kind == "month":
+        title = translate("AppraisalReport", "{district}网格化管理绩效考核月报")
+    else:
+        title = translate("AppraisalReport", "{district}网格化管理绩效考核报告")
+    title = title.format(district=data.district)
     writer.setTitle(f"{title} {data.period.label}")
     writer.setCreator(translate("AppraisalReport", "GridCC 网格化管理指挥中心"))
     page = _Page(writer, f"{title} · {data.period.label}")
     scheme = data.scheme
     weight = round(float(scheme.street_weight) * 100)
-    page.text(title, 20, bold=True, colour=HEAD_FILL, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
+    centre = Qt.AlignmentFlag.AlignHCenter
+    page.text(title, 20, bold=True, colour=HEAD_FILL, align=centre, gap=2)
     last_day = data.period.end - timedelta(days=1)
     page.text(translate("AppraisalReport", "考核周期：{period}（{first} 至 {last}）").format(
         period=when, first=f"{data.period.start:%Y-%m-%d}", last=f"{last_day:%Y-%m-%d}"),
-        10.5, align=Qt.AlignmentFlag.AlignHCenter, gap=2)
-    state = translate("AppraisalReport", "本期数据已发布（冻结）") if data.published else translate("AppraisalReport", "本期数据未发布，仅供参考")
-    made = (translate("AppraisalReport", " · 生成于 {time}").format(time=f"{data.generated_at:%Y-%m-%d %H:%M}")
-            if data.generated_at else "")
-    page.text(translate("AppraisalReport", "考核方案 {version} · {state}").format(version=scheme.version, state=state) + made,
-              8.5, colour=DIM, align=Qt.AlignmentFlag.AlignHCenter, gap=8)
+        10.5, align=centre, gap=2)
+    if data.published:
+        state = translate("AppraisalReport", "本期数据已发布（冻结）")
+    else:
+        state = translate("AppraisalReport", "本期数据未发布，仅供参考")
+    line = translate("AppraisalReport", "考核方案 {version} · {state}").format(
+        version=scheme.version, state=state)
+    if data.generated_at:
+        line += translate("AppraisalReport", " · 生成于 {time}").format(
+            time=f"{data.generated_at:%Y-%m-%d %H:%M}")
+    page.text(line, 8.5, colour=DIM, align=centre, gap=8)
 
     page.heading(translate("AppraisalReport", "一、部门考核排名（下考上）"))
-    page.text(translate("AppraisalReport", "部门得分 = 街道评价 × {street}% + 客观指标得分 × {objective}%。"
-                 "{count} 个部门参与排名（本期既无案件也无哨令的部门不排名）。").format(
+    page.text(translate("AppraisalReport",
+                        "部门得分 = 街道评价 × {street}% + 客观指标得分 × {objective}%。"
+                        "{count} 个部门参与排名（本期既无案件也无哨令的部门不排名）。").format(
                   street=weight, objective=100 - weight, count=len(data.departments)),
               9, colour=DIM)
-    page.table([translate("AppraisalReport", "排名"), translate("AppraisalReport", "部门"), translate("AppraisalReport", "街道评价"), translate("AppraisalReport", "客观指标"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"),
-                translate("AppraisalReport", "较上期")],
-               _score_rows(data.departments, areas=False), [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
+    page.table(_texts(DEPARTMENT_HEADERS), _score_rows(data.departments, areas=False),
+               [0.7, 3.2, 1.2, 1.2, 1.1, 0.9, 1.2],
                fills=_grade_fill(data.departments, 5), inks=_change_ink(data.departments, 6))
 
     page.heading(translate("AppraisalReport", "二、街道考核排名"))
-    page.table([translate("AppraisalReport", "排名"), translate("AppraisalReport", "街道"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"), translate("AppraisalReport", "较上期"),
-                indicator_name("close_rate"), indicator_name("on_time_close_rate")],
-               _score_rows(data.streets, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
-               fills=_grade_fill(data.streets, 3), inks=_change_ink(data.streets, 4))
+    page.table(_area_headers(_text(SUBJECT_NAMES["street"])), _score_rows(data.streets, areas=True),
+               AREA_WIDTHS, fills=_grade_fill(data.streets, 3), inks=_change_ink(data.streets, 4))
     if data.communities:
-        level = translate("AppraisalReport", SUBJECT_NAMES[data.subject])
+        level = _text(SUBJECT_NAMES[data.subject])
         page.heading(translate("AppraisalReport", "二（续）、{level}考核排名").format(level=level))
-        page.table([translate("AppraisalReport", "排名"), level, translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级"), translate("AppraisalReport", "较上期"),
-                    indicator_name("close_rate"), indicator_name("on_time_close_rate")],
-                   _score_rows(data.communities, areas=True), [0.7, 2.6, 1.1, 0.9, 1.2, 1.3, 1.4],
-                   fills=_grade_fill(data.communities, 3),
-                   inks=_change_ink(data.communities, 4))
+        page.table(_area_headers(level), _score_rows(data.communities, areas=True), AREA_WIDTHS,
+                   fills=_grade_fill(data.communities, 3), inks=_change_ink(data.communities, 4))
 
-    page.heading(translate("AppraisalReport", "三、红黑榜（{subject}）").format(subject=translate("AppraisalReport", SUBJECT_NAMES[data.subject])))
+    page.heading(translate("AppraisalReport", "三、红黑榜（{subject}）").format(
+        subject=_text(SUBJECT_NAMES[data.subject])))
     half = (page.width - page.px(12)) / 2
-    y0 = page.y
     page.need(page.px(9 * 1.9) * (len(data.red) + 2))
-    y0 = page.y
-    rows_red = [[str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label)] for s in data.red]
-    rows_black = [[str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label)] for s in data.black]
-    page.table([translate("AppraisalReport", "红榜"), translate("AppraisalReport", "名称"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级")], rows_red, [0.8, 3, 1.2, 1],
-               fills=_grade_fill(data.red, 3), width=half)
-    y1 = page.y
-    page.y = y0
-    page.table([translate("AppraisalReport", "黑榜"), translate("AppraisalReport", "名称"), translate("AppraisalReport", "得分"), translate("AppraisalReport", "等级")], rows_black, [0.8, 3, 1.2, 1],
-               fills=_grade_fill(data.black, 3), x0=half + page.px(12), width=half)
-    page.y = max(y1, page.y)
+    y0, bottoms = page.y, []
+    for k, (name, entries) in enumerate(((RED_LIST, data.red), (BLACK_LIST, data.black))):
+        page.y = y0  # side by side
+        rows = [[str(s.rank), s.name, f"{s.score:.2f}", term(s.grade_label)] for s in entries]
+        page.table([_text(name), *_texts(BOARD_HEADERS)], rows, [1.1, 3, 1.2, 1.1],
+                   fills=_grade_fill(entries, 3), x0=k * (half + page.px(12)), width=half)
+        bottoms.append(page.y)
+    page.y = max(bottoms)
 
     if data.trend:
-        page.heading(translate("AppraisalReport", "四、得分趋势（得分前 {count} 名部门，{first} 至 {last}）").format(
+        page.heading(translate("AppraisalReport",
+                               "四、得分趋势（得分前 {count} 名部门，{first} 至 {last}）").format(
             count=len(data.trend), first=data.trend_labels[0], last=data.trend_labels[-1]))
         _trend_chart(page, data.trend_labels, data.trend, page.px(190))
 
     page.heading(translate("AppraisalReport", "五、指标口径"))
+    for i, n in enumerate(_definitions(scheme), 1):
+        page.text(f"{i}. {n}", 8.5, colour=DIM, gap=2)
+    page.finish()
+
+
+def _definitions(scheme) -> list[str]:
+    """The report's last section: what each rate counts, the grades and the points rules."""
     sep = translate("AppraisalReport", "；")
-    notes = [indicator_formula(code) if ind.formula_zh.startswith(ind.name_zh)
-             else translate("AppraisalReport", "{name}：{formula}").format(name=indicator_name(code),
-                                                formula=indicator_formula(code))
-             for code, ind in INDICATORS.items() if ind.kind != "count"]
-    notes.insert(0, translate("AppraisalReport", "{name}：{formula}").format(name=indicator_name("due"),
-                                                  formula=measure_formula("due")))
+
+    def named(name: str, formula: str) -> str:
+        return translate("AppraisalReport", "{name}：{formula}").format(name=name, formula=formula)
+
+    notes = [named(indicator_name("due"), measure_formula("due"))]
+    notes += [indicator_formula(code) if ind.formula_zh.startswith(ind.name_zh)
+              else named(indicator_name(code), indicator_formula(code))
+              for code, ind in INDICATORS.items() if ind.kind != "count"]
     notes.append(translate("AppraisalReport", "等级（分级分色）：") + sep.join(
-        translate("AppraisalReport", "{grade} ≥ {score} 分").format(grade=term(g.label_zh), score=f"{g.min_score:g}")
+        translate("AppraisalReport", "{grade} ≥ {score} 分").format(
+            grade=term(g.label_zh), score=f"{g.min_score:g}")
         for g in scheme.grades))
     notes.append(translate("AppraisalReport", "客观指标计分：") + sep.join(
-        translate("AppraisalReport", "{name} {weight} 分（{rule}）").format(name=indicator_name(i.indicator),
-                                                 weight=f"{i.weight:g}", rule=rule_text(i.rule))
+        translate("AppraisalReport", "{name} {weight} 分（{rule}）").format(
+            name=indicator_name(i.indicator), weight=f"{i.weight:g}", rule=rule_text(i.rule))
         for i in scheme.objective))
     if scheme.deductions:
         notes.append(translate("AppraisalReport", "扣分项：") + sep.join(
             translate("AppraisalReport", "{name}每次扣 {points} 分（最多 {max} 分）").format(
                 name=indicator_name(d.indicator), points=f"{d.points_each:g}", max=f"{d.max:g}")
             for d in scheme.deductions))
-    notes.append(translate("AppraisalReport", "百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。"))
-    for i, n in enumerate(notes, 1):
-        page.text(f"{i}. {n}", 8.5, colour=DIM, gap=2)
-    page.finish()
+    notes.append(translate("AppraisalReport",
+                           "百分比由精确计数计算，保留两位小数；分母为 0 时显示“—”。"))
+    return notes

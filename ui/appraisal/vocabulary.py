@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.appraisal import INDICATORS, MEASURES
+from ui.i18n import translate
 from ui.texts import domain_text
 
 #: indicator and measure names (指标、计数)
@@ -160,6 +161,17 @@ def measure_name(code: str) -> str:
 def measure_formula(code: str) -> str:
     m = MEASURES.get(code)
     return domain_text(m.formula_zh) if m else ""
+
+
+def rule_text(rule) -> str:
+    """A points rule in words (app's ``Rule.describe``, in the interface language)."""
+    if rule.type == "threshold":
+        return translate("AppraisalReport", "≥{line}% 满分，每低 1 个百分点扣 {points} 分").format(
+            line=f"{rule.full_at * 100:g}", points=f"{rule.minus_per_point:g}")
+    if rule.type == "deduction":
+        return translate("AppraisalReport", "≤{line}% 满分，每高 1 个百分点扣 {points} 分").format(
+            line=f"{rule.free_up_to * 100:g}", points=f"{rule.minus_per_point:g}")
+    return translate("AppraisalReport", "得分 = 权重 × 指标值")
 
 
 def term(text: str) -> str:
