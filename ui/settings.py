@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -86,8 +87,6 @@ def save_preferences(prefs: Preferences) -> None:
 
 def update_preferences(**changes) -> Preferences:
     """Change some fields and save; the new preferences."""
-    from dataclasses import replace
-
     prefs = replace(preferences(), **changes)
     save_preferences(prefs)
     return prefs
