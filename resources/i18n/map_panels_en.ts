@@ -219,8 +219,21 @@ Reported {reported}</translation>
 <context>
     <name>Legend</name>
     <message>
+        <source>超期（报到或办结）</source>
+        <extracomment>coalesce a burst of changes (zoom steps, a worker&apos;s frames) into one rebuild keys of a section share a row two by two when every text is this short (CJK = 2) per canvas, what draws on it outside the layer stack: key -&gt; describe() (see :func:`add_legend_source`) per canvas, the legends following it (a source&apos;s change reaches them all)</extracomment>
+        <translation>Overdue (report-in or completion)</translation>
+    </message>
+    <message>
+        <source>二次哨</source>
+        <translation>Second whistle</translation>
+    </message>
+    <message>
+        <source>进行中的吹哨</source>
+        <translation>Whistles in progress</translation>
+    </message>
+    <message>
         <source>没有显示的图层</source>
-        <extracomment>coalesce a burst of changes (zoom steps, a worker&apos;s frames) into one rebuild keys of a section share a row two by two when every text is this short (CJK = 2) the sections were rebuilt (the widget&apos;s size may have changed)</extracomment>
+        <extracomment>the sections were rebuilt (the widget&apos;s size may have changed)</extracomment>
         <translation>No layer shown</translation>
     </message>
     <message>

@@ -181,3 +181,29 @@ def test_big_screen_legend_under_the_strip_clear_of_the_overlays(window, qtbot):
         {s.layer_id for s in legend_sections(window.canvas, window.layers)}
     bs.leave()
     assert not board.isVisible()
+
+
+def test_what_is_drawn_above_the_layers_comes_first(window, qtbot):
+    """The whistle panel's markers (stars by state, above every layer) describe themselves
+    through add_legend_source; their section goes with them."""
+    from ui import theme
+    from ui.docks.legend import add_legend_source, whistle_markers_legend
+
+    class Markers:  # what WhistleMarkers exposes: the colour of every star drawn
+        colours = [theme.ALERT, theme.ACCENT, theme.ACCENT]
+
+    markers = Markers()
+    legend = _legend(window)
+    source = add_legend_source(window.canvas, "whistle_markers",
+                               lambda: whistle_markers_legend(markers))
+    try:
+        qtbot.waitUntil(lambda: any(s.layer_id == "whistle_markers" for s in legend.sections))
+        first = legend.sections[0]
+        assert first.layer_id == "whistle_markers"
+        assert [e.brush for e in first.entries] == [colour(theme.ALERT), colour(theme.ACCENT)]
+        markers.colours = []
+        source.changed()  # the markers were redrawn: the section goes with the last star
+        qtbot.waitUntil(lambda: not any(s.layer_id == "whistle_markers"
+                                        for s in legend.sections))
+    finally:
+        source.remove()

@@ -10,6 +10,9 @@ The legend panel and the big screen's legend are this widget.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 from app.map.layer_stack import LayerStack
 from ui import theme
 from ui.i18n import translate
-from ui.map.layers.legend_entries import FILL, RING, LegendEntry, LegendSection
+from ui.map.layers.legend_entries import FILL, RING, LegendEntry, LegendSection, colour
 
 #: coalesce a burst of changes (zoom steps, a worker's frames) into one rebuild
 REFRESH_MS = 60
@@ -32,9 +35,65 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
+#: per canvas, what draws on it outside the layer stack: key -> describe() (see
+#: :func:`add_legend_source`)
+_SOURCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: per canvas, the legends following it (a source's change reaches them all)
+_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class LegendSource:
+    """A handle on something drawn outside the layer stack (:func:`add_legend_source`)."""
+
+    def __init__(self, canvas, key: str) -> None:
+        self._canvas_ref = weakref.ref(canvas)
+        self.key = key
+
+    def changed(self) -> None:
+        """What it draws changed: the legends of its canvas describe it again."""
+        canvas = self._canvas_ref()
+        for view in list(_VIEWS.get(canvas, ())) if canvas is not None else []:
+            view.schedule()
+
+    def remove(self) -> None:
+        canvas = self._canvas_ref()
+        if canvas is not None:
+            _SOURCES.get(canvas, {}).pop(self.key, None)
+            self.changed()
+
+
+def add_legend_source(canvas, key: str,
+                      describe: Callable[[], LegendSection | None]) -> LegendSource:
+    """Something drawn on ``canvas`` outside its layer stack (e.g. the whistle panel's
+    markers) describes itself here; its section comes first (such items lie on top).
+    Call the handle's ``changed()`` when what it draws changes, ``remove()`` when gone."""
+    _SOURCES.setdefault(canvas, {})[key] = describe
+    source = LegendSource(canvas, key)
+    source.changed()
+    return source
+
+
+def whistle_markers_legend(markers) -> LegendSection | None:
+    """The section of :class:`ui.docks.whistle_markers.WhistleMarkers` (open whistles as
+    stars coloured by state), for ``add_legend_source``."""
+    from ui.docks.whistle_markers import SIZE_PX
+
+    present = set(getattr(markers, "colours", []))
+    states = [(theme.ALERT, translate("Legend", "超期（报到或办结）")),
+              (theme.HIGHLIGHT, translate("Legend", "二次哨")),
+              (theme.ACCENT, translate("Legend", "进行中"))]
+    entries = tuple(LegendEntry(text, "star", colour(c), colour("#02060e"), SIZE_PX)
+                    for c, text in states if c in present)
+    if not entries:
+        return None
+    return LegendSection("whistle_markers", translate("Legend", "进行中的吹哨"), entries)
+
+
 def legend_sections(canvas, stack: LayerStack) -> list[LegendSection]:
-    """The sections of the visible layers, top layer first (as the layer list reads)."""
-    out = []
+    """The sections of the visible layers, top layer first (as the layer list reads),
+    after those of what is drawn above the layers (:func:`add_legend_source`)."""
+    out = [section for describe in _SOURCES.get(canvas, {}).values()
+           if (section := describe()) is not None]
     for layer in reversed(list(stack)):
         if not layer.visible:
             continue
@@ -76,8 +135,6 @@ def symbol_pixmap(entry: LegendEntry, scale: float, box: int | None = None) -> Q
 
 def kind_icon(kind: str) -> QIcon:
     """The map colour of a case kind as a small dot icon (lists and tables)."""
-    from ui.map.layers.legend_entries import colour
-
     entry = LegendEntry("", "o", colour(theme.CASE_COLOURS.get(kind, theme.CASE_COLOURS["other"])),
                         size=9)
     return QIcon(symbol_pixmap(entry, theme.ui_scale(), round(18 * theme.ui_scale())))
@@ -118,6 +175,7 @@ class LegendView(QWidget):
         self._unsubscribe_stack = stack.subscribe(lambda _s: self.schedule())
         canvas.viewChanged.connect(self.schedule)
         canvas.styleChanged.connect(self.schedule)
+        _VIEWS.setdefault(canvas, weakref.WeakSet()).add(self)
         self.destroyed.connect(lambda *_a, s=self._unsubscribe_stack, w=self._watched:
                                _release(s, w))
         self.refresh()
