@@ -217,32 +217,39 @@ class IdleLock(QObject):
         self.dialog: UnlockDialog | None = None
         #: what covers the window while locked (no case, person or track readable)
         self.cover: QLabel | None = None
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.instance().installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self._check_ms = check_ms
-        if self.minutes > 0:
-            self.timer.start(check_ms)
+        self._watching = False  # the application's input is watched (only while on)
+        self.set_minutes(minutes)
         window.destroyed.connect(self.stop)
 
     def set_minutes(self, minutes: float) -> None:
         """A new idle time (the settings dialog); 0 switches the lock off."""
         self.minutes = float(minutes)
-        if self.minutes > 0 and not self.timer.isActive():
+        on = self.minutes > 0
+        if on and not self.timer.isActive():
             self._last = self._now()
             self.timer.start(self._check_ms)
-        elif self.minutes <= 0:
+        elif not on:
             self.timer.stop()
+        self._watch(on)
 
-    def stop(self) -> None:
+    def _watch(self, on: bool) -> None:
         from PySide6.QtWidgets import QApplication
 
-        self.timer.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is None or on == self._watching:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
             app.removeEventFilter(self)
+        self._watching = on
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._watch(False)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in self.INPUT:

@@ -144,13 +144,14 @@ def test_demo_mode_and_idle_lock_follow_at_once(host, config_dir, qtbot):
         dialog.idle_lock.setValue(0)
         dialog.demo_mode.setChecked(True)
         dialog.accept()
-        assert lock.minutes == 0 and not lock.timer.isActive()
+        assert lock.minutes == 0 and not lock.timer.isActive() and not lock._watching
         assert demo.demo_mode()
         dialog = open_settings(host)
         dialog.idle_lock.setValue(3)
         dialog.demo_mode.setChecked(False)
         dialog.accept()
-        assert lock.minutes == 3 and lock.timer.isActive() and not demo.demo_mode()
+        assert lock.minutes == 3 and lock.timer.isActive() and lock._watching
+        assert not demo.demo_mode()
     finally:
         lock.stop()
         demo.set_demo_mode(None)
