@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pyqtgraph as pg
 import qtawesome as qta
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QKeyEvent, QPainterPath
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 #: z of the measurement: above the selection highlight
 MEASURE_Z = 1_000_010.0
+#: the measurement's colour: apart from the selection's yellow and the boundaries' cyans
+MEASURE_COLOUR = "#ff9f43"
 #: the read-out's distance from the cursor (px at scale 1)
 LABEL_OFFSET_PX = 18
 
@@ -39,20 +42,19 @@ class MeasureTool(QObject):
         self.measurement: Measurement | None = None
         self._cursor: tuple[float, float] | None = None
         s = theme.ui_scale()
-        colour = theme.qcolor(theme.HIGHLIGHT)
-        self._line = MapPathItem(QPainterPath(), cosmetic_pen(colour, max(2, round(2.5 * s))),
-                                 QBrush(theme.qcolor(theme.HIGHLIGHT, 40)))
-        self._dots = MapPathItem(QPainterPath(), cosmetic_pen(colour, max(6, round(8 * s))))
-        pen = self._dots.pen()
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self._dots.setPen(pen)
+        colour = theme.qcolor(MEASURE_COLOUR)
+        self._line = MapPathItem(QPainterPath(), cosmetic_pen(colour, max(3, round(3 * s))))
+        # the points: a fixed size on screen whatever the zoom
+        self._dots = pg.ScatterPlotItem(size=max(9, round(10 * s)), pxMode=True,
+                                        pen=pg.mkPen("#ffffff", width=max(1, round(1.5 * s))),
+                                        brush=pg.mkBrush(MEASURE_COLOUR))
         self._shown = False
         self.label = QLabel(canvas.viewport())
         self.label.setObjectName("MeasureLabel")
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.label.setStyleSheet(
             f"QLabel#MeasureLabel {{ background: rgba(7, 16, 31, 225); color: {theme.TEXT};"
-            f" border: 1px solid {theme.HIGHLIGHT}; border-radius: 4px;"
+            f" border: 1px solid {MEASURE_COLOUR}; border-radius: 4px;"
             f" padding: {round(5 * s)}px {round(8 * s)}px; }}")
         self.label.hide()
 
@@ -178,18 +180,15 @@ class MeasureTool(QObject):
             return
         cx, cy = self._cursor if self._cursor else (None, None)
         xs, ys = m.with_cursor(cx, cy)
-        line, dots = QPainterPath(), QPainterPath()
+        line = QPainterPath()
         for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
             (line.lineTo if i else line.moveTo)(QPointF(x, y))
         if m.mode == "area" and len(xs) > 2:
             line.closeSubpath()
-        for x, y in zip(m.xs, m.ys, strict=True):
-            dots.moveTo(QPointF(x, y))
-            dots.lineTo(QPointF(x, y))
-        self._line.setBrush(QBrush(theme.qcolor(theme.HIGHLIGHT, 40)) if m.mode == "area"
+        self._line.setBrush(QBrush(theme.qcolor(MEASURE_COLOUR, 45)) if m.mode == "area"
                             else QBrush(Qt.BrushStyle.NoBrush))
         self._line.setPath(line)
-        self._dots.setPath(dots)
+        self._dots.setData(list(m.xs), list(m.ys))
         if not self._shown:
             self._canvas.add_item(self._line, z=MEASURE_Z)
             self._canvas.add_item(self._dots, z=MEASURE_Z + 1)

@@ -98,7 +98,7 @@ class MapSearch(QFrame):
         layout.addWidget(self.edit)
         layout.addWidget(self.status)
         layout.addWidget(self.list)
-        self.setFixedWidth(round(460 * s))
+        self.setFixedWidth(round(600 * s))
         self.list.hide()
         self.status.hide()
         self.index: SearchIndex | None = None
@@ -251,6 +251,10 @@ class MapSearch(QFrame):
         if obj is self.edit and ev.type() == QEvent.Type.KeyPress:
             key = ev.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.list.count():
+                if not self.list.isVisible():  # folded after a choice: open it again
+                    self.list.show()
+                    self._fit()
+                    return True
                 step = 1 if key == Qt.Key.Key_Down else -1
                 row = (self.list.currentRow() + step) % self.list.count()
                 self.list.setCurrentRow(row)
@@ -275,6 +279,9 @@ class MapSearch(QFrame):
         if not 0 <= row < len(self.hits):
             return None
         hit = self.hits[row]
+        self.list.setCurrentRow(row)
+        self.list.hide()  # the map is what the operator looks at now (↓ opens it again)
+        self._fit()
         show_hit(self._window, hit, self)
         self.chosen.emit(hit)
         return hit
