@@ -57,12 +57,23 @@ REQUIRED = ("id", "category", "source", "reported_at")
 
 
 class CaseImportError(ValueError):
-    """The file was refused; ``problems`` lists (line, reason) for every bad record."""
+    """The file was refused; ``problems`` lists (line, reason) for every bad record (a
+    refusal shared by many records once, at its first line); ``records``: how many
+    records were bad."""
 
-    def __init__(self, path: str, problems: list[tuple[int, str]]):
+    def __init__(self, path: str, problems: list[tuple[int, str]], records: int | None = None):
         self.problems = problems
+        self.records = len(problems) if records is None else records
         lines = [f"{path}:{line}: {reason}" for line, reason in problems]
-        super().__init__(f"{len(problems)} problem(s), nothing imported:\n" + "\n".join(lines))
+        super().__init__(f"{self.records} 条记录有误，未导入任何案件：\n" + "\n".join(lines))
+
+
+def _said_once(reason: str, lines: list[int]) -> str:
+    """A refusal for many records: the reason once, with how many and which lines."""
+    if len(lines) == 1:
+        return reason
+    shown = "、".join(str(n) for n in lines[:10]) + ("…" if len(lines) > 10 else "")
+    return f"{reason}（共 {len(lines)} 条记录，第 {shown} 行）"
 
 
 @dataclass
@@ -333,26 +344,27 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     from app.auth.permissions import decide
     from app.changes import Change
     from app.store.sequences import next_ids
-    from app.workflow.places import grid_target
+    from app.workflow.places import PlaceNames, grid_target
 
     path = Path(path)
     records = read_records(path)
     if not records:
         raise CaseImportError(str(path), [(1, "no cases in the file")])
     cases = validate(store, records, str(path))
-    refused = []
+    names = PlaceNames(store)
+    refused: dict[str, list[int]] = {}  # reason -> lines: one refusal, said once
     decisions: dict[int, object] = {}  # per grid: the same place, the same answer
     for c in cases:
         d = decisions.get(c["grid_id"])
         if d is None:
             d = decisions[c["grid_id"]] = decide(user.role, user.scope, "case.new",
-                                                 grid_target(store, c["grid_id"]))
+                                                 grid_target(store, c["grid_id"]), names)
         if not d:
-            refused.append((c["line"], d.reason))
-        if len(refused) >= 50:
-            break
+            refused.setdefault(d.reason, []).append(c["line"])
     if refused:
-        raise CaseImportError(str(path), refused)
+        raise CaseImportError(str(path), [(lines[0], _said_once(reason, lines))
+                                          for reason, lines in refused.items()],
+                              records=sum(len(v) for v in refused.values()))
     with store.transaction():
         ids = next_ids(store, "case_id", len(cases))
         first = ids[0]

@@ -29,7 +29,7 @@ def _user(session):
 
         session = current_user()
     if session is None:
-        raise AppraisalError("entering a survey needs a signed-in street secretary")
+        raise AppraisalError("填报街道评议需要街道党工委书记登录")
     return session
 
 
@@ -46,10 +46,13 @@ def record_survey(store, session, period: Period | str, street_id: int,
     street = store.rows("SELECT id, name FROM grid_units WHERE id = ? AND level = 2",
                         [int(street_id)])
     if not street:
-        raise AppraisalError(f"there is no street with id {street_id}")
-    require(user.role, user.scope, "appraisal.survey", Target(street_id=int(street_id)))
+        raise AppraisalError("本区没有这个街道")
+    from app.workflow.places import PlaceNames
+
+    require(user.role, user.scope, "appraisal.survey", Target(street_id=int(street_id)),
+            PlaceNames(store))
     if not ratings:
-        raise AppraisalError("a survey needs a score for at least one department")
+        raise AppraisalError("评议至少要给一个部门打分")
     depts = dict(store.rows("SELECT id, short_name FROM departments "
                             "WHERE kind IN ('bureau', 'utility')"))
     problems = []
@@ -58,27 +61,26 @@ def record_survey(store, session, period: Period | str, street_id: int,
         try:
             d = int(dept)
         except (TypeError, ValueError):
-            problems.append(f"{dept!r} is not a department id")
+            problems.append(f"“{dept}”不是部门")
             continue
         if d not in depts:
-            problems.append(f"department {d} is not a district department the streets rate")
+            problems.append(f"没有编号为 {d} 的被评议部门（街道只评议区职能部门和公用事业单位）")
             continue
         if isinstance(score, bool) or not isinstance(score, int | float) or math.isnan(score) \
                 or not 0 <= score <= 100:
-            problems.append(f"score {score!r} for {depts[d]} must be a number from 0 to 100")
+            problems.append(f"{depts[d]}的得分“{score}”须为 0 到 100 之间的数")
             continue
         clean[d] = float(score)
     if problems:
-        raise AppraisalError("survey refused: " + "; ".join(problems))
+        raise AppraisalError(f"{street[0][1]}的评议未录入：" + "；".join(problems))
     if is_published(store, p):
-        raise AppraisalError(f"period {p.label} is published; its figures cannot change")
+        raise AppraisalError(f"统计期 {p.label} 的考核结果已发布，数据不能再改")
     done = store.scalar("SELECT count(*) FROM appraisal_surveys WHERE period = ? AND street_id = ?",
                         [p.label, int(street_id)]) or store.scalar(
         "SELECT count(*) FROM appraisal_ratings WHERE period = ? AND street_id = ?",
         [p.label, int(street_id)])
     if done:
-        raise AppraisalError(f"{street[0][1]} has already entered its survey for {p.label}; "
-                             f"there is one survey per street per period")
+        raise AppraisalError(f"{street[0][1]}已填报 {p.label} 的评议；每个街道每期只评议一次")
     at = at or store_clock(store).now()
     text = (comment or "").strip() or None
     with store.transaction():

@@ -33,10 +33,9 @@ def cmd_cases(args) -> int:
         except CaseImportError as exc:
             for line, reason in exc.problems:
                 print(f"{args.file}:{line}: {reason}", file=sys.stderr)
-            raise UserError(f"{len(exc.problems)} bad record(s) in {args.file}; "
-                            f"nothing was imported") from None
+            raise UserError(f"{args.file}：{exc.records} 条记录有误，未导入任何案件") from None
     if args.json:
         print(json.dumps({"cases": res.cases, "transitions": res.transitions}))
     else:
-        print(f"imported {res.cases} cases ({res.transitions} steps) from {args.file}")
+        print(f"已从 {args.file} 导入 {res.cases} 件案件（{res.transitions} 个步骤）")
     return 0

@@ -10,6 +10,8 @@ def register(sub, add_db_arg) -> dict:
     p.add_argument("--dir", type=Path, default=None, metavar="DIR",
                    help="where to put them (default: $GRIDCC_MEDIA_DIR or the data directory)")
     p.add_argument("--force", action="store_true", help="render again even if present")
+    # every command takes --db; the clips serve every district on this machine
+    add_db_arg(p)
     return {"demo-media": cmd_demo_media}
 
 

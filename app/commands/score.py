@@ -50,9 +50,10 @@ def register(sub, add_db_arg) -> dict:
                         "(default: the latest complete month)")
     p.add_argument("--subject", default="department", choices=SUBJECTS)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--csv", type=Path, metavar="FILE")
-    out.add_argument("--xlsx", type=Path, metavar="FILE")
-    out.add_argument("--pdf", type=Path, metavar="FILE")
+    for fmt in ("csv", "xlsx", "pdf"):
+        out.add_argument(f"--{fmt}", type=Path, metavar="FILE",
+                         help=f"write the report to FILE (a folder: score-PERIOD-SUBJECT.{fmt} "
+                              "in it)")
     p.add_argument("--limit", type=int, default=None, help="rows in the terminal table")
     p.add_argument("--street", help="survey: the street's code or id")
     p.add_argument("--ratings", help="survey: department=score pairs, e.g. CG=92,HW=88.5")
@@ -67,9 +68,23 @@ def _period(store, text, clock=None):
     if not text:
         return latest_complete_month(store, clock)
     try:
-        return parse_period(text)
+        period = parse_period(text)
     except ValueError as exc:
         raise _err(str(exc)) from None
+    now = (clock or store_clock(store)).now().replace(tzinfo=None)
+    if period.start > now:  # nothing to count yet: say so rather than print an empty table
+        raise _err(f"统计期 {period.label} 尚未开始（区内时间现在是 {now:%Y-%m-%d %H:%M}），"
+                   "没有可统计的数据")
+    return period
+
+
+def _out_file(target: Path | None, period, subject: str, suffix: str) -> Path | None:
+    """Where a report goes: ``target``, or into the folder ``target`` names under the
+    report's default name (``score-2026-10-department.pdf``)."""
+    if target is None or not target.is_dir():
+        return target
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in period.label)
+    return target / f"score-{safe}-{subject}{suffix}"
 
 
 def cmd_score(args) -> int:
@@ -103,21 +118,23 @@ def _show(args) -> int:
     try:
         clock = store_clock(store, override=args.now)
         period = _period(store, args.period, clock)
-        if args.pdf:
-            args.pdf.parent.mkdir(parents=True, exist_ok=True)
-            frontend.render_score_pdf(store, period, args.subject, args.pdf, clock=clock)
-            print(f"wrote {args.pdf}")
+        pdf, csv, xlsx = (_out_file(t, period, args.subject, sfx) for t, sfx in
+                          ((args.pdf, ".pdf"), (args.csv, ".csv"), (args.xlsx, ".xlsx")))
+        if pdf:
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            frontend.render_score_pdf(store, period, args.subject, pdf, clock=clock)
+            print(f"wrote {pdf}")
             return 0
         rep = build_report(store, period, args.subject)
-        for target in (args.csv, args.xlsx):
+        for target in (csv, xlsx):
             if target is not None and not target.parent.exists():
                 raise _err(f"cannot write {target}: no directory {target.parent}")
-        if args.csv:
-            write_csv(rep, args.csv)
-            print(f"wrote {args.csv} ({len(rep.rows)} rows)")
-        elif args.xlsx:
-            write_xlsx(rep, args.xlsx)
-            print(f"wrote {args.xlsx} ({len(rep.rows)} rows)")
+        if csv:
+            write_csv(rep, csv)
+            print(f"wrote {csv} ({len(rep.rows)} rows)")
+        elif xlsx:
+            write_xlsx(rep, xlsx)
+            print(f"wrote {xlsx} ({len(rep.rows)} rows)")
         elif args.json:
             print(write_json(rep))
         else:
@@ -154,11 +171,11 @@ def _write(args) -> int:
             return 0
         # survey
         if not args.street or not args.ratings:
-            raise _err("survey needs --street CODE and --ratings DEPT=SCORE,…")
+            raise _err("录入评议需要 --street 街道编码 和 --ratings 部门代码=得分,…")
         street = store.rows("SELECT id FROM grid_units WHERE level = 2 AND (code = ? OR "
                             "CAST(id AS VARCHAR) = ?)", [args.street, args.street])
         if not street:
-            raise _err(f"there is no street {args.street!r}")
+            raise _err(f"没有编码为 {args.street} 的街道")
         codes = dict(store.rows("SELECT code, id FROM departments"))
         ratings = {}
         for pair in args.ratings.replace("，", ",").split(","):
@@ -167,15 +184,13 @@ def _write(args) -> int:
             code, sep, value = pair.partition("=")
             code = code.strip().upper()
             if not sep or code not in codes:
-                raise _err(f"--ratings: {pair.strip()!r} is not DEPT=SCORE with a known "
-                           f"department code")
+                raise _err(f"--ratings：“{pair.strip()}”不是“部门代码=得分”，或没有这个部门代码")
             try:
                 ratings[codes[code]] = float(value)
             except ValueError:
-                raise _err(f"--ratings: score {value!r} for {code} is not a number") from None
+                raise _err(f"--ratings：{code} 的得分“{value.strip()}”不是数") from None
         sv = record_survey(store, user, period, int(street[0][0]), ratings, args.comment, at=now)
         print(json.dumps({"period": sv.period, "street": sv.street_name,
                           "ratings": len(sv.ratings)}, ensure_ascii=False) if args.json
-              else f"recorded the survey of {sv.street_name} for {sv.period} "
-                   f"({len(sv.ratings)} departments)")
+              else f"已录入{sv.street_name} {sv.period} 的评议（{len(sv.ratings)} 个部门）")
         return 0

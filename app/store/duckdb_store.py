@@ -68,7 +68,12 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
 
 
+#: every DuckDB database file carries this at byte 8
+_DUCKDB_MAGIC = b"DUCK"
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    _refuse_foreign_file(path)
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -79,6 +84,20 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"cannot open database {path}: {_first_line(text)}") from None
     except duckdb.Error as exc:
         raise StoreError(f"{path} is not a usable GridCC database: {_first_line(str(exc))}") from None
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """A file that is not a DuckDB database at all (a CSV, a spreadsheet …) is said to be
+    one before DuckDB answers with its own puzzle ("Cannot launch in-memory database …")."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return  # missing or unreadable: DuckDB says which
+    if head and head[8:12] != _DUCKDB_MAGIC:
+        raise StoreError(f"{path} 不是 GridCC 区库文件（区库是 DuckDB 数据库文件，例如 "
+                         "python -m app demo 生成的 district.duckdb；外部数据请用 "
+                         "python -m app district import 导入）")
 
 
 def _write_error(path: str, exc: Exception) -> StoreWriteError:

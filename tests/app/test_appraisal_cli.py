@@ -96,10 +96,9 @@ def test_survey_and_publish_commands(district_db, capsys, monkeypatch):
     args = ["score", "survey", "--db", db, "--user", "sec01", "--period", "2026-11",
             "--street", "120106001", "--ratings", "CG=91,HW=88.5", "--now", "2026-11-20T10:00"]
     assert main(args) == 0
-    assert "recorded the survey of 西沽南街道 for 2026-11 (2 departments)" in \
-        capsys.readouterr().out
+    assert "已录入西沽南街道 2026-11 的评议（2 个部门）" in capsys.readouterr().out
     assert main(args) == 1
-    assert "one survey per street per period" in capsys.readouterr().err
+    assert "每个街道每期只评议一次" in capsys.readouterr().err
     monkeypatch.setenv("GRIDCC_PASSWORD", "Supervise#2026")
     pub = ["score", "publish", "--db", db, "--user", "supervisor", "--period", "2026-10",
            "--now", "2026-11-20T10:00"]

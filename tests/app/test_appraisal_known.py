@@ -311,18 +311,22 @@ def test_department_scores_by_hand(db):
 
 def test_survey_rules(db):
     u = db.users
-    with pytest.raises(AppraisalError, match="one survey per street per period"):
+    with pytest.raises(AppraisalError, match="每个街道每期只评议一次"):
         record_survey(db, u["sec01"], OCT, STREET, {CG: 70})
-    with pytest.raises(PermissionDenied, match="只能为本街道"):
-        record_survey(db, u["sec02"], OCT, STREET, {CG: 70})  # another street's secretary
+    # another street's secretary: both streets by their names
+    names = dict(db.rows("SELECT id, name FROM grid_units WHERE level = 2"))
+    own = u["sec02"].scope.id
+    with pytest.raises(PermissionDenied, match=f"只能为本街道（{names[own]}）填报.*"
+                                               f"该处属于{names[STREET]}"):
+        record_survey(db, u["sec02"], OCT, STREET, {CG: 70})
     with pytest.raises(PermissionDenied):
         record_survey(db, u["dept_cg"], OCT, STREET, {CG: 100})
     nov = parse_period("2026-11")
-    with pytest.raises(AppraisalError, match="0 to 100"):
+    with pytest.raises(AppraisalError, match="须为 0 到 100 之间的数"):
         record_survey(db, u["sec01"], nov, STREET, {CG: 120})
-    with pytest.raises(AppraisalError, match="department 999"):
+    with pytest.raises(AppraisalError, match="没有编号为 999 的被评议部门"):
         record_survey(db, u["sec01"], nov, STREET, {999: 80})
-    with pytest.raises(AppraisalError, match="no street"):
+    with pytest.raises(AppraisalError, match="没有这个街道"):
         record_survey(db, u["sec01"], nov, 999, {CG: 80})
     assert db.scalar("SELECT count(*) FROM appraisal_ratings WHERE period = '2026-11'") == 0
     [sv] = surveys_for(db, OCT)
@@ -360,6 +364,6 @@ def test_publishing_freezes_figures_and_scheme(db):
         [(s.code, s.score, True) for s in before]
     with pytest.raises(AppraisalError, match="already published"):
         publish_period(db, u["supervisor"], OCT, scheme, at=T("11-20 11:00"))
-    with pytest.raises(AppraisalError, match="published"):
+    with pytest.raises(AppraisalError, match="已发布"):
         record_survey(db, u["sec02"], OCT, OTHER_STREET, {CG: 50})
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'appraisal.publish'") == 1

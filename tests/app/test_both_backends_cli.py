@@ -102,7 +102,7 @@ def test_audit_users_and_cases_import_on_the_server(pg_small_url, tmp_path):
                                  "grid": _grid(pg_small_url), "reported_at": "2025-04-01T09:00",
                                  "registered_at": "2025-04-01T09:05"}]), encoding="utf-8")
     out = _run(pg_small_url, "cases", "import", str(path), "--now", NOW, user="operator").stdout
-    assert "imported 1 cases" in out
+    assert "导入 1 件案件" in out
     with open_store(pg_small_url, read_only=True) as s:
         assert s.scalar("SELECT status FROM cases WHERE code = 'S-1'") == "registered"
     assert "records" in _run(pg_small_url, "audit", "verify").stdout

@@ -125,18 +125,19 @@ def test_json_records_and_the_command(db, district_db, tmp_path, capsys, monkeyp
     err = capsys.readouterr().err
     line_of_j2 = json.dumps(recs, ensure_ascii=False, indent=1).splitlines().index(" {", 2) + 1
     assert f"h.json:{line_of_j2}: closed_at is given but the earlier step registered_at" in err
-    assert "nothing was imported" in err
+    assert "h.json：1 条记录有误，未导入任何案件" in err
     recs[1] = dict(recs[1], closed_at=None)
     path.write_text(json.dumps(recs), encoding="utf-8")
     assert main(args) == 0
-    assert "imported 2 cases (3 steps)" in capsys.readouterr().out
+    assert "导入 2 件案件（3 个步骤）" in capsys.readouterr().out
     with open_store(district_db, read_only=True) as s:
         assert s.scalar("SELECT count(*) FROM cases WHERE code LIKE 'J-%'") == 2
 
 
 def test_a_street_operator_cannot_import_elsewhere(db, tmp_path):
-    """Street 3's operator may not import cases located in street 2."""
+    """Street 3's operator may not import cases located in street 2 (said once, by name)."""
     other = User(999, "op03", "街道值班员", Role.OPERATOR, Scope("street", 3))
-    with pytest.raises(CaseImportError, match="只能为本街道受理案件"):
+    with pytest.raises(CaseImportError, match=r"只能为本街道（.+街道）受理案件，该处属于.+街道"
+                                              r"（共 3 条记录"):
         import_cases(db, other, _good_csv(db, tmp_path), at=parse_period("2026-11").start)
     assert db.scalar("SELECT count(*) FROM cases WHERE code LIKE 'H-%'") == 0
