@@ -38,8 +38,10 @@ from ui.map.selection import MapSelection, SelectionHighlight
 from ui.map.startup import DeferredStartup
 from ui.map.style_controls import MapStyleControls
 from ui.map.worker_card import WorkerCard
+from ui.panels_menu import PanelsMenu, WorkspaceSwitcher
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
+from ui.workspaces import Workspaces, size_class
 from ui.status_bar import MapStatusBar, follow_server, server_lost_text
 
 log = logging.getLogger(__name__)
@@ -155,10 +157,15 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._build_actions()
         self._build_docks()
+        self.workspaces = Workspaces(self, self.docks, persist=persist)
+        self.workspace_switcher = WorkspaceSwitcher(self, self.workspaces)
+        self.panels_menu = PanelsMenu(self, self.workspaces, self.workspace_switcher)
         self._build_toolbar()
         self._restored = self.restore_window_state() if persist else False
         if not self._restored:
-            self._default_dock_widths()
+            self.workspaces.apply_default(self.workspaces.saved_workspace())
+        self.workspace_switcher.show_current(self.workspaces.current)
+        self._install_tools()
         fills = [lambda spec=spec: self._fill_dock(spec) for spec in self.registry.panels()
                  if spec.id in self.docks]
         self.startup: DeferredStartup | None = None
@@ -253,6 +260,7 @@ class MainWindow(QMainWindow):
             del self.docks[spec.id]
             if hasattr(self, "toolbar"):
                 self.toolbar.removeAction(dock.toggleViewAction())
+            self.panels_menu.forget_panel(spec.id)
             self.removeDockWidget(dock)
             dock.deleteLater()
             return
@@ -325,15 +333,6 @@ class MainWindow(QMainWindow):
                     return False
         return True
 
-    def _default_dock_widths(self) -> None:
-        """First start: slim side panels, the map takes the room."""
-        s = theme.ui_scale()
-        widths = {Qt.DockWidgetArea.LeftDockWidgetArea: 300, Qt.DockWidgetArea.RightDockWidgetArea: 440}
-        docks = [d for d in self.docks.values() if self.dockWidgetArea(d) in widths]
-        if docks:
-            self.resizeDocks(docks, [round(widths[self.dockWidgetArea(d)] * s) for d in docks],
-                             Qt.Orientation.Horizontal)
-
     def _build_toolbar(self) -> None:
         bar = QToolBar("工具栏", self)
         bar.setObjectName("MainToolBar")
@@ -344,6 +343,10 @@ class MainWindow(QMainWindow):
         title = QLabel(f"{self.district_map.district_name} · 网格化管理指挥中心")
         title.setObjectName("TitleLabel")
         bar.addWidget(title)
+        bar.addSeparator()
+        # the panels and workspaces first: never in the overflow menu of a narrow screen
+        bar.addWidget(self.panels_menu.button())
+        self.workspace_switcher.add_to(bar)
         bar.addSeparator()
         bar.addActions([self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action])
         bar.addAction(self.style_controls.action)
@@ -362,7 +365,11 @@ class MainWindow(QMainWindow):
         bar.addAction(self.fullscreen_action)
         bar.addAction(self.big_screen_action)
         bar.addSeparator()
-        bar.addActions([d.toggleViewAction() for d in self.docks.values()])
+        # icons only: the 面板 menu names every panel
+        for dock in self.docks.values():
+            bar.addAction(dock.toggleViewAction())
+            bar.widgetForAction(dock.toggleViewAction()).setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonIconOnly)
         bar.addSeparator()
         bar.addAction(self.import_action)  # last: the first to go to the overflow menu
         bar.widgetForAction(self.import_action).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -476,22 +483,79 @@ class MainWindow(QMainWindow):
 
     # -- persistence ---------------------------------------------------------------------
     def save_window_state(self) -> None:
+        """Geometry, the workspace shown and its layout (also kept as that workspace's,
+        for this screen size class)."""
+        self.workspaces.save()
         s = window_settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(WINDOW_STATE_VERSION))
         s.setValue("window/state_version", WINDOW_STATE_VERSION)
+        s.setValue("window/size_class", self._size_class())
         s.sync()
 
     def restore_window_state(self) -> bool:
-        """Restore geometry and docks saved by an earlier run; False on first start."""
+        """Restore geometry and the layout of the workspace shown last; False on first
+        start, or when the layout is unreadable or of another screen size class (the
+        workspace default then).  Whether it holds is checked once shown."""
         s = window_settings()
         geometry = s.value("window/geometry")
         state = s.value("window/state")
         if not isinstance(geometry, QByteArray | bytes) or not isinstance(state, QByteArray | bytes):
             return False
+        if s.value("window/size_class", self._size_class()) != self._size_class():
+            return False
         ok = self.restoreGeometry(QByteArray(geometry))
         ok = self.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
+        if ok:
+            self.workspaces.current = self.workspaces.saved_workspace()
+            self.workspaces.check_soon()
         return ok
+
+    def _size_class(self) -> str:
+        screen = self.screen()
+        g = screen.availableGeometry() if screen is not None else None
+        return size_class(g.width(), g.height()) if g is not None else "hd"
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if self._restored and not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.workspaces.check_soon()
+
+    def _install_tools(self) -> None:
+        """The tools other parts of the window provide (map tools, overlays, help,
+        settings, alarms), each once its module is there; one failing costs only itself."""
+        import importlib
+        import importlib.util
+
+        def hook(module: str, name: str):
+            if importlib.util.find_spec(module) is None:
+                return None
+            try:
+                return getattr(importlib.import_module(module), name)
+            except Exception:
+                log.exception("%s.%s is not available", module, name)
+                return None
+
+        tools = hook("ui.map.tools", "install_map_tools")
+        if tools is not None:
+            try:
+                self.map_tools = tools(self)
+                self.toolbar.insertActions(self.style_controls.action, list(self.map_tools.actions))
+            except Exception:
+                log.exception("map tools not installed")
+        for module, name, attr in (("ui.map.overlays", "install_overlays", "overlays"),
+                                   ("ui.help", "install_help", "help"),
+                                   ("ui.alarms", "install_alarms", "alarms")):
+            install = hook(module, name)
+            if install is not None:
+                try:
+                    setattr(self, attr, install(self))
+                except Exception:
+                    log.exception("%s not installed", module)
+        open_settings = hook("ui.settings_dialog", "open_settings")
+        if open_settings is not None:
+            self.panels_menu.add_settings(lambda: open_settings(self))
 
     @property
     def restored(self) -> bool:

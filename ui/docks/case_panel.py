@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -43,6 +42,9 @@ from ui.docks.workflow_common import (
     with_version,
     work_hours_left,
 )
+
+#: step buttons per row under the case's details
+ACTIONS_PER_ROW = 3
 
 
 class CasePanel(QWidget):
@@ -98,7 +100,9 @@ class CasePanel(QWidget):
         self.table.itemSelectionChanged.connect(self._update_actions)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.actions_row = QHBoxLayout()
+        # the case's steps, three a row: a row of them all would widen the dock past
+        # its place (its title bar then drawn over the buttons)
+        self.actions_row = QGridLayout()
         self.action_buttons: dict[str, QPushButton] = {}
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -247,21 +251,23 @@ class CasePanel(QWidget):
         if self.offers_cameras:
             b = QPushButton("附近摄像头")
             b.clicked.connect(lambda _=False, c=cid: self.request_nearby_cameras(c))
-            self.actions_row.addWidget(b)
-            self.action_buttons["cameras"] = b
+            self._add_action("cameras", b)
         user = acting_user()
         if user is None or self._store.read_only:
             return
         for action in cases.visible_actions(self._store, user, rec):
             b = QPushButton(cm.ACTION_NAMES[action])
             b.clicked.connect(lambda _=False, a=action, c=cid: self.run(c, a))
-            self.actions_row.addWidget(b)
-            self.action_buttons[action] = b
+            self._add_action(action, b)
         if decide(user.role, user.scope, "whistle.blow", cases.case_target(self._store, rec)):
             b = QPushButton("吹哨")
             b.clicked.connect(lambda _=False, c=cid: self.whistleRequested.emit(c))
-            self.actions_row.addWidget(b)
-            self.action_buttons["whistle"] = b
+            self._add_action("whistle", b)
+
+    def _add_action(self, key: str, button: QPushButton) -> None:
+        n = len(self.action_buttons)
+        self.actions_row.addWidget(button, n // ACTIONS_PER_ROW, n % ACTIONS_PER_ROW)
+        self.action_buttons[key] = button
 
     def offer_cameras(self) -> None:
         """Show "附近摄像头" (called by the plugin listening to nearbyCamerasRequested)."""

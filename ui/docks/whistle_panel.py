@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -91,6 +92,16 @@ def form_problems(title: str, description: str, departments: list[int], report_h
     return out
 
 
+def _scrolled(page: QWidget) -> QScrollArea:
+    """The form scrolls in a low dock rather than pushing the dock past its place."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
 def _hours_text(hours: float) -> str:
     return f"{hours:g} 个工作小时"
 
@@ -134,7 +145,7 @@ class WhistlePanel(QWidget):
         self.from_case: int | None = None  # the case the whistle is raised from
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_list(), "哨令")
-        self.tabs.addTab(self._build_blow_form(), BLOW_TAB)
+        self.tabs.addTab(_scrolled(self._build_blow_form()), BLOW_TAB)
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(user_banner())
@@ -170,6 +181,9 @@ class WhistlePanel(QWidget):
             it.setCheckState(Qt.CheckState.Unchecked)
             self.dept_list.addItem(it)
         self.preset = QComboBox()
+        # as narrow as the dock needs (the popup still shows each preset whole)
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset.setMinimumContentsLength(10)
         for key, name in PRESET_NAMES.items():
             self.preset.addItem(name, key)
         self.preset.setCurrentIndex(1)
@@ -221,7 +235,7 @@ class WhistlePanel(QWidget):
         v.addLayout(row)
         self.table = record_table(["哨令", "状态", "倒计时", "标记"], stretch=0)
         self.table.itemSelectionChanged.connect(self._selected)
-        self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 3))
+        self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 2))
         self.timeline = WhistleTimeline(self._store, self._clock)
         self.timeline.row_of = lambda wid: self.model.state.whistles.get(wid)
         self.timeline.changed.connect(self._after_step)

@@ -68,7 +68,7 @@ class WhistleTimeline(QWidget):
         self.events = QListWidget()
         self.events.setObjectName("WhistleTimeline")
         self.buttons: dict[str, QPushButton] = {}
-        self.events.setMinimumHeight(self.fontMetrics().height() * 3)
+        self.events.setMinimumHeight(self.fontMetrics().height() * 2)
         grid = QGridLayout()
         for i, (key, (label, _perm)) in enumerate(STEPS.items()):
             b = QPushButton(label)
