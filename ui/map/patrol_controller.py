@@ -37,6 +37,7 @@ from app.feed.storage import (
 )
 from app.map.layers import DistrictMap
 from ui.background import BackgroundWork
+from ui.i18n import translate
 from ui.map.patrol_feed import PatrolFeedWorker
 
 log = logging.getLogger(__name__)
@@ -48,13 +49,15 @@ REDRAW_MS = 500
 def fix_status_text(status: WriteStatus) -> str:
     """What the status bar says about storing fixes ("" while all is well)."""
     if not status.ok:
-        text = f"轨迹写入失败，{status.pending} 条待重试"
+        text = translate("PatrolController", "轨迹写入失败，{pending} 条待重试").format(
+            pending=status.pending)
     elif status.lost:
-        text = "轨迹写入已恢复"
+        text = translate("PatrolController", "轨迹写入已恢复")
     else:
         return ""
     if status.lost:
-        text += f"（积压超过上限，最早的 {status.lost} 条已放弃）"
+        text += translate("PatrolController", "（积压超过上限，最早的 {lost} 条已放弃）").format(
+            lost=status.lost)
     return text
 
 

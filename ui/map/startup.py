@@ -93,7 +93,7 @@ class DeferredStartup(QObject):
         self.started = True
         self._fallback.stop()
         self._t0 = time.perf_counter()
-        self.progress.emit("正在加载建筑物、案件…")
+        self.progress.emit(self.tr("正在加载建筑物、案件…"))
         cursor = self._store.cursor()  # created here, used only by the worker
         base, recent = self._base, self._recent
         self._work.run(lambda: load_in_worker(cursor, base, recent), self._loaded)
@@ -117,12 +117,12 @@ class DeferredStartup(QObject):
         if isinstance(result, Exception):
             self.error = result
         else:
-            self.progress.emit("正在显示建筑物、案件…")
+            self.progress.emit(self.tr("正在显示建筑物、案件…"))
             self._apply(*result)
         self.loaded = True
         self.load_seconds = time.perf_counter() - self._t0
         if self._panels:
-            self.progress.emit("正在打开面板…")
+            self.progress.emit(self.tr("正在打开面板…"))
         QTimer.singleShot(0, self, self._next_panel)
 
     def _maybe_done(self) -> None:
@@ -134,7 +134,7 @@ class DeferredStartup(QObject):
                  self.load_seconds or 0.0, self.total_seconds)
         if self.error is not None:
             first = (str(self.error).strip().splitlines() or [type(self.error).__name__])[0]
-            self.progress.emit(f"建筑物、案件未能加载：{first}")
+            self.progress.emit(self.tr("建筑物、案件未能加载：{reason}").format(reason=first))
         else:
             self.progress.emit("")
         self.finished.emit()
