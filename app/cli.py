@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, metavar="OUT.png")
     _db_arg(p)
     p.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    p.add_argument("--workspace", default=None, metavar="NAME",
+                   help="the workspace shown: 值班|duty, 调度|dispatch, 大屏|wall, 视频|video "
+                        "(default: duty)")
     _lang_arg(p)
 
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
@@ -325,7 +328,7 @@ def cmd_screenshot(args) -> int:
 
         now = store_clock(store).now()
         behind = staleness(store, now)
-        frontend.render_screenshot(store, out, args.size)
+        frontend.render_screenshot(store, out, args.size, workspace=_workspace(args.workspace))
     finally:
         store.close()
     print(f"saved {out} ({args.size[0]}x{args.size[1]}) at {now:%Y-%m-%d %H:%M:%S}")
@@ -333,6 +336,20 @@ def cmd_screenshot(args) -> int:
         print(f"gridcc: 演示时间线落后 {gap_text(behind)}，截图中的今日为空；先运行 "
               f"python -m app demo --if-missing 将其平移到当前时间", file=sys.stderr)
     return 0
+
+
+#: workspace names the screenshot takes: the key or its Chinese name
+WORKSPACE_NAMES = {"值班": "duty", "调度": "dispatch", "大屏": "wall", "视频": "video"}
+
+
+def _workspace(name: str | None) -> str | None:
+    if name is None:
+        return None
+    key = WORKSPACE_NAMES.get(name.strip(), name.strip().lower())
+    if key not in WORKSPACE_NAMES.values():
+        raise UserError(f"unknown workspace {name!r}: choose one of "
+                        + ", ".join(f"{zh}|{en}" for zh, en in WORKSPACE_NAMES.items()))
+    return key
 
 
 def cmd_bench(args) -> int:

@@ -149,8 +149,11 @@ def on_duty_clock(store: DistrictRepository):
     return clock
 
 
-def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int, int]) -> None:
-    """Offscreen: build the main window at ``size``, wait for the map's first paint, save a PNG."""
+def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int, int],
+                      workspace: str | None = None) -> None:
+    """Offscreen: build the main window at ``size`` showing ``workspace`` (ui.workspaces:
+    duty, dispatch, wall, video; default duty), wait until the map and its panels are
+    loaded, save a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     width, height = int(size[0]), int(size[1])
     app = _application()
@@ -163,6 +166,8 @@ def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int
         window.resize(width, height)
         window.show()
         _process_until(app, lambda: window.isVisible() and window.canvas.width() > 0, 5.0)
+        # the workspace's layout at the final size (its shares are of the window's width)
+        window.workspaces.apply_default(workspace or window.workspaces.current)
         window.canvas.zoom_to_extent()
         window.canvas.viewport().update()
         if not _process_until(app, lambda: window.canvas.first_paint_seconds is not None,
@@ -173,7 +178,8 @@ def render_screenshot(store: DistrictRepository, out_path: Path, size: tuple[int
                               and window.panels_filled(),
                               SCREENSHOT_TIMEOUT_S):
             raise _user_error(f"the map did not finish loading within {SCREENSHOT_TIMEOUT_S:.0f} s")
-        app.processEvents()
+        window.workspaces.fit_groups()  # the panels filled: sized as they now are
+        _process_until(app, lambda: False, 0.2)
         pixmap = window.grab()
         out_path = Path(out_path)
         if not pixmap.save(str(out_path), "PNG"):

@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
             self.startup = DeferredStartup(store, dm, self._apply_deferred, fills, self,
                                            recent=self.patrol_controller.load_recent)
             self.startup.progress.connect(self._show_progress)
+            if not self._restored:  # the filled panels' sizes, not their placeholders'
+                self.startup.finished.connect(self.workspaces.fit_groups)
             self.canvas.firstPainted.connect(self.startup.start)
         else:
             for fill in fills:
