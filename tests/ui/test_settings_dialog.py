@@ -218,3 +218,26 @@ def test_the_language_comes_from_the_preferences_without_lang(qapp, config_dir, 
         assert i18n.install(qapp, "en") == "en"
     finally:
         i18n.install(qapp, i18n.SOURCE_LANGUAGE)
+
+
+def test_an_open_video_wall_follows_the_take_over_setting(host, config_dir, qtbot, tmp_path,
+                                                           store):
+    from app.video.layouts import LayoutBook
+    from app.video.registry import CameraRegistry
+    from ui.settings import preferences
+    from ui.settings_dialog import open_settings
+    from ui.video.wall import VideoWall
+
+    wall = VideoWall(CameraRegistry.load(store), book=LayoutBook(tmp_path / "wall.json"))
+    qtbot.addWidget(wall)
+    assert wall.auto_takeover and wall.takeover_tile == 0
+    dialog = open_settings(host)
+    dialog.wall_takeover.setChecked(False)
+    dialog.takeover_tile.setValue(3)
+    dialog.accept()
+    assert not wall.auto_takeover and wall.takeover_tile == 3
+    assert not wall.takeover_action.isChecked() and wall.tile_actions.checkedAction().data() == 3
+    wall.set_auto_takeover(True)  # the wall's own switch is remembered the same way
+    again = open_settings(host)
+    assert preferences().wall_takeover and again.wall_takeover.isChecked()
+    again.reject()

@@ -41,6 +41,15 @@ def _save_pref(key: str, value) -> None:
     remember(**{key: value})
 
 
+def _follow_preferences(wall: VideoWall, prefs) -> None:
+    """The settings dialog saved: the take-over as it says (values already so are left
+    alone, which ends the save they would echo)."""
+    if prefs.wall_takeover != wall.auto_takeover:
+        wall.set_auto_takeover(prefs.wall_takeover)
+    if prefs.wall_takeover_tile != wall.takeover_tile:
+        wall.set_takeover_tile(prefs.wall_takeover_tile)
+
+
 def display_rate(tile_count: int) -> float:
     """Pictures per second each tile shows: full rate for a few big tiles, less for many
     small ones (measured on a 2-core machine: 720p25 tiles stutter beyond about 6 at
@@ -83,10 +92,12 @@ class VideoWall(QWidget):
         self._touched_at = [float("-inf")] * MAX_TILES
         # an urgent case may take over a tile: on/off and which tile (0: the least
         # recently used one, k: tile k) are the operator's settings at this workstation
-        from ui.settings import preferences
+        from ui.lifetime import connect_while
+        from ui.settings import hub, preferences
 
         prefs = preferences()
         self.auto_takeover, self.takeover_tile = prefs.wall_takeover, prefs.wall_takeover_tile
+        connect_while(self, hub().changed, lambda p: _follow_preferences(self, p))
         for t in self.tiles:
             t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             t.customContextMenuRequested.connect(lambda pos, t=t: self._tile_menu(t, pos))
