@@ -241,3 +241,17 @@ def test_an_open_video_wall_follows_the_take_over_setting(host, config_dir, qtbo
     again = open_settings(host)
     assert preferences().wall_takeover and again.wall_takeover.isChecked()
     again.reject()
+
+
+def test_demonstration_mode_from_the_preferences_at_login(config_dir):
+    from app.privacy import demo
+    from ui.login_dialog import apply_demo_setting
+    from ui.settings import update_preferences
+
+    demo.set_demo_mode(None)
+    try:
+        assert not apply_demo_setting()
+        update_preferences(demo_mode=True)
+        assert apply_demo_setting() and demo.person_name("王小明") != "王小明"  # i18n: no
+    finally:
+        demo.set_demo_mode(None)
