@@ -1006,7 +1006,7 @@
     </message>
     <message>
         <source>报到及时率</source>
-        <translation>On-time report-in rate</translation>
+        <translation>Report-in timeliness</translation>
     </message>
     <message>
         <source>按时办结率</source>
@@ -1014,7 +1014,7 @@
     </message>
     <message>
         <source>督办数</source>
-        <translation>Supervised</translation>
+        <translation>Supervisions</translation>
     </message>
     <message>
         <source>二次哨数</source>
@@ -1058,11 +1058,11 @@
     </message>
     <message>
         <source>准确派遣数</source>
-        <translation>Dispatched right</translation>
+        <translation>Dispatched correctly</translation>
     </message>
     <message>
         <source>评价数</source>
-        <translation>Evaluated</translation>
+        <translation>Rated</translation>
     </message>
     <message>
         <source>满意数</source>
@@ -1143,7 +1143,7 @@
     </message>
     <message>
         <source>准确派遣率 = 准确派遣数 ÷ 派遣数</source>
-        <translation>Accurate dispatch rate = dispatched right ÷ dispatched</translation>
+        <translation>Accurate dispatch rate = dispatched correctly ÷ dispatched</translation>
     </message>
     <message>
         <source>平均结案用时 = 结案用时合计（受理→结案，工作小时）÷ 结案数</source>
@@ -1151,7 +1151,7 @@
     </message>
     <message>
         <source>满意率 = 满意数 ÷ 评价数</source>
-        <translation>Satisfaction rate = satisfied ÷ evaluated</translation>
+        <translation>Satisfaction rate = satisfied ÷ rated</translation>
     </message>
     <message>
         <source>吹哨时间在周期内、点名该部门的哨令（一哨多部门按部门计）</source>
@@ -1159,7 +1159,7 @@
     </message>
     <message>
         <source>报到及时率 = 按时报到数 ÷ 接哨数</source>
-        <translation>On-time report-in rate = reported in on time ÷ whistles received</translation>
+        <translation>Report-in timeliness = reported in on time ÷ whistles received</translation>
     </message>
     <message>
         <source>按时办结率 = 按时办结数 ÷ 接哨数</source>
@@ -1231,7 +1231,7 @@
     </message>
     <message>
         <source>评价数中满意度为 4 或 5（满意、非常满意）的案件</source>
-        <translation>Evaluated cases rated 4 or 5 (satisfied, very satisfied)</translation>
+        <translation>Rated cases with a satisfaction of 4 or 5 (satisfied, very satisfied)</translation>
     </message>
     <message>
         <source>周期内结案案件从受理到结案的工作小时之和</source>
@@ -1280,7 +1280,7 @@
     </message>
     <message>
         <source>责任部门</source>
-        <translation>Department</translation>
+        <translation>Responsible department</translation>
     </message>
     <message>
         <source>上报时间</source>
@@ -1292,7 +1292,7 @@
     </message>
     <message>
         <source>处置期限</source>
-        <translation>Deadline</translation>
+        <translation>Handling deadline</translation>
     </message>
     <message>
         <source>处置时间</source>
@@ -1352,11 +1352,11 @@
     </message>
     <message>
         <source>督办</source>
-        <translation>Supervised</translation>
+        <translation>Supervision</translation>
     </message>
     <message>
         <source>网格员编号</source>
-        <translation>Worker no.</translation>
+        <translation>Grid worker no.</translation>
     </message>
     <message>
         <source>网格员</source>
