@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -119,7 +119,8 @@ class LegendBoard(QFrame):
         self.setObjectName("BigScreenLegend")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setStyleSheet("#BigScreenLegend { background: rgba(3, 9, 20, 200); "
-                           f"border: 1px solid {theme.ACCENT}; border-radius: 4px; }}")
+                           f"border: 1px solid {theme.ACCENT}; border-radius: 4px; }}"
+                           "#BigScreenLegend QWidget { background: transparent; }")
         self.title = QLabel(self.tr("图例"))
         self.title.setProperty("colour", theme.ACCENT)
         self.view = LegendView(window.canvas, window.layers, columns=2, text_px=16)
@@ -159,6 +160,8 @@ class BigScreenMode(QObject):
         self._saved_state: QByteArray | None = None
         self._saved_geometry: QByteArray | None = None
         self._hidden: list[QWidget] = []
+        #: canvas pixels plugins' overlays cover, by side (see :meth:`reserve`)
+        self._reserved: dict[str, int] = {}
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
@@ -211,10 +214,40 @@ class BigScreenMode(QObject):
         QTimer.singleShot(0, self, self.fit_map)
         self.toggled.emit(True)
 
+    def reserve(self, side: str, px: int) -> None:
+        """An overlay of a plugin covers ``px`` of the map's ``side`` ("left", "right"): the
+        district is fitted beside it (0 gives the room back)."""
+        self._reserved[side] = max(0, int(px))
+        self.fit_map()
+
+    def free_box(self) -> QRectF:
+        """The part of the map no overlay covers (canvas pixels): below the strip, right
+        of the legend, left of what plugins reserved."""
+        c = self.window.canvas
+        margin = round(c.height() * 0.012)
+        left = self.legend.geometry().right() + 1 if self.legend.isVisible() else 0
+        left = max(left, self._reserved.get("left", 0)) + margin
+        right = c.width() - self._reserved.get("right", 0) - margin
+        top = (self.strip.geometry().bottom() + 1 if self.strip.isVisible() else 0) + margin
+        return QRectF(left, top, max(1, right - left), max(1, c.height() - margin - top))
+
     def fit_map(self) -> None:
-        """The whole district below the headline strip."""
-        if self.active:
-            self.window.canvas.zoom_to_extent(top_px=self.strip.height())
+        """The whole district in :meth:`free_box`: below the headline strip, beside the
+        legend (and the boards plugins reserved room for)."""
+        if not self.active:
+            return
+        self._place()
+        c = self.window.canvas
+        ext, box = c.extent(), self.free_box()
+        if ext.isEmpty() or c.width() <= 0 or c.height() <= 0:
+            c.zoom_to_extent(top_px=self.strip.height())
+            return
+        mpp = max(ext.width() / box.width(), ext.height() / box.height()) * 1.03
+        # the view (map y up) whose box centre is the district's centre
+        x0 = ext.center().x() - box.center().x() * mpp
+        y1 = ext.center().y() + box.center().y() * mpp
+        c.viewbox.setRange(rect=QRectF(x0, y1 - c.height() * mpp, c.width() * mpp,
+                                       c.height() * mpp), padding=0)
 
     def leave(self) -> None:
         """Back to the workstation layout as it was."""
@@ -223,6 +256,7 @@ class BigScreenMode(QObject):
         w = self.window
         self.active = False
         self.timer.stop()
+        self._reserved.clear()
         self.strip.hide()
         self.legend.hide()
         self._scale_overlays(theme.ui_scale())

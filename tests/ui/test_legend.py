@@ -207,3 +207,20 @@ def test_what_is_drawn_above_the_layers_comes_first(window, qtbot):
                                         for s in legend.sections))
     finally:
         source.remove()
+
+
+def test_big_screen_fits_the_district_beside_the_legend_and_reserved_boards(window, qtbot):
+    bs = window.big_screen
+    bs.enter()
+    qtbot.waitUntil(lambda: bs.legend.isVisible() and bs.legend.width() > 0)
+    bs.reserve("right", window.canvas.width() // 4)  # as a plugin's board would
+    box = bs.free_box()
+    assert box.left() > bs.legend.geometry().right()
+    assert box.right() <= window.canvas.width() * 3 // 4
+    ext = window.canvas.extent()
+    corners = [window.canvas.map_to_widget(x, y) for x in (ext.left(), ext.right())
+               for y in (ext.top(), ext.bottom())]
+    for p in corners:  # the whole district is in the free part of the wall
+        assert box.adjusted(-1, -1, 1, 1).contains(p), (p, box)
+    bs.leave()
+    assert bs._reserved == {}

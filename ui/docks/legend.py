@@ -215,7 +215,8 @@ class LegendView(QWidget):
     def _rebuild(self) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None:  # hidden now: deleted only later
+                item.widget().hide()
                 item.widget().deleteLater()
         if not self.sections:
             empty = self._label(translate("Legend", "没有显示的图层"), "Hint")
@@ -233,6 +234,8 @@ class LegendView(QWidget):
             px = self.text_px if role != "Hint" else round(self.text_px * 0.8)
             label.setStyleSheet(f"color: {colour or theme.TEXT}; font-size: {px}px; "
                                 f"font-weight: {700 if bold else 400}; background: transparent;")
+        elif bold:  # a section's title stands out from the keys under it
+            label.setStyleSheet(f"color: {colour or theme.TEXT}; font-weight: 700;")
         return label
 
     def _section_widget(self, section: LegendSection) -> QWidget:
