@@ -171,9 +171,8 @@ def _privacy_note(result: dict) -> str:
 def run_export_command(args) -> int:
     from app.clock import store_clock
     from app.district_io.exporter import export_district
-    from app.store import open_store
-
     from app.privacy.demo import demo_mode
+    from app.store import open_store
 
     user = _user(args)
     if args.unmask and demo_mode():

@@ -261,7 +261,8 @@ class ImportSession:
             if s.mapping.kind in POINT_KINDS and "grid_code" in s.mapping.fields:
                 hit = datum.check_assigned(s.geoms[s.ok], self._stated_grids(s))
             if hit is None:
-                hit = datum.check_layer(s.geoms[s.ok], s.mapping.kind in POLYGON_KINDS, ref)
+                hit = datum.check_layer(s.geoms[s.ok], s.mapping.kind in POLYGON_KINDS, ref,
+                                        separate=s.mapping.kind != "grids")
             if hit is None:
                 continue
             web, now, after = hit

@@ -2,7 +2,7 @@
 
 Shapefile (with or without ``.cpg``), GeoPackage (one or all layers), GeoJSON (a
 FeatureCollection, a bare array of Features, or either wrapped in JavaScript such as
-``var data = …;``), CSV and XLSX (coordinates or WKT in columns, made into geometry
+``var data = …;``; read in batches, app/district_io/geojson.py), CSV and XLSX (coordinates or WKT in columns, made into geometry
 once the columns are mapped).  Before GDAL sees a file its frame is checked (exists,
 is a file, readable, not empty, not absurdly large, a Shapefile's header and
 companion files), so that a broken file is named with a reason instead of a crash.
@@ -11,7 +11,6 @@ companion files), so that a broken file is named with a reason instead of a cras
 from __future__ import annotations
 
 import hashlib
-import json
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -177,7 +176,9 @@ def read_source(path: Path, layer: str | None = None, encoding: str | None = Non
         digest = sha256_of([path])
         return [_read_plain(path, "gpkg", n, digest) for n in ([layer] if layer else names)]
     if fmt == "geojson":
-        return [_read_geojson(path)]
+        from app.district_io.geojson import read_geojson
+
+        return [read_geojson(path)]
     return [_read_table(path, fmt, encoding)]
 
 
@@ -186,8 +187,10 @@ def _gdal_reason(exc: Exception) -> str:
     return text[:300]
 
 
-def _finish(path, layer, driver, meta, geometry, fields, data, unit, digest, numbers=None) -> SourceLayer:
-    geoms = None
+def _finish(path, layer, driver, meta, geometry, fields, data, unit, digest, numbers=None,
+            shapes=None) -> SourceLayer:
+    """The SourceLayer of what was read: ``geometry`` as WKB, or ``shapes`` already made."""
+    geoms = shapes
     if geometry is not None:
         geoms = shapely.from_wkb(np.asarray(geometry, dtype=object), on_invalid="ignore")
     n = len(data[0]) if data else (0 if geoms is None else len(geoms))
@@ -301,60 +304,6 @@ def _read_shapefile(path: Path, encoding: str | None) -> SourceLayer:
     layer = _finish(path, path.stem, "shp", meta, geometry, names, out, "要素", digest)
     layer.encoding, layer.encoding_scores, layer.findings = enc, scores, findings
     return layer
-
-
-def _read_geojson(path: Path) -> SourceLayer:
-    digest = sha256_of([path])
-    with open(path, "rb") as f:
-        head = f.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
-    findings = Findings()
-    if head[:1] == b"{" and path.suffix.lower() != ".js":  # a plain FeatureCollection: GDAL reads the file
-        meta, geometry, cols = _read_json_bytes(path, None, True)
-        meta["crs_wkt"] = _crs_from_geojson(meta.get("crs"))
-        return _finish(path, path.stem, "geojson", meta, geometry, meta["fields"], cols, "要素", digest)
-    data = path.read_bytes()
-    body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if body[:1] not in (b"{", b"["):
-        starts = [i for i in (body.find(b"{"), body.find(b"[")) if i >= 0]
-        if not starts:
-            raise SourceError(str(path), "不是 GeoJSON：文件中没有 JSON 对象或数组")
-        prefix = body[:min(starts)]
-        end = max(body.rfind(b"}"), body.rfind(b"]"))
-        findings.warn(str(path), f"去掉了包在 GeoJSON 外面的 JavaScript（{prefix[:40].decode('utf-8', 'replace').strip()} …）")
-        body = body[min(starts):end + 1]
-    if body[:1] == b"[":
-        findings.warn(str(path), "文件是要素数组（不是 FeatureCollection），已按要素集合读取")
-        body = b'{"type":"FeatureCollection","features":' + body + b"}"
-    meta, geometry, cols = _read_json_bytes(path, body, False)
-    wkt = meta.get("crs")
-    meta["crs_wkt"] = _crs_from_geojson(wkt)
-    layer = _finish(path, path.stem, "geojson", meta, geometry, meta["fields"], cols, "要素", digest)
-    layer.findings = findings
-    return layer
-
-
-def _read_json_bytes(path: Path, body: bytes, untouched: bool):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            meta, _f, geometry, cols = raw.read(path if untouched else body)
-        try:
-            crs = pyogrio.read_info(path if untouched else body).get("crs")
-        except Exception:  # noqa: BLE001
-            crs = None
-        meta = dict(meta)
-        meta["crs"] = crs
-        return meta, geometry, cols
-    except Exception as exc:  # noqa: BLE001
-        where = ""
-        try:
-            json.loads(body if body is not None else path.read_bytes())
-        except json.JSONDecodeError as jexc:
-            where = f"第 {jexc.lineno} 行第 {jexc.colno} 列"
-            raise SourceError(str(path), f"JSON 语法错误：{jexc.msg}", where) from None
-        except UnicodeDecodeError:
-            raise SourceError(str(path), "GeoJSON 必须是 UTF-8 文本，本文件无法按 UTF-8 解码") from None
-        raise SourceError(str(path), f"GDAL 无法读取：{_gdal_reason(exc)}") from None
 
 
 def _crs_from_geojson(crs: str | None) -> str | None:
