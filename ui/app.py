@@ -36,7 +36,7 @@ def _application(argv: list[str] | None = None):
     app.setOrganizationName("GridCC")
     from ui import i18n
 
-    i18n.install(app, None)  # $GRIDCC_LANG (--lang), else Chinese
+    i18n.install(app, None)  # $GRIDCC_LANG (--lang), else the preference (设置 → 语言)
     app.setApplicationDisplayName(i18n.translate("App", "GridCC 网格化管理指挥中心"))
     return app
 
