@@ -315,10 +315,16 @@ class Workspaces(QObject):
         """A panel opened (in front of its group, the group as wide as the panel wants)
         or closed (the group back to its workspace width; an empty area gives its room
         to the map)."""
-        if self._arranging or self.group_of(pid) is None or self.docks[pid].isFloating():
+        dock = self.docks[pid]
+        if self._arranging or self.group_of(pid) is None or dock.isFloating():
             return
+        # the toggle action says so before the dock follows it: follow it first
+        if on and dock.isHidden():
+            dock.show()
+        elif not on and not dock.isHidden():
+            dock.close()
         if on:
-            self.docks[pid].raise_()
+            dock.raise_()
             self._make_room_across(pid)
         else:
             for other in self._stepped_aside.pop(pid, []):
