@@ -7,7 +7,8 @@ a handful of ``str.find`` calls in C instead of a loop over a million Python obj
 
 * exact code: ``"\\n" + q + "\\n"`` in the codes,
 * code prefix / name prefix: ``"\\n" + q`` (an entry starts after a newline),
-* substring: ``q`` anywhere.
+* substring: ``q`` anywhere (in a column of a million case codes only when nothing
+  else matched: those are binary searches for exact and prefix, a scan otherwise).
 
 Matching ignores case.  Hits are ranked exact code > code prefix > name prefix >
 substring, then by kind (:data:`KINDS` order), then shortest text first.  At Jinhua
@@ -38,6 +39,8 @@ KINDS = ("district", "street", "community", "grid", "case", "worker", "camera",
 LEVEL_KINDS = {1: "district", 2: "street", 3: "community", 4: "grid"}
 #: hits returned by default
 LIMIT = 50
+#: from this many entries of one width a column is also kept sorted (binary searches)
+KEYED_FROM = 20_000
 SEP = "\n"
 
 
@@ -88,6 +91,31 @@ class Haystack:
         #: every character present: a query with another one needs no scan at all (a
         #: million case codes hold a dozen characters; one scan of them costs ~15 ms)
         self.chars = frozenset(chr(c) for c in np.flatnonzero(np.bincount(codes)))
+        self._keyed(codes)
+
+    def _keyed(self, codes: np.ndarray) -> None:
+        """Many entries of one width in Latin-1 (a million case codes): also kept as a
+        sorted array of fixed-width byte strings, so that exact and prefix matches are
+        binary searches instead of scans."""
+        self.keys = self.order = None
+        n = len(self.starts)
+        if n < KEYED_FROM:
+            return
+        width = int(self.starts[1] - self.starts[0] - 1)
+        if width <= 0 or len(codes) != 1 + n * (width + 1) or codes.max() > 0xFF:
+            return
+        if not np.array_equal(self.starts, 1 + np.arange(n, dtype=np.int64) * (width + 1)):
+            return
+        rows = codes[1:].reshape(n, width + 1)[:, :width].astype(np.uint8)
+        keys = np.ascontiguousarray(rows).view(f"S{width}").ravel()
+        if not np.all(keys[1:] >= keys[:-1]):
+            self.order = np.argsort(keys, kind="stable")
+            keys = keys[self.order]
+        self.keys, self.width = keys, width
+
+    def _key_rows(self, lo: int, hi: int) -> list[int]:
+        rows = np.arange(lo, hi) if self.order is None else self.order[lo:hi]
+        return [int(r) for r in rows]
 
     @classmethod
     def of(cls, values) -> Haystack:
@@ -108,15 +136,34 @@ class Haystack:
         return self.folded.find(q)
 
     def exact(self, q: str, start: int = 0) -> int | None:
+        if self.keys is not None:
+            b = _latin1(q)
+            if b is None or len(b) != self.width:
+                return None
+            i = int(np.searchsorted(self.keys, b))
+            return self._key_rows(i, i + 1)[0] if i < len(self.keys) and self.keys[i] == b \
+                else None
         if q[:1] not in self.first_chars:
             return None
         pos = self.folded.find(SEP + q + SEP, max(0, start - 1))
         return None if pos < 0 else self._row(pos + 1)
 
     def prefix(self, q: str, limit: int, start: int = 0) -> list[int]:
+        if self.keys is not None:
+            b = _latin1(q)
+            if b is None or len(b) > self.width:
+                return []
+            lo = int(np.searchsorted(self.keys, b, side="left"))
+            hi = int(np.searchsorted(self.keys, b + b"\xff" * (self.width - len(b)),
+                                     side="right"))
+            return self._key_rows(lo, min(hi, lo + limit))
         if q[:1] not in self.first_chars:
             return []
         return self._scan(SEP + q, 1, limit, at_start=None, pos=max(0, start - 1))
+
+    def only_prefixes(self, q: str) -> bool:
+        """Entries of one width no longer than ``q``: it can only match from the start."""
+        return self.keys is not None and len(q) >= self.width
 
     def substring(self, q: str, limit: int, start: int = 0) -> list[int]:
         """Rows containing ``q`` but not starting with it (those are prefix hits)."""
@@ -142,6 +189,13 @@ class Haystack:
 
     def _row(self, pos: int) -> int:
         return int(np.searchsorted(self.starts, pos, side="right")) - 1
+
+
+def _latin1(q: str) -> bytes | None:
+    try:
+        return q.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 @dataclass
@@ -198,29 +252,41 @@ class SearchIndex:
                     seen.add(key)
                     found.append((rank, KINDS.index(table.kind), len(hay.entry(r)), table, r))
 
-        # where q first occurs in each haystack: -1 rules out every search in it
-        first = {id(h): h.first(q) for t in self.tables for h in (t.codes, t.names)
-                 if h is not None}
+        # where q first occurs in a haystack (-1 rules out every search in it); a sorted
+        # one answers exact and prefix without it
+        firsts: dict[int, int] = {}
+
+        def first(h: Haystack) -> int:
+            if id(h) not in firsts:
+                firsts[id(h)] = h.first(q)
+            return firsts[id(h)]
+
         for t in self.tables:
             c = t.codes
-            if c is not None and first[id(c)] >= 0:
-                prefixed = c.prefix(q, limit, first[id(c)])
+            if c is not None and (c.keys is not None or first(c) >= 0):
+                start = 0 if c.keys is not None else first(c)
+                prefixed = c.prefix(q, limit, start)
                 if len(prefixed) < limit:  # every prefix hit seen: the exact one among them
                     exact = next((r for r in prefixed if len(c.entry(r)) == len(q)), None)
                 else:
-                    exact = c.exact(q, first[id(c)])
+                    exact = c.exact(q, start)
                 if exact is not None:
                     take(Rank.EXACT_CODE, t, [exact], c)
                 take(Rank.CODE_PREFIX, t, prefixed, c)
-            if t.names is not None and first[id(t.names)] >= 0:
-                take(Rank.NAME_PREFIX, t, t.names.prefix(q, limit, first[id(t.names)]),
-                     t.names)
-        # substrings only as far as the better ranks left room
-        if len(found) < limit:
+            n = t.names
+            if n is not None and (n.keys is not None or first(n) >= 0):
+                take(Rank.NAME_PREFIX, t, n.prefix(q, limit, 0 if n.keys is not None
+                                                   else first(n)), n)
+        # substrings only as far as the better ranks left room; inside a million case
+        # codes (a scan) only when nothing else matched at all
+        for big in (False, True):
+            if len(found) >= limit or (big and found):
+                break
             for t in self.tables:
                 for hay in (t.codes, t.names):
-                    if hay is not None and first[id(hay)] >= 0:
-                        take(Rank.SUBSTRING, t, hay.substring(q, limit, first[id(hay)]), hay)
+                    if (hay is not None and (hay.keys is not None) == big
+                            and not hay.only_prefixes(q) and first(hay) >= 0):
+                        take(Rank.SUBSTRING, t, hay.substring(q, limit, first(hay)), hay)
         found.sort(key=lambda f: (f[0], f[1], f[2], f[3].ids[f[4]]))
         return self._hits(found[:limit])
 

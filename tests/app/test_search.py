@@ -143,3 +143,22 @@ def test_cases_added_after_the_build_are_found(store):
 def test_nothing_for_blank_or_unknown(index):
     assert index.search("") == [] and index.search("   ") == []
     assert index.search("没有这个地方zz") == []
+
+
+def test_many_codes_of_one_width_are_binary_searched_like_a_scan(monkeypatch):
+    import app.search as search
+
+    rng = np.random.default_rng(3)
+    codes = [f"AJ2026{int(n):08d}" for n in rng.choice(10**8, 30_000, replace=False)]
+    keyed = Haystack.of(codes)  # shuffled: sorted through an order array
+    assert keyed.keys is not None and keyed.order is not None
+    monkeypatch.setattr(search, "KEYED_FROM", 10**9)
+    scanned = Haystack.of(codes)
+    assert scanned.keys is None
+    some = codes[1234]
+    for q in (some.lower(), some[:9].lower(), "aj2026", some[:-1].lower()):
+        assert sorted(keyed.prefix(q, 100_000)) == sorted(scanned.prefix(q, 100_000)), q
+        assert keyed.exact(q) == scanned.exact(q)
+    assert keyed.exact(some.lower()) == 1234
+    assert keyed.prefix("zz", 10) == [] and keyed.exact("aj") is None
+    assert keyed.only_prefixes(some.lower()) and not keyed.only_prefixes("2026")
