@@ -35,6 +35,7 @@ class Role(StrEnum):
     DISTRICT_LEADER = "district_leader"  # 区领导
     AUDITOR = "auditor"  # 审计员
     ADMINISTRATOR = "administrator"  # 系统管理员
+    WALL = "wall"  # 大屏: the read-only wall seat, sees no personal data, writes nothing
 
 
 ROLE_NAMES = {
@@ -42,7 +43,7 @@ ROLE_NAMES = {
     Role.STREET_DIRECTOR: "街道办事处主任", Role.COMMUNITY_STAFF: "社区工作人员",
     Role.GRID_WORKER: "网格员", Role.DEPARTMENT_HANDLER: "部门承办人",
     Role.SUPERVISION_OFFICE: "区委督查室", Role.DISTRICT_LEADER: "区领导", Role.AUDITOR: "审计员",
-    Role.ADMINISTRATOR: "系统管理员",
+    Role.ADMINISTRATOR: "系统管理员", Role.WALL: "大屏只读账号",
 }
 
 SCOPE_KINDS = ("district", "street", "community", "department")
@@ -59,7 +60,11 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
     Role.DISTRICT_LEADER: ("department",),  # the 区领导 department (LD) of the second whistle
     Role.AUDITOR: ("district",),
     Role.ADMINISTRATOR: ("district",),
+    Role.WALL: ("district", "street"),  # the district's wall, or a street platform's
 }
+#: roles that see no personal data at all (no phone, not even masked; people under
+#: pseudonyms) and may do nothing but look (app/privacy/wall.py)
+READ_ONLY_ROLES = (Role.WALL,)
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,9 @@ _STREET_HEADS = (R.STREET_SECRETARY, R.STREET_DIRECTOR)
 
 
 def _viewers() -> dict[Role, str]:
-    """Who sees cases and whistles: everyone of the business in their area or department."""
-    out = {r: "area" for r in _BIZ}
+    """Who sees cases and whistles: everyone of the business in their area or department,
+    and the wall in its area."""
+    out = {r: "area" for r in (*_BIZ, R.WALL)}
     out[R.DEPARTMENT_HANDLER] = "dept"
     out[R.DISTRICT_LEADER] = "any"
     return out
@@ -117,6 +123,9 @@ MATRIX: dict[str, dict[Role, str]] = {
     "case.close": {R.OPERATOR: "area", R.DISPATCHER: "area"},  # 结案
     "case.evaluate": {R.OPERATOR: "area", R.COMMUNITY_STAFF: "area"},  # 评价 (回访)
     "whistle.view": _viewers(),
+    # 行踪轨迹 (PIPL: sensitive): where grid staff walked, in the viewer's own area
+    "patrol.view": {**{r: "area" for r in _BIZ if r != R.DEPARTMENT_HANDLER},
+                    R.DISTRICT_LEADER: "any", R.WALL: "area"},
     "whistle.blow": {r: "area" for r in _STREET_HEADS},  # only 书记 and 主任 of that street
     "whistle.second": {r: "area" for r in _STREET_HEADS},  # 二次哨
     "whistle.report_in": {R.DEPARTMENT_HANDLER: "dept", R.DISTRICT_LEADER: "dept"},
@@ -143,7 +152,7 @@ ACTION_VERBS = {
     "case.dispatch": "派遣案件", "case.handle": "处置案件",
     "case.request": "申请回退、延期或缓办", "case.approve": "审批",
     "case.verify": "核查案件", "case.close": "结案", "case.evaluate": "评价案件",
-    "whistle.view": "查看哨令", "whistle.blow": "吹哨",
+    "whistle.view": "查看哨令", "patrol.view": "查看巡查轨迹", "whistle.blow": "吹哨",
     "whistle.second": "吹二次哨", "whistle.report_in": "报到",
     "whistle.feed_back": "反馈", "whistle.verify": "核查哨令",
     "whistle.rate": "评价部门", "whistle.supervise": "督办",

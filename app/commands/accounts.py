@@ -9,9 +9,9 @@ import sys
 from app.audit import read_log, verify_log
 from app.audit.log import append as audit
 from app.auth.accounts import add_user, list_users, set_locked
-from app.auth.permissions import ROLE_NAMES, Role, Scope, require
+from app.auth.permissions import ROLE_NAMES, SCOPE_KIND_NAMES, Role, Scope, require
 from app.commands.workflow import _user_error, common_args, emit, session
-from app.workflow.places import WorkflowError, department_ids
+from app.workflow.places import PlaceNames, WorkflowError, department_ids
 
 NEW_PASSWORD_ENV = "GRIDCC_NEW_PASSWORD"
 
@@ -90,8 +90,10 @@ def cmd_users(args) -> int:
             data = [{"username": u.username, "display_name": u.display_name, "role": u.role.value,
                      "scope": u.scope.label(), "locked": u.locked,
                      "failed_logins": u.failed_logins} for u in users]
-            text = "\n".join(f"{u.username:<14} {u.role.value:<20} {u.scope.label():<16} "
-                             f"{'LOCKED' if u.locked else ''} {u.display_name}" for u in users)
+            names = PlaceNames(store)
+            text = "\n".join(f"{u.username:<14} {ROLE_NAMES[u.role]:<10} "
+                             f"{_scope_name(names, u.scope):<12} "
+                             f"{'已锁定' if u.locked else ''} {u.display_name}" for u in users)
             return emit(args, data, text)
         if args.op == "add":
             password = os.environ.get(NEW_PASSWORD_ENV)
@@ -103,8 +105,16 @@ def cmd_users(args) -> int:
                            display_name=args.display_name, at=now, by=user)
             return emit(args, {"username": new.username, "role": new.role.value,
                                "scope": new.scope.label()},
-                        f"account {new.username} added: {ROLE_NAMES[new.role]}, "
-                        f"{new.scope.label()}")
+                        f"已添加账号 {new.username}：{ROLE_NAMES[new.role]}，"
+                        f"{_scope_name(PlaceNames(store), new.scope)}")
         u = set_locked(store, args.name, args.op == "lock", at=now, by=user)
         return emit(args, {"username": u.username, "locked": u.locked},
-                    f"account {u.username} {'locked' if u.locked else 'unlocked'}")
+                    f"账号 {u.username} {'已锁定' if u.locked else '已解锁'}")
+
+
+def _scope_name(names: PlaceNames, scope: Scope) -> str:
+    """A scope as the user reads it: 全区, or the street's, community's or department's
+    name (never its id)."""
+    if scope.kind == "district":
+        return SCOPE_KIND_NAMES["district"]
+    return names.name(scope.kind, scope.id) or SCOPE_KIND_NAMES[scope.kind]

@@ -27,6 +27,7 @@ DEMO_PASSWORDS: dict[Role, str] = {
     Role.DEPARTMENT_HANDLER: "Dept#2026",
     Role.SUPERVISION_OFFICE: "Supervise#2026",
     Role.DISTRICT_LEADER: "Leader#2026",
+    Role.WALL: "Wall#2026",
 }
 #: departments with a demo handler account ``dept_<code>``
 HANDLER_DEPARTMENTS = ("CG", "ZF", "HW", "YL", "SZ", "PS", "GA", "ZJ", "FG", "SJ", "JJ", "GD",
@@ -40,7 +41,8 @@ def demo_account_specs(store: DistrictRepository) -> list[tuple[str, Role, Scope
              ("auditor", Role.AUDITOR, district, "安全审计员"),
              ("operator", Role.OPERATOR, district, "指挥中心值班员"),
              ("dispatcher", Role.DISPATCHER, district, "指挥中心派遣员"),
-             ("supervisor", Role.SUPERVISION_OFFICE, district, "区委督查室")]
+             ("supervisor", Role.SUPERVISION_OFFICE, district, "区委督查室"),
+             ("wall", Role.WALL, district, "指挥大厅大屏")]
     leaders = store.rows("SELECT id FROM departments WHERE kind = 'leadership' ORDER BY id")
     if leaders:
         specs.append(("leader", Role.DISTRICT_LEADER, Scope("department", int(leaders[0][0])),

@@ -53,6 +53,8 @@ META_KEY = "server_security"
 PHONE_ROLES = ("operator", "dispatcher", "supervision_office")
 #: roles that see the whole district whatever their scope (区领导: MATRIX case.view any)
 ALL_SEEING_ROLES = ("district_leader",)
+#: roles that take no part in the business: no write grants (审计员, 管理员, the wall 大屏)
+NON_BUSINESS_ROLES = ("auditor", "administrator", "wall")
 
 
 def role_prefix(dbname: str) -> str:
@@ -70,7 +72,7 @@ def group_names(dbname: str) -> dict[str, str]:
 def groups_for(role: str, scope_kind: str) -> list[str]:
     """The groups (keys of :data:`GROUPS`) an account of ``role`` over ``scope_kind`` joins."""
     out = ["seat"]
-    if role not in ("auditor", "administrator"):
+    if role not in NON_BUSINESS_ROLES:
         out.append("business")
     if role in PHONE_ROLES and scope_kind == "district":
         out.append("phone")
@@ -120,10 +122,12 @@ FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION gridcc_audit_last_seq() RETURNS bigint {_DEF} AS $$
         SELECT max(seq) FROM audit_log $$""",
     # a worker's phone: in full for the phone group, masked within the scope, else NULL
+    # (the wall sees none at all)
     f"""CREATE OR REPLACE FUNCTION gridcc_worker_phone(worker integer) RETURNS text {_DEF} AS $$
         SELECT CASE
             WHEN pg_has_role(session_user, %(phone)s, 'MEMBER') OR gridcc_is_owner()
                 THEN w.phone
+            WHEN coalesce((SELECT u.role = 'wall' {_ME}), false) THEN NULL
             WHEN gridcc_sees_all() OR w.grid_id IN (SELECT gridcc_my_units())
                  OR w.department_id = gridcc_my_department()
                 THEN left(w.phone, 3) || '****' || right(w.phone, 4) END
@@ -292,8 +296,9 @@ SYNC_LOGIN = """CREATE OR REPLACE FUNCTION gridcc_sync_login(p_user text, p_veri
 def _groups_sql() -> str:
     """:func:`groups_for` as a PL/pgSQL expression over ``acct``."""
     phone = ", ".join(f"'{r}'" for r in PHONE_ROLES)
+    apart = ", ".join(f"'{r}'" for r in NON_BUSINESS_ROLES)
     return ("ARRAY['seat'] "
-            "|| CASE WHEN acct.role NOT IN ('auditor', 'administrator') "
+            f"|| CASE WHEN acct.role NOT IN ({apart}) "
             "THEN ARRAY['business'] ELSE ARRAY[]::text[] END "
             f"|| CASE WHEN acct.role IN ({phone}) AND acct.scope_kind = 'district' "
             "THEN ARRAY['phone'] ELSE ARRAY[]::text[] END "

@@ -23,7 +23,7 @@ from app.auth.permissions import (
 # department, * = anywhere).  A change to the matrix must change this table too.
 SPEC = """
 case.view: operator:a dispatcher:a street_secretary:a street_director:a community_staff:a
-           grid_worker:a department_handler:d supervision_office:a district_leader:*
+           grid_worker:a department_handler:d supervision_office:a district_leader:* wall:a
 case.new: operator:a dispatcher:a community_staff:a grid_worker:a
 case.register: operator:a dispatcher:a
 case.dispatch: dispatcher:a
@@ -34,7 +34,9 @@ case.verify: grid_worker:a community_staff:a
 case.close: operator:a dispatcher:a
 case.evaluate: operator:a community_staff:a
 whistle.view: operator:a dispatcher:a street_secretary:a street_director:a community_staff:a
-              grid_worker:a department_handler:d supervision_office:a district_leader:*
+              grid_worker:a department_handler:d supervision_office:a district_leader:* wall:a
+patrol.view: operator:a dispatcher:a street_secretary:a street_director:a community_staff:a
+             grid_worker:a supervision_office:a district_leader:* wall:a
 whistle.blow: street_secretary:a street_director:a
 whistle.second: street_secretary:a street_director:a
 whistle.report_in: department_handler:d district_leader:d
@@ -106,7 +108,7 @@ CASES = list(itertools.product(Role, SCOPE_KINDS, ACTIONS, TARGETS))
 
 def test_spec_covers_every_action_of_the_matrix():
     assert set(SPEC_TABLE) == set(ACTIONS) == set(MATRIX)
-    assert len(Role) == 11
+    assert len(Role) == 12  # the eleven of the business and the read-only wall
 
 
 def test_whole_matrix_matches_the_spec():
@@ -119,7 +121,7 @@ def test_whole_matrix_matches_the_spec():
         if not got:
             assert got.reason, (role, kind, action, tname)
     assert not wrong, f"{len(wrong)} of {len(CASES)} decisions differ, e.g. {wrong[:5]}"
-    assert len(CASES) == 11 * 4 * len(ACTIONS) * 7
+    assert len(CASES) == 12 * 4 * len(ACTIONS) * 7
 
 
 def test_only_street_heads_blow_and_only_for_their_street():
