@@ -297,9 +297,12 @@ class IdleLock(QObject):
 
 
 def on_the_wall(window) -> bool:
-    """Whether ``window`` is the wall now: in big-screen mode (大屏) or in the wall
-    workspace."""
+    """Whether ``window`` is the wall now: in big-screen mode (大屏), in the wall
+    workspace, or signed in as a wall account (大屏只读账号)."""
     if getattr(getattr(window, "big_screen", None), "active", False):
+        return True
+    user = current_user()
+    if user is not None and getattr(user.role, "value", user.role) == "wall":
         return True
     workspaces = getattr(window, "workspaces", None)
     return getattr(workspaces, "current", None) == "wall"

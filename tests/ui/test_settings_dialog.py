@@ -168,6 +168,13 @@ def test_idle_lock_is_off_in_the_wall_workspace_and_big_screen():
                                            workspaces=SimpleNamespace(current="duty")))
     assert on_the_wall(SimpleNamespace(big_screen=SimpleNamespace(active=False),
                                        workspaces=SimpleNamespace(current="wall")))
+    from app.auth.session import sign_in, sign_out
+
+    sign_in(SimpleNamespace(role=SimpleNamespace(value="wall")))  # the wall's own account
+    try:
+        assert on_the_wall(SimpleNamespace())
+    finally:
+        sign_out()
 
 
 @pytest.mark.parametrize("scale", [1.0, 2.0])
