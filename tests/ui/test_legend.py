@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
-from ui.docks.legend import LegendView, legend_sections, symbol_pixmap
+from ui.docks.legend import REFRESH_MS, LegendView, legend_sections, symbol_pixmap
 from ui.map.layers import cases as case_layer
 from ui.map.layers.boundaries import COVERAGE_ALPHA, COVERAGE_FILLS
 from ui.map.layers.legend_entries import colour
@@ -17,7 +17,10 @@ from ui.map.layers.patrol import ROLE_STYLE
 
 
 def _legend(window) -> LegendView:
-    return window.docks["legend"].widget().view
+    dock = window.docks["legend"]
+    dock.show()
+    dock.raise_()  # (a workspace may tab it behind the layers)
+    return dock.widget().view
 
 
 def _section(legend: LegendView, layer_id: str):
@@ -113,6 +116,15 @@ def test_a_hidden_layer_loses_its_section(window, qtbot):
     # the coalesced rebuild, as the panel sees a layer switched off in the layer panel
     qtbot.waitUntil(lambda: "patrol" not in {s.layer_id for s in legend.sections})
     assert not legend.findChildren(type(legend), "LegendSection_patrol")
+    window.layers.set_visible("patrol", True)
+    qtbot.waitUntil(lambda: "patrol" in {s.layer_id for s in legend.sections})
+    # hidden, the legend does no work; shown again, it catches up
+    window.docks["legend"].hide()
+    window.layers.set_visible("patrol", False)
+    qtbot.wait(3 * REFRESH_MS)
+    assert "patrol" in {s.layer_id for s in legend.sections}
+    window.docks["legend"].show()
+    qtbot.waitUntil(lambda: "patrol" not in {s.layer_id for s in legend.sections})
     window.layers.set_visible("patrol", True)
     qtbot.waitUntil(lambda: "patrol" in {s.layer_id for s in legend.sections})
     # top layer first, as the layer list reads

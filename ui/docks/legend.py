@@ -165,6 +165,7 @@ class LegendView(QWidget):
         self.columns = columns
         self.text_px = text_px
         self.sections: list[LegendSection] = []
+        self._stale = False  # a change came while hidden
         self._watched: dict[str, tuple[object, object]] = {}  # layer id -> (view, unsubscribe)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -181,9 +182,17 @@ class LegendView(QWidget):
         self.refresh()
 
     def schedule(self, *_args) -> None:
-        """Rebuild soon (many changes in a row: once)."""
-        if not self._timer.isActive():
+        """Rebuild soon (many changes in a row: once); while hidden (a dock behind another,
+        the big screen's legend off the wall) only once it shows again."""
+        if not self.isVisible():
+            self._stale = True
+        elif not self._timer.isActive():
             self._timer.start()
+
+    def showEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        if self._stale:
+            self.schedule()
 
     def _watch_views(self) -> None:
         for layer in self.stack:
@@ -200,6 +209,7 @@ class LegendView(QWidget):
     def refresh(self) -> None:
         """Describe the map as it is drawn now (rebuilt only when that changed)."""
         self._timer.stop()
+        self._stale = False
         self._watch_views()
         sections = legend_sections(self.canvas, self.stack)
         if sections == self.sections and self._layout.count():

@@ -124,11 +124,18 @@ class CameraView(LayerView):
         self.refresh()
         self.legend_changed()
 
+    def _offline_shown(self) -> bool:
+        """Is an offline camera among those shown (remembered per department filter)?"""
+        key = frozenset(self.data.departments)
+        if getattr(self, "_offline_key", None) != key:
+            self._offline_key = key
+            self._offline = bool((self.data.shown_mask() & ~self.data.online).any())
+        return self._offline
+
     def legend(self) -> LegendSection | None:
         """One key per owner department shown (its name as the data gives it, and its
         code), and the hollow symbol of an offline camera when one is shown."""
         entries = []
-        shown = self.data.shown_mask()
         for owner in self.data.owners():
             if owner not in self.data.departments:
                 continue
@@ -137,7 +144,7 @@ class CameraView(LayerView):
                 name=DEPARTMENT_NAMES.get(owner, owner), code=owner)
             entries.append(LegendEntry(name, symbol, colour(fill), colour("#ffffff", 200),
                                        SYMBOL_PX))
-        if (shown & ~self.data.online).any():
+        if self._offline_shown():
             entries.append(LegendEntry(translate("Legend", "离线（空心）"), "o", None,
                                        colour("#ffffff", 200), SYMBOL_PX))
         return LegendSection(self.layer.id, translate("Legend", "视频点位（按权属部门）"),
