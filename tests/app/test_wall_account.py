@@ -4,6 +4,7 @@ scope, may not unmask, and every write is refused with a Chinese reason."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -92,8 +93,9 @@ def test_the_wall_imports_nothing_adds_no_account_and_unmasks_nothing(db, tmp_pa
     wall = get_user(db, "wall")
     path = tmp_path / "c.json"
     grid = db.scalar("SELECT code FROM grid_units WHERE level = 4 ORDER BY code LIMIT 1")
-    path.write_text('[{"id": "W-1", "category": "0602", "source": "app", "grid": "%s", '
-                    '"reported_at": "2025-04-01T09:00"}]' % grid, encoding="utf-8")
+    path.write_text(json.dumps([{"id": "W-1", "category": "0602", "source": "app",
+                                 "grid": grid, "reported_at": "2025-04-01T09:00"}]),
+                    encoding="utf-8")
     with pytest.raises(CaseImportError, match="大屏只读账号无权受理案件"):
         import_cases(db, wall, path, at=TEST_NOW)
     assert not may_unmask(WALL.value, "district")
