@@ -1,6 +1,11 @@
-"""The status bar: cursor position in CGCS2000, map scale, district name, and the
-district's time now (read from the window's clock, ticking every second); on a server,
-whether the seat still hears it ("与服务器断开（自 10:32）" until it is back)."""
+"""The status bar: the headline figures (the status strip, :mod:`ui.status_strip`, in a
+main window), cursor position in CGCS2000, map scale, district name, and the district's
+time now (read from the window's clock, ticking every second); on a server, whether the
+seat still hears it ("与服务器断开（自 10:32）" until it is back).
+
+The strip sits on the left, where a passing message (加载中…, 已重新连接) takes its place
+for a moment; it gives way when the bar is narrow (short captions, then fewer figures),
+the position and the clock never do."""
 
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from app.clock import DEFAULT_TZ, Clock, LiveClock
 from app.geo.crs import LocalFrame
 from app.map.scale import round_scale, scale_denominator
 from ui import theme
+from ui.i18n import translate
+from ui.status_strip import StatusStrip
 
 if TYPE_CHECKING:
     from ui.map.canvas import MapCanvas
@@ -29,16 +36,19 @@ RECONNECTED_MS = 5_000
 
 def server_lost_text(since: datetime) -> str:
     """What the status bar (and a refused action's tooltip) says while the server is gone."""
-    return f"与服务器断开（自 {since:%H:%M}）"
+    return translate("MapStatusBar", "与服务器断开（自 {time}）").format(time=f"{since:%H:%M}")
 
 
 def zone_caption(tz: str | None) -> str:
     """What the time is called: 北京时间 in the default zone, else the zone's name."""
-    return "北京时间" if (tz or DEFAULT_TZ) == DEFAULT_TZ else f"当地时间（{tz}）"
+    if (tz or DEFAULT_TZ) == DEFAULT_TZ:
+        return translate("MapStatusBar", "北京时间")
+    return translate("MapStatusBar", "当地时间（{zone}）").format(zone=tz)
 
 
 class MapStatusBar(QStatusBar):
-    """Permanent read-outs an operator glances at."""
+    """Permanent read-outs an operator glances at.  Built with a main window as parent
+    (it has a district model) it carries that window's status strip (:attr:`strip`)."""
 
     def __init__(self, canvas: MapCanvas, frame: LocalFrame, district_name: str,
                  parent: QWidget | None = None, *, clock: Clock | None = None,
@@ -48,9 +58,14 @@ class MapStatusBar(QStatusBar):
         self._frame = frame
         self.clock = clock or LiveClock(time_zone)
         self._zone = zone_caption(time_zone)
-        self.position_label = QLabel("经度 —  纬度 —  (CGCS2000)")
+        self.position_label = QLabel()
         self.position_label.setObjectName("PositionLabel")
-        self.scale_label = QLabel("比例尺 —")
+        self.position_label.setToolTip(self.tr("光标处的经度、纬度（CGCS2000）"))
+        #: the position without its captions (117.160000°E 39.170000°N; CGCS2000 in the
+        #: tooltip), on a narrow bar
+        self.compact_position = False
+        self._position: tuple[float, float] | None = None
+        self.scale_label = QLabel(self.tr("比例尺 —"))
         self.scale_label.setObjectName("ScaleLabel")
         self.district_label = QLabel(district_name)
         self.district_label.setObjectName("DistrictLabel")
@@ -62,12 +77,28 @@ class MapStatusBar(QStatusBar):
         self.server_label.setStyleSheet(f"color: {theme.ALERT}; font-weight: bold;")
         self.server_label.setVisible(False)
         self.server_lost = False
+        self.strip: StatusStrip | None = None
+        self._fitting = False
+        if parent is not None and hasattr(parent, "district_model"):
+            self.strip = StatusStrip(self)
+            self.addWidget(self.strip, 1)
+            self.strip.follow(parent)
         self.addPermanentWidget(self.server_label)
         self.addPermanentWidget(self.position_label)
         self.addPermanentWidget(self.scale_label)
         self.addPermanentWidget(self.district_label)
         self.addPermanentWidget(self.clock_label)
         self.setSizeGripEnabled(False)
+        # room for the widest readings from the start: the strip is fitted to what is left,
+        # and nothing shifts as the cursor moves
+        self._position_widths = {}
+        for compact in (True, False):  # (the full form last: the one shown first)
+            self.compact_position = compact
+            self._position_widths[compact] = _hold_width(
+                self.position_label, self._position_text(117.0, 39.0))
+        self.position_label.setText(self._position_text(None, None))
+        _hold_width(self.scale_label, self.tr("比例尺 1:{denominator}").format(
+            denominator="1,000,000"))
         canvas.cursorMoved.connect(self.show_position)
         canvas.viewChanged.connect(self.update_scale)
         self.show_time()
@@ -92,18 +123,79 @@ class MapStatusBar(QStatusBar):
             self.server_lost = False
             self.server_label.setVisible(False)
             self.server_label.clear()
-            self.showMessage("已重新连接", RECONNECTED_MS)
+            self.showMessage(self.tr("已重新连接"), RECONNECTED_MS)
 
     def show_position(self, x: float, y: float) -> None:
         lon, lat = self._frame.to_lonlat(x, y)
-        self.position_label.setText(f"经度 {float(lon):.6f}°  纬度 {float(lat):.6f}°  (CGCS2000)")
+        self._position = (float(lon), float(lat))
+        self.position_label.setText(self._position_text(*self._position))
+
+    def _position_text(self, lon: float | None, lat: float | None) -> str:
+        """The position as the label writes it (— before the cursor was over the map)."""
+        lon_s, lat_s = ("—", "—") if lon is None else (f"{lon:.6f}", f"{lat:.6f}")
+        if self.compact_position:
+            return self.tr("{lon}°E {lat}°N").format(lon=lon_s, lat=lat_s)
+        return self.tr("经度 {lon}°  纬度 {lat}°  (CGCS2000)").format(lon=lon_s, lat=lat_s)
+
+    def _set_compact_position(self, compact: bool) -> None:
+        if compact == self.compact_position:
+            return
+        self.compact_position = compact
+        self.position_label.setMinimumWidth(self._position_widths[compact])
+        # (setting the text also renews the label's size hint)
+        self.position_label.setText(self._position_text(*(self._position or (None, None))))
 
     def scale_denominator(self) -> float:
         dpi = self._canvas.logicalDpiX() or 96
         return scale_denominator(self._canvas.metres_per_pixel(), dpi)
 
     def update_scale(self) -> None:
-        self.scale_label.setText(f"比例尺 1:{round_scale(self.scale_denominator()):,}")
+        self.scale_label.setText(self.tr("比例尺 1:{denominator}").format(
+            denominator=f"{round_scale(self.scale_denominator()):,}"))
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if ev.size().width() != ev.oldSize().width():
+            self.fit_strip()
+
+    def fit_strip(self) -> None:
+        """The strip takes what the permanent read-outs leave: with the position in full
+        if all six figures still fit, else with the position's short form, else without
+        the district's name (the title bar has it); only then with fewer figures."""
+        if self.strip is None or self._fitting:
+            return
+        self._fitting = True  # (what it hides may resize the bar: no second fit inside)
+        try:
+            self.district_label.setVisible(True)
+            for compact in (False, True):
+                self._set_compact_position(compact)
+                if self.strip.fit(self._room_for_strip()):
+                    return
+            self.district_label.setVisible(False)
+            self.strip.fit(self._room_for_strip())
+        finally:
+            self._fitting = False
+
+    def _room_for_strip(self) -> int:
+        others = [w for w in (self.server_label, self.position_label, self.scale_label,
+                              self.district_label, self.clock_label) if not w.isHidden()]
+        spacing = max(0, self.layout().spacing()) if self.layout() is not None else 0
+        m = self.contentsMargins()
+        used = (sum(max(w.sizeHint().width(), w.minimumWidth()) + spacing for w in others)
+                + m.left() + m.right())
+        return self.width() - used - 2 * spacing
+
+
+def _hold_width(label: QLabel, widest: str) -> int:
+    """``label`` at least as wide as it is showing ``widest``; that width."""
+    shown = label.text()
+    label.ensurePolished()
+    label.setMinimumWidth(0)
+    label.setText(widest)
+    width = label.sizeHint().width()
+    label.setMinimumWidth(width)
+    label.setText(shown)
+    return width
 
 
 class _StateRelay(QObject):

@@ -77,6 +77,48 @@
     </message>
 </context>
 <context>
+    <name>MapStatusBar</name>
+    <message>
+        <source>与服务器断开（自 {time}）</source>
+        <extracomment>how often the clock is read (a new second shows within this) how long &quot;已重新连接&quot; stays after the server is back</extracomment>
+        <translation>Disconnected from the server (since {time})</translation>
+    </message>
+    <message>
+        <source>北京时间</source>
+        <translation>Beijing time</translation>
+    </message>
+    <message>
+        <source>当地时间（{zone}）</source>
+        <translation>Local time ({zone})</translation>
+    </message>
+    <message>
+        <source>光标处的经度、纬度（CGCS2000）</source>
+        <translation>Longitude and latitude under the cursor (CGCS2000)</translation>
+    </message>
+    <message>
+        <source>比例尺 —</source>
+        <extracomment>the position without its captions (117.160000°E 39.170000°N; CGCS2000 in the tooltip), on a narrow bar</extracomment>
+        <translation>Scale —</translation>
+    </message>
+    <message>
+        <source>比例尺 1:{denominator}</source>
+        <extracomment>shown only while the server is gone (a seat on a PostgreSQL server)</extracomment>
+        <translation>Scale 1:{denominator}</translation>
+    </message>
+    <message>
+        <source>已重新连接</source>
+        <translation>Reconnected</translation>
+    </message>
+    <message>
+        <source>{lon}°E {lat}°N</source>
+        <translation>{lon}°E {lat}°N</translation>
+    </message>
+    <message>
+        <source>经度 {lon}°  纬度 {lat}°  (CGCS2000)</source>
+        <translation>Lon {lon}°  Lat {lat}°  (CGCS2000)</translation>
+    </message>
+</context>
+<context>
     <name>ReplayBar</name>
     <message>
         <source>轨迹回放</source>
@@ -118,6 +160,58 @@
     <message>
         <source>实时</source>
         <translation>Live</translation>
+    </message>
+</context>
+<context>
+    <name>StatusStrip</name>
+    <message>
+        <source>在岗巡查</source>
+        <extracomment>live, the figures are computed again this often (seconds) when nothing changed (Headline field, caption, short caption, colour), in the big screen&apos;s order</extracomment>
+        <translation>On patrol</translation>
+    </message>
+    <message>
+        <source>巡查</source>
+        <translation>Patrol</translation>
+    </message>
+    <message>
+        <source>今日案件</source>
+        <translation>Cases today</translation>
+    </message>
+    <message>
+        <source>今日</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>未结案件</source>
+        <translation>Open cases</translation>
+    </message>
+    <message>
+        <source>未结</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>吹哨办理中</source>
+        <translation>Whistles in progress</translation>
+    </message>
+    <message>
+        <source>吹哨</source>
+        <translation>Whistles</translation>
+    </message>
+    <message>
+        <source>结案率</source>
+        <translation>Closure rate</translation>
+    </message>
+    <message>
+        <source>回放</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>指挥中心指标，与大屏一致：在岗巡查、今日案件、未结案件、超期、吹哨办理中，结案率按近12个月（结案数 ÷ 应结案数）</source>
+        <translation>Command centre figures, as on the big screen: on patrol, cases today, open cases, overdue, whistles in progress; closure rate over the last 12 months (closed ÷ due to close)</translation>
     </message>
 </context>
 <context>
