@@ -92,12 +92,23 @@ def session(args, *, need_user: bool = True):
                     raise _user_error(str(exc)) from None
         if user is None and need_user:
             raise _user_error(f"sign in with --user NAME (or ${USER_ENV})")
+        _no_personal_data_for(user)
         try:
             yield store, user, now
         except _USER_MISTAKES as exc:
             raise _user_error(str(exc)) from None
     finally:
         store.close()
+
+
+def _no_personal_data_for(user) -> None:
+    """A wall account's outputs show people as demonstration mode does: under pseudonyms,
+    without phone numbers (app/privacy/wall.py)."""
+    from app.privacy.demo import set_demo_mode
+    from app.privacy.wall import sees_no_personal_data
+
+    if sees_no_personal_data(user):
+        set_demo_mode(True)
 
 
 def _password(args) -> str:

@@ -158,3 +158,24 @@ def test_users_add_role_wall_from_the_command_line(small_db_copy, monkeypatch, c
 def test_on_a_server_the_wall_gets_no_write_grants():
     assert groups_for("wall", "district") == ["seat"]
     assert "business" in groups_for("operator", "district")
+
+
+def test_the_walls_command_line_output_shows_pseudonyms(small_db_copy, monkeypatch, capsys):
+    from app.privacy.demo import set_demo_mode
+
+    with open_store(small_db_copy, read_only=True) as s:
+        code = s.scalar("SELECT w.code FROM whistles w JOIN whistle_departments d ON "
+                        "d.whistle_id = w.id WHERE d.reported_by IS NOT NULL ORDER BY w.id "
+                        "LIMIT 1")
+    shown = {}
+    for user, role in (("supervisor", Role.SUPERVISION_OFFICE), ("wall", WALL)):
+        monkeypatch.setenv("GRIDCC_PASSWORD", DEMO_PASSWORDS[role])
+        try:
+            assert main(["whistle", "show", code, "--user", user, "--json", "--db",
+                         str(small_db_copy), "--now", TEST_NOW.isoformat()]) == 0
+        finally:
+            set_demo_mode(None)
+        shown[user] = json.loads(capsys.readouterr().out)
+    names = [d["reported_by"] for d in shown["supervisor"]["departments"]]
+    assert names and [d["reported_by"] for d in shown["wall"]["departments"]] == \
+        [pseudonym(n) for n in names]
