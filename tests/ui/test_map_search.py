@@ -96,3 +96,20 @@ def test_nothing_found_says_so(tools, qtbot):
     search.edit.setText("没有这个地方zz")  # (QTest types Latin letters only)
     qtbot.waitUntil(lambda: search.status.isVisible(), timeout=5_000)
     assert "没有找到" in search.status.text() and not search.list.isVisible()
+
+
+def test_demo_mode_switched_on_rebuilds_before_showing_names(window, tools, qtbot, store):
+    from app.privacy.demo import pseudonym, set_demo_mode
+
+    code, name = store.rows("SELECT code, name FROM workers ORDER BY id LIMIT 1 OFFSET 7")[0]
+    search = tools.search
+    search.open()
+    set_demo_mode(True)
+    try:
+        search.edit.setText(code)
+        qtbot.waitUntil(lambda: search.ready() and bool(search.hits), timeout=30_000)
+        assert search.index.demo
+        assert search.hits[0].name == pseudonym(name)
+        assert name not in search.list.item(0).text()
+    finally:
+        set_demo_mode(None)

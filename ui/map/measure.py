@@ -57,6 +57,11 @@ class MeasureTool(QObject):
             f" border: 1px solid {MEASURE_COLOUR}; border-radius: 4px;"
             f" padding: {round(5 * s)}px {round(8 * s)}px; }}")
         self.label.hide()
+        canvas.viewChanged.connect(self._view_changed)
+
+    def _view_changed(self) -> None:
+        if self.measurement is not None and self.label.isVisible():
+            self._place_label()  # the read-out stays with its point when the map moves
 
     # -- the way in and out -------------------------------------------------------------
     @property

@@ -197,8 +197,9 @@ class MapSearch(QFrame):
         if self.index is None:
             self.build()
             return []
-        if self.index.demo != demo_mode():
+        if self.index.demo != demo_mode():  # names indexed for the other mode: not shown
             self.build()
+            return []
         self.hits = self.index.search(text)
         for hit in self.hits:
             self.list.addItem(self._item(hit))
