@@ -13,10 +13,9 @@ the keys while it is set (:meth:`MapCanvas.set_tool`): no grid is selected meanw
 from __future__ import annotations
 
 import time
-
-import pyqtgraph as pg
 from typing import Protocol
 
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QWidget
