@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from ui.district_import.wizard import ImportWizard
+from ui.district_import.wizard import DEFAULT_NAME, ImportWizard
 
 __all__ = ["ImportWizard", "open_import_wizard", "reopen_main_window"]
 
@@ -17,7 +17,7 @@ def open_import_wizard(window) -> ImportWizard:
     from ui.lifetime import connect_while
 
     path = Path(getattr(window.store, "path", "") or "")
-    default = path.with_name("导入的辖区.duckdb") if path.name else Path.home() / "导入的辖区.duckdb"
+    default = path.with_name(DEFAULT_NAME) if path.name else Path.home() / DEFAULT_NAME
     wizard = ImportWizard(window.store, default_target=default, parent=window)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-#: the new district file's name when nothing else is said
-DEFAULT_NAME = "导入的辖区.duckdb"  # i18n: no (a file name)
+from ui.district_import.wizard import DEFAULT_NAME
 
 
 def main(argv: list[str] | None = None) -> int:

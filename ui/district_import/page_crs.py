@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.district_io.mapping import KIND_ZH
 from app.district_io.problems import ERROR
 from ui.district_import.preview_map import PreviewMap, legend_html
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import CRS_CHOICES, SEVERITY_COLOUR, title_html
+from ui.district_import.texts import CRS_CHOICES, KIND_TEXT, SEVERITY_COLOUR, shown, title_html
 
 #: the kinds that have a place (the others are plain tables: no CRS)
 PLACED = ("grids", "buildings", "cameras", "merchants")
@@ -34,12 +33,12 @@ class CrsPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle(title_html("第 3 步　坐标系"))
-        self.setSubTitle("各图层按 .prj 或坐标数值判定的坐标系；来自网络地图的数据常为 GCJ-02（.prj 却写 "
-                         "WGS 84），可逐层指定。右图为导入的图层叠在当前辖区上。")
+        self.setTitle(title_html(self.tr("第 3 步　坐标系")))
+        self.setSubTitle(self.tr("各图层按 .prj 或坐标数值判定的坐标系；来自网络地图的数据常为 GCJ-02（.prj 却写 "
+                                 "WGS 84），可逐层指定。右图为导入的图层叠在当前辖区上。"))
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("ImportCrsTable")
-        self.table.setHorizontalHeaderLabels(["图层", "判定的坐标系", "指定坐标系"])
+        self.table.setHorizontalHeaderLabels([self.tr("图层"), self.tr("判定的坐标系"), self.tr("指定坐标系")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -49,10 +48,10 @@ class CrsPage(QWizardPage):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.currentCellChanged.connect(lambda r, *_: self._draw(r))
-        self.repair = QCheckBox("修复：转换 GCJ-02/BD-09 偏移的图层，修正无效几何，狭长缝隙并入相邻单元（逐项列出）")
+        self.repair = QCheckBox(self.tr("修复：转换 GCJ-02/BD-09 偏移的图层，修正无效几何，狭长缝隙并入相邻单元（逐项列出）"))
         self.repair.setObjectName("ImportRepair")
         self.repair.toggled.connect(self._repair_toggled)
-        self.recheck = QPushButton("按所选坐标系重新检查")
+        self.recheck = QPushButton(self.tr("按所选坐标系重新检查"))
         self.recheck.clicked.connect(self.run)
         self.notes = QLabel("")
         self.notes.setObjectName("ImportCrsNotes")
@@ -60,7 +59,7 @@ class CrsPage(QWizardPage):
         self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.map = PreviewMap()
         self.map.set_outlines(wizard.outlines)
-        self.legend = QLabel(legend_html("所选图层（左表中选中的一行）"))
+        self.legend = QLabel(legend_html(self.tr("所选图层（左表中选中的一行）")))
         self.legend.setObjectName("ImportMapLegend")
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -99,17 +98,18 @@ class CrsPage(QWizardPage):
         self.repair.blockSignals(False)
         self.table.setRowCount(len(s.staged))
         for r, st in enumerate(s.staged):
-            item = QTableWidgetItem(f"{st.source.name}（{KIND_ZH[st.mapping.kind]}）")
+            item = QTableWidgetItem(self.tr("{layer}（{kind}）").format(layer=st.source.name,
+                                                                      kind=shown(KIND_TEXT[st.mapping.kind])))
             item.setToolTip(str(st.source.path))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             self.table.setItem(r, 0, item)
             self.table.setItem(r, 1, QTableWidgetItem("…"))
             if st.mapping.kind not in PLACED:
-                self.table.setItem(r, 2, QTableWidgetItem("—（无坐标）"))
+                self.table.setItem(r, 2, QTableWidgetItem(self.tr("—（无坐标）")))
                 continue
             combo = QComboBox()
             for label, value in CRS_CHOICES:
-                combo.addItem(label, value)
+                combo.addItem(shown(label), value)
             combo.setCurrentIndex(max(0, combo.findData(_option_of(st.override))))
             combo.activated.connect(lambda _i, r=r, c=combo: self._crs_chosen(r, c.currentData()))
             self.table.setCellWidget(r, 2, combo)
@@ -141,22 +141,23 @@ class CrsPage(QWizardPage):
         s.say = self.runner.progress
         self.checked = False
         self.completeChanged.emit()
-        self.runner.start("坐标与几何检查…", s.georeference, lambda _r: self._checked(), self._failed)
+        self.runner.start(self.tr("坐标与几何检查…"), s.georeference, lambda _r: self._checked(), self._failed)
 
     def _checked(self) -> None:
         s = self.wiz.session
         self.checked = True
         for r, st in enumerate(s.staged):
-            label = st.crs.label() if st.crs else ("—（无坐标）" if st.mapping.kind not in PLACED else "未能判定")
+            label = st.crs.label() if st.crs else (self.tr("—（无坐标）") if st.mapping.kind not in PLACED
+                                                   else self.tr("未能判定"))
             self.table.item(r, 1).setText(label)
             self.table.item(r, 1).setToolTip(label)
         notes = s.findings.items[self.wiz.mark_mapped:]
         colour = SEVERITY_COLOUR
         text = "<br>".join(f"<span style='color:{colour[p.severity]}'>{_html(p.text())}</span>"
-                           for p in notes[:12]) or "坐标系与位置检查未发现问题。"
+                           for p in notes[:12]) or self.tr("坐标系与位置检查未发现问题。")
         if any(p.severity != "repair" and ("GCJ-02" in p.reason or "BD-09" in p.reason) for p in notes):
-            text += ("<br><br><b>→ 在上表中为该图层指定 GCJ-02 或 BD-09，或勾选“修复”自动转换，"
-                     "再看右图是否与当前辖区重合。</b>")
+            text += "<br><br><b>{}</b>".format(self.tr("→ 在上表中为该图层指定 GCJ-02 或 BD-09，或勾选“修复”自动转换，"
+                                                       "再看右图是否与当前辖区重合。"))
         self.notes.setText(text)
         if self.table.currentRow() < 0 and s.staged:
             self.table.selectRow(0)
@@ -164,7 +165,8 @@ class CrsPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, exc: Exception) -> None:
-        self.notes.setText("已取消检查" if isinstance(exc, ImportCancelled) else f"检查失败：{exc}")
+        self.notes.setText(self.tr("已取消检查") if isinstance(exc, ImportCancelled)
+                           else self.tr("检查失败：{reason}").format(reason=exc))
 
     def _draw(self, row: int) -> None:
         s = self.wiz.session

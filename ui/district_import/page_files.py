@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,25 +28,25 @@ from PySide6.QtWidgets import (
 from app.district_io.importer import ImportOptions
 from app.district_io.problems import ERROR
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import ENCODING_CHOICES, SEVERITY_COLOUR, title_html
+from ui.district_import.texts import ENCODING_CHOICES, SEVERITY_COLOUR, shown, title_html
 
-SOURCE_FILTER = ("矢量与表格 (*.shp *.gpkg *.geojson *.json *.js *.csv *.txt *.xlsx);;"
-                 "Shapefile (*.shp);;GeoPackage (*.gpkg);;GeoJSON (*.geojson *.json *.js);;"
-                 "CSV / Excel (*.csv *.txt *.xlsx);;所有文件 (*)")
+SOURCE_FILTER = QT_TRANSLATE_NOOP("FilesPage", "矢量与表格 (*.shp *.gpkg *.geojson *.json *.js *.csv *.txt *.xlsx);;"
+                                              "Shapefile (*.shp);;GeoPackage (*.gpkg);;GeoJSON (*.geojson *.json *.js);;"
+                                              "CSV / Excel (*.csv *.txt *.xlsx);;所有文件 (*)")
 
 
 class FilesPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle(title_html("第 1 步　选择文件"))
-        self.setSubTitle("边界（街道、社区、网格）、建筑、摄像头、人员、部门：Shapefile、GeoPackage、"
-                         "GeoJSON、CSV 或 Excel，可一次选多个文件。")
+        self.setTitle(title_html(self.tr("第 1 步　选择文件")))
+        self.setSubTitle(self.tr("边界（街道、社区、网格）、建筑、摄像头、人员、部门：Shapefile、GeoPackage、"
+                                 "GeoJSON、CSV 或 Excel，可一次选多个文件。"))
         self.files = QListWidget()
         self.files.setObjectName("ImportFiles")
-        add = QPushButton("添加文件…")
+        add = QPushButton(self.tr("添加文件…"))
         add.clicked.connect(self._add_files)
-        remove = QPushButton("移除所选")
+        remove = QPushButton(self.tr("移除所选"))
         remove.clicked.connect(self._remove)
         buttons = QVBoxLayout()
         buttons.addWidget(add)
@@ -55,8 +56,8 @@ class FilesPage(QWizardPage):
         file_row.addWidget(self.files, 1)
         file_row.addLayout(buttons)
 
-        self.to_new = QRadioButton("新建辖区文件")
-        self.to_current = QRadioButton("导入到当前打开的辖区（与现有边界比较，保留案件与哨令）")
+        self.to_new = QRadioButton(self.tr("新建辖区文件"))
+        self.to_current = QRadioButton(self.tr("导入到当前打开的辖区（与现有边界比较，保留案件与哨令）"))
         group = QButtonGroup(self)
         group.addButton(self.to_new)
         group.addButton(self.to_current)
@@ -64,8 +65,8 @@ class FilesPage(QWizardPage):
         self.to_current.setEnabled(wizard.current is not None)
         self.target_path = QLineEdit(str(wizard.default_target or ""))
         self.target_path.setObjectName("ImportTargetPath")
-        self.target_path.setPlaceholderText("新辖区的 .duckdb 文件")
-        browse = QPushButton("浏览…")
+        self.target_path.setPlaceholderText(self.tr("新辖区的 .duckdb 文件"))
+        browse = QPushButton(self.tr("浏览…"))
         browse.clicked.connect(self._browse_target)
         new_row = QHBoxLayout()
         new_row.addWidget(self.to_new)
@@ -73,21 +74,21 @@ class FilesPage(QWizardPage):
         new_row.addWidget(browse)
 
         self.mapping_path = QLineEdit()
-        self.mapping_path.setPlaceholderText("可选：上次保存的字段映射（TOML 或 JSON）")
-        mapping_browse = QPushButton("浏览…")
+        self.mapping_path.setPlaceholderText(self.tr("可选：上次保存的字段映射（TOML 或 JSON）"))
+        mapping_browse = QPushButton(self.tr("浏览…"))
         mapping_browse.clicked.connect(self._browse_mapping)
         mapping_row = QHBoxLayout()
         mapping_row.addWidget(self.mapping_path, 1)
         mapping_row.addWidget(mapping_browse)
         self.encoding = QComboBox()
         for label, value in ENCODING_CHOICES:
-            self.encoding.addItem(label, value)
+            self.encoding.addItem(shown(label), value)
         self.district_name = QLineEdit()
-        self.district_name.setPlaceholderText("可选：由街道合成区时的区名称")
+        self.district_name.setPlaceholderText(self.tr("可选：由街道合成区时的区名称"))
         form = QFormLayout()
-        form.addRow("字段映射文件", mapping_row)
-        form.addRow("属性表编码", self.encoding)
-        form.addRow("区名称", self.district_name)
+        form.addRow(self.tr("字段映射文件"), mapping_row)
+        form.addRow(self.tr("属性表编码"), self.encoding)
+        form.addRow(self.tr("区名称"), self.district_name)
 
         self.problems = QLabel("")
         self.problems.setObjectName("ImportFileProblems")
@@ -98,7 +99,7 @@ class FilesPage(QWizardPage):
         lay = QVBoxLayout(self)
         lay.addLayout(file_row, 3)
         lay.addSpacing(6)
-        lay.addWidget(QLabel("导入到"))
+        lay.addWidget(QLabel(self.tr("导入到")))
         lay.addLayout(new_row)
         lay.addWidget(self.to_current)
         lay.addSpacing(6)
@@ -118,7 +119,7 @@ class FilesPage(QWizardPage):
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]
 
     def _add_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择要导入的文件", "", SOURCE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("选择要导入的文件"), "", self.tr(SOURCE_FILTER))
         known = set(map(str, self.paths()))
         self.files.addItems([n for n in names if n not in known])
 
@@ -127,13 +128,13 @@ class FilesPage(QWizardPage):
             self.files.takeItem(self.files.row(item))
 
     def _browse_target(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "新辖区文件", self.target_path.text(),
-                                              "GridCC 辖区 (*.duckdb)")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("新辖区文件"), self.target_path.text(),
+                                              self.tr("GridCC 辖区 (*.duckdb)"))
         if name:
             self.target_path.setText(name if name.endswith(".duckdb") else name + ".duckdb")
 
     def _browse_mapping(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "字段映射文件", "", "映射文件 (*.toml *.json)")
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("字段映射文件"), "", self.tr("映射文件 (*.toml *.json)"))
         if name:
             self.mapping_path.setText(name)
 
@@ -164,10 +165,11 @@ class FilesPage(QWizardPage):
     def validatePage(self) -> bool:
         target = self._target()
         if target is None:
-            self._show(["请指定新辖区文件的位置（.duckdb）"])
+            self._show([self.tr("请指定新辖区文件的位置（.duckdb）")])
             return False
         if target.is_new and target.path.exists():
-            self._show([f"{target.path} 已存在：新建辖区请换一个文件名，更新现有辖区请打开它后再导入"])
+            self._show([self.tr("{path} 已存在：新建辖区请换一个文件名，更新现有辖区请打开它后再导入")
+                        .format(path=target.path)])
             return False
         key = (tuple(self.paths()), repr(self.options()), target.describe())
         if self._read_for == key and self.wiz.session is not None:
@@ -184,7 +186,7 @@ class FilesPage(QWizardPage):
                 session.propose()
             return mark
 
-        self.runner.start("读取文件…", read, lambda mark: self._read(key, mark), self._failed)
+        self.runner.start(self.tr("读取文件…"), read, lambda mark: self._read(key, mark), self._failed)
         return False
 
     def _read(self, key, mark: int) -> None:
@@ -194,7 +196,7 @@ class FilesPage(QWizardPage):
         problems = [p for k, p in enumerate(s.findings.items) if p.severity == ERROR
                     and (k < mark or (mapping is not None and p.file == mapping))]
         if problems or not s.sources:
-            self._show([p.text() for p in problems] or ["文件中没有可导入的图层"])
+            self._show([p.text() for p in problems] or [self.tr("文件中没有可导入的图层")])
             return
         self.wiz.mark_read = mark
         self._read_for = key
@@ -202,10 +204,11 @@ class FilesPage(QWizardPage):
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, ImportCancelled):
-            self._show(["已取消读取"], colour=SEVERITY_COLOUR["warning"])
+            self._show([self.tr("已取消读取")], colour=SEVERITY_COLOUR["warning"])
         else:
-            self._show([f"读取失败：{exc}"])
+            self._show([self.tr("读取失败：{reason}").format(reason=exc)])
 
     def _show(self, lines: list[str], colour: str = SEVERITY_COLOUR["error"]) -> None:
         self.problems.setStyleSheet(f"color: {colour};")
-        self.problems.setText("\n".join(lines[:30]) + (f"\n…… 另有 {len(lines) - 30} 条" if len(lines) > 30 else ""))
+        more = "\n" + self.tr("…… 另有 {n} 条").format(n=len(lines) - 30) if len(lines) > 30 else ""
+        self.problems.setText("\n".join(lines[:30]) + more)

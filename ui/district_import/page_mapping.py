@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.district_io.mapping import (
-    KIND_ZH,
     LayerMapping,
     propose,
     required,
@@ -35,11 +34,13 @@ from app.district_io.mapping import (
 from ui.district_import.texts import (
     FIELD_ZH,
     KIND_CHOICES,
+    KIND_TEXT,
     LEVEL_CHOICES,
     LEVEL_ZH,
     NO_FIELD,
     SEVERITY_COLOUR,
     field_label,
+    shown,
     title_html,
 )
 
@@ -50,31 +51,32 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle(title_html("第 2 步　图层与字段映射"))
-        self.setSubTitle("已按常见字段名自动对应（名称/网格名称/NAME、编码/网格编码/CODE、层数……），"
-                         "可逐项修改；带 * 的为必填。下方是按当前映射读出的前 20 条记录。")
+        self.setTitle(title_html(self.tr("第 2 步　图层与字段映射")))
+        self.setSubTitle(self.tr("已按常见字段名自动对应（名称/网格名称/NAME、编码/网格编码/CODE、层数……），"
+                                 "可逐项修改；带 * 的为必填。下方是按当前映射读出的前 {n} 条记录。")
+                         .format(n=PREVIEW_ROWS))
         self.layers = QListWidget()
         self.layers.setObjectName("ImportLayers")
         self.layers.currentRowChanged.connect(self._show_layer)
         self.kind = QComboBox()
         for label, value in KIND_CHOICES:
-            self.kind.addItem(label, value)
+            self.kind.addItem(shown(label), value)
         self.kind.activated.connect(self._kind_or_level_changed)
         self.level = QComboBox()
         for label, value in LEVEL_CHOICES:
-            self.level.addItem(label, value)
+            self.level.addItem(shown(label), value)
         self.level.activated.connect(self._kind_or_level_changed)
         self.info = QLabel("")
         self.info.setObjectName("ImportLayerInfo")
         self.info.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("图层内容", self.kind)
-        form.addRow("边界层级", self.level)
+        form.addRow(self.tr("图层内容"), self.kind)
+        form.addRow(self.tr("边界层级"), self.level)
         form.addRow("", self.info)
 
         self.fields = QTableWidget(0, 2)
         self.fields.setObjectName("ImportFieldTable")
-        self.fields.setHorizontalHeaderLabels(["导入为", "文件中的字段"])
+        self.fields.setHorizontalHeaderLabels([self.tr("导入为"), self.tr("文件中的字段")])
         self.fields.verticalHeader().setVisible(False)
         self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -89,15 +91,15 @@ class MappingPage(QWizardPage):
         self.problems.setObjectName("ImportMappingProblems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(f"color: {SEVERITY_COLOUR['error']};")
-        save = QPushButton("保存映射…")
+        save = QPushButton(self.tr("保存映射…"))
         save.setObjectName("ImportSaveMapping")
-        save.setToolTip("把各图层的内容与字段对应保存为 TOML 或 JSON，下次导入时在第 1 步选用")
+        save.setToolTip(self.tr("把各图层的内容与字段对应保存为 TOML 或 JSON，下次导入时在第 1 步选用"))
         save.clicked.connect(self._save_dialog)
 
         left = QWidget()
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(0, 0, 0, 0)
-        left_lay.addWidget(QLabel("图层"))
+        left_lay.addWidget(QLabel(self.tr("图层")))
         left_lay.addWidget(self.layers, 1)
         left_lay.addWidget(save)
         right = QWidget()
@@ -112,7 +114,7 @@ class MappingPage(QWizardPage):
         top.setStretchFactor(1, 3)
         lay = QVBoxLayout(self)
         lay.addWidget(top, 5)
-        lay.addWidget(QLabel("预览（按当前映射）"))
+        lay.addWidget(QLabel(self.tr("预览（按当前映射）")))
         lay.addWidget(self.preview, 4)
         lay.addWidget(self.problems)
 
@@ -127,8 +129,9 @@ class MappingPage(QWizardPage):
         self._show_problems()
 
     def _layer_text(self, st) -> str:
-        lv = f" · {LEVEL_ZH[st.mapping.level]}" if st.mapping.level else ""
-        return f"{st.source.name}\n    {KIND_ZH[st.mapping.kind]}{lv} · {len(st.source):,} 条"
+        lv = f" · {shown(LEVEL_ZH[st.mapping.level])}" if st.mapping.level else ""
+        rows = self.tr("{n} 条").format(n=f"{len(st.source):,}")
+        return f"{st.source.name}\n    {shown(KIND_TEXT[st.mapping.kind])}{lv} · {rows}"
 
     def _show_layer(self, row: int) -> None:
         s = self.wiz.session
@@ -139,8 +142,9 @@ class MappingPage(QWizardPage):
         self.level.setCurrentIndex(self.level.findData(st.mapping.level))
         self.level.setEnabled(st.mapping.kind == "grids")
         src = st.source
-        self.info.setText(f"{src.driver.upper()} · 编码 {src.encoding or '-'} · "
-                          f"几何 {src.geometry_type or '无（表格）'} · 字段 {len(src.fields)} 个")
+        self.info.setText(self.tr("{driver} · 编码 {encoding} · 几何 {geometry} · 字段 {n} 个").format(
+            driver=src.driver.upper(), encoding=src.encoding or "-",
+            geometry=src.geometry_type or self.tr("无（表格）"), n=len(src.fields)))
         self._fill_fields(row)
         self._fill_preview(row)
 
@@ -154,7 +158,7 @@ class MappingPage(QWizardPage):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.fields.setItem(r, 0, item)
             combo = QComboBox()
-            combo.addItem(NO_FIELD, None)
+            combo.addItem(shown(NO_FIELD), None)
             for f in st.source.fields:
                 combo.addItem(f, f)
             combo.setCurrentIndex(max(0, combo.findData(st.mapping.fields.get(t))))
@@ -169,7 +173,7 @@ class MappingPage(QWizardPage):
         self.preview.clear()
         self.preview.setColumnCount(len(cols))
         self.preview.setRowCount(len(rows))
-        self.preview.setHorizontalHeaderLabels([c if c == "#" else FIELD_ZH.get(c, c) for c in cols])
+        self.preview.setHorizontalHeaderLabels([shown(FIELD_ZH[c]) if c in FIELD_ZH else c for c in cols])
         for r, rec in enumerate(rows):
             for c, key in enumerate(cols):
                 v = rec.get(key)
@@ -223,7 +227,7 @@ class MappingPage(QWizardPage):
         save_mapping_file(path, [(st.source, st.mapping) for st in s.staged])
 
     def _save_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "保存字段映射", "导入映射.toml",
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存字段映射"), self.tr("导入映射.toml"),
                                               "TOML (*.toml);;JSON (*.json)")
         if name:
             self.save_mapping(Path(name))

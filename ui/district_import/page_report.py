@@ -21,37 +21,30 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.district_io.problems import ERROR, REPAIR, SEVERITY_ZH, WARNING
+from app.district_io.problems import ERROR, REPAIR, WARNING
 from ui.district_import.preview_map import PreviewMap, legend_html
 from ui.district_import.runner import ImportCancelled, StepRunner
-from ui.district_import.texts import SEVERITY_COLOUR, title_html
+from ui.district_import.texts import SEVERITY_COLOUR, SEVERITY_TEXT, counts_text, shown, title_html
 
 AREA_ROLE = Qt.ItemDataRole.UserRole + 1
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: the tree lists this many findings of a severity (the rest counted on a last line)
 MAX_LISTED = 2000
-COUNT_ZH = {"grid_units": "各级网格单元", "grid_units.district": "区", "grid_units.street": "街道", "grid_units.community": "社区",
-            "grid_units.grid": "网格", "buildings": "建筑", "merchants": "商户", "cameras": "摄像头",
-            "workers": "人员", "departments": "部门", "categories": "案件分类"}
-
-
-def counts_text(counts: dict) -> str:
-    return "，".join(f"{COUNT_ZH.get(k, k)} {v:,}" for k, v in counts.items() if v)
 
 
 class ReportPage(QWizardPage):
     def __init__(self, wizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle(title_html("第 4 步　检查报告"))
-        self.setSubTitle("点击带 ◎ 的条目，右图定位到该处。有错误时不能导入：返回修改映射或坐标系，或在上一步勾选修复。")
+        self.setTitle(title_html(self.tr("第 4 步　检查报告")))
+        self.setSubTitle(self.tr("点击带 ◎ 的条目，右图定位到该处。有错误时不能导入：返回修改映射或坐标系，或在上一步勾选修复。"))
         self.summary = QLabel("")
         self.summary.setObjectName("ImportReportSummary")
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setObjectName("ImportReportTree")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["文件", "位置", "说明"])
+        self.tree.setHeaderLabels([self.tr("文件"), self.tr("位置"), self.tr("说明")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
@@ -59,7 +52,7 @@ class ReportPage(QWizardPage):
         self.tree.setUniformRowHeights(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.currentItemChanged.connect(lambda item, _prev: self._picked(item))
-        self.detail = QLabel("选中一条查看完整说明。")
+        self.detail = QLabel(self.tr("选中一条查看完整说明。"))
         self.detail.setObjectName("ImportDetail")
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -100,10 +93,10 @@ class ReportPage(QWizardPage):
         s.say = self.runner.progress
         self.report = self.wiz.report = None
         self.tree.clear()
-        self.detail.setText("选中一条查看完整说明。")
-        self.summary.setText("正在检查层级、拓扑与其他图层……")
+        self.detail.setText(self.tr("选中一条查看完整说明。"))
+        self.summary.setText(self.tr("正在检查层级、拓扑与其他图层……"))
         self.completeChanged.emit()
-        self.runner.start("层级与拓扑检查…", s.validate, self._validated, self._failed)
+        self.runner.start(self.tr("层级与拓扑检查…"), s.validate, self._validated, self._failed)
 
     def cleanupPage(self) -> None:
         if not self.runner.busy:
@@ -111,21 +104,24 @@ class ReportPage(QWizardPage):
         self.report = self.wiz.report = None
 
     def _failed(self, exc: Exception) -> None:
-        self.summary.setText("已取消检查" if isinstance(exc, ImportCancelled) else f"检查失败：{exc}")
+        self.summary.setText(self.tr("已取消检查") if isinstance(exc, ImportCancelled)
+                             else self.tr("检查失败：{reason}").format(reason=exc))
 
     def _validated(self, report) -> None:
         self.report = self.wiz.report = report
         f = report.findings
         n = {sev: len(f.of(sev)) for sev in (ERROR, WARNING, REPAIR)}
-        head = (f"<b style='color:{SEVERITY_COLOUR[ERROR]}'>{n[ERROR]} 个错误，不能导入</b>" if n[ERROR]
-                else "<b style='color:#4fd1a5'>可以导入</b>")
-        lines = [f"{head}　警告 {n[WARNING]}　修复 {n[REPAIR]}"]
+        head = (f"<b style='color:{SEVERITY_COLOUR[ERROR]}'>"
+                + self.tr("{n} 个错误，不能导入").format(n=n[ERROR]) + "</b>" if n[ERROR]
+                else "<b style='color:#4fd1a5'>" + self.tr("可以导入") + "</b>")
+        lines = [head + self.tr("　警告 {warnings}　修复 {repairs}").format(warnings=n[WARNING], repairs=n[REPAIR])]
         if report.counts:
-            lines.append("将写入：" + counts_text(report.counts))
+            lines.append(self.tr("将写入：{counts}").format(counts=counts_text(report.counts)))
         if report.diff is not None:
             d = report.diff
-            lines.append(f"与现有边界相比：新增 {len(d['added'])}，变化 {len(d['changed'])}，"
-                         f"删除 {len(d['removed'])}，不变 {d['unchanged']}")
+            lines.append(self.tr("与现有边界相比：新增 {added}，变化 {changed}，删除 {removed}，不变 {unchanged}").format(
+                added=len(d["added"]), changed=len(d["changed"]), removed=len(d["removed"]),
+                unchanged=d["unchanged"]))
         self.summary.setText("<br>".join(lines))
         self._fill(report)
         self._draw_layers()
@@ -137,20 +133,22 @@ class ReportPage(QWizardPage):
             items = report.findings.of(sev)
             if not items:
                 continue
-            top = QTreeWidgetItem([f"{SEVERITY_ZH[sev]}（{len(items)}）"])
+            top = QTreeWidgetItem([self.tr("{severity}（{n}）").format(severity=shown(SEVERITY_TEXT[sev]),
+                                                                     n=len(items))])
             top.setForeground(0, QBrush(QColor(SEVERITY_COLOUR[sev])))
             top.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(top)
             for p in items[:MAX_LISTED]:
                 where = ("◎ " if p.place else "") + p.where
-                child = QTreeWidgetItem([Path(p.file).name if p.file else "（导入）", where, p.reason])
+                child = QTreeWidgetItem([Path(p.file).name if p.file else self.tr("（导入）"), where, p.reason])
                 child.setData(0, Qt.ItemDataRole.UserRole, p.place)
                 child.setData(0, AREA_ROLE, p.area_m2)
                 child.setData(0, TEXT_ROLE, p.text())
                 child.setToolTip(2, p.reason)
                 top.addChild(child)
             if len(items) > MAX_LISTED:
-                top.addChild(QTreeWidgetItem(["", "", f"…… 另有 {len(items) - MAX_LISTED} 条（完整报告见命令行 --dry-run）"]))
+                top.addChild(QTreeWidgetItem(["", "", self.tr("…… 另有 {n} 条（完整报告见命令行 --dry-run）").format(
+                    n=len(items) - MAX_LISTED)]))
             top.setExpanded(sev != REPAIR or len(items) <= 200)
         self.tree.resizeColumnToContents(1)
         self.tree.setColumnWidth(0, min(self.tree.sizeHintForColumn(0) + 24, 260))
@@ -187,7 +185,7 @@ class ReportPage(QWizardPage):
             span = 500.0 if not area else min(1500.0, max(150.0, math.sqrt(area) * 12))
             self.map.centre_on(place[0], place[1], span)
             self.tree.scrollToItem(item)
-            text += f"　［位置 {place[0]:.6f}, {place[1]:.6f}］"
+            text += self.tr("　［位置 {lon}, {lat}］").format(lon=f"{place[0]:.6f}", lat=f"{place[1]:.6f}")
         self.detail.setText(text)
 
     def isComplete(self) -> bool:

@@ -25,20 +25,24 @@ LAYER_PENS = {"selected": ("#ffb02e", 2.4), "other": ("#2fd6c0", 1.0)}
 MARKER_COLOUR = "#ffffff"
 
 
-def legend_html(selected: str | None = "所选图层") -> str:
-    """The map's key, one line (the pages put it under the map)."""
-    from ui.district_import.texts import SEVERITY_COLOUR
+def legend_html(selected: str | None) -> str:
+    """The map's key, one line (the pages put it under the map); ``selected``: what the
+    highlighted layer is (None: the problem places' key instead)."""
+    from ui.district_import.texts import SEVERITY_COLOUR, SEVERITY_TEXT, shown
+    from ui.i18n import translate
+
+    def key(colour: str, mark: str, text: str) -> str:
+        return f"<span style='color:{colour}'>{mark}</span> {text}"
 
     parts = []
     if selected:
-        parts.append(f"<span style='color:{LAYER_PENS['selected'][0]}'>━━</span> {selected}")
-    parts.append(f"<span style='color:{LAYER_PENS['other'][0]}'>━━</span> 导入的边界")
-    parts.append(f"<span style='color:{DISTRICT_COLOUR}'>╍╍</span> 当前辖区")
+        parts.append(key(LAYER_PENS["selected"][0], "━━", selected))
+    parts.append(key(LAYER_PENS["other"][0], "━━", translate("DistrictImport", "导入的边界")))
+    parts.append(key(DISTRICT_COLOUR, "╍╍", translate("DistrictImport", "当前辖区")))
     if not selected:
-        parts += [f"<span style='color:{SEVERITY_COLOUR[k]}'>●</span> {zh}"
-                  for k, zh in (("error", "错误"), ("warning", "警告"), ("repair", "修复"))]
-        parts.append(f"<span style='color:{MARKER_COLOUR}'>◎</span> 所选问题")
-    return "　".join(parts)
+        parts += [key(SEVERITY_COLOUR[k], "●", shown(SEVERITY_TEXT[k])) for k in ("error", "warning", "repair")]
+        parts.append(key(MARKER_COLOUR, "◎", translate("DistrictImport", "所选问题")))
+    return "&nbsp;&nbsp;&nbsp;".join(parts)
 
 
 def _rings(geoms) -> tuple[np.ndarray, np.ndarray] | None:

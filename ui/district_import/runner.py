@@ -14,12 +14,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ui.background import BackgroundWork
+from ui.district_import.texts import step_text
 
-WRITING_TEXT = "写入中，不能取消"
+WRITING_TEXT = QT_TRANSLATE_NOOP("StepRunner", "写入中，不能取消")
 #: how often the GUI thread shows the worker's latest progress (ms)
 POLL_MS = 60
 
@@ -46,7 +47,7 @@ class StepRunner(QWidget):
         self.bar.setFixedHeight(14)
         self.label = QLabel("")
         self.label.setObjectName("ImportStepText")
-        self.cancel_button = QPushButton("取消")
+        self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.setObjectName("ImportStepCancel")
         self.cancel_button.clicked.connect(self.cancel)
         row = QHBoxLayout(self)
@@ -94,7 +95,7 @@ class StepRunner(QWidget):
         self.label.setText(text)
         self.bar.setRange(0, 0)  # busy until the first report
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("取消")
+        self.cancel_button.setText(self.tr("取消"))
         self.timer.start()
         self.busyChanged.emit(True)
         self.work.run(_keeping_proj_context(fn), lambda r: self._end(on_done, r),
@@ -123,10 +124,10 @@ class StepRunner(QWidget):
         text, fraction, cancellable = latest
         self.bar.setRange(0, 1000)
         self.bar.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
-        self.label.setText(text)
-        if not cancellable and self.cancel_button.text() != WRITING_TEXT:
+        self.label.setText(step_text(text))
+        if not cancellable and self.cancel_button.text() != self.tr(WRITING_TEXT):
             self.cancel_button.setEnabled(False)
-            self.cancel_button.setText(WRITING_TEXT)
+            self.cancel_button.setText(self.tr(WRITING_TEXT))
             self.writing.emit()
 
     def cancel(self) -> None:
@@ -134,7 +135,7 @@ class StepRunner(QWidget):
         if self.busy and self.cancel_button.isEnabled():
             self._cancel.set()
             self.cancel_button.setEnabled(False)
-            self.label.setText("正在取消…")
+            self.label.setText(self.tr("正在取消…"))
 
     def close_work(self) -> None:
         """Cancel and wait: nothing is delivered afterwards (the wizard is closing)."""

@@ -28,6 +28,7 @@ def render(db: Path, files: list[Path], out: Path, size=(1920, 1080)) -> list[Pa
     from app.store import open_store
     from ui.app import _application, _prepare, render_screenshot
     from ui.district_import import ImportWizard
+    from ui.district_import.texts import SEVERITY_TEXT, shown
 
     app = _application()
     _prepare(app, *size)
@@ -60,7 +61,7 @@ def render(db: Path, files: list[Path], out: Path, size=(1920, 1080)) -> list[Pa
         shot(w, "3_crs")
         w.next()
         _wait(app, lambda: w.report_page.report is not None)
-        errors = [i for i in w.report_page.places() if i.parent().text(0).startswith("错误")]
+        errors = [i for i in w.report_page.places() if i.parent().text(0).startswith(shown(SEVERITY_TEXT["error"]))]
         if errors:
             w.report_page.tree.setCurrentItem(errors[0])
         shot(w, "4_report_errors")
@@ -69,7 +70,7 @@ def render(db: Path, files: list[Path], out: Path, size=(1920, 1080)) -> list[Pa
         _wait(app, lambda: w.crs_page.isComplete())
         w.next()
         _wait(app, lambda: w.report_page.report is not None)
-        slivers = [i for i in w.report_page.places() if "缝隙" in i.text(2)]
+        slivers = [i for i in w.report_page.places() if "缝隙" in i.text(2)]  # i18n: no (the importer's words)
         if slivers:
             w.report_page.tree.scrollToItem(slivers[len(slivers) // 2])
             w.report_page.tree.setCurrentItem(slivers[len(slivers) // 2])

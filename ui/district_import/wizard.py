@@ -22,6 +22,8 @@ from app.store import DistrictRepository
 from ui import theme
 
 MIN_WIDTH, MIN_HEIGHT = 960, 680
+#: the new district file's name when nothing else is said
+DEFAULT_NAME = "导入的辖区.duckdb"  # i18n: no (a file name)
 
 
 @dataclass
@@ -36,9 +38,11 @@ class Target:
         return self.store is None
 
     def describe(self) -> str:
+        from ui.i18n import translate
+
         if self.is_new:
-            return f"新建辖区文件 {self.path}"
-        return "当前打开的辖区（与现有边界比较，保留案件与哨令）"
+            return translate("DistrictImport", "新建辖区文件 {path}").format(path=self.path)
+        return translate("DistrictImport", "当前打开的辖区（与现有边界比较，保留案件与哨令）")
 
 
 class ImportWizard(QWizard):
@@ -60,15 +64,15 @@ class ImportWizard(QWizard):
 
         super().__init__(parent)
         self.setObjectName("ImportWizard")
-        self.setWindowTitle("导入辖区数据")
+        self.setWindowTitle(self.tr("导入辖区数据"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setTitleFormat(Qt.TextFormat.RichText)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
-        self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
-        self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步 >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< 上一步"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("取消"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("完成"))
         self.setStyleSheet(_wizard_qss(theme.ui_scale()))
         self.current = current
         #: the open district's boundaries (lon/lat), drawn under the imported layers
