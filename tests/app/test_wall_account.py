@@ -179,3 +179,17 @@ def test_the_walls_command_line_output_shows_pseudonyms(small_db_copy, monkeypat
     names = [d["reported_by"] for d in shown["supervisor"]["departments"]]
     assert names and [d["reported_by"] for d in shown["wall"]["departments"]] == \
         [pseudonym(n) for n in names]
+
+
+def test_on_a_server_the_wall_login_reads_but_cannot_write_nor_see_phones(pg_small_url):
+    from app.auth.server_accounts import server_login
+    from app.store import StoreError
+
+    store, user = server_login(pg_small_url, "wall", DEMO_PASSWORDS[WALL], at=TEST_NOW)
+    with store:
+        assert user.role is WALL
+        assert store.scalar("SELECT count(*) FROM cases") > 1000  # reads the district
+        worker = store.scalar("SELECT min(id) FROM workers")
+        assert store.scalar("SELECT gridcc_worker_phone(?)", [worker]) is None
+        with pytest.raises(StoreError, match="权限不足"):  # the server refuses: no grants
+            store.rows("UPDATE cases SET description = 'x' WHERE id = 1")
