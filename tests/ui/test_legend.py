@@ -236,3 +236,30 @@ def test_big_screen_fits_the_district_beside_the_legend_and_reserved_boards(wind
         assert box.adjusted(-1, -1, 1, 1).contains(p), (p, box)
     bs.leave()
     assert bs._reserved == {}
+
+
+def test_cameras_by_owner_department_as_filtered(window, qtbot):
+    """The cameras' section names each owner department shown (its name and code) in the
+    symbol drawn for it, and follows the camera list's department filter."""
+    from app.domain.departments import DEPARTMENTS
+    from ui.map.layers.cameras import OWNER_STYLE
+
+    panel = window.docks["cameras"].widget()
+    qtbot.waitUntil(lambda: "cameras" in window.layers, timeout=20_000)
+    view = window.canvas.view("cameras")
+    window.layers.set_visible("cameras", True)
+    legend = _legend(window)
+    names = {d.code: d.short_name for d in DEPARTMENTS}
+    section = _section(legend, "cameras")
+    shown = [o for o, s in view.scatters.items() if s.isVisible()]
+    keys = [e for e in section.entries if e.brush is not None]
+    assert [e.text for e in keys] == [f"{names.get(o, o)}（{o}）" for o in shown]
+    assert [(e.symbol, e.brush) for e in keys] == [
+        (OWNER_STYLE[o][0], colour(OWNER_STYLE[o][1])) for o in shown]
+    panel.department.setCurrentIndex(panel.department.findData("GA"))
+    qtbot.waitUntil(lambda: _only_ga(legend))
+
+
+def _only_ga(legend) -> bool:
+    section = next(s for s in legend.sections if s.layer_id == "cameras")
+    return [e.text.split("（")[-1] for e in section.entries if e.brush] == ["GA）"]
