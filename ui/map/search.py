@@ -14,7 +14,16 @@ import logging
 import numpy as np
 import qtawesome as qta
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QObject,
+    QPointF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QBrush, QKeySequence, QPainterPath
 from PySide6.QtWidgets import (
     QFrame,
@@ -86,6 +95,7 @@ class MapSearch(QFrame):
         self.list = QListWidget(self)
         self.list.setObjectName("MapSearchHits")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the box
+        self.list.setIconSize(QSize(round(18 * s), round(18 * s)))  # legible on a 4K wall
         self.list.itemActivated.connect(self._item_chosen)
         self.list.itemClicked.connect(self._item_chosen)
         self.status = QLabel(self)
