@@ -13,8 +13,18 @@ def _layer_panel(ctx: PanelContext):
 
 
 def _legend_panel(ctx: PanelContext):
-    from ui.docks.legend import LegendPanel
+    from ui.docks.legend import LegendPanel, add_legend_source, whistle_markers_legend
 
+    def markers_section():
+        """The whistle panel's stars (drawn above every layer), when it has them."""
+        dock = getattr(ctx.window, "docks", {}).get("whistles")
+        markers = getattr(dock.widget(), "markers", None) if dock is not None else None
+        return whistle_markers_legend(markers) if markers is not None else None
+
+    source = add_legend_source(ctx.canvas, "whistle_markers", markers_section)
+    model = getattr(ctx.window, "district_model", None)
+    if model is not None:  # the stars are redrawn when a whistle changes
+        model.whistlesChanged.connect(lambda *_a: source.changed())
     return LegendPanel(ctx.canvas, ctx.layers)
 
 

@@ -263,3 +263,19 @@ def test_cameras_by_owner_department_as_filtered(window, qtbot):
 def _only_ga(legend) -> bool:
     section = next(s for s in legend.sections if s.layer_id == "cameras")
     return [e.text.split("（")[-1] for e in section.entries if e.brush] == ["GA）"]
+
+
+def test_the_whistle_panels_stars_are_in_the_legend(window, qtbot):
+    """The whistle panel draws open whistles as stars above every layer (red overdue,
+    yellow second whistle, cyan otherwise): the legend panel describes them."""
+    from ui import theme
+
+    markers = window.docks["whistles"].widget().markers
+    legend = _legend(window)
+    markers.colours = [theme.ACCENT, theme.HIGHLIGHT]
+    section = _section(legend, "whistle_markers")
+    assert legend.sections[0] is section
+    assert [e.brush for e in section.entries] == [colour(theme.HIGHLIGHT), colour(theme.ACCENT)]
+    assert all(e.symbol == "star" for e in section.entries)
+    markers.colours = []
+    assert _section(legend, "whistle_markers") is None
