@@ -162,3 +162,19 @@ def test_many_codes_of_one_width_are_binary_searched_like_a_scan(monkeypatch):
     assert keyed.exact(some.lower()) == 1234
     assert keyed.prefix("zz", 10) == [] and keyed.exact("aj") is None
     assert keyed.only_prefixes(some.lower()) and not keyed.only_prefixes("2026")
+
+
+def test_the_index_reads_both_backends_alike(district_db):
+    from app.store import open_store
+
+    with open_store(district_db) as st:
+        index = build_index(st, district_frame(st))
+        case_code = st.scalar("SELECT code FROM cases ORDER BY id LIMIT 1 OFFSET 11")
+        grid_code, grid_name = st.rows("SELECT code, name FROM grid_units WHERE level = 4 "
+                                       "ORDER BY code LIMIT 1 OFFSET 5")[0]
+        counts = index.counts()
+        assert counts["case"] == st.scalar("SELECT count(*) FROM cases")
+    assert index.search(case_code)[0].code == case_code
+    hit = index.search(grid_code)[0]
+    assert (hit.kind, hit.name, hit.rank) == ("grid", grid_name, Rank.EXACT_CODE)
+    assert any(h.kind == "grid" and h.code == grid_code for h in index.search(grid_name, 500))
