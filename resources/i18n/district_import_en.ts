@@ -5,7 +5,7 @@
     <name>CommitPage</name>
     <message>
         <source>第 5 步&#x3000;导入</source>
-        <translation>Step 5  Import</translation>
+        <translation>Step 5 · Import</translation>
     </message>
     <message>
         <source>一次事务写入并记入审计日志；写入开始前可随时取消，取消后不写入任何数据。</source>
@@ -73,7 +73,7 @@
     <message>
         <source>第 3 步&#x3000;坐标系</source>
         <extracomment>the kinds that have a place (the others are plain tables: no CRS)</extracomment>
-        <translation>Step 3  Coordinate system</translation>
+        <translation>Step 3 · Coordinate system</translation>
     </message>
     <message>
         <source>各图层按 .prj 或坐标数值判定的坐标系；来自网络地图的数据常为 GCJ-02（.prj 却写 WGS 84），可逐层指定。右图为导入的图层叠在当前辖区上。</source>
@@ -109,7 +109,7 @@
     </message>
     <message>
         <source>—（无坐标）</source>
-        <translation>— (no coordinates)</translation>
+        <translation>— (none)</translation>
     </message>
     <message>
         <source>坐标与几何检查…</source>
@@ -237,11 +237,15 @@
     </message>
     <message>
         <source>部门</source>
-        <translation>Department</translation>
+        <translation>Departments</translation>
     </message>
     <message>
         <source>朝向 (°)</source>
         <translation>Heading (°)</translation>
+    </message>
+    <message>
+        <source>所属部门</source>
+        <translation>Department</translation>
     </message>
     <message>
         <source>视场角 (°)</source>
@@ -348,7 +352,7 @@
     <message>
         <source>自动（.prj 或坐标数值）</source>
         <extracomment>(label, --crs value) of a layer&apos;s CRS combo; None: the .prj, else the numbers</extracomment>
-        <translation>Automatic (.prj or coordinate values)</translation>
+        <translation>Auto (.prj or values)</translation>
     </message>
     <message>
         <source>CGCS2000 经纬度 (EPSG:4490)</source>
@@ -381,19 +385,6 @@
     <message>
         <source>自动（.cpg 或评分）</source>
         <translation>Automatic (.cpg or scoring)</translation>
-    </message>
-    <message>
-        <source>各级网格单元</source>
-        <extracomment>what is written, per table of the import&apos;s counts</extracomment>
-        <translation>Grid units (all levels)</translation>
-    </message>
-    <message>
-        <source>建筑人口</source>
-        <translation>Building population</translation>
-    </message>
-    <message>
-        <source>账号</source>
-        <translation>Accounts</translation>
     </message>
     <message>
         <source>（不导入）</source>
@@ -464,6 +455,62 @@
     </message>
 </context>
 <context>
+    <name>DistrictImportCounts</name>
+    <message>
+        <source>各级网格单元</source>
+        <extracomment>what is written, per table of the import&apos;s counts (a context of their own: plurals)</extracomment>
+        <translation>Grid units (all levels)</translation>
+    </message>
+    <message>
+        <source>区</source>
+        <translation>Districts</translation>
+    </message>
+    <message>
+        <source>街道</source>
+        <translation>Streets</translation>
+    </message>
+    <message>
+        <source>社区</source>
+        <translation>Communities</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grids</translation>
+    </message>
+    <message>
+        <source>建筑</source>
+        <translation>Buildings</translation>
+    </message>
+    <message>
+        <source>建筑人口</source>
+        <translation>Building population rows</translation>
+    </message>
+    <message>
+        <source>商户</source>
+        <translation>Merchants</translation>
+    </message>
+    <message>
+        <source>摄像头</source>
+        <translation>Cameras</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <source>案件分类</source>
+        <translation>Case categories</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>Accounts</translation>
+    </message>
+</context>
+<context>
     <name>FilesPage</name>
     <message>
         <source>矢量与表格 (*.shp *.gpkg *.geojson *.json *.js *.csv *.txt *.xlsx);;Shapefile (*.shp);;GeoPackage (*.gpkg);;GeoJSON (*.geojson *.json *.js);;CSV / Excel (*.csv *.txt *.xlsx);;所有文件 (*)</source>
@@ -471,7 +518,7 @@
     </message>
     <message>
         <source>第 1 步&#x3000;选择文件</source>
-        <translation>Step 1  Choose files</translation>
+        <translation>Step 1 · Choose files</translation>
     </message>
     <message>
         <source>边界（街道、社区、网格）、建筑、摄像头、人员、部门：Shapefile、GeoPackage、GeoJSON、CSV 或 Excel，可一次选多个文件。</source>
@@ -598,7 +645,7 @@
     <name>MappingPage</name>
     <message>
         <source>第 2 步&#x3000;图层与字段映射</source>
-        <translation>Step 2  Layers and field mapping</translation>
+        <translation>Step 2 · Layers and field mapping</translation>
     </message>
     <message>
         <source>已按常见字段名自动对应（名称/网格名称/NAME、编码/网格编码/CODE、层数……），可逐项修改；带 * 的为必填。下方是按当前映射读出的前 {n} 条记录。</source>
@@ -662,7 +709,7 @@
     <message>
         <source>第 4 步&#x3000;检查报告</source>
         <extracomment>the tree lists this many findings of a severity (the rest counted on a last line)</extracomment>
-        <translation>Step 4  Validation report</translation>
+        <translation>Step 4 · Validation report</translation>
     </message>
     <message>
         <source>点击带 ◎ 的条目，右图定位到该处。有错误时不能导入：返回修改映射或坐标系，或在上一步勾选修复。</source>
@@ -710,7 +757,7 @@
     </message>
     <message>
         <source>&#x3000;警告 {warnings}&#x3000;修复 {repairs}</source>
-        <translation>   Warnings {warnings}   Repairs {repairs}</translation>
+        <translation> · Warnings {warnings} · Repairs {repairs}</translation>
     </message>
     <message>
         <source>将写入：{counts}</source>

@@ -45,7 +45,7 @@ FIELD_ZH = {
     "hazard_class": QT_TRANSLATE_NOOP("DistrictImport", "风险等级"),
     "lon": QT_TRANSLATE_NOOP("DistrictImport", "经度"), "lat": QT_TRANSLATE_NOOP("DistrictImport", "纬度"),
     "wkt": QT_TRANSLATE_NOOP("DistrictImport", "WKT 几何"), "kind": QT_TRANSLATE_NOOP("DistrictImport", "类型"),
-    "department": QT_TRANSLATE_NOOP("DistrictImport", "部门"),
+    "department": QT_TRANSLATE_NOOP("DistrictImport", "所属部门"),
     "heading": QT_TRANSLATE_NOOP("DistrictImport", "朝向 (°)"),
     "fov": QT_TRANSLATE_NOOP("DistrictImport", "视场角 (°)"),
     "stream_url": QT_TRANSLATE_NOOP("DistrictImport", "主码流地址"),
@@ -87,15 +87,22 @@ CRS_CHOICES = [
 ]
 ENCODING_CHOICES = [(QT_TRANSLATE_NOOP("DistrictImport", "自动（.cpg 或评分）"), None), ("UTF-8", "utf-8"),
                     ("GBK / GB18030", "gb18030"), ("Big5", "big5")]
-#: what is written, per table of the import's counts
+#: what is written, per table of the import's counts (a context of their own: plurals)
 COUNT_TEXT = {
-    "grid_units": QT_TRANSLATE_NOOP("DistrictImport", "各级网格单元"),
-    "grid_units.district": LEVEL_ZH[1], "grid_units.street": LEVEL_ZH[2],
-    "grid_units.community": LEVEL_ZH[3], "grid_units.grid": LEVEL_ZH[4],
-    "buildings": KIND_TEXT["buildings"], "building_population": QT_TRANSLATE_NOOP("DistrictImport", "建筑人口"),
-    "merchants": KIND_TEXT["merchants"], "cameras": KIND_TEXT["cameras"],
-    "workers": KIND_TEXT["staff"], "staff": KIND_TEXT["staff"], "departments": KIND_TEXT["departments"],
-    "categories": KIND_TEXT["categories"], "users": QT_TRANSLATE_NOOP("DistrictImport", "账号"),
+    "grid_units": QT_TRANSLATE_NOOP("DistrictImportCounts", "各级网格单元"),
+    "grid_units.district": QT_TRANSLATE_NOOP("DistrictImportCounts", "区"),
+    "grid_units.street": QT_TRANSLATE_NOOP("DistrictImportCounts", "街道"),
+    "grid_units.community": QT_TRANSLATE_NOOP("DistrictImportCounts", "社区"),
+    "grid_units.grid": QT_TRANSLATE_NOOP("DistrictImportCounts", "网格"),
+    "buildings": QT_TRANSLATE_NOOP("DistrictImportCounts", "建筑"),
+    "building_population": QT_TRANSLATE_NOOP("DistrictImportCounts", "建筑人口"),
+    "merchants": QT_TRANSLATE_NOOP("DistrictImportCounts", "商户"),
+    "cameras": QT_TRANSLATE_NOOP("DistrictImportCounts", "摄像头"),
+    "workers": QT_TRANSLATE_NOOP("DistrictImportCounts", "人员"),
+    "staff": QT_TRANSLATE_NOOP("DistrictImportCounts", "人员"),
+    "departments": QT_TRANSLATE_NOOP("DistrictImportCounts", "部门"),
+    "categories": QT_TRANSLATE_NOOP("DistrictImportCounts", "案件分类"),
+    "users": QT_TRANSLATE_NOOP("DistrictImportCounts", "账号"),
 }
 SEVERITY_COLOUR = {"error": "#ff5a6e", "warning": "#ffc94d", "repair": "#4fd1a5"}
 NO_FIELD = QT_TRANSLATE_NOOP("DistrictImport", "（不导入）")
@@ -110,8 +117,14 @@ def counts_text(counts: dict) -> str:
     from ui.i18n import translate
 
     sep = translate("DistrictImport", "，")
-    return sep.join(f"{shown(COUNT_TEXT[k]) if k in COUNT_TEXT else k} {v:,}" for k, v in counts.items()
-                    if v and not k.startswith("refiled."))
+    return sep.join(f"{count_word(k)} {v:,}" for k, v in counts.items() if v and not k.startswith("refiled."))
+
+
+def count_word(table: str) -> str:
+    """What the rows of ``table`` (a key of the import's counts) are, in the interface language."""
+    from ui.i18n import translate
+
+    return translate("DistrictImportCounts", COUNT_TEXT[table]) if table in COUNT_TEXT else table
 
 
 def title_html(text: str) -> str:
@@ -146,7 +159,7 @@ def step_text(text: str) -> str:
     m = _WRITE.match(text)
     if m:
         table = _TABLE_WORDS.get(m["table"])
-        what = shown(COUNT_TEXT[table]) if table in COUNT_TEXT else m["table"]
+        what = count_word(table) if table in COUNT_TEXT else m["table"]
         return translate("DistrictImport", "写入{what} {done}/{total}").format(
             what=what, done=m["done"], total=m["total"])
     for pattern, source in _STEPS:
