@@ -65,6 +65,151 @@
     </message>
 </context>
 <context>
+    <name>Help</name>
+    <message>
+        <source>关闭案件卡片、人员卡片；退出大屏模式；取消测距、测面</source>
+        <extracomment>keys that are not actions of the window (handled by the map, the cards, the big screen)</extracomment>
+        <translation>Close the case or worker card; leave the big screen; cancel measuring</translation>
+    </message>
+    <message>
+        <source>缩放到全区</source>
+        <translation>Zoom to the whole district</translation>
+    </message>
+    <message>
+        <source>值班：地图、吹哨调度、网格查询</source>
+        <extracomment>what each workspace is for (its name comes from ui.workspaces)</extracomment>
+        <translation>Duty: map, whistle dispatch, grid lookup</translation>
+    </message>
+    <message>
+        <source>调度：案件受理派遣、督办、吹哨</source>
+        <translation>Dispatch: accepting and dispatching cases, supervision, whistles</translation>
+    </message>
+    <message>
+        <source>大屏：地图与图例、红黑榜，适合上墙</source>
+        <translation>Big screen: map with legend and red/black list, for the video wall</translation>
+    </message>
+    <message>
+        <source>视频：视频墙与摄像头点位</source>
+        <translation>Video: video wall and camera sites</translation>
+    </message>
+    <message>
+        <source>单击案件</source>
+        <translation>Click a case</translation>
+    </message>
+    <message>
+        <source>打开案件卡片：类别、来源、每个环节及时间</source>
+        <translation>Opens the case card: category, source, every step with its time</translation>
+    </message>
+    <message>
+        <source>单击巡查人员</source>
+        <translation>Click a patrol worker</translation>
+    </message>
+    <message>
+        <source>打开人员卡片：所属网格、今日巡查（电话已脱敏）</source>
+        <translation>Opens the worker card: grid, today&apos;s patrol (phone masked)</translation>
+    </message>
+    <message>
+        <source>单击哨令</source>
+        <translation>Click a whistle</translation>
+    </message>
+    <message>
+        <source>在吹哨调度面板中选中该哨令</source>
+        <translation>Selects the whistle in the whistle dispatch panel</translation>
+    </message>
+    <message>
+        <source>单击网格</source>
+        <translation>Click a grid</translation>
+    </message>
+    <message>
+        <source>选中网格，网格查询面板显示其社区、人员与案件</source>
+        <translation>Selects the grid; the grid lookup panel shows its community, staff and cases</translation>
+    </message>
+    <message>
+        <source>滚轮 / 拖动</source>
+        <translation>Wheel / drag</translation>
+    </message>
+    <message>
+        <source>缩放 / 平移地图</source>
+        <translation>Zoom / pan the map</translation>
+    </message>
+    <message>
+        <source>右键</source>
+        <translation>Right-click</translation>
+    </message>
+    <message>
+        <source>地图菜单：在此吹哨、在此登记案件、复制坐标等</source>
+        <translation>Map menu: whistle here, register a case here, copy coordinates and more</translation>
+    </message>
+    <message>
+        <source>回放时间轴</source>
+        <translation>Replay timeline</translation>
+    </message>
+    <message>
+        <source>单击跳到该时刻，拖动浏览，悬停显示时刻</source>
+        <translation>Click to jump to that time, drag to browse, hover to see the time</translation>
+    </message>
+    <message>
+        <source>面板标题栏</source>
+        <translation>Panel title bar</translation>
+    </message>
+    <message>
+        <source>拖动调整布局；双击浮动；面板菜单可恢复默认布局</source>
+        <translation>Drag to rearrange; double-click to float; the Panels menu restores the default layout</translation>
+    </message>
+    <message>
+        <source>用户手册：安装目录下的 README.md（数据导入、多席位服务器、考核指标口径）</source>
+        <extracomment>a trailing &quot;(F10，Esc 返回)&quot; of a tooltip: the key, said again</extracomment>
+        <translation>User manual: README.md in the installation directory (data import, multi-seat server, appraisal indicator definitions)</translation>
+    </message>
+    <message>
+        <source>命令行：gridcc --help（演示数据、案件与哨令、账号、审计）</source>
+        <translation>Command line: gridcc --help (demo data, cases and whistles, accounts, audit)</translation>
+    </message>
+    <message>
+        <source>账号、权限与服务器问题：请联系本单位系统管理员</source>
+        <translation>Accounts, permissions and server problems: contact your system administrator</translation>
+    </message>
+    <message>
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>工作区</source>
+        <translation>Workspaces</translation>
+    </message>
+    <message>
+        <source>每个工作区按屏幕大小记住自己的布局；面板菜单中的“恢复默认布局”可还原。</source>
+        <translation>Each workspace remembers its own layout per screen size; &quot;Restore default layout&quot; in the Panels menu resets it.</translation>
+    </message>
+    <message>
+        <source>鼠标操作</source>
+        <translation>Mouse</translation>
+    </message>
+    <message>
+        <source>更多帮助</source>
+        <translation>More help</translation>
+    </message>
+    <message>
+        <source>帮助</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <source>快捷键、工作区与鼠标操作 (F1)</source>
+        <translation>Shortcuts, workspaces and mouse actions (F1)</translation>
+    </message>
+</context>
+<context>
+    <name>HelpWindow</name>
+    <message>
+        <source>帮助 — 快捷键与操作</source>
+        <translation>Help — shortcuts and actions</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>MapCard</name>
     <message>
         <source>关闭 (Esc)</source>
