@@ -92,23 +92,30 @@ def session(args, *, need_user: bool = True):
                     raise _user_error(str(exc)) from None
         if user is None and need_user:
             raise _user_error(f"sign in with --user NAME (or ${USER_ENV})")
-        _no_personal_data_for(user)
+        pseudonyms = _no_personal_data_for(user)
         try:
             yield store, user, now
         except _USER_MISTAKES as exc:
             raise _user_error(str(exc)) from None
+        finally:
+            if pseudonyms:  # for this command only
+                from app.privacy.demo import set_demo_mode
+
+                set_demo_mode(None)
     finally:
         store.close()
 
 
-def _no_personal_data_for(user) -> None:
+def _no_personal_data_for(user) -> bool:
     """A wall account's outputs show people as demonstration mode does: under pseudonyms,
-    without phone numbers (app/privacy/wall.py)."""
-    from app.privacy.demo import set_demo_mode
+    without phone numbers (app/privacy/wall.py).  True when the mode was turned on here."""
+    from app.privacy.demo import demo_mode, set_demo_mode
     from app.privacy.wall import sees_no_personal_data
 
-    if sees_no_personal_data(user):
+    if sees_no_personal_data(user) and not demo_mode():
         set_demo_mode(True)
+        return True
+    return False
 
 
 def _password(args) -> str:

@@ -90,16 +90,27 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
                   live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                   ) -> WorkerRecord | None:
     """The record of ``worker_id`` at feed time ``now``; ``live`` = (t, x, y) of fixes held
-    in memory (the live feed), merged after the stored ones.  None: no such worker."""
+    in memory (the live feed), merged after the stored ones.  None: no such worker, or
+    one whose track the signed-in user may not see (app/privacy/wall.may_see_track); on
+    the wall the name is a pseudonym and there is no phone."""
     from app.store.pg_security import phone_column  # hidden from most accounts on a server
 
+    from app.auth.session import current_user
+    from app.privacy.wall import may_see_track, pseudonym, sees_no_personal_data
+
     rows = store.rows(
-        f"SELECT w.code, w.name, w.role, {phone_column(store)}, g.name, g.code FROM workers w "
-        "LEFT JOIN grid_units g ON g.id = w.grid_id WHERE w.id = ?", [int(worker_id)])
+        f"SELECT w.code, w.name, w.role, {phone_column(store)}, g.name, g.code, c.id, "
+        "c.parent_id FROM workers w LEFT JOIN grid_units g ON g.id = w.grid_id "
+        "LEFT JOIN grid_units c ON c.id = g.parent_id WHERE w.id = ?", [int(worker_id)])
     if not rows:
         return None
-    code, name, role, phone, grid_name, grid_code = rows[0]
+    code, name, role, phone, grid_name, grid_code, community, street = rows[0]
+    user = current_user()  # signed in at this seat (None: the anonymous viewer)
+    if not may_see_track(user, street, community):
+        return None  # 行踪轨迹: only of the workers of the user's own area
     phone = mask_phone(phone)  # shown masked everywhere; in full only via app.privacy.reveal
+    if sees_no_personal_data(user):  # the wall: no number at all, a pseudonym
+        phone, name = "", pseudonym(name)
     cols = store.columns(
         "SELECT epoch_us(t) AS t_us, lon, lat FROM gps_fixes WHERE worker_id = ? "
         "AND t >= ? AND t <= ? AND flag IS DISTINCT FROM 'future' ORDER BY t",

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from app.auth.permissions import READ_ONLY_ROLES, Target, decide
 from app.privacy.demo import HIDDEN_PHONE, demo_mode, pseudonym
+
+__all__ = ["WALL_PHONE", "may_see_track", "person_name", "pseudonym", "sees_no_personal_data",
+           "shown_phone", "visible_worker_ids"]
 from app.privacy.masking import mask_phone
 
 #: what stands for a phone number on the wall

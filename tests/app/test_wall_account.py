@@ -193,3 +193,36 @@ def test_on_a_server_the_wall_login_reads_but_cannot_write_nor_see_phones(pg_sma
         assert store.scalar("SELECT gridcc_worker_phone(?)", [worker]) is None
         with pytest.raises(StoreError, match="权限不足"):  # the server refuses: no grants
             store.rows("UPDATE cases SET description = 'x' WHERE id = 1")
+
+
+def test_the_worker_card_record_on_the_wall(store, district_map):
+    """What a click on a worker gives the wall: a pseudonym, no phone, and nothing at all
+    for a worker outside a street wall's scope."""
+    from datetime import datetime, time
+
+    from app.auth.session import sign_in
+    from app.feed import to_seconds
+    from app.feed.worker_record import worker_record
+
+    (s1, _), (s2, _) = _streets(store)[:2]
+    street_of = dict(store.rows("SELECT w.id, c.parent_id FROM workers w JOIN grid_units g ON "
+                                "g.id = w.grid_id JOIN grid_units c ON c.id = g.parent_id"))
+    mine = min(w for w, s in street_of.items() if s == s1)
+    other = min(w for w, s in street_of.items() if s == s2)
+    day, now = to_seconds(datetime.combine(TEST_NOW.date(), time(0))), to_seconds(TEST_NOW)
+
+    def record(user, wid):
+        sign_in(user)
+        try:
+            return worker_record(store, district_map.frame, wid, day, now)
+        finally:
+            sign_in(None)
+
+    name = store.scalar("SELECT name FROM workers WHERE id = ?", [mine])
+    seen = record(None, mine)  # the anonymous viewer: masked, by name
+    assert seen.name == name and "****" in seen.phone
+    wall = get_user(store, "wall")
+    rec = record(wall, mine)
+    assert rec.name == pseudonym(name) and rec.phone == "" and rec.fixes_today == seen.fixes_today
+    street_wall = User(900, "wall_s1", "街道大屏", WALL, Scope("street", s1))
+    assert record(street_wall, mine) is not None and record(street_wall, other) is None
