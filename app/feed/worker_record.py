@@ -93,10 +93,9 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
     in memory (the live feed), merged after the stored ones.  None: no such worker, or
     one whose track the signed-in user may not see (app/privacy/wall.may_see_track); on
     the wall the name is a pseudonym and there is no phone."""
-    from app.store.pg_security import phone_column  # hidden from most accounts on a server
-
     from app.auth.session import current_user
     from app.privacy.wall import may_see_track, pseudonym, sees_no_personal_data
+    from app.store.pg_security import phone_column  # hidden from most accounts on a server
 
     rows = store.rows(
         f"SELECT w.code, w.name, w.role, {phone_column(store)}, g.name, g.code, c.id, "
