@@ -74,6 +74,9 @@ def test_nearby_cameras_nearest_first_and_one_opens(window, menu, qtbot, monkeyp
     monkeypatch.setattr(wall, "open_camera", opened.append)
     sub.actions()[0].trigger()
     assert opened == [found[0].camera.code]
+    ring = window.map_search._ring  # ringed on the map too
+    assert ring is not None and ring.path().boundingRect().contains(
+        found[0].camera.x - frame.origin_x, found[0].camera.y - frame.origin_y)
     far = menu.build(x + 1e6, y)
     sub = next(a for a in far.actions() if a.objectName() == "nearby_cameras").menu()
     assert [a.isEnabled() for a in sub.actions()] == [False]

@@ -161,6 +161,11 @@ class MapContextMenu(QObject):
         dock.show()
         dock.raise_()
         wall.open_camera(code)
+        cam = wall.registry.get(code)
+        search = getattr(self._window, "map_search", None)
+        if cam is not None and search is not None:  # and where it is on the map
+            frame = self._window.district_map.frame
+            search.ring(cam.x - frame.origin_x, cam.y - frame.origin_y)
         return True
 
 
