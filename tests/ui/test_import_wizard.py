@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.store import open_store
 from tests.app.district_fixtures import load_demo, real_world
+from tests.ui.english import english_language  # noqa: F401
 from ui.district_import import ImportWizard
 
 pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
@@ -315,3 +316,36 @@ def test_the_command_line_opens_the_wizard(themed_app, sources, small_db_copy, t
     seen = _wizard_run_by(["district", "import", "--wizard", "--db", str(new)], monkeypatch)
     assert seen == {"files": [], "into_current": False, "target": str(new), "outlines": 0}
     assert not new.exists()
+
+
+def test_the_wizard_reads_in_english(english, store, qtbot):
+    """Titles, buttons, table choices and the importer's progress steps in English; no
+    Chinese on the wizard's own labels (the files' names and the importer's findings are data)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from ui.district_import.runner import StepRunner
+    from ui.district_import.texts import counts_text, step_text
+
+    w = ImportWizard(store)
+    qtbot.addWidget(w)
+    assert w.windowTitle() == "Import district data"
+    assert w.button(QWizard.WizardButton.NextButton).text() == "Next >"
+    assert w.files_page.encoding.itemText(0) == "Automatic (.cpg or scoring)"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for page in (w.files_page, w.mapping_page, w.crs_page, w.report_page, w.commit_page):
+        # (the field names the mapping recognises, 名称/NAME …, are the files' words)
+        assert not cjk.search(re.sub(r"\(.*?\)", "", page.title() + page.subTitle())), page.title()
+        for widget in page.findChildren(QLabel) + page.findChildren(QAbstractButton):
+            assert not cjk.search(widget.text()), widget.text()
+    assert step_text("写入建筑 20,000/100,000") == "Writing Buildings 20,000/100,000"
+    assert step_text("读取 社区边界.shp") == "Reading 社区边界.shp"
+    assert step_text("something new") == "something new"
+    assert counts_text({"grid_units.street": 2, "departments": 57, "refiled.cases": 3}) == "Streets 2, Departments 57"
+    runner = StepRunner()
+    qtbot.addWidget(runner)
+    runner.report("写入网格单元 25/105", 0.8)
+    runner._poll()
+    assert runner.label.text() == "Writing Grid units (all levels) 25/105"
+    assert runner.cancel_button.text() == "Writing, cannot cancel"
