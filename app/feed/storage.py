@@ -203,11 +203,11 @@ class PatrolHistory:
 
 def load_history(store, frame: LocalFrame, worker_ids: np.ndarray, t0: float,
                  t1: float) -> PatrolHistory:
-    """Fixes with t0 <= t < t1 (feed seconds) of the roster's workers (not those flagged
-    as dated in the future: their time is wrong)."""
+    """Fixes with t0 <= t < t1 (feed seconds) of the roster's workers (not those flagged:
+    dated in the future, a jump, poor accuracy … see app/intake/filters.py)."""
     cols = store.columns(
         "SELECT worker_id, epoch_us(t) AS t_us, lon, lat FROM gps_fixes "
-        "WHERE t >= ? AND t < ? AND flag IS DISTINCT FROM 'future' ORDER BY t, worker_id",
+        "WHERE t >= ? AND t < ? AND flag IS NULL ORDER BY t, worker_id",
         [from_seconds(t0), from_seconds(t1)])
     pos = np.full(int(max(np.max(worker_ids, initial=0), np.max(cols["worker_id"], initial=0))) + 1,
                   -1, np.int64)

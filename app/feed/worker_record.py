@@ -112,7 +112,7 @@ def worker_record(store, frame: LocalFrame, worker_id: int, day_start: float, no
         phone, name = "", pseudonym(name)
     cols = store.columns(
         "SELECT epoch_us(t) AS t_us, lon, lat FROM gps_fixes WHERE worker_id = ? "
-        "AND t >= ? AND t <= ? AND flag IS DISTINCT FROM 'future' ORDER BY t",
+        "AND t >= ? AND t <= ? AND flag IS NULL ORDER BY t",
         [int(worker_id), from_seconds(day_start), from_seconds(now)])
     t = np.asarray(cols["t_us"], np.int64) / 1e6
     x, y = frame.from_lonlat(np.asarray(cols["lon"], float), np.asarray(cols["lat"], float))

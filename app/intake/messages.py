@@ -37,6 +37,8 @@ REASONS = {
     "unauthorized": "未通过认证",
     "foreign_topic": "主题与账号不符",
     "unknown_category": "未知案件类别",
+    "outside_district": "位置不在本区网格内",
+    "refused": "受理被拒绝",
 }
 
 
@@ -69,6 +71,8 @@ class Fix:
     accuracy: float | None = None
     battery: float | None = None
     course: float | None = None
+    #: the device's own word on the position (OsmAnd ``valid=false``)
+    valid: bool = True
 
 
 @dataclass(frozen=True)

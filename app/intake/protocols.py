@@ -228,7 +228,8 @@ def decode_osmand(params: Mapping[str, str], tz: ZoneInfo, crs_of: CrsOf = _wgs8
                         accuracy=optional(params, "accuracy", 0, 1e6),
                         battery=optional(params, "batt", 0, 100),
                         course=optional(params, "bearing", 0, 360)
-                        if "bearing" in params else optional(params, "heading", 0, 360)),))
+                        if "bearing" in params else optional(params, "heading", 0, 360),
+                        valid=str(params.get("valid", "true")).lower() not in ("false", "0")),))
 
 
 @guarded

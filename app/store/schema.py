@@ -340,6 +340,59 @@ _V5 = [
 ]
 MIGRATIONS[5] = _V5
 
+# Version 6: phones in the field (issue 14, app/intake).  ``devices``: each phone app's
+# device (key: owntracks:<user>/<device>, osmand:<id>, gpslogger:<id>) bound to a worker,
+# or not yet (待绑定: worker_id NULL), with its access token's hash and the datum it
+# reports in (wgs84, gcj02, bd09).  ``device_fixes``: every fix a device sent, keyed by
+# (device, fix time) so that a redelivered message is stored once, with its filter flag
+# (app/intake/filters.py); a bound device's fixes go on into gps_fixes.  Reports from the
+# field and from Open311 clients keep the sender's id of them (``intake_reports.ref``: a
+# resent report is one case) and their photos (``case_photos``).
+_V6 = [
+    """CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        key VARCHAR NOT NULL UNIQUE,
+        worker_id INTEGER,
+        crs VARCHAR NOT NULL DEFAULT 'wgs84',
+        token_hash VARCHAR,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP,
+        bound_at TIMESTAMP
+    )""",
+    """CREATE TABLE device_fixes (
+        device_id INTEGER NOT NULL,
+        t TIMESTAMP NOT NULL,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+        speed_mps REAL,
+        accuracy_m REAL,
+        battery REAL,
+        flag VARCHAR,
+        received_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (device_id, t)
+    )""",
+    """CREATE TABLE intake_reports (
+        ref VARCHAR PRIMARY KEY,
+        case_id INTEGER NOT NULL,
+        device_id INTEGER,
+        received_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE case_photos (
+        case_id INTEGER NOT NULL,
+        seq SMALLINT NOT NULL,
+        content_type VARCHAR NOT NULL,
+        data BLOB NOT NULL,
+        received_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (case_id, seq)
+    )""",
+    # Open311 client applications and their API keys (hashed)
+    """CREATE TABLE open311_clients (
+        name VARCHAR PRIMARY KEY,
+        key_hash VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )""",
+]
+MIGRATIONS[6] = _V6
+
 #: tables the app only ever appends to (the store refuses UPDATE/DELETE on them)
 APPEND_ONLY_TABLES = ("audit_log",)
 # what changes or removes their rows, in either dialect's spelling (schema main/public)
