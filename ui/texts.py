@@ -206,7 +206,8 @@ VOCABULARY = (
     QT_TRANSLATE_NOOP("domain", "社区工作人员"), QT_TRANSLATE_NOOP("domain", "网格员"),
     QT_TRANSLATE_NOOP("domain", "部门承办人"), QT_TRANSLATE_NOOP("domain", "区委督查室"),
     QT_TRANSLATE_NOOP("domain", "区领导"), QT_TRANSLATE_NOOP("domain", "审计员"),
-    QT_TRANSLATE_NOOP("domain", "系统管理员"), QT_TRANSLATE_NOOP("domain", "全区"),
+    QT_TRANSLATE_NOOP("domain", "系统管理员"), QT_TRANSLATE_NOOP("domain", "大屏只读账号"),
+    QT_TRANSLATE_NOOP("domain", "全区"),
     QT_TRANSLATE_NOOP("domain", "部门"),
     # appraisal indicators, measures, subjects and grades, app.appraisal and its scheme
     QT_TRANSLATE_NOOP("domain", "受理数"), QT_TRANSLATE_NOOP("domain", "立案数"),

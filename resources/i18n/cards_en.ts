@@ -1166,6 +1166,10 @@
         <translation>Whole district</translation>
     </message>
     <message>
+        <source>大屏只读账号</source>
+        <translation>Wall read-only account</translation>
+    </message>
+    <message>
         <source>部门</source>
         <translation>Department</translation>
     </message>

@@ -119,3 +119,16 @@ def test_the_case_card_in_english(english, make_window, store):
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in shown), shown
     if SHOTS:
         window.grab().save(os.path.join(SHOTS, "CaseCard-en.png"))
+
+
+def test_on_the_big_screen_the_card_sits_below_the_headline_strip(window, store, qtbot):
+    window.big_screen.enter()
+    try:
+        strip = window.big_screen.strip
+        qtbot.waitUntil(strip.isVisible)
+        card = window.case_card
+        card.show_case(_a_case(store))
+        assert card.geometry().top() > strip.geometry().bottom()
+        assert window.canvas.rect().contains(card.geometry())
+    finally:
+        window.big_screen.leave()
