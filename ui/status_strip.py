@@ -40,7 +40,7 @@ FIGURES = [
     ("whistles_in_progress", QT_TRANSLATE_NOOP("StatusStrip", "吹哨办理中"),
      QT_TRANSLATE_NOOP("StatusStrip", "吹哨"), theme.HIGHLIGHT),
     ("closure_rate", QT_TRANSLATE_NOOP("StatusStrip", "结案率"),
-     QT_TRANSLATE_NOOP("StatusStrip", "结案率"), theme.ACCENT_2),
+     QT_TRANSLATE_NOOP("StatusStrip", "结案"), theme.ACCENT_2),
 ]
 
 

@@ -351,6 +351,10 @@
         <translation>Closure rate</translation>
     </message>
     <message>
+        <source>结案</source>
+        <translation>Closure</translation>
+    </message>
+    <message>
         <source>回放</source>
         <translation>Replay</translation>
     </message>
