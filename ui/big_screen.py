@@ -33,6 +33,7 @@ CAPTION_SHARE = 0.019
 #: as a share of the map's
 LEGEND_TEXT_SHARE = 0.016
 LEGEND_WIDTH_SHARE = 0.18
+LEGEND_MIN_PX = 12
 #: the scale bar and north arrow grow on the wall by this factor over the UI scale
 OVERLAY_WALL_FACTOR = 1.6
 #: live, the figures are computed again this often (seconds) when nothing changed
@@ -124,6 +125,7 @@ class LegendBoard(QFrame):
         self.title = QLabel(self.tr("图例"))
         self.title.setProperty("colour", theme.ACCENT)
         self.view = LegendView(window.canvas, window.layers, columns=2, text_px=16)
+        self._fitted: tuple = (None, 0)  # (what height_for was asked, its answer)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.view)
@@ -131,11 +133,36 @@ class LegendBoard(QFrame):
         self.hide()
 
     def fit_to(self, screen_height: int) -> None:
-        px = max(14, round(screen_height * LEGEND_TEXT_SHARE))
+        """Type for a screen this many pixels high (:meth:`height_for` may shrink it)."""
+        self.base_px = max(14, round(screen_height * LEGEND_TEXT_SHARE))
+        self.set_text_px(self.base_px)
+
+    def set_text_px(self, px: int) -> None:
+        self.text_px = px
         _style(self.title, round(px * 1.2), True)
         self.view.set_text_px(px)
         m = round(px * 0.6)
         self.layout().setContentsMargins(m, m, m, m)
+
+    def wanted_height(self, width: int) -> int:
+        return (self.heightForWidth(width) if self.hasHeightForWidth()
+                else self.sizeHint().height())
+
+    def height_for(self, width: int, space: int) -> int:
+        """The board's height at ``width``: its type shrunk (down to LEGEND_MIN_PX) until
+        every key fits in ``space`` — a clipped legend would hide keys without saying so.
+        Worked out again only when the keys, the width or the space changed."""
+        key = (width, space, self.base_px, tuple(self.view.sections))
+        if key == self._fitted[0]:
+            return self._fitted[1]
+        if self.text_px != self.base_px:
+            self.set_text_px(self.base_px)
+        need = self.wanted_height(width)
+        while need > space and self.text_px > LEGEND_MIN_PX:
+            self.set_text_px(max(LEGEND_MIN_PX, round(self.text_px * 0.9)))
+            need = self.wanted_height(width)
+        self._fitted = (key, min(need, space))
+        return self._fitted[1]
 
 
 def _style(label: QLabel, px: int, bold: bool) -> None:
@@ -160,6 +187,7 @@ class BigScreenMode(QObject):
         self._saved_state: QByteArray | None = None
         self._saved_geometry: QByteArray | None = None
         self._hidden: list[QWidget] = []
+        self._fitting = False
         #: canvas pixels plugins' overlays cover, by side (see :meth:`reserve`)
         self._reserved: dict[str, int] = {}
         self.timer = QTimer(self)
@@ -307,8 +335,13 @@ class BigScreenMode(QObject):
             overlays = getattr(self.window, "map_overlays", None)  # the scale bar below
             bottom = (overlays.top() if overlays is not None else c.height()) - margin
             width = round(c.width() * LEGEND_WIDTH_SHARE)
-            height = min(self.legend.heightForWidth(width) if self.legend.hasHeightForWidth()
-                         else self.legend.sizeHint().height(), bottom - top)
+            if self._fitting:  # (the board's own rebuilds while it finds its type size)
+                return
+            self._fitting = True
+            try:
+                height = self.legend.height_for(width, bottom - top)
+            finally:
+                self._fitting = False
             self.legend.setGeometry(margin, top, width, max(0, height))
 
     def _title(self) -> str:

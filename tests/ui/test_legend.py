@@ -279,3 +279,15 @@ def test_the_whistle_panels_stars_are_in_the_legend(window, qtbot):
     assert all(e.symbol == "star" for e in section.entries)
     markers.colours = []
     assert _section(legend, "whistle_markers") is None
+
+
+def test_wall_legend_type_shrinks_rather_than_clip(window, qtbot):
+    board = window.big_screen.legend
+    board.fit_to(2160)
+    board.view.refresh()
+    width = 500
+    full = board.height_for(width, 10_000)
+    assert board.text_px == board.base_px
+    tight = board.height_for(width, full * 2 // 3)
+    assert board.text_px < board.base_px and tight <= full * 2 // 3
+    assert board.wanted_height(width) <= full * 2 // 3  # every key still shows

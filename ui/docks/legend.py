@@ -244,6 +244,7 @@ class LegendView(QWidget):
             px = self.text_px if role != "Hint" else round(self.text_px * 0.8)
             label.setStyleSheet(f"color: {colour or theme.TEXT}; font-size: {px}px; "
                                 f"font-weight: {700 if bold else 400}; background: transparent;")
+            label.ensurePolished()  # (its size hint in this type, before it is shown)
         elif bold:  # a section's title stands out from the keys under it
             label.setStyleSheet(f"color: {colour or theme.TEXT}; font-weight: 700;")
         return label
