@@ -291,3 +291,12 @@ def test_wall_legend_type_shrinks_rather_than_clip(window, qtbot):
     tight = board.height_for(width, full * 2 // 3)
     assert board.text_px < board.base_px and tight <= full * 2 // 3
     assert board.wanted_height(width) <= full * 2 // 3  # every key still shows
+
+
+def test_case_section_names_the_time_window_shown(window, qtbot):
+    legend = _legend(window)
+    view = window.canvas.view("cases")
+    window.case_window.setCurrentIndex(window.case_window.findData("today"))
+    qtbot.waitUntil(lambda: view.window == "today" and not view.pending())
+    qtbot.waitUntil(lambda: "今日" in next(s.title for s in legend.sections
+                                         if s.layer_id == "cases"))

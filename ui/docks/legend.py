@@ -284,13 +284,6 @@ class LegendView(QWidget):
             grid.setColumnStretch(2 * c + 1, 1)
         return box
 
-    def entry_texts(self, layer_id: str) -> list[str]:
-        """The texts shown for one layer's section (tests, the big screen)."""
-        for section in self.sections:
-            if section.layer_id == layer_id:
-                return [e.text for e in section.entries]
-        return []
-
 
 class LegendPanel(QScrollArea):
     """The legend dock (图例): a :class:`LegendView` that scrolls when the map says a lot."""
