@@ -33,7 +33,7 @@
     <name>BigScreenMode</name>
     <message>
         <source>{district} 网格化管理指挥中心</source>
-        <extracomment>True on entering, False on leaving: plugins add their own overlays (e.g. 红黑榜)</extracomment>
+        <extracomment>True on entering, False on leaving: plugins add their own overlays (e.g. 红黑榜) canvas pixels plugins&apos; overlays cover, by side (see :meth:`reserve`)</extracomment>
         <translation>{district} Grid Management Command Centre</translation>
     </message>
 </context>
@@ -307,6 +307,10 @@ Reported {reported}</translation>
     <message>
         <source>全年</source>
         <translation>year</translation>
+    </message>
+    <message>
+        <source>{window}·回放</source>
+        <translation>{window} · replay</translation>
     </message>
     <message>
         <source>案件密度（{window}）</source>

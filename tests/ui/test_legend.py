@@ -300,3 +300,18 @@ def test_case_section_names_the_time_window_shown(window, qtbot):
     qtbot.waitUntil(lambda: view.window == "today" and not view.pending())
     qtbot.waitUntil(lambda: "今日" in next(s.title for s in legend.sections
                                          if s.layer_id == "cases"))
+
+
+def test_case_section_says_when_it_shows_the_replay(window, qtbot):
+    legend = _legend(window)
+    view = window.canvas.view("cases")
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.set_mode("replay")
+    c.seek(c.day_start + 8 * 3600)
+    qtbot.waitUntil(lambda: view.at is not None and not view.pending())
+    qtbot.waitUntil(lambda: "回放" in next(s.title for s in legend.sections
+                                         if s.layer_id == "cases"))
+    c.set_mode("live")
+    qtbot.waitUntil(lambda: "回放" not in next(s.title for s in legend.sections
+                                             if s.layer_id == "cases"))

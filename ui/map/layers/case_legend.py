@@ -32,6 +32,8 @@ def case_legend(view: CaseView) -> LegendSection:
     from ui.map.layers import cases as c
 
     window = translate("Legend", WINDOW_NAMES.get(view.window, view.window))
+    if view.at is not None:  # the window counts back from the replay position
+        window = translate("Legend", "{window}·回放").format(window=window)
     detail = 0 if view.overview else 1
     entries: list[LegendEntry] = []
     if view.aggregated:
