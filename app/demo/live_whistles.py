@@ -85,7 +85,8 @@ def add_live_whistles(seed: int, now: datetime, wh: Whistles, n: int, *,
             at, rep_h, fin_h, reports, feedbacks = sc.second
             parent = wid
             wid += 1
-            steps.append((_after(blown_w, at), "second", None, *_SECRETARY, f"→ {wid}"))
+            code = _code(float(wall_time(np.array([blown_w + at * H]))[0]), wid)
+            steps.append((_after(blown_w, at), "second", None, *_SECRETARY, f"→ {code}"))
             _timeline(events, parent, steps)
             steps = _whistle(wh, wid, parent, 2, f"二次哨: {title}", blown_w + at * H,
                              (*sc.depts, LEADERSHIP), rep_h, fin_h, reports, feedbacks, None,
@@ -100,10 +101,9 @@ def _whistle(wh: Whistles, wid: int, parent: int | None, rnd: int, title: str, b
     """One whistle's row and department rows; returns its steps (time, action, …)."""
     blown, rep_dl, fin_dl = (float(v) for v in wall_time(
         np.array([blown_w, blown_w + rep_h * H, blown_w + fin_h * H])))
-    day = to_datetime64(np.array([blown]))[0].astype(datetime)
     names = "、".join(DEPARTMENTS[department_id(d) - 1].short_name for d in depts)
     sup_at = _after(blown_w, supervised)
-    for key, value in (("id", wid), ("code", f"CS{day:%Y%m%d}{wid:03d}"),
+    for key, value in (("id", wid), ("code", _code(blown, wid)),
                        ("street_id", place["street_id"]), ("grid_id", place["grid_id"]),
                        ("case_id", None), ("parent_whistle_id", parent), ("round", rnd),
                        ("title", title),
@@ -140,6 +140,11 @@ def _timeline(events: dict[str, list], wid: int, steps: list[tuple]) -> None:
                            ("department_id", dept), ("occurred_at", at), ("actor", actor),
                            ("actor_role", role), ("note", note)):
             events[key].append(value)
+
+
+def _code(blown: float, wid: int) -> str:
+    """A whistle's code: CS, the day it was blown, its number."""
+    return f"CS{to_datetime64(np.array([blown]))[0].astype(datetime):%Y%m%d}{wid:03d}"
 
 
 def _after(blown_w: float, hours: float | None) -> float:

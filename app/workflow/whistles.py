@@ -285,7 +285,8 @@ def second(store, user: User, ref, *, at: datetime, report_hours: float, finish_
         nid = _insert(store, new, title=f"二次哨: {row[0].removeprefix('二次哨: ')}",
                       description=note or row[1], lon=row[2], lat=row[3], grid_id=row[4],
                       case_id=row[5], parent=wid, role=user.role.value)
-        _event(store, wid, "second", at, user, note=f"→ {nid}")
+        code = store.scalar("SELECT code FROM whistles WHERE id = ?", [nid])
+        _event(store, wid, "second", at, user, note=f"→ {code}")  # its code, not its row id
         _event(store, nid, "blow", at, user, note=note or "二次哨")
         audit(store, at=at, username=user.username, role=user.role.value,
               action="whistle.second", entity="whistle", entity_id=nid,

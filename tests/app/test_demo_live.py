@@ -79,3 +79,12 @@ def test_whistles_stay_live_when_the_demo_is_brought_to_now(live_demo, tmp_path)
     assert any(w.supervised and wm.is_overdue(w, later) for w in after.values())
     assert any(w.round == 2 for w in after.values())
     assert all(w.blown_at <= later for w in after.values())
+
+
+def test_the_second_whistle_step_names_the_new_whistle_by_its_code(live_demo):
+    with open_store(live_demo, read_only=True) as db:
+        child, code, parent = db.rows("SELECT id, code, parent_whistle_id FROM whistles "
+                                      "WHERE round = 2 AND closed_at IS NULL")[0]
+        note = db.scalar("SELECT note FROM whistle_events WHERE whistle_id = ? AND "
+                         "action = 'second'", [parent])
+    assert note == f"→ {code}"
