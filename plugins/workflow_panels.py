@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from ui.i18n import translate
 from ui.lifetime import connect_while
 from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
 
@@ -30,6 +31,15 @@ def _whistle_panel(ctx: PanelContext):
     _WHISTLE_PANELS[key] = panel
     panel.destroyed.connect(lambda *_a: _WHISTLE_PANELS.pop(key, None))
     _link_whistles_on_map(ctx, panel)
+    menu = getattr(ctx.window, "map_menu", None)
+    if menu is not None:  # the map's right-click menu: 在此吹哨
+
+        def blow_here(x: float, y: float) -> None:
+            _show_dock(ctx.window, "whistles")
+            panel.blow_here(x, y)
+
+        menu.add_action(translate("WorkflowPanels", "在此吹哨"), "mdi6.whistle-outline",
+                        blow_here, enabled=lambda _x, _y: panel.blow_button.isEnabled())
     try:  # whistles on the map follow the panel; the panel works without them
         from ui.docks.whistle_markers import WhistleMarkers
 
@@ -74,8 +84,60 @@ def _case_panel(ctx: PanelContext):
             dock.raise_()
 
     panel.whistleRequested.connect(raise_whistle)
+    menu = getattr(ctx.window, "map_menu", None)
+    if menu is not None:  # the map's right-click menu: 在此登记案件
+        menu.add_action(translate("WorkflowPanels", "在此登记案件"),
+                        "mdi6.clipboard-plus-outline", lambda x, y: _new_case_at(ctx, panel, x, y),
+                        enabled=lambda _x, _y: may_accept_cases(ctx.store))
 
     return panel
+
+
+def may_accept_cases(store) -> bool:
+    """The signed-in user may accept (受理) cases, on a store open for writing."""
+    from app.auth.permissions import MATRIX
+    from ui.docks.workflow_common import acting_user
+
+    user = acting_user()
+    return user is not None and user.role in MATRIX["case.new"] and not store.read_only
+
+
+def _new_case_at(ctx: PanelContext, panel, x: float, y: float):
+    """The new-case form for map metres (x, y), opened over the window; it is returned
+    (None, said in the status bar, outside every grid).  Accepted, the case panel shows
+    the new case."""
+    from app.workflow.places import grid_at, grid_place
+    from ui.docks.case_panel import NewCaseDialog
+
+    lon, lat = (float(v) for v in ctx.district_map.frame.to_lonlat(x, y))
+    try:
+        gid = grid_at(ctx.store, lon, lat)
+    except ValueError:
+        status = getattr(ctx.window, "map_status", None)
+        if status is not None:
+            status.showMessage(translate("WorkflowPanels", "该点不在任何网格内"), 5_000)
+        return None
+    community, street = grid_place(ctx.store, gid)
+    names = dict(ctx.store.rows("SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)",
+                                [gid, community, street]))
+    place = translate("WorkflowPanels", "{street} › {community} › {grid}（{lon}, {lat}）").format(
+        street=names[street], community=names[community], grid=names[gid],
+        lon=f"{lon:.5f}", lat=f"{lat:.5f}")
+    dialog = NewCaseDialog(ctx.store, gid, lon, lat, place, panel._clock, ctx.window)
+
+    def accepted() -> None:
+        _show_dock(ctx.window, "cases")
+        panel.changed.emit(dialog.case_id)
+
+    dialog.accepted.connect(accepted)
+    dialog.open()
+    return dialog
+
+
+def _show_dock(window, panel_id: str) -> None:
+    workspaces = getattr(window, "workspaces", None)
+    if workspaces is not None and panel_id in getattr(window, "docks", {}):
+        workspaces.show_panel(panel_id)
 
 
 def _supervision_panel(ctx: PanelContext):
@@ -91,9 +153,9 @@ def _clock(model):
 
 
 def register(registry: PanelRegistry) -> None:
-    registry.add_panel(PanelSpec("whistles", "吹哨调度", "mdi6.whistle-outline", DockArea.RIGHT,
+    registry.add_panel(PanelSpec("whistles", translate("WorkflowPanels", "吹哨调度"), "mdi6.whistle-outline", DockArea.RIGHT,
                                  _whistle_panel, order=30))
-    registry.add_panel(PanelSpec("cases", "案件办理", "mdi6.clipboard-list-outline",
+    registry.add_panel(PanelSpec("cases", translate("WorkflowPanels", "案件办理"), "mdi6.clipboard-list-outline",
                                  DockArea.RIGHT, _case_panel, order=40, shown=False))
-    registry.add_panel(PanelSpec("supervision", "督办", "mdi6.alarm-light-outline",
+    registry.add_panel(PanelSpec("supervision", translate("WorkflowPanels", "督办"), "mdi6.alarm-light-outline",
                                  DockArea.RIGHT, _supervision_panel, order=50, shown=False))

@@ -6,7 +6,7 @@ import logging
 import sys
 
 import qtawesome as qta
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,8 +41,8 @@ from ui.map.worker_card import WorkerCard
 from ui.panels_menu import PanelsMenu, WorkspaceSwitcher
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
 from ui.settings import WINDOW_STATE_VERSION, window_settings
-from ui.workspaces import Workspaces, size_class
 from ui.status_bar import MapStatusBar, follow_server, server_lost_text
+from ui.workspaces import Workspaces, size_class
 
 log = logging.getLogger(__name__)
 #: the interpreter's thread switch interval while a main window is open (seconds)
@@ -51,7 +51,10 @@ GIL_SWITCH_S = 0.001
 MIN_WIDTH, MIN_HEIGHT = 640, 480
 #: a click this close (screen px) to a case opens its card
 CASE_HIT_PX = 7
-CASE_WINDOWS = (("today", "今日"), ("7d", "近7天"), ("30d", "近30天"), ("year", "全年"))
+CASE_WINDOWS = (("today", QT_TRANSLATE_NOOP("MainWindow", "今日")),
+                ("7d", QT_TRANSLATE_NOOP("MainWindow", "近7天")),
+                ("30d", QT_TRANSLATE_NOOP("MainWindow", "近30天")),
+                ("year", QT_TRANSLATE_NOOP("MainWindow", "全年")))
 #: panels whose actions write: disabled (the reason as tooltip) while the server is gone
 WRITING_PANELS = ("whistles", "cases", "supervision", "appraisal")
 
@@ -106,7 +109,8 @@ class MainWindow(QMainWindow):
                             else _full_map(store, self.clock))
         self.district_map = district_map
         dm = self.district_map
-        self.setWindowTitle(f"{dm.district_name} 网格化管理指挥中心 — GridCC")
+        self.setWindowTitle(self.tr("{district} 网格化管理指挥中心 — GridCC").format(
+            district=dm.district_name))
         self.setDockNestingEnabled(True)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -193,30 +197,30 @@ class MainWindow(QMainWindow):
         return qta.icon(name, color=theme.ACCENT, color_active="#ffffff")
 
     def _build_actions(self) -> None:
-        self.zoom_extent_action = QAction(self._icon("mdi6.fit-to-screen-outline"), "全区", self)
-        self.zoom_extent_action.setToolTip("缩放到全区 (Home)")
+        self.zoom_extent_action = QAction(self._icon("mdi6.fit-to-screen-outline"), self.tr("全区"), self)
+        self.zoom_extent_action.setToolTip(self.tr("缩放到全区 (Home)"))
         self.zoom_extent_action.setShortcut(QKeySequence(Qt.Key.Key_Home))
         self.zoom_extent_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.zoom_extent_action.triggered.connect(self.canvas.zoom_to_extent)
-        self.zoom_in_action = QAction(self._icon("mdi6.magnify-plus-outline"), "放大", self)
+        self.zoom_in_action = QAction(self._icon("mdi6.magnify-plus-outline"), self.tr("放大"), self)
         self.zoom_in_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
         self.zoom_in_action.triggered.connect(lambda: self.canvas.zoom_by(1.5))
-        self.zoom_out_action = QAction(self._icon("mdi6.magnify-minus-outline"), "缩小", self)
+        self.zoom_out_action = QAction(self._icon("mdi6.magnify-minus-outline"), self.tr("缩小"), self)
         self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
         self.zoom_out_action.triggered.connect(lambda: self.canvas.zoom_by(1 / 1.5))
-        self.fullscreen_action = QAction(self._icon("mdi6.fullscreen"), "全屏", self)
+        self.fullscreen_action = QAction(self._icon("mdi6.fullscreen"), self.tr("全屏"), self)
         self.fullscreen_action.setCheckable(True)
         self.fullscreen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.fullscreen_action.toggled.connect(self._set_fullscreen)
-        self.big_screen_action = QAction(self._icon("mdi6.monitor-dashboard"), "大屏", self)
-        self.big_screen_action.setToolTip("大屏模式：全屏地图与指标 (F10，Esc 返回)")
+        self.big_screen_action = QAction(self._icon("mdi6.monitor-dashboard"), self.tr("大屏"), self)
+        self.big_screen_action.setToolTip(self.tr("大屏模式：全屏地图与指标 (F10，Esc 返回)"))
         self.big_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F10))
         self.big_screen_action.triggered.connect(lambda: self.big_screen.toggle())
-        self.quit_action = QAction(self._icon("mdi6.exit-to-app"), "退出", self)
+        self.quit_action = QAction(self._icon("mdi6.exit-to-app"), self.tr("退出"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        self.import_action = QAction(self._icon("mdi6.database-import-outline"), "导入辖区数据…", self)
-        self.import_action.setToolTip("从 Shapefile、GeoPackage、GeoJSON、CSV 或 Excel 导入网格边界、建筑、摄像头、人员")
+        self.import_action = QAction(self._icon("mdi6.database-import-outline"), self.tr("导入辖区数据…"), self)
+        self.import_action.setToolTip(self.tr("从 Shapefile、GeoPackage、GeoJSON、CSV 或 Excel 导入网格边界、建筑、摄像头、人员"))
         self.import_action.triggered.connect(self._open_import_wizard)
         for a in (self.zoom_extent_action, self.zoom_in_action, self.zoom_out_action,
                   self.fullscreen_action, self.big_screen_action, self.quit_action):
@@ -228,7 +232,7 @@ class MainWindow(QMainWindow):
         for spec in self.registry.panels():
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.id}")
-            placeholder = QLabel("加载中…")
+            placeholder = QLabel(self.tr("加载中…"))
             placeholder.setObjectName("DockLoading")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             dock.setWidget(placeholder)
@@ -241,7 +245,7 @@ class MainWindow(QMainWindow):
                 toggle.setIcon(self._icon(spec.icon))
             except Exception:  # an unknown icon name must not cost the plugin its dock
                 log.warning("panel %s: unknown icon %r", spec.id, spec.icon)
-            toggle.setToolTip(f"显示/隐藏 {spec.title}")
+            toggle.setToolTip(self.tr("显示/隐藏 {panel}").format(panel=spec.title))
             self.addDockWidget(spec.area.qt(), dock)
             dock.setVisible(spec.shown)
             self.docks[spec.id] = dock
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         if spec.id in WRITING_PANELS and not self.server_online:
             widget.setEnabled(False)
-            widget.setToolTip(f"{self.server_lost_text}，暂不能操作")
+            widget.setToolTip(self.tr("{reason}，暂不能操作").format(reason=self.server_lost_text))
 
     # -- the server (a seat on PostgreSQL) ------------------------------------------------
     def _server_state(self, state) -> None:
@@ -299,7 +303,8 @@ class MainWindow(QMainWindow):
             widget = dock.widget() if dock is not None else None
             if widget is not None and widget.objectName() != "DockLoading":
                 widget.setEnabled(state.online)
-                widget.setToolTip("" if state.online else f"{self.server_lost_text}，暂不能操作")
+                widget.setToolTip("" if state.online else self.tr("{reason}，暂不能操作").format(
+                    reason=self.server_lost_text))
         self.serverOnlineChanged.emit(state.online, self.server_lost_text)
 
     # -- staged start-up -------------------------------------------------------------------
@@ -336,13 +341,14 @@ class MainWindow(QMainWindow):
         return True
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("工具栏", self)
+        bar = QToolBar(self.tr("工具栏"), self)
         bar.setObjectName("MainToolBar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         s = theme.ui_scale()
         bar.setIconSize(bar.iconSize() * s * 1.3)
-        title = QLabel(f"{self.district_map.district_name} · 网格化管理指挥中心")
+        title = QLabel(self.tr("{district} · 网格化管理指挥中心").format(
+            district=self.district_map.district_name))
         title.setObjectName("TitleLabel")
         bar.addWidget(title)
         bar.addSeparator()
@@ -354,9 +360,9 @@ class MainWindow(QMainWindow):
         bar.addAction(self.style_controls.action)
         self.case_window = QComboBox()
         self.case_window.setObjectName("CaseWindow")
-        self.case_window.setToolTip("案件时间范围")
+        self.case_window.setToolTip(self.tr("案件时间范围"))
         for key, name in CASE_WINDOWS:
-            self.case_window.addItem(name, key)
+            self.case_window.addItem(self.tr(name), key)
         self.case_window.setCurrentIndex(self.case_window.findData("30d"))
         self.case_window.currentIndexChanged.connect(
             lambda _i: self.canvas.view("cases").set_window(self.case_window.currentData()))
@@ -366,7 +372,7 @@ class MainWindow(QMainWindow):
         # overflow menu takes the last actions, and the big screen must stay one click away
         bar.addAction(self.fullscreen_action)
         bar.addAction(self.big_screen_action)
-        bar.addSeparator()
+        self._panel_toggles_start = bar.addSeparator()
         # icons only: the 面板 menu names every panel
         for dock in self.docks.values():
             bar.addAction(dock.toggleViewAction())
@@ -390,7 +396,7 @@ class MainWindow(QMainWindow):
         try:
             return self._click_at(x, y)
         except StoreError as exc:
-            self.map_status.showMessage(f"未能读取：{exc}", 5_000)
+            self.map_status.showMessage(self.tr("未能读取：{reason}").format(reason=exc), 5_000)
             return None
 
     def _click_at(self, x: float, y: float) -> int | None:
@@ -525,39 +531,28 @@ class MainWindow(QMainWindow):
             self.workspaces.check_soon()
 
     def _install_tools(self) -> None:
-        """The tools other parts of the window provide (map tools, overlays, help,
-        settings, alarms), each once its module is there; one failing costs only itself."""
-        import importlib
-        import importlib.util
+        """The tools other parts of the window provide: map tools (search, measuring, the
+        right-click menu), scale bar and north arrow, alarms, settings.  One failing
+        costs only itself (logged), never the window."""
+        from ui.alarms import install_alarms
+        from ui.map.overlays import install_overlays
+        from ui.map.tools import install_map_tools
+        from ui.settings_dialog import open_settings
 
-        def hook(module: str, name: str):
-            if importlib.util.find_spec(module) is None:
-                return None
+        try:
+            tools = install_map_tools(self)
+            self.toolbar.insertActions(self.style_controls.action, list(tools.actions))
+        except Exception:
+            log.exception("the map tools are not installed")
+        for install in (install_overlays, install_alarms):
             try:
-                return getattr(importlib.import_module(module), name)
+                install(self)
             except Exception:
-                log.exception("%s.%s is not available", module, name)
-                return None
-
-        tools = hook("ui.map.tools", "install_map_tools")
-        if tools is not None:
-            try:
-                self.map_tools = tools(self)
-                self.toolbar.insertActions(self.style_controls.action, list(self.map_tools.actions))
-            except Exception:
-                log.exception("map tools not installed")
-        for module, name, attr in (("ui.map.overlays", "install_overlays", "overlays"),
-                                   ("ui.help", "install_help", "help"),
-                                   ("ui.alarms", "install_alarms", "alarms")):
-            install = hook(module, name)
-            if install is not None:
-                try:
-                    setattr(self, attr, install(self))
-                except Exception:
-                    log.exception("%s not installed", module)
-        open_settings = hook("ui.settings_dialog", "open_settings")
-        if open_settings is not None:
-            self.panels_menu.add_settings(lambda: open_settings(self))
+                log.exception("%s failed", install.__name__)
+        mute = getattr(getattr(self, "alarms", None), "mute_action", None)
+        if mute is not None:
+            self.toolbar.insertAction(self._panel_toggles_start, mute)
+        self.panels_menu.add_settings(lambda: open_settings(self))
 
     @property
     def restored(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ui import theme
@@ -137,7 +137,6 @@ class Workspaces(QObject):
         """Arrange the docks as workspace ``key`` (the current one) has them by default."""
         key = key or self.current
         ws = WORKSPACES[key]
-        w = self.window
         self._stepped_aside.clear()
         self._arranging = True
         try:

@@ -3,8 +3,7 @@ does not hold, reset on 恢复默认布局; the 面板 menu reaches every panel.
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QByteArray, QPoint, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QKeySequence
 
 from ui.layout_check import docked_in_view, layout_problems
@@ -65,19 +64,6 @@ def test_a_saved_layout_that_squeezes_the_map_is_discarded(make_window, qtbot):
     _settle(qtbot, second)
     assert layout_problems(second) == []
     assert docked_in_view(second, second.docks["whistles"])
-
-
-@pytest.mark.qt_log_ignore("This plugin does not support")  # a floating dock, offscreen
-def test_a_panel_floating_off_the_screen_is_discarded(make_window, qtbot):
-    first = make_window(size=(760, 560))
-    dock = first.docks["layers"]
-    dock.setFloating(True)
-    dock.move(QPoint(9000, 9000))
-    first.close()
-
-    second = make_window(size=(760, 560))
-    qtbot.waitUntil(lambda: not second.workspaces._check_pending)
-    assert not second.docks["layers"].isFloating()
 
 
 def test_a_layout_of_another_state_version_is_not_restored(make_window):

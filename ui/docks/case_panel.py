@@ -14,6 +14,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -42,6 +45,7 @@ from ui.docks.workflow_common import (
     with_version,
     work_hours_left,
 )
+from ui.texts import CASE_SOURCE_NAMES, domain_text
 
 #: step buttons per row under the case's details
 ACTIONS_PER_ROW = 3
@@ -72,20 +76,20 @@ class CasePanel(QWidget):
         self._names = department_names(store)
         self.prompt = Prompter(self)
         self.status = QComboBox()
-        self.status.addItem("全部状态", None)
+        self.status.addItem(self.tr("全部状态"), None)
         for s in cm.STATUSES:
-            self.status.addItem(cm.STATUS_NAMES[s], s)
+            self.status.addItem(domain_text(cm.STATUS_NAMES[s]), s)
         self.street = QComboBox()
-        self.street.addItem("全部街道", None)
+        self.street.addItem(self.tr("全部街道"), None)
         for sid, name in store.rows("SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code"):
             self.street.addItem(name, int(sid))
         self.category = QLineEdit()
-        self.category.setPlaceholderText("类别代码 如 01")
+        self.category.setPlaceholderText(self.tr("类别代码 如 01"))
         self.department = QComboBox()
-        self.department.addItem("全部部门", None)
+        self.department.addItem(self.tr("全部部门"), None)
         for did, name in sorted(self._names.items()):
             self.department.addItem(name, did)
-        self.overdue = QCheckBox("仅超期")
+        self.overdue = QCheckBox(self.tr("仅超期"))
         for w in (self.status, self.street, self.department):
             w.currentIndexChanged.connect(lambda _i: self._reread())
         self.category.editingFinished.connect(lambda: self._reread())
@@ -96,7 +100,8 @@ class CasePanel(QWidget):
         filters.addWidget(self.department, 1, 0)
         filters.addWidget(self.category, 1, 1)
         filters.addWidget(self.overdue, 2, 0)
-        self.table = record_table(["案件编号", "类别", "状态", "处置时限"], stretch=1)
+        self.table = record_table([self.tr("案件编号"), self.tr("类别"), self.tr("状态"),
+                                   self.tr("处置时限")], stretch=1)
         self.table.itemSelectionChanged.connect(self._update_actions)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -121,7 +126,7 @@ class CasePanel(QWidget):
             # the window's first turn stays short: the case query runs on a worker thread
             # with its own cursor and the table fills when it arrives ("loaded" then)
             self.setProperty("loaded", False)
-            self.detail.setText("加载中…")
+            self.detail.setText(self.tr("加载中…"))
             self._list_in_background()
         else:
             self.refresh()
@@ -156,7 +161,7 @@ class CasePanel(QWidget):
         if generation != self._generation:
             return  # the operator refreshed meanwhile; that list is the newer one
         if isinstance(rows, Exception):
-            self.message.setText(f"案件列表读取失败: {rows}")
+            self.message.setText(self.tr("案件列表读取失败：{reason}").format(reason=rows))
             rows = []
         self._fill(rows, now)
         self.setProperty("loaded", True)
@@ -196,7 +201,7 @@ class CasePanel(QWidget):
             counting = r["status"] == "dispatched" and r["deadline_at"] is not None
             late = counting and now > r["deadline_at"]
             texts = (r["id"], late, r["code"], f"{r['category']} · {r['street']}",
-                     cm.STATUS_NAMES.get(r["status"], r["status"]),
+                     domain_text(cm.STATUS_NAMES.get(r["status"], r["status"])),
                      countdown_text(work_hours_left(now, r["deadline_at"])) if counting
                      else "—")
             self._row_texts.append(texts)
@@ -242,25 +247,24 @@ class CasePanel(QWidget):
         self.action_buttons = {}
         cid = self.selected_id()
         if cid is None:
-            self.detail.setText("选择一件案件查看并办理")
+            self.detail.setText(self.tr("选择一件案件查看并办理"))
             return
         rec = self.record = cases.load_case(self._store, cid)
-        dept = self._names.get(rec.state.department_id, "未派遣")
-        self.detail.setText(f"{rec.code} · {cm.STATUS_NAMES[rec.state.status]} · {dept}\n"
-                            f"{mask_text(rec.description)}")
+        dept = self._names.get(rec.state.department_id, self.tr("未派遣"))
+        self.detail.setText(f"{rec.code} · {domain_text(cm.STATUS_NAMES[rec.state.status])} · {dept}\n{mask_text(rec.description)}")
         if self.offers_cameras:
-            b = QPushButton("附近摄像头")
+            b = QPushButton(self.tr("附近摄像头"))
             b.clicked.connect(lambda _=False, c=cid: self.request_nearby_cameras(c))
             self._add_action("cameras", b)
         user = acting_user()
         if user is None or self._store.read_only:
             return
         for action in cases.visible_actions(self._store, user, rec):
-            b = QPushButton(cm.ACTION_NAMES[action])
+            b = QPushButton(domain_text(cm.ACTION_NAMES[action]))
             b.clicked.connect(lambda _=False, a=action, c=cid: self.run(c, a))
             self._add_action(action, b)
         if decide(user.role, user.scope, "whistle.blow", cases.case_target(self._store, rec)):
-            b = QPushButton("吹哨")
+            b = QPushButton(self.tr("吹哨"))
             b.clicked.connect(lambda _=False, c=cid: self.whistleRequested.emit(c))
             self._add_action("whistle", b)
 
@@ -278,7 +282,8 @@ class CasePanel(QWidget):
         rows = self._store.rows("SELECT lon, lat, code FROM cases WHERE id = ?", [case_id])
         if rows:
             lon, lat, code = rows[0]
-            self.nearbyCamerasRequested.emit(float(lon), float(lat), f"案件 {code}")
+            self.nearbyCamerasRequested.emit(float(lon), float(lat),
+                                             self.tr("案件 {code}").format(code=code))
 
     def run(self, case_id: int, action: str) -> None:
         user = acting_user()
@@ -286,27 +291,29 @@ class CasePanel(QWidget):
             return
         kwargs: dict = {}
         if action in cm.NEEDS_REASON:
-            reason = self.prompt.text(cm.ACTION_NAMES[action], "原因：")
+            reason = self.prompt.text(domain_text(cm.ACTION_NAMES[action]), self.tr("原因："))
             if reason is None:
                 return
             kwargs["reason"] = reason
         if action in cm.NEEDS_APPROVAL:
-            approver = self.prompt.text("审批", "审批人账号（留空：本人审批）：")
+            approver = self.prompt.text(self.tr("审批"), self.tr("审批人账号（留空：本人审批）："))
             if approver is None:
                 return
             kwargs["approver"] = approver or None
             if approver and approver != user.username:
-                password = self.prompt.text("审批", f"审批人 {approver} 的密码：", secret=True)
+                password = self.prompt.text(
+                    self.tr("审批"), self.tr("审批人 {account} 的密码：").format(account=approver),
+                    secret=True)
                 if password is None:
                     return
                 kwargs["approver_password"] = password
         if action == "extend":
-            hours = self.prompt.number("延期", "延长工作小时：", 8, 1, 400)
+            hours = self.prompt.number(self.tr("延期"), self.tr("延长工作小时："), 8, 1, 400)
             if hours is None:
                 return
             kwargs["extra_hours"] = float(hours)
         if action == "evaluate":
-            score = self.prompt.number("评价", "满意度（1-5）：", 5, 1, 5)
+            score = self.prompt.number(self.tr("评价"), self.tr("满意度（1-5）："), 5, 1, 5)
             if score is None:
                 return
             kwargs["satisfaction"] = score
@@ -320,3 +327,60 @@ class CasePanel(QWidget):
             if self.model is None:  # on its own: nobody follows the change for it
                 self.refresh()
                 self.select_case(case_id)
+
+
+class NewCaseDialog(QDialog):
+    """登记案件 at a place picked on the map (受理): category, source and description; the
+    grid is the place's.  ``case_id`` is the new case's once :meth:`submit` succeeded."""
+
+    def __init__(self, store: DistrictRepository, grid_id: int, lon: float, lat: float,
+                 place: str, clock: Callable[[], datetime],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("在此登记案件"))
+        self._store, self._clock = store, clock
+        self.place = (grid_id, lon, lat)
+        self.case_id: int | None = None
+        self.category = QComboBox()
+        for code, class_name, name in store.rows(
+                "SELECT code, class_name, name FROM categories ORDER BY code"):
+            self.category.addItem(self.tr("{kind} · {name}（{code}）").format(
+                kind=domain_text(class_name), name=domain_text(name), code=code), code)
+        self.source = QComboBox()
+        for code in CASE_SOURCE_NAMES:
+            self.source.addItem(CASE_SOURCE_NAMES[code], code)
+        self.description = QLineEdit()
+        self.description.setPlaceholderText(self.tr("问题描述：如 人行道井盖缺失"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        self.where = QLabel(place)
+        self.where.setWordWrap(True)
+        form.addRow(self.tr("地点"), self.where)
+        form.addRow(self.tr("类别"), self.category)
+        form.addRow(self.tr("来源"), self.source)
+        form.addRow(self.tr("描述"), self.description)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.tr("受理"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def submit(self) -> int | None:
+        """Accept the case as the signed-in user; its id, or None (the reason shown)."""
+        user = acting_user()
+        if user is None:
+            self.message.setText(self.tr("请先登录"))
+            return None
+        gid, lon, lat = self.place
+        rec = attempt(self, self.message, lambda: cases.new_case(
+            self._store, user, category_code=self.category.currentData(),
+            source=self.source.currentData(), description=self.description.text(),
+            grid_id=gid, lon=lon, lat=lat, at=self._clock()))
+        if rec is None:
+            return None
+        self.case_id = int(rec.id)
+        self.accept()
+        return self.case_id

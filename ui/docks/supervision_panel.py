@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -33,7 +33,8 @@ from ui.docks.workflow_common import (
     with_version,
 )
 
-KIND_NAMES = {"report": "报到超时", "finish": "办结超时"}
+KIND_NAMES = {"report": QT_TRANSLATE_NOOP("SupervisionPanel", "报到超时"),
+              "finish": QT_TRANSLATE_NOOP("SupervisionPanel", "办结超时")}
 
 
 class SupervisionPanel(QWidget):
@@ -52,10 +53,11 @@ class SupervisionPanel(QWidget):
         self.model = model
         self._clock = clock
         self._names = department_names(store)
-        self.table = record_table(["哨令", "超时", "超时部门", "督办"], stretch=2)
-        self.supervise_button = QPushButton("督办")
+        self.table = record_table([self.tr("哨令"), self.tr("超时"), self.tr("超时部门"),
+                                   self.tr("督办")], stretch=2)
+        self.supervise_button = QPushButton(self.tr("督办"))
         self.supervise_button.clicked.connect(lambda: self.run("supervise"))
-        self.accountability_button = QPushButton("问责")
+        self.accountability_button = QPushButton(self.tr("问责"))
         self.accountability_button.clicked.connect(lambda: self.run("accountability"))
         user = acting_user()
         for b, perm in ((self.supervise_button, "whistle.supervise"),
@@ -91,19 +93,23 @@ class SupervisionPanel(QWidget):
         self.table.setRowCount(len(rows))
         self.row_ids = [r["id"] for r in rows]
         for i, r in enumerate(rows):
-            depts = "；".join(f"{self._names.get(x['department_id'], '')} {KIND_NAMES[x['kind']]}"
-                             f" {x['late_hours']:.1f}h" for x in r["items"])
-            mark = "已督办" if r["supervised"] else "待督办"
+            depts = self.tr("；").join(
+                "{} {} {:.1f}h".format(self._names.get(x["department_id"], ""),
+                                      self.tr(KIND_NAMES[x["kind"]]), x["late_hours"])
+                for x in r["items"])
+            mark = self.tr("已督办") if r["supervised"] else self.tr("待督办")
             if r["accountability"]:
-                mark += " · 问责"
+                mark += self.tr(" · 问责")
             if r["round"] == 2:
-                mark += " · 二次哨"
+                mark += self.tr(" · 二次哨")
             self.table.setItem(i, 0, item(r["code"], data=r["id"], alert=True))
-            self.table.setItem(i, 1, item(f"{r['late_hours']:.1f} 工时", alert=True))
+            self.table.setItem(i, 1, item(self.tr("{hours} 工时").format(
+                hours=f"{r['late_hours']:.1f}"), alert=True))
             self.table.setItem(i, 2, item(depts))
             self.table.setItem(i, 3, item(mark, accent=not r["supervised"]))
         n_new = sum(not r["supervised"] for r in rows)
-        self.summary.setText(f"超时未办结 {len(rows)} 件，其中待督办 {n_new} 件")
+        self.summary.setText(self.tr("超时未办结 {n} 件，其中待督办 {new} 件").format(
+            n=len(rows), new=n_new))
         if selected in self.row_ids:
             self.table.selectRow(self.row_ids.index(selected))
 
@@ -116,7 +122,7 @@ class SupervisionPanel(QWidget):
     def run(self, what: str) -> None:
         user, wid = acting_user(), self.selected_id()
         if user is None or wid is None:
-            self.message.setText("请先选择一条超时哨令")
+            self.message.setText(self.tr("请先选择一条超时哨令"))
             return
         fn = whistles.supervise if what == "supervise" else whistles.accountability
         seen = self.model.state.whistles.get(wid)

@@ -32,8 +32,8 @@ class DockTitleBar(QWidget):
         layout.addWidget(self.icon_label)
         layout.addWidget(self.title_label, 1)
         for name, tip, slot in (
-            ("mdi6.dock-window", "浮动/停靠", lambda: dock.setFloating(not dock.isFloating())),
-            ("mdi6.close", "关闭面板", dock.close),
+            ("mdi6.dock-window", self.tr("浮动/停靠"), lambda: dock.setFloating(not dock.isFloating())),
+            ("mdi6.close", self.tr("关闭面板"), dock.close),
         ):
             b = QToolButton()
             b.setObjectName("DockTitleButton")

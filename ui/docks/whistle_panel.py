@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -55,15 +55,19 @@ from ui.docks.workflow_common import (
     viewing_user,
     work_hours_left,
 )
+from ui.i18n import translate
+from ui.texts import domain_text
 
-PRESET_NAMES = {"urgent": "紧急：2小时报到，3个工作日办结", "normal": "一般：8小时报到，5个工作日办结",
-                "complex": "复杂：16小时报到，10个工作日办结"}
+PRESET_NAMES = {"urgent": QT_TRANSLATE_NOOP("WhistlePanel", "紧急：2小时报到，3个工作日办结"),
+                "normal": QT_TRANSLATE_NOOP("WhistlePanel", "一般：8小时报到，5个工作日办结"),
+                "complex": QT_TRANSLATE_NOOP("WhistlePanel", "复杂：16小时报到，10个工作日办结")}
 #: the countdowns move on (nothing is read: the rows are the model's)
 COUNTDOWN_MS = 30_000
-BLOW_TAB, MARKED_BLOW_TAB = "吹哨", "吹哨 ●"
+BLOW_TAB = QT_TRANSLATE_NOOP("WhistlePanel", "吹哨")
+MARKED_BLOW_TAB = QT_TRANSLATE_NOOP("WhistlePanel", "吹哨 ●")
 MIN_TITLE = 4
 #: what a tester types: not a problem anyone can act on
-_JUNK = re.compile(r"^(test|testing|asdf|qwer|abcd?|xxx+|aaa+|测试|试试|测测|哈哈|啊+|无)+\d*$",
+_JUNK = re.compile(r"^(test|testing|asdf|qwer|abcd?|xxx+|aaa+|测试|试试|测测|哈哈|啊+|无)+\d*$",  # i18n: no
                    re.IGNORECASE)
 
 
@@ -78,17 +82,19 @@ def form_problems(title: str, description: str, departments: list[int], report_h
     out = []
     title = title.strip()
     if len(title) < MIN_TITLE:
-        out.append(f"事项至少 {MIN_TITLE} 个字，说清是什么问题（如：闲置空地垃圾堆积）")
+        out.append(translate("WhistlePanel", "事项至少 {n} 个字，说清是什么问题（如：闲置空地垃圾堆积）").format(
+            n=MIN_TITLE))
     elif _junk(title):
-        out.append(f"事项“{title}”不是一个问题的说明，请写清是什么问题")
+        out.append(translate("WhistlePanel", "事项“{title}”不是一个问题的说明，请写清是什么问题")
+                   .format(title=title))
     description = description.strip()
     if description and (len(description) < MIN_TITLE or _junk(description)):
-        out.append("情况说明请写清现场情况，或留空（将用事项和地点）")
+        out.append(translate("WhistlePanel", "情况说明请写清现场情况，或留空（将用事项和地点）"))
     if not departments:
-        out.append("请至少选择一个报到部门")
+        out.append(translate("WhistlePanel", "请至少选择一个报到部门"))
     allowed = {(r, f) for r, f in whistles.PRESETS.values()}
     if (report_hours, finish_hours) not in allowed or not 0 < report_hours <= finish_hours:
-        out.append("时限须为规定的时限之一")
+        out.append(translate("WhistlePanel", "时限须为规定的时限之一"))
     return out
 
 
@@ -103,7 +109,7 @@ def _scrolled(page: QWidget) -> QScrollArea:
 
 
 def _hours_text(hours: float) -> str:
-    return f"{hours:g} 个工作小时"
+    return translate("WhistlePanel", "{hours} 个工作小时").format(hours=f"{hours:g}")
 
 
 class WhistlePanel(QWidget):
@@ -144,8 +150,8 @@ class WhistlePanel(QWidget):
         self._map_pick = False  # the map click being handled picked a whistle
         self.from_case: int | None = None  # the case the whistle is raised from
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_list(), "哨令")
-        self.tabs.addTab(_scrolled(self._build_blow_form()), BLOW_TAB)
+        self.tabs.addTab(self._build_list(), self.tr("哨令"))
+        self.tabs.addTab(_scrolled(self._build_blow_form()), self.tr(BLOW_TAB))
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(user_banner())
@@ -168,14 +174,14 @@ class WhistlePanel(QWidget):
     def _build_blow_form(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.place_label = QLabel("① 在地图上点击问题地点")
+        self.place_label = QLabel(self.tr("① 在地图上点击问题地点"))
         self.place_label.setWordWrap(True)
         self.dept_list = QListWidget()
         self.dept_list.setObjectName("DeptList")
         for did, code, name in self._store.rows(
                 "SELECT id, code, short_name FROM departments WHERE kind IN ('bureau', 'utility') "
                 "ORDER BY id"):
-            it = QListWidgetItem(f"{name}（{code}）")
+            it = QListWidgetItem(self.tr("{name}（{code}）").format(name=name, code=code))
             it.setData(Qt.ItemDataRole.UserRole, int(did))
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Unchecked)
@@ -185,35 +191,35 @@ class WhistlePanel(QWidget):
         self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset.setMinimumContentsLength(10)
         for key, name in PRESET_NAMES.items():
-            self.preset.addItem(name, key)
+            self.preset.addItem(self.tr(name), key)
         self.preset.setCurrentIndex(1)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("问题：如 闲置空地垃圾堆积整治")
+        self.title_edit.setPlaceholderText(self.tr("问题：如 闲置空地垃圾堆积整治"))
         self.description_edit = QLineEdit()
-        self.description_edit.setPlaceholderText("可留空：将用事项和地点")
-        self.blow_button = QPushButton("吹哨")
+        self.description_edit.setPlaceholderText(self.tr("可留空：将用事项和地点"))
+        self.blow_button = QPushButton(self.tr("吹哨"))
         self.blow_button.setObjectName("BlowButton")
         self.blow_button.clicked.connect(self.blow)
         self.blow_message = QLabel()
         self.blow_message.setWordWrap(True)
-        form.addRow("地点", self.place_label)
-        form.addRow("报到部门", self.dept_list)
-        form.addRow("时限", self.preset)
-        form.addRow("事项", self.title_edit)
-        form.addRow("情况说明", self.description_edit)
+        form.addRow(self.tr("地点"), self.place_label)
+        form.addRow(self.tr("报到部门"), self.dept_list)
+        form.addRow(self.tr("时限"), self.preset)
+        form.addRow(self.tr("事项"), self.title_edit)
+        form.addRow(self.tr("情况说明"), self.description_edit)
         self.attachments: list[str] = []
-        self.attach_button = QPushButton("添加照片/附件…")
+        self.attach_button = QPushButton(self.tr("添加照片/附件…"))
         self.attach_button.clicked.connect(self._pick_attachments)
-        form.addRow("附件", self.attach_button)
+        form.addRow(self.tr("附件"), self.attach_button)
         form.addRow(self.blow_button)
         form.addRow(self.blow_message)
         user = acting_user()
         if user is None or user.role not in MATRIX["whistle.blow"]:
             self.blow_button.setEnabled(False)
-            self.blow_message.setText("仅街道党工委书记、办事处主任可以吹哨")
+            self.blow_message.setText(self.tr("仅街道党工委书记、办事处主任可以吹哨"))
         elif self._store.read_only:
             self.blow_button.setEnabled(False)
-            self.blow_message.setText("数据库以只读方式打开，不能吹哨")
+            self.blow_message.setText(self.tr("数据库以只读方式打开，不能吹哨"))
         return page
 
     def _build_list(self) -> QWidget:
@@ -221,19 +227,20 @@ class WhistlePanel(QWidget):
         v = QVBoxLayout(page)
         row = QHBoxLayout()
         self.open_only = QComboBox()
-        self.open_only.addItem("全部哨令", False)
-        self.open_only.addItem("未办结", True)
+        self.open_only.addItem(self.tr("全部哨令"), False)
+        self.open_only.addItem(self.tr("未办结"), True)
         self.open_only.currentIndexChanged.connect(lambda _i: self.refresh())
         row.addWidget(self.open_only)
         row.addStretch(1)
-        self.nearby_button = QPushButton("附近摄像头")
-        self.nearby_button.setToolTip("在视频墙打开选中哨令地点周边的摄像头")
+        self.nearby_button = QPushButton(self.tr("附近摄像头"))
+        self.nearby_button.setToolTip(self.tr("在视频墙打开选中哨令地点周边的摄像头"))
         self.nearby_button.setEnabled(False)
         self.nearby_button.setVisible(False)  # until a video wall listens (offer_cameras)
         self.nearby_button.clicked.connect(self.request_nearby_cameras)
         row.addWidget(self.nearby_button)
         v.addLayout(row)
-        self.table = record_table(["哨令", "状态", "倒计时", "标记"], stretch=0)
+        self.table = record_table([self.tr("哨令"), self.tr("状态"), self.tr("倒计时"),
+                                   self.tr("标记")], stretch=0)
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 2))
         self.timeline = WhistleTimeline(self._store, self._clock)
@@ -254,22 +261,32 @@ class WhistlePanel(QWidget):
         picked, self._map_pick = self._map_pick, False
         if picked:  # the click selected a whistle on the map: stay on its timeline
             return
+        # the form's place is set, but the tab stays where the user is: marked only
+        if (self._place_at(x, y) and self.tabs.currentIndex() != 1
+                and self.blow_button.isEnabled()):
+            self.tabs.setTabText(1, self.tr(MARKED_BLOW_TAB))
+
+    def blow_here(self, x: float, y: float) -> None:
+        """在此吹哨 (the map's right-click menu): the form, with this place, in front."""
+        self._place_at(x, y)
+        self.tabs.setCurrentIndex(1)
+
+    def _place_at(self, x: float, y: float) -> bool:
+        """The form's place from map metres; False (said in the form) outside every grid."""
         lon, lat = self._to_lonlat(x, y)
         try:
             gid = grid_at(self._store, float(lon), float(lat))
         except ValueError:
             self.place = None
-            self.place_label.setText("该点不在任何网格内，请重新点击")
-            return
+            self.place_label.setText(self.tr("该点不在任何网格内，请重新点击"))
+            return False
         self.from_case = None
         self._set_place(gid, float(lon), float(lat))
-        # the form's place is set, but the tab stays where the user is: marked only
-        if self.tabs.currentIndex() != 1 and self.blow_button.isEnabled():
-            self.tabs.setTabText(1, MARKED_BLOW_TAB)
+        return True
 
     def _tab_shown(self, index: int) -> None:
         if index == 1:
-            self.tabs.setTabText(1, BLOW_TAB)
+            self.tabs.setTabText(1, self.tr(BLOW_TAB))
 
     def _set_place(self, gid: int, lon: float, lat: float) -> None:
         """The place of the whistle: refused at once (with the street's name) when it lies
@@ -278,7 +295,8 @@ class WhistlePanel(QWidget):
         names = dict(self._store.rows(
             "SELECT id, name FROM grid_units WHERE id IN (?, ?, ?)", [gid, community, street]))
         self.place_path = f"{names[street]} › {names[community]} › {names[gid]}"
-        text = f"{self.place_path}（{lon:.5f}, {lat:.5f}）"
+        text = self.tr("{place}（{lon}, {lat}）").format(place=self.place_path, lon=f"{lon:.5f}",
+                                                        lat=f"{lat:.5f}")
         user = acting_user()
         self._place_refusal = ""
         if user is not None and user.role in MATRIX["whistle.blow"]:
@@ -316,13 +334,14 @@ class WhistlePanel(QWidget):
         self.tabs.setCurrentIndex(1)
 
     def _pick_attachments(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self, "选择照片或附件", "",
-                                                      "照片 (*.jpg *.jpeg *.png);;所有文件 (*)")
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("选择照片或附件"), "", self.tr("照片 (*.jpg *.jpeg *.png);;所有文件 (*)"))
         self.set_attachments(paths)
 
     def set_attachments(self, paths: list[str]) -> None:
         self.attachments = list(paths)
-        self.attach_button.setText(f"已选 {len(paths)} 个附件" if paths else "添加照片/附件…")
+        self.attach_button.setText(self.tr("已选 {n} 个附件").format(n=len(paths)) if paths
+                                   else self.tr("添加照片/附件…"))
 
     def checked_departments(self) -> list[int]:
         return [self.dept_list.item(i).data(Qt.ItemDataRole.UserRole)
@@ -340,17 +359,20 @@ class WhistlePanel(QWidget):
         report_by = DEFAULT_CALENDAR.add_work_hours(now, rep)
         finish_by = DEFAULT_CALENDAR.add_work_hours(now, fin)
         depts = self._department_names()
-        return (f"向以下 {len(depts)} 个部门吹哨，要求报到并办结：\n"
-                f"{'、'.join(depts)}\n\n"
-                f"报到：{_hours_text(rep)}内，{report_by:%m-%d %H:%M} 前\n"
-                f"办结：{_hours_text(fin)}内，{finish_by:%m-%d %H:%M} 前\n"
-                f"地点：{self.place_path}\n事项：{self.title_edit.text().strip()}")
+        return self.tr("向以下 {n} 个部门吹哨，要求报到并办结：\n{departments}\n\n"
+                       "报到：{report_hours}内，{report_by} 前\n"
+                       "办结：{finish_hours}内，{finish_by} 前\n"
+                       "地点：{place}\n事项：{title}").format(
+            n=len(depts), departments=self.tr("、").join(depts),
+            report_hours=_hours_text(rep), report_by=f"{report_by:%m-%d %H:%M}",
+            finish_hours=_hours_text(fin), finish_by=f"{finish_by:%m-%d %H:%M}",
+            place=self.place_path, title=self.title_edit.text().strip())
 
     def _ask(self, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "确认吹哨", text,
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("确认吹哨"), text,
                           QMessageBox.StandardButton.NoButton, self)
-        send = box.addButton("确认吹哨", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(box.addButton("取消", QMessageBox.ButtonRole.RejectRole))
+        send = box.addButton(self.tr("确认吹哨"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole))
         box.exec()
         return box.clickedButton() is send
 
@@ -361,19 +383,20 @@ class WhistlePanel(QWidget):
         if user is None:
             return None
         if self.place is None:
-            self.blow_message.setText(self._place_refusal or "请先在地图上点击问题地点")
+            self.blow_message.setText(self._place_refusal or self.tr("请先在地图上点击问题地点"))
             return None
         rep, fin = whistles.PRESETS[self.preset.currentData()]
         title, typed = self.title_edit.text().strip(), self.description_edit.text().strip()
         problems = form_problems(title, typed, self.checked_departments(), rep, fin)
         if problems:
-            self.blow_message.setText("；".join(problems))
+            self.blow_message.setText(self.tr("；").join(problems))
             return None
         if not self.confirmer(self.confirmation_text()):
-            self.blow_message.setText("已取消，未吹哨")
+            self.blow_message.setText(self.tr("已取消，未吹哨"))
             return None
         gid, lon, lat = self.place
-        description = typed or f"{title}。地点：{self.place_path}（{lon:.5f}, {lat:.5f}）"
+        # (the record's text, not the interface's)
+        description = typed or f"{title}。地点：{self.place_path}（{lon:.5f}, {lat:.5f}）"  # i18n: no
         wid = attempt(self, self.blow_message, lambda: whistles.blow(
             self._store, user, grid_id=gid, department_ids=self.checked_departments(),
             title=title, description=description, lon=lon, lat=lat,
@@ -422,16 +445,18 @@ class WhistlePanel(QWidget):
         for r, w in enumerate(rows):
             state = w.state
             if not w.is_open:
-                late, status, count = False, "closed", "已办结"
+                late, status, count = False, "closed", self.tr("已办结")
             else:
                 late = wm.is_overdue(state, now)
                 status = wm.whistle_status(state)
                 unreported = any(t.state == "blown" for t in state.tasks)
                 deadline = state.report_deadline if unreported else state.finish_deadline
-                count = ("报到" if unreported else "办结") + countdown_text(
-                    work_hours_left(now, deadline))
-            marks = " ".join(m for m, on in (("二次哨", w.round == 2), ("督办", w.supervised),
-                                             ("问责", w.accountability)) if on)
+                count = (self.tr("报到{countdown}") if unreported
+                         else self.tr("办结{countdown}")).format(
+                    countdown=countdown_text(work_hours_left(now, deadline)))
+            marks = " ".join(m for m, on in (
+                (self.tr("二次哨"), w.round == 2), (self.tr("督办"), w.supervised),
+                (self.tr("问责"), w.accountability)) if on)
             texts = (w.id, late, w.title, status, count, marks, w.round)
             self.row_ids.append(w.id)
             row_texts.append(texts)
@@ -440,7 +465,7 @@ class WhistlePanel(QWidget):
             first = item(w.title, data=w.id, alert=late, accent=w.round == 2 and not late)
             first.setToolTip(f"{w.code} {w.title}")
             self.table.setItem(r, 0, first)
-            self.table.setItem(r, 1, item(wm.STATUS_NAMES[status], alert=late))
+            self.table.setItem(r, 1, item(domain_text(wm.STATUS_NAMES[status]), alert=late))
             self.table.setItem(r, 2, item(count, alert=late))
             self.table.setItem(r, 3, item(marks, alert=late, accent=bool(marks) and not late))
         self._row_texts = row_texts
@@ -505,7 +530,8 @@ class WhistlePanel(QWidget):
                                 [wid]) if wid is not None else []
         if rows:
             lon, lat, code = rows[0]
-            self.nearbyCamerasRequested.emit(float(lon), float(lat), f"哨令 {code}")
+            self.nearbyCamerasRequested.emit(float(lon), float(lat),
+                                             self.tr("哨令 {code}").format(code=code))
 
     def _after_step(self, wid: int) -> None:
         """A step taken here: the list follows when the model has read the change."""

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -34,14 +34,23 @@ from ui.docks.workflow_common import (
     with_version,
     work_hours_left,
 )
+from ui.texts import domain_text
 
 #: button key -> (label, permission)
 STEPS = {
-    "report_in": ("报到", "whistle.report_in"), "feed_back": ("反馈", "whistle.feed_back"),
-    "verify": ("核查通过", "whistle.verify"), "reject": ("核查不通过", "whistle.verify"),
-    "rate": ("评价", "whistle.rate"), "second": ("二次哨", "whistle.second"),
-    "supervise": ("督办", "whistle.supervise"), "accountability": ("问责", "whistle.accountability"),
+    "report_in": (QT_TRANSLATE_NOOP("WhistleTimeline", "报到"), "whistle.report_in"),
+    "feed_back": (QT_TRANSLATE_NOOP("WhistleTimeline", "反馈"), "whistle.feed_back"),
+    "verify": (QT_TRANSLATE_NOOP("WhistleTimeline", "核查通过"), "whistle.verify"),
+    "reject": (QT_TRANSLATE_NOOP("WhistleTimeline", "核查不通过"), "whistle.verify"),
+    "rate": (QT_TRANSLATE_NOOP("WhistleTimeline", "评价"), "whistle.rate"),
+    "second": (QT_TRANSLATE_NOOP("WhistleTimeline", "二次哨"), "whistle.second"),
+    "supervise": (QT_TRANSLATE_NOOP("WhistleTimeline", "督办"), "whistle.supervise"),
+    "accountability": (QT_TRANSLATE_NOOP("WhistleTimeline", "问责"), "whistle.accountability"),
 }
+#: a department's part of the whistle, as its line in the timeline says
+TASK_LINES = {"blown": QT_TRANSLATE_NOOP("WhistleTimeline", "待报到"), "reported": QT_TRANSLATE_NOOP("WhistleTimeline", "处置中"),
+              "fed_back": QT_TRANSLATE_NOOP("WhistleTimeline", "已反馈待核查"), "verified": QT_TRANSLATE_NOOP("WhistleTimeline", "已核查待评价"),
+              "rated": QT_TRANSLATE_NOOP("WhistleTimeline", "已评价 {rating}分")}
 
 #: the street's steps and the department state they need (some department in it)
 STREET_STEP_NEEDS = {"verify": "fed_back", "reject": "fed_back", "rate": "verified"}
@@ -61,7 +70,7 @@ class WhistleTimeline(QWidget):
         self.row_of = lambda _wid: None
         self.state: wm.Whistle | None = None
         self.prompt = Prompter(self)
-        self.header = QLabel("选择一条哨令查看时间线")
+        self.header = QLabel(self.tr("选择一条哨令查看时间线"))
         self.header.setObjectName("WhistleHeader")
         self.header.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
         self.header.setWordWrap(True)
@@ -71,7 +80,7 @@ class WhistleTimeline(QWidget):
         self.events.setMinimumHeight(self.fontMetrics().height() * 2)
         grid = QGridLayout()
         for i, (key, (label, _perm)) in enumerate(STEPS.items()):
-            b = QPushButton(label)
+            b = QPushButton(self.tr(label))
             b.clicked.connect(lambda _=False, k=key: self.run(k))
             grid.addWidget(b, i // 4, i % 4)
             self.buttons[key] = b
@@ -96,27 +105,31 @@ class WhistleTimeline(QWidget):
         w = self.state
         code, title = self._store.rows("SELECT code, title FROM whistles WHERE id = ?", [wid])[0]
         now = self._clock()
-        flags = "".join(f"【{m}】" for m, on in (("二次哨", w.round == 2), ("督办", w.supervised),
-                                                 ("问责", w.accountability)) if on)
-        self.header.setText(f"{code} {title} {flags}\n{wm.STATUS_NAMES[wm.whistle_status(w)]} · "
-                            f"报到时限 {w.report_deadline:%m-%d %H:%M} · "
-                            f"办结时限 {w.finish_deadline:%m-%d %H:%M}")
+        flags = "".join(self.tr("【{mark}】").format(mark=m) for m, on in (
+            (self.tr("二次哨"), w.round == 2), (self.tr("督办"), w.supervised),
+            (self.tr("问责"), w.accountability)) if on)
+        self.header.setText(self.tr("{code} {title} {flags}\n{status} · 报到时限 {report_by} · "
+                                    "办结时限 {finish_by}").format(
+            code=code, title=title, flags=flags,
+            status=domain_text(wm.STATUS_NAMES[wm.whistle_status(w)]),
+            report_by=f"{w.report_deadline:%m-%d %H:%M}",
+            finish_by=f"{w.finish_deadline:%m-%d %H:%M}"))
         for e in whistles.timeline(self._store, wid):
             dept = self._names.get(e["department_id"], "") if e["department_id"] else ""
             who = e["actor"] or ""
             if e["action"] == "report_in":  # 报到人: a person's name (a pseudonym in 演示模式)
                 who = person_name(who)
-            note = (f"：{mask_text(e['note'])}" if e["note"] and e["action"] not in ("report_in",)
-                    else "")
+            note = (self.tr("：{note}").format(note=mask_text(e["note"]))
+                    if e["note"] and e["action"] not in ("report_in",) else "")
             if e["attachments"]:
-                note += f"（附件 {len(json.loads(e['attachments']))} 个）"
+                note += self.tr("（附件 {n} 个）").format(n=len(json.loads(e["attachments"])))
+            action = domain_text(wm.ACTION_NAMES.get(e["action"], e["action"]))
             self.events.addItem(QListWidgetItem(
-                f"{e['occurred_at']:%m-%d %H:%M}  {wm.ACTION_NAMES.get(e['action'], e['action'])}"
-                f"  {dept} {who}{note}".rstrip()))
+                f"{e['occurred_at']:%m-%d %H:%M}  {action}  {dept} {who}{note}".rstrip()))
         for t in w.tasks:
-            line = f"  · {self._names.get(t.department_id, t.department_id)}：" + {
-                "blown": "待报到", "reported": "处置中", "fed_back": "已反馈待核查",
-                "verified": "已核查待评价", "rated": f"已评价 {t.rating}分"}[t.state]
+            line = self.tr("  · {department}：{state}").format(
+                department=self._names.get(t.department_id, t.department_id),
+                state=self.tr(TASK_LINES[t.state]).format(rating=t.rating))
             it = QListWidgetItem(line)
             if w.closed_at is None and t.state == "blown" and now > w.report_deadline:
                 it.setForeground(theme.qcolor(theme.ALERT))
@@ -157,17 +170,20 @@ class WhistleTimeline(QWidget):
         if key == "report_in":
             step = whistles.report_in
         elif key == "feed_back":
-            note = self.prompt.text("结果反馈", "处置结果：", "已处置完毕")
+            note = self.prompt.text(self.tr("结果反馈"), self.tr("处置结果："), self.tr("已处置完毕"))
             if note is None:
                 return
             step, kwargs = whistles.feed_back, {"note": note}
         elif key in ("verify", "reject", "rate"):
             dept = self._department_for_street_step("verified" if key == "rate" else "fed_back")
             if dept is None:
-                self.message.setText("没有等待核查或评价的部门")
+                self.message.setText(self.tr("没有等待核查或评价的部门"))
                 return
             if key == "rate":
-                score = self.prompt.number("评价", f"{self._names.get(dept)} 评分（1-5）：", 5, 1, 5)
+                score = self.prompt.number(
+                    self.tr("评价"),
+                    self.tr("{department} 评分（1-5）：").format(department=self._names.get(dept)),
+                    5, 1, 5)
                 if score is None:
                     return
                 step, kwargs = whistles.rate, {"department_id": dept, "rating": score}

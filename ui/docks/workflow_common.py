@@ -28,6 +28,8 @@ from app.workflow.case_machine import IllegalTransition
 from app.workflow.places import WorkflowError
 from app.workflow.whistle_machine import IllegalWhistleStep
 from ui import theme
+from ui.i18n import translate
+from ui.texts import domain_text
 
 REFUSALS = (PermissionDenied, IllegalTransition, IllegalWhistleStep, WorkflowError, AuthError,
             StoreError, ValueError)
@@ -44,8 +46,10 @@ def viewing_user() -> User:
 def user_banner() -> QLabel:
     """'当前用户: 芥园街道党工委书记 (sec01)' or the read-only notice."""
     user = current_user()
-    text = (f"当前用户：{user.display_name}（{user.username} · {ROLE_NAMES[user.role]}）"
-            if user else "只读演示：未登录，仅可查看")
+    text = (translate("Workflow", "当前用户：{name}（{account} · {role}）").format(
+                name=user.display_name, account=user.username,
+                role=domain_text(ROLE_NAMES[user.role]))
+            if user else translate("Workflow", "只读演示：未登录，仅可查看"))
     label = QLabel(text)
     label.setObjectName("Hint")
     label.setWordWrap(True)
@@ -61,8 +65,10 @@ def countdown_text(hours: float) -> str:
     """'剩 3小时20分' / '超时 1小时05分' in working time."""
     minutes = round(abs(hours) * 60)
     h, m = divmod(minutes, 60)
-    span = f"{h}小时{m:02d}分" if h else f"{m}分钟"
-    return f"剩 {span}" if hours >= 0 else f"超时 {span}"
+    span = (translate("Workflow", "{h}小时{m}分").format(h=h, m=f"{m:02d}") if h
+            else translate("Workflow", "{m}分钟").format(m=m))
+    return (translate("Workflow", "剩 {span}") if hours >= 0
+            else translate("Workflow", "超时 {span}")).format(span=span)
 
 
 def record_table(headers: list[str], stretch: int) -> QTableWidget:
@@ -123,10 +129,10 @@ def attempt(owner: QWidget, message: QLabel, fn: Callable[[], object],
             reload()
         return None
     except REFUSALS as exc:
-        message.setText(f"未执行：{exc}")
+        message.setText(translate("Workflow", "未执行：{reason}").format(reason=exc))
         message.setStyleSheet(f"color: {theme.ALERT};")
         return None
-    message.setText("已完成")
+    message.setText(translate("Workflow", "已完成"))
     message.setStyleSheet(f"color: {theme.ACCENT};")
     return result
 
