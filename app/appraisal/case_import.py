@@ -54,6 +54,7 @@ COLUMNS = ("id", "category", "source", "grid", "street", "community", "lon", "la
            "department", "description", "reported_at", *STEP_COLUMNS, "voided_at",
            "deadline_at", "satisfaction")
 REQUIRED = ("id", "category", "source", "reported_at")
+_LEVEL_NAMES = {"street": "街道", "community": "社区"}
 
 
 class CaseImportError(ValueError):
@@ -88,25 +89,25 @@ def read_records(path: Path) -> list[tuple[int, dict]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CaseImportError(str(path), [(0, "no such file")]) from None
+        raise CaseImportError(str(path), [(0, "没有这个文件")]) from None
     except UnicodeDecodeError as exc:
-        raise CaseImportError(str(path), [(0, f"not UTF-8 text ({exc.reason})")]) from None
+        raise CaseImportError(str(path), [(0, "不是 UTF-8 编码的文本")]) from None
     if path.suffix.lower() in (".json", ".jsonl") or text.lstrip()[:1] in ("[", "{"):
         return _json_records(text, str(path))
     reader = csv.DictReader(io.StringIO(text))
     unknown = [c for c in (reader.fieldnames or []) if c and c.strip() not in COLUMNS]
     if not reader.fieldnames:
-        raise CaseImportError(str(path), [(1, "empty file: no header row")])
+        raise CaseImportError(str(path), [(1, "空文件：没有表头行")])
     if unknown:
-        raise CaseImportError(str(path), [(1, f"unknown column(s) {', '.join(unknown)}; "
-                                              f"known: {', '.join(COLUMNS)}")])
+        raise CaseImportError(str(path), [(1, f"不认识的列：{'、'.join(unknown)}；"
+                                              f"可用的列：{'、'.join(COLUMNS)}")])
     out = []
     line = reader.line_num
     for rec in reader:
         start = line + 1
         line = reader.line_num
         if None in rec:
-            out.append((start, {"__error__": "more fields than the header has columns"}))
+            out.append((start, {"__error__": "字段数多于表头的列数"}))
             continue
         out.append((start, {k.strip(): (v.strip() if isinstance(v, str) else v)
                             for k, v in rec.items() if v not in (None, "")}))
@@ -134,11 +135,10 @@ def _json_records(text: str, path: str) -> list[tuple[int, dict]]:
                 if ln.strip():
                     out.append((n, json.loads(ln)))
     except json.JSONDecodeError as exc:
-        raise CaseImportError(path, [(exc.lineno, f"invalid JSON: {exc.msg} "
-                                                  f"(column {exc.colno})")]) from None
+        raise CaseImportError(path, [(exc.lineno, f"不是有效的 JSON（第 {exc.colno} 列）")]) from None
     for line, obj in out:
         if not isinstance(obj, dict):
-            raise CaseImportError(path, [(line, "each case must be a JSON object")])
+            raise CaseImportError(path, [(line, "每件案件须是一个 JSON 对象")])
     return [(line, {k: v for k, v in obj.items() if v not in (None, "")}) for line, obj in out]
 
 
@@ -148,8 +148,8 @@ def _time(value, name: str) -> datetime:
     try:
         t = datetime.fromisoformat(str(value).strip().replace("/", "-"))
     except ValueError:
-        raise ValueError(f"{name} {value!r} is not an ISO date-time "
-                         f"(e.g. 2026-10-08T09:30 or 2026-10-08 09:30:00)") from None
+        raise ValueError(f"{name}“{value}”不是 ISO 日期时间"
+                         f"（例如 2026-10-08T09:30 或 2026-10-08 09:30:00）") from None
     return t.replace(tzinfo=None)
 
 
@@ -192,9 +192,9 @@ def _float(value, name: str) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} {value!r} is not a number") from None
+        raise ValueError(f"{name}“{value}”不是数") from None
     if v != v:
-        raise ValueError(f"{name} is not a number")
+        raise ValueError(f"{name} 不是数")
     return v
 
 
@@ -215,25 +215,25 @@ def validate(store, records: list[tuple[int, dict]], path: str = "input") -> lis
                 raise ValueError(rec["__error__"])
             unknown = [k for k in rec if k not in COLUMNS]
             if unknown:
-                raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+                raise ValueError(f"不认识的字段：{'、'.join(unknown)}")
             missing = [k for k in REQUIRED if k not in rec]
             if missing:
-                raise ValueError(f"missing {', '.join(missing)}")
+                raise ValueError(f"缺少 {'、'.join(missing)}")
             code = str(rec["id"]).strip()
             if code in existing:
-                raise ValueError(f"case {code} already exists in the district")
+                raise ValueError(f"案件 {code} 在区库中已存在")
             if code in seen:
-                raise ValueError(f"case {code} appears twice (first on line {seen[code]})")
+                raise ValueError(f"案件 {code} 重复出现（第一次在第 {seen[code]} 行）")
             seen[code] = line
             cat = str(rec["category"]).strip()
             if cat not in cats:
-                raise ValueError(f"unknown category {cat!r}")
+                raise ValueError(f"没有“{cat}”这个案件类别")
             source = str(rec["source"]).strip()
             if source not in SOURCES:
-                raise ValueError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+                raise ValueError(f"没有“{source}”这种案源；可选：{'、'.join(SOURCES)}")
             dept_code = rec.get("department")
             if dept_code is not None and str(dept_code).strip().upper() not in depts:
-                raise ValueError(f"unknown department {dept_code!r}")
+                raise ValueError(f"没有部门代码“{dept_code}”")
             dept = depts[str(dept_code).strip().upper()] if dept_code is not None else cats[cat][0]
             times = {"reported_at": _time(rec["reported_at"], "reported_at")}
             for col in (*STEP_COLUMNS, "voided_at", "deadline_at"):
@@ -241,7 +241,7 @@ def validate(store, records: list[tuple[int, dict]], path: str = "input") -> lis
                     times[col] = _time(rec[col], col)
             times.setdefault("accepted_at", times["reported_at"])
             if times["accepted_at"] < times["reported_at"]:
-                raise ValueError("accepted_at is before reported_at")
+                raise ValueError("accepted_at 早于 reported_at")
             last = "accepted_at"
             gap = None
             for col in STEP_COLUMNS[1:]:
@@ -249,52 +249,51 @@ def validate(store, records: list[tuple[int, dict]], path: str = "input") -> lis
                     gap = gap or col
                     continue
                 if gap:
-                    raise ValueError(f"{col} is given but the earlier step {gap} is missing")
+                    raise ValueError(f"有 {col} 却缺少更早的一步 {gap}")
                 if times[col] < times[last]:
-                    raise ValueError(f"{col} ({times[col]:%Y-%m-%d %H:%M}) is before "
-                                     f"{last} ({times[last]:%Y-%m-%d %H:%M})")
+                    raise ValueError(f"{col}（{times[col]:%Y-%m-%d %H:%M}）早于 "
+                                     f"{last}（{times[last]:%Y-%m-%d %H:%M}）")
                 last = col
             if "voided_at" in times:
                 if "registered_at" in times and "dispatched_at" in times:
-                    raise ValueError("a voided case cannot have been dispatched")
+                    raise ValueError("作废的案件不能有派遣")
                 if times["voided_at"] < times[last]:
-                    raise ValueError(f"voided_at is before {last}")
+                    raise ValueError(f"voided_at 早于 {last}")
             sat = rec.get("satisfaction")
             if sat is not None:
                 s = _float(sat, "satisfaction")
                 if s != int(s) or not 1 <= s <= 5:
-                    raise ValueError(f"satisfaction {sat!r} must be 1-5")
+                    raise ValueError(f"satisfaction“{sat}”须为 1 到 5 的整数")
                 if "evaluated_at" not in times:
-                    raise ValueError("satisfaction is given but evaluated_at is missing")
+                    raise ValueError("有 satisfaction 却缺少 evaluated_at")
                 sat = int(s)
             elif "evaluated_at" in times:
-                raise ValueError("evaluated_at needs a satisfaction (1-5)")
+                raise ValueError("有 evaluated_at 却缺少 satisfaction（1 到 5）")
             if "dispatched_at" in times and "deadline_at" not in times:
                 times["deadline_at"] = DEFAULT_CALENDAR.add_work_hours(times["dispatched_at"],
                                                                       cats[cat][1])
             if "deadline_at" in times and "dispatched_at" in times \
                     and times["deadline_at"] < times["dispatched_at"]:
-                raise ValueError("deadline_at is before dispatched_at")
+                raise ValueError("deadline_at 早于 dispatched_at")
             lon = lat = None
             if ("lon" in rec) != ("lat" in rec):
-                raise ValueError("give both lon and lat")
+                raise ValueError("lon 和 lat 须同时给出")
             if "lon" in rec:
                 lon, lat = _float(rec["lon"], "lon"), _float(rec["lat"], "lat")
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                    raise ValueError(f"({lon}, {lat}) are not lon/lat degrees")
+                    raise ValueError(f"（{lon}, {lat}）不是经纬度")
             grid = None
             if "grid" in rec:
                 g = str(rec["grid"]).strip()
                 if g not in places.by_code:
-                    raise ValueError(f"unknown base grid {g!r}")
+                    raise ValueError(f"没有编码为 {g} 的基础网格")
                 grid = places.by_code[g]
             elif lon is None:
-                raise ValueError("no place: give the grid code or lon/lat "
-                                 "(a street or community code alone does not locate a grid)")
+                raise ValueError("没有位置：请给出网格编码或经纬度（仅有街道或社区编码定位不到网格）")
             for key, known in (("street", places.street_codes),
                                ("community", places.community_codes)):
                 if key in rec and str(rec[key]).strip() not in known:
-                    raise ValueError(f"unknown {key} {rec[key]!r}")
+                    raise ValueError(f"没有编码为 {rec[key]} 的{_LEVEL_NAMES[key]}")
             desc = str(rec.get("description") or f"{cats[cat][2]}（历史导入）").strip()
             case = {"line": line, "code": code, "category_code": cat, "source": source,
                     "department_id": int(dept), "description": desc, "grid": grid,
@@ -312,13 +311,12 @@ def validate(store, records: list[tuple[int, dict]], path: str = "input") -> lis
         for i, g in zip(need_locate, found.tolist(), strict=True):
             c = clean[i]
             if g < 0:
-                problems.append((c["line"], f"({c['lon']:.6f}, {c['lat']:.6f}) is not inside any "
-                                            f"grid of the district"))
+                problems.append((c["line"], f"（{c['lon']:.6f}, {c['lat']:.6f}）不在本区任何网格内"))
                 c["bad"] = True
             elif c["grid"] is not None and c["grid"] != g:
-                problems.append((c["line"], f"({c['lon']:.6f}, {c['lat']:.6f}) lies in grid "
-                                            f"{places.codes[g]}, not in grid "
-                                            f"{places.codes[c['grid']]}"))
+                problems.append((c["line"], f"（{c['lon']:.6f}, {c['lat']:.6f}）位于网格 "
+                                            f"{places.codes[g]}，不在网格 "
+                                            f"{places.codes[c['grid']]} 内"))
                 c["bad"] = True
             else:
                 c["grid"] = g
@@ -328,8 +326,9 @@ def validate(store, records: list[tuple[int, dict]], path: str = "input") -> lis
         g = c["grid"]
         for key, actual in (("street", places.street[g]), ("community", places.community[g])):
             if c[key] is not None and str(c[key]).strip() != actual:
-                problems.append((c["line"], f"{key} {c[key]} does not contain grid "
-                                            f"{places.codes[g]} (its {key} is {actual})"))
+                problems.append((c["line"], f"{_LEVEL_NAMES[key]} {c[key]} 不含网格 "
+                                            f"{places.codes[g]}（该网格的{_LEVEL_NAMES[key]}"
+                                            f"编码是 {actual}）"))
         if c["lon"] is None:
             c["lon"], c["lat"] = places.label[g]
         c["grid_id"] = int(places.ids[g])
@@ -349,7 +348,7 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     path = Path(path)
     records = read_records(path)
     if not records:
-        raise CaseImportError(str(path), [(1, "no cases in the file")])
+        raise CaseImportError(str(path), [(1, "文件中没有案件")])
     cases = validate(store, records, str(path))
     names = PlaceNames(store)
     refused: dict[str, list[int]] = {}  # reason -> lines: one refusal, said once

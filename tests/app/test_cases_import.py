@@ -74,23 +74,23 @@ def test_good_file_is_imported_with_workflow_steps(db, tmp_path):
 
 
 BAD = {
-    "unknown category": "B-1,9999,public,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
-    "unknown source": "B-2,0602,pigeon,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
-    "not an ISO date-time": "B-3,0602,public,12010600100101,,,,,,03/03/2025 9am,,,,,,,,,",
-    "before registered_at": "B-4,0602,public,12010600100101,,,,,,2025-03-03 09:00,"
+    "这个案件类别": "B-1,9999,public,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
+    "这种案源": "B-2,0602,pigeon,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
+    "不是 ISO 日期时间": "B-3,0602,public,12010600100101,,,,,,03/03/2025 9am,,,,,,,,,",
+    "早于 registered_at": "B-4,0602,public,12010600100101,,,,,,2025-03-03 09:00,"
                             "2025-03-03 10:00,2025-03-03 09:30,,,,,,,",
-    "earlier step dispatched_at is missing": "B-5,0602,public,12010600100101,,,,,,"
+    "缺少更早的一步 dispatched_at": "B-5,0602,public,12010600100101,,,,,,"
                                              "2025-03-03 09:00,2025-03-03 09:10,,"
                                              "2025-03-04 10:00,,,,,,",
-    "not inside any grid": "B-6,0602,public,,,,100.0,30.0,,2025-03-03 09:00,,,,,,,,,",
-    "unknown base grid": "B-7,0602,public,12010699999999,,,,,,2025-03-03 09:00,,,,,,,,,",
-    "no place": "B-8,0602,public,,120106001,,,,,2025-03-03 09:00,,,,,,,,,",
-    "unknown department": "B-9,0602,public,12010600100101,,,,,XX,2025-03-03 09:00,,,,,,,,,",
-    "appears twice": "H-001,0602,public,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
+    "不在本区任何网格内": "B-6,0602,public,,,,100.0,30.0,,2025-03-03 09:00,,,,,,,,,",
+    "的基础网格": "B-7,0602,public,12010699999999,,,,,,2025-03-03 09:00,,,,,,,,,",
+    "没有位置": "B-8,0602,public,,120106001,,,,,2025-03-03 09:00,,,,,,,,,",
+    "没有部门代码": "B-9,0602,public,12010600100101,,,,,XX,2025-03-03 09:00,,,,,,,,,",
+    "重复出现": "H-001,0602,public,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,,",
     "satisfaction": "B-11,0602,public,12010600100101,,,,,,2025-03-03 09:00,,,,,,,,7,",
-    "does not contain grid": "B-12,0602,public,12010600100101,120106002,,,,,"
+    "不含网格": "B-12,0602,public,12010600100101,120106002,,,,,"
                              "2025-03-03 09:00,,,,,,,,,",
-    "missing reported_at": "B-13,0602,public,12010600100101,,,,,,,,,,,,,,,",
+    "缺少 reported_at": "B-13,0602,public,12010600100101,,,,,,,,,,,,,,,",
 }
 
 
@@ -124,7 +124,7 @@ def test_json_records_and_the_command(db, district_db, tmp_path, capsys, monkeyp
     assert main(args) == 1
     err = capsys.readouterr().err
     line_of_j2 = json.dumps(recs, ensure_ascii=False, indent=1).splitlines().index(" {", 2) + 1
-    assert f"h.json:{line_of_j2}: closed_at is given but the earlier step registered_at" in err
+    assert f"h.json:{line_of_j2}: 有 closed_at 却缺少更早的一步 registered_at" in err
     assert "h.json：1 条记录有误，未导入任何案件" in err
     recs[1] = dict(recs[1], closed_at=None)
     path.write_text(json.dumps(recs), encoding="utf-8")
