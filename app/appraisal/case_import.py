@@ -90,7 +90,7 @@ def read_records(path: Path) -> list[tuple[int, dict]]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CaseImportError(str(path), [(0, "没有这个文件")]) from None
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         raise CaseImportError(str(path), [(0, "不是 UTF-8 编码的文本")]) from None
     if path.suffix.lower() in (".json", ".jsonl") or text.lstrip()[:1] in ("[", "{"):
         return _json_records(text, str(path))
