@@ -46,6 +46,8 @@ class Stored:
     flagged: dict[str, int] = field(default_factory=dict)
     unbound: int = 0  # new fixes of devices not bound to a worker (待绑定)
     workers: tuple[int, ...] = ()  # workers whose tracks grew
+    #: the new fixes of bound devices: (worker id, fix in storage datum, flag)
+    tracked: tuple[tuple[int, Fix, str | None], ...] = ()
     cases: tuple[int, ...] = ()  # case ids of the reports (new or already made)
     refusals: tuple[Refusal, ...] = ()  # reports that could not become cases
 
@@ -153,6 +155,7 @@ class Sink:
                 "flag": pa.array([flag for _, _, flag in bound], pa.string()),
             })
             out.workers = tuple(sorted({int(w) for w, _, _ in bound}))
+            out.tracked = tuple(bound)
             s.stage_change(Change("gps_fix", out.workers, "gps_fix.store", self.actor, now))
         ids = sorted({devices[k].id for k in devices})
         s.rows(f"UPDATE devices SET last_seen = ? WHERE id IN ({', '.join('?' * len(ids))})",
