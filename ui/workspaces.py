@@ -56,11 +56,11 @@ _APPRAISAL = Group(BOTTOM, ("appraisal", "red_black", "appraisal_trend"), 0.34)
 WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
     Workspace("duty", QT_TRANSLATE_NOOP("workspace", "值班"), (
         Group(LEFT, ("layers", "legend", "cameras"), 0.16),
-        Group(RIGHT, ("whistles", "identify", "cases", "supervision", "video_wall"), 0.25),
+        Group(RIGHT, ("whistles", "identify", "cases", "supervision", "video_wall"), 0.28),
         _APPRAISAL), shown=("layers", "whistles", "identify"), front=("layers", "whistles")),
     Workspace("dispatch", QT_TRANSLATE_NOOP("workspace", "调度"), (
-        Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.22),
-        Group(RIGHT, ("whistles", "identify", "video_wall"), 0.25),
+        Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.2),
+        Group(RIGHT, ("whistles", "identify", "video_wall"), 0.28),
         _APPRAISAL), shown=("cases", "supervision", "whistles", "identify"),
         front=("cases", "whistles")),
     # one column beside the map: whatever is opened on the wall joins it as a tab
@@ -80,7 +80,7 @@ DEFAULT_WORKSPACE = "duty"
 #: a panel's own width share when opened (wider than its group's)
 PANEL_WIDTH = {"video_wall": 0.45}
 #: the least width (px at scale 1) of a side group, whatever its share
-MIN_SIDE_PX = {LEFT: 230, RIGHT: 470}
+MIN_SIDE_PX = {LEFT: 230, RIGHT: 500}
 
 
 def size_class(width: int, height: int) -> str:
@@ -149,19 +149,26 @@ class Workspaces(QObject):
 
     def _arrange(self, ws: Workspace) -> None:
         w = self.window
-        for dock in self.docks.values():
+        groups = self.groups(ws.key)
+        for dock in self.docks.values():  # out of every tab group of the last layout
             dock.hide()
             dock.setFloating(False)
+            w.removeDockWidget(dock)
+        # the groups' places first, then their tabs: a dock split off a tabbed one
+        # would become one more tab of it (QMainWindow.splitDockWidget)
         previous: dict[Qt.DockWidgetArea, QDockWidget] = {}
-        for group, panels in self.groups(ws.key):
+        for group, panels in groups:
             first = self.docks[panels[0]]
             if group.below and group.area in previous:
                 w.splitDockWidget(previous[group.area], first, Qt.Orientation.Vertical)
             else:
                 w.addDockWidget(group.area, first)
-            for pid in panels[1:]:
-                w.tabifyDockWidget(first, self.docks[pid])
+            first.hide()
             previous[group.area] = first
+        for _group, panels in groups:
+            for pid in panels[1:]:
+                w.tabifyDockWidget(self.docks[panels[0]], self.docks[pid])
+                self.docks[pid].hide()
         shown = [p for p in ws.shown if p in self.docks]
         for pid in shown:
             self.docks[pid].show()
@@ -325,10 +332,39 @@ class Workspaces(QObject):
         if on:
             dock.raise_()
             self._make_room_across(pid)
+            self._make_room_in_column(pid)
         else:
             for other in self._stepped_aside.pop(pid, []):
                 self.docks[other].show()
         self.fit_groups()
+
+    def _make_room_in_column(self, pid: str) -> None:
+        """A side panel whose least height does not fit under (or over) the other group
+        of its column (the whistles beside the video wall at 768 px): that group steps
+        aside while it is open."""
+        w, dock = self.window, self.docks[pid]
+        area = w.dockWidgetArea(dock)
+        if area not in (LEFT, RIGHT):
+            return
+        mine = next((ps for g, ps in self.groups(self.current) if pid in ps), [])
+        others = [p for g, ps in self.groups(self.current) if g.area == area and pid not in ps
+                  for p in ps if self._docked(self.docks[p])]
+        if not others:
+            return
+        bars = sum(b.height() for b in (w.toolbar, w.replay_bar, w.statusBar()) if b.isVisible())
+        room = w.height() - bars
+        need = (max(self.docks[p].minimumSizeHint().height() for p in mine
+                    if self._docked(self.docks[p]))
+                + max(self.docks[p].minimumSizeHint().height() for p in others))
+        if need <= room:
+            return
+        self._arranging = True
+        try:
+            for p in others:
+                self.docks[p].hide()
+        finally:
+            self._arranging = False
+        self._stepped_aside.setdefault(pid, []).extend(others)
 
     def _make_room_across(self, pid: str) -> None:
         """A panel at the top or bottom wider than the room between the side panels (the
@@ -348,4 +384,4 @@ class Workspaces(QObject):
                 self.docks[p].hide()
         finally:
             self._arranging = False
-        self._stepped_aside[pid] = sides
+        self._stepped_aside.setdefault(pid, []).extend(sides)

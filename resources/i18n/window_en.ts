@@ -466,7 +466,7 @@
     </message>
     <message>
         <source>倒计时</source>
-        <translation>Countdown</translation>
+        <translation>Due</translation>
     </message>
     <message>
         <source>标记</source>
@@ -534,15 +534,15 @@ Matter: {title}</translation>
     </message>
     <message>
         <source>已办结</source>
-        <translation>Completed</translation>
+        <translation>Done</translation>
     </message>
     <message>
         <source>报到{countdown}</source>
-        <translation>Report in: {countdown}</translation>
+        <translation>Report {countdown}</translation>
     </message>
     <message>
         <source>办结{countdown}</source>
-        <translation>Complete: {countdown}</translation>
+        <translation>Finish {countdown}</translation>
     </message>
     <message>
         <source>二次哨</source>
@@ -677,7 +677,7 @@ Matter: {title}</translation>
     </message>
     <message>
         <source>{h}小时{m}分</source>
-        <translation>{h} h {m} min</translation>
+        <translation>{h}h{m}m</translation>
     </message>
     <message>
         <source>{m}分钟</source>
@@ -689,7 +689,7 @@ Matter: {title}</translation>
     </message>
     <message>
         <source>超时 {span}</source>
-        <translation>{span} overdue</translation>
+        <translation>{span} late</translation>
     </message>
     <message>
         <source>未执行：{reason}</source>

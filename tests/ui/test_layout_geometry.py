@@ -8,7 +8,7 @@ workspace in turn, then every panel opened and closed again.  Asserted:
 - no visible child of a docked panel sticks out of it (what a scroll area scrolls is
   clipped on purpose and not counted);
 - the map keeps ≥ 0.5 of the width at 1920×1080 and larger; at 1366×768 ≥ 0.42 (the
-  side panels cannot shrink below their readable width there: left 230, right 470 px);
+  side panels cannot shrink below their readable width there: left 230, right 500 px);
 - texts that must be read are whole.  The rule: labels without word wrap whose object
   name is DockTitleText (dock titles) or TitleLabel (the window's title in the toolbar)
   fit their width; in the whistle list the status and countdown columns fit and the

@@ -93,3 +93,14 @@ def test_the_panels_menu_reaches_every_panel_import_and_reset(make_window, qtbot
     assert docked_in_view(window, window.docks["supervision"])
     act.trigger()
     assert window.docks["supervision"].isHidden()
+
+
+def test_the_video_workspace_shows_the_wall_above_the_camera_list(make_window, qtbot):
+    window = make_window()
+    window.workspaces.switch("dispatch")  # from another layout: nothing of it stays
+    window.workspaces.switch("video")
+    _settle(qtbot, window)
+    wall, cameras = window.docks["video_wall"], window.docks["cameras"]
+    assert docked_in_view(window, wall) and docked_in_view(window, cameras)
+    assert wall.geometry().bottom() < cameras.geometry().top()
+    assert window.tabifiedDockWidgets(cameras) == []
