@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.feed import from_seconds, to_seconds
-from app.map.headline import Headline, headline_at
+from app.map.headline import Headline
 from ui import theme
 from ui.docks.legend import LegendView
 from ui.i18n import translate
@@ -349,17 +349,11 @@ class BigScreenMode(QObject):
             district=self.window.district_map.district_name)
 
     def headline(self) -> Headline:
-        """The figures shown: live, the district model's cases and whistles at the clock's
-        time; in replay, as they stood at the replay position."""
-        w = self.window
-        ctrl = w.patrol_controller
-        state = w.district_model.state
-        if ctrl.mode != "replay":
-            return state.headline(w.district_model.now(), w.patrol.on_patrol())
-        t = ctrl.shown_time()
-        cases, tl = state.cases, ctrl.timeline()
-        return headline_at(t, cases.reported_s, cases.closed_s, cases.deadline_s,
-                           tl.whistle_blown, tl.whistle_closed, w.patrol.on_patrol())
+        """The figures shown (the same as the status strip's: live, or at the replay
+        position)."""
+        from ui.status_strip import headline_of
+
+        return headline_of(self.window)
 
     def _shown_time(self) -> float:
         ctrl = self.window.patrol_controller

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from app.clock import DEFAULT_TZ, Clock, LiveClock
 from app.geo.crs import LocalFrame
 from app.map.scale import round_scale, scale_denominator
+from app.preferences import shown_time
 from ui import theme
 from ui.i18n import translate
+from ui.settings import preferences
 from ui.status_strip import StatusStrip
 
 if TYPE_CHECKING:
@@ -57,7 +59,8 @@ class MapStatusBar(QStatusBar):
         self._canvas = canvas
         self._frame = frame
         self.clock = clock or LiveClock(time_zone)
-        self._zone = zone_caption(time_zone)
+        #: the district's zone; the operator's preference may show the clock in another
+        self._district_zone = time_zone or DEFAULT_TZ
         self.position_label = QLabel()
         self.position_label.setObjectName("PositionLabel")
         self.position_label.setToolTip(self.tr("光标处的经度、纬度（CGCS2000）"))
@@ -108,7 +111,8 @@ class MapStatusBar(QStatusBar):
 
     def show_time(self) -> None:
         """The clock's now, to the second."""
-        text = f"{self.clock.now():%Y-%m-%d %H:%M:%S} {self._zone}"
+        at, zone = shown_time(self.clock.now(), self._district_zone, preferences())
+        text = f"{at:%Y-%m-%d %H:%M:%S} {zone_caption(zone)}"
         if text != self.clock_label.text():
             self.clock_label.setText(text)
 

@@ -128,6 +128,7 @@ class BigScreenBoard(QObject):
             self.jobs.cancel(self._channel)
             if self.board is not None:
                 self.board.hide()
+            self.big_screen.reserve("right", 0)
             return
         if self.board is None:
             self.board = RedBlackBoard(self.canvas)
@@ -143,8 +144,6 @@ class BigScreenBoard(QObject):
         self.place()
         self.board.show()
         self.board.raise_()
-        # after the mode's own fit of the map: centre the district in the part of the
-        # map the board leaves free
         QTimer.singleShot(0, self, self._shift_map)
 
     def _failed(self, exc: Exception) -> None:
@@ -152,14 +151,13 @@ class BigScreenBoard(QObject):
         log.error("red/black list for the big screen failed: %s", first_line(exc))
         if self.board is not None:
             self.board.hide()
+        self.big_screen.reserve("right", 0)
 
     def _shift_map(self) -> None:
+        """The district is fitted beside the board (the big screen's free box)."""
         if not self.big_screen.active or self.board is None or not self.board.isVisible():
             return
-        vb = self.canvas.viewbox
-        shown = vb.viewRect()  # what is on screen (wider than the target with a locked aspect)
-        vb.setRange(rect=shown.translated(shown.width() * BIG_SCREEN_WIDTH_SHARE / 2, 0),
-                    padding=0)
+        self.big_screen.reserve("right", self.canvas.width() - self.board.x())
 
     def place(self) -> None:
         if self.board is None or not self.board.isVisible() and not self.big_screen.active:
@@ -175,4 +173,5 @@ class BigScreenBoard(QObject):
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 (Qt API)
         if obj is self.canvas and ev.type() == QEvent.Type.Resize and self.big_screen.active:
             self.place()
+            self._shift_map()
         return False
