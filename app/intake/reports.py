@@ -13,11 +13,13 @@ from datetime import datetime
 
 from app.auth.accounts import User
 from app.auth.permissions import PermissionDenied, Role, Scope
+from app.domain.statuses import ENDED_STATUSES
 from app.intake.messages import Refusal, Report
+from app.workflow.case_machine import STATUS_NAMES
 from app.workflow.places import WorkflowError, grid_at
 
-#: Open311 ``status``: open until the case is closed (结案) or voided (作废)
-_CLOSED = ("closed", "evaluated", "voided")
+#: Open311 ``status``: open until the case's loop has ended (结案 or 作废)
+_CLOSED = ENDED_STATUSES
 
 
 def intake_user(actor: str) -> User:
@@ -75,7 +77,7 @@ def case_status(store, case_id: int) -> dict | None:
         return None
     cid, code, status, cat, name, desc, lon, lat, reported, updated, _ = rows[0]
     return {"service_request_id": str(cid), "status": "closed" if status in _CLOSED else "open",
-            "status_notes": status, "service_name": name, "service_code": cat,
+            "status_notes": STATUS_NAMES.get(status, status), "service_name": name, "service_code": cat,
             "description": desc, "requested_datetime": reported.isoformat(),
             "updated_datetime": (updated or reported).isoformat(), "lat": lat, "long": lon,
             "agency_responsible": "", "service_notice": code}

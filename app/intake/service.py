@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from app.clock import Clock, store_clock, zone, zone_name
 from app.intake import protocols as p
+from app.intake.devices import token_hash
 from app.intake.filters import Limits
 from app.intake.messages import Counters, Decoded, Fix, Refusal, Report
 from app.intake.sink import Sink, Stored
@@ -83,6 +85,33 @@ class Intake:
                 except Exception:  # a listener's failure must not undo a stored batch
                     log.exception("intake listener failed")
         return done
+
+    # -- reads for the HTTP door (the same cursor, taking turns with the writes) -----------
+    @contextmanager
+    def reading(self):
+        with self._lock:
+            yield self.store
+
+    def read(self, sql: str, params=()) -> list[tuple]:
+        with self._lock:
+            return self.store.rows(sql, list(params))
+
+    def token_of(self, device_key: str) -> str | None:
+        """The stored hash of ``device_key``'s token (None: no such device or no token)."""
+        rows = self.read("SELECT token_hash FROM devices WHERE key = ?", [device_key])
+        return rows[0][0] if rows else None
+
+    def open311_client(self, api_key: str) -> str | None:
+        """The Open311 client whose key this is (None: no such key)."""
+        if not api_key:
+            return None
+        rows = self.read("SELECT name FROM open311_clients WHERE key_hash = ?",
+                         [token_hash(api_key)])
+        return rows[0][0] if rows else None
+
+    def case_code(self, case_id: int) -> str:
+        rows = self.read("SELECT code FROM cases WHERE id = ?", [int(case_id)])
+        return rows[0][0] if rows else ""
 
     def _log_refusal(self, r: Refusal, where: str) -> None:
         log.info("refused %s%s%s", r.reason, f" ({r.detail})" if r.detail else "",
