@@ -30,7 +30,13 @@ def set_demo_mode(on: bool | None) -> None:
 
 
 def demo_mode() -> bool:
-    """Whether people are shown under pseudonyms."""
+    """Whether people are shown under pseudonyms: the mode is on, or the signed-in
+    account is a read-only wall account (it sees no personal data at all)."""
+    from app.auth.session import current_user
+    from app.privacy.wall import sees_no_personal_data
+
+    if sees_no_personal_data(current_user()):
+        return True
     if _on is not None:
         return _on
     return os.environ.get(ENV_DEMO_MODE, "").strip().lower() in ("1", "true", "yes", "on")

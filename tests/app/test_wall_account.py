@@ -226,3 +226,21 @@ def test_the_worker_card_record_on_the_wall(store, district_map):
     assert rec.name == pseudonym(name) and rec.phone == "" and rec.fixes_today == seen.fixes_today
     street_wall = User(900, "wall_s1", "街道大屏", WALL, Scope("street", s1))
     assert record(street_wall, mine) is not None and record(street_wall, other) is None
+
+
+def test_signed_in_on_the_wall_every_person_is_a_pseudonym(db):
+    """A wall account signed in turns demonstration mode on for every card, list and
+    export that follows it; signing out turns it back."""
+    from app.auth.session import sign_in, sign_out
+    from app.privacy.demo import demo_mode, person_name, shown_phone
+
+    name = db.scalar("SELECT name FROM workers ORDER BY id LIMIT 1")
+    assert not demo_mode() and person_name(name) == name
+    sign_in(authenticate(db, "wall", DEMO_PASSWORDS[WALL], at=TEST_NOW))
+    try:
+        assert demo_mode()
+        assert person_name(name) == pseudonym(name) != name
+        assert not MOBILE_RE.search(shown_phone("13800002721"))
+    finally:
+        sign_out()
+    assert not demo_mode()
