@@ -238,6 +238,7 @@
     </message>
     <message>
         <source>光标处的经度、纬度（CGCS2000）</source>
+        <extracomment>the district&apos;s zone; the operator&apos;s preference may show the clock in another</extracomment>
         <translation>Longitude and latitude under the cursor (CGCS2000)</translation>
     </message>
     <message>
@@ -412,6 +413,10 @@
     <message>
         <source>今日未巡查</source>
         <translation>No patrol today</translation>
+    </message>
+    <message>
+        <source>{distance}（巡查 {hours} 小时）</source>
+        <translation>{distance} ({hours} h on patrol)</translation>
     </message>
     <message>
         <source>已记入审计日志</source>

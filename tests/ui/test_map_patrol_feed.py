@@ -3,6 +3,8 @@ in order, under the state's lock; the GUI thread only draws what comes back."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import QThread
 
@@ -140,7 +142,9 @@ def test_clicking_a_worker_opens_its_card(window, qtbot, store):
     assert name in card.title.text() and grid_code in card.fields["grid"].text()
     assert rec.fixes_today > 0 and rec.on_patrol_since is not None
     assert rec.on_patrol_since <= rec.last_fix
-    assert rec.distance_m > 0 and card.fields["distance"].text().endswith(("米", "公里"))
+    assert rec.distance_m > 0 and rec.patrol_s > 0
+    # the distance with the time on patrol it took (a walking pace can be judged)
+    assert re.fullmatch(r"[\d.,]+ ?(米|公里)（巡查 \d+\.\d 小时）", card.fields["distance"].text())
     # the distance is the walk over the day's fixes, breaks excluded
     t = np.array([0.0, 60.0, 120.0, 3000.0, 3060.0])
     x = np.array([0.0, 30.0, 60.0, 500.0, 540.0])

@@ -98,7 +98,9 @@ class WorkerCard(MapCard):
             "phone": shown_phone(rec.phone) or "—",
             "since": (rec.on_patrol_since.strftime("%H:%M") if rec.on_patrol_since
                       else self.tr("今日未巡查")),
-            "distance": distance_text(rec.distance_m),
+            "distance": (self.tr("{distance}（巡查 {hours} 小时）").format(
+                distance=distance_text(rec.distance_m), hours=f"{rec.patrol_s / 3600:.1f}")
+                if rec.patrol_s > 0 else distance_text(rec.distance_m)),
             "last_fix": rec.last_fix.strftime("%H:%M:%S") if rec.last_fix else "—",
         }
         for key, value in values.items():
