@@ -55,6 +55,14 @@ class WorkerRoster:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def only(self, ids: set[int] | None) -> WorkerRoster:
+        """The workers whose ids are in ``ids`` (None: all of them)."""
+        if ids is None:
+            return self
+        keep = np.isin(self.ids, np.fromiter(ids, np.int64, len(ids)))
+        return WorkerRoster(self.ids[keep], self.role[keep], self.grid[keep],
+                            self.shift_start_s[keep], self.shift_end_s[keep])
+
     def on_duty(self, t: float | np.ndarray) -> np.ndarray:
         """Who is on shift at feed time ``t`` (overnight shifts wrap midnight)."""
         sod = np.mod(t, DAY_S)

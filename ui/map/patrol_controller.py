@@ -62,10 +62,15 @@ def fix_status_text(status: WriteStatus) -> str:
 
 
 def patrol_state(store, dmap: DistrictMap) -> PatrolState:
-    """The workers layer's state for a district (roster, road loops), empty."""
+    """The workers layer's state for a district (roster, road loops), empty: only the
+    workers whose tracks the signed-in account may see (a wall account of one street
+    sees that street's)."""
+    from app.auth.session import current_user
+    from app.privacy.wall import visible_worker_ids
+
     grids = dmap.levels[4]
-    return PatrolState(load_roster(store, grids.ids), RoadLoops.from_grids(grids.geoms),
-                       to_seconds(dmap.now))
+    roster = load_roster(store, grids.ids).only(visible_worker_ids(store, current_user()))
+    return PatrolState(roster, RoadLoops.from_grids(grids.geoms), to_seconds(dmap.now))
 
 
 class PatrolController(QObject):
