@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true")
     p.add_argument("--demo-mode", action="store_true",
                    help="演示模式: pseudonyms for every person on screen and in exports, no "
-                        "phone numbers (also the setting privacy/demo_mode)")
+                        "phone numbers (also the preference 演示模式 in 设置)")
     _lang_arg(p)
 
     p = sub.add_parser("info", help="counts of everything in the district")
