@@ -19,6 +19,8 @@ from app.intake.broker_auth import write_broker_auth
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 INTAKE_USER = "gridcc-intake"
+#: may publish for every phone (python -m app simulate)
+SIMULATOR_USER = "gridcc-sim"
 
 
 def free_port() -> int:
@@ -33,7 +35,8 @@ class Broker:
         self.accounts = dict(accounts)
         self.port = 0
         self.proc: subprocess.Popen | None = None
-        passwd, acl = write_broker_auth(self.folder, self.accounts, INTAKE_USER)
+        passwd, acl = write_broker_auth(self.folder, self.accounts, INTAKE_USER,
+                                        SIMULATOR_USER if SIMULATOR_USER in accounts else None)
         self.passwd, self.acl = passwd, acl
 
     def url(self, user: str) -> str:

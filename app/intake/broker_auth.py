@@ -30,22 +30,28 @@ def password_line(user: str, password: str, *, salt: bytes | None = None,
     return f"{user}:$7${iterations}${b64(salt).decode()}${b64(digest).decode()}"
 
 
-def acl_text(intake_user: str, device_users: list[str]) -> str:
+def acl_text(intake_user: str, device_users: list[str],
+             simulator_user: str | None = None) -> str:
     """The ACL file: the intake reads every device's topics, each device user writes (and
-    reads, for OwnTracks' own commands) only its own."""
+    reads, for OwnTracks' own commands) only its own; the demo simulator (``python -m app
+    simulate``) writes for every demo phone."""
     lines = [f"user {intake_user}", "topic read owntracks/#", ""]
-    for u in sorted(set(device_users)):
+    if simulator_user:
+        lines += [f"user {simulator_user}", "topic write owntracks/#", ""]
+    for u in sorted(set(device_users) - {simulator_user}):
         lines += [f"user {u}", f"topic readwrite owntracks/{u}/#", ""]
     return "\n".join(lines)
 
 
-def write_broker_auth(folder: Path, accounts: dict[str, str], intake_user: str) -> tuple[Path, Path]:
+def write_broker_auth(folder: Path, accounts: dict[str, str], intake_user: str,
+                      simulator_user: str | None = None) -> tuple[Path, Path]:
     """``passwd`` and ``acl`` in ``folder`` for ``accounts`` (user -> password; the
-    intake's own among them)."""
+    intake's own and the simulator's among them)."""
     folder.mkdir(parents=True, exist_ok=True)
     passwd, acl = folder / "passwd", folder / "acl"
     passwd.write_text("".join(password_line(u, pw) + "\n" for u, pw in accounts.items()))
-    acl.write_text(acl_text(intake_user, [u for u in accounts if u != intake_user]))
+    acl.write_text(acl_text(intake_user, [u for u in accounts if u != intake_user],
+                            simulator_user))
     for f in (passwd, acl):
         f.chmod(0o600)
     return passwd, acl
