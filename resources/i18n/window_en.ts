@@ -546,15 +546,15 @@ Matter: {title}</translation>
     </message>
     <message>
         <source>二次哨</source>
-        <translation>2nd whistle</translation>
+        <translation>2nd</translation>
     </message>
     <message>
         <source>督办</source>
-        <translation>Supervised</translation>
+        <translation>Superv.</translation>
     </message>
     <message>
         <source>问责</source>
-        <translation>Accountability</translation>
+        <translation>Acct.</translation>
     </message>
     <message>
         <source>哨令 {code}</source>

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -243,6 +244,12 @@ class WhistlePanel(QWidget):
                                    self.tr("标记")], stretch=0)
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.setMinimumHeight(round(self.fontMetrics().height() * 2.1 * 2))
+        # the flags column as wide as one flag (more are elided, all in the tooltip): a
+        # column fitted to "二次哨 督办 问责" left the titles four characters
+        fm = self.table.fontMetrics()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(3, max(fm.horizontalAdvance(t) for t in (
+            self.tr("标记"), self.tr("二次哨"), self.tr("督办"), self.tr("问责"))) + fm.height())
         self.timeline = WhistleTimeline(self._store, self._clock)
         self.timeline.row_of = lambda wid: self.model.state.whistles.get(wid)
         self.timeline.changed.connect(self._after_step)
@@ -467,7 +474,9 @@ class WhistlePanel(QWidget):
             self.table.setItem(r, 0, first)
             self.table.setItem(r, 1, item(domain_text(wm.STATUS_NAMES[status]), alert=late))
             self.table.setItem(r, 2, item(count, alert=late))
-            self.table.setItem(r, 3, item(marks, alert=late, accent=bool(marks) and not late))
+            flags = item(marks, alert=late, accent=bool(marks) and not late)
+            flags.setToolTip(marks)
+            self.table.setItem(r, 3, flags)
         self._row_texts = row_texts
         self.table.clearSelection()
         if selected in self.row_ids:
