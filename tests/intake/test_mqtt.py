@@ -204,3 +204,30 @@ def test_sigkill_mid_stream_loses_no_accepted_fix(broker, small_db_copy, tmp_pat
         alice.disconnect()
         alice.loop_stop()
         log.close()
+
+
+def test_broker_restart_reconnects_and_keeps_the_session(broker, small_db_copy):
+    """The broker goes away and comes back (same port, its persistence on disk): the intake
+    reconnects by itself (backoff at most 4 s) and what was published meanwhile arrives."""
+    with open_store(small_db_copy) as store:
+        intake = Intake(store, FixedClock(TEST_NOW))
+        door = MqttIntake(intake, broker.url(INTAKE_USER), client_id="t-restart").start()
+        try:
+            assert door.connected.wait(30)
+            alice = publisher(broker, "alice")
+            alice.publish("owntracks/alice/phone", location(0), qos=1).wait_for_publish(30)
+            wait_for(lambda: door.acked >= 1, "the first message")
+            alice.disconnect()
+            alice.loop_stop()
+            broker.stop()
+            wait_for(lambda: not door.connected.is_set(), "the intake to notice")
+            broker.start()
+            alice = publisher(broker, "alice")
+            alice.publish("owntracks/alice/phone", location(1), qos=1).wait_for_publish(30)
+            wait_for(door.connected.is_set, "the intake to reconnect")
+            wait_for(lambda: store.scalar("SELECT count(*) FROM device_fixes") == 2,
+                     "the message published while the intake was reconnecting")
+            alice.disconnect()
+            alice.loop_stop()
+        finally:
+            door.stop()
