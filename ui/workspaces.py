@@ -59,8 +59,8 @@ WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
         Group(RIGHT, ("whistles", "identify", "cases", "supervision", "video_wall"), 0.28),
         _APPRAISAL), shown=("layers", "whistles", "identify"), front=("layers", "whistles")),
     Workspace("dispatch", QT_TRANSLATE_NOOP("workspace", "调度"), (
-        Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.2),
-        Group(RIGHT, ("whistles", "identify", "video_wall"), 0.28),
+        Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.22),
+        Group(RIGHT, ("whistles", "identify", "video_wall"), 0.27),
         _APPRAISAL), shown=("cases", "supervision", "whistles", "identify"),
         front=("cases", "whistles")),
     # one column beside the map: whatever is opened on the wall joins it as a tab

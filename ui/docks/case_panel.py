@@ -210,6 +210,7 @@ class CasePanel(QWidget):
             self.table.setItem(i, 0, item(texts[2], data=r["id"], alert=late))
             for c in (1, 2, 3):
                 self.table.setItem(i, c, item(texts[c + 2], alert=late))
+            self.table.item(i, 1).setToolTip(texts[3])  # (elided first in a narrow dock)
         self.table.clearSelection()
         if selected in self.row_ids:
             self.table.selectRow(self.row_ids.index(selected))

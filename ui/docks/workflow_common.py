@@ -81,6 +81,9 @@ def record_table(headers: list[str], stretch: int) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = table.horizontalHeader()
+    # the stretched column may shrink to a character and an ellipsis before the others
+    # (fitted to their contents) are pushed out of sight
+    header.setMinimumSectionSize(round(table.fontMetrics().height() * 1.5))
     for c in range(len(headers)):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)
