@@ -96,3 +96,41 @@ def intake_feed(intake: Intake, frame: LocalFrame | None = None):
             return IntakeFeed(intake, roster, district_frame(store))
 
     return factory
+
+
+class RunningIntake:
+    """An intake running inside the desktop app (a single DuckDB seat): its doors and the
+    feed factory a window takes (``MainWindow(store, feed=running.feed)``)."""
+
+    def __init__(self, intake: Intake, doors: list) -> None:
+        self.intake = intake
+        self.doors = doors
+        self.feed = intake_feed(intake)
+
+    def stop(self) -> None:
+        for door in self.doors:
+            door.stop()
+        self.intake.close()
+
+
+def start_intake(store, *, mqtt: str | None = None, http: str | None = None,
+                 clock=None) -> RunningIntake:
+    """Start the intake in this process on ``store`` (the settings' broker URL and HTTP
+    address; either may be None).  ValueError: an address that cannot be used."""
+    intake = Intake(store, clock)
+    doors: list = []
+    try:
+        if mqtt:
+            from app.intake.mqtt import MqttIntake
+
+            doors.append(MqttIntake(intake, mqtt).start())
+        if http:
+            from app.intake.http import serve_http
+
+            doors.append(serve_http(intake, http))
+    except BaseException:
+        for door in doors:
+            door.stop()
+        intake.close()
+        raise
+    return RunningIntake(intake, doors)

@@ -230,3 +230,21 @@ def test_large_body_and_slow_client(door):
     assert data == b""
     slow.close()
     assert door.intake.counters.refused.get("timeout") == 1
+
+
+def test_start_intake_in_process(small_db_copy):
+    """The desktop app's way in: doors started on its store, a feed for its window."""
+    from app.intake.feed import start_intake
+
+    with open_store(small_db_copy) as store:
+        running = start_intake(store, http="127.0.0.1:0", clock=FixedClock(TEST_NOW))
+        try:
+            port = running.doors[0].port
+            assert get(f"http://127.0.0.1:{port}/open311/v2/services.json")[0] == 200
+            assert callable(running.feed)
+        finally:
+            running.stop()
+        with pytest.raises(ValueError, match="mqtt://"):
+            start_intake(store, mqtt="http://broker")
+        with pytest.raises(ValueError, match="主机:端口"):
+            start_intake(store, http="5055")
