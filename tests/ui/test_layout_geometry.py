@@ -36,6 +36,7 @@ from ui.layout_check import (
     rect_in,
     sticking_out,
 )
+from tests.ui.english import english_language  # noqa: F401
 from ui.workspaces import WORKSPACES
 
 SIZES = [(1366, 768), (1920, 1080), (2560, 1440), (3840, 2160)]
@@ -112,7 +113,15 @@ def sized_window(qapp, qtbot, store, district_map):
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_workspace_and_panel_holds(sized_window, qapp, size):
-    window = sized_window(*size)
+    _every_workspace_and_panel_holds(sized_window(*size), qapp, size)
+
+
+def test_the_english_interface_holds_at_1920x1080(sized_window, qapp, english):
+    """English texts are longer: the same rules at the most common desk size."""
+    _every_workspace_and_panel_holds(sized_window(1920, 1080), qapp, (1920, 1080))
+
+
+def _every_workspace_and_panel_holds(window, qapp, size) -> None:
     assert (window.width(), window.height()) == size
     problems: list[str] = []
     for key in WORKSPACES:
