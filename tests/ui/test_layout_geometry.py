@@ -25,6 +25,7 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QToolButton
 
+from tests.ui.english import english_language  # noqa: F401
 from ui.layout_check import (
     cut_cells,
     cut_titles,
@@ -36,7 +37,6 @@ from ui.layout_check import (
     rect_in,
     sticking_out,
 )
-from tests.ui.english import english_language  # noqa: F401
 from ui.workspaces import WORKSPACES
 
 SIZES = [(1366, 768), (1920, 1080), (2560, 1440), (3840, 2160)]
