@@ -107,3 +107,25 @@ def window_ctx(window):
 
     return PanelContext(window=window, store=window.store, district_map=window.district_map,
                         layers=window.layers, canvas=window.canvas, selection=window.selection)
+
+
+def test_a_case_with_its_steps_fits_its_dock(seat, db, qtbot):
+    """Signed in, a selected case shows its step buttons (三 a row): the case panel's dock
+    keeps its place and no button leaves it (its title bar was drawn over 吹哨)."""
+    from ui.layout_check import docked_in_view, layout_problems, sticking_out
+
+    window = seat("dispatcher", Role.DISPATCHER)
+    window.resize(1366, 768)
+    window.workspaces.switch("dispatch")
+    panel = window.docks["cases"].widget()
+    qtbot.waitUntil(lambda: panel.table.rowCount() > 0, timeout=20_000)
+    for row in range(panel.table.rowCount()):
+        panel.table.selectRow(row)
+        if len(panel.action_buttons) >= 3:
+            break
+    assert len(panel.action_buttons) >= 3
+    qtbot.wait(1)
+    window.layout().activate()
+    dock = window.docks["cases"]
+    assert docked_in_view(window, dock)
+    assert sticking_out(dock) == [] and layout_problems(window) == []
