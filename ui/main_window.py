@@ -6,7 +6,7 @@ import logging
 import sys
 
 import qtawesome as qta
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,9 +40,8 @@ from ui.map.style_controls import MapStyleControls
 from ui.map.worker_card import WorkerCard
 from ui.panels_menu import PanelsMenu, WorkspaceSwitcher
 from ui.plugin_api import PanelContext, PanelRegistry, load_plugins
-from ui.settings import WINDOW_STATE_VERSION, window_settings
 from ui.status_bar import MapStatusBar, follow_server, server_lost_text
-from ui.workspaces import Workspaces, size_class
+from ui.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 #: the interpreter's thread switch interval while a main window is open (seconds)
@@ -165,7 +164,7 @@ class MainWindow(QMainWindow):
         self.workspace_switcher = WorkspaceSwitcher(self, self.workspaces)
         self.panels_menu = PanelsMenu(self, self.workspaces, self.workspace_switcher)
         self._build_toolbar()
-        self._restored = self.restore_window_state() if persist else False
+        self._restored = self.workspaces.restore_window() if persist else False
         if not self._restored:
             self.workspaces.apply_default(self.workspaces.saved_workspace())
         self.workspace_switcher.show_current(self.workspaces.current)
@@ -489,41 +488,7 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
 
-    # -- persistence ---------------------------------------------------------------------
-    def save_window_state(self) -> None:
-        """Geometry, the workspace shown and its layout (also kept as that workspace's,
-        for this screen size class)."""
-        self.workspaces.save()
-        s = window_settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(WINDOW_STATE_VERSION))
-        s.setValue("window/state_version", WINDOW_STATE_VERSION)
-        s.setValue("window/size_class", self._size_class())
-        s.sync()
-
-    def restore_window_state(self) -> bool:
-        """Restore geometry and the layout of the workspace shown last; False on first
-        start, or when the layout is unreadable or of another screen size class (the
-        workspace default then).  Whether it holds is checked once shown."""
-        s = window_settings()
-        geometry = s.value("window/geometry")
-        state = s.value("window/state")
-        if not isinstance(geometry, QByteArray | bytes) or not isinstance(state, QByteArray | bytes):
-            return False
-        if s.value("window/size_class", self._size_class()) != self._size_class():
-            return False
-        ok = self.restoreGeometry(QByteArray(geometry))
-        ok = self.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
-        if ok:
-            self.workspaces.current = self.workspaces.saved_workspace()
-            self.workspaces.check_soon()
-        return ok
-
-    def _size_class(self) -> str:
-        screen = self.screen()
-        g = screen.availableGeometry() if screen is not None else None
-        return size_class(g.width(), g.height()) if g is not None else "hd"
-
+    # -- persistence (ui.workspaces) --------------------------------------------------
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if self._restored and not getattr(self, "_shown_once", False):
@@ -560,7 +525,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         if self._persist:
-            self.save_window_state()
+            self.workspaces.save_window()
         self.patrol_controller.stop()
         if self.startup is not None:
             self.startup.wait()

@@ -257,10 +257,41 @@ class Workspaces(QObject):
         self.apply_default(self.current)
 
     def _key(self, key: str) -> str:
+        return f"workspaces/{key}/{self._size_class()}"
+
+    def _size_class(self) -> str:
         screen = self.window.screen()
         g = screen.availableGeometry() if screen is not None else None
-        cls = size_class(g.width(), g.height()) if g is not None else "hd"
-        return f"workspaces/{key}/{cls}"
+        return size_class(g.width(), g.height()) if g is not None else "hd"
+
+    def save_window(self) -> None:
+        """The window's geometry, the workspace shown and its layout (also kept as that
+        workspace's, for this screen size class)."""
+        self.save()
+        w, s = self.window, window_settings()
+        s.setValue("window/geometry", w.saveGeometry())
+        s.setValue("window/state", w.saveState(WINDOW_STATE_VERSION))
+        s.setValue("window/state_version", WINDOW_STATE_VERSION)
+        s.setValue("window/size_class", self._size_class())
+        s.sync()
+
+    def restore_window(self) -> bool:
+        """Geometry and the layout of the workspace shown last; False on first start,
+        or when the layout is unreadable or of another screen size class (the workspace
+        default then).  Whether it holds is checked once the window is shown."""
+        s = window_settings()
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if not isinstance(geometry, QByteArray | bytes) or not isinstance(state, QByteArray | bytes):
+            return False
+        if s.value("window/size_class", self._size_class()) != self._size_class():
+            return False
+        w = self.window
+        ok = w.restoreGeometry(QByteArray(geometry))
+        ok = w.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
+        if ok:
+            self.current = self.saved_workspace()
+            self.check_soon()
+        return ok
 
     def save(self) -> None:
         if not self.persist:
