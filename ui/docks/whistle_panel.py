@@ -14,7 +14,6 @@ tasks: no query per row); the timer only moves the countdowns on."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -45,6 +44,7 @@ from app.store import DistrictRepository
 from app.workflow import whistle_machine as wm
 from app.workflow import whistles
 from app.workflow.places import PlaceNames, grid_at, grid_place
+from ui.docks.whistle_rules import form_problems, hours_text
 from ui.docks.whistle_timeline import WhistleTimeline
 from ui.docks.workflow_common import (
     acting_user,
@@ -56,7 +56,6 @@ from ui.docks.workflow_common import (
     viewing_user,
     work_hours_left,
 )
-from ui.i18n import translate
 from ui.texts import domain_text
 
 PRESET_NAMES = {"urgent": QT_TRANSLATE_NOOP("WhistlePanel", "紧急：2小时报到，3个工作日办结"),
@@ -66,39 +65,6 @@ PRESET_NAMES = {"urgent": QT_TRANSLATE_NOOP("WhistlePanel", "紧急：2小时报
 COUNTDOWN_MS = 30_000
 BLOW_TAB = QT_TRANSLATE_NOOP("WhistlePanel", "吹哨")
 MARKED_BLOW_TAB = QT_TRANSLATE_NOOP("WhistlePanel", "吹哨 ●")
-MIN_TITLE = 4
-#: what a tester types: not a problem anyone can act on
-_JUNK = re.compile(r"^(test|testing|asdf|qwer|abcd?|xxx+|aaa+|测试|试试|测测|哈哈|啊+|无)+\d*$",  # i18n: no
-                   re.IGNORECASE)
-
-
-def _junk(text: str) -> bool:
-    t = re.sub(r"\s+", "", text)
-    return bool(_JUNK.match(t)) or len(set(t)) <= 1 or not re.search(r"[^\W\d_]", t)
-
-
-def form_problems(title: str, description: str, departments: list[int], report_hours: float,
-                  finish_hours: float) -> list[str]:
-    """What keeps the form from being sent, in Chinese (empty: it may be sent)."""
-    out = []
-    title = title.strip()
-    if len(title) < MIN_TITLE:
-        out.append(translate("WhistlePanel", "事项至少 {n} 个字，说清是什么问题（如：闲置空地垃圾堆积）").format(
-            n=MIN_TITLE))
-    elif _junk(title):
-        out.append(translate("WhistlePanel", "事项“{title}”不是一个问题的说明，请写清是什么问题")
-                   .format(title=title))
-    description = description.strip()
-    if description and (len(description) < MIN_TITLE or _junk(description)):
-        out.append(translate("WhistlePanel", "情况说明请写清现场情况，或留空（将用事项和地点）"))
-    if not departments:
-        out.append(translate("WhistlePanel", "请至少选择一个报到部门"))
-    allowed = {(r, f) for r, f in whistles.PRESETS.values()}
-    if (report_hours, finish_hours) not in allowed or not 0 < report_hours <= finish_hours:
-        out.append(translate("WhistlePanel", "时限须为规定的时限之一"))
-    return out
-
-
 def _scrolled(page: QWidget) -> QScrollArea:
     """The form scrolls in a low dock rather than pushing the dock past its place."""
     area = QScrollArea()
@@ -107,10 +73,6 @@ def _scrolled(page: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return area
-
-
-def _hours_text(hours: float) -> str:
-    return translate("WhistlePanel", "{hours} 个工作小时").format(hours=f"{hours:g}")
 
 
 class WhistlePanel(QWidget):
@@ -371,8 +333,8 @@ class WhistlePanel(QWidget):
                        "办结：{finish_hours}内，{finish_by} 前\n"
                        "地点：{place}\n事项：{title}").format(
             n=len(depts), departments=self.tr("、").join(depts),
-            report_hours=_hours_text(rep), report_by=f"{report_by:%m-%d %H:%M}",
-            finish_hours=_hours_text(fin), finish_by=f"{finish_by:%m-%d %H:%M}",
+            report_hours=hours_text(rep), report_by=f"{report_by:%m-%d %H:%M}",
+            finish_hours=hours_text(fin), finish_by=f"{finish_by:%m-%d %H:%M}",
             place=self.place_path, title=self.title_edit.text().strip())
 
     def _ask(self, text: str) -> bool:
