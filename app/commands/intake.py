@@ -7,8 +7,9 @@
     python -m app intake open311 add CLIENT
 
 The service runs headless (a systemd unit: packaging/gridcc-intake.service): one line per
-event on stderr, SIGHUP reads the device bindings again, SIGTERM stops it cleanly (what
-was received but not yet stored stays unacknowledged at the broker).
+event on stderr (and its counts once a minute), device bindings read again every minute
+and on SIGHUP, SIGTERM stops it cleanly (what was received but not yet stored stays
+unacknowledged at the broker).
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def _serve(args) -> int:
                                                   log.info("device bindings read again")))
         log.info("intake running on %s", args.db.display())
         while not stop.wait(60):
+            intake.sink.forget_devices()  # bindings made meanwhile count within a minute
             c = intake.counters
             log.info("fixes %d, reports %d, refused %s", c.fixes, c.reports,
                      json.dumps(c.refused, ensure_ascii=False))

@@ -87,7 +87,11 @@ class Sink:
         out = Stored()
         latest: dict[str, Latest] = {}
         with self.store.transaction():
-            devices = ensure_devices(self.store, keys, now) if keys else {}
+            # bindings and datums as last read (forget_devices() reads them again)
+            devices = {k: self._devices[k] for k in keys if k in self._devices}
+            missing = [k for k in keys if k not in devices]
+            if missing:
+                devices.update(ensure_devices(self.store, missing, now))
             latest = self._latest_of(devices)
             if fixes:
                 self._write_fixes(fixes, devices, latest, now, out)
