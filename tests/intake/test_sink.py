@@ -184,3 +184,31 @@ def test_old_file_migrates(small_db_copy):
         assert store.schema_version() >= 6
         assert _count(store, "SELECT count(*) FROM devices") == 0
     assert isinstance(datetime.now(), datetime)
+
+
+def test_a_seat_hears_the_intake_on_postgres(pg_small_url):
+    """The headless intake and a seat are two stores on one server: the seat's change
+    listener publishes the intake's gps_fix change, naming the worker."""
+    import threading
+
+    from app.store.pg_changes import start_listener
+
+    with open_store(pg_small_url) as seat, open_store(pg_small_url) as intake_store:
+        wid, code = seat.rows("SELECT id, code FROM workers ORDER BY id LIMIT 1")[0]
+        register(intake_store, "osmand:seat", TEST_NOW)
+        bind(intake_store, "osmand:seat", code, TEST_NOW)
+        heard, got = threading.Event(), []
+
+        def follow(changes):
+            got.extend(c for c in changes if c.entity == "gps_fix" and c.action == "gps_fix.store")
+            if got:
+                heard.set()
+
+        seat.changes.subscribe(follow)
+        listener = start_listener(seat)
+        try:
+            _sink(intake_store).write([fix("osmand:seat", s=-5)])
+            assert heard.wait(60)
+            assert got[0].ids == (wid,) and got[0].actor == "intake"
+        finally:
+            listener.close()
