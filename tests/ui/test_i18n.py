@@ -87,3 +87,18 @@ def test_language_names_normalise():
     assert i18n.normalise("zh") == "zh_CN"
     with pytest.raises(ValueError):
         i18n.normalise("fr")
+
+
+def test_a_text_in_two_catalogues_is_translated_alike():
+    """A term of the domain vocabulary may sit in several catalogues (each area marks
+    what it shows); the catalogue installed last would win, so they must agree."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    clash = []
+    for area in i18n.areas():
+        for ctx, src, tr in i18n.messages(i18n.catalogue(area)):
+            if tr is None:
+                continue
+            other = seen.setdefault((ctx, src), (area, tr))
+            if other[1] != tr:
+                clash.append(f"{ctx}|{src}: {other[0]} {other[1]!r} vs {area} {tr!r}")
+    assert not clash, "\n".join(clash)
