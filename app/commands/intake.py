@@ -3,7 +3,8 @@
     python -m app intake --db … [--mqtt mqtt://user:pass@host:1883] [--http 127.0.0.1:5055]
     python -m app intake devices list [--unbound] [--json]
     python -m app intake devices bind KEY WORKER_CODE
-    python -m app intake devices token KEY [--crs wgs84|gcj02|bd09]
+    python -m app intake devices token KEY [--crs wgs84|gcj02|bd09] [--passwd FILE]
+    python -m app intake devices acl FILE [--intake-user gridcc-intake]
     python -m app intake open311 add CLIENT
 
 The service runs headless (a systemd unit: packaging/gridcc-intake.service): one line per
@@ -47,6 +48,15 @@ def register(sub, add_db_arg) -> dict:
     x.add_argument("key")
     x.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default=None,
                    help="the datum the device reports in")
+    x.add_argument("--passwd", metavar="FILE", default=None,
+                   help="OwnTracks: also make the token the user's MQTT password in this "
+                        "mosquitto password file")
+    x = dsub.add_parser("acl", help="write the mosquitto ACL for the registered OwnTracks "
+                                    "users (each writes owntracks/<user>/#)")
+    add_db_arg(x)
+    x.add_argument("out", metavar="FILE")
+    x.add_argument("--intake-user", default="gridcc-intake",
+                   help="the intake's own MQTT account (reads owntracks/#)")
     o = what.add_parser("open311", help="Open311 client applications")
     osub = o.add_subparsers(dest="open311_command", metavar="ACTION", required=True)
     x = osub.add_parser("add", help="a new client and its api_key")
@@ -99,6 +109,8 @@ def _devices(args) -> int:
                 n = store.scalar("SELECT count(*) FROM device_fixes WHERE device_id = ?", [dev.id])
                 print(f"终端 {dev.key} 已绑定 {dev.worker_code} {dev.worker_name}（已收定位 {n} 条）")
                 return 0
+            if args.devices_command == "acl":
+                return _acl(store, args)
             from app.intake.devices import get_device, set_crs
 
             if get_device(store, args.key) is None:
@@ -108,11 +120,41 @@ def _devices(args) -> int:
                     dev, token = new_token(store, args.key)
                     if args.crs:
                         set_crs(store, args.key, args.crs)
+            if args.passwd:
+                _mqtt_password(dev.key, token, args.passwd)
             print(token)
             print(f"终端 {dev.key} 的新令牌（旧令牌即刻失效）", file=sys.stderr)
             return 0
         except DeviceError as exc:
             raise UserError(str(exc)) from None
+
+
+def _mqtt_password(key: str, token: str, passwd: str) -> None:
+    from pathlib import Path
+
+    from app.cli import UserError
+    from app.intake.broker_auth import owntracks_users, set_password
+
+    users = owntracks_users([key])
+    if not users:
+        raise UserError(f"--passwd 只用于 OwnTracks 终端（owntracks:用户/设备），不是 {key}")
+    set_password(Path(passwd), users[0], token)
+    print(f"已写入 {passwd}：MQTT 账号 {users[0]} 的密码即此令牌（mosquitto 收到 SIGHUP 后生效）",
+          file=sys.stderr)
+
+
+def _acl(store, args) -> int:
+    from pathlib import Path
+
+    from app.intake.broker_auth import acl_text, owntracks_users
+    from app.intake.devices import list_devices
+
+    users = owntracks_users([d.key for d in list_devices(store)])
+    out = Path(args.out)
+    out.write_text(acl_text(args.intake_user, users))
+    out.chmod(0o600)
+    print(f"已写入 {out}：{len(users)} 个 OwnTracks 账号，接入账号 {args.intake_user}")
+    return 0
 
 
 def _open311(args) -> int:

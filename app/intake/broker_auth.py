@@ -55,3 +55,19 @@ def write_broker_auth(folder: Path, accounts: dict[str, str], intake_user: str,
     for f in (passwd, acl):
         f.chmod(0o600)
     return passwd, acl
+
+
+def set_password(passwd: Path, user: str, password: str) -> None:
+    """Put ``user``'s line into the password file ``passwd`` (replacing an older one;
+    the file is created, mode 0600).  Mosquitto reads it again on SIGHUP."""
+    lines = passwd.read_text().splitlines() if passwd.exists() else []
+    lines = [ln for ln in lines if ln.split(":", 1)[0] != user]
+    lines.append(password_line(user, password))
+    passwd.write_text("\n".join(lines) + "\n")
+    passwd.chmod(0o600)
+
+
+def owntracks_users(keys: list[str]) -> list[str]:
+    """The OwnTracks user names among device keys (``owntracks:<user>/<device>``)."""
+    return sorted({k.split(":", 1)[1].split("/", 1)[0] for k in keys
+                   if k.startswith("owntracks:")})

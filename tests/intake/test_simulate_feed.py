@@ -120,3 +120,44 @@ def test_simulate_and_devices_command_lines(broker, small_db_copy):
     assert out.returncode == 1 and "mqtt://" in out.stderr
     out = run_cli("intake", "--db", str(small_db_copy))
     assert out.returncode == 1 and "--mqtt" in out.stderr
+
+
+def test_device_token_is_its_mqtt_password(tmp_path, small_db_copy):
+    """``devices token --passwd`` and ``devices acl`` make the broker's files: the phone
+    signs in with its token and may publish under its own topic only."""
+    import paho.mqtt.client as mqtt
+
+    from tests.intake.test_mqtt import location, wait_for
+
+    broker = Broker(tmp_path / "broker", {INTAKE_USER: "i-pw"})
+    out = run_cli("intake", "devices", "token", "owntracks:carol/phone", "--passwd",
+                  str(broker.passwd), "--db", str(small_db_copy))
+    assert out.returncode == 0, out.stderr
+    token = out.stdout.strip()
+    run_cli("intake", "devices", "token", "osmand:5", "--db", str(small_db_copy))
+    out = run_cli("intake", "devices", "acl", str(broker.acl), "--intake-user", INTAKE_USER,
+                  "--db", str(small_db_copy))
+    assert out.returncode == 0 and "1 个 OwnTracks 账号" in out.stdout
+    assert "topic readwrite owntracks/carol/#" in broker.acl.read_text()
+    out = run_cli("intake", "devices", "token", "osmand:5", "--passwd", str(broker.passwd),
+                  "--db", str(small_db_copy))
+    assert out.returncode == 1 and "只用于 OwnTracks" in out.stderr
+    with broker, open_store(small_db_copy) as store:
+        intake = Intake(store, FixedClock(TEST_NOW))
+        door = MqttIntake(intake, broker.url(INTAKE_USER), client_id="t-carol").start()
+        try:
+            assert door.connected.wait(30)
+            carol = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+            carol.username_pw_set("carol", token)
+            carol.connect("127.0.0.1", broker.port)
+            carol.loop_start()
+            carol.publish("owntracks/dave/phone", location(1), qos=1).wait_for_publish(30)
+            carol.publish("owntracks/carol/phone", location(2), qos=1).wait_for_publish(30)
+            wait_for(lambda: door.acked >= 1, "carol's fix")
+            assert [r[0] for r in store.rows("SELECT d.key FROM device_fixes f JOIN devices d "
+                                             "ON d.id = f.device_id")] == ["owntracks:carol/phone"]
+            carol.disconnect()
+            carol.loop_stop()
+        finally:
+            door.stop()
+            intake.close()
