@@ -216,6 +216,7 @@ def test_large_body_and_slow_client(door):
     except (ConnectionError, urllib.error.URLError):  # closed while still sending
         status, doc = 413, {"error": "too_large"}
     assert (status, doc["error"]) == (413, "too_large")
+    assert door.intake.counters.refused["too_large"] == 1
     # a client that sends half a request and waits is cut off; others are served meanwhile
     slow = socket.create_connection(("127.0.0.1", door.port))
     slow.sendall(b"POST /owntracks HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{")
