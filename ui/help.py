@@ -182,7 +182,11 @@ def open_help(window: MainWindow) -> HelpWindow:
 
 
 def install_help(window: MainWindow) -> QAction:
-    """F1 opens the help window; the action (``window.help_action``) for menus."""
+    """F1 opens the help window; the action (``window.help_action``) for menus.  Once
+    per window (a second call returns the first action: two F1s would be ambiguous)."""
+    existing = getattr(window, "help_action", None)
+    if existing is not None:
+        return existing
     action = QAction(translate("Help", "帮助"), window)
     action.setObjectName("help")
     action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))

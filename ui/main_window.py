@@ -500,16 +500,19 @@ class MainWindow(QMainWindow):
         right-click menu), scale bar and north arrow, alarms, settings.  One failing
         costs only itself (logged), never the window."""
         from ui.alarms import install_alarms
+        from ui.help import install_help
         from ui.map.overlays import install_overlays
         from ui.map.tools import install_map_tools
         from ui.settings_dialog import open_settings
 
+        tool_actions = []
         try:
             tools = install_map_tools(self)
-            self.toolbar.insertActions(self.style_controls.action, list(tools.actions))
+            tool_actions = list(tools.actions)
+            self.toolbar.insertActions(self.style_controls.action, tool_actions)
         except Exception:
             log.exception("the map tools are not installed")
-        for install in (install_overlays, install_alarms):
+        for install in (install_overlays, install_alarms, install_help):
             try:
                 install(self)
             except Exception:
@@ -518,6 +521,10 @@ class MainWindow(QMainWindow):
         if mute is not None:
             self.toolbar.insertAction(self._panel_toggles_start, mute)
         self.panels_menu.add_settings(lambda: open_settings(self))
+        # the screen modes, map tools, alarms and help also sit in the labelled menu: the
+        # toolbar's overflow takes its last buttons on a narrow screen or in English
+        self.panels_menu.add_group([self.fullscreen_action, self.big_screen_action, mute])
+        self.panels_menu.add_group([*tool_actions, getattr(self, "help_action", None)])
 
     @property
     def restored(self) -> bool:

@@ -95,6 +95,15 @@ class PanelsMenu(QMenu):
         self.settings_action = act
         return act
 
+    def add_group(self, actions) -> None:
+        """A group of the window's actions (screen modes, map tools, help) before
+        导入辖区数据…: whatever the toolbar's overflow hides stays one labelled click away."""
+        anchor = self.window_.import_action
+        for act in actions:
+            if act is not None:
+                self.insertAction(anchor, act)
+        self.insertSeparator(anchor)
+
     def forget_panel(self, pid: str) -> None:
         act = self.panel_actions.pop(pid, None)
         if act is not None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.privacy.demo import demo_mode
 from app.search import SearchHit, SearchIndex, add_cases, build_index
+from app.store import StoreError
 from ui import theme
 from ui.background import BackgroundWork
 from ui.map.layers.base import MapPathItem, cosmetic_pen
@@ -142,7 +143,11 @@ class MapSearch(QFrame):
             return
         self._building = True
         self._show_status(self.tr("正在建立搜索索引…"))
-        cursor = self._window.store.cursor()  # made here, used and closed by the worker
+        try:
+            cursor = self._window.store.cursor()  # made here, used and closed by the worker
+        except StoreError as exc:  # the server gone: said, and tried again once it is back
+            self._failed(exc)
+            return
         frame = self._window.district_map.frame
 
         def job():

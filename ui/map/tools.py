@@ -43,6 +43,9 @@ def install_map_tools(window) -> MapTools:
     window.map_tools = tools
     # after the window's constructor (its staged start-up may not exist yet)
     QTimer.singleShot(0, search, lambda: _build_when_loaded(window, search))
+    online = getattr(window, "serverOnlineChanged", None)
+    if online is not None:  # an index the outage kept from building is built once back
+        online.connect(lambda up, _text: up and search.index is None and search.build())
     return tools
 
 
