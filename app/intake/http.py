@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             if path == "/gpslogger":
                 params.update(self._form(body))
                 return self._fixes(p.decode_gpslogger(params, self.intake.tz,
-                                                      self.intake.sink.crs_of), params)
+                                                      self.intake.crs_of), params)
             if path == "/owntracks" and method == "POST":
                 return self._owntracks(params, body)
             if path == "/report" and method == "POST":
@@ -170,8 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _osmand(self, params: dict[str, str], body: bytes) -> Decoded:
         params.update(self._form(body))
         if body and "id" not in params and "deviceid" not in params:
-            return p.decode_traccar_json(body, self.intake.tz, self.intake.sink.crs_of)
-        return p.decode_osmand(params, self.intake.tz, self.intake.sink.crs_of)
+            return p.decode_traccar_json(body, self.intake.tz, self.intake.crs_of)
+        return p.decode_osmand(params, self.intake.tz, self.intake.crs_of)
 
     def _store(self, decoded: Decoded, params: dict[str, str]):
         keys = {f.device for f in decoded.fixes} | {r.device for r in decoded.reports}
@@ -196,7 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
         device = self.headers.get("X-Limit-D") or params.get("d") or "phone"
         if not user:
             raise HttpRefusal(HTTPStatus.BAD_REQUEST, "missing_field", "X-Limit-U")
-        decoded = p.decode_owntracks(user, device, body, self.intake.tz, self.intake.sink.crs_of)
+        decoded = p.decode_owntracks(user, device, body, self.intake.tz, self.intake.crs_of)
         if decoded.refusals and decoded.refusals[0].reason == "not_location" \
                 and not decoded.fixes:
             self.intake.counters.count(decoded)
@@ -234,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
             key = key or fields.get("device", "")
         if not key:
             raise HttpRefusal(HTTPStatus.BAD_REQUEST, "missing_field", "device")
-        decoded = p.decode_field_report(key, body, self.intake.tz, self.intake.sink.crs_of,
+        decoded = p.decode_field_report(key, body, self.intake.tz, self.intake.crs_of,
                                         photos)
         done = self._store(decoded, params)
         if done is None:

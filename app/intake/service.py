@@ -43,6 +43,11 @@ class Intake:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     # -- decoding (any thread) ----------------------------------------------------------
+    def crs_of(self, device_key: str) -> str:
+        """The datum ``device_key`` reports in (the store's cursor is shared: in turn)."""
+        with self._lock:
+            return self.sink.crs_of(device_key)
+
     def decode_mqtt(self, topic: str, payload: bytes) -> Decoded:
         """An MQTT message: OwnTracks ``owntracks/<user>/<device>`` (a location or another
         OwnTracks type) or a field report on ``owntracks/<user>/<device>/report``."""
@@ -52,10 +57,10 @@ class Intake:
             return Decoded.refused(exc.reason, exc.detail)
         if sub == "report":
             return p.decode_field_report(f"owntracks:{user}/{device}", payload, self.tz,
-                                         self.sink.crs_of)
+                                         self.crs_of)
         if sub:
             return Decoded.refused("not_location", sub[:40])
-        return p.decode_owntracks(user, device, payload, self.tz, self.sink.crs_of)
+        return p.decode_owntracks(user, device, payload, self.tz, self.crs_of)
 
     # -- storing ------------------------------------------------------------------------
     def store_decoded(self, decoded: list[Decoded], where: str = "") -> Stored:

@@ -249,3 +249,27 @@ def test_start_intake_in_process(small_db_copy):
             start_intake(store, mqtt="http://broker")
         with pytest.raises(ValueError, match="主机:端口"):
             start_intake(store, http="5055")
+
+
+def test_concurrent_clients_share_one_store(door):
+    """Eight phones' requests at once (the server's threads take turns on the store)."""
+    import threading
+
+    lon, lat = door.where
+    errors = []
+
+    def phone(n: int) -> None:
+        for i in range(20):
+            q = {"id": "4711", "timestamp": str(TST - 1000 + n * 20 + i), "lat": lat,
+                 "lon": lon, "token": door.tokens["osmand:4711"]}
+            status = get(f"{door.base}/?{urlencode(q)}")[0]
+            if status != 200:
+                errors.append(status)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert stored(door) == 160
