@@ -1,0 +1,495 @@
+"""Backups of a district and restoring one (备份与恢复).
+
+A backup of a DuckDB district is a new DuckDB file written by ``COPY FROM DATABASE``
+inside one transaction of the district's own store (:meth:`DuckDBStore.transaction`,
+so in-process writers wait for it and the copy is one committed state).  Why not a copy
+of the file's bytes: DuckDB reads every block it copies through its checksums, so a
+damaged block fails the backup instead of being copied into it; a half-written file or
+an unfinished WAL is never copied (the copy is of what the store reads, the WAL's
+committed part included); and the result is compact (no free blocks).  Another process
+cannot be writing meanwhile: DuckDB allows one read-write process per file, and a
+read-only open is refused while one holds it.
+
+Beside each backup ``NAME.duckdb`` lies ``NAME.duckdb.manifest.json``: SHA-256 and size
+of the file, the schema version, the audit head (``seq:hash``), the number of audit
+records, every table's row count, the district's code and name.  It is written last:
+a backup without its manifest is unfinished and is never restored nor counted.  Every
+backup is verified after writing (:func:`verify_backup`: checksum, opened read-only,
+schema version, audit chain and head, row counts), before its manifest appears.
+
+A restore (:func:`restore_backup`) verifies the backup first, copies it next to the
+district, moves the district's file (and its WAL, never to be replayed into the
+restored file) aside as ``NAME.replaced-<time>``, puts the copy in its place, verifies
+the result, and records the restore in the audit trail.  If the restored file fails
+its verification the replaced one is put back.  The replaced file stays aside (the
+data written after the backup is in it) until an administrator removes it.
+
+PostgreSQL districts: app/store/backup_pg.py (``pg_dump``/``pg_restore``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import getpass
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.store.errors import StoreError
+
+MANIFEST_SUFFIX = ".manifest.json"
+MANIFEST_FORMAT = "gridcc-backup/1"
+#: automatic backups kept by ``backup --auto`` unless told otherwise
+DEFAULT_KEEP = 14
+_ATTACHED = "gridcc_backup"
+_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<auto>-auto)?\.(?P<ext>duckdb|dump)$")
+
+
+class BackupError(StoreError):
+    """A backup could not be made, verified or restored (one line, in Chinese)."""
+
+
+@dataclass
+class Manifest:
+    """What a backup holds, written beside it (``NAME.manifest.json``)."""
+
+    file: str
+    backend: str  # duckdb | postgres
+    sha256: str
+    size: int
+    created_at: str  # UTC, ISO 8601
+    schema_version: int
+    audit_head: str | None
+    audit_records: int
+    tables: dict[str, int]
+    district_code: str | None = None
+    district_name: str | None = None
+    auto: bool = False
+    source: str = ""
+    format: str = MANIFEST_FORMAT
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        """The manifest of backup ``path`` (BackupError if missing or unreadable)."""
+        mpath = manifest_path(path)
+        try:
+            data = json.loads(mpath.read_text(encoding="utf-8"))
+            if data.get("format") != MANIFEST_FORMAT:
+                raise ValueError(f"format {data.get('format')!r}")
+            return cls(**data)
+        except FileNotFoundError:
+            raise BackupError(f"备份 {path} 没有清单文件 {mpath.name}：备份未完成或不是 "
+                              "GridCC 备份，不能用于恢复") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise BackupError(f"备份清单 {mpath} 无法读取：{exc}") from None
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    manifest: Manifest
+    seconds: float
+    removed: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    db: Path
+    backup: Path
+    replaced: Path | None
+    manifest: Manifest
+    seconds: float
+
+
+def manifest_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + MANIFEST_SUFFIX)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def backup_name(stem: str, at: datetime, *, auto: bool, ext: str = "duckdb") -> str:
+    """``district-20261120-103000[-auto].duckdb``: sorts by time, says how it was made."""
+    return f"{stem}-{at:%Y%m%d-%H%M%S}{'-auto' if auto else ''}.{ext}"
+
+
+# -- state of a district: what a manifest records and a verification compares ----------
+def district_state(store) -> dict:
+    """Schema version, audit head and count, table row counts, district code and name of
+    an open store (call inside one transaction or snapshot for a consistent answer)."""
+    from app.audit.log import HEAD_KEY
+
+    meta = store.meta()
+    tables = sorted(r[0] for r in store.rows(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        + ("'public'" if store.dialect == "postgres" else "'main'")
+        + " AND table_type = 'BASE TABLE'"))
+    counts = {t: int(store.scalar(f'SELECT count(*) FROM "{t}"')) for t in tables}
+    return {"schema_version": int(meta.get("schema_version", 0)),
+            "audit_head": meta.get(HEAD_KEY), "audit_records": counts.get("audit_log", 0),
+            "tables": counts, "district_code": meta.get("district_code"),
+            "district_name": meta.get("district_name")}
+
+
+def _compare(state: dict, manifest: Manifest, what: str) -> None:
+    for key in ("schema_version", "audit_head", "audit_records"):
+        if state[key] != getattr(manifest, key):
+            raise BackupError(f"{what}与清单不符：{_KEY_NAMES[key]} 为 {state[key]}，"
+                              f"清单记为 {getattr(manifest, key)}")
+    if state["tables"] != manifest.tables:
+        diff = sorted(t for t in set(state["tables"]) | set(manifest.tables)
+                      if state["tables"].get(t) != manifest.tables.get(t))
+        t = diff[0]
+        raise BackupError(f"{what}与清单不符：表 {t} 有 {state['tables'].get(t, '（无）')} 行，"
+                          f"清单记为 {manifest.tables.get(t, '（无）')} 行")
+
+
+_KEY_NAMES = {"schema_version": "结构版本", "audit_head": "审计链头",
+              "audit_records": "审计记录数"}
+
+
+def _verify_chain(store, what: str) -> None:
+    from app.audit.log import verify_log
+
+    result = verify_log(store)
+    if not result.ok:
+        raise BackupError(f"{what}的审计日志校验失败（第 {result.first_bad_seq} 条）："
+                          f"{result.problem}")
+
+
+# -- DuckDB: backup -----------------------------------------------------------------------
+def backup_store(store, dest_dir: Path, *, auto: bool = False, at: datetime | None = None,
+                 keep: int | None = None) -> BackupResult:
+    """Back up the open DuckDB district ``store`` into ``dest_dir``; verified before its
+    manifest is written.  ``keep``: afterwards remove the oldest backups of the same kind
+    (automatic or not) of this district beyond the newest ``keep``."""
+    import time
+
+    t0 = time.perf_counter()
+    dest_dir = Path(dest_dir).expanduser()
+    _usable_dir(dest_dir)
+    at = at or datetime.now()
+    stem = Path(store.path).stem
+    final = dest_dir / backup_name(stem, at, auto=auto)
+    if final.exists() or manifest_path(final).exists():
+        raise BackupError(f"{final} 已存在")
+    clean_unfinished(dest_dir)
+    tmp = dest_dir / f".gridcc-backup-{os.getpid()}.tmp"
+    _remove(tmp)
+    try:
+        state = _copy_into(store, tmp)
+        _fsync(tmp)
+        manifest = Manifest(file=final.name, backend="duckdb", sha256=sha256_of(tmp),
+                            size=tmp.stat().st_size,
+                            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                            auto=auto, source=str(store.path), **state)
+        _verify_duckdb_file(tmp, manifest, "新备份")
+        os.replace(tmp, final)
+        _write_atomically(manifest_path(final), manifest.to_json())
+    except BaseException:
+        _remove(tmp)
+        raise
+    removed = rotate(dest_dir, stem, keep, auto=auto) if keep is not None else ()
+    return BackupResult(final, manifest, time.perf_counter() - t0, tuple(removed))
+
+
+def _copy_into(store, tmp: Path) -> dict:
+    """Copy the district into a new DuckDB file ``tmp`` in one transaction; the state the
+    copy holds (read in that same transaction)."""
+    if store.dialect != "duckdb":
+        raise BackupError("该区库在服务器上：服务器区库的备份用 pg_dump（见 backup_pg）")
+    literal = str(tmp).replace("'", "''")
+    name = store.scalar("SELECT current_database()")
+    store.rows(f"ATTACH '{literal}' AS {_ATTACHED} (READ_ONLY false)")
+    try:
+        with store.transaction():
+            state = district_state(store)
+            store.rows(f'COPY FROM DATABASE "{name}" TO {_ATTACHED}')
+        store.rows(f"CHECKPOINT {_ATTACHED}")
+    finally:
+        store.rows(f"DETACH DATABASE IF EXISTS {_ATTACHED}")
+    wal = tmp.with_name(tmp.name + ".wal")
+    if wal.exists():  # everything is checkpointed at DETACH; a WAL here is not ours to keep
+        raise BackupError(f"备份文件 {tmp} 留有未合并的日志 {wal.name}")
+    return state
+
+
+def _verify_duckdb_file(path: Path, manifest: Manifest, what: str) -> None:
+    """Open ``path`` read-only (no migration, nothing written) and compare it with
+    ``manifest``: schema version, audit chain and head, every table's row count."""
+    import duckdb
+
+    from app.store.duckdb_store import DuckDBStore
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise BackupError(f"{what} {path.name} 无法打开：{str(exc).strip().splitlines()[0]}") \
+            from None
+    store = DuckDBStore(con, path, read_only=True)
+    try:
+        with store.snapshot():
+            state = district_state(store)
+        _compare(state, manifest, what)
+        _verify_chain(store, what)
+    except duckdb.Error as exc:
+        raise BackupError(f"{what} {path.name} 读取出错：{str(exc).strip().splitlines()[0]}") \
+            from None
+    finally:
+        store.close()
+
+
+def verify_backup(path: Path) -> Manifest:
+    """Check backup ``path`` against its manifest without changing it: present, the size
+    and SHA-256 recorded, and (DuckDB) opened read-only with the schema version, audit
+    chain and head and row counts recorded.  Returns the manifest; BackupError if not."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件 {path}" if not path.exists()
+                          else f"{path} 不是普通文件，不是备份")
+    manifest = Manifest.read(path)
+    size = path.stat().st_size
+    if size != manifest.size:
+        raise BackupError(f"备份 {path.name} 大小 {size:,} 字节，清单记为 {manifest.size:,} "
+                          "字节：文件已损坏或被截断")
+    if sha256_of(path) != manifest.sha256:
+        raise BackupError(f"备份 {path.name} 的 SHA-256 与清单不符：文件已损坏或被改动")
+    if manifest.backend == "duckdb":
+        _verify_duckdb_file(path, manifest, "备份")
+    return manifest
+
+
+# -- rotation -----------------------------------------------------------------------------
+def list_backups(dest_dir: Path, stem: str | None = None, *, auto: bool | None = None
+                 ) -> list[Path]:
+    """Finished backups (with a manifest) in ``dest_dir``, oldest first; only those of
+    district file ``stem`` and of the kind ``auto`` when given."""
+    found = []
+    for p in Path(dest_dir).iterdir() if Path(dest_dir).is_dir() else ():
+        m = _NAME_RE.match(p.name)
+        if not m or not manifest_path(p).exists():
+            continue
+        if stem is not None and m["stem"] != stem:
+            continue
+        if auto is not None and bool(m["auto"]) != auto:
+            continue
+        found.append((m["at"], p))
+    return [p for _, p in sorted(found)]
+
+
+def rotate(dest_dir: Path, stem: str, keep: int, *, auto: bool = True) -> list[Path]:
+    """Remove the oldest backups of ``stem`` of one kind beyond the newest ``keep``
+    (each with its manifest); returns the removed backups."""
+    if keep < 1:
+        raise BackupError("--keep 至少为 1")
+    old = list_backups(dest_dir, stem, auto=auto)[:-keep]
+    for p in old:
+        manifest_path(p).unlink(missing_ok=True)  # manifest first: never a finished-looking half
+        p.unlink(missing_ok=True)
+    return old
+
+
+def clean_unfinished(dest_dir: Path) -> list[Path]:
+    """Remove what interrupted backups left in ``dest_dir`` (``.gridcc-backup-PID.tmp``
+    of processes no longer running)."""
+    from app.store.duckdb_store import pid_alive
+
+    removed = []
+    for p in Path(dest_dir).glob(".gridcc-backup-*.tmp*"):
+        m = re.match(r"\.gridcc-backup-(\d+)\.tmp", p.name)
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
+            _remove(p)
+            removed.append(p)
+    return removed
+
+
+# -- DuckDB: restore ----------------------------------------------------------------------
+def restore_backup(backup: Path, db: Path, *, at: datetime | None = None,
+                   actor: str | None = None,
+                   progress: Callable[[str], None] | None = None) -> RestoreResult:
+    """Replace district file ``db`` by backup ``backup`` (see the module doc).  The backup
+    is verified first; the replaced file is kept aside; the restored file is verified and
+    the restore is recorded in its audit trail (actor: the operating-system account)."""
+    import time
+
+    t0 = time.perf_counter()
+    say = progress or (lambda _m: None)
+    backup, db = Path(backup).expanduser(), Path(db).expanduser()
+    say(f"校验备份 {backup.name}")
+    manifest = verify_backup(backup)
+    if manifest.backend != "duckdb":
+        raise BackupError(f"{backup.name} 是服务器区库的备份，不能恢复为单机区库文件 {db}")
+    if db.exists() and not db.is_file():
+        raise BackupError(f"{db} 不是普通文件，不能用备份替换")
+    _usable_dir(db.parent)
+    at = at or datetime.now()
+    incoming = db.with_name(f".{db.name}.restore-{os.getpid()}")
+    _remove(incoming)
+    _copy_file(backup, incoming)
+    try:
+        if sha256_of(incoming) != manifest.sha256:
+            raise BackupError(f"复制到 {incoming} 的备份与清单不符（磁盘错误？），未替换任何文件")
+        with _exclusive(db):
+            replaced = _set_aside(db, at)
+            os.replace(incoming, db)
+            _fsync_dir(db.parent)
+        say(f"校验恢复后的区库 {db.name}")
+        try:
+            _verify_duckdb_file(db, manifest, "恢复后的区库")
+            _record_restore(db, backup, manifest, replaced, at, actor)
+        except BaseException:
+            _put_back(db, replaced)
+            raise
+    finally:
+        _remove(incoming)
+    return RestoreResult(db, backup, replaced, manifest, time.perf_counter() - t0)
+
+
+def _record_restore(db: Path, backup: Path, manifest: Manifest, replaced: Path | None,
+                    at: datetime, actor: str | None) -> None:
+    from app.audit.log import append
+    from app.store import open_store
+
+    store = open_store(db)
+    try:
+        _verify_chain(store, "恢复后的区库")
+        append(store, at=at, username=actor or _os_user(), role="system",
+               action="district.restore", entity="district",
+               entity_id=manifest.district_code,
+               before={"replaced": replaced.name if replaced else None},
+               after={"backup": backup.name, "sha256": manifest.sha256,
+                      "backup_created_at": manifest.created_at,
+                      "audit_head": manifest.audit_head})
+        store.checkpoint()
+    finally:
+        store.close()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+def _set_aside(db: Path, at: datetime) -> Path | None:
+    """Move ``db`` and its WAL to ``NAME.replaced-<time>`` (+ ``.wal``); the new name."""
+    if not db.exists():
+        return None
+    aside = db.with_name(f"{db.name}.replaced-{at:%Y%m%d-%H%M%S}")
+    n = 1
+    while aside.exists():
+        aside = db.with_name(f"{db.name}.replaced-{at:%Y%m%d-%H%M%S}-{n}")
+        n += 1
+    os.replace(db, aside)
+    wal = db.with_name(db.name + ".wal")
+    if wal.exists():
+        os.replace(wal, aside.with_name(aside.name + ".wal"))
+    return aside
+
+
+def _put_back(db: Path, replaced: Path | None) -> None:
+    """Undo a restore whose result failed verification."""
+    wal = db.with_name(db.name + ".wal")
+    _remove(wal)
+    if replaced is None:
+        _remove(db)
+        return
+    os.replace(replaced, db)
+    rwal = replaced.with_name(replaced.name + ".wal")
+    if rwal.exists():
+        os.replace(rwal, wal)
+
+
+class _exclusive:
+    """Hold the district file's lock (the fcntl lock DuckDB takes) while it is replaced:
+    refused when a GridCC has it open."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.fd: int | None = None
+
+    def __enter__(self):
+        if not self.db.exists():
+            return self
+        self.fd = os.open(self.db, os.O_RDWR)
+        try:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.fd)
+            self.fd = None
+            raise BackupError(f"区库 {self.db} 正被另一个 GridCC 打开：先关闭它再恢复") from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+
+
+# -- files --------------------------------------------------------------------------------
+def _usable_dir(d: Path) -> None:
+    if d.exists() and not d.is_dir():
+        raise BackupError(f"{d} 不是目录")
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"无法创建目录 {d}：{exc.strerror}") from None
+    if not os.access(d, os.W_OK | os.X_OK):
+        raise BackupError(f"目录 {d} 不可写")
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    import shutil
+
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        shutil.copyfileobj(fi, fo, 1 << 20)
+        fo.flush()
+        os.fsync(fo.fileno())
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(p: Path) -> None:
+    for q in (p, p.with_name(p.name + ".wal")):
+        try:
+            q.unlink()
+        except FileNotFoundError:
+            pass
