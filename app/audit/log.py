@@ -93,43 +93,66 @@ def verify_log(store: DistrictRepository) -> VerifyResult:
 
     The sequence number is part of every hash, so records swapped around (reordered)
     break the chain at the first one moved.  The log and its head are read in one
-    snapshot: a record committed meanwhile is in both or in neither (no false alarm)."""
-    with store.snapshot():
-        rows = store.rows(
-            "SELECT seq, occurred_at, username, role, action, entity, entity_id, before, "
-            "after, prev_hash, hash FROM audit_log ORDER BY seq")
-        head = store.meta().get(HEAD_KEY)
+    snapshot: a record committed meanwhile is in both or in neither (no false alarm).
+    Garbage — a table gone, a record number that is not a number, a head that names
+    nothing — is a finding like any other, never an exception."""
+    try:
+        with store.snapshot():
+            if not _has_table(store, "audit_log"):
+                return VerifyResult(False, 0, None, "审计日志表（audit_log）不存在")
+            rows = store.rows(
+                "SELECT seq, occurred_at, username, role, action, entity, entity_id, before, "
+                "after, prev_hash, hash FROM audit_log ORDER BY seq NULLS FIRST")
+            head = store.meta().get(HEAD_KEY) if _has_table(store, "meta") else None
+    except Exception as exc:  # unreadable (damaged blocks, wrong column types)  # noqa: BLE001
+        return VerifyResult(False, 0, None, f"审计日志读不出来：{_first_line(exc)}")
     prev = GENESIS
     expected = 1
     for n, row in enumerate(rows):
         seq = row[0]
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            return VerifyResult(False, n, None, f"有一条审计记录的编号无效（{seq!r}）")
         rec = dict(zip(FIELDS, row[:9], strict=True))
         rec["at"] = row[1].isoformat(sep=" ") if isinstance(row[1], datetime) else str(row[1])
         if seq != expected:
             if seq > expected:
-                what = (f"record {expected} is missing" if seq == expected + 1
-                        else f"records {expected}–{seq - 1} are missing")
-                return VerifyResult(False, n, expected, f"{what} (next found: {seq})")
-            return VerifyResult(False, n, seq, f"record {seq} is out of order "
-                                               f"(expected {expected})")
+                what = (f"第 {expected} 条审计记录缺失" if seq == expected + 1
+                        else f"第 {expected}–{seq - 1} 条审计记录缺失")
+                return VerifyResult(False, n, expected, f"{what}（其后见到的是第 {seq} 条）")
+            return VerifyResult(False, n, seq, f"第 {seq} 条审计记录顺序错乱（此处应为第 "
+                                               f"{expected} 条）")
         if row[9] != prev:
-            return VerifyResult(False, n, seq, f"record {seq} does not follow record "
-                                               f"{seq - 1} (chain link broken)")
+            return VerifyResult(False, n, seq, f"第 {seq} 条审计记录接不上第 {seq - 1} 条"
+                                               "（链断开）")
         if record_hash(prev, rec) != row[10]:
-            return VerifyResult(False, n, seq, f"record {seq} was altered (hash mismatch)")
+            return VerifyResult(False, n, seq, f"第 {seq} 条审计记录被篡改（哈希不符）")
         prev = row[10]
         expected += 1
-    if head:
-        head_seq, _, head_hash = head.partition(":")
-        if int(head_seq) != expected - 1 or head_hash != prev:
-            missing = expected
-            return VerifyResult(False, len(rows), missing,
-                                f"records from {missing} to {head_seq} are missing "
-                                f"(the log ends early)" if int(head_seq) >= missing
-                                else f"the log head does not match record {expected - 1}")
-    elif rows:
-        return VerifyResult(False, len(rows), 1, "the log head (meta audit_head) is missing")
+    last = expected - 1
+    if head is None:
+        if rows:
+            return VerifyResult(False, len(rows), 1, "审计日志的链头（meta audit_head）缺失")
+        return VerifyResult(True, 0)
+    head_seq, sep, head_hash = str(head).partition(":")
+    if not sep or not head_seq.isdigit() or len(head_seq) > 18:
+        return VerifyResult(False, len(rows), None,
+                            f"审计日志的链头（meta audit_head）无法识别：{str(head)[:40]!r}")
+    if int(head_seq) > last:
+        return VerifyResult(False, len(rows), expected,
+                            f"第 {expected}–{head_seq} 条审计记录缺失（日志提前结束）")
+    if int(head_seq) != last or head_hash != prev:
+        return VerifyResult(False, len(rows), last or None,
+                            f"审计日志的链头与第 {last} 条记录不符")
     return VerifyResult(True, len(rows))
+
+
+def _has_table(store: DistrictRepository, name: str) -> bool:
+    return bool(store.scalar("SELECT count(*) FROM information_schema.tables "
+                             "WHERE table_name = ?", [name]))
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def read_log(store: DistrictRepository, limit: int = 200) -> list[dict[str, Any]]:

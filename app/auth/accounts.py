@@ -32,6 +32,10 @@ class AuthError(Exception):
 
 #: a wrong password and an unknown user name read the same (no hint which one it was)
 WRONG_PASSWORD = "用户名或密码错误"
+#: who a failed login is recorded as when the name typed is no account: never the text
+#: itself, which may be a password typed into the user-name field (no account can be
+#: named this: account names are letters, digits, "_" and ".")
+UNKNOWN_USER = "未知用户"
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -192,9 +196,9 @@ def authenticate(store: DistrictRepository, username: str, password: str, *,
                       [username])
     writable = not store.read_only
     if not rows:
-        if writable:
-            audit(store, at=at, username=username or "?", role="unknown", action="login.fail",
-                  entity="user", entity_id=username, after={"reason": "no such account"})
+        if writable:  # what was typed is not a name: perhaps a password in the wrong field
+            audit(store, at=at, username=UNKNOWN_USER, role="unknown", action="login.fail",
+                  entity="user", after={"reason": "no such account"})
         raise AuthError(WRONG_PASSWORD)
     uid, stored, locked, role = rows[0]
     if locked:

@@ -1,4 +1,4 @@
-"""``python -m app audit …`` and ``python -m app users …``: the audit trail and accounts."""
+"""``python -m app users …``: local accounts (the audit trail: app/commands/audit.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import getpass
 import os
 import sys
 
-from app.audit import read_log, verify_log
-from app.audit.log import append as audit
 from app.auth.accounts import add_user, list_users, set_locked
 from app.auth.permissions import ROLE_NAMES, SCOPE_KIND_NAMES, Role, Scope, require
 from app.commands.workflow import _user_error, common_args, emit, session
@@ -17,14 +15,6 @@ NEW_PASSWORD_ENV = "GRIDCC_NEW_PASSWORD"
 
 
 def register(sub, add_db_arg) -> dict:
-    p = sub.add_parser("audit", help="the hash-chained audit trail (审计日志)")
-    ops = p.add_subparsers(dest="op", metavar="OP", required=True)
-    q = ops.add_parser("verify", help="check the chain; names the first broken or missing record")
-    common_args(q, add_db_arg, user_required=False)
-    q = ops.add_parser("show", help="newest records (auditor); an export, itself audited")
-    common_args(q, add_db_arg)
-    q.add_argument("--limit", type=int, default=50)
-
     p = sub.add_parser("users", help="local accounts (administrator)")
     ops = p.add_subparsers(dest="op", metavar="OP", required=True)
     q = ops.add_parser("add", help=f"add an account (password from ${NEW_PASSWORD_ENV} or a prompt)")
@@ -40,31 +30,7 @@ def register(sub, add_db_arg) -> dict:
         q = ops.add_parser(name, help=f"{name} an account")
         common_args(q, add_db_arg)
         q.add_argument("name")
-    return {"audit": cmd_audit, "users": cmd_users}
-
-
-def cmd_audit(args) -> int:
-    if args.op == "verify":
-        with session(args, need_user=False) as (store, user, _now):
-            if user is not None:
-                require(user.role, user.scope, "audit.verify")
-            result = verify_log(store)
-        if args.json:
-            emit(args, result.as_dict(), "")
-        elif result.ok:
-            print(f"audit log intact: {result.records} records, chain and head verified")
-        else:
-            print(f"audit log BROKEN at record {result.first_bad_seq}: {result.problem}",
-                  file=sys.stderr)
-        return 0 if result.ok else 1
-    with session(args) as (store, user, now):
-        require(user.role, user.scope, "audit.view")
-        rows = read_log(store, args.limit)
-        audit(store, at=now, username=user.username, role=user.role.value, action="export",
-              entity="audit_log", after={"records": len(rows)})
-    text = "\n".join(f"{r['seq']:>6} {r['occurred_at']:%Y-%m-%d %H:%M} {r['username']:<12} "
-                     f"{r['action']:<20} {r['entity']} {r['entity_id'] or ''}" for r in rows)
-    return emit(args, rows, text or "the log is empty")
+    return {"users": cmd_users}
 
 
 def _scope(store, text: str) -> Scope:

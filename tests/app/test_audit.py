@@ -71,7 +71,7 @@ def _verify(path):
 
 def test_intact_log_verifies_and_cli_says_so(log_db, capsys):
     assert main(["audit", "verify", "--db", str(log_db)]) == 0
-    assert f"{N} records" in capsys.readouterr().out
+    assert f"{N} 条记录" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -83,7 +83,7 @@ def test_random_edit_is_named(log_db, seed):
                                 ("action", "'case.void'"), ("before", "NULL")])
     _raw(log_db, f"UPDATE audit_log SET {column} = {value} WHERE seq = ?", [seq])
     r = _verify(log_db)
-    assert not r.ok and r.first_bad_seq == seq and "altered" in r.problem
+    assert not r.ok and r.first_bad_seq == seq and "篡改" in r.problem
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -91,15 +91,15 @@ def test_random_deletion_is_named(log_db, seed):
     seq = random.Random(seed).randint(1, N - 1)
     _raw(log_db, "DELETE FROM audit_log WHERE seq = ?", [seq])
     r = _verify(log_db)
-    assert not r.ok and r.first_bad_seq == seq and "missing" in r.problem
+    assert not r.ok and r.first_bad_seq == seq and "缺失" in r.problem
 
 
 def test_deleting_the_newest_records_is_detected(log_db, capsys):
     _raw(log_db, "DELETE FROM audit_log WHERE seq > ?", [N - 3])
     r = _verify(log_db)
-    assert not r.ok and r.first_bad_seq == N - 2 and "missing" in r.problem
+    assert not r.ok and r.first_bad_seq == N - 2 and "缺失" in r.problem
     assert main(["audit", "verify", "--db", str(log_db)]) == 1
-    assert f"record {N - 2}" in capsys.readouterr().err
+    assert f"第 {N - 2} 条" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -130,7 +130,7 @@ def test_rehashing_a_forged_record_still_breaks_the_head(log_db):
         prev = h
     con.close()
     r = _verify(log_db)
-    assert not r.ok and "head" in r.problem
+    assert not r.ok and "链头" in r.problem
 
 
 @pytest.mark.parametrize("sql", [
