@@ -22,6 +22,7 @@ def _legend_panel(ctx: PanelContext):
         return whistle_markers_legend(markers) if markers is not None else None
 
     source = add_legend_source(ctx.canvas, "whistle_markers", markers_section)
+    ctx.window.whistle_legend_source = source  # the markers say when they show or hide
     model = getattr(ctx.window, "district_model", None)
     if model is not None:  # the stars are redrawn when a whistle changes
         model.whistlesChanged.connect(lambda *_a: source.changed())

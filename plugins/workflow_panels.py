@@ -47,9 +47,36 @@ def _whistle_panel(ctx: PanelContext):
         # the markers (not a QObject) are drawn while the panel lives, never after
         connect_while(panel, panel.model.whistlesChanged, panel.markers.refresh)
         panel.timer.timeout.connect(panel.markers.refresh)
+        _one_key_for_open_whistles(ctx, panel)
     except Exception:
         log.exception("whistle markers are not shown on the map")
     return panel
+
+
+def _one_key_for_open_whistles(ctx: PanelContext, panel) -> None:
+    """Live, the markers draw the whistles in progress (overdue, second whistle) and the
+    whistles layer only the lately closed; in a replay, or with the layer unticked, the
+    markers step back: one colour key for open whistles at any moment."""
+    window, layers = ctx.window, ctx.layers
+    if layers is None or "whistles" not in layers:
+        return
+    view = ctx.canvas.view("whistles")
+    controller = getattr(window, "patrol_controller", None)
+    markers = panel.markers
+
+    def follow(*_args) -> None:
+        live = controller is None or controller.mode != "replay"
+        markers.set_visible(live and layers["whistles"].visible)
+        view.set_live_elsewhere(True)
+        source = getattr(window, "whistle_legend_source", None)
+        if source is not None:
+            source.changed()
+
+    unsubscribe = layers.subscribe(follow)
+    panel.destroyed.connect(lambda *_a: unsubscribe())
+    if controller is not None:
+        connect_while(panel, controller.modeChanged, follow)
+    follow()
 
 
 def _link_whistles_on_map(ctx: PanelContext, panel) -> None:

@@ -245,7 +245,10 @@ class BigScreenMode(QObject):
     def reserve(self, side: str, px: int) -> None:
         """An overlay of a plugin covers ``px`` of the map's ``side`` ("left", "right"): the
         district is fitted beside it (0 gives the room back)."""
-        self._reserved[side] = max(0, int(px))
+        if int(px) > 0:
+            self._reserved[side] = int(px)
+        elif self._reserved.pop(side, None) is None:
+            return  # nothing was reserved there
         self.fit_map()
 
     def free_box(self) -> QRectF:

@@ -78,6 +78,8 @@ def whistle_markers_legend(markers) -> LegendSection | None:
     stars coloured by state), for ``add_legend_source``."""
     from ui.docks.whistle_markers import SIZE_PX
 
+    if not getattr(markers, "visible", True):
+        return None
     present = set(getattr(markers, "colours", []))
     states = [(theme.ALERT, translate("Legend", "超期（报到或办结）")),
               (theme.HIGHLIGHT, translate("Legend", "二次哨")),

@@ -27,7 +27,14 @@ class WhistleMarkers:
         canvas.add_item(self.item, z=MARKER_Z)
         self.ids: list[int] = []
         self.colours: list[str] = []
+        #: drawn while the whistles layer is shown and the map is live (a replay shows
+        #: the whistles of its moment through the layer)
+        self.visible = True
         self.refresh()
+
+    def set_visible(self, on: bool) -> None:
+        self.visible = bool(on)
+        self.item.setVisible(self.visible)
 
     def refresh(self, *_args) -> None:
         now = self._clock()

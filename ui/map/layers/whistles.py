@@ -29,6 +29,9 @@ class WhistleView(LayerView):
     def build(self) -> None:
         s = theme.ui_scale()
         self.at: float | None = None
+        #: live whistles in progress are drawn by the whistle panel's markers (coloured by
+        #: overdue and second whistle): this layer then draws them only in a replay
+        self.live_elsewhere = False
         self.selected: int | None = None  # the whistle's id, ringed while shown
         self.recent = self.add(pg.ScatterPlotItem(
             symbol="star", size=round(RECENT_PX * s), pxMode=True, pen=None,
@@ -51,6 +54,11 @@ class WhistleView(LayerView):
         """Take newly loaded whistles (after the start-up)."""
         self.layer.data = data
         self.update_points()
+
+    def set_live_elsewhere(self, on: bool) -> None:
+        if on != self.live_elsewhere:
+            self.live_elsewhere = on
+            self.update_points()
 
     def set_time(self, t: float | None) -> None:
         if t != self.at:
@@ -76,13 +84,16 @@ class WhistleView(LayerView):
         active = blown & ~closed
         recent = closed & (d.closed_s >= t - RECENT_S)
         self.active_mask = active
-        self.active.setData(x=d.x[active], y=d.y[active])
+        self.shown_mask = active | recent  # (clickable, wherever they are drawn)
+        drawn = active
+        if self.at is None and self.live_elsewhere:
+            drawn = np.zeros(len(d), bool)
+        self.active.setData(x=d.x[drawn], y=d.y[drawn])
         self.recent.setData(x=d.x[recent], y=d.y[recent])
-        second = active & (d.round >= 2)
+        second = drawn & (d.round >= 2)
         self.second.setData(x=d.x[second], y=d.y[second])
-        self.shown_mask = active | recent
         self._draw_selection()
-        key = (bool(active.any()), bool(second.any()), bool(recent.any()))
+        key = (bool(drawn.any()), bool(second.any()), bool(recent.any()))
         if key != getattr(self, "_legend_key", None):
             self._legend_key = key
             self.legend_changed()
