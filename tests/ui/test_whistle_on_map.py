@@ -189,6 +189,14 @@ def test_a_whistle_click_sets_no_blow_place_for_a_blower(small_db_copy, district
         assert new is not None
         qtbot.waitUntil(window.district_model.settled, timeout=10_000)  # its change read
         assert view.whistle_at(gx, gy, 1.0) == new and view.shown_active() >= 1
+        # one colour key: live, the panel's markers draw it (by state), the layer not
+        markers = panel.markers
+        assert markers.visible and new in markers.ids and markers.item.isVisible()
+        assert len(view.active.data) == 0 and view.live_elsewhere
+        window.layers.set_visible("whistles", False)  # unticked: no star anywhere
+        assert not markers.visible and not markers.item.isVisible()
+        window.layers.set_visible("whistles", True)
+        assert markers.visible
         panel.table.clearSelection()
         _click(window, qtbot, gx, gy)
         assert panel.selected_id() == new and view.selected == new
