@@ -1,0 +1,274 @@
+"""Backups of a DuckDB district and the restore drill (app/store/backup.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from app.audit.log import HEAD_KEY, verify_log
+from app.audit.log import append as audit
+from app.store import open_store
+from app.store.backup import (
+    BackupError,
+    Manifest,
+    backup_store,
+    clean_unfinished,
+    list_backups,
+    manifest_path,
+    restore_backup,
+    sha256_of,
+    verify_backup,
+)
+from app.store.schema import latest_version
+
+AT = datetime(2026, 11, 20, 10, 30)
+
+
+def fingerprint(path: Path) -> dict[str, tuple[int, int]]:
+    """Every table's row count and order-free hash of its rows (read-only)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()]
+        return {t: tuple(con.execute(f'SELECT count(*), coalesce(sum(hash(t)), 0) FROM "{t}" t')
+                         .fetchone()) for t in tables}
+    finally:
+        con.close()
+
+
+def make_backup(db: Path, dest: Path, **kw):
+    store = open_store(db, read_only=True)
+    try:
+        return backup_store(store, dest, **kw)
+    finally:
+        store.close()
+
+
+def change_things(db: Path) -> None:
+    """What happens after a backup: a case edited, fixes deleted, an account added, an
+    audit record appended."""
+    store = open_store(db)
+    try:
+        with store.transaction():
+            store.rows("UPDATE cases SET status = 'closed', version = version + 1 "
+                       "WHERE id = (SELECT min(id) FROM cases)")
+            store.rows("DELETE FROM gps_fixes WHERE worker_id = (SELECT min(worker_id) FROM gps_fixes)")
+            store.rows("INSERT INTO meta VALUES ('after_backup', 'yes')")
+            audit(store, at=AT, username="admin", role="administrator", action="test.change",
+                  entity="district")
+        store.checkpoint()
+    finally:
+        store.close()
+
+
+def test_backup_is_a_verified_copy_with_its_manifest(small_db_copy, tmp_path):
+    before = sha256_of(small_db_copy)
+    result = make_backup(small_db_copy, tmp_path / "b")
+    m = Manifest.read(result.path)
+    assert m.sha256 == sha256_of(result.path) and m.size == result.path.stat().st_size
+    assert m.schema_version == latest_version() and m.backend == "duckdb"
+    with open_store(small_db_copy, read_only=True) as src:
+        assert m.audit_head == src.meta()[HEAD_KEY]
+        assert m.audit_records == src.scalar("SELECT count(*) FROM audit_log") > 0
+        assert m.tables["cases"] == src.scalar("SELECT count(*) FROM cases") > 0
+        assert m.district_code == src.meta()["district_code"]
+    assert fingerprint(result.path) == fingerprint(small_db_copy)
+    assert sha256_of(small_db_copy) == before, "a backup changed the district file"
+    # verifying reads the backup without changing it
+    assert verify_backup(result.path) == m
+    assert sha256_of(result.path) == m.sha256
+    assert not list(result.path.parent.glob(".gridcc-backup-*"))
+
+
+def test_restore_drill(small_db_copy, tmp_path):
+    """Back up, change things, restore: everything as it was, the audit chain intact with
+    the restore recorded, the replaced file aside with the changes in it."""
+    as_backed_up = fingerprint(small_db_copy)
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    change_things(small_db_copy)
+    changed = fingerprint(small_db_copy)
+    assert changed != as_backed_up
+
+    result = restore_backup(backup, small_db_copy, at=AT + timedelta(hours=1), actor="ops")
+
+    after = fingerprint(small_db_copy)
+    assert {t: v for t, v in after.items() if t not in ("audit_log", "meta")} == \
+        {t: v for t, v in as_backed_up.items() if t not in ("audit_log", "meta")}
+    with open_store(small_db_copy, read_only=True) as store:
+        check = verify_log(store)
+        assert check.ok, check.problem
+        last = store.rows("SELECT seq, username, role, action, after FROM audit_log "
+                          "ORDER BY seq DESC LIMIT 1")[0]
+        assert last[0] == result.manifest.audit_records + 1
+        assert last[1:4] == ("ops", "system", "district.restore")
+        assert backup.name in last[4]
+        assert "after_backup" not in store.meta()
+        assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'test.change'") == 0
+    assert result.replaced is not None and fingerprint(result.replaced) == changed
+    assert not list(small_db_copy.parent.glob(f".{small_db_copy.name}.restore-*"))
+
+
+def test_a_restore_sets_the_wal_aside_with_the_replaced_file(small_db_copy, tmp_path):
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    wal = small_db_copy.with_name(small_db_copy.name + ".wal")
+    wal.write_bytes(b"stale wal of the replaced file")
+    result = restore_backup(backup, small_db_copy, at=AT)
+    assert not wal.exists() or wal.read_bytes() != b"stale wal of the replaced file"
+    assert result.replaced.with_name(result.replaced.name + ".wal").read_bytes() == \
+        b"stale wal of the replaced file"
+    with open_store(small_db_copy, read_only=True) as store:
+        assert verify_log(store).ok
+
+
+def test_a_lost_district_is_restored(small_db_copy, tmp_path):
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    expected = fingerprint(small_db_copy)
+    small_db_copy.unlink()
+    result = restore_backup(backup, small_db_copy, at=AT)
+    assert result.replaced is None
+    assert fingerprint(small_db_copy)["cases"] == expected["cases"]
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "no manifest",
+                                    "manifest edited", "garbage manifest"])
+def test_a_damaged_backup_is_refused_and_nothing_replaced(small_db_copy, tmp_path, damage):
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    if damage == "flipped byte":
+        with open(backup, "r+b") as f:
+            f.seek(backup.stat().st_size // 2)
+            b = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([b[0] ^ 0xFF]))
+        expect = "SHA-256"
+    elif damage == "truncated":
+        with open(backup, "r+b") as f:
+            f.truncate(backup.stat().st_size - 4096)
+        expect = "截断"
+    elif damage == "no manifest":
+        manifest_path(backup).unlink()
+        expect = "没有清单"
+    elif damage == "manifest edited":  # checksum recomputed by a forger, the count not
+        m = Manifest.read(backup)
+        m.tables["cases"] += 1
+        manifest_path(backup).write_text(m.to_json(), encoding="utf-8")
+        expect = "表 cases"
+    else:
+        manifest_path(backup).write_text("{not json", encoding="utf-8")
+        expect = "无法读取"
+    before = sha256_of(small_db_copy)
+    with pytest.raises(BackupError, match=expect):
+        restore_backup(backup, small_db_copy, at=AT)
+    assert sha256_of(small_db_copy) == before
+    assert sorted(p.name for p in small_db_copy.parent.iterdir() if p.is_file()) == \
+        [small_db_copy.name]
+
+
+def test_a_restore_that_fails_its_verification_puts_the_district_back(
+        small_db_copy, tmp_path, monkeypatch):
+    import app.store.backup as backup_mod
+
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    change_things(small_db_copy)
+    before = sha256_of(small_db_copy)
+    real = backup_mod._verify_duckdb_file
+
+    def failing(path, manifest, what):
+        if what == "恢复后的区库":
+            raise BackupError("恢复后的区库校验失败（测试）")
+        return real(path, manifest, what)
+
+    monkeypatch.setattr(backup_mod, "_verify_duckdb_file", failing)
+    with pytest.raises(BackupError, match="测试"):
+        restore_backup(backup, small_db_copy, at=AT)
+    assert sha256_of(small_db_copy) == before
+    assert sorted(p.name for p in small_db_copy.parent.iterdir() if p.is_file()) == \
+        [small_db_copy.name]
+
+
+def test_a_restore_is_refused_while_a_gridcc_holds_the_district(small_db_copy, tmp_path):
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+         "sys.stdin.read()", str(small_db_copy)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        before = sha256_of(small_db_copy)
+        with pytest.raises(BackupError, match="正被另一个 GridCC 打开"):
+            restore_backup(backup, small_db_copy, at=AT)
+        assert sha256_of(small_db_copy) == before
+        assert not list(small_db_copy.parent.glob("*.replaced-*"))
+    finally:
+        holder.stdin.close()
+        holder.wait()
+        holder.stdout.close()
+
+
+def test_automatic_backups_rotate_apart_from_manual_ones(small_db_copy, tmp_path):
+    dest = tmp_path / "b"
+    manual = make_backup(small_db_copy, dest, at=AT).path
+    made = [make_backup(small_db_copy, dest, auto=True, at=AT + timedelta(days=d), keep=3)
+            for d in range(1, 6)]
+    kept = list_backups(dest, small_db_copy.stem, auto=True)
+    assert kept == [r.path for r in made[-3:]]
+    assert made[-1].removed == (made[1].path,)
+    assert manual.exists() and manifest_path(manual).exists()
+    for r in made[:2]:
+        assert not r.path.exists() and not manifest_path(r.path).exists()
+
+
+def test_what_an_interrupted_backup_left_is_cleaned_up(small_db_copy, tmp_path):
+    dest = tmp_path / "b"
+    dest.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    leftover = dest / f".gridcc-backup-{dead}.tmp"
+    leftover.write_bytes(b"half a backup")
+    leftover.with_name(leftover.name + ".wal").write_bytes(b"x")
+    assert clean_unfinished(dest) == [leftover]
+    assert not list(dest.iterdir())
+    result = make_backup(small_db_copy, dest)
+    assert sorted(dest.iterdir()) == [result.path, manifest_path(result.path)]
+
+
+def test_a_backup_taken_while_the_district_is_written_is_one_committed_state(
+        small_db_copy, tmp_path):
+    """In the command centre's own process writers go on while a backup runs: the copy is
+    one committed state (verified: its audit chain and head agree, its counts match)."""
+    store = open_store(small_db_copy)
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        cur = store.cursor()
+        while not stop.is_set() or len(written) < 5:
+            written.append(audit(cur, at=AT, username="admin", role="administrator",
+                                 action="test.write", entity="district"))
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        while len(written) < 5:  # the writer is going
+            stop.wait(0.01)
+        result = backup_store(store, tmp_path / "b")
+        n = len(written)
+        while len(written) <= n:  # and goes on after it
+            stop.wait(0.01)
+    finally:
+        stop.set()
+        t.join()
+        store.close()
+    m = verify_backup(result.path)
+    assert m.audit_head.startswith(f"{m.audit_records}:")
+    with open_store(small_db_copy, read_only=True) as after:
+        assert m.audit_records < after.scalar("SELECT count(*) FROM audit_log")
+        assert verify_log(after).ok
