@@ -30,7 +30,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.audit.keys import fingerprint, signature_ok
-from app.audit.log import GENESIS, verify_log
+from app.audit.log import GENESIS, first_line, verify_log
 from app.store import DistrictRepository
 
 ANCHORS_ENV = "GRIDCC_AUDIT_ANCHORS"
@@ -125,18 +125,18 @@ def read_anchors(path: Path, public: Ed25519PublicKey) -> AnchorReport:
         anchor, problem = _parse(line, lineno)
         if problem:
             report.problems.append(problem)
-        elif anchor.n != lineno:
-            report.problems.append(f"锚点文件第 {lineno} 行编号为 #{anchor.n}，应为 #{lineno}"
-                                   "（有行被删去或插入）")
-        elif anchor.prev != prev:
-            report.problems.append(f"锚点文件第 {lineno} 行与上一行接不上（上一行被改动、删去或"
-                                   "换过）")
         elif anchor.key != want_key or not signature_ok(public, _b64(anchor.sig),
                                                          anchor.signed_text()):
             report.problems.append(f"锚点文件第 {lineno} 行的签名不是密钥 {want_key} 签的"
                                    "（内容被改动或伪造）")
-        else:
+        else:  # genuine: it still holds the log to what it saw, whatever happened around it
             report.anchors.append(anchor)
+            if anchor.n != lineno:
+                report.problems.append(f"锚点文件第 {lineno} 行是锚点 #{anchor.n}"
+                                       "（其前有锚点被删去或插入）")
+            elif anchor.prev != prev:
+                report.problems.append(f"锚点文件第 {lineno} 行与上一行接不上（上一行被改动、"
+                                       "删去或换过）")
         prev = _line_hash(line)
     return report
 
@@ -197,7 +197,7 @@ def verify_anchors(store: DistrictRepository, path: Path,
     try:
         last, hashes = _chain(store, {a.seq for a in mine} | {1})
     except Exception as exc:  # the table gone or unreadable: a finding   # noqa: BLE001
-        report.problems.append(f"审计日志读不出来，无法与锚点核对：{exc}")
+        report.problems.append(f"审计日志读不出来，无法与锚点核对：{first_line(exc)}")
         return report
     found: dict[str, str] = {}  # kind of damage -> what the oldest anchor seeing it says
     high = good = 0  # the furthest record anchored; the furthest still as anchored

@@ -105,7 +105,7 @@ def verify_log(store: DistrictRepository) -> VerifyResult:
                 "after, prev_hash, hash FROM audit_log ORDER BY seq NULLS FIRST")
             head = store.meta().get(HEAD_KEY) if _has_table(store, "meta") else None
     except Exception as exc:  # unreadable (damaged blocks, wrong column types)  # noqa: BLE001
-        return VerifyResult(False, 0, None, f"审计日志读不出来：{_first_line(exc)}")
+        return VerifyResult(False, 0, None, f"审计日志读不出来：{first_line(exc)}")
     prev = GENESIS
     expected = 1
     for n, row in enumerate(rows):
@@ -151,7 +151,7 @@ def _has_table(store: DistrictRepository, name: str) -> bool:
                              "WHERE table_name = ?", [name]))
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
