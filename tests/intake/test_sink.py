@@ -219,3 +219,23 @@ def test_a_seat_hears_the_intake_on_postgres(pg_small_url):
             assert got[0].ids == (wid,) and got[0].actor == "intake"
         finally:
             listener.close()
+
+
+def test_device_health(small_db_copy, worker):
+    from app.intake.health import device_health
+
+    code, lon, lat, wid = worker
+    with open_store(small_db_copy) as store:
+        register(store, "osmand:h1", TEST_NOW)
+        bind(store, "osmand:h1", code, TEST_NOW)
+        sink = _sink(store)
+        sink.write([fix("osmand:h1", s=-30, lon=lon, lat=lat, battery=81.0, accuracy=6.0),
+                    fix("osmand:h1", s=-20, lon=lon, lat=lat, battery=80.0, accuracy=500.0),
+                    fix("osmand:h1", s=-10, lon=lon + 1, lat=lat, battery=79.0),
+                    fix("gpslogger:new", s=-5, lon=lon, lat=lat)])
+        first, second = device_health(store)
+        assert (first.key, first.worker_code, first.fixes) == ("gpslogger:new", None, 1)
+        assert second.worker_code == code and second.fixes == 3
+        assert second.battery == 79.0 and second.last_fix == TEST_NOW - timedelta(seconds=10)
+        assert second.flagged == {"accuracy": 1, "speed": 1}
+        assert second.silent_s(TEST_NOW) == 10.0
