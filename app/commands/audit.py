@@ -96,18 +96,19 @@ def _verify(args) -> int:
         data["ok"] = ok
         emit(args, data, "")
         return 0 if ok else 1
-    if chain.ok:
-        print(f"审计日志完好：{chain.records} 条记录，哈希链与链头均已核验")
-    else:
+    if not chain.ok:
         where = f"第 {chain.first_bad_seq} 条处" if chain.first_bad_seq else ""
         print(f"审计日志已损坏{where}：{chain.problem}", file=sys.stderr)
-    if anchors is not None:
-        if anchors.ok:
-            last = anchors.anchors[-1] if anchors.anchors else None
-            print(f"与锚点一致：核对了 {anchors.checked} 个锚点"
-                  + (f"，最近一个 #{last.n} 签于 {last.at}，到第 {last.seq} 条" if last else ""))
-        for problem in anchors.problems:
-            print(f"锚点核验不通过：{problem}", file=sys.stderr)
+    elif anchors is None:
+        print(f"审计日志完好：{chain.records} 条记录，哈希链与链头均已核验")
+    elif anchors.ok:
+        last = anchors.anchors[-1]
+        print(f"审计日志完好：{chain.records} 条记录，哈希链与链头均已核验；与锚点一致：核对了 "
+              f"{anchors.checked} 个锚点，最近一个 #{last.n} 签于 {last.at}，到第 {last.seq} 条")
+    else:
+        print(f"哈希链本身自洽（{chain.records} 条记录），但与锚点核验不通过：", file=sys.stderr)
+    for problem in anchors.problems if anchors is not None else ():
+        print(f"锚点核验不通过：{problem}", file=sys.stderr)
     return 0 if ok else 1
 
 
