@@ -55,9 +55,12 @@ class Workspace:
 _APPRAISAL = Group(BOTTOM, ("appraisal", "red_black", "appraisal_trend"), 0.34)
 WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
     Workspace("duty", QT_TRANSLATE_NOOP("workspace", "值班"), (
-        Group(LEFT, ("layers", "legend", "cameras"), 0.16),
+        Group(LEFT, ("layers", "cameras"), 0.16),
+        # what the ticked layers draw, under the layers (read together)
+        Group(LEFT, ("legend",), 0.5, below=True),
         Group(RIGHT, ("whistles", "identify", "cases", "supervision", "video_wall"), 0.28),
-        _APPRAISAL), shown=("layers", "whistles", "identify"), front=("layers", "whistles")),
+        _APPRAISAL), shown=("layers", "legend", "whistles", "identify"),
+        front=("layers", "whistles")),
     Workspace("dispatch", QT_TRANSLATE_NOOP("workspace", "调度"), (
         Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.22),
         Group(RIGHT, ("whistles", "identify", "video_wall"), 0.27),
@@ -70,7 +73,8 @@ WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
         Group(BOTTOM, ("appraisal", "appraisal_trend"), 0.34)),
         shown=("legend", "red_black"), front=("legend",)),
     Workspace("video", QT_TRANSLATE_NOOP("workspace", "视频"), (
-        Group(LEFT, ("layers", "legend"), 0.16),
+        Group(LEFT, ("layers",), 0.16),
+        Group(LEFT, ("legend",), 0.5, below=True),
         # the workflow panels as tabs of the wall: under it they would not fit at 768 px
         Group(RIGHT, ("video_wall", "whistles", "identify", "cases", "supervision"), 0.45),
         Group(RIGHT, ("cameras",), 0.38, below=True),
