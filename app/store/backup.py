@@ -103,9 +103,9 @@ class BackupResult:
 
 @dataclass(frozen=True)
 class RestoreResult:
-    db: Path
+    db: Path | str  # a file, or a server database's address
     backup: Path
-    replaced: Path | None
+    replaced: Path | str | None  # the file set aside, or the server database renamed
     manifest: Manifest
     seconds: float
 
