@@ -12,7 +12,9 @@ A pipeline of small steps, each with one job (like Traccar's server):
   cases through the workflow;
 * ``service`` - the pipeline, shared by the doors ``mqtt`` and ``http``;
 * ``feed`` - the intake as a window's live feed; ``simulate`` - the demo workers as
-  phones; ``broker_auth``/``local_broker`` - mosquitto's accounts; ``bench``.
+  phones; ``broker_auth``/``local_broker`` - mosquitto's accounts; ``bench``;
+* ``health`` - per device: last fix, battery, accuracy, flagged fixes; ``presence`` - the
+  fresh share per grid and street, workers silent (离线) or out of their grid (出格).
 
 Command line: ``python -m app intake …`` and ``python -m app simulate …``.
 """

@@ -1,0 +1,105 @@
+"""Who is where, from the stored trusted fixes (在岗在格): per grid and street the share of
+on-duty workers with a fresh fix, workers silent during their shift (离线) and workers
+outside their own grid (出格) for longer than a limit.  Qt-free; a view polls it.
+
+"On duty" is the worker's shift (``workers.shift_start``/``shift_end``, overnight shifts
+wrap midnight); flagged fixes (app/intake/filters.py) count for nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import shapely
+
+from app.feed.simulator import DAY_S, seconds_of_day
+from app.geo.wkb import geoms_from_wkb
+
+#: a fix younger than this counts as "live" (the wall's fresh share)
+FRESH_S = 60.0
+
+
+@dataclass(frozen=True)
+class Presence:
+    """At ``now``: per base grid and per street (id -> (on duty, with a fresh fix)),
+    the workers silent and the workers out of their grid (worker ids)."""
+
+    now: datetime
+    grids: dict[int, tuple[int, int]]
+    streets: dict[int, tuple[int, int]]
+    silent: tuple[int, ...]
+    outside: tuple[int, ...]
+
+    def share(self, kind: str, unit_id: int) -> float | None:
+        """Share of on-duty workers with a fresh fix (None: nobody on duty there)."""
+        on, fresh = (self.grids if kind == "grid" else self.streets).get(unit_id, (0, 0))
+        return fresh / on if on else None
+
+
+def on_duty(starts, ends, now: datetime) -> np.ndarray:
+    sod = now.hour * 3600 + now.minute * 60 + now.second
+    a, b = seconds_of_day(starts), seconds_of_day(ends)
+    return np.where(a <= b, (sod >= a) & (sod < b), (sod >= a) | (sod < b))
+
+
+def presence(store, now: datetime, *, silent_min: float = 15.0, outside_min: float = 10.0,
+             fresh_s: float = FRESH_S) -> Presence:
+    """Where the on-duty workers are at ``now`` (see the module doc)."""
+    w = store.columns("SELECT w.id, w.grid_id, c.parent_id AS street_id, w.shift_start, "
+                      "w.shift_end FROM workers w JOIN grid_units g ON g.id = w.grid_id "
+                      "JOIN grid_units c ON c.id = g.parent_id ORDER BY w.id")
+    ids = np.asarray(w["id"], np.int64)
+    duty = on_duty(w["shift_start"], w["shift_end"], now) if len(ids) else np.zeros(0, bool)
+    since = now - timedelta(seconds=DAY_S)
+    last = dict(store.rows("SELECT worker_id, max(t) FROM gps_fixes WHERE flag IS NULL "
+                           "AND t > ? AND t <= ? GROUP BY worker_id", [since, now]))
+    age = np.array([(now - last[i]).total_seconds() if i in last else np.inf
+                    for i in ids.tolist()])
+    fresh = duty & (age <= fresh_s)
+    silent = ids[duty & (age > silent_min * 60)]
+    grids: dict[int, tuple[int, int]] = {}
+    streets: dict[int, tuple[int, int]] = {}
+    for table, key in ((grids, w["grid_id"]), (streets, w["street_id"])):
+        key = np.asarray(key, np.int64)
+        for unit in np.unique(key[duty]).tolist():
+            m = duty & (key == unit)
+            table[int(unit)] = (int(m.sum()), int((fresh & m).sum()))
+    return Presence(now, grids, streets, tuple(int(i) for i in silent),
+                    _outside(store, now, ids[duty], np.asarray(w["grid_id"], np.int64)[duty],
+                             outside_min))
+
+
+def _outside(store, now: datetime, workers: np.ndarray, grid_of: np.ndarray,
+             minutes: float) -> tuple[int, ...]:
+    """Workers whose every trusted fix of the last ``minutes`` (at least one, and the
+    first of them that long ago) lies outside their own grid."""
+    if not len(workers):
+        return ()
+    t0 = now - timedelta(minutes=minutes)
+    f = store.columns("SELECT worker_id, t, lon, lat FROM gps_fixes WHERE flag IS NULL "
+                      "AND t >= ? AND t <= ? ORDER BY worker_id, t", [t0, now])
+    if not len(f["worker_id"]):
+        return ()
+    grid = dict(zip(workers.tolist(), grid_of.tolist(), strict=True))
+    fw = np.asarray(f["worker_id"], np.int64)
+    on = np.isin(fw, workers)
+    fw, lon, lat = fw[on], np.asarray(f["lon"])[on], np.asarray(f["lat"])[on]
+    t = np.asarray(f["t"])[on]
+    if not len(fw):
+        return ()
+    ids = sorted({grid[i] for i in set(fw.tolist())})
+    marks = ", ".join("?" * len(ids))
+    rows = store.rows(f"SELECT id, geom FROM grid_units WHERE id IN ({marks})", ids)
+    geom = dict(zip([r[0] for r in rows], geoms_from_wkb([r[1] for r in rows]), strict=True))
+    own = np.array([geom[grid[i]] for i in fw.tolist()])
+    inside = shapely.contains_xy(own, lon, lat)
+    out = []
+    for wid in np.unique(fw).tolist():
+        m = fw == wid
+        # the window is covered: a fix from its start (within a fix interval of it)
+        covered = (t[m][0] - np.datetime64(t0)) <= np.timedelta64(60, "s")
+        if covered and not inside[m].any():
+            out.append(int(wid))
+    return tuple(out)

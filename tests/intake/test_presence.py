@@ -1,0 +1,49 @@
+"""Who is where from the stored fixes: the fresh share per grid and street, 离线 (silent on
+duty) and 出格 (outside the own grid for longer than the limit)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyarrow as pa
+
+from app.intake.presence import on_duty, presence
+from app.store import open_store
+from tests.conftest import TEST_NOW
+
+
+def _fixes(store, worker: int, points: list[tuple[int, float, float]], flag=None) -> None:
+    store.bulk_insert("gps_fixes", {
+        "worker_id": pa.array([worker] * len(points), pa.int32()),
+        "t": pa.array([TEST_NOW - timedelta(seconds=s) for s, _, _ in points],
+                      pa.timestamp("us")),
+        "lon": [x for _, x, _ in points], "lat": [y for _, _, y in points],
+        "flag": pa.array([flag] * len(points), pa.string())})
+
+
+def test_silent_outside_and_fresh_share(small_db_copy):
+    with open_store(small_db_copy) as store:
+        rows = store.rows(
+            "SELECT w.id, w.grid_id, g.label_lon, g.label_lat, w.shift_start, w.shift_end "
+            "FROM workers w JOIN grid_units g ON g.id = w.grid_id ORDER BY w.id")
+        duty = [r for r in rows if on_duty([r[4]], [r[5]], TEST_NOW)[0]]
+        (a, ga, ax, ay, *_), (b, gb, bx, by, *_) = duty[0], duty[1]
+        far = next(r for r in rows if r[1] not in (ga, gb))  # another grid's centre
+        # a: nothing for 20 minutes but a flagged fix (which counts for nothing)
+        store.rows("DELETE FROM gps_fixes WHERE worker_id IN (?, ?) AND t > ?",
+                   [a, b, TEST_NOW - timedelta(minutes=20)])
+        _fixes(store, a, [(5, ax, ay)], flag="speed")
+        # b: fresh, but in another grid for the last 12 minutes
+        _fixes(store, b, [(s, far[2], far[3]) for s in range(720, -1, -30)])
+        p = presence(store, TEST_NOW, silent_min=15, outside_min=10)
+        assert a in p.silent and b not in p.silent
+        assert b in p.outside and a not in p.outside
+        on, fresh = p.grids[gb]
+        assert on >= 1 and fresh >= 1
+        assert p.grids[ga][1] < p.grids[ga][0]  # a is on duty there without a fresh fix
+        assert 0.0 <= p.share("grid", ga) < 1.0
+        street_on = sum(v[0] for v in p.streets.values())
+        assert street_on == sum(v[0] for v in p.grids.values()) == len(duty)
+        # back in its own grid now: no longer out
+        _fixes(store, b, [(1, bx, by)])
+        assert b not in presence(store, TEST_NOW, outside_min=10).outside
