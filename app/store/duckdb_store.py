@@ -33,19 +33,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.changes import Change, ChangeFeed
+from app.store import integrity
 from app.store.errors import (
     SchemaTooNewError,
     StoreConflict,
     StoreError,
+    StoreForeignWalError,
     StoreInterrupted,
-    StoreLockedError,
     StoreMissingError,
+    StoreNotDistrictError,
     StoreWriteError,
 )
 from app.store.schema import MIGRATIONS, Step, latest_version, refuse_tampering
 from app.store.sequences import TABLE_SEQUENCES
 
-_PID_RE = re.compile(r"\(PID (\d+)\)")
 # A failed write surfaces as IOException, or as FatalException when it happens
 # during the checkpoint at COMMIT (the database is then invalidated).
 _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
@@ -68,36 +69,40 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
 
 
-#: every DuckDB database file carries this at byte 8
-_DUCKDB_MAGIC = b"DUCK"
-
-
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    _refuse_foreign_file(path)
+    """Connect to ``path``, every refusal classified by its cause (app/store/integrity.py)."""
+    integrity.inspect_path(path)
     try:
         return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            m = _PID_RE.search(text)
-            raise StoreLockedError(str(path), int(m.group(1)) if m else None) from None
-        raise StoreError(f"cannot open database {path}: {_first_line(text)}") from None
     except duckdb.Error as exc:
-        raise StoreError(f"{path} is not a usable GridCC database: {_first_line(str(exc))}") from None
+        raise integrity.classify_open_error(path, exc) from None
 
 
-def _refuse_foreign_file(path: Path) -> None:
-    """A file that is not a DuckDB database at all (a CSV, a spreadsheet …) is said to be
-    one before DuckDB answers with its own puzzle ("Cannot launch in-memory database …")."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-    except OSError:
-        return  # missing or unreadable: DuckDB says which
-    if head and head[8:12] != _DUCKDB_MAGIC:
-        raise StoreError(f"{path} 不是 GridCC 区库文件（区库是 DuckDB 数据库文件，例如 "
-                         "python -m app demo 生成的 district.duckdb；外部数据请用 "
-                         "python -m app district import 导入）")
+def _connect_checked(path: Path, read_only: bool) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """Connect, refusing a torn state left by a crash; returns the connection and the
+    name a foreign WAL was set aside under (read-write only), else None.
+
+    With a WAL beside the file (an unclean shutdown) the marks are checked on a read-only
+    connection first: a read-write one would checkpoint a torn state into the file."""
+    aside = None
+    if integrity.has_wal(path):
+        try:
+            probe = _connect(path, read_only=True)
+        except StoreForeignWalError:
+            if read_only:
+                raise
+            aside = str(integrity.set_aside_wal(path))
+        else:
+            try:
+                if _has_meta(probe):
+                    integrity.refuse_torn(path, probe)
+            finally:
+                probe.close()
+    return _connect(path, read_only), aside
+
+
+def _has_meta(con: duckdb.DuckDBPyConnection) -> bool:
+    return "meta" in integrity.existing_tables(con)
 
 
 def _write_error(path: str, exc: Exception) -> StoreWriteError:
@@ -112,8 +117,7 @@ def _write_error(path: str, exc: Exception) -> StoreWriteError:
 
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
+_first_line = integrity.first_line
 
 
 class DuckDBStore:
@@ -133,6 +137,10 @@ class DuckDBStore:
         #: committed changes of this database (shared by every cursor of it)
         self.changes = changes if changes is not None else ChangeFeed()
         self._staged: list[Change] = []
+        #: tables written by the running transaction (their marks are updated at COMMIT)
+        self._touched: set[str] = set()
+        #: where a foreign WAL found beside the file was set aside on open, else None
+        self.wal_set_aside: str | None = None
 
     # -- opening and migrations -------------------------------------------------
     @classmethod
@@ -155,11 +163,9 @@ class DuckDBStore:
             if read_only:
                 raise StoreMissingError(f"no database at {path}")
             path.parent.mkdir(parents=True, exist_ok=True)
-        elif path.is_dir():
-            raise StoreError(f"{path} is a directory, not a database file")
-
-        con = _connect(path, read_only)
+        con, aside = _connect_checked(path, read_only)
         store = cls(con, path, read_only)
+        store.wal_set_aside = aside
         try:
             version = store._stored_version()
             target = latest_version(migrations)
@@ -170,6 +176,8 @@ class DuckDBStore:
                 )
             if version == 0 and store._has_foreign_tables():
                 raise StoreError(f"{path} is a DuckDB file but not a GridCC database")
+            if version == 0 and read_only:  # an empty DuckDB file: never made one here
+                raise StoreNotDistrictError(path, "空的 DuckDB 数据库")
             if version < target:
                 if read_only:
                     # Upgrade once read-write, then come back read-only.
@@ -218,7 +226,8 @@ class DuckDBStore:
         return self._stored_version()
 
     def meta(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        return dict(self._con.execute("SELECT key, value FROM meta WHERE key <> ?",
+                                      [integrity.MARKS_KEY]).fetchall())
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         for k, v in values.items():
@@ -250,8 +259,11 @@ class DuckDBStore:
             self._con.execute("BEGIN TRANSACTION")
             self._in_tx = True
             self._staged = []
+            self._touched = set()
             try:
                 yield
+                if self._touched and not self.read_only:
+                    integrity.record_marks(self._con, self._touched)
             except BaseException:
                 self._rollback_quietly()
                 raise
@@ -266,6 +278,7 @@ class DuckDBStore:
         finally:
             self._in_tx = False
             self._staged = []
+            self._touched = set()
             self._write_lock.release()
         self.changes.publish(staged)
 
@@ -296,6 +309,10 @@ class DuckDBStore:
         arrow = pa.table({k: _to_arrow(v) for k, v in columns.items()})
         if arrow.num_rows == 0:
             return 0
+        if not self._in_tx and not self.read_only:  # every write commits with its marks
+            with self.transaction():
+                return self.bulk_insert(table, {n: arrow.column(n) for n in arrow.column_names})
+        self._touched.add(table)
         names = ", ".join(f'"{c}"' for c in arrow.column_names)
         view = f"_bulk_{table}"
         self._con.complete()
@@ -339,6 +356,11 @@ class DuckDBStore:
 
     def _execute(self, sql: str, params: Sequence[Any]):
         self._check_interrupt()
+        if not self.read_only and integrity.is_write(sql):
+            if not self._in_tx:  # every write commits with its marks
+                with self.transaction():
+                    return _Fetched(self._execute(sql, params).fetchall())
+            self._touched |= integrity.written_tables(sql)
         try:
             return self._con.execute(sql, list(params))
         except duckdb.InterruptException:
@@ -413,6 +435,21 @@ class DuckDBStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Fetched:
+    """The rows of a statement run in a transaction of its own (fetched before COMMIT)."""
+
+    def __init__(self, rows: list[tuple]):
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def fetchmany(self, n: int = 1) -> list[tuple]:
+        rows, self._rows = self._rows[:n], self._rows[n:]
+        return rows
 
 
 def _to_arrow(values) -> pa.Array:

@@ -22,6 +22,64 @@ class StoreLockedError(StoreError):
         )
 
 
+class StoreNotRegularFileError(StoreError):
+    """The path is a directory, FIFO, device or socket, not a file (never opened)."""
+
+    def __init__(self, path, kind: str):
+        self.path = str(path)
+        self.kind = kind
+        super().__init__(f"{path} 是{kind}，不是区库文件")
+
+
+class StoreUnreadableError(StoreError):
+    """The file cannot be read by this user (permissions, I/O error)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"无法读取区库 {path}：{reason}")
+
+
+class StoreNotDistrictError(StoreError):
+    """The file is not a GridCC district (empty, not a DuckDB file, another database)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path} 不是 GridCC 区库文件（{reason}）；区库由 python -m app demo "
+                         "生成或 python -m app district import 导入")
+
+
+class StoreDamagedError(StoreError):
+    """The file is damaged (checksum error in a block, a WAL that cannot be replayed)."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"区库 {path} 已损坏：{reason}；请从最近的备份恢复"
+                         "（python -m app restore 备份文件）")
+
+
+class StoreTornError(StoreDamagedError):
+    """After an unclean shutdown the tables disagree with the last commit's marks: a
+    transaction came back in part (app/store/integrity.py).  The file is left as it is."""
+
+    def __init__(self, path, problems: list[str]):
+        self.problems = list(problems)
+        shown = "；".join(problems[:3]) + ("…" if len(problems) > 3 else "")
+        super().__init__(path, f"上次异常退出后有一次提交只恢复了一部分（{shown}）")
+
+
+class StoreForeignWalError(StoreError):
+    """A WAL beside the file does not belong to it (a replaced or foreign file's)."""
+
+    def __init__(self, path, wal):
+        self.path = str(path)
+        self.wal = str(wal)
+        super().__init__(f"{wal} 不属于区库 {path}（来自被替换的或其他的区库），未应用；"
+                         "以读写方式打开区库（如 python -m app run）时会将其改名移开")
+
+
 class SchemaTooNewError(StoreError):
     """The file was written by a newer GridCC than this one."""
 

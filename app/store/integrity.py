@@ -1,0 +1,268 @@
+"""Integrity of a district file (区库完整性): what is at the path before DuckDB opens it,
+what an open error means, the WAL beside it, and torn commits after a crash.
+
+Before opening
+    :func:`inspect_path` looks at the path without opening it for reading data: a FIFO,
+    a directory or a device is refused at once (opening a FIFO would block forever), a
+    file this user may not read is named so, an empty file or one without DuckDB's magic
+    bytes is "not a district file".
+Open errors
+    :func:`classify_open_error` turns DuckDB's message into one of the errors of
+    app/store/errors.py by its cause: a lock held by PID n, a checksum error in block …,
+    a WAL that does not match the file, a file that is not a database.
+The WAL
+    DuckDB 2 refuses to replay a WAL written for another file ("WAL does not match
+    database file").  :func:`set_aside_wal` renames such a WAL to
+    ``<file>.wal.foreign-<time>`` (never applied, never deleted); :func:`replace_database`
+    moves a file into place together with its WAL, so a replaced file's WAL never meets
+    the new one.
+Torn commits (撕裂提交)
+    Every write transaction of :class:`~app.store.duckdb_store.DuckDBStore` records, in
+    the same transaction, the row count of each table it wrote (and the sum of the row
+    versions of ``cases`` and ``whistles``, which every workflow update bumps) under the
+    meta key :data:`MARKS_KEY`.  A crash that replays only part of a transaction leaves
+    counts that disagree with the marks (the marks came back without a table's rows, or
+    the rows without the marks).  The marks are checked when a file is opened with a WAL
+    beside it (the only way a partial replay can happen) and by ``check --full``.  Cost:
+    one ``count(*)`` per table written at each commit (DuckDB answers it from row-group
+    metadata: well under a millisecond), one ``sum(version)`` when cases or whistles
+    were written, and after an unclean shutdown one count per table on open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from datetime import datetime
+from pathlib import Path
+
+from app.store.errors import (
+    StoreDamagedError,
+    StoreError,
+    StoreForeignWalError,
+    StoreLockedError,
+    StoreNotDistrictError,
+    StoreNotRegularFileError,
+    StoreTornError,
+    StoreUnreadableError,
+)
+
+#: every DuckDB database file carries this at byte 8
+DUCKDB_MAGIC = b"DUCK"
+#: meta key of the per-table marks written by every write transaction
+MARKS_KEY = "store_marks"
+#: tables whose marks also carry sum(version) (updates bump it; counts alone miss them)
+VERSIONED_TABLES = ("cases", "whistles")
+#: tables never marked: the marks live in meta itself
+UNMARKED_TABLES = ("meta",)
+
+_PID_RE = re.compile(r"\(PID (\d+)\)")
+_BLOCK_RE = re.compile(r"in block at location (\d+)")
+# the table a write statement changes (INSERT [OR …] INTO t, UPDATE t, DELETE FROM t …)
+_WRITE_TARGET_RE = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|"
+    r"COPY)\s+(?:\"?main\"?\.)?\"?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+_WRITE_STATEMENT_RE = re.compile(
+    r"^\s*(?:WITH\b.*?\)\s*)?(?:INSERT|UPDATE|DELETE|TRUNCATE|COPY|CREATE|ALTER|DROP)\b",
+    re.IGNORECASE | re.DOTALL)
+
+
+def wal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def has_wal(path: Path) -> bool:
+    """A non-empty WAL beside ``path``: the last writer did not close it cleanly."""
+    try:
+        return wal_path(path).stat().st_size > 0
+    except OSError:
+        return False
+
+
+# -- before opening -------------------------------------------------------------------
+def inspect_path(path: Path) -> None:
+    """Refuse what is at ``path`` if it cannot be a district file, without blocking (a
+    FIFO is never opened).  A missing path passes (the caller decides about creating)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreUnreadableError(path, exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreNotRegularFileError(path, "目录")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else
+                "设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "套接字" if stat.S_ISSOCK(st.st_mode) else "特殊文件")
+        raise StoreNotRegularFileError(path, kind)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except PermissionError:
+        raise StoreUnreadableError(path, "没有读取权限") from None
+    except OSError as exc:
+        raise StoreUnreadableError(path, exc.strerror or str(exc)) from None
+    if not head:
+        raise StoreNotDistrictError(path, "文件为空")
+    if head[8:12] != DUCKDB_MAGIC:
+        raise StoreNotDistrictError(path, "不是 DuckDB 数据库文件")
+
+
+def classify_open_error(path: Path, exc: Exception) -> StoreError:
+    """The StoreError naming the cause of DuckDB's refusal to open ``path``."""
+    text = str(exc)
+    low = text.lower()
+    if "wal does not match" in low:
+        return StoreForeignWalError(path, wal_path(path))
+    block = _BLOCK_RE.search(text)
+    if "checksum" in low or "corrupt" in low or block:
+        where = f"位置 {block.group(1)} 的数据块" if block else "文件"
+        return StoreDamagedError(path, f"{where}校验和错误")
+    if "could not set lock" in low or "conflicting lock" in low:
+        m = _PID_RE.search(text)
+        return StoreLockedError(str(path), int(m.group(1)) if m else None)
+    if "permission denied" in low:
+        return StoreUnreadableError(path, "没有读写权限")
+    if "not a valid duckdb database" in low:
+        return StoreNotDistrictError(path, "不是有效的 DuckDB 数据库文件")
+    if "failure while replaying wal" in low:
+        return StoreDamagedError(path, f"日志文件 {wal_path(path).name} 无法重放（{first_line(text)}）")
+    return StoreDamagedError(path, first_line(text))
+
+
+def classify_read_error(path: str | Path, exc: Exception) -> StoreError | None:
+    """A StoreDamagedError when a read failed on damage, else None (a different error)."""
+    text = str(exc)
+    block = _BLOCK_RE.search(text)
+    if block or "checksum" in text.lower() or "corrupt" in text.lower():
+        where = f"位置 {block.group(1)} 的数据块" if block else "文件"
+        return StoreDamagedError(Path(path), f"{where}校验和错误")
+    return None
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+# -- the WAL ----------------------------------------------------------------------------
+def set_aside_wal(path: Path) -> Path:
+    """Rename the WAL beside ``path`` to ``<file>.wal.foreign-<time>``; returns the new name."""
+    wal = wal_path(path)
+    stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+    aside = wal.with_name(f"{wal.name}.foreign-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = wal.with_name(f"{wal.name}.foreign-{stamp}-{n}")
+        n += 1
+    os.replace(wal, aside)
+    return aside
+
+
+def replace_database(src: Path, dst: Path) -> None:
+    """Move the database ``src`` onto ``dst`` with its WAL: ``dst``'s old WAL goes (it
+    belonged to the file replaced), ``src``'s WAL, if any, comes along."""
+    src_wal, dst_wal = wal_path(src), wal_path(dst)
+    if dst_wal.exists():
+        dst_wal.unlink()
+    os.replace(src, dst)
+    if src_wal.exists():
+        os.replace(src_wal, dst_wal)
+
+
+# -- torn commits ---------------------------------------------------------------------------
+def is_write(sql: str) -> bool:
+    """Whether ``sql`` changes the database (it must then run inside a transaction)."""
+    return bool(_WRITE_STATEMENT_RE.match(sql))
+
+
+def written_tables(sql: str) -> set[str]:
+    """The tables ``sql`` may write (names only; the caller keeps the ones that exist)."""
+    return {m.group(1).lower() for m in _WRITE_TARGET_RE.finditer(sql)}
+
+
+def measure(con, tables) -> dict[str, list[int]]:
+    """The marks of ``tables`` as they are now on ``con``: [rows] or [rows, sum(version)]."""
+    out: dict[str, list[int]] = {}
+    for t in sorted(tables):
+        if t in VERSIONED_TABLES:
+            n, v = con.execute(f"SELECT count(*), coalesce(sum(version), 0) FROM {t}").fetchall()[0]
+            out[t] = [int(n), int(v)]
+        else:
+            out[t] = [int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])]
+    return out
+
+
+def existing_tables(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE'").fetchall()}
+
+
+def stored_marks(con) -> dict[str, list[int]] | None:
+    """The marks kept in meta, None when the file has none yet (written before them)."""
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [MARKS_KEY]).fetchall()
+    if not rows:
+        return None
+    try:
+        marks = json.loads(rows[0][0])
+    except ValueError:
+        return {"?": [-1]}  # unreadable marks disagree with any table
+    return marks if isinstance(marks, dict) else {"?": [-1]}
+
+
+def record_marks(con, touched: set[str]) -> None:
+    """Inside the writing transaction: update the marks of the ``touched`` tables."""
+    tables = existing_tables(con)
+    if "meta" not in tables:
+        return
+    marks = stored_marks(con) or {}
+    marks = {t: v for t, v in marks.items() if t in tables}  # dropped tables
+    marks.update(measure(con, (touched & tables) - set(UNMARKED_TABLES)))
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [MARKS_KEY, json.dumps(marks, sort_keys=True, separators=(",", ":"))])
+
+
+def mark_disagreements(con) -> list[str]:
+    """What disagrees with the marks (empty when all agree or there are none), in
+    Chinese, e.g. ``表 cases 有 15000 行，提交记录为 35000 行``."""
+    marks = stored_marks(con)
+    if not marks:
+        return []
+    tables = existing_tables(con)
+    problems = []
+    for table, expected in sorted(marks.items()):
+        if table not in tables:
+            problems.append(f"表 {table} 缺失，提交记录中有它")
+            continue
+        now = measure(con, [table])[table]
+        if now[0] != expected[0]:
+            problems.append(f"表 {table} 有 {now[0]} 行，最后一次提交记录为 {expected[0]} 行")
+        elif len(expected) > 1 and len(now) > 1 and now[1] != expected[1]:
+            problems.append(f"表 {table} 的修改未完整写入（版本合计 {now[1]}，提交记录为 "
+                            f"{expected[1]}）")
+    return problems
+
+
+def refuse_torn(path: Path, con) -> None:
+    """StoreTornError when the marks disagree with the tables (a partly replayed commit)."""
+    problems = mark_disagreements(con)
+    if problems:
+        raise StoreTornError(path, problems)
+
+
+# -- reading everything ------------------------------------------------------------------------
+def read_every_block(con, path: str | Path) -> list[str]:
+    """Read every column of every table (DuckDB verifies each block's checksum as it reads
+    it); returns the damage found, one line per table, in Chinese."""
+    problems = []
+    for table in sorted(existing_tables(con)):
+        try:
+            con.execute(f'SELECT max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
+        except Exception as exc:  # noqa: BLE001 - any failure to read is damage to report
+            damage = classify_read_error(path, exc)
+            reason = damage.reason if damage is not None else first_line(str(exc))
+            problems.append(f"表 {table} 无法完整读取：{reason}")
+    return problems
