@@ -47,7 +47,8 @@ MANIFEST_FORMAT = "gridcc-backup/1"
 #: automatic backups kept by ``backup --auto`` unless told otherwise
 DEFAULT_KEEP = 14
 _ATTACHED = "gridcc_backup"
-_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<auto>-auto)?\.(?P<ext>duckdb|dump)$")
+_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?:-(?P<n>\d+))?(?P<auto>-auto)?"
+                      r"\.(?P<ext>duckdb|dump)$")
 
 
 class BackupError(StoreError):
@@ -122,9 +123,17 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def backup_name(stem: str, at: datetime, *, auto: bool, ext: str = "duckdb") -> str:
-    """``district-20261120-103000[-auto].duckdb``: sorts by time, says how it was made."""
-    return f"{stem}-{at:%Y%m%d-%H%M%S}{'-auto' if auto else ''}.{ext}"
+def backup_path(dest_dir: Path, stem: str, at: datetime, *, auto: bool,
+                ext: str = "duckdb") -> Path:
+    """A new backup's path, ``district-20261120-103000[-N][-auto].duckdb``: sorts by time,
+    says how it was made; ``-2``, ``-3`` … for more than one in the same second."""
+    kind = "-auto" if auto else ""
+    n = 1
+    while True:
+        path = dest_dir / f"{stem}-{at:%Y%m%d-%H%M%S}{f'-{n}' if n > 1 else ''}{kind}.{ext}"
+        if not path.exists() and not manifest_path(path).exists():
+            return path
+        n += 1
 
 
 # -- state of a district: what a manifest records and a verification compares ----------
@@ -184,9 +193,7 @@ def backup_store(store, dest_dir: Path, *, auto: bool = False, at: datetime | No
     _usable_dir(dest_dir)
     at = at or datetime.now()
     stem = Path(store.path).stem
-    final = dest_dir / backup_name(stem, at, auto=auto)
-    if final.exists() or manifest_path(final).exists():
-        raise BackupError(f"{final} 已存在")
+    final = backup_path(dest_dir, stem, at, auto=auto)
     clean_unfinished(dest_dir)
     tmp = dest_dir / f".gridcc-backup-{os.getpid()}.tmp"
     _remove(tmp)
@@ -289,8 +296,8 @@ def list_backups(dest_dir: Path, stem: str | None = None, *, auto: bool | None =
             continue
         if auto is not None and bool(m["auto"]) != auto:
             continue
-        found.append((m["at"], p))
-    return [p for _, p in sorted(found)]
+        found.append((m["at"], int(m["n"] or 1), p))
+    return [p for *_, p in sorted(found)]
 
 
 def rotate(dest_dir: Path, stem: str, keep: int, *, auto: bool = True) -> list[Path]:

@@ -38,7 +38,7 @@ from app.store.backup import (
     _usable_dir,
     _verify_chain,
     _write_atomically,
-    backup_name,
+    backup_path,
     clean_unfinished,
     district_state,
     manifest_path,
@@ -104,9 +104,7 @@ def backup_server(target: DbTarget, dest_dir: Path, *, auto: bool = False,
     _usable_dir(dest_dir)
     at = at or datetime.now()
     dbname = _dbname(target.conninfo)
-    final = dest_dir / backup_name(dbname, at, auto=auto, ext="dump")
-    if final.exists():
-        raise BackupError(f"{final} 已存在")
+    final = backup_path(dest_dir, dbname, at, auto=auto, ext="dump")
     clean_unfinished(dest_dir)
     tmp = dest_dir / f".gridcc-backup-{os.getpid()}.tmp"
     _remove(tmp)
