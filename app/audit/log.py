@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.store import DistrictRepository
+from app.store import DistrictRepository, StoreError
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -56,9 +56,32 @@ def append(
     """Append one record; returns its sequence number.  Runs inside the caller's
     transaction, so a refused or failed change leaves no record behind.  The chain's
     head is read and written inside that transaction, which the store runs after every
-    writer before it (its write lock): two appends never take the same head."""
+    writer before it (its write lock): two appends never take the same head.  A log
+    table that is gone or re-typed refuses the change with a :class:`StoreError` that
+    says so (nothing can be done unrecorded)."""
+    try:
+        return _append(store, at, username, role, action, entity, entity_id, before, after)
+    except Exception as exc:
+        if type(exc).__name__ not in _DAMAGED_TABLE:
+            raise
+        raise StoreError(f"审计日志写不进去（{first_line(exc)}）：审计表缺失或已被改动，"
+                         "此操作未执行；请运行 python -m app audit verify 查明，并从最近的"
+                         "备份恢复") from None
+
+
+#: database errors (DuckDB's, psycopg's) of a table or column that is not as the schema made
+#: it - never those of a conflict between writers, which the store retries or reports itself
+_DAMAGED_TABLE = frozenset({
+    "CatalogException", "BinderException", "ConversionException",
+    "UndefinedTable", "UndefinedColumn", "DatatypeMismatch", "InvalidTextRepresentation"})
+
+
+def _append(store, at, username, role, action, entity, entity_id, before, after) -> int:
     with store.transaction():
         last = store.rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        if last and not (isinstance(last[0][0], int) and isinstance(last[0][1], str)):
+            raise StoreError("审计日志的最后一条记录无法识别：审计表已被改动，此操作未执行；"
+                             "请运行 python -m app audit verify 查明，并从最近的备份恢复")
         seq, prev = (last[0][0] + 1, last[0][1]) if last else (1, GENESIS)
         rec = {"seq": int(seq), "at": at.replace(microsecond=0).isoformat(sep=" "),
                "username": username, "role": role, "action": action, "entity": entity,

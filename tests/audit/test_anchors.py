@@ -14,11 +14,12 @@ from datetime import datetime
 import duckdb
 import pytest
 
+from app.audit import append
 from app.audit.anchors import AnchorError, append_anchor, read_anchors, verify_anchors
 from app.audit.keys import AuditKeyError, generate, load_private, load_public, public_path
 from app.auth.accounts import UNKNOWN_USER, AuthError, authenticate
 from app.cli import main
-from app.store import open_store
+from app.store import StoreError, open_store
 from tests.audit import tamperings
 
 
@@ -213,3 +214,19 @@ def test_a_password_typed_as_the_user_name_is_never_recorded(small_db_copy):
     assert (unknown, unknown_id, action) == (UNKNOWN_USER, None, "login.fail")
     assert "no such account" in after
     assert (known, known_id, known_action) == ("auditor", "auditor", "login.fail")
+
+
+@pytest.mark.parametrize("how", ["drop", "retype"])
+def test_an_action_on_a_garbled_log_is_refused_in_one_line(anchored, capsys, how):
+    """Nothing is done unrecorded: with the log table gone or re-typed, an append (a
+    login here) refuses with a StoreError that says what to do, not a traceback."""
+    con = duckdb.connect(str(anchored["db"]))
+    con.execute("DROP TABLE audit_log")
+    if how == "retype":
+        con.execute("CREATE TABLE audit_log AS SELECT 'one' AS seq, 'h' AS hash")
+    con.close()
+    with open_store(anchored["db"]) as s, pytest.raises(StoreError, match="audit verify"):
+        append(s, at=datetime(2026, 11, 23, 9, 0), username="user1", role="operator",
+               action="case.register", entity="case", entity_id="AJ2026112300001W")
+    assert main(["audit", "verify", "--db", str(anchored["db"])]) == 1
+    assert "Traceback" not in capsys.readouterr().err
