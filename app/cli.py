@@ -17,6 +17,7 @@ from pathlib import Path
 from app.clock import ClockError
 from app.paths import default_db, default_db_path
 from app.store import StoreError, open_store
+from app.store.integrity import WatchedStore
 from app.store.target import DbTarget, parse_db
 
 EXIT_USAGE = 2
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate geometry, hierarchy, codes and locations")
     _db_arg(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full", action="store_true",
+                   help="also read every block of every table (checksum damage), compare the "
+                        "tables with the last commit's marks and verify the audit chain")
 
     p = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     p.add_argument("out", type=Path, metavar="OUT.png")
@@ -302,10 +306,18 @@ def cmd_info(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from app.checks import format_report, run_checks
+    from app.checks import CheckReport, CheckResult, format_report, run_checks, run_full_checks
 
     with open_store(args.db, read_only=True) as store:
-        report = run_checks(store)
+        if args.full:
+            full = run_full_checks(store)
+            try:
+                report = run_checks(store)
+            except StoreError as exc:  # damage met by the checks themselves: said once
+                report = CheckReport([CheckResult("data", "数据无法完整读取", [str(exc)])])
+            report.results[:0] = full
+        else:
+            report = run_checks(store)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -322,20 +334,35 @@ def cmd_screenshot(args) -> int:
         raise UserError(f"folder {out.parent} does not exist")
     frontend = _frontend()
     store = open_store(args.db, read_only=True)
+    watched = WatchedStore(store)
     try:
+        _refuse_damage(store)
         from app.clock import store_clock
         from app.demo.reanchor import MIN_GAP, gap_text, staleness
 
         now = store_clock(store).now()
         behind = staleness(store, now)
-        frontend.render_screenshot(store, out, args.size, workspace=_workspace(args.workspace))
+        frontend.render_screenshot(watched, out, args.size, workspace=_workspace(args.workspace))
     finally:
         store.close()
+    if watched.failures:  # a panel or layer could not read its data: the picture is not it
+        out.unlink(missing_ok=True)
+        first = watched.failures[0]
+        reason = str(first) if isinstance(first, StoreError) else f"{type(first).__name__}: {first}"
+        raise UserError(f"截图未保存：读取区库时出错（{reason.strip().splitlines()[0]}）")
     print(f"saved {out} ({args.size[0]}x{args.size[1]}) at {now:%Y-%m-%d %H:%M:%S}")
     if behind is not None and behind >= MIN_GAP:
         print(f"gridcc: 演示时间线落后 {gap_text(behind)}，截图中的今日为空；先运行 "
               f"python -m app demo --if-missing 将其平移到当前时间", file=sys.stderr)
     return 0
+
+
+def _refuse_damage(store) -> None:
+    """Every block of a district file read before the window shows it (a damaged table
+    is said in one line, not met by a panel half-way through drawing)."""
+    damage = store.read_every_block() if hasattr(store, "read_every_block") else []
+    if damage:
+        raise UserError(f"截图未保存：区库 {store.path} 已损坏（{damage[0]}）；请从最近的备份恢复")
 
 
 #: workspace names the screenshot takes: the key or its Chinese name

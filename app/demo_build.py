@@ -17,6 +17,8 @@ from pathlib import Path
 
 from app.clock import district_clock
 from app.store import StoreError, StoreLockedError, open_store
+from app.store.duckdb_store import pid_alive
+from app.store.integrity import replace_database
 
 
 def build_demo_database(
@@ -39,6 +41,7 @@ def build_demo_database(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+    remove_stale_temporaries(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     _remove(tmp)
     t0 = time.perf_counter()
@@ -52,7 +55,7 @@ def build_demo_database(
             store.checkpoint()
         finally:
             store.close()
-        os.replace(tmp, path)
+        replace_database(tmp, path)  # the replaced file's WAL goes with it
     except StoreError as exc:
         _remove(tmp)
         raise StoreError(f"could not build the demo district: {exc}; nothing was changed") from None
@@ -66,6 +69,23 @@ def build_demo_database(
         raise
     stats["seconds"] = time.perf_counter() - t0
     return stats
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files (``.<name>.tmp-<PID>`` and their WAL) that earlier runs
+    building ``path`` left when they were killed (their PID no longer runs); returns them."""
+    removed = []
+    prefix = f".{path.name}.tmp-"
+    for tmp in path.parent.glob(f"{prefix}*"):
+        pid = tmp.name[len(prefix):].removesuffix(".wal")
+        if not pid.isdigit() or int(pid) == os.getpid() or pid_alive(int(pid)):
+            continue
+        try:
+            tmp.unlink()
+            removed.append(tmp)
+        except OSError:
+            pass  # another user's, or already gone
+    return removed
 
 
 def _ensure_not_open(path: Path) -> None:

@@ -349,10 +349,23 @@ class DuckDBStore:
     def columns(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
         refuse_tampering(sql)
         self._check_interrupt()
+        with self._damage_reported():
+            try:
+                return self._con.execute(sql, list(params)).fetchnumpy()
+            except duckdb.InterruptException:
+                raise self._interrupt_error() from None
+
+    @contextmanager
+    def _damage_reported(self):
+        """A read that fails on a damaged block raises StoreDamagedError (one line naming
+        the block and the way back), not DuckDB's exception."""
         try:
-            return self._con.execute(sql, list(params)).fetchnumpy()
-        except duckdb.InterruptException:
-            raise self._interrupt_error() from None
+            yield
+        except duckdb.Error as exc:
+            damage = integrity.classify_read_error(self.path, exc)
+            if damage is None:
+                raise
+            raise damage from None
 
     def _execute(self, sql: str, params: Sequence[Any]):
         self._check_interrupt()
@@ -366,7 +379,8 @@ class DuckDBStore:
         except duckdb.InterruptException:
             raise self._interrupt_error() from None
         except _WRITE_FAILURES as exc:  # a write through SQL (UPDATE/INSERT) hit the disk
-            raise _write_error(self.path, exc) from None
+            damage = integrity.classify_read_error(self.path, exc)
+            raise (damage or _write_error(self.path, exc)) from None
         except duckdb.TransactionException as exc:
             if _is_conflict(exc):  # another cursor wrote the same row meanwhile
                 raise StoreConflict(_CONFLICT_MESSAGE) from None
@@ -392,11 +406,13 @@ class DuckDBStore:
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         refuse_tampering(sql)
-        return self._execute(sql, params).fetchall()
+        with self._damage_reported():
+            return self._execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         refuse_tampering(sql)
-        rows = self._execute(sql, params).fetchmany(1)
+        with self._damage_reported():
+            rows = self._execute(sql, params).fetchmany(1)
         self._con.complete()  # DuckDB 2: an unfinished result blocks the connection
         return rows[0][0] if rows else None
 
@@ -407,8 +423,14 @@ class DuckDBStore:
         refuse_tampering(sql)
         con = self._con if self._in_tx else self._con.cursor()
         try:
-            reader = con.sql(sql).to_arrow_reader(batch_rows)
-            for batch in reader:
+            with self._damage_reported():
+                reader = con.sql(sql).to_arrow_reader(batch_rows)
+                batches = iter(reader)
+            while True:
+                with self._damage_reported():
+                    batch = next(batches, None)
+                if batch is None:
+                    break
                 yield {name: batch.column(i).to_numpy(zero_copy_only=False)
                        for i, name in enumerate(batch.schema.names)}
         finally:
@@ -416,6 +438,15 @@ class DuckDBStore:
                 con.complete()
             else:
                 con.close()
+
+    def read_every_block(self) -> list[str]:
+        """``check --full``: read every column of every table (each block's checksum is
+        verified as it is read); the damage found, one line per table."""
+        return integrity.read_every_block(self._con, self.path)
+
+    def torn_marks(self) -> list[str]:
+        """``check --full``: where the tables disagree with the last commit's marks."""
+        return integrity.mark_disagreements(self._con)
 
     def checkpoint(self) -> None:
         try:

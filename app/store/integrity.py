@@ -266,3 +266,48 @@ def read_every_block(con, path: str | Path) -> list[str]:
             reason = damage.reason if damage is not None else first_line(str(exc))
             problems.append(f"表 {table} 无法完整读取：{reason}")
     return problems
+
+
+# -- a read that failed while rendering ---------------------------------------------------------
+class WatchedStore:
+    """A store whose failed reads are remembered (:attr:`failures`), on any thread and
+    through its cursors: a screenshot whose panels swallowed an error (a map without its
+    cases) is then not reported as done."""
+
+    _READS = frozenset({"rows", "columns", "scalar", "meta", "schema_version"})
+
+    def __init__(self, store, failures: list[Exception] | None = None):
+        self._store = store
+        self.failures = failures if failures is not None else []
+
+    def __getattr__(self, name):
+        value = getattr(self._store, name)
+        if name == "cursor":
+            return lambda: WatchedStore(self._store.cursor(), self.failures)
+        if name == "iter_batches":
+            return self._watched_batches
+        if name in self._READS:
+            return self._watched(value)
+        return value
+
+    def _watched(self, method):
+        def call(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except Exception as exc:
+                self._note(exc)
+                raise
+        return call
+
+    def _watched_batches(self, *args, **kwargs):
+        try:
+            yield from self._store.iter_batches(*args, **kwargs)
+        except Exception as exc:
+            self._note(exc)
+            raise
+
+    def _note(self, exc: Exception) -> None:
+        from app.store.errors import StoreInterrupted
+
+        if not isinstance(exc, StoreInterrupted):  # a worker stopped on purpose
+            self.failures.append(exc)
