@@ -14,7 +14,7 @@ import pytest
 
 from app.audit.log import HEAD_KEY, verify_log
 from app.audit.log import append as audit
-from app.store import open_store
+from app.store import StoreError, open_store
 from app.store.backup import (
     BackupError,
     Manifest,
@@ -240,35 +240,60 @@ def test_what_an_interrupted_backup_left_is_cleaned_up(small_db_copy, tmp_path):
     assert sorted(dest.iterdir()) == [result.path, manifest_path(result.path)]
 
 
-def test_a_backup_taken_while_the_district_is_written_is_one_committed_state(
+def test_a_backup_in_the_centre_neither_waits_for_a_writer_nor_copies_its_uncommitted_rows(
         small_db_copy, tmp_path):
-    """In the command centre's own process writers go on while a backup runs: the copy is
-    one committed state (verified: its audit chain and head agree, its counts match)."""
+    """In the command centre's own process a backup runs beside the writers: one with its
+    transaction open (not committed) neither blocks the copy nor gets into it."""
     store = open_store(small_db_copy)
-    stop = threading.Event()
-    written = []
+    inside, copied = threading.Event(), threading.Event()
+    errors = []
 
     def writer():
         cur = store.cursor()
-        while not stop.is_set() or len(written) < 5:
-            written.append(audit(cur, at=AT, username="admin", role="administrator",
-                                 action="test.write", entity="district"))
+        try:
+            with cur.transaction():
+                audit(cur, at=AT, username="admin", role="administrator",
+                      action="test.write", entity="district")
+                inside.set()
+                copied.wait()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            inside.set()
+            cur.close()
 
-    t = threading.Thread(target=writer)
-    t.start()
     try:
-        while len(written) < 5:  # the writer is going
-            stop.wait(0.01)
-        result = backup_store(store, tmp_path / "b")
-        n = len(written)
-        while len(written) <= n:  # and goes on after it
-            stop.wait(0.01)
+        committed = store.scalar("SELECT count(*) FROM audit_log")
+        t = threading.Thread(target=writer)
+        t.start()
+        inside.wait()
+        try:
+            result = backup_store(store, tmp_path / "b")
+        finally:
+            copied.set()
+            t.join()
+        assert not errors
+        assert store.scalar("SELECT count(*) FROM audit_log") == committed + 1
     finally:
-        stop.set()
-        t.join()
         store.close()
     m = verify_backup(result.path)
-    assert m.audit_head.startswith(f"{m.audit_records}:")
-    with open_store(small_db_copy, read_only=True) as after:
-        assert m.audit_records < after.scalar("SELECT count(*) FROM audit_log")
-        assert verify_log(after).ok
+    assert m.audit_records == committed and m.audit_head.startswith(f"{committed}:")
+
+
+def test_a_damaged_district_is_not_backed_up(small_db_copy, tmp_path):
+    """A block whose checksum fails is read by the copy and stops it: no backup of damage
+    appears (nor a half-written file)."""
+    con = duckdb.connect(str(small_db_copy), read_only=True)
+    try:
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+        block = con.execute("SELECT max(block_id) FROM pragma_storage_info('case_transitions') "
+                            "WHERE block_id >= 0").fetchone()[0]
+    finally:
+        con.close()
+    with open(small_db_copy, "r+b") as f:  # 3 header pages of 4 KiB, then the blocks
+        f.seek(3 * 4096 + block * block_size + 1000)
+        f.write(b"\xff" * 16)
+    dest = tmp_path / "b"
+    with pytest.raises(StoreError):
+        make_backup(small_db_copy, dest)
+    assert list(dest.iterdir()) == []
