@@ -35,7 +35,7 @@ from app.store import DistrictRepository
 
 ANCHORS_ENV = "GRIDCC_AUDIT_ANCHORS"
 VERSION = 1
-_SIGNED = ("v", "n", "at", "district", "seq", "head", "first", "prev", "key")
+_SIGNED = ("v", "n", "at", "district", "seq", "head", "first", "prev", "key", "restored", "note")
 
 
 class AnchorError(Exception):
@@ -55,6 +55,10 @@ class Anchor:
     prev: str
     key: str
     sig: str
+    #: signed after the district was restored from a backup: the records the anchors
+    #: before it saw beyond ``seq`` went with the restore (acknowledged by the key holder)
+    restored: bool = False
+    note: str = ""  # why (a restore: which backup, on whose order)
 
     def signed_text(self) -> bytes:
         body = {"v": VERSION, **{k: getattr(self, k) for k in _SIGNED if k != "v"}}
@@ -68,8 +72,10 @@ class Anchor:
 
     def summary(self) -> str:
         """One line fit for the daily report (日报): when, how far, which head, which key."""
-        return (f"锚点 #{self.n}  {self.at}  区 {self.district or '—'}  审计记录至第 {self.seq} 条"
-                f"  链头 {self.head[:16]}  签名 {self.sig[:16]}  密钥 {self.key}")
+        kind = "恢复锚点" if self.restored else "锚点"
+        return (f"{kind} #{self.n}  {self.at}  区 {self.district or '—'}  审计记录至第 {self.seq} 条"
+                f"  链头 {self.head[:16]}  签名 {self.sig[:16]}  密钥 {self.key}"
+                + (f"  （从备份恢复：{self.note}）" if self.restored else ""))
 
 
 @dataclass
@@ -79,6 +85,8 @@ class AnchorReport:
     anchors: list[Anchor] = field(default_factory=list)
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    #: records anchors saw that a restore from a backup took away, acknowledged
+    restored_away: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,7 +97,7 @@ class AnchorReport:
         return {"ok": self.ok, "anchors": len(self.anchors), "checked": self.checked,
                 "last_anchor": None if last is None else {"n": last.n, "at": last.at,
                                                           "seq": last.seq},
-                "problems": list(self.problems)}
+                "problems": list(self.problems), "restored_away": list(self.restored_away)}
 
 
 def default_anchor_path() -> Path | None:
@@ -156,8 +164,10 @@ def _parse(line: str, lineno: int) -> tuple[Anchor | None, str]:
     try:
         if not isinstance(body, dict) or body.get("v") != VERSION:
             raise TypeError
-        anchor = Anchor(**{k: body[k] for k in Anchor.__dataclass_fields__})
-        if not all(isinstance(getattr(anchor, k), int) and not isinstance(getattr(anchor, k), bool)
+        optional = {"restored": False, "note": ""}
+        anchor = Anchor(**{k: body[k] for k in Anchor.__dataclass_fields__ if k not in optional},
+                        **{k: body.get(k, v) for k, v in optional.items()})
+        if not isinstance(anchor.restored, bool) or not isinstance(anchor.note, str) or not all(isinstance(getattr(anchor, k), int) and not isinstance(getattr(anchor, k), bool)
                    for k in ("n", "seq")) or not all(
                 isinstance(getattr(anchor, k), str) for k in
                 ("at", "district", "head", "first", "prev", "key", "sig")):
@@ -201,7 +211,12 @@ def verify_anchors(store: DistrictRepository, path: Path,
         return report
     found: dict[str, str] = {}  # kind of damage -> what the oldest anchor seeing it says
     high = good = 0  # the furthest record anchored; the furthest still as anchored
-    for a in mine:
+    lost: dict[int, tuple[Anchor, int]] = {}  # restore anchor n -> (it, furthest seq lost)
+    for i, a in enumerate(mine):
+        restore = next((r for r in mine[i + 1:] if r.restored and r.seq < a.seq), None)
+        if restore is not None:  # what it saw beyond restore.seq went with the restore
+            lost[restore.n] = (restore, max(a.seq, lost.get(restore.n, (restore, 0))[1]))
+            continue
         report.checked += 1
         if a.seq < high:
             found.setdefault("shrunk", f"锚点 #{a.n}（{a.at}）只到第 {a.seq} 条，而更早的锚点"
@@ -220,29 +235,35 @@ def verify_anchors(store: DistrictRepository, path: Path,
         elif "rewritten" not in found and "replaced" not in found:
             good = max(good, a.seq)
     report.problems.extend(found.values())
+    report.restored_away = [f"第 {r.seq + 1}–{upto} 条审计记录随从备份恢复而失去（恢复锚点 #{r.n}，"
+                            f"{r.at}，由持有密钥的审计员确认）" for r, upto in lost.values()]
     return report
 
 
 def append_anchor(store: DistrictRepository, path: Path, private: Ed25519PrivateKey, *,
-                  at: datetime | None = None) -> Anchor:
+                  at: datetime | None = None, restored: str | None = None) -> Anchor:
     """Sign the district's current head and append it to ``path``.  Refused when the
     chain is broken or no longer agrees with the anchors already there: an anchor must
-    never bless a forged log."""
+    never bless a forged log.  After a restore from a backup the log legitimately ends
+    before what earlier anchors saw: ``restored`` (why: which backup, whose decision)
+    signs a restore anchor that says so, and only the anchor file itself must be sound."""
     path = Path(path)
     with store.snapshot():
         chain = verify_log(store)
         if not chain.ok:
-            raise AnchorError(f"审计日志已损坏，不予锚定：第 {chain.first_bad_seq} 条，"
-                              f"{chain.problem}")
+            raise AnchorError(f"审计日志已损坏，不予锚定：{chain.problem}")
         row = store.rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         first = store.scalar("SELECT hash FROM audit_log WHERE seq = 1")
         district = store.meta().get("district_code", "")
         public = private.public_key()
         if path.exists() and path.stat().st_size:
-            earlier = verify_anchors(store, path, public)
+            earlier = (read_anchors(path, public) if restored
+                       else verify_anchors(store, path, public))
             problems = [p for p in earlier.problems if "没有本区" not in p]
             if problems:
-                raise AnchorError("与已有锚点不符，不予锚定：" + "；".join(problems))
+                raise AnchorError("与已有锚点不符，不予锚定：" + "；".join(problems)
+                                  + ("" if restored else "（若区库刚从备份恢复，请用 --restored "
+                                     "注明哪份备份）"))
     seq, head = (int(row[0][0]), row[0][1]) if row else (0, GENESIS)
     at = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,7 +275,8 @@ def append_anchor(store: DistrictRepository, path: Path, private: Ed25519Private
         anchor = Anchor(n=len(lines) + 1, at=at.isoformat(), district=district, seq=seq,
                         head=head, first=first or GENESIS,
                         prev=_line_hash(lines[-1]) if lines else GENESIS,
-                        key=fingerprint(public), sig="")
+                        key=fingerprint(public), sig="", restored=bool(restored),
+                        note=restored or "")
         sig = base64.b64encode(private.sign(anchor.signed_text())).decode("ascii")
         anchor = Anchor(**{**anchor.__dict__, "sig": sig})
         f.write((anchor.line() + "\n").encode("utf-8"))

@@ -48,6 +48,10 @@ def register(sub, add_db_arg) -> dict:
     add_db_arg(q)
     q.add_argument("--json", action="store_true", help="machine-readable output")
     _anchor_args(q, required=True, key_help="the auditor's private key")
+    q.add_argument("--restored", metavar="WHY",
+                   help="the district was just restored from a backup: sign a restore anchor "
+                        "(say which backup, on whose decision); records the earlier anchors saw "
+                        "beyond the backup are then reported as lost with the restore")
     q = ops.add_parser("anchors", help="the anchors in a file, checked (for the daily report)")
     _anchor_args(q, required=True, key_help="the auditor's public key (or the private key)")
     q.add_argument("--day", help="only the anchors signed on this day (YYYY-MM-DD, UTC)")
@@ -107,6 +111,8 @@ def _verify(args) -> int:
               f"{anchors.checked} 个锚点，最近一个 #{last.n} 签于 {last.at}，到第 {last.seq} 条")
     else:
         print(f"哈希链本身自洽（{chain.records} 条记录），但与锚点核验不通过：", file=sys.stderr)
+    for lost in anchors.restored_away if anchors is not None else ():
+        print(f"（{lost}）")
     for problem in anchors.problems if anchors is not None else ():
         print(f"锚点核验不通过：{problem}", file=sys.stderr)
     return 0 if ok else 1
@@ -121,7 +127,7 @@ def _check(store, args, public):
 def _anchor(args) -> int:
     private = load_private(args.key or default_key_path())
     with open_store(args.db, read_only=True) as store:
-        anchor = append_anchor(store, args.anchors, private)
+        anchor = append_anchor(store, args.anchors, private, restored=args.restored)
     return emit(args, {"n": anchor.n, "at": anchor.at, "district": anchor.district,
                        "seq": anchor.seq, "head": anchor.head, "key": anchor.key,
                        "sig": anchor.sig}, f"已写入 {args.anchors}：\n{anchor.summary()}")

@@ -140,7 +140,7 @@ def naive_insert(con, rng, ctx):
 
 def forger_edit(con, rng, ctx):
     recs = _records(con)
-    k = rng.randint(0, N - 1)
+    k = rng.randint(0, len(recs) - 1)
     recs[k] = _edit(recs[k], rng)
     _write_chain(con, recs)
 

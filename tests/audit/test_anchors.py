@@ -230,3 +230,39 @@ def test_an_action_on_a_garbled_log_is_refused_in_one_line(anchored, capsys, how
                action="case.register", entity="case", entity_id="AJ2026112300001W")
     assert main(["audit", "verify", "--db", str(anchored["db"])]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_after_a_restore_the_auditor_signs_a_restore_anchor(anchored, capsys):
+    """A restore from a backup taken at record 30 loses records 31-40 that anchor #3 saw:
+    verify says so and anchoring is refused, until the key holder signs a restore anchor;
+    then the log verifies again, the loss is still told, and a forgery below the restore
+    point is still caught."""
+    con = duckdb.connect(str(anchored["db"]))
+    tamperings._write_chain(con, tamperings._records(con)[:30])  # what the backup held
+    con.close()
+    assert main(_cli(anchored, "verify")) == 1
+    assert "末尾被截去" in capsys.readouterr().err
+    assert main(_cli(anchored, "anchor")) == 1
+    assert "--restored" in capsys.readouterr().err
+    assert main(_cli(anchored, "anchor", "--restored", "12-01 夜间备份，值班主任批准")) == 0
+    assert "恢复锚点 #4" in capsys.readouterr().out
+    assert main(_cli(anchored, "verify")) == 0
+    out = capsys.readouterr().out
+    assert "第 31–40 条审计记录随从备份恢复而失去（恢复锚点 #4" in out
+    _tamper(anchored, "forger edit + re-hash", seed=5)  # a record at or below 30
+    assert main(_cli(anchored, "verify")) == 1
+    assert "哈希被重算过" in capsys.readouterr().err
+
+
+def test_a_restore_anchor_is_signed_like_any_other(anchored):
+    """Only the key holder can acknowledge a loss: a restore line written by hand (or
+    with another key) is refused like any forged line."""
+    line = json.loads(anchored["anchors"].read_text().splitlines()[-1])
+    forged = {**line, "n": 4, "seq": 5, "restored": True, "note": "forged",
+              "prev": hashlib.sha256(json.dumps(line, sort_keys=True, separators=(",", ":"))
+                                     .encode()).hexdigest()}
+    with anchored["anchors"].open("a") as f:
+        f.write(json.dumps(forged, sort_keys=True, separators=(",", ":")) + "\n")
+    report = read_anchors(anchored["anchors"], load_public(anchored["key"]))
+    assert not report.ok and "第 4 行的签名" in report.problems[0]
+    assert len(report.anchors) == 3
