@@ -395,13 +395,30 @@ def _record_restore(db: Path, backup: Path, manifest: Manifest, replaced: Path |
         append(store, at=at, username=actor or _os_user(), role="system",
                action="district.restore", entity="district",
                entity_id=manifest.district_code,
-               before={"replaced": replaced.name if replaced else None},
+               before={"replaced": replaced.name if replaced else None,
+                       "audit_head": _audit_head_of(replaced)},
                after={"backup": backup.name, "sha256": manifest.sha256,
                       "backup_created_at": manifest.created_at,
                       "audit_head": manifest.audit_head})
         store.checkpoint()
     finally:
         store.close()
+
+
+def _audit_head_of(path: Path | None) -> str | None:
+    """The audit head of a replaced file when it can still be read (the records after
+    the backup are in it), else None (damaged, not a district)."""
+    if path is None:
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
 
 
 def _os_user() -> str:

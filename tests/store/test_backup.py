@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -110,6 +111,11 @@ def test_restore_drill(small_db_copy, tmp_path):
         assert last[0] == result.manifest.audit_records + 1
         assert last[1:4] == ("ops", "system", "district.restore")
         assert backup.name in last[4]
+        before_restore = json.loads(store.scalar(
+            "SELECT before FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        assert before_restore["replaced"] == result.replaced.name
+        # the replaced file's head: one record past the backup (the change made after it)
+        assert before_restore["audit_head"].startswith(f"{result.manifest.audit_records + 1}:")
         assert "after_backup" not in store.meta()
         assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'test.change'") == 0
     assert result.replaced is not None and fingerprint(result.replaced) == changed
@@ -297,3 +303,16 @@ def test_a_damaged_district_is_not_backed_up(small_db_copy, tmp_path):
     with pytest.raises(StoreError):
         make_backup(small_db_copy, dest)
     assert list(dest.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty"])
+def test_a_ruined_district_is_restored_without_being_read(small_db_copy, tmp_path, damage):
+    backup = make_backup(small_db_copy, tmp_path / "b").path
+    expected = fingerprint(small_db_copy)
+    small_db_copy.write_bytes(b"" if damage == "empty" else os.urandom(300_000))
+    result = restore_backup(backup, small_db_copy, at=AT)
+    assert fingerprint(small_db_copy)["cases"] == expected["cases"]
+    with open_store(small_db_copy, read_only=True) as store:
+        assert verify_log(store).ok
+        before = json.loads(store.scalar("SELECT before FROM audit_log ORDER BY seq DESC LIMIT 1"))
+    assert before == {"replaced": result.replaced.name, "audit_head": None}

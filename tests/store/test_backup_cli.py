@@ -87,3 +87,21 @@ def test_what_cannot_be_done_is_one_line_and_a_failure(small_db_copy, tmp_path):
     assert "没有清单" in one_line_error(run_app("restore", str(other), "--db",
                                                 str(small_db_copy)))
     assert sha256_of(small_db_copy) == before
+
+
+def test_backup_and_restore_of_a_server_district(pg_cluster, pg_small_url, tmp_path):
+    assert "--to DIR" in one_line_error(run_app("backup", "--db", pg_small_url))
+    r = run_app("backup", "--db", pg_small_url, "--to", str(tmp_path), "--json")
+    assert r.returncode == 0, r.stderr
+    dump = Path(json.loads(r.stdout)["path"])
+    assert dump.suffix == ".dump"
+    r = run_app("restore", str(dump), "--db", pg_small_url)
+    assert r.returncode == 0, r.stderr
+    replaced = r.stdout.split("被替换的区库保留为 ")[1].split("（")[0]
+    r = run_app("audit", "verify", "--db", pg_small_url)
+    assert r.returncode == 0, r.stderr
+    pg_cluster.drop_db(replaced)
+    # a server's dump does not become a district file
+    assert "服务器区库的备份" in one_line_error(
+        run_app("restore", str(dump), "--db", str(tmp_path / "district.duckdb")))
+    assert not (tmp_path / "district.duckdb").exists()
