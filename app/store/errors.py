@@ -73,10 +73,12 @@ class StoreTornError(StoreDamagedError):
 class StoreForeignWalError(StoreError):
     """A WAL beside the file does not belong to it (a replaced or foreign file's)."""
 
-    def __init__(self, path, wal):
+    def __init__(self, path, wal, stale: bool = False):
         self.path = str(path)
         self.wal = str(wal)
-        super().__init__(f"{wal} 不属于区库 {path}（来自被替换的或其他的区库），未应用；"
+        self.stale = stale
+        origin = "是该区库较早版本的旧日志" if stale else "来自被替换的或其他的区库"
+        super().__init__(f"{wal} 不属于区库 {path}（{origin}），未应用；"
                          "以读写方式打开区库（如 python -m app run）时会将其改名移开")
 
 

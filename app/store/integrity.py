@@ -51,6 +51,8 @@ from app.store.errors import (
 
 #: every DuckDB database file carries this at byte 8
 DUCKDB_MAGIC = b"DUCK"
+#: a DuckDB file starts with its main header and two database headers
+HEADER_BYTES = 3 * 4096
 #: meta key of the per-table marks written by every write transaction
 MARKS_KEY = "store_marks"
 #: tables whose marks also carry sum(version) (updates bump it; counts alone miss them)
@@ -107,6 +109,8 @@ def inspect_path(path: Path) -> None:
         raise StoreUnreadableError(path, exc.strerror or str(exc)) from None
     if not head:
         raise StoreNotDistrictError(path, "文件为空")
+    if len(head) < 12 or head[8:12] == DUCKDB_MAGIC and st.st_size < HEADER_BYTES:
+        raise StoreDamagedError(path, f"文件被截断（只有 {st.st_size} 字节）")
     if head[8:12] != DUCKDB_MAGIC:
         raise StoreNotDistrictError(path, "不是 DuckDB 数据库文件")
 
@@ -117,6 +121,8 @@ def classify_open_error(path: Path, exc: Exception) -> StoreError:
     low = text.lower()
     if "wal does not match" in low:
         return StoreForeignWalError(path, wal_path(path))
+    if "checkpoint iteration does not match" in low:
+        return StoreForeignWalError(path, wal_path(path), stale=True)
     block = _BLOCK_RE.search(text)
     if "checksum" in low or "corrupt" in low or block:
         where = f"位置 {block.group(1)} 的数据块" if block else "文件"
@@ -126,6 +132,8 @@ def classify_open_error(path: Path, exc: Exception) -> StoreError:
         return StoreLockedError(str(path), int(m.group(1)) if m else None)
     if "permission denied" in low:
         return StoreUnreadableError(path, "没有读写权限")
+    if "could not read enough bytes" in low:
+        return StoreDamagedError(path, "文件被截断（数据块超出文件末尾）")
     if "not a valid duckdb database" in low:
         return StoreNotDistrictError(path, "不是有效的 DuckDB 数据库文件")
     if "failure while replaying wal" in low:
@@ -136,6 +144,8 @@ def classify_open_error(path: Path, exc: Exception) -> StoreError:
 def classify_read_error(path: str | Path, exc: Exception) -> StoreError | None:
     """A StoreDamagedError when a read failed on damage, else None (a different error)."""
     text = str(exc)
+    if "could not read enough bytes" in text.lower():
+        return StoreDamagedError(Path(path), "文件被截断（数据块超出文件末尾）")
     block = _BLOCK_RE.search(text)
     if block or "checksum" in text.lower() or "corrupt" in text.lower():
         where = f"位置 {block.group(1)} 的数据块" if block else "文件"
