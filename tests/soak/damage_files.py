@@ -31,6 +31,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 PROBE_TIMEOUT_S = 120
+BATCH = 12  # files per probe process
 COMMANDS = ("info", "check", "screenshot")
 #: the words a message must carry for each cause
 CAUSES = {
@@ -231,20 +232,27 @@ def probe(path: Path, png: Path, warm: Path | None = None) -> dict:
     return results
 
 
-def _run_probe(path: Path, png: Path, warm: Path | None) -> dict | str:
-    cmd = [sys.executable, "-m", "tests.soak.damage_files", "--probe", str(path), str(png)]
+def _run_probes(paths: list[Path], png: Path, warm: Path | None = None) -> list[dict | str]:
+    """Probe ``paths`` in one process (imports paid once); a batch that hangs is probed
+    again one file at a time, so that the hang is pinned on its file."""
+    cmd = [sys.executable, "-m", "tests.soak.damage_files", "--png", str(png),
+           "--probe", *map(str, paths)]
     if warm is not None:
         cmd += ["--warm", str(warm)]
     try:
-        r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT_S,
+        r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT_S * len(paths),
                            cwd=Path(__file__).resolve().parents[2])
     except subprocess.TimeoutExpired:
-        return "hang"
-    try:
-        return json.loads(r.stdout.decode().strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return {"probe": {"rc": "traceback", "out": r.stdout.decode()[-2000:],
-                          "err": r.stderr.decode()[-2000:]}}
+        if len(paths) == 1:
+            return ["hang"]
+        return [x for p in paths for x in _run_probes([p], png, warm)]
+    lines = [x for x in r.stdout.decode().splitlines() if x.startswith("{")]
+    if len(lines) != len(paths):
+        if len(paths) > 1:
+            return [x for p in paths for x in _run_probes([p], png, warm)]
+        return [{"probe": {"rc": "traceback", "out": r.stdout.decode()[-2000:],
+                           "err": r.stderr.decode()[-2000:]}}]
+    return [json.loads(x) for x in lines]
 
 
 def judge(case: dict, results: dict | str) -> list[str]:
@@ -285,15 +293,26 @@ def run(workdir: Path, source: Path, limit: int | None = None) -> dict:
         cases = cases[:: max(1, len(cases) // limit)][:limit]
     if os.geteuid() == 0:  # the probe of the unreadable file runs as nobody
         os.chmod(workdir, 0o777)
+        os.chmod(out, 0o777)
     figures = {"files": len(cases), "commands_run": 0, "tracebacks": 0, "hangs": 0,
                "changed_by_read_only": 0, "checksum_damage": 0, "checksum_found_by_check_full": 0,
                "damaged_files_clean_by_check_full": 0, "wrong_or_missing_cause": 0,
                "exit_0_on_unusable": 0, "problems": []}
-    for case in cases:
+    fingerprints = [_fingerprint(Path(c["path"])) for c in cases]
+    root = os.geteuid() == 0  # the unreadable file is probed as nobody
+    plain = [i for i, c in enumerate(cases) if not (root and c["kind"] == "unreadable")]
+    probed: dict[int, dict | str] = {}
+    for k in range(0, len(plain), BATCH):
+        batch = plain[k:k + BATCH]
+        for i, res in zip(batch, _run_probes([Path(cases[i]["path"]) for i in batch],
+                                             workdir / "shot.png"), strict=True):
+            probed[i] = res
+    for i in set(range(len(cases))) - set(plain):
+        probed[i] = _run_probes([Path(cases[i]["path"])], workdir / "shot.png", source)[0]
+    for i, case in enumerate(cases):
         path = Path(case["path"])
-        before = _fingerprint(path)
-        warm = source if case["kind"] == "unreadable" and os.geteuid() == 0 else None
-        results = _run_probe(path, workdir / "shot.png", warm)
+        before = fingerprints[i]
+        results = probed[i]
         changed = _fingerprint(path) != before
         figures["commands_run"] += 3
         bad = judge(case, results)
@@ -319,7 +338,8 @@ def run(workdir: Path, source: Path, limit: int | None = None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.soak.damage_files")
-    p.add_argument("--probe", nargs=2, metavar=("DB", "PNG"), help=argparse.SUPPRESS)
+    p.add_argument("--probe", nargs="+", metavar="DB", help=argparse.SUPPRESS)
+    p.add_argument("--png", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--warm", type=Path, default=None, help=argparse.SUPPRESS)
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--workdir", type=Path, default=None)
@@ -327,8 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRIDCC_NOW", "2026-11-20T10:30:00")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.probe:
-        print(json.dumps(probe(Path(args.probe[0]), Path(args.probe[1]), args.warm),
-                         ensure_ascii=False))
+        for db in args.probe:
+            print(json.dumps(probe(Path(db), args.png, args.warm), ensure_ascii=False), flush=True)
         return 0
     import tempfile
 
