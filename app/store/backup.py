@@ -87,7 +87,7 @@ class Manifest:
         """The manifest of backup ``path`` (BackupError if missing or unreadable)."""
         mpath = manifest_path(path)
         try:
-            data = json.loads(mpath.read_text(encoding="utf-8"))
+            data = json.loads(mpath.read_text(encoding="utf-8", errors="surrogateescape"))
             if data.get("format") != MANIFEST_FORMAT:
                 raise ValueError(f"format {data.get('format')!r}")
             return cls(**data)
@@ -330,12 +330,14 @@ def rotate(dest_dir: Path, stem: str, keep: int, *, auto: bool = True) -> list[P
 
 def clean_unfinished(dest_dir: Path) -> list[Path]:
     """Remove what interrupted backups left in ``dest_dir`` (``.gridcc-backup-PID.tmp``
-    of processes no longer running)."""
+    and half-written manifests ``.NAME.manifest.json.tmp-PID`` of processes no longer
+    running)."""
     from app.store.duckdb_store import pid_alive
 
     removed = []
-    for p in Path(dest_dir).glob(".gridcc-backup-*.tmp"):
-        m = re.fullmatch(r"\.gridcc-backup-(\d+)\.tmp", p.name)
+    for p in Path(dest_dir).glob(".*"):
+        m = (re.fullmatch(r"\.gridcc-backup-(\d+)\.tmp", p.name)
+             or re.fullmatch(r"\..+\.manifest\.json\.tmp-(\d+)", p.name))
         if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
             _remove(p)
             removed.append(p)
@@ -348,7 +350,8 @@ def restore_backup(backup: Path, db: Path, *, at: datetime | None = None,
                    progress: Callable[[str], None] | None = None) -> RestoreResult:
     """Replace district file ``db`` by backup ``backup`` (see the module doc).  The backup
     is verified first; the replaced file is kept aside; the restored file is verified and
-    the restore is recorded in its audit trail (actor: the operating-system account)."""
+    the restore is recorded in its audit trail (actor: the operating-system account; at
+    ``at``, else the district clock's now)."""
     import time
 
     t0 = time.perf_counter()
@@ -361,7 +364,6 @@ def restore_backup(backup: Path, db: Path, *, at: datetime | None = None,
     if db.exists() and not db.is_file():
         raise BackupError(f"{db} 不是普通文件，不能用备份替换")
     _usable_dir(db.parent)
-    at = at or datetime.now()
     incoming = db.with_name(f".{db.name}.restore-{os.getpid()}")
     _remove(incoming)
     _copy_file(backup, incoming)
@@ -369,7 +371,7 @@ def restore_backup(backup: Path, db: Path, *, at: datetime | None = None,
         if sha256_of(incoming) != manifest.sha256:
             raise BackupError(f"复制到 {incoming} 的备份与清单不符（磁盘错误？），未替换任何文件")
         with _exclusive(db):
-            replaced = _set_aside(db, at)
+            replaced = _set_aside(db, datetime.now())
             os.replace(incoming, db)
             _fsync_dir(db.parent)
         say(f"校验恢复后的区库 {db.name}")
@@ -385,14 +387,15 @@ def restore_backup(backup: Path, db: Path, *, at: datetime | None = None,
 
 
 def _record_restore(db: Path, backup: Path, manifest: Manifest, replaced: Path | None,
-                    at: datetime, actor: str | None) -> None:
+                    at: datetime | None, actor: str | None) -> None:
     from app.audit.log import append
+    from app.clock import store_clock
     from app.store import open_store
 
     store = open_store(db)
     try:
         _verify_chain(store, "恢复后的区库")
-        append(store, at=at, username=actor or _os_user(), role="system",
+        append(store, at=at or store_clock(store).now(), username=actor or _os_user(), role="system",
                action="district.restore", entity="district",
                entity_id=manifest.district_code,
                before={"replaced": replaced.name if replaced else None,
@@ -505,7 +508,7 @@ def _copy_file(src: Path, dst: Path) -> None:
 
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:  # any file name
         f.write(text)
         f.flush()
         os.fsync(f.fileno())

@@ -168,6 +168,7 @@ def restore_server(backup: Path, target: DbTarget, *, at: datetime | None = None
                    actor: str | None = None, progress=None) -> RestoreResult:
     """Replace the server district ``target`` by the dump ``backup`` (see the module doc)."""
     from app.audit.log import append
+    from app.clock import store_clock
     from app.store import open_store
 
     t0 = time.perf_counter()
@@ -178,9 +179,9 @@ def restore_server(backup: Path, target: DbTarget, *, at: datetime | None = None
     if manifest.backend != "postgres":
         raise BackupError(f"{backup.name} 是单机区库文件的备份，不能恢复到服务器 "
                           f"{target.display()}（单机区库用 migrate 迁到服务器）")
-    at = at or datetime.now()
+    stamp = datetime.now()
     dbname = _dbname(target.conninfo)
-    incoming = f"{dbname}_restore_{at:%Y%m%d%H%M%S}"
+    incoming = f"{dbname}_restore_{stamp:%Y%m%d%H%M%S}"
     say(f"恢复到新库 {incoming} 并校验")
     try:
         _restore_into(backup, target.conninfo, incoming)
@@ -188,7 +189,7 @@ def restore_server(backup: Path, target: DbTarget, *, at: datetime | None = None
     except BaseException:
         _drop(target.conninfo, incoming)
         raise
-    replaced = f"{dbname}_replaced_{at:%Y%m%d%H%M%S}"
+    replaced = f"{dbname}_replaced_{stamp:%Y%m%d%H%M%S}"
     say(f"替换 {dbname}（原库改名为 {replaced}）")
     with _admin(target.conninfo) as con:
         exists = con.execute("SELECT 1 FROM pg_database WHERE datname = %s",
@@ -203,7 +204,8 @@ def restore_server(backup: Path, target: DbTarget, *, at: datetime | None = None
     store = open_store(target)
     try:
         _verify_chain(store, "恢复后的区库")
-        append(store, at=at, username=actor or _os_user(), role="system",
+        append(store, at=at or store_clock(store).now(), username=actor or _os_user(),
+               role="system",
                action="district.restore", entity="district",
                entity_id=manifest.district_code,
                before={"replaced": replaced if exists else None},

@@ -316,3 +316,28 @@ def test_a_ruined_district_is_restored_without_being_read(small_db_copy, tmp_pat
         assert verify_log(store).ok
         before = json.loads(store.scalar("SELECT before FROM audit_log ORDER BY seq DESC LIMIT 1"))
     assert before == {"replaced": result.replaced.name, "audit_head": None}
+
+
+def test_a_killed_backup_never_leaves_one_that_looks_finished(small_db_copy, tmp_path):
+    """SIGKILL at different points of a backup (copy, verification, renaming): what is
+    listed as a backup always verifies; what a killed one left is cleaned up by the next."""
+    import time
+
+    dest = tmp_path / "b"
+    root = Path(__file__).resolve().parents[2]
+    for i in range(6):
+        p = subprocess.Popen([sys.executable, "-m", "app", "backup", "--db", str(small_db_copy),
+                              "--to", str(dest)], cwd=root, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        while p.poll() is None and not list(dest.glob(".gridcc-backup-*.tmp")):
+            time.sleep(0.002)  # until the copy has begun
+        time.sleep(i * 0.06)  # then a little later each time
+        p.kill()
+        p.wait()
+    for backup in list_backups(dest):
+        verify_backup(backup)
+    final = make_backup(small_db_copy, dest)
+    left = {p.name for p in dest.iterdir()} - {b.name for b in list_backups(dest)} \
+        - {manifest_path(b).name for b in list_backups(dest)}
+    assert not {n for n in left if n.startswith(".")}, left
+    assert final.path in list_backups(dest)
