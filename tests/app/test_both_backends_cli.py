@@ -91,7 +91,7 @@ def test_case_and_whistle_loops_on_the_server(pg_small_url):
 
 
 def test_audit_users_and_cases_import_on_the_server(pg_small_url, tmp_path):
-    assert "records" in _run(pg_small_url, "audit", "verify").stdout
+    assert "条记录" in _run(pg_small_url, "audit", "verify").stdout
     shown = json.loads(_run(pg_small_url, "audit", "show", "--limit", "3", "--json",
                             user="auditor").stdout)
     assert len(shown) == 3
@@ -105,7 +105,7 @@ def test_audit_users_and_cases_import_on_the_server(pg_small_url, tmp_path):
     assert "导入 1 件案件" in out
     with open_store(pg_small_url, read_only=True) as s:
         assert s.scalar("SELECT status FROM cases WHERE code = 'S-1'") == "registered"
-    assert "records" in _run(pg_small_url, "audit", "verify").stdout
+    assert "条记录" in _run(pg_small_url, "audit", "verify").stdout
 
 
 def _grid(db: str) -> str:

@@ -111,7 +111,7 @@ def test_migrate_moves_every_table_and_the_audit_chain(pg_cluster, fresh_db, sma
 
     v = run_app("audit", "verify", "--db", url)
     assert v.returncode == 0, v.stderr
-    assert f"{src['audit_log']} records" in v.stdout
+    assert f"{src['audit_log']} 条记录" in v.stdout
     # the server's layers are there, and the district reads as a district
     with pg_cluster.admin(name) as con:
         assert con.execute("SELECT count(*) FROM geometry_columns WHERE srid = 4490")\
@@ -343,7 +343,7 @@ def test_a_dump_restores_with_the_audit_chain_intact(pg_cluster, fresh_db, small
         assert con.execute("SELECT count(*) FROM cases WHERE shape IS NULL").fetchone()[0] == 0
     v = run_app("audit", "verify", "--db", url)
     assert v.returncode == 0, v.stderr
-    assert f"{before['audit_log']} records" in v.stdout
+    assert f"{before['audit_log']} 条记录" in v.stdout
 
 
 def test_an_older_source_is_upgraded_in_a_copy_never_in_place(pg_cluster, fresh_db,
