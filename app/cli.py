@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_arg(p)
 
     p = sub.add_parser("bench", help="measure generation, start-up and checks; prints JSON")
-    p.add_argument("suite", nargs="?", choices=("district", "seats", "server", "import"),
+    p.add_argument("suite", nargs="?", choices=("district", "seats", "server", "import", "intake"),
                    default="district",
                    help="district (default): one DuckDB district; seats: many seat processes "
                         "on one PostgreSQL server (--db, else a local throwaway server); "
@@ -380,6 +380,13 @@ def _workspace(name: str | None) -> str | None:
 
 
 def cmd_bench(args) -> int:
+    if args.suite == "intake":
+        from app.intake.bench import run_intake_bench
+
+        pg = args.db.conninfo if args.db is not None and args.db.is_postgres else None
+        print(json.dumps(run_intake_bench(args.workdir, pg_url=pg, progress=_progress),
+                         indent=2, ensure_ascii=False))
+        return 0
     if args.suite == "seats":
         from app.bench_seats import run_seats_bench
 
