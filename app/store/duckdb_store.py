@@ -178,6 +178,8 @@ class DuckDBStore:
                 raise StoreError(f"{path} is a DuckDB file but not a GridCC database")
             if version == 0 and read_only:  # an empty DuckDB file: never made one here
                 raise StoreNotDistrictError(path, "空的 DuckDB 数据库")
+            if version == target:
+                integrity.refuse_missing_tables(path, con)
             if version < target:
                 if read_only:
                     # Upgrade once read-write, then come back read-only.

@@ -263,6 +263,16 @@ def refuse_torn(path: Path, con) -> None:
         raise StoreTornError(path, problems)
 
 
+def refuse_missing_tables(path: Path, con) -> None:
+    """StoreDamagedError when a table of the domain is gone (a half-built or tampered
+    file): said at once, instead of a window waiting for data that cannot come."""
+    from app.store.schema import DOMAIN_TABLES
+
+    missing = sorted(set(DOMAIN_TABLES) - existing_tables(con))
+    if missing:
+        raise StoreDamagedError(path, f"缺少数据表 {'、'.join(missing)}")
+
+
 # -- reading everything ------------------------------------------------------------------------
 def read_every_block(con, path: str | Path) -> list[str]:
     """Read every column of every table (DuckDB verifies each block's checksum as it reads

@@ -110,6 +110,7 @@ def make_cases(source: Path, out: Path, other: Path) -> list[dict]:
     copy("wal-garbage", lambda p: _wal(p).write_bytes(os.urandom(3000)), "damaged")
     copy("torn", _torn, "torn")
     copy("newer-schema", _newer, "too_new")
+    copy("no-cases-table", _drop_cases, "damaged")
     copy("foreign-db", _foreign_db, "not_district")
 
     def special(name: str, make: Callable[[Path], None], kind: str):
@@ -171,6 +172,14 @@ def _newer(p: Path) -> None:
 
     con = duckdb.connect(str(p))
     con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+
+
+def _drop_cases(p: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(p))
+    con.execute("DROP TABLE cases")
     con.close()
 
 

@@ -249,3 +249,11 @@ def test_an_unclean_exit_after_whole_commits_opens(small_db_copy):
     assert has_wal(small_db_copy)
     with open_store(small_db_copy) as s:
         assert s.meta()["a"] == "1" and not s.torn_marks()
+
+
+def test_a_missing_table_is_damage_said_at_once(small_db_copy):
+    con = duckdb.connect(str(small_db_copy))
+    con.execute("DROP TABLE cases")
+    con.close()
+    with pytest.raises(StoreDamagedError, match="缺少数据表 cases"):
+        open_store(small_db_copy, read_only=True)
