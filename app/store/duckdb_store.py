@@ -19,6 +19,7 @@ Another process cannot write the file at all (one read-write process per file).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -54,6 +55,7 @@ _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
 WRITE_WAIT_S = 30.0
 _CONFLICT_MESSAGE = "数据已被他人同时修改，本次操作未保存，请刷新后重试"
 
+log = logging.getLogger(__name__)
 _write_locks: dict[str, threading.RLock] = {}
 _write_locks_guard = threading.Lock()
 
@@ -92,6 +94,7 @@ def _connect_checked(path: Path, read_only: bool) -> tuple[duckdb.DuckDBPyConnec
             if read_only:
                 raise
             aside = str(integrity.set_aside_wal(path))
+            log.warning("区库 %s 旁的日志文件不属于它，未应用，已改名为 %s", path, aside)
         else:
             try:
                 if _has_meta(probe):

@@ -199,6 +199,8 @@ def run(kills: int, mode: str, workdir: Path, source: Path, seed: int = 13) -> d
         key = {"whole": "whole", "refused": "refused_torn", "torn": "torn_accepted",
                "traceback": "tracebacks"}[verdict]
         figures[key] += 1
+        print(json.dumps({k: v for k, v in figures.items() if k != "details"}),
+              file=sys.stderr, flush=True)  # a run cut short still tells its figures
         if verdict == "whole":
             before = _counts(path)
         else:
