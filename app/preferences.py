@@ -69,6 +69,14 @@ class Preferences:
     idle_lock_minutes: int = 15
     #: demonstration mode (演示模式): pseudonyms for every person, no phone numbers
     demo_mode: bool = False
+    #: the phone intake inside the app (单机席位): the MQTT broker's URL
+    #: (mqtt://user:password@host:1883) and the HTTP listen address (host:port); both
+    #: empty: no intake, the simulated patrol feed
+    intake_mqtt: str = ""
+    intake_http: str = ""
+    #: a worker on shift and silent this long is 离线; outside their own grid this long, 出格
+    offline_minutes: int = 10
+    outside_minutes: int = 15
 
 
 DEFAULTS = Preferences()
@@ -93,6 +101,27 @@ def _zone(v: Any) -> str:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError from None
+    return v
+
+
+def _mqtt_url(v: Any) -> str:
+    if not isinstance(v, str):
+        raise ValueError
+    v = v.strip()
+    if v and not v.startswith(("mqtt://", "mqtts://")):
+        raise ValueError
+    return v
+
+
+def _listen_address(v: Any) -> str:
+    """"" or host:port."""
+    if not isinstance(v, str):
+        raise ValueError
+    v = v.strip()
+    if v:
+        host, _, port = v.rpartition(":")
+        if not host or not port.isdigit() or int(port) > 65535:
+            raise ValueError
     return v
 
 
@@ -134,6 +163,10 @@ CHECKS = {
     "wall_takeover_tile": _int_in(0, MAX_TILE),
     "idle_lock_minutes": _int_in(0, 24 * 60),
     "demo_mode": _bool,
+    "intake_mqtt": _mqtt_url,
+    "intake_http": _listen_address,
+    "offline_minutes": _int_in(1, 24 * 60),
+    "outside_minutes": _int_in(1, 24 * 60),
 }
 #: old operator.ini keys (QSettings "section/key") → field
 OLD_KEYS = {

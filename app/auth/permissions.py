@@ -139,6 +139,8 @@ MATRIX: dict[str, dict[Role, str]] = {
     "export": {R.OPERATOR: "area", R.DISPATCHER: "area", R.SUPERVISION_OFFICE: "any",
                R.AUDITOR: "any"},
     "users.manage": {R.ADMINISTRATOR: "any"},
+    # 终端绑定: which phone is whose (a worker's track follows from it)
+    "devices.bind": {R.ADMINISTRATOR: "any"},
     # 下考上: a street's periodic survey of the departments (its secretary), publishing
     # a period (督查室), the scoring scheme (configuration: the administrator)
     "appraisal.survey": {R.STREET_SECRETARY: "area"},
@@ -158,7 +160,7 @@ ACTION_VERBS = {
     "whistle.rate": "评价部门", "whistle.supervise": "督办",
     "whistle.accountability": "提请问责", "audit.view": "查看审计日志",
     "audit.verify": "校验审计日志", "export": "导出数据",
-    "users.manage": "管理账号",
+    "users.manage": "管理账号", "devices.bind": "绑定终端",
     "appraisal.survey": "填报街道对部门的评价",
     "appraisal.publish": "发布考核结果", "appraisal.scheme": "修改考核方案",
 }
