@@ -11,6 +11,9 @@ import pytest
 
 from app.audit.log import append as audit
 from app.audit.log import verify_log
+from app.auth.permissions import Role
+from app.auth.server_accounts import server_login
+from app.demo.accounts import DEMO_PASSWORDS
 from app.store import open_store
 from app.store.backup import BackupError, Manifest, manifest_path, sha256_of
 from app.store.backup_pg import backup_server, restore_server
@@ -32,9 +35,20 @@ def dbnames(pg_cluster) -> set[str]:
         return {r[0] for r in con.execute("SELECT datname FROM pg_database").fetchall()}
 
 
+def seen_by_a_street(url: str) -> int:
+    """The cases a street secretary's own login sees (grants and row-level security)."""
+    store, _user = server_login(url, "sec01", DEMO_PASSWORDS[Role.STREET_SECRETARY], at=AT)
+    try:
+        return int(store.scalar("SELECT count(*) FROM cases"))
+    finally:
+        store.close()
+
+
 def test_server_restore_drill(pg_cluster, pg_small_url, tmp_path):
     target = parse_db(pg_small_url)
+    street_saw = seen_by_a_street(pg_small_url)  # (its sign-in is audited)
     before = state(pg_small_url)
+    assert 0 < street_saw < before["cases"]
     result = backup_server(target, tmp_path / "b", at=AT)
     m = Manifest.read(result.path)
     assert m.backend == "postgres" and m.sha256 == sha256_of(result.path)
@@ -60,6 +74,7 @@ def test_server_restore_drill(pg_cluster, pg_small_url, tmp_path):
         assert verify_log(s).ok
         assert s.scalar("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1") == \
             "district.restore"
+    assert seen_by_a_street(pg_small_url) == street_saw  # the seats sign in as before
     assert restored.replaced in dbnames(pg_cluster)
     pg_cluster.drop_db(restored.replaced)
 
