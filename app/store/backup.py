@@ -316,6 +316,18 @@ def list_backups(dest_dir: Path, stem: str | None = None, *, auto: bool | None =
     return [p for *_, p in sorted(found)]
 
 
+def last_backup_at(dest_dir: Path, stem: str, *, auto: bool | None = None) -> datetime | None:
+    """When the newest finished backup of ``stem`` in ``dest_dir`` was made (from its
+    name), or None.  For a schedule inside the command centre, which holds the district
+    file open so that ``backup --auto`` from another process cannot read it: every so
+    often, if this is older than the interval, ``backup_store(store, dest_dir, auto=True,
+    keep=…)`` on a worker thread (it copies on a cursor of its own; writers go on)."""
+    found = list_backups(dest_dir, stem, auto=auto)
+    if not found:
+        return None
+    return datetime.strptime(_NAME_RE.match(found[-1].name)["at"], "%Y%m%d-%H%M%S")
+
+
 def rotate(dest_dir: Path, stem: str, keep: int, *, auto: bool = True) -> list[Path]:
     """Remove the oldest backups of ``stem`` of one kind beyond the newest ``keep``
     (each with its manifest); returns the removed backups."""

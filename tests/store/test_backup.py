@@ -21,6 +21,7 @@ from app.store.backup import (
     Manifest,
     backup_store,
     clean_unfinished,
+    last_backup_at,
     list_backups,
     manifest_path,
     restore_backup,
@@ -226,6 +227,9 @@ def test_automatic_backups_rotate_apart_from_manual_ones(small_db_copy, tmp_path
             for d in range(1, 6)]
     kept = list_backups(dest, small_db_copy.stem, auto=True)
     assert kept == [r.path for r in made[-3:]]
+    assert last_backup_at(dest, small_db_copy.stem, auto=True) == AT + timedelta(days=5)
+    assert last_backup_at(dest, small_db_copy.stem, auto=False) == AT
+    assert last_backup_at(dest, "another") is None
     assert made[-1].removed == (made[1].path,)
     assert manual.exists() and manifest_path(manual).exists()
     for r in made[:2]:
