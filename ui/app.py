@@ -100,11 +100,15 @@ def _show(app, store: DistrictRepository, clock, fullscreen: bool, t0: float) ->
     from ui.main_window import MainWindow
 
     screen = app.primaryScreen()
+    intake = _start_intake(store, clock)
     try:
-        # the patrol feed: the offline simulator until a live phone intake is wired here
-        window = MainWindow(store, clock=clock, feed=simulated_feed)
+        # the patrol feed: the phones through the intake when one is set, else the simulator
+        window = MainWindow(store, clock=clock,
+                            feed=intake.feed if intake is not None else simulated_feed)
     except Exception as exc:  # an operator sees one sentence, the log keeps the details
         log.exception("cannot open the main window")
+        if intake is not None:
+            intake.stop()
         QMessageBox.critical(None, "GridCC", translate("App", "无法打开指挥中心：{reason}").format(reason=_one_line(exc)))
         return 1
     from ui.login_dialog import install_idle_lock
@@ -128,6 +132,38 @@ def _show(app, store: DistrictRepository, clock, fullscreen: bool, t0: float) ->
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        if intake is not None:  # the window is closed: no more fixes for it
+            intake.stop()
+
+
+def _start_intake(store: DistrictRepository, clock):
+    """The phone intake in this process (preferences intake_mqtt / intake_http) on a
+    single DuckDB seat that may write; None when not set or not possible (then the
+    simulator feeds the window; a failure to start is said once and logged)."""
+    from ui.settings import preferences
+
+    prefs = preferences()
+    if not (prefs.intake_mqtt or prefs.intake_http):
+        return None
+    if getattr(store, "dialect", "") == "postgres" or getattr(store, "read_only", False):
+        log.info("intake settings ignored: a server district or a read-only seat "
+                 "(run the intake as a service: python -m app intake)")
+        return None
+    from app.intake.feed import start_intake
+
+    try:
+        running = start_intake(store, mqtt=prefs.intake_mqtt or None,
+                               http=prefs.intake_http or None, clock=clock)
+    except Exception as exc:
+        log.exception("the intake did not start")
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "GridCC", translate(
+            "App", "终端接入未能启动，改用模拟巡查：{reason}").format(reason=_one_line(exc)))
+        return None
+    log.info("intake running (MQTT %s, HTTP %s)", prefs.intake_mqtt or "-",
+             prefs.intake_http or "-")
+    return running
 
 
 def on_duty_clock(store: DistrictRepository):

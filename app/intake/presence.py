@@ -103,3 +103,69 @@ def _outside(store, now: datetime, workers: np.ndarray, grid_of: np.ndarray,
         if covered and not inside[m].any():
             out.append(int(wid))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class WorkerAlarm:
+    """A worker flagged 离线 (``kind`` "offline") or 出格 ("outside"), with their last
+    trusted fix (None: none in the last day) - one row of the wall's alarm list."""
+
+    worker_id: int
+    kind: str
+    code: str
+    name: str
+    grid: str
+    last_fix: datetime | None
+    lon: float | None
+    lat: float | None
+
+
+def worker_alarms(store, p: Presence) -> list[WorkerAlarm]:
+    """The alarms of ``p``: the silent first, then those out of their grid, each by
+    worker code.  A worker both silent and outside (an old fix out of the grid) is
+    listed once, as silent."""
+    kinds = {w: "offline" for w in p.silent}
+    for w in p.outside:
+        kinds.setdefault(w, "outside")
+    if not kinds:
+        return []
+    ids = sorted(kinds)
+    marks = ", ".join("?" * len(ids))
+    since = p.now - timedelta(seconds=DAY_S)
+    last = {int(r[0]): r[1:] for r in store.rows(
+        f"SELECT f.worker_id, f.t, f.lon, f.lat FROM gps_fixes f JOIN "
+        f"(SELECT worker_id, max(t) AS t FROM gps_fixes WHERE flag IS NULL AND t > ? "
+        f"AND t <= ? AND worker_id IN ({marks}) GROUP BY worker_id) m "
+        f"ON m.worker_id = f.worker_id AND m.t = f.t WHERE f.flag IS NULL",
+        [since, p.now, *ids])}
+    out = []
+    for wid, code, name, grid in store.rows(
+            f"SELECT w.id, w.code, w.name, g.name FROM workers w "
+            f"JOIN grid_units g ON g.id = w.grid_id WHERE w.id IN ({marks})", ids):
+        t, lon, lat = last.get(int(wid), (None, None, None))
+        out.append(WorkerAlarm(int(wid), kinds[int(wid)], code, name, grid, t,
+                               None if lon is None else float(lon),
+                               None if lat is None else float(lat)))
+    out.sort(key=lambda a: (a.kind != "offline", a.code))
+    return out
+
+
+@dataclass(frozen=True)
+class UnitPresence:
+    """A street (or grid) with its on-duty workers and how many sent a fresh fix."""
+
+    id: int
+    name: str
+    on_duty: int
+    fresh: int
+
+    @property
+    def share(self) -> float | None:
+        return self.fresh / self.on_duty if self.on_duty else None
+
+
+def street_presence(store, p: Presence) -> list[UnitPresence]:
+    """Every street of the district (by code), with its counts in ``p`` (0/0: nobody
+    on duty there now)."""
+    rows = store.rows("SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code")
+    return [UnitPresence(int(i), n, *p.streets.get(int(i), (0, 0))) for i, n in rows]

@@ -1,0 +1,26 @@
+"""The phone intake's panel: 终端状态 (device health, 离线/出格 alarms, presence per
+street), with its alarms drawn on the map and described in the legend."""
+
+from __future__ import annotations
+
+from ui.i18n import translate
+from ui.plugin_api import DockArea, PanelContext, PanelRegistry, PanelSpec
+
+
+def _device_panel(ctx: PanelContext):
+    from ui.docks.legend import add_legend_source
+    from ui.intake.device_panel import DevicePanel
+    from ui.intake.presence_markers import PresenceMarkers
+
+    markers = PresenceMarkers(ctx.canvas, ctx.district_map.frame)
+    source = add_legend_source(ctx.canvas, "presence_markers", markers.legend)
+    panel = DevicePanel(ctx.store, ctx.window.clock.now, markers=markers,
+                        on_read=lambda _r: source.changed())
+    panel.destroyed.connect(lambda *_a: source.remove())
+    return panel
+
+
+def register(registry: PanelRegistry) -> None:
+    registry.add_panel(PanelSpec("devices", translate("IntakePanels", "终端状态"),
+                                 "mdi6.cellphone-marker", DockArea.RIGHT, _device_panel,
+                                 order=40))
