@@ -1,5 +1,5 @@
 """``python -m app backup`` and ``python -m app restore FILE``: verified backups of the
-district and restoring one (app/store/backup.py; on a server app/store/backup_pg.py).
+district and restoring one (app/store/backup.py and restore.py; on a server app/store/backup_pg.py).
 
 ``backup --auto`` is what a schedule runs (packaging/gridcc-backup.timer): an automatic
 backup into ``$GRIDCC_BACKUP_DIR`` (else ``backups/`` beside the district file), the
@@ -123,7 +123,7 @@ def cmd_restore(args) -> int:
 
         result = restore_server(args.file, args.db, progress=_progress)
     else:
-        from app.store.backup import restore_backup
+        from app.store.restore import restore_backup
 
         result = restore_backup(args.file, args.db.path, progress=_progress)
     m = result.manifest

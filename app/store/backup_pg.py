@@ -31,9 +31,7 @@ from app.store.backup import (
     BackupError,
     BackupResult,
     Manifest,
-    RestoreResult,
     _compare,
-    _os_user,
     _remove,
     _usable_dir,
     _verify_chain,
@@ -46,6 +44,7 @@ from app.store.backup import (
     sha256_of,
     verify_backup,
 )
+from app.store.restore import RestoreResult, _os_user
 from app.store.target import DbTarget
 
 

@@ -24,10 +24,10 @@ from app.store.backup import (
     last_backup_at,
     list_backups,
     manifest_path,
-    restore_backup,
     sha256_of,
     verify_backup,
 )
+from app.store.restore import restore_backup
 from app.store.schema import latest_version
 
 AT = datetime(2026, 11, 20, 10, 30)
@@ -180,19 +180,19 @@ def test_a_damaged_backup_is_refused_and_nothing_replaced(small_db_copy, tmp_pat
 
 def test_a_restore_that_fails_its_verification_puts_the_district_back(
         small_db_copy, tmp_path, monkeypatch):
-    import app.store.backup as backup_mod
+    import app.store.restore as restore_mod
 
     backup = make_backup(small_db_copy, tmp_path / "b").path
     change_things(small_db_copy)
     before = sha256_of(small_db_copy)
-    real = backup_mod._verify_duckdb_file
+    real = restore_mod._verify_duckdb_file
 
     def failing(path, manifest, what):
         if what == "恢复后的区库":
             raise BackupError("恢复后的区库校验失败（测试）")
         return real(path, manifest, what)
 
-    monkeypatch.setattr(backup_mod, "_verify_duckdb_file", failing)
+    monkeypatch.setattr(restore_mod, "_verify_duckdb_file", failing)
     with pytest.raises(BackupError, match="测试"):
         restore_backup(backup, small_db_copy, at=AT)
     assert sha256_of(small_db_copy) == before
