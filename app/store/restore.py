@@ -175,9 +175,31 @@ class _exclusive:
         except OSError:
             os.close(self.fd)
             self.fd = None
-            raise BackupError(f"区库 {self.db} 正被另一个 GridCC 打开：先关闭它再恢复") from None
+            pid = _holder(self.db)
+            who = f"（PID {pid}）" if pid else " "
+            raise BackupError(f"区库 {self.db} 正被另一个 GridCC{who}打开：先关闭它再恢复") \
+                from None
         return self
 
     def __exit__(self, *exc):
         if self.fd is not None:
             os.close(self.fd)  # closing releases the lock
+
+
+def _holder(db: Path) -> int | None:
+    """The PID holding ``db``'s lock (F_GETLK: the lock's owner), or None."""
+    import struct
+
+    fmt = "hhqqi"  # struct flock on Linux x86-64/arm64: type, whence, start, len, pid
+    try:
+        fd = os.open(db, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        probe = struct.pack(fmt, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        kind, _w, _s, _l, pid = struct.unpack(fmt, fcntl.fcntl(fd, fcntl.F_GETLK, probe))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return pid if kind != fcntl.F_UNLCK and pid > 0 else None

@@ -210,7 +210,7 @@ def test_a_restore_is_refused_while_a_gridcc_holds_the_district(small_db_copy, t
     try:
         assert holder.stdout.readline().strip() == "open"
         before = sha256_of(small_db_copy)
-        with pytest.raises(BackupError, match="正被另一个 GridCC 打开"):
+        with pytest.raises(BackupError, match=f"正被另一个 GridCC（PID {holder.pid}）打开"):
             restore_backup(backup, small_db_copy, at=AT)
         assert sha256_of(small_db_copy) == before
         assert not list(small_db_copy.parent.glob("*.replaced-*"))
