@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: how many of a refused file's problems are printed (the rest counted)
+SHOWN_PROBLEMS = 200
+
 
 def register(sub, add_db_arg) -> dict:
     from app.commands.workflow import common_args
@@ -22,20 +25,23 @@ def cmd_cases(args) -> int:
     import sys
 
     from app.appraisal.case_import import CaseImportError, import_cases
+    from app.appraisal.import_files import shown_path
     from app.cli import UserError
     from app.commands.workflow import session
 
-    if not args.file.is_file():
-        raise UserError(f"no file {args.file}")
     with session(args) as (store, user, now):
         try:
             res = import_cases(store, user, args.file, at=now)
         except CaseImportError as exc:
-            for line, reason in exc.problems:
-                print(f"{args.file}:{line}: {reason}", file=sys.stderr)
-            raise UserError(f"{args.file}：{exc.records} 条记录有误，未导入任何案件") from None
+            for line, reason in exc.problems[:SHOWN_PROBLEMS]:
+                if line is not None:  # the file's own refusal is in the summary
+                    print(f"{exc.path}:{line}: {reason}", file=sys.stderr)
+            hidden = exc.unlisted + max(0, len(exc.problems) - SHOWN_PROBLEMS)
+            if hidden:
+                print(f"……另有 {hidden} 处问题未列出", file=sys.stderr)
+            raise UserError(exc.summary) from None
     if args.json:
         print(json.dumps({"cases": res.cases, "transitions": res.transitions}))
     else:
-        print(f"已从 {args.file} 导入 {res.cases} 件案件（{res.transitions} 个步骤）")
+        print(f"已从 {shown_path(args.file)} 导入 {res.cases} 件案件（{res.transitions} 个步骤）")
     return 0
