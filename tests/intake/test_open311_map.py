@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import numpy as np
 import pytest
 
-from app.auth.accounts import get_user
 from app import preferences
+from app.auth.accounts import get_user
 from app.clock import FixedClock
 from app.intake.devices import token_hash
 from app.store import open_store
