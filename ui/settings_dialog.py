@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.clock import DEFAULT_TZ, zone_name
-from app.preferences import DEFAULTS, MAX_TILE, Preferences, PreferencesError
+from app.preferences import CHECKS, DEFAULTS, MAX_TILE, Preferences, PreferencesError
 from ui import theme
 from ui.i18n import LANGUAGES, current_language
 
@@ -101,6 +102,23 @@ class SettingsDialog(QDialog):
         safety.addRow(self.tr("空闲锁定"), self.idle_lock)
         safety.addRow(self.tr("演示模式"), self.demo_mode)
 
+        # -- 终端接入 (the phone intake of a single DuckDB seat) ----------------------------
+        self.intake_mqtt = QLineEdit()
+        self.intake_mqtt.setPlaceholderText("mqtt://intake:password@127.0.0.1:1883")  # i18n: no
+        self.intake_http = QLineEdit()
+        self.intake_http.setPlaceholderText("127.0.0.1:5055")  # i18n: no
+        self.offline_minutes = QSpinBox()
+        self.outside_minutes = QSpinBox()
+        for box in (self.offline_minutes, self.outside_minutes):
+            box.setRange(1, 24 * 60)
+            box.setSuffix(self.tr(" 分钟"))
+        intake = QFormLayout()
+        intake.addRow(self.tr("MQTT 服务器"), self.intake_mqtt)
+        intake.addRow(self.tr("HTTP 监听地址"), self.intake_http)
+        intake.addRow(self.tr("离线告警"), self.offline_minutes)
+        intake.addRow(self.tr("出格告警"), self.outside_minutes)
+        intake_note = self._note(self.tr("两个地址都留空时使用模拟巡查；地址重启后生效，仅用于单机区县文件"))
+
         # (what could not be read is named in the log, in the words of app.preferences)
         self.warning = QLabel(self.tr("设置文件中有 {count} 项无法读取，已改用默认值；详见日志")
                               .format(count=len(warnings)) if warnings else "")
@@ -120,7 +138,7 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.show_preferences(DEFAULTS))
 
-        _align_labels(look, alarms, safety)
+        _align_labels(look, alarms, safety, intake)
         v = QVBoxLayout(self)
         v.addWidget(self.warning)
         # (a wrapped note below the form, not in a form row: QFormLayout gives a wrapped
@@ -128,7 +146,8 @@ class SettingsDialog(QDialog):
         idle_note = self._note(self.tr("空闲锁定：工作席位无操作达到时长后锁定；大屏席位从不锁定"))
         for title, form, note in ((self.tr("界面"), look, self.zone_note),
                                   (self.tr("告警"), alarms, None),
-                                  (self.tr("安全与隐私"), safety, idle_note)):
+                                  (self.tr("安全与隐私"), safety, idle_note),
+                                  (self.tr("终端接入"), intake, intake_note)):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             inner.addLayout(form)
@@ -166,6 +185,10 @@ class SettingsDialog(QDialog):
         self.takeover_tile.setEnabled(prefs.wall_takeover)
         self.idle_lock.setValue(prefs.idle_lock_minutes)
         self.demo_mode.setChecked(prefs.demo_mode)
+        self.intake_mqtt.setText(prefs.intake_mqtt)
+        self.intake_http.setText(prefs.intake_http)
+        self.offline_minutes.setValue(prefs.offline_minutes)
+        self.outside_minutes.setValue(prefs.outside_minutes)
         self._language_changed()
 
     def preferences(self) -> Preferences:
@@ -175,7 +198,11 @@ class SettingsDialog(QDialog):
             alarm_sound=self.alarm_sound.isChecked(), alarm_volume=self.volume.value(),
             wall_takeover=self.wall_takeover.isChecked(),
             wall_takeover_tile=self.takeover_tile.value(),
-            idle_lock_minutes=self.idle_lock.value(), demo_mode=self.demo_mode.isChecked())
+            idle_lock_minutes=self.idle_lock.value(), demo_mode=self.demo_mode.isChecked(),
+            intake_mqtt=self.intake_mqtt.text().strip(),
+            intake_http=self.intake_http.text().strip(),
+            offline_minutes=self.offline_minutes.value(),
+            outside_minutes=self.outside_minutes.value())
 
     def _sound_toggled(self, on: bool) -> None:
         self.volume.setEnabled(on)
@@ -202,6 +229,14 @@ class SettingsDialog(QDialog):
         from ui.settings import preferences, save_preferences
 
         before, prefs = preferences(), self.preferences()
+        for name, text in (("intake_mqtt", self.tr("MQTT 服务器应为 mqtt://用户:密码@主机:端口")),
+                           ("intake_http", self.tr("HTTP 监听地址应为 主机:端口"))):
+            try:
+                CHECKS[name](getattr(prefs, name))
+            except ValueError:
+                self.warning.setText(self.tr("设置未保存：{reason}").format(reason=text))
+                self.warning.show()
+                return
         try:
             save_preferences(prefs)
         except PreferencesError as exc:

@@ -25,6 +25,10 @@
         <translation>Cannot open the command centre: {reason}</translation>
     </message>
     <message>
+        <source>终端接入未能启动，改用模拟巡查：{reason}</source>
+        <translation>The device intake did not start; using the simulated patrols: {reason}</translation>
+    </message>
+    <message>
         <source>操作未完成：{reason}</source>
         <translation>The action did not complete: {reason}</translation>
     </message>
@@ -202,6 +206,26 @@
         <translation>Demonstration mode</translation>
     </message>
     <message>
+        <source>MQTT 服务器</source>
+        <translation>MQTT broker</translation>
+    </message>
+    <message>
+        <source>HTTP 监听地址</source>
+        <translation>HTTP listen address</translation>
+    </message>
+    <message>
+        <source>离线告警</source>
+        <translation>Offline after</translation>
+    </message>
+    <message>
+        <source>出格告警</source>
+        <translation>Out of grid after</translation>
+    </message>
+    <message>
+        <source>两个地址都留空时使用模拟巡查；地址重启后生效，仅用于单机区县文件</source>
+        <translation>With both addresses empty the patrols are simulated; addresses take effect after a restart, on a single-seat district file only</translation>
+    </message>
+    <message>
         <source>设置文件中有 {count} 项无法读取，已改用默认值；详见日志</source>
         <translation>{count} settings could not be read and were reset to their defaults; see the log</translation>
     </message>
@@ -232,6 +256,18 @@
     <message>
         <source>安全与隐私</source>
         <translation>Security and privacy</translation>
+    </message>
+    <message>
+        <source>终端接入</source>
+        <translation>Device intake</translation>
+    </message>
+    <message>
+        <source>MQTT 服务器应为 mqtt://用户:密码@主机:端口</source>
+        <translation>The MQTT broker should be mqtt://user:password@host:port</translation>
+    </message>
+    <message>
+        <source>HTTP 监听地址应为 主机:端口</source>
+        <translation>The HTTP listen address should be host:port</translation>
     </message>
     <message>
         <source>设置未保存：{reason}</source>

@@ -133,7 +133,7 @@ class DevicePanel(QWidget):
         self.devices = record_table([self.tr("终端"), self.tr("人员"), self.tr("最后定位"),
                                      self.tr("间隔"), self.tr("电量"), self.tr("精度"),
                                      self.tr("标记的定位")], stretch=6)
-        self.unbound = record_table([self.tr("终端"), self.tr("首次出现"),
+        self.unbound = record_table([self.tr("终端"), self.tr("最后定位"),
                                      self.tr("定位数")], stretch=0)
         self.streets = record_table([self.tr("街道"), self.tr("在岗"), self.tr("定位新鲜"),
                                      self.tr("在线率")], stretch=0)
