@@ -128,6 +128,14 @@
         <translation>Read-only demo: sign in as an administrator to bind devices</translation>
     </message>
     <message>
+        <source>终端列表</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>各街道</source>
+        <translation>Streets</translation>
+    </message>
+    <message>
         <source>终端状态读取失败：{reason}</source>
         <translation>Device status could not be read: {reason}</translation>
     </message>
