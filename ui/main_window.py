@@ -500,6 +500,7 @@ class MainWindow(QMainWindow):
         right-click menu), scale bar and north arrow, alarms, settings.  One failing
         costs only itself (logged), never the window."""
         from ui.alarms import install_alarms
+        from ui.backup_schedule import install_backup_schedule
         from ui.help import install_help
         from ui.map.overlays import install_overlays
         from ui.map.tools import install_map_tools
@@ -512,7 +513,8 @@ class MainWindow(QMainWindow):
             self.toolbar.insertActions(self.style_controls.action, tool_actions)
         except Exception:
             log.exception("the map tools are not installed")
-        for install in (install_overlays, install_alarms, install_help):
+        for install in (install_overlays, install_alarms, install_help,
+                        install_backup_schedule):
             try:
                 install(self)
             except Exception:

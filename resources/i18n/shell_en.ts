@@ -34,6 +34,18 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <source>已自动备份：{file}</source>
+        <extracomment>a backup was made (its path) or failed (the reason), for the status bar</extracomment>
+        <translation>Backed up automatically: {file}</translation>
+    </message>
+    <message>
+        <source>自动备份未成功：{reason}</source>
+        <translation>Automatic backup failed: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <source>用户名或密码错误</source>
