@@ -43,6 +43,7 @@ from app.store.errors import (
     StoreInterrupted,
     StoreMissingError,
     StoreNotDistrictError,
+    StoreTornError,
     StoreWriteError,
 )
 from app.store.schema import MIGRATIONS, Step, latest_version, refuse_tampering
@@ -190,10 +191,21 @@ class DuckDBStore:
                     cls.open(path, read_only=False, migrations=migrations).close()
                     return cls.open(path, read_only=True, migrations=migrations)
                 store._migrate(version, target, migrations)
+            if not read_only and integrity.stored_marks(con) is None:
+                store._first_marks()
         except BaseException:
             con.close()
             raise
         return store
+
+    def _first_marks(self) -> None:
+        """A file written before the commit marks: refused if an older version's torn
+        commit left its traces, else marked now (checked once per file)."""
+        problems = integrity.legacy_problems(self._con)
+        if problems:
+            raise StoreTornError(Path(self.path), problems)
+        with self.transaction():
+            self._touched |= integrity.existing_tables(self._con)
 
     def _has_foreign_tables(self) -> bool:
         n = self.scalar(

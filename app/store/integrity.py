@@ -196,8 +196,13 @@ def written_tables(sql: str) -> set[str]:
 def measure(con, tables) -> dict[str, list[int]]:
     """The marks of ``tables`` as they are now on ``con``: [rows] or [rows, sum(version)]."""
     out: dict[str, list[int]] = {}
+    versioned = set()
+    if set(tables) & set(VERSIONED_TABLES):  # a file before schema 5 has no versions
+        versioned = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND "
+            "column_name = 'version' AND table_name IN ('cases', 'whistles')").fetchall()}
     for t in sorted(tables):
-        if t in VERSIONED_TABLES:
+        if t in versioned:
             n, v = con.execute(f"SELECT count(*), coalesce(sum(version), 0) FROM {t}").fetchall()[0]
             out[t] = [int(n), int(v)]
         else:
@@ -261,6 +266,39 @@ def refuse_torn(path: Path, con) -> None:
     problems = mark_disagreements(con)
     if problems:
         raise StoreTornError(path, problems)
+
+
+#: what a transaction torn by an older GridCC (DuckDB 1.5) leaves: steps without their
+#: record, an audit head ahead of or behind its log
+_LEGACY_PROBES = (
+    ("case_transitions", "cases",
+     "SELECT count(*) FROM case_transitions t WHERE NOT EXISTS "
+     "(SELECT 1 FROM cases c WHERE c.id = t.case_id)", "条案件流转记录没有对应的案件"),
+    ("whistle_events", "whistles",
+     "SELECT count(*) FROM whistle_events e WHERE NOT EXISTS "
+     "(SELECT 1 FROM whistles w WHERE w.id = e.whistle_id)", "条哨令记录没有对应的哨令"),
+)
+
+
+def legacy_problems(con) -> list[str]:
+    """For a file without marks (written before them), once: the traces a torn commit of
+    an older version leaves.  Empty when none."""
+    tables = existing_tables(con)
+    problems = []
+    for child, owner, sql, what in _LEGACY_PROBES:
+        if child in tables and owner in tables:
+            n = int(con.execute(sql).fetchall()[0][0])
+            if n:
+                problems.append(f"{n} {what}")
+    if "audit_log" in tables:
+        head = con.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchall()
+        last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
+        stored = head[0][0] if head else None
+        actual = f"{last[0][0]}:{last[0][1]}" if last else None
+        if stored != actual and (stored or actual):
+            problems.append(f"审计日志头 {stored or '（无）'} 与最后一条记录 "
+                            f"{(actual or '（无）').split(':')[0]} 不一致")
+    return problems
 
 
 def refuse_missing_tables(path: Path, con) -> None:

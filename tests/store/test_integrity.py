@@ -257,3 +257,27 @@ def test_a_missing_table_is_damage_said_at_once(small_db_copy):
     con.close()
     with pytest.raises(StoreDamagedError, match="缺少数据表 cases"):
         open_store(small_db_copy, read_only=True)
+
+
+def test_a_file_torn_by_an_older_version_is_refused_before_anything_is_written(small_db_copy):
+    con = duckdb.connect(str(small_db_copy))  # an older GridCC's file: no marks, and a
+    con.execute("DELETE FROM meta WHERE key = ?", [MARKS_KEY])  # commit that came back
+    con.execute("DELETE FROM cases WHERE id IN (SELECT id FROM cases LIMIT 20)")  # in part
+    con.close()
+    before = _digest(small_db_copy)
+    with pytest.raises(StoreTornError, match="条案件流转记录没有对应的案件"):
+        open_store(small_db_copy)
+    assert _digest(small_db_copy) == before
+
+
+def test_a_sound_file_without_marks_is_marked_on_its_first_read_write_open(small_db_copy):
+    con = duckdb.connect(str(small_db_copy))
+    con.execute("DELETE FROM meta WHERE key = ?", [MARKS_KEY])
+    con.close()
+    open_store(small_db_copy).close()
+    con = duckdb.connect(str(small_db_copy), read_only=True)
+    try:
+        marks = stored_marks(con)
+        assert marks["cases"][0] == con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    finally:
+        con.close()
