@@ -98,7 +98,7 @@ def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     name = shown_path(path)
     checker = CaseChecker(store, zone=zone(zone_name(store.meta())), now=at)
     try:
-        for line, record in read_records(path):
+        for line, record in read_records(path, COLUMNS):
             checker.check(line, record)
             if len(checker.rows) > MAX_CASES:
                 raise FileRefused(line, f"一个文件最多 {MAX_CASES} 件案件，请分成几个文件导入")

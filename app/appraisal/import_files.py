@@ -60,8 +60,9 @@ def shown_path(path: Path | str) -> str:
     return shown(name, limit=4096)
 
 
-def read_records(path: Path) -> Iterator[tuple[int, dict | BadRecord]]:
-    """(line, record) of every case in the file at ``path``, in order."""
+def read_records(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict | BadRecord]]:
+    """(line, record) of every case in the file at ``path``, in order; a CSV header
+    may name only ``columns``."""
     raw = _open_regular(path)
     with raw:
         try:
@@ -71,7 +72,7 @@ def read_records(path: Path) -> Iterator[tuple[int, dict | BadRecord]]:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict",
                                     newline="\n" if as_json else "")
             if not as_json:
-                yield from _csv_records(text)
+                yield from _csv_records(text, columns)
             elif start == b"[":
                 yield from _json_array(text)
             else:
@@ -132,29 +133,38 @@ def _lines(text: io.TextIOWrapper) -> Iterator[str]:
 
 
 # -- CSV -------------------------------------------------------------------------------
-def _csv_records(text: io.TextIOWrapper) -> Iterator[tuple[int, dict | BadRecord]]:
+def _csv_records(text: io.TextIOWrapper,
+                 columns: tuple[str, ...]) -> Iterator[tuple[int, dict | BadRecord]]:
     reader = csv.reader(_lines(text), strict=True)
+    header: list[str] | None = None
+    last = 0  # the line the last row ended on
     try:
-        header: list[str] | None = None
-        last = 0
         for row in reader:
             start, last = last + 1, reader.line_num
             if not row:
                 continue
             if header is None:
-                header = _header(row, start)
+                header = _header(row, start, columns)
+                unnamed = "" in header
             elif len(row) > len(header):
                 yield start, BadRecord("字段数多于表头的列数")
             else:
-                yield start, dict(zip(header, row, strict=False))  # short rows: blanks
+                rec = dict(zip(header, row, strict=False))  # short rows: blanks
+                if unnamed and not rec.get("", "x").strip():
+                    del rec[""]  # a column without a name (a trailing comma), blank
+                yield start, rec
     except csv.Error as exc:
-        raise FileRefused(reader.line_num or 1, _csv_reason(str(exc))) from None
+        raise FileRefused(last + 1, _csv_reason(str(exc))) from None
     if header is None:
         raise FileRefused(1, "空文件：没有表头行")
 
 
-def _header(row: list[str], line: int) -> list[str]:
+def _header(row: list[str], line: int, columns: tuple[str, ...]) -> list[str]:
     names = [c.strip() for c in row]
+    unknown = [n for n in names if n and n not in columns]
+    if unknown:
+        raise FileRefused(line, f"不认识的列：{'、'.join(shown(n) for n in unknown[:5])}；"
+                                f"可用的列：{'、'.join(columns)}")
     twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
         raise FileRefused(line, f"表头中的列重复：{'、'.join(shown(n) for n in twice)}")
@@ -301,13 +311,14 @@ def _json_array(text: io.TextIOWrapper) -> Iterator[tuple[int, dict | BadRecord]
     cur = _Cursor(text)
     cur.skip_ws()
     cur.pos += 1  # the "[" seen by the caller
+    end_line = 1  # where the last value (or the "[") ended
     first = True
     while True:
         ch = cur.skip_ws()
         if ch == "]" and first:
             break
         if not ch:
-            raise FileRefused(cur.line_at(cur.pos), "JSON 数组没有结尾的 ]（文件不完整？）")
+            raise FileRefused(end_line, "JSON 数组没有结尾的 ]（文件不完整？）")
         if not first:
             if ch == "]":
                 break
@@ -319,6 +330,7 @@ def _json_array(text: io.TextIOWrapper) -> Iterator[tuple[int, dict | BadRecord]
         first = False
         line = cur.line_at(cur.pos)
         obj, cur.pos = _array_item(cur, line)
+        end_line = cur.line_at(cur.pos)
         yield line, _as_record(obj)
     cur.pos += 1
     if cur.skip_ws():

@@ -79,7 +79,7 @@ class CaseChecker:
         """The record's non-blank fields, each text (JSON numbers as written)."""
         if not _COLUMN_SET.issuperset(record):
             unknown = [k for k in record if k not in _COLUMN_SET]
-            raise ValueError("不认识的字段：" + "、".join(shown(k) for k in unknown[:5])
+            raise ValueError("不认识的字段：" + "、".join(f"“{shown(k)}”" for k in unknown[:5])
                              + ("…" if len(unknown) > 5 else ""))
         fields = {}
         for k, v in record.items():
@@ -89,6 +89,8 @@ class CaseChecker:
             elif v is None:
                 continue
             elif isinstance(v, JsonNumber):  # as written; a code only with digits alone
+                if len(v) > MAX_FIELD:
+                    raise ValueError(f"{k} 过长（{len(v)} 个字符，最多 {MAX_FIELD} 个）")
                 if k in _CODES and v.isdigit():
                     v = str(v)
                 elif k not in _NUMBERS:
