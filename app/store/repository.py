@@ -89,7 +89,10 @@ def open_store(
 
     Upgrades an older schema; refuses a newer one (SchemaTooNewError), a file held by
     another process (StoreLockedError), a missing one (StoreMissingError) or a server
-    that cannot be reached (StoreDisconnected).
+    that cannot be reached (StoreDisconnected).  A DuckDB file is refused by cause
+    (app/store/integrity.py): not a regular file, unreadable, not a district, damaged,
+    torn by a crash (StoreTornError), a foreign WAL beside it when read-only (set aside
+    when read-write: ``store.wal_set_aside``).
     """
     target = parse_db(db)
     if target.is_postgres:
