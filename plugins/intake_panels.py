@@ -14,10 +14,10 @@ def _device_panel(ctx: PanelContext):
 
     markers = PresenceMarkers(ctx.canvas, ctx.district_map.frame)
     source = add_legend_source(ctx.canvas, "presence_markers", markers.legend)
-    panel = DevicePanel(ctx.store, ctx.window.clock.now, markers=markers,
-                        on_read=lambda _r: source.changed())
-    panel.destroyed.connect(lambda *_a: source.remove())
-    return panel
+    # (the source lives as long as the canvas: the markers describe themselves from plain
+    # attributes, and a remove() while the window is torn down would reach deleted views)
+    return DevicePanel(ctx.store, ctx.window.clock.now, markers=markers,
+                       on_read=lambda _r: source.changed())
 
 
 def register(registry: PanelRegistry) -> None:
