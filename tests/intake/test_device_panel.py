@@ -179,3 +179,34 @@ def test_a_committed_fix_is_read_again_without_asking(qtbot, qapp, scene):
     qtbot.waitUntil(lambda: panel.reads > before
                     and silent[0] not in panel.last.presence.silent, timeout=60_000)
     assert silent[1] not in " ".join(_column(panel.alarms, 1))
+
+
+def test_settings_dialog_keeps_the_intake(qtbot, qapp, tmp_path, monkeypatch):
+    """The 终端接入 group shows and returns the intake fields (saving another setting
+    keeps them) and refuses an address that would not start."""
+    from dataclasses import replace
+
+    from app import preferences
+    from ui.settings import preferences as current
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv("GRIDCC_CONFIG_DIR", str(tmp_path / "config"))
+    prefs = replace(preferences.DEFAULTS, intake_mqtt="mqtt://i:pw@127.0.0.1:1883",
+                    intake_http="0.0.0.0:5055", offline_minutes=7, outside_minutes=20)
+    dialog = SettingsDialog(prefs)
+    qtbot.addWidget(dialog)
+    assert dialog.preferences() == prefs
+    dialog.idle_lock.setValue(5)
+    assert dialog.preferences() == replace(prefs, idle_lock_minutes=5)
+    dialog.intake_mqtt.setText("broker.example:1883")  # no scheme
+    dialog.accept()
+    assert dialog.saved is None and "mqtt://" in dialog.warning.text()
+    dialog.intake_mqtt.setText("")
+    dialog.intake_http.setText("5055")  # no host
+    dialog.accept()
+    assert dialog.saved is None and "主机:端口" in dialog.warning.text()
+    dialog.intake_http.setText(" 127.0.0.1:5055 ")
+    dialog.accept()
+    assert dialog.saved == current()
+    assert (current().intake_mqtt, current().intake_http, current().offline_minutes) == \
+        ("", "127.0.0.1:5055", 7)
