@@ -75,10 +75,11 @@ def scene(small_db_copy, tmp_path, monkeypatch):
 
 
 def _panel(qtbot, store, markers=None):
+    """The panel read once; no periodic re-read (only the change feed and a bind)."""
     from ui.intake.device_panel import DevicePanel
 
     panel = DevicePanel(store, lambda: TEST_NOW, markers=markers,
-                        limits=lambda: (10.0, 15.0))
+                        limits=lambda: (10.0, 15.0), refresh_ms=0)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.reads >= 1, timeout=60_000)
     return panel

@@ -110,12 +110,13 @@ def worker_text(code: str | None, name: str | None) -> str:
 
 
 class DevicePanel(QWidget):
-    """终端状态 (see the module doc).  ``markers``: the map's PresenceMarkers, or None."""
+    """终端状态 (see the module doc).  ``markers``: the map's PresenceMarkers, or None;
+    ``limits``: () -> (offline, outside) minutes (default: the preferences)."""
 
     def __init__(self, store, clock: Callable[[], datetime], *, markers=None,
                  limits: Callable[[], tuple[float, float]] | None = None,
                  on_read: Callable[[WallRead], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 refresh_ms: int = REFRESH_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._clock = clock
@@ -167,9 +168,10 @@ class DevicePanel(QWidget):
         v.addWidget(self.summary)
         v.addWidget(self.tabs, 1)
         self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
+        self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self.refresh)
-        self._timer.start()
+        if refresh_ms > 0:  # (0: only on the change feed)
+            self._timer.start()
         # the change feed calls on the committing thread: it only raises a flag, which a
         # GUI timer looks at (no Qt object touched from another thread)
         dirty = self._dirty = [False]
