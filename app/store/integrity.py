@@ -111,6 +111,8 @@ def inspect_path(path: Path) -> None:
         raise StoreNotDistrictError(path, "文件为空")
     if len(head) < 12 or head[8:12] == DUCKDB_MAGIC and st.st_size < HEADER_BYTES:
         raise StoreDamagedError(path, f"文件被截断（只有 {st.st_size} 字节）")
+    if sum(a != b for a, b in zip(head[8:12], DUCKDB_MAGIC, strict=True)) in (1, 2):
+        raise StoreDamagedError(path, "文件头已损坏（DuckDB 标识不完整）")
     if head[8:12] != DUCKDB_MAGIC:
         raise StoreNotDistrictError(path, "不是 DuckDB 数据库文件")
 

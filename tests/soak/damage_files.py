@@ -140,10 +140,14 @@ def _leave_wal(db: Path, sql: str) -> None:
 
 
 def _wal_of(district: Path, scratch: Path) -> Path:
+    """The WAL of another district (made apart: a copy of the same file shares its
+    identity and checkpoint, and DuckDB replays its WAL as its own)."""
+    from app.store import open_store
+
     scratch.mkdir(exist_ok=True)
     db = scratch / "other.duckdb"
     if not _wal(db).exists():
-        shutil.copy(district, db)
+        open_store(db, create=True).close()
         _leave_wal(db, "INSERT INTO meta VALUES ('other', 'x')")
     return _wal(db)
 

@@ -281,3 +281,9 @@ def test_a_sound_file_without_marks_is_marked_on_its_first_read_write_open(small
         assert marks["cases"][0] == con.execute("SELECT count(*) FROM cases").fetchone()[0]
     finally:
         con.close()
+
+
+def test_a_flipped_byte_in_the_magic_is_damage_not_a_foreign_file(small_db_copy):
+    _flip(small_db_copy, 9)
+    with pytest.raises(StoreDamagedError, match="文件头已损坏"):
+        open_store(small_db_copy, read_only=True)
