@@ -16,7 +16,7 @@
     <name>DevicePanel</name>
     <message>
         <source>无效</source>
-        <extracomment>committed fixes arriving within this are read together the reasons of app/intake/filters.py FLAGS as the operator reads them</extracomment>
+        <extracomment>committed fixes arriving within this are read together: a read of a big district takes a good part of a second (Hongqiao, 4,215 workers, 1.1 M fixes: 0.7 s on the worker), and under a steady intake the change feed never rests the reasons of app/intake/filters.py FLAGS as the operator reads them</extracomment>
         <translation>Invalid</translation>
     </message>
     <message>

@@ -211,3 +211,17 @@ def test_settings_dialog_keeps_the_intake(qtbot, qapp, tmp_path, monkeypatch):
     assert dialog.saved == current()
     assert (current().intake_mqtt, current().intake_http, current().offline_minutes) == \
         ("", "127.0.0.1:5055", 7)
+
+
+def test_a_phone_number_in_a_device_key_is_masked(qtbot, qapp, scene):
+    store, intake = scene["store"], scene["intake"]
+    lon, lat = scene["lonlat"]
+    _owntracks(intake, "13812345678", lat, lon, 20)
+    panel = _panel(qtbot, store)
+    shown = _column(panel.devices, 0) + _column(panel.unbound, 0)
+    assert "owntracks:138****5678/phone" in shown
+    assert not any("13812345678" in text for text in shown)
+    # the queue still binds the device itself
+    row = _column(panel.unbound, 0).index("owntracks:138****5678/phone")
+    panel.unbound.selectRow(row)
+    assert panel.selected_unbound() == "owntracks:13812345678/phone"

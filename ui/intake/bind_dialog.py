@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.privacy.demo import person_name
+from app.privacy.masking import mask_text
 
 
 class BindDialog(QDialog):
@@ -37,7 +38,7 @@ class BindDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         v = QVBoxLayout(self)
-        v.addWidget(QLabel(self.tr("终端 {key} 属于哪位人员？（输入编号或姓名）").format(key=key)))
+        v.addWidget(QLabel(self.tr("终端 {key} 属于哪位人员？（输入编号或姓名）").format(key=mask_text(key))))
         v.addWidget(self.combo)
         v.addWidget(buttons)
 

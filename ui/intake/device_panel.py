@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +43,7 @@ from app.intake.presence import (
     worker_alarms,
 )
 from app.privacy.demo import person_name
+from app.privacy.masking import mask_text
 from ui import theme
 from ui.background import BackgroundWork
 from ui.docks.workflow_common import acting_user, attempt, item, record_table, viewing_user
@@ -102,6 +103,12 @@ def flagged_text(flagged: dict[str, int]) -> str:
     """'精度差 3 · 速度异常 1' (reasons in the interface language)."""
     return " · ".join(f"{translate('DevicePanel', REASONS.get(r, r))} {n}"
                       for r, n in sorted(flagged.items(), key=lambda kv: -kv[1]))
+
+
+def device_text(key: str) -> str:
+    """A device key as shown: a phone number in it (an OwnTracks user named by the
+    phone's number, a Traccar id that is one) masked."""
+    return mask_text(key)
 
 
 def worker_text(code: str | None, name: str | None) -> str:
@@ -258,7 +265,7 @@ class DevicePanel(QWidget):
         t.setRowCount(len(r.devices))
         for i, d in enumerate(r.devices):
             age = d.silent_s(r.now)
-            t.setItem(i, 0, item(d.key, data=d.key))
+            t.setItem(i, 0, item(device_text(d.key), data=d.key))
             t.setItem(i, 1, item(worker_text(d.worker_code, d.worker_name),
                                  accent=d.worker_code is None))
             t.setItem(i, 2, item(d.last_fix.strftime("%m-%d %H:%M:%S") if d.last_fix
@@ -276,7 +283,7 @@ class DevicePanel(QWidget):
         before = self.selected_unbound()
         t.setRowCount(len(waiting))
         for i, d in enumerate(waiting):
-            t.setItem(i, 0, item(d.key, data=d.key))
+            t.setItem(i, 0, item(device_text(d.key), data=d.key))
             t.setItem(i, 1, item(d.last_fix.strftime("%m-%d %H:%M") if d.last_fix else "—"))
             t.setItem(i, 2, item(str(d.fixes)))
             if d.key == before:
@@ -297,7 +304,7 @@ class DevicePanel(QWidget):
         rows = self.unbound.selectionModel().selectedRows() if self.unbound.model() else []
         if not rows:
             return None
-        return self.unbound.item(rows[0].row(), 0).text()
+        return self.unbound.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
 
     def _ask_bind(self) -> None:
         key = self.selected_unbound()
@@ -322,7 +329,7 @@ class DevicePanel(QWidget):
         done = attempt(self, self.message, run)
         if done is not None:
             self.message.setText(self.tr("终端 {key} 已绑定到 {worker}").format(
-                key=key, worker=worker_text(done.worker_code, done.worker_name)))
+                key=device_text(key), worker=worker_text(done.worker_code, done.worker_name)))
             self.refresh()
         return done is not None
 
