@@ -99,6 +99,18 @@ def test_an_open311_request_is_a_case_on_the_map_and_follows_it(qtbot, qapp, sma
         qtbot.waitUntil(lambda: window.district_model.settled(), timeout=60_000)
         assert window.district_model.state.cases is window.canvas.view("cases").layer.data
         assert rid in set(window.district_model.state.cases.ids.tolist())
+        # the window's 终端状态 panel came through the plugin door; its rings step back in
+        # a replay (they are the alarms of now) and return live
+        dock = window.docks["devices"]
+        dock.show()
+        qtbot.waitUntil(lambda: getattr(dock.widget(), "reads", 0) >= 1, timeout=120_000)
+        markers = dock.widget().markers
+        assert markers.visible
+        window.patrol_controller.set_mode("replay")
+        assert not markers.visible and not markers.item.isVisible()
+        assert markers.legend() is None
+        window.patrol_controller.set_mode("live")
+        assert markers.visible
         window.grab().save(str(tmp_path / "open311.png"))
     finally:
         window.close()

@@ -31,6 +31,12 @@ class PresenceMarkers:
         #: worker ids shown and their kinds (tests, the legend)
         self.ids: list[int] = []
         self.kinds: list[str] = []
+        #: drawn while the map is live: a replay shows another moment than these alarms
+        self.visible = True
+
+    def set_visible(self, on: bool) -> None:
+        self.visible = bool(on)
+        self.item.setVisible(self.visible)
 
     def show_alarms(self, alarms: list[WorkerAlarm]) -> None:
         placed = [a for a in alarms if a.lon is not None and a.lat is not None]
@@ -49,7 +55,9 @@ class PresenceMarkers:
                           size=round(SIZE_PX * s))
 
     def legend(self) -> LegendSection | None:
-        """The keys of the kinds shown now (None: nobody flagged)."""
+        """The keys of the kinds shown now (None: nobody flagged, or hidden)."""
+        if not self.visible:
+            return None
         texts = {"offline": translate("IntakeLegend", "离线（长时间无定位）"),
                  "outside": translate("IntakeLegend", "出格（不在本网格）")}
         entries = tuple(LegendEntry(texts[k], "o", None, colour(COLOURS[k]), SIZE_PX, 3.0)
