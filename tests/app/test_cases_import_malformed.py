@@ -39,6 +39,7 @@ def _outcome(store, user, m) -> str | None:
     return f"accepted ({res.cases} cases)"
 
 
+@pytest.mark.slow
 def test_every_malformed_file_is_refused_for_its_reason_at_its_line(district):
     store, files = district
     assert len(files) >= 250
