@@ -19,7 +19,6 @@ Another process cannot write the file at all (one read-write process per file).
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import threading
@@ -39,7 +38,6 @@ from app.store.errors import (
     SchemaTooNewError,
     StoreConflict,
     StoreError,
-    StoreForeignWalError,
     StoreInterrupted,
     StoreMissingError,
     StoreNotDistrictError,
@@ -56,7 +54,6 @@ _WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException)
 WRITE_WAIT_S = 30.0
 _CONFLICT_MESSAGE = "数据已被他人同时修改，本次操作未保存，请刷新后重试"
 
-log = logging.getLogger(__name__)
 _write_locks: dict[str, threading.RLock] = {}
 _write_locks_guard = threading.Lock()
 
@@ -70,43 +67,6 @@ def _write_lock(path: Path) -> threading.RLock:
 
 def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
-
-
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Connect to ``path``, every refusal classified by its cause (app/store/integrity.py)."""
-    integrity.inspect_path(path)
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise integrity.classify_open_error(path, exc) from None
-
-
-def _connect_checked(path: Path, read_only: bool) -> tuple[duckdb.DuckDBPyConnection, str | None]:
-    """Connect, refusing a torn state left by a crash; returns the connection and the
-    name a foreign WAL was set aside under (read-write only), else None.
-
-    With a WAL beside the file (an unclean shutdown) the marks are checked on a read-only
-    connection first: a read-write one would checkpoint a torn state into the file."""
-    aside = None
-    if integrity.has_wal(path):
-        try:
-            probe = _connect(path, read_only=True)
-        except StoreForeignWalError:
-            if read_only:
-                raise
-            aside = str(integrity.set_aside_wal(path))
-            log.warning("区库 %s 旁的日志文件不属于它，未应用，已改名为 %s", path, aside)
-        else:
-            try:
-                if _has_meta(probe):
-                    integrity.refuse_torn(path, probe)
-            finally:
-                probe.close()
-    return _connect(path, read_only), aside
-
-
-def _has_meta(con: duckdb.DuckDBPyConnection) -> bool:
-    return "meta" in integrity.existing_tables(con)
 
 
 def _write_error(path: str, exc: Exception) -> StoreWriteError:
@@ -167,7 +127,7 @@ class DuckDBStore:
             if read_only:
                 raise StoreMissingError(f"no database at {path}")
             path.parent.mkdir(parents=True, exist_ok=True)
-        con, aside = _connect_checked(path, read_only)
+        con, aside = integrity.connect(path, read_only)
         store = cls(con, path, read_only)
         store.wal_set_aside = aside
         try:

@@ -32,6 +32,7 @@ Torn commits (撕裂提交)
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import stat
@@ -48,6 +49,8 @@ from app.store.errors import (
     StoreTornError,
     StoreUnreadableError,
 )
+
+log = logging.getLogger(__name__)
 
 #: every DuckDB database file carries this at byte 8
 DUCKDB_MAGIC = b"DUCK"
@@ -81,6 +84,42 @@ def has_wal(path: Path) -> bool:
         return wal_path(path).stat().st_size > 0
     except OSError:
         return False
+
+
+# -- opening ---------------------------------------------------------------------------
+def connect(path: Path, read_only: bool):
+    """Connect to ``path``, refusing a torn state left by a crash; returns the connection
+    and the name a foreign WAL was set aside under (read-write only), else None.
+
+    With a WAL beside the file (an unclean shutdown) the marks are checked on a read-only
+    connection first: a read-write one would checkpoint a torn state into the file."""
+    aside = None
+    if has_wal(path):
+        try:
+            probe = _connect(path, read_only=True)
+        except StoreForeignWalError:
+            if read_only:
+                raise
+            aside = str(set_aside_wal(path))
+            log.warning("区库 %s 旁的日志文件不属于它，未应用，已改名为 %s", path, aside)
+        else:
+            try:
+                if "meta" in existing_tables(probe):
+                    refuse_torn(path, probe)
+            finally:
+                probe.close()
+    return _connect(path, read_only), aside
+
+
+def _connect(path: Path, read_only: bool):
+    """Connect to ``path``, every refusal classified by its cause."""
+    import duckdb
+
+    inspect_path(path)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise classify_open_error(path, exc) from None
 
 
 # -- before opening -------------------------------------------------------------------
