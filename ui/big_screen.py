@@ -10,6 +10,8 @@ and 4K walls and on high-DPI screens.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -218,8 +220,9 @@ class BigScreenMode(QObject):
         self._saved_geometry = w.saveGeometry()
         self._hidden = [x for x in [*w.docks.values(), w.toolbar, w.replay_bar, w.statusBar()]
                         if x.isVisible()]
-        for x in self._hidden:
-            x.hide()
+        with self._docks_quiet():
+            for x in self._hidden:
+                x.hide()
         screens = self.screens()
         screen = screens[screen_index] if screen_index is not None and 0 <= screen_index < len(
             screens) else (w.screen() or QGuiApplication.primaryScreen())
@@ -280,6 +283,11 @@ class BigScreenMode(QObject):
         c.viewbox.setRange(rect=QRectF(x0, y1 - c.height() * mpp, c.width() * mpp,
                                        c.height() * mpp), padding=0)
 
+    def _docks_quiet(self):
+        """The workspaces do not rearrange the docks this mode hides and shows again."""
+        ws = getattr(self.window, "workspaces", None)
+        return ws.quiet() if ws is not None else nullcontext()
+
     def leave(self) -> None:
         """Back to the workstation layout as it was."""
         if not self.active:
@@ -292,10 +300,11 @@ class BigScreenMode(QObject):
         self.legend.hide()
         self._scale_overlays(theme.ui_scale())
         w.showNormal()
-        for x in self._hidden:
-            x.show()
-        if self._saved_state is not None:
-            w.restoreState(self._saved_state)
+        with self._docks_quiet():
+            for x in self._hidden:
+                x.show()
+            if self._saved_state is not None:
+                w.restoreState(self._saved_state)
         if self._saved_geometry is not None:
             w.restoreGeometry(self._saved_geometry)
         self.toggled.emit(False)

@@ -15,6 +15,7 @@ than leaves the map its share; closing one gives the group its workspace width b
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QObject, Qt, QTimer, Signal
@@ -81,6 +82,9 @@ WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
         _APPRAISAL), shown=("video_wall", "cameras"), front=("cameras",)),
 )}
 DEFAULT_WORKSPACE = "duty"
+#: panels that give way in a column too short for them and the group beside them: they
+#: join that group as a tab instead of pushing it aside (the legend under the layers)
+YIELDING = ("legend",)
 #: a panel's own width share when opened (wider than its group's)
 PANEL_WIDTH = {"video_wall": 0.45}
 #: the least width (px at scale 1) of a side group, whatever its share
@@ -291,7 +295,8 @@ class Workspaces(QObject):
             return False
         w = self.window
         ok = w.restoreGeometry(QByteArray(geometry))
-        ok = w.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
+        with self.quiet():  # a saved layout is taken as it is, not rearranged dock by dock
+            ok = w.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and ok
         if ok:
             self.current = self.saved_workspace()
             self.check_soon()
@@ -313,7 +318,9 @@ class Workspaces(QObject):
         state = window_settings().value(f"{self._key(key)}/state")
         if not isinstance(state, QByteArray | bytes):
             return False
-        if not self.window.restoreState(QByteArray(state), WINDOW_STATE_VERSION):
+        with self.quiet():
+            restored = self.window.restoreState(QByteArray(state), WINDOW_STATE_VERSION)
+        if not restored:
             log.info("workspace %s: the saved layout is unreadable; default used", key)
             return False
         self.current = key
@@ -351,6 +358,16 @@ class Workspaces(QObject):
         dock = self.docks[pid]
         dock.show()
         dock.raise_()
+
+    @contextmanager
+    def quiet(self):
+        """Docks hidden and shown by someone else (the big screen's enter and leave):
+        no panel is made room for, no group resized meanwhile."""
+        was, self._arranging = self._arranging, True
+        try:
+            yield
+        finally:
+            self._arranging = was
 
     def _panel_toggled(self, pid: str, on: bool) -> None:
         """A panel opened (in front of its group, the group as wide as the panel wants)
@@ -392,6 +409,11 @@ class Workspaces(QObject):
                     if self._docked(self.docks[p]))
                 + max(self.docks[p].minimumSizeHint().height() for p in others))
         if need <= room:
+            return
+        if pid in YIELDING:  # too short for both: it becomes a tab of the other group
+            with self.quiet():
+                w.tabifyDockWidget(self.docks[others[0]], dock)
+                dock.show()
             return
         self._arranging = True
         try:
