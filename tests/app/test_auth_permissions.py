@@ -52,6 +52,7 @@ users.manage: administrator:*
 appraisal.survey: street_secretary:a
 appraisal.publish: supervision_office:*
 appraisal.scheme: administrator:*
+devices.bind: administrator:*
 """
 
 
@@ -161,7 +162,7 @@ def test_separation_of_duties():
     """三员分立: the administrator does no business, the auditor only reads the log."""
     admin = [a for a in ACTIONS if decide(Role.ADMINISTRATOR, Scope(), a, TARGETS["nowhere"])]
     auditor = [a for a in ACTIONS if decide(Role.AUDITOR, Scope(), a, TARGETS["nowhere"])]
-    assert set(admin) == {"users.manage", "audit.verify", "appraisal.scheme"}  # configuration
+    assert set(admin) == {"users.manage", "audit.verify", "appraisal.scheme", "devices.bind"}  # configuration
     assert set(auditor) == {"audit.view", "audit.verify", "export"}
 
 

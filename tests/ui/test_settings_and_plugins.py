@@ -102,7 +102,7 @@ def test_broken_plugins_are_logged_and_skipped(tmp_path, monkeypatch, caplog):
 def test_builtin_panels_come_through_the_plugin_door():
     registry = load_plugins(entry_points=[])
     assert [p.id for p in registry.panels()] == ["layers", "legend", "identify", "whistles",
-                                                 "cases",
+                                                 "cases", "devices",
                                                  "supervision", "video_wall", "cameras",
                                                  "appraisal", "red_black", "appraisal_trend"]
     assert registry.failures == []
@@ -120,8 +120,8 @@ def test_window_survives_a_failing_panel_factory(make_window, caplog):
                                  lambda ctx: QLabel("视频")))
     window = make_window(registry=registry)
     assert set(window.docks) == {"layers", "legend", "identify", "video_wall", "cameras", "video",
-                                 "whistles", "cases", "supervision", "appraisal", "red_black",
-                                 "appraisal_trend"}
+                                 "whistles", "cases", "devices", "supervision", "appraisal",
+                                 "red_black", "appraisal_trend"}
     assert any(f.plugin == "scoring" and f.stage == "factory" for f in registry.failures)
     assert window.dockWidgetArea(window.docks["video"]).name == "TopDockWidgetArea"
     assert "factory exploded" in caplog.text
