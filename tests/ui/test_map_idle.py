@@ -30,6 +30,10 @@ def test_tick_markers_wait_for_their_trail_image(window, qtbot):
     c = window.patrol_controller
     c.feed_timer.stop()
     c.redraw_timer.stop()
+    # a snapshot the feed worker was asked for before the timers stopped must not land
+    # in the middle (on a loaded machine it came late and moved the markers): this test
+    # hands the view its snapshot itself
+    c.feed.snapshotReady.disconnect()
     view = window.canvas.view("patrol")
     qtbot.waitUntil(window.canvas.settled, timeout=20_000)
     view._pending_timer.setInterval(60_000)  # (see below: the render, not the fallback)
