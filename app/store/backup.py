@@ -220,7 +220,7 @@ def _copy_into(store, tmp: Path) -> dict:
                 state = district_state(cur)
                 # writes the attached backup only, never the district (so none of the
                 # district's integrity marks, app/store/integrity.py, are due for it)
-                cur.rows(f'/* backup */ COPY FROM DATABASE "{name}" TO {alias}')
+                cur.rows(f'COPY FROM DATABASE "{name}" TO {alias}')
                 cur.rows("COMMIT")
             except BaseException:
                 cur.rows("ROLLBACK")

@@ -65,12 +65,14 @@ UNMARKED_TABLES = ("meta",)
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
 _BLOCK_RE = re.compile(r"in block at location (\d+)")
-# the table a write statement changes (INSERT [OR …] INTO t, UPDATE t, DELETE FROM t …)
+# the table a write statement changes (INSERT [OR …] INTO t, UPDATE t, DELETE FROM t …);
+# COPY FROM DATABASE (a backup) writes another database, never this one
 _WRITE_TARGET_RE = re.compile(
     r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|"
-    r"COPY)\s+(?:\"?main\"?\.)?\"?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+    r"COPY(?!\s+FROM\s+DATABASE\b))\s+(?:\"?main\"?\.)?\"?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _WRITE_STATEMENT_RE = re.compile(
-    r"^\s*(?:WITH\b.*?\)\s*)?(?:INSERT|UPDATE|DELETE|TRUNCATE|COPY|CREATE|ALTER|DROP)\b",
+    r"^\s*(?:WITH\b.*?\)\s*)?(?:INSERT|UPDATE|DELETE|TRUNCATE|COPY(?!\s+FROM\s+DATABASE\b)|"
+    r"CREATE|ALTER|DROP)\b",
     re.IGNORECASE | re.DOTALL)
 
 
