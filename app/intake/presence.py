@@ -2,6 +2,7 @@
 on-duty workers with a fresh fix, workers silent during their shift (离线) and workers
 outside their own grid (出格) for longer than a limit.  Qt-free; a view polls it.
 
+Only a worker with a bound device (a phone that should report) can be silent.
 "On duty" is the worker's shift (``workers.shift_start``/``shift_end``, overnight shifts
 wrap midnight); flagged fixes (app/intake/filters.py) count for nothing.
 """
@@ -58,7 +59,12 @@ def presence(store, now: datetime, *, silent_min: float = 15.0, outside_min: flo
     age = np.array([(now - last[i]).total_seconds() if i in last else np.inf
                     for i in ids.tolist()])
     fresh = duty & (age <= fresh_s)
-    silent = ids[duty & (age > silent_min * 60)]
+    # silent (离线) means a phone that should report and does not: only workers with a
+    # bound device (a district's simulated or phoneless workers are never "offline")
+    phones = {int(i) for (i,) in store.rows(
+        "SELECT DISTINCT worker_id FROM devices WHERE worker_id IS NOT NULL")}
+    has_phone = np.isin(ids, np.fromiter(phones, np.int64, len(phones)))
+    silent = ids[duty & has_phone & (age > silent_min * 60)]
     grids: dict[int, tuple[int, int]] = {}
     streets: dict[int, tuple[int, int]] = {}
     for table, key in ((grids, w["grid_id"]), (streets, w["street_id"])):

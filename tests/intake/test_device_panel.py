@@ -61,6 +61,9 @@ def scene(small_db_copy, tmp_path, monkeypatch):
     store.rows("DELETE FROM gps_fixes WHERE worker_id IN (?, ?) AND t > ?",
                [silent[0], out[0], TEST_NOW - timedelta(minutes=30)])
     _fixes(store, out[0], [(s, far[3], far[4]) for s in range(1200, -1, -30)])
+    store.rows("INSERT INTO devices (id, key, worker_id, first_seen, bound_at) VALUES "
+               "(?, ?, ?, ?, ?)", [9001, "owntracks:silent/phone", silent[0],
+                                   TEST_NOW - timedelta(days=1), TEST_NOW - timedelta(days=1)])
     intake = Intake(store, FixedClock(TEST_NOW))
     lon, lat = duty[2][3], duty[2][4]
     for user in ("alice", "bob"):

@@ -21,6 +21,12 @@ def _fixes(store, worker: int, points: list[tuple[int, float, float]], flag=None
         "flag": pa.array([flag] * len(points), pa.string())})
 
 
+def _phone(store, worker: int) -> None:
+    store.rows("INSERT INTO devices (id, key, worker_id, first_seen, bound_at) VALUES "
+               "(?, ?, ?, ?, ?)", [9000 + worker, f"owntracks:w{worker}/phone", worker,
+                                   TEST_NOW - timedelta(days=1), TEST_NOW - timedelta(days=1)])
+
+
 def test_silent_outside_and_fresh_share(small_db_copy):
     with open_store(small_db_copy) as store:
         rows = store.rows(
@@ -33,10 +39,15 @@ def test_silent_outside_and_fresh_share(small_db_copy):
         store.rows("DELETE FROM gps_fixes WHERE worker_id IN (?, ?) AND t > ?",
                    [a, b, TEST_NOW - timedelta(minutes=20)])
         _fixes(store, a, [(5, ax, ay)], flag="speed")
+        _phone(store, a)  # a phone that should report (c, on duty too, has none)
+        c = duty[2][0]
+        store.rows("DELETE FROM gps_fixes WHERE worker_id = ? AND t > ?",
+                   [c, TEST_NOW - timedelta(minutes=20)])
         # b: fresh, but in another grid for the last 12 minutes
         _fixes(store, b, [(s, far[2], far[3]) for s in range(720, -1, -30)])
         p = presence(store, TEST_NOW, silent_min=15, outside_min=10)
         assert a in p.silent and b not in p.silent
+        assert c not in p.silent  # silent, but with no phone bound: not 离线
         assert b in p.outside and a not in p.outside
         on, fresh = p.grids[gb]
         assert on >= 1 and fresh >= 1
