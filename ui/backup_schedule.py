@@ -61,6 +61,10 @@ class BackupSchedule(QObject):
         self.timer = QTimer(self, interval=CHECK_MS, timeout=self.check)
         self.timer.start()
 
+    def stop(self) -> None:
+        self.timer.stop()
+        self._work.close()
+
     def due(self) -> bool:
         from app.store.backup import last_backup_at
 
@@ -73,8 +77,13 @@ class BackupSchedule(QObject):
             return False
         from app.store.backup import backup_store
 
+        try:
+            seat = self.store.cursor()  # made here; used and closed by the worker
+        except Exception as exc:  # the store closed under it (the window gone): stop
+            log.info("automatic backup stopped: %s", exc)
+            self.timer.stop()
+            return False
         self.running = True
-        seat = self.store.cursor()  # made here; used and closed by the worker
 
         def job():
             try:
@@ -98,9 +107,11 @@ class BackupSchedule(QObject):
 
 
 def install_backup_schedule(window) -> BackupSchedule | None:
-    """The window's automatic backup, for a writable DuckDB district (else None)."""
+    """The window's automatic backup, for a writable DuckDB district of a seat that keeps
+    its state (not a screenshot or a test window; else None)."""
     store = window.store
-    if getattr(store, "dialect", "duckdb") != "duckdb" or getattr(store, "read_only", True):
+    if (getattr(store, "dialect", "duckdb") != "duckdb" or getattr(store, "read_only", True)
+            or not getattr(window, "_persist", True)):
         return None
     schedule = BackupSchedule(store, backup_dir(Path(store.path)), keep=backup_keep(),
                               parent=window)
@@ -110,6 +121,8 @@ def install_backup_schedule(window) -> BackupSchedule | None:
     schedule.failed.connect(lambda reason: status.showMessage(
         translate("Backup", "自动备份未成功：{reason}").format(reason=reason), 30_000))
     # the first look once the window has settled, then every quarter of an hour
-    QTimer.singleShot(60_000, schedule, schedule.check)
+    first = QTimer(schedule, singleShot=True, interval=60_000, timeout=schedule.check)
+    first.start()
+    window.closing_hooks = [*getattr(window, "closing_hooks", []), schedule.stop, first.stop]
     window.backup_schedule = schedule
     return schedule

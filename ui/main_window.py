@@ -533,6 +533,8 @@ class MainWindow(QMainWindow):
         return self._restored
 
     def closeEvent(self, ev) -> None:
+        for hook in getattr(self, "closing_hooks", ()):  # tools that must stop first
+            hook()
         if self._persist:
             self.workspaces.save_window()
         self.patrol_controller.stop()

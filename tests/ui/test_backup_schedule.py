@@ -34,3 +34,24 @@ def test_a_due_backup_is_made_in_the_background_and_then_not_again(small_db_copy
 def test_no_schedule_on_a_read_only_seat(make_window):
     window = make_window(show=False)
     assert install_backup_schedule(window) is None and window.store.read_only
+
+
+def test_a_closed_store_stops_the_schedule_quietly(small_db_copy, tmp_path, qtbot):
+    store = open_store(small_db_copy)
+    schedule = BackupSchedule(store, tmp_path / "backups")
+    store.close()
+    assert schedule.check() is False and not schedule.timer.isActive()
+    assert list_backups(tmp_path / "backups", auto=True) == []
+
+
+def test_a_seat_that_keeps_no_state_backs_nothing_up(make_window, small_db_copy, qtbot):
+    from ui.main_window import MainWindow
+
+    store = open_store(small_db_copy)
+    try:
+        window = MainWindow(store, persist=False)
+        qtbot.addWidget(window)
+        assert install_backup_schedule(window) is None
+        window.close()
+    finally:
+        store.close()

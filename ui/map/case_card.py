@@ -62,6 +62,9 @@ class MapCard(QFrame):
         self.close_button.setObjectName("CardClose")
         self.close_button.setIcon(qta.icon("mdi6.close", color=theme.TEXT))
         self.close_button.setIconSize(QSize(round(22 * s), round(22 * s)))
+        # never squeezed below its icon (a card shrunk to nothing while the map changes
+        # size painted its icon into an empty pixmap)
+        self.close_button.setFixedSize(QSize(round(30 * s), round(30 * s)))
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip(translate("MapCard", "关闭 (Esc)"))
         self.close_button.setAccessibleName(translate("MapCard", "关闭"))
