@@ -62,6 +62,10 @@ def test_the_controller_draws_feed_snapshots_with_their_trails(window, qtbot):
     c.feed_timer.stop()
     c.redraw_timer.stop()
     view = window.canvas.view("patrol")
+    # a snapshot asked for before the timers stopped lands first, with its trails (on a
+    # loaded machine it came after the one below and moved the markers back)
+    c.feed.wait()
+    qtbot.waitUntil(lambda: not c.feed.busy() and not view.awaiting_trails(), timeout=20_000)
     # the markers' fallback (no image within PENDING_MAX_MS) must not beat a slow render on
     # a busy machine: this test is about the render
     view._pending_timer.setInterval(60_000)
