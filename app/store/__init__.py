@@ -2,6 +2,7 @@
 
 from app.store.errors import (
     SchemaTooNewError,
+    SchemaTooOldError,
     StoreConflict,
     StoreDamagedError,
     StoreDisconnected,
@@ -21,6 +22,7 @@ from app.store.repository import DistrictRepository, open_store
 __all__ = [
     "DistrictRepository",
     "SchemaTooNewError",
+    "SchemaTooOldError",
     "StoreConflict",
     "StoreDamagedError",
     "StoreDisconnected",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from app.changes import Change, ChangeFeed
 from app.store import integrity
 from app.store.errors import (
     SchemaTooNewError,
+    SchemaTooOldError,
     StoreConflict,
     StoreError,
     StoreInterrupted,
@@ -115,7 +116,12 @@ class DuckDBStore:
         read_only: bool = False,
         create: bool = False,
         migrations: dict[int, list[Step]] | None = None,
+        before_migrate: Callable[[DuckDBStore, int, int], None] | None = None,
     ) -> DuckDBStore:
+        """Open the district file at ``path``.  A file at an older schema version is
+        migrated when opened read-write (``before_migrate(store, from, to)`` is called
+        first: ``python -m app upgrade`` backs the file up there) and refused when opened
+        read-only (SchemaTooOldError): read-only commands never change a file."""
         migrations = migrations or MIGRATIONS
         path = Path(path).expanduser()
         if not path.exists():
@@ -145,11 +151,10 @@ class DuckDBStore:
             if version == target:
                 integrity.refuse_missing_tables(path, con)
             if version < target:
-                if read_only:
-                    # Upgrade once read-write, then come back read-only.
-                    con.close()
-                    cls.open(path, read_only=False, migrations=migrations).close()
-                    return cls.open(path, read_only=True, migrations=migrations)
+                if read_only:  # read-only commands never change a file
+                    raise SchemaTooOldError(path, version, target)
+                if before_migrate is not None:
+                    before_migrate(store, version, target)
                 store._migrate(version, target, migrations)
             if not read_only and integrity.stored_marks(con) is None:
                 store._first_marks()

@@ -86,6 +86,20 @@ class SchemaTooNewError(StoreError):
     """The file was written by a newer GridCC than this one."""
 
 
+class SchemaTooOldError(StoreError):
+    """A read-only open of a file at an older schema version: refused, since upgrading it
+    would write it (read-only commands never change a file); ``python -m app upgrade``
+    upgrades it after a backup, and a read-write open (the window) upgrades it too."""
+
+    def __init__(self, path, version: int, target: int):
+        self.path = str(path)
+        self.version = version
+        self.target = target
+        super().__init__(f"区库 {path} 是第 {version} 版结构，本 GridCC 需要第 {target} 版，"
+                         "只读命令不改动文件；请先升级（升级前自动备份）："
+                         f"python -m app upgrade --db {path}")
+
+
 class StoreWriteError(StoreError):
     """Writing failed (full disk, file-size limit, I/O error); the transaction was rolled back."""
 

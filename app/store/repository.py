@@ -87,9 +87,10 @@ def open_store(
     """Open (or create) the district at ``db``: a DuckDB file path or a PostgreSQL URL
     (app/store/target.py).
 
-    Upgrades an older schema; refuses a newer one (SchemaTooNewError), a file held by
-    another process (StoreLockedError), a missing one (StoreMissingError) or a server
-    that cannot be reached (StoreDisconnected).  A DuckDB file is refused by cause
+    Upgrades an older schema when read-write (read-only: SchemaTooOldError, nothing
+    written); refuses a newer one (SchemaTooNewError), a file held by another process
+    (StoreLockedError), a missing one (StoreMissingError) or a server that cannot be
+    reached (StoreDisconnected).  A DuckDB file is refused by cause
     (app/store/integrity.py): not a regular file, unreadable, not a district, damaged,
     torn by a crash (StoreTornError), a foreign WAL beside it when read-only (set aside
     when read-write: ``store.wal_set_aside``).

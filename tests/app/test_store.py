@@ -16,6 +16,7 @@ import pytest
 from app.changes import Change
 from app.store import (
     SchemaTooNewError,
+    SchemaTooOldError,
     StoreConflict,
     StoreError,
     StoreLockedError,
@@ -51,12 +52,18 @@ def test_older_file_is_upgraded_on_open(tmp_path):
     assert "priority" in cols
 
 
-def test_read_only_open_of_older_file_upgrades_it(tmp_path):
+def test_read_only_open_of_older_file_is_refused_and_changes_nothing(tmp_path):
     path = tmp_path / "old.duckdb"
     DuckDBStore.open(path, create=True, migrations={1: MIGRATIONS[1]}).close()
+    before = path.read_bytes()
     newer = {1: MIGRATIONS[1], 2: ["CREATE TABLE extra (x INTEGER)"]}
-    with DuckDBStore.open(path, read_only=True, migrations=newer) as s:
-        assert s.read_only and s.schema_version() == 2
+    with pytest.raises(SchemaTooOldError, match=r"第 1 版.*第 2 版.*python -m app upgrade "
+                                                r"--db .*old\.duckdb") as refused:
+        DuckDBStore.open(path, read_only=True, migrations=newer)
+    assert (refused.value.version, refused.value.target) == (1, 2)
+    assert path.read_bytes() == before and not (tmp_path / "old.duckdb.wal").exists()
+    with DuckDBStore.open(path, migrations=newer) as s:  # read-write still upgrades
+        assert s.schema_version() == 2
 
 
 def test_failed_migration_leaves_the_file_at_its_old_version(tmp_path):
