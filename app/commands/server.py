@@ -3,7 +3,9 @@
 * ``server init --db postgresql://admin@host/district`` creates the database if
   needed, migrates its schema, installs PostGIS geometry, the security (groups,
   grants, row-level security, the append-only audit log) and the accounts' login
-  roles; run again, it changes nothing and says so (app/store/pg_server.py).
+  roles; run again, it changes nothing and says so (app/store/pg_server.py).  It also
+  creates the headless intake's login ``<database>_intake`` (app/store/pg_intake.py)
+  and, when $GRIDCC_INTAKE_PASSWORD is set, sets its password.
 * ``server status`` prints versions, the district's groups and members and the
   seats connected (``application_name`` gridcc).
 * ``server password NAME`` sets an account's login password (from
@@ -20,6 +22,7 @@ import sys
 from app.store import StoreError
 
 NEW_PASSWORD_ENV = "GRIDCC_NEW_PASSWORD"
+INTAKE_PASSWORD_ENV = "GRIDCC_INTAKE_PASSWORD"
 
 
 def register(sub, add_db_arg) -> dict:
@@ -61,13 +64,30 @@ def _init(args) -> int:
             print(f"  … {text}", flush=True)
 
     done = init_server(args.db, progress=progress)
+    done["intake_role"] = _intake_login(args.db)
     if args.json:
         print(json.dumps(done, ensure_ascii=False, indent=2))
     elif done["changed"]:
         print(f"区库已就绪：{done['database']}")
     else:
         print(f"区库已是最新，无需改动：{done['database']}")
+    if not args.json:
+        print(f"接入服务账号：{done['intake_role']}"
+              + ("（密码已设置）" if os.environ.get(INTAKE_PASSWORD_ENV) else ""))
     return 0
+
+
+def _intake_login(target) -> str:
+    """The intake's login role; its password set from $GRIDCC_INTAKE_PASSWORD if given."""
+    from app.store import open_store
+    from app.store.pg_intake import intake_role, set_intake_password
+    from app.store.pg_security import role_prefix
+
+    password = os.environ.get(INTAKE_PASSWORD_ENV)
+    with open_store(target) as store:
+        if password:
+            return set_intake_password(store, password)
+        return intake_role(role_prefix(store._conn.info.dbname))
 
 
 def _status(args) -> int:

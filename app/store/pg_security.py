@@ -33,6 +33,8 @@ than the app does:
   head they chain on.
 * ``workers.phone`` is readable only by ``_phone``; others call
   ``gridcc_worker_phone(id)`` (masked, 138****5678, within their scope).
+* The headless intake logs in as ``<prefix>_intake`` (app/store/pg_intake.py): none of
+  the groups above, only the writes of phones' fixes and reports.
 * Only the owner changes the schema: CREATE on schema ``public`` is revoked from
   PUBLIC, and CONNECT/TEMP on the database go to ``_seat`` only.
 """
@@ -45,6 +47,7 @@ import re
 from psycopg import sql
 
 from app.store.errors import StoreError
+from app.store.pg_intake import intake_statements
 
 GROUPS = ("seat", "business", "phone", "admin")
 #: meta key: fingerprint of the installed security (init says "nothing to do" when equal)
@@ -360,6 +363,7 @@ def security_statements(conn, dbname: str, tables: list[str],
     roles = ", ".join(["PUBLIC", *q.values()])
     out.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON TABLE audit_log FROM {roles}")
     out += TRIGGERS
+    out += intake_statements(conn, role_prefix(dbname), dbname, tables, columns)
     for t, policies in POLICIES.items():
         if t not in tables:
             continue
