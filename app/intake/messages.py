@@ -164,6 +164,10 @@ def position(lat, lon) -> tuple[float, float]:
     return lon, lat
 
 
+#: a fix's datum while its device's registered one is not known yet (the sink fills it in)
+DEVICE_DATUM = "device"
+
+
 def to_storage(fix: Fix | Report) -> Fix | Report:
     """The fix or report in CGCS2000 lon/lat (GCJ-02 and BD-09 converted)."""
     if fix.crs == "wgs84" or fix.crs not in TO_STORAGE:

@@ -44,9 +44,8 @@ class Intake:
 
     # -- decoding (any thread) ----------------------------------------------------------
     def crs_of(self, device_key: str) -> str:
-        """The datum ``device_key`` reports in (the store's cursor is shared: in turn)."""
-        with self._lock:
-            return self.sink.crs_of(device_key)
+        """The datum ``device_key`` reports in, or the sink's "its device's" (no query)."""
+        return self.sink.crs_of(device_key)
 
     def decode_mqtt(self, topic: str, payload: bytes) -> Decoded:
         """An MQTT message: OwnTracks ``owntracks/<user>/<device>`` (a location or another

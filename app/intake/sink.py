@@ -16,7 +16,7 @@ the first time a device is seen) and moves it only after a commit.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -25,7 +25,7 @@ from app.changes import Change
 from app.clock import Clock
 from app.intake.devices import Device, ensure_devices
 from app.intake.filters import Latest, Limits, check_batch
-from app.intake.messages import Fix, Refusal, Report, to_storage
+from app.intake.messages import DEVICE_DATUM, Fix, Refusal, Report, to_storage
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +66,15 @@ class Sink:
 
     # -- devices ------------------------------------------------------------------------
     def crs_of(self, key: str) -> str:
-        """The datum ``key`` reports in (a device not yet known: WGS 84)."""
+        """The datum ``key`` reports in, as far as known without reading the store: a device
+        not seen yet is :data:`DEVICE_DATUM`, resolved when its batch is written (a query
+        per message would cost more than the rest of its way in)."""
         dev = self._devices.get(key)
-        if dev is None:
-            rows = self.store.rows("SELECT crs FROM devices WHERE key = ?", [key])
-            return rows[0][0] if rows else "wgs84"
-        return dev.crs
+        return DEVICE_DATUM if dev is None else dev.crs
+
+    def _stored_crs(self, key: str) -> str:
+        rows = self.store.rows("SELECT crs FROM devices WHERE key = ?", [key])
+        return rows[0][0] if rows else "wgs84"
 
     def forget_devices(self) -> None:
         """Read bindings and datums again (after ``intake devices bind`` elsewhere)."""
@@ -82,7 +85,6 @@ class Sink:
         """Store ``fixes`` and ``reports`` in one transaction; returns after the commit
         (an exception: nothing was stored, nothing may be acknowledged)."""
         now = self.clock.now()
-        fixes = [to_storage(f) for f in fixes]
         keys = list(dict.fromkeys([f.device for f in fixes]))
         out = Stored()
         latest: dict[str, Latest] = {}
@@ -93,6 +95,8 @@ class Sink:
             if missing:
                 devices.update(ensure_devices(self.store, missing, now))
             latest = self._latest_of(devices)
+            fixes = [to_storage(replace(f, crs=devices[f.device].crs)
+                                if f.crs == DEVICE_DATUM else f) for f in fixes]
             if fixes:
                 self._write_fixes(fixes, devices, latest, now, out)
             if reports:
@@ -170,6 +174,8 @@ class Sink:
 
         cases, refusals = [], []
         for rep in reports:
+            if rep.crs == DEVICE_DATUM:
+                rep = replace(rep, crs=self._stored_crs(rep.device))
             case_id, refusal = open_case(self.store, to_storage(rep), now, self.actor)
             if case_id is not None:
                 cases.append(case_id)

@@ -10,7 +10,7 @@ import pytest
 from app.clock import FixedClock
 from app.intake.devices import bind, list_devices, register, token_matches
 from app.intake.filters import Latest, Limits, check_batch
-from app.intake.messages import Fix, Photo, Report
+from app.intake.messages import DEVICE_DATUM, Fix, Photo, Report
 from app.intake.sink import Sink
 from app.store import open_store
 from tests.conftest import TEST_NOW
@@ -123,12 +123,16 @@ def test_gcj02_device_is_stored_in_cgcs2000(small_db_copy):
     with open_store(small_db_copy) as store:
         register(store, "osmand:gcj", TEST_NOW, crs="gcj02")
         sink = _sink(store)
-        assert sink.crs_of("osmand:gcj") == "gcj02"
+        # not read yet: the device's datum is looked up with its batch, not per message
+        assert sink.crs_of("osmand:gcj") == DEVICE_DATUM
         sink.write([Fix("osmand:gcj", TEST_NOW, 121.531541859215, 31.17530398364597,
                         crs=sink.crs_of("osmand:gcj"))])
-        lon, lat = store.rows("SELECT lon, lat FROM device_fixes")[0]
-        assert (lon, lat) == (pytest.approx(121.5272106, abs=1e-7),
-                              pytest.approx(31.1774276, abs=1e-7))
+        assert sink.crs_of("osmand:gcj") == "gcj02"  # known from now on
+        sink.write([Fix("osmand:gcj", TEST_NOW + timedelta(seconds=5), 121.531541859215,
+                        31.17530398364597, crs=sink.crs_of("osmand:gcj"))])
+        for lon, lat in store.rows("SELECT lon, lat FROM device_fixes"):
+            assert (lon, lat) == (pytest.approx(121.5272106, abs=1e-7),
+                                  pytest.approx(31.1774276, abs=1e-7))
 
 
 def test_tokens(small_db_copy):
