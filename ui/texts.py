@@ -135,7 +135,9 @@ ACTOR_NAMES = DomainNames({
 
 #: The other terms ``app`` hands over in Chinese, listed here so that the catalogue
 #: carries them; shown through :func:`domain_text` (e.g. ``domain_text(cm.STATUS_NAMES[s])``).
-#: tests/ui/test_texts.py checks that every such term of app/ is here.
+#: The appraisal's terms (indicators, measures, grades, drill-down columns, among them
+#: 全区, 部门, 督办 and 网格员) are listed once, in ui/appraisal/vocabulary.py.
+#: tests/ui/test_texts.py checks that every such term of app/ is in one of the two.
 VOCABULARY = (
     # case kinds as app.domain.categories names them
     QT_TRANSLATE_NOOP("domain", "我要咨询"), QT_TRANSLATE_NOOP("domain", "我要建议"),
@@ -195,54 +197,18 @@ VOCABULARY = (
     QT_TRANSLATE_NOOP("domain", "已吹哨"), QT_TRANSLATE_NOOP("domain", "报到中"),
     QT_TRANSLATE_NOOP("domain", "处置中"), QT_TRANSLATE_NOOP("domain", "已办结"),
     QT_TRANSLATE_NOOP("domain", "吹哨"), QT_TRANSLATE_NOOP("domain", "报到"),
-    QT_TRANSLATE_NOOP("domain", "核查不通过"), QT_TRANSLATE_NOOP("domain", "督办"),
-    QT_TRANSLATE_NOOP("domain", "二次哨"), QT_TRANSLATE_NOOP("domain", "问责"),
-    QT_TRANSLATE_NOOP("domain", "办结"), QT_TRANSLATE_NOOP("domain", "尚未报到"),
+    QT_TRANSLATE_NOOP("domain", "核查不通过"), QT_TRANSLATE_NOOP("domain", "二次哨"),
+    QT_TRANSLATE_NOOP("domain", "问责"), QT_TRANSLATE_NOOP("domain", "办结"),
+    QT_TRANSLATE_NOOP("domain", "尚未报到"),
     QT_TRANSLATE_NOOP("domain", "已报到、尚未反馈"), QT_TRANSLATE_NOOP("domain", "已反馈、待核查"),
     QT_TRANSLATE_NOOP("domain", "已核查、待评价"), QT_TRANSLATE_NOOP("domain", "已报到"),
     # roles and scopes, app.auth.permissions
     QT_TRANSLATE_NOOP("domain", "指挥中心值班员"), QT_TRANSLATE_NOOP("domain", "派遣员"),
     QT_TRANSLATE_NOOP("domain", "街道党工委书记"), QT_TRANSLATE_NOOP("domain", "街道办事处主任"),
-    QT_TRANSLATE_NOOP("domain", "社区工作人员"), QT_TRANSLATE_NOOP("domain", "网格员"),
-    QT_TRANSLATE_NOOP("domain", "部门承办人"), QT_TRANSLATE_NOOP("domain", "区委督查室"),
-    QT_TRANSLATE_NOOP("domain", "区领导"), QT_TRANSLATE_NOOP("domain", "审计员"),
-    QT_TRANSLATE_NOOP("domain", "系统管理员"), QT_TRANSLATE_NOOP("domain", "大屏只读账号"),
-    QT_TRANSLATE_NOOP("domain", "全区"),
-    QT_TRANSLATE_NOOP("domain", "部门"),
-    # appraisal indicators, measures, subjects and grades, app.appraisal and its scheme
-    QT_TRANSLATE_NOOP("domain", "受理数"), QT_TRANSLATE_NOOP("domain", "立案数"),
-    QT_TRANSLATE_NOOP("domain", "应结案数"), QT_TRANSLATE_NOOP("domain", "结案数"),
-    QT_TRANSLATE_NOOP("domain", "按期结案数"), QT_TRANSLATE_NOOP("domain", "结案率"),
-    QT_TRANSLATE_NOOP("domain", "按期结案率"), QT_TRANSLATE_NOOP("domain", "按期处置率"),
-    QT_TRANSLATE_NOOP("domain", "返工率"), QT_TRANSLATE_NOOP("domain", "回退率"),
-    QT_TRANSLATE_NOOP("domain", "准确派遣率"), QT_TRANSLATE_NOOP("domain", "平均结案用时"),
-    QT_TRANSLATE_NOOP("domain", "满意率"), QT_TRANSLATE_NOOP("domain", "接哨数"),
-    QT_TRANSLATE_NOOP("domain", "报到及时率"), QT_TRANSLATE_NOOP("domain", "按时办结率"),
-    QT_TRANSLATE_NOOP("domain", "督办数"), QT_TRANSLATE_NOOP("domain", "二次哨数"),
-    QT_TRANSLATE_NOOP("domain", "哨令评分"), QT_TRANSLATE_NOOP("domain", "上报数"),
-    QT_TRANSLATE_NOOP("domain", "有效上报率"), QT_TRANSLATE_NOOP("domain", "巡查覆盖率"),
-    QT_TRANSLATE_NOOP("domain", "按期处置数"), QT_TRANSLATE_NOOP("domain", "处置数"),
-    QT_TRANSLATE_NOOP("domain", "返工数"), QT_TRANSLATE_NOOP("domain", "派遣数"),
-    QT_TRANSLATE_NOOP("domain", "回退数"), QT_TRANSLATE_NOOP("domain", "准确派遣数"),
-    QT_TRANSLATE_NOOP("domain", "评价数"), QT_TRANSLATE_NOOP("domain", "满意数"),
-    QT_TRANSLATE_NOOP("domain", "结案用时合计"), QT_TRANSLATE_NOOP("domain", "按时报到数"),
-    QT_TRANSLATE_NOOP("domain", "按时办结数"), QT_TRANSLATE_NOOP("domain", "哨令评价数"),
-    QT_TRANSLATE_NOOP("domain", "哨令评分合计"), QT_TRANSLATE_NOOP("domain", "有效上报数"),
-    QT_TRANSLATE_NOOP("domain", "巡查天数"), QT_TRANSLATE_NOOP("domain", "有轨迹天数"),
-    QT_TRANSLATE_NOOP("domain", "优秀"), QT_TRANSLATE_NOOP("domain", "良好"),
-    QT_TRANSLATE_NOOP("domain", "一般"), QT_TRANSLATE_NOOP("domain", "较差"),
-    # drill-down columns, app.appraisal.drilldown
-    QT_TRANSLATE_NOOP("domain", "案件编号"), QT_TRANSLATE_NOOP("domain", "类别"),
-    QT_TRANSLATE_NOOP("domain", "状态"), QT_TRANSLATE_NOOP("domain", "责任部门"),
-    QT_TRANSLATE_NOOP("domain", "上报时间"), QT_TRANSLATE_NOOP("domain", "派遣时间"),
-    QT_TRANSLATE_NOOP("domain", "处置期限"), QT_TRANSLATE_NOOP("domain", "处置时间"),
-    QT_TRANSLATE_NOOP("domain", "结案时间"), QT_TRANSLATE_NOOP("domain", "返工次数"),
-    QT_TRANSLATE_NOOP("domain", "满意度"), QT_TRANSLATE_NOOP("domain", "哨令编号"),
-    QT_TRANSLATE_NOOP("domain", "标题"), QT_TRANSLATE_NOOP("domain", "轮次"),
-    QT_TRANSLATE_NOOP("domain", "吹哨时间"), QT_TRANSLATE_NOOP("domain", "报到时限"),
-    QT_TRANSLATE_NOOP("domain", "报到时间"), QT_TRANSLATE_NOOP("domain", "办结时限"),
-    QT_TRANSLATE_NOOP("domain", "反馈时间"), QT_TRANSLATE_NOOP("domain", "评分"),
-    QT_TRANSLATE_NOOP("domain", "网格员编号"), QT_TRANSLATE_NOOP("domain", "日期"),
+    QT_TRANSLATE_NOOP("domain", "社区工作人员"), QT_TRANSLATE_NOOP("domain", "部门承办人"),
+    QT_TRANSLATE_NOOP("domain", "区委督查室"), QT_TRANSLATE_NOOP("domain", "区领导"),
+    QT_TRANSLATE_NOOP("domain", "审计员"), QT_TRANSLATE_NOOP("domain", "系统管理员"),
+    QT_TRANSLATE_NOOP("domain", "大屏只读账号"),
 )
 
 

@@ -663,7 +663,7 @@
     </message>
     <message>
         <source>我要咨询</source>
-        <extracomment>The other terms ``app`` hands over in Chinese, listed here so that the catalogue carries them; shown through :func:`domain_text` (e.g. ``domain_text(cm.STATUS_NAMES[s])``). tests/ui/test_texts.py checks that every such term of app/ is here.</extracomment>
+        <extracomment>The other terms ``app`` hands over in Chinese, listed here so that the catalogue carries them; shown through :func:`domain_text` (e.g. ``domain_text(cm.STATUS_NAMES[s])``). The appraisal&apos;s terms (indicators, measures, grades, drill-down columns, among them 全区, 部门, 督办 and 网格员) are listed once, in ui/appraisal/vocabulary.py. tests/ui/test_texts.py checks that every such term of app/ is in one of the two.</extracomment>
         <translation>Enquiry</translation>
     </message>
     <message>
@@ -1091,10 +1091,6 @@
         <translation>Verification failed</translation>
     </message>
     <message>
-        <source>督办</source>
-        <translation>Supervision</translation>
-    </message>
-    <message>
         <source>二次哨</source>
         <translation>Second whistle</translation>
     </message>
@@ -1147,10 +1143,6 @@
         <translation>Community staff</translation>
     </message>
     <message>
-        <source>网格员</source>
-        <translation>Grid worker</translation>
-    </message>
-    <message>
         <source>部门承办人</source>
         <translation>Department handler</translation>
     </message>
@@ -1171,272 +1163,8 @@
         <translation>Administrator</translation>
     </message>
     <message>
-        <source>全区</source>
-        <translation>Whole district</translation>
-    </message>
-    <message>
         <source>大屏只读账号</source>
         <translation>Wall read-only account</translation>
-    </message>
-    <message>
-        <source>部门</source>
-        <translation>Department</translation>
-    </message>
-    <message>
-        <source>受理数</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <source>立案数</source>
-        <translation>Registered</translation>
-    </message>
-    <message>
-        <source>应结案数</source>
-        <translation>Due to close</translation>
-    </message>
-    <message>
-        <source>结案数</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>按期结案数</source>
-        <translation>Closed on time</translation>
-    </message>
-    <message>
-        <source>结案率</source>
-        <translation>Closure rate</translation>
-    </message>
-    <message>
-        <source>按期结案率</source>
-        <translation>On-time closure rate</translation>
-    </message>
-    <message>
-        <source>按期处置率</source>
-        <translation>On-time handling rate</translation>
-    </message>
-    <message>
-        <source>返工率</source>
-        <translation>Rework rate</translation>
-    </message>
-    <message>
-        <source>回退率</source>
-        <translation>Return rate</translation>
-    </message>
-    <message>
-        <source>准确派遣率</source>
-        <translation>Accurate dispatch rate</translation>
-    </message>
-    <message>
-        <source>平均结案用时</source>
-        <translation>Average time to close</translation>
-    </message>
-    <message>
-        <source>满意率</source>
-        <translation>Satisfaction rate</translation>
-    </message>
-    <message>
-        <source>接哨数</source>
-        <translation>Whistles received</translation>
-    </message>
-    <message>
-        <source>报到及时率</source>
-        <translation>Report-in timeliness</translation>
-    </message>
-    <message>
-        <source>按时办结率</source>
-        <translation>On-time completion rate</translation>
-    </message>
-    <message>
-        <source>督办数</source>
-        <translation>Supervisions</translation>
-    </message>
-    <message>
-        <source>二次哨数</source>
-        <translation>Second whistles</translation>
-    </message>
-    <message>
-        <source>哨令评分</source>
-        <translation>Whistle rating</translation>
-    </message>
-    <message>
-        <source>上报数</source>
-        <translation>Reports</translation>
-    </message>
-    <message>
-        <source>有效上报率</source>
-        <translation>Valid report rate</translation>
-    </message>
-    <message>
-        <source>巡查覆盖率</source>
-        <translation>Patrol coverage</translation>
-    </message>
-    <message>
-        <source>按期处置数</source>
-        <translation>Handled on time</translation>
-    </message>
-    <message>
-        <source>处置数</source>
-        <translation>Handled</translation>
-    </message>
-    <message>
-        <source>返工数</source>
-        <translation>Reworked</translation>
-    </message>
-    <message>
-        <source>派遣数</source>
-        <translation>Dispatched</translation>
-    </message>
-    <message>
-        <source>回退数</source>
-        <translation>Returned</translation>
-    </message>
-    <message>
-        <source>准确派遣数</source>
-        <translation>Dispatched correctly</translation>
-    </message>
-    <message>
-        <source>评价数</source>
-        <translation>Rated</translation>
-    </message>
-    <message>
-        <source>满意数</source>
-        <translation>Satisfied</translation>
-    </message>
-    <message>
-        <source>结案用时合计</source>
-        <translation>Total time to close</translation>
-    </message>
-    <message>
-        <source>按时报到数</source>
-        <translation>Reported in on time</translation>
-    </message>
-    <message>
-        <source>按时办结数</source>
-        <translation>Completed on time</translation>
-    </message>
-    <message>
-        <source>哨令评价数</source>
-        <translation>Whistles rated</translation>
-    </message>
-    <message>
-        <source>哨令评分合计</source>
-        <translation>Whistle rating total</translation>
-    </message>
-    <message>
-        <source>有效上报数</source>
-        <translation>Valid reports</translation>
-    </message>
-    <message>
-        <source>巡查天数</source>
-        <translation>Patrol days</translation>
-    </message>
-    <message>
-        <source>有轨迹天数</source>
-        <translation>Days with tracks</translation>
-    </message>
-    <message>
-        <source>优秀</source>
-        <translation>Excellent</translation>
-    </message>
-    <message>
-        <source>良好</source>
-        <translation>Good</translation>
-    </message>
-    <message>
-        <source>一般</source>
-        <translation>Fair</translation>
-    </message>
-    <message>
-        <source>较差</source>
-        <translation>Poor</translation>
-    </message>
-    <message>
-        <source>案件编号</source>
-        <translation>Case no.</translation>
-    </message>
-    <message>
-        <source>类别</source>
-        <translation>Category</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>责任部门</source>
-        <translation>Responsible department</translation>
-    </message>
-    <message>
-        <source>上报时间</source>
-        <translation>Reported</translation>
-    </message>
-    <message>
-        <source>派遣时间</source>
-        <translation>Dispatched</translation>
-    </message>
-    <message>
-        <source>处置期限</source>
-        <translation>Handling deadline</translation>
-    </message>
-    <message>
-        <source>处置时间</source>
-        <translation>Handled</translation>
-    </message>
-    <message>
-        <source>结案时间</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>返工次数</source>
-        <translation>Reworks</translation>
-    </message>
-    <message>
-        <source>满意度</source>
-        <translation>Satisfaction</translation>
-    </message>
-    <message>
-        <source>哨令编号</source>
-        <translation>Whistle no.</translation>
-    </message>
-    <message>
-        <source>标题</source>
-        <translation>Title</translation>
-    </message>
-    <message>
-        <source>轮次</source>
-        <translation>Round</translation>
-    </message>
-    <message>
-        <source>吹哨时间</source>
-        <translation>Blown</translation>
-    </message>
-    <message>
-        <source>报到时限</source>
-        <translation>Report-in deadline</translation>
-    </message>
-    <message>
-        <source>报到时间</source>
-        <translation>Reported in</translation>
-    </message>
-    <message>
-        <source>办结时限</source>
-        <translation>Completion deadline</translation>
-    </message>
-    <message>
-        <source>反馈时间</source>
-        <translation>Fed back</translation>
-    </message>
-    <message>
-        <source>评分</source>
-        <translation>Rating</translation>
-    </message>
-    <message>
-        <source>网格员编号</source>
-        <translation>Grid worker no.</translation>
-    </message>
-    <message>
-        <source>日期</source>
-        <translation>Date</translation>
     </message>
 </context>
 </TS>

@@ -172,7 +172,7 @@
     <name>IntakeLegend</name>
     <message>
         <source>离线（长时间无定位）</source>
-        <extracomment>above the map layers, just under the whistle stars (ui/docks/whistle_markers.py) worker ids shown and their kinds (tests, the legend)</extracomment>
+        <extracomment>above the map layers, just under the whistle stars (ui/docks/whistle_markers.py) worker ids shown and their kinds (tests, the legend) drawn while the map is live: a replay shows another moment than these alarms</extracomment>
         <translation>Offline (no fix for too long)</translation>
     </message>
     <message>

@@ -367,6 +367,7 @@ Reported {reported}</translation>
     </message>
     <message>
         <source>进行中</source>
+        <extracomment>live whistles in progress are drawn by the whistle panel&apos;s markers (coloured by overdue and second whistle): this layer then draws them only in a replay</extracomment>
         <translation>In progress</translation>
     </message>
     <message>

@@ -27,17 +27,27 @@ def english(themed_app):
     QLocale.setDefault(locale)
 
 
-def test_every_term_of_the_engine_is_in_the_vocabulary():
-    """A new indicator, measure or drill-down column in app.appraisal must be added to
-    ui/appraisal/vocabulary.py, or it shows in Chinese in the English interface."""
-    from app.appraisal.drilldown import CASE_COLUMNS, PATROL_COLUMNS, WHISTLE_COLUMNS
-    from ui.appraisal import vocabulary
+def test_every_term_of_the_engine_is_in_the_vocabulary_and_translated():
+    """A new indicator, measure, drill-down column or default grade in app.appraisal
+    must be added to ui/appraisal/vocabulary.py (the one list of the appraisal's terms)
+    and translated in its catalogue, or it shows in Chinese in the English interface."""
+    import json
 
-    terms = {*vocabulary.NAMES, *vocabulary.FORMULAS, *vocabulary.COLUMNS}
+    from app.appraisal.drilldown import CASE_COLUMNS, PATROL_COLUMNS, WHISTLE_COLUMNS
+    from ui import i18n
+    from ui.appraisal import vocabulary
+    from ui.resources import resources_dir
+
+    scheme = json.loads((resources_dir() / "appraisal" / "scheme-v1.json").read_text("utf-8"))
+    terms = {*vocabulary.NAMES, *vocabulary.FORMULAS, *vocabulary.COLUMNS, *vocabulary.GRADES}
     wanted = ({i.name_zh for i in INDICATORS.values()} | {i.formula_zh for i in INDICATORS.values()}
               | {m.name_zh for m in MEASURES.values()} | {m.formula_zh for m in MEASURES.values()}
-              | {*CASE_COLUMNS, *WHISTLE_COLUMNS, *PATROL_COLUMNS})
+              | {*CASE_COLUMNS, *WHISTLE_COLUMNS, *PATROL_COLUMNS}
+              | {g["label"] for g in scheme["grades"]})
     assert wanted - terms == set()
+    translated = {src for ctx, src, tr in i18n.messages(i18n.catalogue("appraisal"))
+                  if ctx == "domain" and tr}
+    assert terms - translated == set()
 
 
 def test_periods_and_indicators_read_in_english(english):

@@ -4,6 +4,7 @@ catalogue with its English, and the tables read in the interface language."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -39,13 +40,26 @@ def _tables():
             texts.ROLE_NAMES, texts.ACTOR_NAMES]
 
 
+def _domain_messages() -> list[tuple[str, str | None]]:
+    """(source, translation) of every ``domain`` term, whichever catalogue holds it (all
+    are installed: ui.texts's in cards, the appraisal's in appraisal)."""
+    return [(src, tr) for area in i18n.areas()
+            for ctx, src, tr in i18n.messages(i18n.catalogue(area)) if ctx == "domain"]
+
+
 def test_every_term_of_app_is_translated_in_the_catalogue():
-    translated = {src: tr for ctx, src, tr in i18n.messages(i18n.catalogue("cards"))
-                  if ctx == "domain" and tr}
-    missing = sorted(_app_terms() - translated.keys())
-    assert not missing, f"add to ui.texts.VOCABULARY and translate: {missing}"
-    tables = sorted({v for t in _tables() for v in t.source.values()} - translated.keys())
+    translated = {src for src, tr in _domain_messages() if tr}
+    missing = sorted(_app_terms() - translated)
+    assert not missing, ("add to ui.texts.VOCABULARY (the appraisal's terms: "
+                         f"ui/appraisal/vocabulary.py) and translate: {missing}")
+    tables = sorted({v for t in _tables() for v in t.source.values()} - translated)
     assert not tables, tables
+
+
+def test_each_term_is_listed_in_one_vocabulary_only():
+    """ui.texts and ui/appraisal/vocabulary.py do not list the same term twice."""
+    listed = Counter(src for src, _tr in _domain_messages())
+    assert [src for src, n in listed.items() if n > 1] == []
 
 
 def test_tables_read_in_chinese_by_default(qapp):
@@ -62,6 +76,8 @@ def test_a_table_read_in_english_returns_english(english):
     assert "Sanitation" in list(texts.CASE_KIND_NAMES.values())
     assert texts.domain_text(whistle_machine.DEPT_STATE_NAMES["blown"]) == "Not reported in"
     assert texts.domain_text(case_machine.STATUS_NAMES["parked"]) == "Parked"
+    # listed once, by the appraisal's vocabulary, and read in English everywhere
+    assert texts.domain_text(whistle_machine.ACTION_NAMES["supervise"]) == "Supervision"
 
 
 @pytest.mark.parametrize("table", _tables(), ids=lambda t: next(iter(t.source)))

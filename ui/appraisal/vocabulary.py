@@ -3,9 +3,10 @@
 The engine names its indicators and measures, defines them in words and heads the
 drill-down's columns in Chinese (its source language); the tables below let lupdate
 collect those terms (context ``domain``, where :func:`ui.texts.domain_text` looks
-them up).  tests/ui/test_appraisal_vocabulary.py fails when the engine gains a term
-these tables lack.  Grade labels are the scheme's data: the default scheme's are
-listed, an administrator's own show as written.
+them up).  This is their one list: ui.texts.VOCABULARY does not repeat them, although
+some (全区, 部门, 督办, 网格员) are shown elsewhere too.  tests/ui/test_appraisal_english.py
+fails when the engine gains a term these tables lack.  Grade labels are the scheme's
+data: the default scheme's are listed, an administrator's own show as written.
 """
 
 from __future__ import annotations
