@@ -1,6 +1,7 @@
 """Who is where, from the stored trusted fixes (在岗在格): per grid and street the share of
-on-duty workers with a fresh fix, workers silent during their shift (离线) and workers
-outside their own grid (出格) for longer than a limit.  Qt-free; a view polls it.
+on-duty workers with a fresh fix (app/intake/coverage.py), workers silent during their
+shift (离线) and workers outside their own grid (出格) for longer than a limit.  Qt-free;
+a view polls it.
 
 Only a worker with a bound device (a phone that should report) can be silent.
 "On duty" is the worker's shift (``workers.shift_start``/``shift_end``, overnight shifts
@@ -15,66 +16,51 @@ from datetime import datetime, timedelta
 import numpy as np
 import shapely
 
-from app.feed.simulator import DAY_S, seconds_of_day
+from app.feed.simulator import DAY_S
 from app.geo.wkb import geoms_from_wkb
+from app.intake.coverage import FRESH_S, Coverage, coverage_of, on_duty, roster
 
-#: a fix younger than this counts as "live" (the wall's fresh share)
-FRESH_S = 60.0
+__all__ = ["FRESH_S", "Presence", "on_duty", "presence", "street_presence", "worker_alarms"]
 
 
 @dataclass(frozen=True)
 class Presence:
-    """At ``now``: per base grid and per street (id -> (on duty, with a fresh fix)),
-    the workers silent and the workers out of their grid (worker ids)."""
+    """At ``now``: the fresh-fix coverage per unit, the workers silent and the workers
+    out of their grid (worker ids)."""
 
     now: datetime
-    grids: dict[int, tuple[int, int]]
-    streets: dict[int, tuple[int, int]]
+    coverage: Coverage
     silent: tuple[int, ...]
     outside: tuple[int, ...]
 
+    @property
+    def grids(self) -> dict[int, tuple[int, int]]:
+        """Base grid id -> (on duty, with a fresh fix), for grids with someone on duty."""
+        return {u: (c.on_duty, c.located) for u, c in self.coverage.level("grid").items()}
+
+    @property
+    def streets(self) -> dict[int, tuple[int, int]]:
+        """Street id -> (on duty, with a fresh fix), for streets with someone on duty."""
+        return {u: (c.on_duty, c.located) for u, c in self.coverage.level("street").items()}
+
     def share(self, kind: str, unit_id: int) -> float | None:
-        """Share of on-duty workers with a fresh fix (None: nobody on duty there)."""
-        on, fresh = (self.grids if kind == "grid" else self.streets).get(unit_id, (0, 0))
-        return fresh / on if on else None
-
-
-def on_duty(starts, ends, now: datetime) -> np.ndarray:
-    sod = now.hour * 3600 + now.minute * 60 + now.second
-    a, b = seconds_of_day(starts), seconds_of_day(ends)
-    return np.where(a <= b, (sod >= a) & (sod < b), (sod >= a) | (sod < b))
+        """Share of on-duty workers with a fresh fix (None: nobody on duty there);
+        ``kind`` is kept for callers naming the level: unit ids are unique."""
+        return self.coverage.of(unit_id).share
 
 
 def presence(store, now: datetime, *, silent_min: float = 15.0, outside_min: float = 10.0,
              fresh_s: float = FRESH_S) -> Presence:
     """Where the on-duty workers are at ``now`` (see the module doc)."""
-    w = store.columns("SELECT w.id, w.grid_id, c.parent_id AS street_id, w.shift_start, "
-                      "w.shift_end FROM workers w JOIN grid_units g ON g.id = w.grid_id "
-                      "JOIN grid_units c ON c.id = g.parent_id ORDER BY w.id")
-    ids = np.asarray(w["id"], np.int64)
-    duty = on_duty(w["shift_start"], w["shift_end"], now) if len(ids) else np.zeros(0, bool)
-    since = now - timedelta(seconds=DAY_S)
-    last = dict(store.rows("SELECT worker_id, max(t) FROM gps_fixes WHERE flag IS NULL "
-                           "AND t > ? AND t <= ? GROUP BY worker_id", [since, now]))
-    age = np.array([(now - last[i]).total_seconds() if i in last else np.inf
-                    for i in ids.tolist()])
-    fresh = duty & (age <= fresh_s)
+    r = roster(store, now)
     # silent (离线) means a phone that should report and does not: only workers with a
     # bound device (a district's simulated or phoneless workers are never "offline")
-    phones = {int(i) for (i,) in store.rows(
-        "SELECT DISTINCT worker_id FROM devices WHERE worker_id IS NOT NULL")}
-    has_phone = np.isin(ids, np.fromiter(phones, np.int64, len(phones)))
-    silent = ids[duty & has_phone & (age > silent_min * 60)]
-    grids: dict[int, tuple[int, int]] = {}
-    streets: dict[int, tuple[int, int]] = {}
-    for table, key in ((grids, w["grid_id"]), (streets, w["street_id"])):
-        key = np.asarray(key, np.int64)
-        for unit in np.unique(key[duty]).tolist():
-            m = duty & (key == unit)
-            table[int(unit)] = (int(m.sum()), int((fresh & m).sum()))
-    return Presence(now, grids, streets, tuple(int(i) for i in silent),
-                    _outside(store, now, ids[duty], np.asarray(w["grid_id"], np.int64)[duty],
-                             outside_min))
+    phones = [int(i) for (i,) in store.rows(
+        "SELECT DISTINCT worker_id FROM devices WHERE worker_id IS NOT NULL")]
+    has_phone = np.isin(r.ids, np.asarray(phones, np.int64))
+    silent = r.ids[r.duty & has_phone & (r.age > silent_min * 60)]
+    return Presence(now, coverage_of(r, fresh_s), tuple(int(i) for i in silent),
+                    _outside(store, now, r.ids[r.duty], r.grid[r.duty], outside_min))
 
 
 def _outside(store, now: datetime, workers: np.ndarray, grid_of: np.ndarray,
@@ -174,4 +160,5 @@ def street_presence(store, p: Presence) -> list[UnitPresence]:
     """Every street of the district (by code), with its counts in ``p`` (0/0: nobody
     on duty there now)."""
     rows = store.rows("SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code")
-    return [UnitPresence(int(i), n, *p.streets.get(int(i), (0, 0))) for i, n in rows]
+    return [UnitPresence(int(i), n, p.coverage.of(i).on_duty, p.coverage.of(i).located)
+            for i, n in rows]
