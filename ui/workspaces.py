@@ -59,25 +59,28 @@ WORKSPACES: dict[str, Workspace] = {w.key: w for w in (
         Group(LEFT, ("layers", "cameras"), 0.16),
         # what the ticked layers draw, under the layers (read together)
         Group(LEFT, ("legend",), 0.5, below=True),
-        Group(RIGHT, ("whistles", "identify", "cases", "supervision", "video_wall"), 0.28),
+        # the phones' 离线/出格 alarms (devices) beside the whistles' alarms
+        Group(RIGHT, ("whistles", "devices", "identify", "cases", "supervision",
+                      "video_wall"), 0.28),
         _APPRAISAL), shown=("layers", "legend", "whistles", "identify"),
         front=("layers", "whistles")),
     Workspace("dispatch", QT_TRANSLATE_NOOP("workspace", "调度"), (
         Group(LEFT, ("cases", "supervision", "layers", "legend", "cameras"), 0.22),
-        Group(RIGHT, ("whistles", "identify", "video_wall"), 0.27),
+        Group(RIGHT, ("whistles", "devices", "identify", "video_wall"), 0.27),
         _APPRAISAL), shown=("cases", "supervision", "whistles", "identify"),
         front=("cases", "whistles")),
     # one column beside the map: whatever is opened on the wall joins it as a tab
     Workspace("wall", QT_TRANSLATE_NOOP("workspace", "大屏"), (
-        Group(RIGHT, ("legend", "red_black", "identify", "whistles", "cases", "supervision",
-                      "cameras", "layers", "video_wall"), 0.2),
+        Group(RIGHT, ("legend", "red_black", "identify", "whistles", "devices", "cases",
+                      "supervision", "cameras", "layers", "video_wall"), 0.2),
         Group(BOTTOM, ("appraisal", "appraisal_trend"), 0.34)),
         shown=("legend", "red_black"), front=("legend",)),
     Workspace("video", QT_TRANSLATE_NOOP("workspace", "视频"), (
         Group(LEFT, ("layers",), 0.16),
         Group(LEFT, ("legend",), 0.5, below=True),
         # the workflow panels as tabs of the wall: under it they would not fit at 768 px
-        Group(RIGHT, ("video_wall", "whistles", "identify", "cases", "supervision"), 0.45),
+        Group(RIGHT, ("video_wall", "whistles", "devices", "identify", "cases",
+                      "supervision"), 0.45),
         Group(RIGHT, ("cameras",), 0.38, below=True),
         _APPRAISAL), shown=("video_wall", "cameras"), front=("cameras",)),
 )}
