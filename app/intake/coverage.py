@@ -37,8 +37,8 @@ def on_duty(starts, ends, now: datetime) -> np.ndarray:
 @dataclass(frozen=True)
 class Roster:
     """Every worker with a base grid at ``now``, in id order: their grid, community and
-    street, whether on duty, and the age in seconds of their last trusted fix of the last
-    day (inf: none)."""
+    street, whether on duty, and the age in seconds of their last trusted fix within the
+    window read (inf: none)."""
 
     now: datetime
     ids: np.ndarray
@@ -49,15 +49,16 @@ class Roster:
     age: np.ndarray
 
 
-def roster(store, now: datetime) -> Roster:
-    """The workers at ``now`` (one query: the last fix is joined in)."""
+def roster(store, now: datetime, within_s: float = DAY_S) -> Roster:
+    """The workers at ``now`` (one query: the last fix is joined in), reading only the
+    fixes of the last ``within_s`` seconds (a busy district stores millions a day)."""
     rows = store.rows(
         "SELECT w.id, w.grid_id, g.parent_id, c.parent_id, w.shift_start, w.shift_end, f.t "
         "FROM workers w JOIN grid_units g ON g.id = w.grid_id "
         "JOIN grid_units c ON c.id = g.parent_id "
         "LEFT JOIN (SELECT worker_id, max(t) AS t FROM gps_fixes WHERE flag IS NULL "
-        "AND t > ? AND t <= ? GROUP BY worker_id) f ON f.worker_id = w.id ORDER BY w.id",
-        [now - timedelta(seconds=DAY_S), now])
+        "AND t >= ? AND t <= ? GROUP BY worker_id) f ON f.worker_id = w.id ORDER BY w.id",
+        [now - timedelta(seconds=within_s), now])
     cols = list(zip(*rows, strict=True)) if rows else [()] * 7
     ids, grid, community, street = (np.asarray(c, np.int64) for c in cols[:4])
     duty = on_duty(cols[4], cols[5], now) if rows else np.zeros(0, bool)
@@ -121,4 +122,4 @@ def coverage_of(r: Roster, fresh_s: float = FRESH_S) -> Coverage:
 
 def fix_coverage(store, now: datetime, fresh_s: float = FRESH_S) -> Coverage:
     """Per grid, community and street: on-duty workers and those located at ``now``."""
-    return coverage_of(roster(store, now), fresh_s)
+    return coverage_of(roster(store, now, within_s=fresh_s), fresh_s)

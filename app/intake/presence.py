@@ -52,7 +52,8 @@ class Presence:
 def presence(store, now: datetime, *, silent_min: float = 15.0, outside_min: float = 10.0,
              fresh_s: float = FRESH_S) -> Presence:
     """Where the on-duty workers are at ``now`` (see the module doc)."""
-    r = roster(store, now)
+    # the fixes of the longer limit suffice: older means silent and not fresh alike
+    r = roster(store, now, within_s=max(silent_min * 60, fresh_s))
     # silent (离线) means a phone that should report and does not: only workers with a
     # bound device (a district's simulated or phoneless workers are never "offline")
     phones = [int(i) for (i,) in store.rows(
