@@ -83,6 +83,10 @@
         <translation>Other staff</translation>
     </message>
     <message>
+        <source>在岗定位</source>
+        <translation>Located</translation>
+    </message>
+    <message>
         <source>户数</source>
         <translation>Households</translation>
     </message>
@@ -137,6 +141,22 @@
     <message>
         <source>（超期 {n} 件）</source>
         <translation> ({n} overdue)</translation>
+    </message>
+    <message>
+        <source>本{level}：{figures}</source>
+        <translation>This {level}: {figures}</translation>
+    </message>
+    <message>
+        <source>{unit}：{figures}</source>
+        <translation>{unit}: {figures}</translation>
+    </message>
+    <message>
+        <source>此时无人在岗</source>
+        <translation>Nobody on duty now</translation>
+    </message>
+    <message>
+        <source>在岗 {on} 人，{s} 秒内有定位 {located} 人（{share}）</source>
+        <translation>{on} on duty, {located} located in the last {s} s ({share})</translation>
     </message>
     <message>
         <source>超期 {deadline}</source>

@@ -1,11 +1,12 @@
-"""The identify panel (网格查询): the clicked grid's code, hierarchy, staff, people and cases."""
+"""The identify panel (网格查询): the clicked grid's code, hierarchy, staff, how many of
+those on duty the wall sees live (在岗定位), people and cases."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.intake.coverage import FRESH_S, UnitCoverage, fix_coverage
 from app.map.identify import UnitDetail, unit_detail
 from app.privacy.demo import person_name
 from app.store import DistrictRepository
@@ -41,10 +43,14 @@ _CASE_COLUMNS = [QT_TRANSLATE_NOOP("IdentifyPanel", "案件编号"),
 _FIELDS = [("leader", QT_TRANSLATE_NOOP("IdentifyPanel", "网格长")),
            ("workers", QT_TRANSLATE_NOOP("IdentifyPanel", "网格员")),
            ("others", QT_TRANSLATE_NOOP("IdentifyPanel", "网格力量")),
+           ("located", QT_TRANSLATE_NOOP("IdentifyPanel", "在岗定位")),
            ("households", QT_TRANSLATE_NOOP("IdentifyPanel", "户数")),
            ("residents", QT_TRANSLATE_NOOP("IdentifyPanel", "常住人口")),
            ("area", QT_TRANSLATE_NOOP("IdentifyPanel", "面积")),
            ("cases", QT_TRANSLATE_NOOP("IdentifyPanel", "未结案件"))]
+# how often the located line is read again while a unit is shown (fixes age by the
+# second; the rest of the panel follows the selection)
+LOCATED_REFRESH_MS = 15_000
 
 
 class IdentifyPanel(QWidget):
@@ -103,6 +109,9 @@ class IdentifyPanel(QWidget):
         layout.addWidget(self._spacer, 1)
         self._details_widgets = [self.title_label, self.code_label, self.chain_label,
                                  self._form, self.cases_table]
+        self._located_timer = QTimer(self)
+        self._located_timer.setInterval(LOCATED_REFRESH_MS)
+        self._located_timer.timeout.connect(self._tick)
         selection.changed.connect(self.show_unit)
         self.show_unit(selection.unit_id)
 
@@ -114,6 +123,7 @@ class IdentifyPanel(QWidget):
         for w in self._details_widgets:
             w.setVisible(d is not None)
         if d is None:
+            self._located_timer.stop()
             for value in self._fields.values():
                 value.setText("—")
             self.cases_table.setRowCount(0)
@@ -131,6 +141,8 @@ class IdentifyPanel(QWidget):
                                                   name=person_name(w.name))
                   for w in d.workers if w.role not in ("grid_leader", "grid_worker")]
         self._fields["others"].setText(self.tr("；").join(others) or "—")
+        self._show_located()
+        self._located_timer.start()
         self._fields["households"].setText(self.tr("{n} 户").format(n=f"{d.households:,}"))
         self._fields["residents"].setText(self.tr("{n} 人").format(n=f"{d.residents:,}"))
         self._fields["area"].setText(_area_text(d.area_m2))
@@ -143,6 +155,30 @@ class IdentifyPanel(QWidget):
         cases.style().unpolish(cases)
         cases.style().polish(cases)
         self._fill_cases(d)
+
+    def _tick(self) -> None:
+        if self.detail is not None and self.isVisible():  # (hidden: read on the next tick)
+            self._show_located()
+
+    def _show_located(self) -> None:
+        """The unit's on-duty workers and those with a fix under a minute old, and its
+        street's when the unit lies in one (app/intake/coverage.py)."""
+        d = self.detail
+        cov = fix_coverage(self._store, self._clock())
+        units = [d.unit, *(u for u in d.chain[:-1] if u.level == 2)]
+        lines = [self._located_text(cov.total() if u.level == 1 else cov.of(u.id))
+                 for u in units]
+        if len(lines) > 1:  # this grid (named in the title) and its street by name
+            this = domain_text(text_for(LEVEL_NAMES, d.unit.level))
+            lines = [self.tr("本{level}：{figures}").format(level=this, figures=lines[0]),
+                     self.tr("{unit}：{figures}").format(unit=units[1].name, figures=lines[1])]
+        self._fields["located"].setText("\n".join(lines))
+
+    def _located_text(self, c: UnitCoverage) -> str:
+        if not c.on_duty:
+            return self.tr("此时无人在岗")
+        return self.tr("在岗 {on} 人，{s} 秒内有定位 {located} 人（{share}）").format(
+            on=c.on_duty, s=f"{FRESH_S:.0f}", located=c.located, share=f"{c.share:.0%}")
 
     def _fill_cases(self, d: UnitDetail) -> None:
         t = self.cases_table
