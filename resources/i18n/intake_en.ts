@@ -180,6 +180,10 @@
         <translation>Out of grid (outside own grid)</translation>
     </message>
     <message>
+        <source>全区在岗 {on} 人，{s} 秒内有定位 {located} 人（{share}）</source>
+        <translation>District: {on} on duty, {located} located in the last {s} s ({share})</translation>
+    </message>
+    <message>
         <source>在岗告警</source>
         <translation>On-duty alarms</translation>
     </message>

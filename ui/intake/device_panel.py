@@ -226,8 +226,8 @@ class DevicePanel(QWidget):
         self.last = r
         self.reads += 1
         self.summary.setStyleSheet("")
-        on = sum(v[0] for v in r.presence.streets.values())
-        fresh = sum(v[1] for v in r.presence.streets.values())
+        total = r.presence.coverage.total()
+        on, fresh = total.on_duty, total.located
         waiting = [d for d in r.devices if d.worker_code is None]
         share = f"{fresh / on:.0%}" if on else "—"
         self.summary.setText(self.tr(
@@ -243,7 +243,7 @@ class DevicePanel(QWidget):
         self.tabs.setTabText(0, self.tr("告警 ({n})").format(n=len(r.alarms)))
         self.tabs.setTabText(2, self.tr("待绑定 ({n})").format(n=len(waiting)))
         if self.markers is not None:
-            self.markers.show_alarms(r.alarms)
+            self.markers.show_alarms(r.alarms, total)
         if self._on_read is not None:
             self._on_read(r)
 
