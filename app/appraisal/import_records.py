@@ -222,16 +222,18 @@ class CaseChecker:
         taken = pa.array(self.store.columns("SELECT code FROM cases")["code"], pa.string())
         for i in np.flatnonzero(pc.is_in(codes, value_set=taken).to_numpy(False)).tolist():
             self.problems.add(r.line[i], f"案件 {codes[i].as_py()} 在区库中已存在")
-        counts = pc.value_counts(codes)
-        twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-        if len(twice):
-            first: dict[str, int] = {}
-            for i in np.flatnonzero(pc.is_in(codes, value_set=twice).to_numpy(False)).tolist():
-                code = codes[i].as_py()
-                if code in first:
-                    self.problems.add(r.line[i], f"案件 {code} 重复出现（第一次在第 {first[code]} 行）")
-                else:
-                    first[code] = r.line[i]
+        # repeats found by a stable sort (a hash of every code would cost more)
+        order = pc.sort_indices(codes).to_numpy()
+        ordered = codes.take(order)
+        repeat = np.zeros(len(order), bool)
+        repeat[1:] = pc.equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy()
+        del ordered
+        first = order[np.maximum.accumulate(np.where(repeat, 0, np.arange(len(order))))]
+        again, first = order[repeat], first[repeat]  # row, the row of its first time
+        for k in np.argsort(again).tolist():
+            i = int(again[k])
+            self.problems.add(r.line[i], f"案件 {codes[i].as_py()} 重复出现"
+                                         f"（第一次在第 {r.line[int(first[k])]} 行）")
 
     def _place_all(self) -> None:
         """Find the grid of every case given by its point, check that a given grid,

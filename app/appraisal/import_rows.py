@@ -125,17 +125,18 @@ class CaseRows:
         """The column's times (µs), a view (writing to it writes the cases' times)."""
         return self.numbers("times").reshape(-1, len(TIME_COLUMNS))[:, TIME_COLUMNS.index(col)]
 
-    def category_codes(self) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(pa.array(self.numbers("category")),
+    def category_codes(self, part: slice = slice(None)) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(self.numbers("category")[part]),
                                               pa.array(self.categories, pa.string()))
 
-    def source_names(self) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(pa.array(self.numbers("source")),
+    def source_names(self, part: slice = slice(None)) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(self.numbers("source")[part]),
                                               pa.array(self.sources, pa.string()))
 
-    def descriptions(self) -> pa.ChunkedArray:
+    def descriptions(self, part: slice = slice(None)) -> pa.ChunkedArray:
         """The descriptions given, the category's default where none was."""
-        given = self.description.arrow()
+        lo, hi = part.indices(len(self))[:2]
+        given = self.description.arrow().slice(lo, hi - lo)
         default = pa.array(self.default_descriptions, pa.string()).take(
-            pa.array(self.numbers("category")))
+            pa.array(self.numbers("category")[part]))
         return pc.if_else(pc.equal(given, ""), default, given)

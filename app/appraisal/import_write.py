@@ -1,13 +1,17 @@
-"""Writing checked cases (历史案件入库): one transaction, built column by column.
+"""Writing checked cases (历史案件入库): one transaction, written a slice at a time.
 
 The cases and their ``case_transitions`` (one row per loop step that happened, the
 workflow's actions and statuses) are built as arrays from :class:`CaseRows` — no
-Python object per step — and written with two bulk inserts, the audit record and
-the change, under the store's write lock for that transaction only.
+Python object per step — and inserted in slices of :data:`SLICE` cases (the steps:
+one loop step at a time), each slice's columns built just before its insert: a whole
+file's columns at once would double the memory the cases already take.  The audit
+record and the change go in the same transaction, under the store's write lock for
+that transaction only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
@@ -19,6 +23,8 @@ from app.appraisal.import_rows import NO_TIME, STEP_COLUMNS, STEPS, CaseRows
 _ACTIONS = [s[1] for s in STEPS] + ["void"]
 _TO = [s[3] for s in STEPS] + ["voided"]
 _VOID = len(STEPS)
+#: cases (or steps) a single insert writes
+SLICE = 1 << 16
 
 
 class CodesTaken(Exception):
@@ -61,24 +67,19 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
     with store.transaction():
         taken = pa.array(store.columns("SELECT code FROM cases")["code"], pa.string())
         clash = np.flatnonzero(pc.is_in(codes, value_set=taken).to_numpy(zero_copy_only=False))
+        del taken
         if len(clash):
             raise CodesTaken(clash.tolist(), {int(i): codes[int(i)].as_py() for i in clash[:1000]})
         ids = _new_ids(store, n)
-        steps, status = _steps(rows, ids, username)
-        satisfaction = rows.numbers("satisfaction")
-        store.bulk_insert("cases", {
-            "id": ids, "code": codes, "category_code": rows.category_codes(),
-            "source": rows.source_names(), "status": _words(status, _TO),
-            "description": rows.descriptions(),
-            "lon": rows.numbers("lon"), "lat": rows.numbers("lat"),
-            "grid_id": grid_ids, "department_id": rows.numbers("department"),
-            **{c: _times(rows.time_array(c)) for c in ("reported_at", *STEP_COLUMNS,
-                                                       "deadline_at")},
-            "rework_count": np.zeros(n, np.int8),
-            "satisfaction": pa.array(satisfaction, mask=satisfaction == 0),
-        })
-        m = store.bulk_insert("case_transitions", steps)
-        del steps
+        done, void = _steps_done(rows)
+        status = done - 1
+        status[void] = _VOID
+        for lo in range(0, n, SLICE):
+            store.bulk_insert("cases", _cases(rows, codes, ids, status, grid_ids,
+                                              slice(lo, lo + SLICE)))
+        m = 0
+        for steps in _steps(rows, ids, done, void, username):
+            m += store.bulk_insert("case_transitions", steps)
         audit(store, at=at, username=username, role=role, action="case.import", entity="case",
               entity_id=f"{codes[0].as_py()}…{codes[-1].as_py()}",
               after={"file": file_name, "cases": n, "transitions": m})
@@ -86,41 +87,62 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
     return n, m, int(ids[0])
 
 
-def _steps(rows: CaseRows, ids: np.ndarray, username: str) -> tuple[dict, np.ndarray]:
-    """The ``case_transitions`` columns (built a step at a time: one column of times
-    in memory at once) and each case's status (an index into _TO) after its steps."""
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("case_id", "seq", "step", "from", "at")}
-    done = np.zeros(len(rows), np.int64)  # steps so far: accept always, no gaps (checked)
+def _cases(rows: CaseRows, codes: pa.ChunkedArray, ids: np.ndarray, status: np.ndarray,
+           grid_ids: np.ndarray, part: slice) -> dict:
+    """The ``cases`` columns of the rows in ``part``."""
+    lo, hi = part.indices(len(rows))[:2]
+    satisfaction = rows.numbers("satisfaction")[part]
+    return {
+        "id": ids[part], "code": codes.slice(lo, hi - lo),
+        "category_code": rows.category_codes(part), "source": rows.source_names(part),
+        "status": _words(status[part], _TO), "description": rows.descriptions(part),
+        "lon": rows.numbers("lon")[part], "lat": rows.numbers("lat")[part],
+        "grid_id": grid_ids[part], "department_id": rows.numbers("department")[part],
+        **{c: _times(rows.time_array(c)[part]) for c in ("reported_at", *STEP_COLUMNS,
+                                                          "deadline_at")},
+        "rework_count": np.zeros(hi - lo, np.int8),
+        "satisfaction": pa.array(satisfaction, mask=satisfaction == 0),
+    }
+
+
+def _steps_done(rows: CaseRows) -> tuple[np.ndarray, np.ndarray]:
+    """How many loop steps each case went through (accept always, no gaps: checked),
+    and the rows of the voided cases."""
+    done = np.zeros(len(rows), np.int64)
+    for col in STEP_COLUMNS:
+        done += rows.time_array(col) != NO_TIME
+    return done, np.flatnonzero(rows.time_array("voided_at") != NO_TIME)
+
+
+def _steps(rows: CaseRows, ids: np.ndarray, done: np.ndarray, void: np.ndarray,
+           username: str) -> Iterator[dict]:
+    """The ``case_transitions`` columns, a loop step (and a slice of cases) at a time:
+    every case's k-th step, ..., then the voids."""
     for k, col in enumerate(STEP_COLUMNS):
         t = rows.time_array(col)
         has = np.flatnonzero(t != NO_TIME)
-        done[has] += 1
-        _add(parts, ids[has], seq=k + 1, step=k, before=k - 1, at=t[has])
+        for lo in range(0, len(has), SLICE):
+            part = has[lo:lo + SLICE]
+            yield _step_columns(ids[part], seq=k + 1, step=k, before=k - 1, at=t[part],
+                                username=username)
     voided = rows.time_array("voided_at")
-    void = np.flatnonzero(voided != NO_TIME)
-    _add(parts, ids[void], seq=done[void] + 1, step=_VOID, before=done[void] - 1,
-         at=voided[void])
-    status = done - 1
-    status[void] = _VOID
-    columns = {k: np.concatenate(v) for k, v in parts.items()}
-    m = len(columns["case_id"])
+    for lo in range(0, len(void), SLICE):
+        part = void[lo:lo + SLICE]
+        yield _step_columns(ids[part], seq=done[part] + 1, step=_VOID, before=done[part] - 1,
+                            at=voided[part], username=username)
+
+
+def _step_columns(case_ids: np.ndarray, *, seq, step: int, before, at: np.ndarray,
+                  username: str) -> dict:
+    m = len(case_ids)
     return {
-        "case_id": columns["case_id"],
-        "seq": columns["seq"],
-        "action": _words(columns["step"], _ACTIONS),
-        "from_status": _words(columns["from"], _TO),  # accept: none (-1)
-        "to_status": _words(columns["step"], _TO),
-        "occurred_at": _times(columns["at"]),
+        "case_id": case_ids,
+        "seq": np.broadcast_to(np.asarray(seq, np.int16), (m,)),
+        "action": _words(np.full(m, step), _ACTIONS),
+        "from_status": _words(np.broadcast_to(before, (m,)), _TO),  # accept: none (-1)
+        "to_status": _words(np.full(m, step), _TO),
+        "occurred_at": _times(at),
         "actor_role": _words(np.zeros(m), ["import"]),
         "note": _words(np.zeros(m), ["历史导入"]),
         "actor_name": _words(np.zeros(m), [username]),
-    }, status
-
-
-def _add(parts, case_ids: np.ndarray, *, seq, step: int, before, at: np.ndarray) -> None:
-    shape = case_ids.shape
-    parts["case_id"].append(case_ids)
-    parts["seq"].append(np.broadcast_to(np.asarray(seq, np.int16), shape))
-    parts["step"].append(np.full(shape, step, np.int8))
-    parts["from"].append(np.broadcast_to(np.asarray(before, np.int8), shape))
-    parts["at"].append(at)
+    }
