@@ -231,3 +231,20 @@ def test_broker_restart_reconnects_and_keeps_the_session(broker, small_db_copy):
             alice.loop_stop()
         finally:
             door.stop()
+
+
+def test_a_wrong_password_is_refused_and_tried_again_quietly(broker, small_db_copy, caplog):
+    """The broker refuses the intake's sign-in: it says why, keeps trying with its backoff
+    and stops cleanly."""
+    url = broker.url(INTAKE_USER).replace(":intake-pw@", ":wrong@")
+    with open_store(small_db_copy) as store:
+        intake = Intake(store, FixedClock(TEST_NOW))
+        door = MqttIntake(intake, url, client_id="t-wrong").start()
+        try:
+            # mosquitto says "not authorized" (0x87) for a wrong password
+            wait_for(lambda: "refused the connection: not authorized (0x87)" in caplog.text,
+                     "the refusal logged")
+            assert not door.connected.is_set()
+        finally:
+            door.stop()
+        assert not any(t.is_alive() for t in door._threads)
