@@ -271,7 +271,8 @@ SYNC_LOGIN = """CREATE OR REPLACE FUNCTION gridcc_sync_login(p_user text, p_veri
       IF FOUND THEN
         IF r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication
            OR r.rolbypassrls
-           OR (NOT r.rolcanlogin AND p_user ~ '_(seat|business|phone|admin)$') THEN
+           OR (NOT r.rolcanlogin AND p_user ~ '_(seat|business|phone|admin)$')
+           OR p_user = prefix || '_intake' THEN
           RAISE EXCEPTION 'role %% exists on the server and is not an account role', p_user
             USING ERRCODE = 'insufficient_privilege';
         END IF;

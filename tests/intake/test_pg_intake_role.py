@@ -135,3 +135,16 @@ def test_server_init_names_the_login_and_sets_its_password(district, capsys, mon
         assert con.execute("SELECT current_user").fetchone()[0] == role
     with pg_cluster.admin(DB) as con:  # the module's other tests log in as before
         con.execute(f'ALTER ROLE "{role}" PASSWORD \'{PASSWORD}\'')
+
+
+def test_no_account_takes_over_the_intake_login(district):
+    from app.auth.accounts import add_user
+    from app.auth.permissions import Role, Scope
+    from app.store.pg_security import sync_login
+
+    role = intake_role(role_prefix(DB))
+    with open_store(district["admin"]) as store, \
+            pytest.raises(StoreError, match="not an account role"):
+        with store.transaction():
+            add_user(store, role, "Imposter#2026", Role.OPERATOR, Scope(), at=TEST_NOW)
+            sync_login(store, role, "Imposter#2026")
