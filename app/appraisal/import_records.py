@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.appraisal.import_deadlines import add_work_hours
@@ -27,6 +26,7 @@ from app.appraisal.import_rows import (
     TIME_COLUMNS,
     CaseRows,
     Problems,
+    codes_taken,
 )
 from app.appraisal.import_values import (
     MAX_FIELD,
@@ -219,14 +219,14 @@ class CaseChecker:
         """Refuse a code the district has, or one the file gives twice."""
         r = self.rows
         codes = r.code.arrow()
-        taken = pa.array(self.store.columns("SELECT code FROM cases")["code"], pa.string())
-        for i in np.flatnonzero(pc.is_in(codes, value_set=taken).to_numpy(False)).tolist():
+        for i in codes_taken(self.store, codes).tolist():
             self.problems.add(r.line[i], f"案件 {codes[i].as_py()} 在区库中已存在")
         # repeats found by a stable sort (a hash of every code would cost more)
         order = pc.sort_indices(codes).to_numpy()
         ordered = codes.take(order)
         repeat = np.zeros(len(order), bool)
-        repeat[1:] = pc.equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy()
+        repeat[1:] = pc.equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(
+            zero_copy_only=False)
         del ordered
         first = order[np.maximum.accumulate(np.where(repeat, 0, np.arange(len(order))))]
         again, first = order[repeat], first[repeat]  # row, the row of its first time

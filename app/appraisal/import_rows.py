@@ -37,6 +37,12 @@ NO_TIME = -(2**63)
 MAX_LISTED = 1000
 
 
+def codes_taken(store, codes: pa.Array) -> np.ndarray:
+    """The rows of ``codes`` whose code a case of the district already has."""
+    taken = pa.array(store.columns("SELECT code FROM cases")["code"], pa.large_string())
+    return np.flatnonzero(pc.is_in(codes, value_set=taken).to_numpy(zero_copy_only=False))
+
+
 class Problems:
     """(line, reason) of what was refused: every one counted, the first MAX_LISTED kept;
     ``records``: how many records (lines) had one."""
@@ -69,26 +75,23 @@ class Problems:
 
 
 class TextColumn:
-    """Texts appended one at a time, kept in Arrow chunks."""
-
-    CHUNK = 1 << 16
+    """Texts appended one at a time, kept as UTF-8 bytes and offsets (no Python object
+    per text: a million small strings held for long would scatter the heap)."""
 
     def __init__(self) -> None:
-        self._chunks: list[pa.Array] = []
-        self._pending: list[str] = []
+        self._data = bytearray()
+        self._ends = array("q", [0])
 
     def append(self, text: str) -> None:
-        self._pending.append(text)
-        if len(self._pending) == self.CHUNK:
-            self._chunks.append(pa.array(self._pending, pa.string()))
-            self._pending = []
+        self._data += text.encode()
+        self._ends.append(len(self._data))
 
-    def arrow(self) -> pa.ChunkedArray:
-        if self._pending:
-            self._chunks.append(pa.array(self._pending, pa.string()))
-            self._pending = []
-        return pa.chunked_array(self._chunks, pa.string())
-
+    def arrow(self) -> pa.Array:
+        n = len(self._ends) - 1
+        if not n:
+            return pa.array([], pa.large_string())
+        return pa.LargeStringArray.from_buffers(n, pa.py_buffer(self._ends),
+                                                pa.py_buffer(self._data))
 
 class CaseRows:
     """The checked cases, column by column."""
@@ -137,6 +140,6 @@ class CaseRows:
         """The descriptions given, the category's default where none was."""
         lo, hi = part.indices(len(self))[:2]
         given = self.description.arrow().slice(lo, hi - lo)
-        default = pa.array(self.default_descriptions, pa.string()).take(
+        default = pa.array(self.default_descriptions, pa.large_string()).take(
             pa.array(self.numbers("category")[part]))
         return pc.if_else(pc.equal(given, ""), default, given)

@@ -12,13 +12,13 @@ that transaction only.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from app.appraisal.import_rows import NO_TIME, STEP_COLUMNS, STEPS, CaseRows
+from app.appraisal.import_rows import NO_TIME, STEP_COLUMNS, STEPS, CaseRows, codes_taken
 
 _ACTIONS = [s[1] for s in STEPS] + ["void"]
 _TO = [s[3] for s in STEPS] + ["voided"]
@@ -64,10 +64,8 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
 
     n = len(rows)
     codes = rows.code.arrow()
-    with store.transaction():
-        taken = pa.array(store.columns("SELECT code FROM cases")["code"], pa.string())
-        clash = np.flatnonzero(pc.is_in(codes, value_set=taken).to_numpy(zero_copy_only=False))
-        del taken
+    with _lean_writes(store), store.transaction():
+        clash = codes_taken(store, codes)
         if len(clash):
             raise CodesTaken(clash.tolist(), {int(i): codes[int(i)].as_py() for i in clash[:1000]})
         ids = _new_ids(store, n)
@@ -87,7 +85,33 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
     return n, m, int(ids[0])
 
 
-def _cases(rows: CaseRows, codes: pa.ChunkedArray, ids: np.ndarray, status: np.ndarray,
+#: DuckDB's settings while an import writes: one thread and small row-group buffers
+#: (two threads, each buffering up to a fifth of the memory limit, cost ~50 MB more at
+#: 150,000 cases and gain nothing on a busy desktop), and no checkpoint at the commit
+#: (it would rewrite the tables while the import's arrays are still held: ~30 MB
+#: more); the WAL keeps the commit durable and the next checkpoint (at the latest,
+#: closing the store) folds it in.
+_LEAN_WRITES = {"threads": "1", "write_buffer_row_group_memory_limit": "8MB",
+                "checkpoint_threshold": "1GB"}
+
+
+@contextmanager
+def _lean_writes(store):
+    """:data:`_LEAN_WRITES` for the block (DuckDB only), the settings restored after."""
+    if store.dialect != "duckdb":
+        yield
+        return
+    before = {k: store.scalar(f"SELECT current_setting('{k}')::VARCHAR") for k in _LEAN_WRITES}
+    for k, v in _LEAN_WRITES.items():
+        store.rows(f"SET {k} = '{v}'")
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            store.rows(f"SET {k} = '{v}'")
+
+
+def _cases(rows: CaseRows, codes: pa.Array, ids: np.ndarray, status: np.ndarray,
            grid_ids: np.ndarray, part: slice) -> dict:
     """The ``cases`` columns of the rows in ``part``."""
     lo, hi = part.indices(len(rows))[:2]
