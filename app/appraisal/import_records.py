@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.appraisal.import_deadlines import add_work_hours
@@ -47,6 +48,7 @@ _CODES = frozenset(("id", "category", "source", "grid", "street", "community", "
 _NUMBERS = frozenset(("lon", "lat", "satisfaction"))
 _LEVEL_NAMES = {"street": "街道", "community": "社区"}
 NAN = float("nan")
+_NO_TIMES = (NO_TIME,) * len(TIME_COLUMNS)
 
 
 class CaseChecker:
@@ -152,7 +154,7 @@ class CaseChecker:
         r.grid.append(grid)
         r.lon.append(lon)
         r.lat.append(lat)
-        r.times.extend([times.get(col, NO_TIME) for col in TIME_COLUMNS])
+        r.times.extend(map(times.get, TIME_COLUMNS, _NO_TIMES))
         r.limit_hours.append(limit_hours if "dispatched_at" in times
                              and "deadline_at" not in times else NAN)
         r.satisfaction.append(sat)
@@ -214,6 +216,7 @@ class CaseChecker:
             self._codes()
             self._place_all()
             self._default_deadlines()
+            pa.default_memory_pool().release_unused()  # Arrow's pool keeps what it freed
 
     def _codes(self) -> None:
         """Refuse a code the district has, or one the file gives twice."""

@@ -114,7 +114,7 @@ class TimeReader:
             if value is None:
                 continue
             try:
-                t = datetime.fromisoformat(value.replace("/", "-"))
+                t = datetime.fromisoformat(value.replace("/", "-") if "/" in value else value)
                 if t.tzinfo is not None:
                     t = t.astimezone(self.zone).replace(tzinfo=None)
             except ValueError:

@@ -90,7 +90,9 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
 #: 150,000 cases and gain nothing on a busy desktop), and no checkpoint at the commit
 #: (it would rewrite the tables while the import's arrays are still held: ~30 MB
 #: more); the WAL keeps the commit durable and the next checkpoint (at the latest,
-#: closing the store) folds it in.
+#: closing the store) folds it in.  GridCC sets none of them elsewhere: afterwards the
+#: thread count is put back and the others reset to DuckDB's defaults (a value read
+#: back is rounded, "1.2 GiB").
 _LEAN_WRITES = {"threads": "1", "write_buffer_row_group_memory_limit": "8MB",
                 "checkpoint_threshold": "1GB"}
 
@@ -101,14 +103,15 @@ def _lean_writes(store):
     if store.dialect != "duckdb":
         yield
         return
-    before = {k: store.scalar(f"SELECT current_setting('{k}')::VARCHAR") for k in _LEAN_WRITES}
+    threads = int(store.scalar("SELECT current_setting('threads')"))
     for k, v in _LEAN_WRITES.items():
         store.rows(f"SET {k} = '{v}'")
     try:
         yield
     finally:
-        for k, v in before.items():
-            store.rows(f"SET {k} = '{v}'")
+        store.rows(f"SET threads = {threads}")
+        for k in _LEAN_WRITES.keys() - {"threads"}:
+            store.rows(f"RESET {k}")
 
 
 def _cases(rows: CaseRows, codes: pa.Array, ids: np.ndarray, status: np.ndarray,
