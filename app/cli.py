@@ -115,8 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bench seats: an existing server database holding a district")
     p.add_argument("--seats", type=int, default=20, help="bench seats: acting seats")
     p.add_argument("--rate", type=float, default=2.0, help="bench seats: actions/s per seat")
-    p.add_argument("--duration", type=float, default=300.0,
-                   help="bench seats: seconds of acting")
+    p.add_argument("--duration", type=float, default=None,
+                   help="bench seats: seconds of acting (default 300); bench intake: seconds "
+                        "of publishing (default 60)")
+    p.add_argument("--parts", default="duckdb,window,postgres,kills",
+                   help="bench intake: which runs (duckdb, window, postgres, kills)")
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
     p.add_argument("--size", type=_size, default=(3840, 2160), metavar="WxH",
@@ -384,7 +387,8 @@ def cmd_bench(args) -> int:
         from app.intake.bench import run_intake_bench
 
         pg = args.db.conninfo if args.db is not None and args.db.is_postgres else None
-        print(json.dumps(run_intake_bench(args.workdir, pg_url=pg, progress=_progress),
+        print(json.dumps(run_intake_bench(args.workdir, pg_url=pg, duration_s=args.duration or 60.0,
+                                          parts=args.parts.split(","), progress=_progress),
                          indent=2, ensure_ascii=False))
         return 0
     if args.suite == "seats":
@@ -394,7 +398,7 @@ def cmd_bench(args) -> int:
             raise UserError("bench seats needs a PostgreSQL URL (--db postgresql://…)")
         print(json.dumps(run_seats_bench(db=args.db.conninfo if args.db else None,
                                          seats=args.seats, rate=args.rate,
-                                         duration=args.duration, progress=_progress),
+                                         duration=args.duration or 300.0, progress=_progress),
                          indent=2, ensure_ascii=False))
         return 0
     if args.suite == "server":

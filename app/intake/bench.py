@@ -1,17 +1,20 @@
 """``bench intake``: the phone intake measured with a real mosquitto (JSON figures).
 
-* ``sustained``: ``devices`` phones each publishing an OwnTracks fix every ``interval_s``
-  (10,000 every 2 s = 5,000 fixes/s) for ``duration_s`` into an intake running in this
-  process on a DuckDB district (and on PostgreSQL with ``pg_url``); fixes stored per
-  second, and message → committed and handed to the window's feed (IntakeFeed) latency
-  p50/p95 (the map draws it on its next redraw, ≤ 100 ms later).
+* ``duckdb`` / ``postgres``: ``devices`` phones (10,000: each bound to a grid worker of
+  its own, the bench adds them to the small demo district) each publishing an OwnTracks
+  fix every ``interval_s`` (2 s: 5,000 fixes/s) for ``duration_s``, from a process of
+  their own with paho (app/intake/bench_phones.py), into an intake running in this
+  process; fixes stored per second and message → committed latency p50/p95.
+* ``window``: the same into a window on the DuckDB district (offscreen, 1920×1080, the
+  in-process intake as its live feed): message → drawn on the map (the patrol layer's
+  markers moved to a snapshot holding the fix) p50/p95.
 * ``kills``: an intake *process* taking ``kill_rate`` fixes/s, killed with SIGKILL
   ``kills`` times at random moments and started again: fixes the broker accepted but not
   stored (lost), stored twice (duplicates: impossible by the key, counted anyway), the
   time from a restart to its reconnection (resume), its peak memory (VmHWM).
 
 Targets (issue 14): ≥ 5,000 fixes/s, p95 ≤ 1 s, memory ≤ 300 MB, 0 lost, 0 duplicates,
-resume ≤ 5 s.  The district is the small demo one (its workers take the devices in turn).
+resume ≤ 5 s.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, timedelta
+from datetime import time as dtime
 from pathlib import Path
+
+import numpy as np
 
 TARGETS = {"fixes_per_s": 5000.0, "latency_p95_ms": 1000.0, "memory_mb": 300.0,
            "lost": 0, "duplicates": 0, "resume_s": 5.0}
@@ -49,81 +54,96 @@ def _district(workdir: Path, progress) -> Path:
     return path
 
 
-def _bind(store, n: int, at) -> list[str]:
-    """``n`` bench devices (owntracks:bNNNNN/phone), bound to the workers in turn."""
-    workers = [r[0] for r in store.rows("SELECT id FROM workers ORDER BY id")]
-    keys = [f"owntracks:b{i:05d}/phone" for i in range(n)]
-    with store.transaction():
-        start = int(store.scalar("SELECT coalesce(max(id), 0) FROM devices")) + 1
-        for i, key in enumerate(keys):
-            store.rows("INSERT INTO devices (id, key, worker_id, crs, first_seen, bound_at) "
-                       "VALUES (?, ?, ?, 'wgs84', ?, ?) ON CONFLICT DO NOTHING",
-                       [start + i, key, workers[i % len(workers)], at, at])
-    return keys
+def _bind(store, n: int, at) -> np.ndarray:
+    """``n`` bench phones (owntracks:bNNNNN/phone), each bound to a grid worker of its own
+    (added to the district: BEN00000…, on the base grids in turn, on duty all day); their
+    places (lon, lat) near their grids' centres."""
+    from app.intake.bench_phones import user_of
+
+    grids = store.rows("SELECT id, label_lon, label_lat FROM grid_units WHERE level = 4 "
+                       "ORDER BY id")
+    have = {k for (k,) in store.rows("SELECT key FROM devices WHERE key LIKE 'owntracks:b%'")}
+    places = np.empty((n, 2))
+    new = []
+    for i in range(n):
+        gid, lon, lat = grids[i % len(grids)]
+        k = i // len(grids)
+        places[i] = (lon + (k % 20 - 10) * 6e-5, lat + (k // 20 % 20 - 10) * 6e-5)
+        if f"owntracks:{user_of(i)}/phone" not in have:
+            new.append((i, gid))
+    if new:
+        with store.transaction():
+            w0 = int(store.scalar("SELECT coalesce(max(id), 0) FROM workers")) + 1
+            d0 = int(store.scalar("SELECT coalesce(max(id), 0) FROM devices")) + 1
+            wids = list(range(w0, w0 + len(new)))
+            store.bulk_insert("workers", {
+                "id": wids, "code": [f"BEN{i:05d}" for i, _ in new],
+                "name": [f"测试{i:05d}" for i, _ in new], "role": ["grid_worker"] * len(new),
+                "grid_id": [g for _, g in new], "phone": [f"199{i:08d}" for i, _ in new],
+                "shift_start": [dtime(0, 0)] * len(new), "shift_end": [dtime(23, 59)] * len(new)})
+            store.bulk_insert("devices", {
+                "id": list(range(d0, d0 + len(new))),
+                "key": [f"owntracks:{user_of(i)}/phone" for i, _ in new], "worker_id": wids,
+                "crs": ["wgs84"] * len(new), "first_seen": [at] * len(new),
+                "bound_at": [at] * len(new)})
+    return places
 
 
-class _Publisher:
-    """Phones publishing round after round at QoS 1 from one paho client; remembers when
-    each (device, tst) went out."""
+class _Phones:
+    """The phones' process (app/intake/bench_phones.py): started, then read back."""
 
-    def __init__(self, url: str, keys: list[str], interval_s: float, at, tz) -> None:
-        import paho.mqtt.client as mqtt
+    def __init__(self, url: str, places: np.ndarray, interval_s: float, seconds: float,
+                 tst0: int, workdir: Path) -> None:
+        self.places_path = workdir / "phones-places.npy"
+        self.out_path = workdir / "phones-sent.npy"
+        np.save(self.places_path, places)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.intake.bench_phones", url, str(self.places_path),
+             str(self.out_path), "--interval", str(interval_s), "--seconds", str(seconds),
+             "--tst0", str(tst0)], stdout=subprocess.PIPE)
 
-        from app.intake.mqtt import BrokerAddress
-
-        a = BrokerAddress.parse(url)
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
-                                  client_id=f"bench-pub-{os.getpid()}-{id(self)}",
-                                  protocol=mqtt.MQTTv311)
-        self.client.username_pw_set(a.user, a.password)
-        self.client.max_inflight_messages_set(1000)
-        self.client.max_queued_messages_set(0)
-        self.client.connect(a.host, a.port)
-        self.client.loop_start()
-        self.keys, self.interval = keys, interval_s
-        self.users = [k.split(":")[1].split("/")[0] for k in keys]
-        self.base = at.replace(tzinfo=tz).astimezone(UTC)
-        self.sent_at: dict[tuple[str, int], float] = {}
-        self.infos: list = []
-        self.rounds = 0
-
-    def round(self) -> None:
-        """One fix of every device; times one interval apart from the last round."""
-        # whole seconds as OwnTracks sends them, one round a second apart at least (the
-        # key is device + fix time: two rounds in one second would be one fix)
-        tst = int(self.base.timestamp()) + self.rounds * max(1, round(self.interval))
-        self.rounds += 1
-        rng = random.Random(self.rounds)
-        for i, (key, user) in enumerate(zip(self.keys, self.users, strict=True)):
-            # each phone near a place of its own, a few metres on each round (a walk)
-            lat = 39.16 + (i % 100) * 2e-4 + rng.uniform(-3e-5, 3e-5)
-            lon = 117.15 + (i // 100 % 100) * 2e-4 + rng.uniform(-3e-5, 3e-5)
-            msg = json.dumps({"_type": "location", "lat": round(lat, 7),
-                              "lon": round(lon, 7), "tst": tst,
-                              "acc": 5, "tid": "bb"}, separators=(",", ":"))
-            self.sent_at[(key, tst)] = time.perf_counter()
-            self.infos.append(self.client.publish(f"owntracks/{user}/phone", msg, qos=1))
-
-    def run(self, seconds: float, stop: threading.Event | None = None) -> None:
-        end = time.perf_counter() + seconds
-        nxt = time.perf_counter()
-        while time.perf_counter() < end and not (stop and stop.is_set()):
-            self.round()
-            nxt += self.interval
-            time.sleep(max(0.0, nxt - time.perf_counter()))
-
-    def accepted(self) -> int:
-        """Messages the broker acknowledged (waits for the last ones)."""
-        for info in self.infos:
-            info.wait_for_publish(60)
-        return sum(1 for i in self.infos if i.is_published())
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
+    def finish(self) -> tuple[dict, np.ndarray]:
+        out, _ = self.proc.communicate(timeout=600)
+        return json.loads(out.decode().strip().splitlines()[-1]), np.load(self.out_path)
 
 
-def _sustained(db, broker, devices: int, interval_s: float, duration_s: float, progress):
+class _Arrivals:
+    """When each (phone, round) got somewhere: commit times from the intake's listener."""
+
+    def __init__(self, n: int, rounds: int, tst0: int, step: int, tz) -> None:
+        self.at = np.full((rounds, n), np.nan)
+        self.tst0, self.step, self.tz = tst0, step, tz
+        self.stored = 0
+
+    def cell(self, device_key: str, t) -> tuple[int, int] | None:
+        try:
+            i = int(device_key.split(":b", 1)[1].split("/", 1)[0])
+        except (IndexError, ValueError):
+            return None
+        tst = int(t.replace(tzinfo=self.tz).astimezone(UTC).timestamp())
+        r = (tst - self.tst0) // self.step
+        return (r, i) if 0 <= r < self.at.shape[0] and i < self.at.shape[1] else None
+
+    def heard(self, done) -> None:  # the intake's commit (its writer thread)
+        now = time.monotonic()
+        self.stored += done.fixes
+        for _, fix, _ in done.tracked:
+            c = self.cell(fix.device, fix.t)
+            if c is not None:
+                self.at[c] = now
+
+
+def _latency(sent: np.ndarray, arrived: np.ndarray) -> dict:
+    d = (arrived - sent)[np.isfinite(arrived) & np.isfinite(sent)]
+    if not len(d):
+        return {"latency_p50_ms": None, "latency_p95_ms": None}
+    return {"latency_p50_ms": round(1000 * float(np.percentile(d, 50)), 1),
+            "latency_p95_ms": round(1000 * float(np.percentile(d, 95)), 1),
+            "latency_max_ms": round(1000 * float(d.max()), 1), "measured": int(len(d))}
+
+
+def _sustained(db, broker, workdir: Path, devices: int, interval_s: float, duration_s: float,
+               progress, window: bool = False) -> dict:
     from app.bench import BENCH_NOW
     from app.clock import FixedClock
     from app.intake.mqtt import MqttIntake
@@ -131,51 +151,143 @@ def _sustained(db, broker, devices: int, interval_s: float, duration_s: float, p
     from app.store import open_store
 
     store = open_store(db)
-    keys = _bind(store, devices, BENCH_NOW)
+    places = _bind(store, devices, BENCH_NOW)
     intake = Intake(store, FixedClock(BENCH_NOW + timedelta(seconds=duration_s + 60)))
-    latencies: list[float] = []
-    stored = [0]
-    pub_ref: list[_Publisher] = []
-
-    def heard(done) -> None:  # the intake's commit, as the window's feed hears it
-        now = time.perf_counter()
-        stored[0] += done.fixes
-        pub = pub_ref[0]
-        for _, fix, _ in done.tracked:
-            sent = pub.sent_at.get((fix.device, int(fix.t.replace(tzinfo=intake.tz)
-                                                   .astimezone(UTC).timestamp())))
-            if sent is not None:
-                latencies.append(now - sent)
-
-    intake.subscribe(heard)
-    door = MqttIntake(intake, broker.url(INTAKE), client_id="bench-intake").start()
+    step = max(1, round(interval_s))
+    tst0 = int(BENCH_NOW.replace(tzinfo=intake.tz).astimezone(UTC).timestamp())
+    rounds = int(duration_s // interval_s)
+    arrivals = _Arrivals(devices, rounds, tst0, step, intake.tz)
+    intake.subscribe(arrivals.heard)
+    # a session of this run's own, ended with it (the next run's messages are not kept
+    # for it)
+    door = MqttIntake(intake, broker.url(INTAKE), client_id=f"bench-{os.urandom(4).hex()}",
+                      session_expiry_s=0).start()
+    shown = _WindowProbe(store, intake, arrivals, BENCH_NOW) if window else None
+    cpu0, broker_cpu0 = time.process_time(), _cpu_s(broker.proc.pid)
     try:
         door.connected.wait(30)
-        pub = _Publisher(broker.url(PUBLISHER), keys, interval_s, BENCH_NOW, intake.tz)
-        pub_ref.append(pub)
-        progress(f"{devices} devices every {interval_s:g} s for {duration_s:g} s "
-                 f"({'PostgreSQL' if str(db).startswith('postgresql') else 'DuckDB'})")
-        t0 = time.perf_counter()
-        pub.run(duration_s)
-        accepted = pub.accepted()
-        last, quiet = stored[0], time.perf_counter()
-        while stored[0] < accepted and time.perf_counter() - quiet < 10:  # until it dries up
-            time.sleep(0.1)
-            if stored[0] != last:
-                last, quiet = stored[0], time.perf_counter()
-        took = time.perf_counter() - t0
-        pub.close()
+        progress(f"{devices} phones every {interval_s:g} s for {duration_s:g} s into "
+                 f"{'PostgreSQL' if str(db).startswith('postgresql') else 'DuckDB'}"
+                 f"{' and a window' if window else ''}")
+        phones = _Phones(broker.url(PUBLISHER), places, interval_s, duration_s, tst0, workdir)
+        t0 = time.monotonic()
+        if shown is not None:
+            shown.run_until(lambda: phones.proc.poll() is not None)
+        said, sent = phones.finish()
+        accepted = said["published"]
+        last, quiet = arrivals.stored, time.monotonic()
+        while arrivals.stored < accepted and time.monotonic() - quiet < 10:  # until it dries up
+            time.sleep(0.1) if shown is None else shown.run_for(0.1)
+            if arrivals.stored != last:
+                last, quiet = arrivals.stored, time.monotonic()
+        took = time.monotonic() - t0
+        cpu = time.process_time() - cpu0
     finally:
         door.stop()
+        if shown is not None:
+            shown.close()
         intake.close()
         store.close()
-    lat = sorted(latencies)
-    return {"devices": devices, "interval_s": interval_s, "published": accepted,
-            "stored": stored[0], "seconds": round(took, 2),
-            "fixes_per_s": round(stored[0] / took, 1),
-            "offered_per_s": round(devices / interval_s, 1),
-            "latency_p50_ms": round(1000 * statistics.median(lat), 1) if lat else None,
-            "latency_p95_ms": round(1000 * lat[int(0.95 * (len(lat) - 1))], 1) if lat else None}
+    out = {"devices": devices, "interval_s": interval_s, "offered_per_s":
+           round(devices / interval_s, 1), "published": accepted, "stored": arrivals.stored,
+           "seconds": round(took, 2), "fixes_per_s": round(arrivals.stored / took, 1),
+           "intake_process_cpu_s": round(cpu, 1), "phones_process_cpu_s": said.get("cpu_s"),
+           "broker_cpu_s": round(_cpu_s(broker.proc.pid) - broker_cpu0, 1),
+           **_latency(sent, arrivals.at)}
+    if shown is not None:
+        out["on_map"] = _latency(sent, shown.drawn_at(arrivals))
+    return out
+
+
+class _WindowProbe:
+    """A window on the district fed by the intake (offscreen, 1920×1080): when each fix's
+    marker is drawn."""
+
+    def __init__(self, store, intake, arrivals: _Arrivals, at) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from app.clock import FixedClock
+        from app.intake.feed import intake_feed
+        from ui.main_window import MainWindow
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        self.app = QApplication.instance() or QApplication([])
+        # the window's clock a little ahead of the first fix: the feed's live time then
+        # runs with the wall clock, as the phones' fix times do
+        self.window = MainWindow(store, clock=FixedClock(at + timedelta(seconds=3)),
+                                 feed=intake_feed(intake))
+        self.window.resize(1920, 1080)
+        self.window.show()
+        self.pushed: list[tuple[int, float, np.ndarray, np.ndarray]] = []  # version, when, who, t
+        self.drawn: list[tuple[float, int]] = []
+        state = self.window.patrol
+        self.state = state
+
+        def pushed(batch):  # after the window's state took the batch (same thread, in order)
+            self.pushed.append((state.version, time.monotonic(), batch.worker.copy(),
+                                batch.t.copy()))
+
+        self.window.patrol_controller.source.subscribe(pushed)
+        view = self.window.canvas.view("patrol")
+        apply = view._apply_markers
+
+        def counted_apply(snap, version):
+            apply(snap, version)
+            self.drawn.append((time.monotonic(), version))
+
+        view._apply_markers = counted_apply
+        # roster index → phone number (BEN codes), -1 for the district's own workers
+        bench = dict(store.rows("SELECT id, code FROM workers WHERE code LIKE 'BEN%'"))
+        self.phone_of = np.array([int(bench[w][3:]) if w in bench else -1
+                                  for w in np.asarray(state.roster.ids).tolist()])
+
+    def run_for(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.app.processEvents()
+            time.sleep(0.005)
+
+    def run_until(self, done) -> None:
+        while not done():
+            self.run_for(0.2)
+
+    def drawn_at(self, arrivals: _Arrivals) -> np.ndarray:
+        """Per (round, phone): when the first snapshot holding it was drawn."""
+        out = np.full(arrivals.at.shape, np.nan)
+        if not self.drawn:
+            return out
+        times = np.array([t for t, _ in self.drawn])
+        versions = np.maximum.accumulate(np.array([v for _, v in self.drawn]))
+        for version, _, who, t in self.pushed:
+            k = np.searchsorted(versions, version)
+            if k >= len(times):
+                continue
+            phone = self.phone_of[who]
+            ok = phone >= 0
+            tst = np.round(t[ok]).astype(np.int64) + self._epoch_shift(arrivals)
+            r = (tst - arrivals.tst0) // arrivals.step
+            inside = (r >= 0) & (r < out.shape[0])
+            out[r[inside], phone[ok][inside]] = np.fmin(out[r[inside], phone[ok][inside]],
+                                                        times[k])
+        return out
+
+    def _epoch_shift(self, arrivals: _Arrivals) -> int:
+        """Feed seconds (district-local epoch) → the phones' UTC epoch seconds."""
+        from app.feed.fixes import to_seconds
+
+        probe = datetime_at(arrivals.tst0, arrivals.tz)
+        return arrivals.tst0 - int(round(to_seconds(probe)))
+
+    def close(self) -> None:
+        self.window.close()
+        self.app.processEvents()
+
+
+def datetime_at(epoch: int, tz):
+    """``epoch`` seconds as naive district time."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(epoch, tz).replace(tzinfo=None)
 
 
 def _intake_process(db: Path, url: str, log) -> subprocess.Popen:
@@ -187,6 +299,12 @@ def _intake_process(db: Path, url: str, log) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "app", "intake", "--db", str(db), "--mqtt",
                              url, "--client-id", "bench-killed"], stdout=log, stderr=log,
                             env=env)
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds ``pid`` has used (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _vm_hwm_mb(pid: int) -> float | None:
@@ -205,7 +323,7 @@ def _kills(db: Path, broker, workdir: Path, rate: float, kills: int, progress) -
     from app.store import open_store
 
     with open_store(db) as store:
-        keys = _bind(store, int(rate * 2), BENCH_NOW)
+        places = _bind(store, int(rate * 2), BENCH_NOW)
         tz = zone(store.meta().get("time_zone"))
         before = int(store.scalar("SELECT count(*) FROM device_fixes"))
     log_path = workdir / "bench-intake.log"
@@ -223,10 +341,8 @@ def _kills(db: Path, broker, workdir: Path, rate: float, kills: int, progress) -
         return p, time.perf_counter() - t0
 
     proc, _ = start()
-    stop = threading.Event()
-    pub = _Publisher(broker.url(PUBLISHER), keys, 2.0, BENCH_NOW, tz)
-    feeder = threading.Thread(target=pub.run, args=(kills * 4.0 + 10, stop), daemon=True)
-    feeder.start()
+    tst0 = int(BENCH_NOW.replace(tzinfo=tz).astimezone(UTC).timestamp())
+    phones = _Phones(broker.url(PUBLISHER), places, 2.0, kills * 4.0 + 10, tst0, workdir)
     resumes, peak = [], 0.0
     rng = random.Random(14)
     progress(f"{kills} SIGKILLs at {rate:g} fixes/s")
@@ -237,10 +353,8 @@ def _kills(db: Path, broker, workdir: Path, rate: float, kills: int, progress) -
         proc.wait(30)
         proc, resumed = start()
         resumes.append(resumed)
-    stop.set()
-    feeder.join(60)
-    accepted = pub.accepted()
-    pub.close()
+    said, _ = phones.finish()
+    accepted = said["published"]
     time.sleep(10)  # the last messages in
     peak = max(peak, _vm_hwm_mb(proc.pid) or 0.0)
     proc.send_signal(signal.SIGTERM)
@@ -259,8 +373,10 @@ def _kills(db: Path, broker, workdir: Path, rate: float, kills: int, progress) -
 def run_intake_bench(workdir: Path | None = None, *, devices: int = 10_000,
                      interval_s: float = 2.0, duration_s: float = 60.0, kills: int = 20,
                      kill_rate: float = 1000.0, pg_url: str | None = None,
+                     parts=("duckdb", "window", "postgres", "kills"),
                      progress=lambda m: None) -> dict:
-    """The figures above, as a dict (JSON)."""
+    """The figures above, as a dict (JSON).  PostgreSQL: ``pg_url`` (a server database
+    holding a district), else a throwaway local server with the small demo district."""
     from app.intake.local_broker import LocalBroker
 
     tmp = None
@@ -268,22 +384,39 @@ def run_intake_bench(workdir: Path | None = None, *, devices: int = 10_000,
         tmp = tempfile.mkdtemp(prefix="gridcc-bench-intake-")
         workdir = Path(tmp)
     workdir.mkdir(parents=True, exist_ok=True)
-    out: dict = {"targets": TARGETS}
+    out: dict = {"load_before": round(os.getloadavg()[0], 2), "targets": TARGETS}
+    cluster = None
     try:
         base = _district(workdir, progress)
         with LocalBroker(workdir / "broker", {INTAKE: "bench-i", PUBLISHER: "bench-p"}) as b:
-            db = workdir / "sustained.duckdb"
-            shutil.copy(base, db)
-            out["duckdb"] = _sustained(db, b, devices, interval_s, duration_s, progress)
-            if pg_url:
-                out["postgres"] = _sustained(pg_url, b, devices, interval_s, duration_s,
-                                             progress)
-            db = workdir / "kills.duckdb"
-            shutil.copy(base, db)
-            out["kills"] = _kills(db, b, workdir, kill_rate, kills, progress)
+            for part in parts:
+                if part in ("duckdb", "window"):
+                    db = workdir / f"{part}.duckdb"
+                    shutil.copy(base, db)
+                    out[part] = _sustained(db, b, workdir, devices, interval_s, duration_s,
+                                           progress, window=part == "window")
+                elif part == "postgres":
+                    url = pg_url
+                    if url is None:
+                        from app.demo_build import build_demo_on_server
+                        from app.store.pg_local import Cluster
+
+                        progress("the small demo district on a throwaway local server")
+                        cluster = Cluster()
+                        url = cluster.create_db("bench_intake")
+                        build_demo_on_server(url, scale="small")
+                    out["postgres"] = _sustained(url, b, workdir, devices, interval_s,
+                                                 duration_s, progress)
+                elif part == "kills":
+                    db = workdir / "kills.duckdb"
+                    shutil.copy(base, db)
+                    out["kills"] = _kills(db, b, workdir, kill_rate, kills, progress)
     finally:
+        if cluster is not None:
+            cluster.destroy()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+    out["load_after"] = round(os.getloadavg()[0], 2)
     return out
 
 

@@ -77,8 +77,10 @@ class MqttIntake:
     """Reads the broker at ``url`` into ``intake`` (:meth:`start`, :meth:`stop`)."""
 
     def __init__(self, intake: Intake, url: str, *, client_id: str = CLIENT_ID,
-                 batch_max: int = BATCH_MAX, batch_wait_s: float = BATCH_WAIT_S) -> None:
+                 batch_max: int = BATCH_MAX, batch_wait_s: float = BATCH_WAIT_S,
+                 session_expiry_s: int = SESSION_EXPIRY_S) -> None:
         self.intake = intake
+        self.session_expiry_s = session_expiry_s
         self.address = BrokerAddress.parse(url)
         self.client_id = client_id
         self.batch_max = batch_max
@@ -125,7 +127,7 @@ class MqttIntake:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock = sock
         self._send(w.connect(self.client_id, a.user, a.password, keepalive=KEEPALIVE_S,
-                             clean_start=False, session_expiry=SESSION_EXPIRY_S,
+                             clean_start=False, session_expiry=self.session_expiry_s,
                              receive_maximum=RECEIVE_MAXIMUM))
         reader = w.PacketReader()
         sock.settimeout(1.0)
