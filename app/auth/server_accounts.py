@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from psycopg.conninfo import make_conninfo
-
 from app.store.errors import StoreDisconnected, StoreError
 from app.store.target import DbTarget, parse_db
 
@@ -49,6 +47,8 @@ def sync_account(store, username: str, password: str | None = None) -> None:
 
 def user_target(target: DbTarget | str, username: str, password: str) -> DbTarget:
     """``target`` with its user and password replaced by the account's."""
+    from psycopg.conninfo import make_conninfo  # here: a file's sign-in needs no psycopg
+
     target = parse_db(target)
     return DbTarget("postgres", conninfo=make_conninfo(target.conninfo or "", user=username,
                                                        password=password))

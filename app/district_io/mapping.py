@@ -21,10 +21,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.district_io.sources import SourceLayer
+if TYPE_CHECKING:  # only named: importing it loads GDAL (pyogrio), ~30 MB for every command
+    from app.district_io.sources import SourceLayer
 
 KINDS = ("grids", "buildings", "merchants", "cameras", "staff", "departments", "categories")
 KIND_ZH = {"grids": "网格边界", "buildings": "建筑", "merchants": "商户", "cameras": "摄像头",
