@@ -88,14 +88,12 @@ def _outside(store, now: datetime, workers: np.ndarray, grid_of: np.ndarray,
     geom = dict(zip([r[0] for r in rows], geoms_from_wkb([r[1] for r in rows]), strict=True))
     own = np.array([geom[grid[i]] for i in fw.tolist()])
     inside = shapely.contains_xy(own, lon, lat)
-    out = []
-    for wid in np.unique(fw).tolist():
-        m = fw == wid
-        # the window is covered: a fix from its start (within a fix interval of it)
-        covered = (t[m][0] - np.datetime64(t0)) <= np.timedelta64(60, "s")
-        if covered and not inside[m].any():
-            out.append(int(wid))
-    return tuple(out)
+    # per worker (the fixes come ordered by worker, then time): the window is covered
+    # (a fix from its start, within a fix interval of it) and no fix inside
+    wids, starts = np.unique(fw, return_index=True)
+    covered = (t[starts] - np.datetime64(t0)) <= np.timedelta64(60, "s")
+    any_inside = np.logical_or.reduceat(inside, starts)
+    return tuple(int(w) for w in wids[covered & ~any_inside])
 
 
 @dataclass(frozen=True)

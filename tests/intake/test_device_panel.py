@@ -45,6 +45,9 @@ def _fixes(store, worker: int, points: list[tuple[int, float, float]]) -> None:
         "flag": pa.array([None] * len(points), pa.string())})
 
 
+# offscreen, a shown panel (as on the wall): Qt says so
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
 @pytest.fixture
 def scene(small_db_copy, tmp_path, monkeypatch):
     """The small district with one worker silent (离线), one out of their grid (出格),
@@ -77,13 +80,15 @@ def scene(small_db_copy, tmp_path, monkeypatch):
     store.close()
 
 
-def _panel(qtbot, store, markers=None):
+def _panel(qtbot, store, markers=None, shown=True):
     """The panel read once; no periodic re-read (only the change feed and a bind)."""
     from ui.intake.device_panel import DevicePanel
 
     panel = DevicePanel(store, lambda: TEST_NOW, markers=markers,
                         limits=lambda: (10.0, 15.0), refresh_ms=0)
     qtbot.addWidget(panel)
+    if shown:
+        panel.show()
     qtbot.waitUntil(lambda: panel.reads >= 1, timeout=60_000)
     return panel
 
@@ -228,3 +233,12 @@ def test_a_phone_number_in_a_device_key_is_masked(qtbot, qapp, scene):
     row = _column(panel.unbound, 0).index("owntracks:138****5678/phone")
     panel.unbound.selectRow(row)
     assert panel.selected_unbound() == "owntracks:13812345678/phone"
+
+
+def test_a_hidden_panel_fills_its_tables_when_shown(qtbot, qapp, scene):
+    """Its reads go on (the map's alarm rings need them) but its tables wait: ten thousand
+    phones' rows are not built for nobody."""
+    panel = _panel(qtbot, scene["store"], shown=False)
+    assert panel.devices.rowCount() == 0 and panel.summary.text()
+    panel.show()
+    assert panel.devices.rowCount() == len(panel.last.devices) > 0
