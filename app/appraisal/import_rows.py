@@ -118,6 +118,11 @@ class CaseRows:
     def __len__(self) -> int:
         return len(self.line)
 
+    def drop(self) -> None:
+        """Empty the columns, giving their memory back (the cases are written; the
+        commit that follows is an import's peak)."""
+        self.__init__(self.categories, self.default_descriptions, self.sources)
+
     def numbers(self, name: str) -> np.ndarray:
         """An array column as numpy, a view (writing to it writes the cases)."""
         column = getattr(self, name)

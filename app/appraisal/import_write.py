@@ -57,8 +57,9 @@ def _new_ids(store, n: int) -> np.ndarray:
 
 def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, role: str,
                 at: datetime, file_name: str) -> tuple[int, int, int]:
-    """Write ``rows`` (checked and placed: ``grid_ids`` the grid row of each); (cases,
-    steps, first id).  CodesTaken, and nothing written, when a code was taken meanwhile."""
+    """Write ``rows`` (checked and placed: ``grid_ids`` the grid row of each), emptied
+    once written; (cases, steps, first id).  CodesTaken, and nothing written (``rows``
+    kept), when a code was taken meanwhile."""
     from app.audit import append as audit
     from app.changes import Change
 
@@ -78,9 +79,11 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
         m = 0
         for steps in _steps(rows, ids, done, void, username):
             m += store.bulk_insert("case_transitions", steps)
+        span = f"{codes[0].as_py()}…{codes[-1].as_py()}"
+        del codes
+        rows.drop()
         audit(store, at=at, username=username, role=role, action="case.import", entity="case",
-              entity_id=f"{codes[0].as_py()}…{codes[-1].as_py()}",
-              after={"file": file_name, "cases": n, "transitions": m})
+              entity_id=span, after={"file": file_name, "cases": n, "transitions": m})
         store.stage_change(Change("case", tuple(ids.tolist()), "case.import", username, at))
     return n, m, int(ids[0])
 
