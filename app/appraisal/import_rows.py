@@ -1,9 +1,9 @@
 """What an import of historical cases gathers (历史案件导入的数据列): the record's
 columns, the checked cases column by column in compact form, and the problems found.
 
-A checked case costs about 150 bytes here (arrays of numbers, texts in Arrow chunks,
-categories and sources as small indices), so a file of a million cases fits in a
-few hundred megabytes; Python objects per case would cost five times as much.
+A checked case costs about 150 bytes here (arrays of numbers, texts as UTF-8 bytes and
+offsets, categories and sources as small indices), so a file of a million cases fits
+in a few hundred megabytes; Python objects per case would cost five times as much.
 """
 
 from __future__ import annotations
