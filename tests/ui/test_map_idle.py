@@ -49,7 +49,7 @@ def test_tick_markers_wait_for_their_trail_image(window, qtbot):
     # the redraw timer asks for no further snapshot while this one waits
     asked = []
     c.feed.request_snapshot = lambda *a: asked.append(a)
-    c._on_redraw_timer()
+    c._redraw_if_needed()
     assert asked == []
     qtbot.waitUntil(lambda: not view.awaiting_trails(), timeout=10_000)
     # the markers moved as the trail image arrived (same event-loop turn: one repaint)
@@ -76,6 +76,35 @@ def test_the_controller_draws_feed_snapshots_with_their_trails(window, qtbot):
     assert view.awaiting_trails()
     qtbot.waitUntil(lambda: not view.awaiting_trails(), timeout=10_000)
     assert got and _marker_xs(view) == [1.0, 2.0, 3.0]
+
+
+def test_live_redraws_follow_the_steps(window, qtbot):
+    """Live, a step's end asks for the redraw of what it brought at once (not up to a
+    redraw interval later), and the redraws stay one per REDRAW_MS."""
+    from ui.map import patrol_controller as pc
+
+    c = window.patrol_controller
+    c.feed_timer.stop()
+    c.feed.wait()
+    qtbot.waitUntil(lambda: not c.feed.busy(), timeout=20_000)
+    view = window.canvas.view("patrol")
+    qtbot.waitUntil(lambda: not view.awaiting_trails(), timeout=20_000)
+    asked = []
+    c.feed.request_snapshot = lambda *a: asked.append(a) or True
+    _moved_snapshot(window)  # the state moved on: the view needs a redraw
+    assert c.mode == "live" and c.redraw_timer.isActive() and view.needs_redraw()
+    c._asked_at = float("-inf")
+    c._step_done(None)
+    assert len(asked) == 1
+    c._step_done(None)  # the next step, a feed interval later: not yet
+    c._on_redraw_timer()  # nor the timer: the steps keep the redraws going
+    assert len(asked) == 1
+    c._asked_at -= pc.STEP_REDRAW_S  # the step after
+    c._step_done(None)
+    assert len(asked) == 2
+    c._asked_at -= pc.REDRAW_MS / 1000  # the steps stalled: the timer draws
+    c._on_redraw_timer()
+    assert len(asked) == 3
 
 
 class _Paints(QObject):

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 FEED_MS = 250
 REDRAW_MS = 500
+#: live, a step's end asks for a redraw when the last was asked this long ago: one redraw
+#: every other step (REDRAW_MS apart), right after the step that brought the fixes
+STEP_REDRAW_S = (REDRAW_MS - FEED_MS / 2) / 1000
 
 
 def fix_status_text(status: WriteStatus) -> str:
@@ -137,6 +140,7 @@ class PatrolController(QObject):
         else:
             self.redraw_timer.timeout.connect(self._redraw)
         self._wall_pending = 0.0
+        self._asked_at = float("-inf")  # when the last snapshot was asked for (monotonic)
         # start with the last minutes of the stored day, so trails show at once (a staged
         # start-up reads them in its worker and hands them over: :meth:`take_recent`)
         if load_recent:
@@ -213,14 +217,25 @@ class PatrolController(QObject):
     def _step_done(self, result) -> None:
         if result is not None and result[0] == "replay" and self.mode == "replay":
             self.timeChanged.emit(result[1])
+        elif (self.mode == "live" and self.redraw_timer.isActive()
+              and time.monotonic() - self._asked_at >= STEP_REDRAW_S):
+            # live, the redraws follow the steps: what a step brought is drawn at once,
+            # not up to a redraw interval later (still one redraw per REDRAW_MS)
+            self._redraw_if_needed()
 
     def _on_redraw_timer(self) -> None:
+        if self.mode == "live" and time.monotonic() - self._asked_at < REDRAW_MS / 1000:
+            return  # the steps keep the redraws going
+        self._redraw_if_needed()
+
+    def _redraw_if_needed(self) -> None:
         if (self.view is not None and self.view.needs_redraw()
                 and not self.view.awaiting_trails()):
             self._request_snapshot()
 
     def _request_snapshot(self) -> None:
-        self.feed.request_snapshot(self.view.trail_window())
+        if self.feed.request_snapshot(self.view.trail_window()):
+            self._asked_at = time.monotonic()
 
     def step(self, wall_s: float) -> None:
         """Move on by ``wall_s`` real seconds (live: 1×; replay: the clock's speed), here
