@@ -40,15 +40,15 @@ def hwm():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM"):
             return int(line.split()[1]) / 1024
+from datetime import datetime
 from app.appraisal.case_import import import_cases
 from app.auth.accounts import get_user
 from app.store import open_store
-from tests.conftest import TEST_NOW
-with open_store(sys.argv[1]) as s:
+with open_store(sys.argv[1]) as s:  # (not tests.conftest for TEST_NOW: pytest is ~8 MB)
     user = get_user(s, "operator")
     before = hwm()
     t, cpu = time.perf_counter(), time.process_time()
-    r = import_cases(s, user, Path(sys.argv[2]), at=TEST_NOW)
+    r = import_cases(s, user, Path(sys.argv[2]), at=datetime.fromisoformat(sys.argv[3]))
     took, cpu = time.perf_counter() - t, time.process_time() - cpu
 print(json.dumps({"cases": r.cases, "steps": r.transitions, "seconds": round(took, 2), "cpu_s": round(cpu, 2),
                   "hwm_before_mb": round(before), "hwm_after_mb": round(hwm())}))
@@ -153,8 +153,8 @@ def main() -> int:
                     write(data, fmt, store, int(args.mb * 1e6))
             db = tmp / f"{fmt}.duckdb"
             shutil.copy(base, db)
-            r = subprocess.run([sys.executable, "-c", _RUN, str(db), str(data)],
-                               capture_output=True, text=True)
+            r = subprocess.run([sys.executable, "-c", _RUN, str(db), str(data),
+                                TEST_NOW.isoformat()], capture_output=True, text=True)
             if r.returncode:
                 print(r.stderr[-3000:], file=sys.stderr)
                 return 1
