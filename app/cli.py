@@ -118,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None,
                    help="bench seats: seconds of acting (default 300); bench intake: seconds "
                         "of publishing (default 60)")
-    p.add_argument("--parts", default="duckdb,window,postgres,kills",
-                   help="bench intake: which runs (duckdb, window, postgres, kills)")
+    p.add_argument("--parts", default="duckdb,window,postgres,capacity,kills",
+                   help="bench intake: which runs (duckdb, window, postgres, capacity, kills)")
     p.add_argument("--scale", choices=("hongqiao", "jinhua", "small"), default="hongqiao")
     p.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temp dir)")
     p.add_argument("--size", type=_size, default=(3840, 2160), metavar="WxH",

@@ -8,6 +8,7 @@
 * ``window``: the same into a window on the DuckDB district (offscreen, 1920×1080, the
   in-process intake as its live feed): message → drawn on the map (the patrol layer's
   markers moved to a snapshot holding the fix) p50/p95.
+* ``capacity``: twice the phones for half the time, into DuckDB (what it takes at most).
 * ``kills``: an intake *process* taking ``kill_rate`` fixes/s, killed with SIGKILL
   ``kills`` times at random moments and started again: fixes the broker accepted but not
   stored (lost), stored twice (duplicates: impossible by the key, counted anyway), the
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -142,8 +144,19 @@ def _latency(sent: np.ndarray, arrived: np.ndarray) -> dict:
             "latency_max_ms": round(1000 * float(d.max()), 1), "measured": int(len(d))}
 
 
-def _sustained(db, broker, workdir: Path, devices: int, interval_s: float, duration_s: float,
-               progress, window: bool = False) -> dict:
+@dataclass(frozen=True)
+class Broker:
+    """Where the intake and the phones sign in, and the broker's process (its CPU)."""
+
+    intake_url: str
+    phones_url: str
+    pid: int
+
+
+def _sustained(db, broker: Broker, workdir: Path, devices: int, interval_s: float,
+               duration_s: float, progress, window=None) -> dict:
+    """One sustained run; ``window(store, intake, arrivals, at)``: a probe of a window
+    shown meanwhile (ui/intake/bench_window.py: this process must then be a Qt one)."""
     from app.bench import BENCH_NOW
     from app.clock import FixedClock
     from app.intake.mqtt import MqttIntake
@@ -160,16 +173,16 @@ def _sustained(db, broker, workdir: Path, devices: int, interval_s: float, durat
     intake.subscribe(arrivals.heard)
     # a session of this run's own, ended with it (the next run's messages are not kept
     # for it)
-    door = MqttIntake(intake, broker.url(INTAKE), client_id=f"bench-{os.urandom(4).hex()}",
+    door = MqttIntake(intake, broker.intake_url, client_id=f"bench-{os.urandom(4).hex()}",
                       session_expiry_s=0).start()
-    shown = _WindowProbe(store, intake, arrivals, BENCH_NOW) if window else None
-    cpu0, broker_cpu0 = time.process_time(), _cpu_s(broker.proc.pid)
+    shown = window(store, intake, arrivals, BENCH_NOW) if window else None
+    cpu0, broker_cpu0 = time.process_time(), _cpu_s(broker.pid)
     try:
         door.connected.wait(30)
         progress(f"{devices} phones every {interval_s:g} s for {duration_s:g} s into "
                  f"{'PostgreSQL' if str(db).startswith('postgresql') else 'DuckDB'}"
                  f"{' and a window' if window else ''}")
-        phones = _Phones(broker.url(PUBLISHER), places, interval_s, duration_s, tst0, workdir)
+        phones = _Phones(broker.phones_url, places, interval_s, duration_s, tst0, workdir)
         t0 = time.monotonic()
         if shown is not None:
             shown.run_until(lambda: phones.proc.poll() is not None)
@@ -182,6 +195,8 @@ def _sustained(db, broker, workdir: Path, devices: int, interval_s: float, durat
                 last, quiet = arrivals.stored, time.monotonic()
         took = time.monotonic() - t0
         cpu = time.process_time() - cpu0
+        if shown is not None:
+            shown.settle(arrivals.stored)  # the last fixes drawn too
     finally:
         door.stop()
         if shown is not None:
@@ -192,102 +207,11 @@ def _sustained(db, broker, workdir: Path, devices: int, interval_s: float, durat
            round(devices / interval_s, 1), "published": accepted, "stored": arrivals.stored,
            "seconds": round(took, 2), "fixes_per_s": round(arrivals.stored / took, 1),
            "intake_process_cpu_s": round(cpu, 1), "phones_process_cpu_s": said.get("cpu_s"),
-           "broker_cpu_s": round(_cpu_s(broker.proc.pid) - broker_cpu0, 1),
+           "broker_cpu_s": round(_cpu_s(broker.pid) - broker_cpu0, 1),
            **_latency(sent, arrivals.at)}
     if shown is not None:
         out["on_map"] = _latency(sent, shown.drawn_at(arrivals))
     return out
-
-
-class _WindowProbe:
-    """A window on the district fed by the intake (offscreen, 1920×1080): when each fix's
-    marker is drawn."""
-
-    def __init__(self, store, intake, arrivals: _Arrivals, at) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from app.clock import FixedClock
-        from app.intake.feed import intake_feed
-        from ui.main_window import MainWindow
-
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        self.app = QApplication.instance() or QApplication([])
-        # the window's clock a little ahead of the first fix: the feed's live time then
-        # runs with the wall clock, as the phones' fix times do
-        self.window = MainWindow(store, clock=FixedClock(at + timedelta(seconds=3)),
-                                 feed=intake_feed(intake))
-        self.window.resize(1920, 1080)
-        self.window.show()
-        self.pushed: list[tuple[int, float, np.ndarray, np.ndarray]] = []  # version, when, who, t
-        self.drawn: list[tuple[float, int]] = []
-        state = self.window.patrol
-        self.state = state
-
-        def pushed(batch):  # after the window's state took the batch (same thread, in order)
-            self.pushed.append((state.version, time.monotonic(), batch.worker.copy(),
-                                batch.t.copy()))
-
-        self.window.patrol_controller.source.subscribe(pushed)
-        view = self.window.canvas.view("patrol")
-        apply = view._apply_markers
-
-        def counted_apply(snap, version):
-            apply(snap, version)
-            self.drawn.append((time.monotonic(), version))
-
-        view._apply_markers = counted_apply
-        # roster index → phone number (BEN codes), -1 for the district's own workers
-        bench = dict(store.rows("SELECT id, code FROM workers WHERE code LIKE 'BEN%'"))
-        self.phone_of = np.array([int(bench[w][3:]) if w in bench else -1
-                                  for w in np.asarray(state.roster.ids).tolist()])
-
-    def run_for(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.app.processEvents()
-            time.sleep(0.005)
-
-    def run_until(self, done) -> None:
-        while not done():
-            self.run_for(0.2)
-
-    def drawn_at(self, arrivals: _Arrivals) -> np.ndarray:
-        """Per (round, phone): when the first snapshot holding it was drawn."""
-        out = np.full(arrivals.at.shape, np.nan)
-        if not self.drawn:
-            return out
-        times = np.array([t for t, _ in self.drawn])
-        versions = np.maximum.accumulate(np.array([v for _, v in self.drawn]))
-        for version, _, who, t in self.pushed:
-            k = np.searchsorted(versions, version)
-            if k >= len(times):
-                continue
-            phone = self.phone_of[who]
-            ok = phone >= 0
-            tst = np.round(t[ok]).astype(np.int64) + self._epoch_shift(arrivals)
-            r = (tst - arrivals.tst0) // arrivals.step
-            inside = (r >= 0) & (r < out.shape[0])
-            out[r[inside], phone[ok][inside]] = np.fmin(out[r[inside], phone[ok][inside]],
-                                                        times[k])
-        return out
-
-    def _epoch_shift(self, arrivals: _Arrivals) -> int:
-        """Feed seconds (district-local epoch) → the phones' UTC epoch seconds."""
-        from app.feed.fixes import to_seconds
-
-        probe = datetime_at(arrivals.tst0, arrivals.tz)
-        return arrivals.tst0 - int(round(to_seconds(probe)))
-
-    def close(self) -> None:
-        self.window.close()
-        self.app.processEvents()
-
-
-def datetime_at(epoch: int, tz):
-    """``epoch`` seconds as naive district time."""
-    from datetime import datetime
-
-    return datetime.fromtimestamp(epoch, tz).replace(tzinfo=None)
 
 
 def _intake_process(db: Path, url: str, log) -> subprocess.Popen:
@@ -388,13 +312,30 @@ def run_intake_bench(workdir: Path | None = None, *, devices: int = 10_000,
     cluster = None
     try:
         base = _district(workdir, progress)
-        with LocalBroker(workdir / "broker", {INTAKE: "bench-i", PUBLISHER: "bench-p"}) as b:
+        with LocalBroker(workdir / "broker", {INTAKE: "bench-i", PUBLISHER: "bench-p"}) as lb:
+            b = Broker(lb.url(INTAKE), lb.url(PUBLISHER), lb.proc.pid)
             for part in parts:
-                if part in ("duckdb", "window"):
+                if part == "duckdb":
                     db = workdir / f"{part}.duckdb"
                     shutil.copy(base, db)
                     out[part] = _sustained(db, b, workdir, devices, interval_s, duration_s,
-                                           progress, window=part == "window")
+                                           progress)
+                elif part == "window":  # a Qt process of its own (app/ never imports ui/)
+                    db = workdir / f"{part}.duckdb"
+                    shutil.copy(base, db)
+                    progress(f"{devices} phones every {interval_s:g} s for {duration_s:g} s "
+                             "into DuckDB and a window")
+                    r = subprocess.run(
+                        [sys.executable, "-m", "ui.intake.bench_window", str(db),
+                         json.dumps([b.intake_url, b.phones_url, b.pid]), str(workdir),
+                         str(devices), str(interval_s), str(duration_s)],
+                        stdout=subprocess.PIPE, check=True)
+                    out[part] = json.loads(r.stdout.decode().strip().splitlines()[-1])
+                elif part == "capacity":  # twice the phones: what it takes at most
+                    db = workdir / "capacity.duckdb"
+                    shutil.copy(base, db)
+                    out[part] = _sustained(db, b, workdir, 2 * devices, interval_s,
+                                           duration_s / 2, progress)
                 elif part == "postgres":
                     url = pg_url
                     if url is None:
@@ -410,14 +351,35 @@ def run_intake_bench(workdir: Path | None = None, *, devices: int = 10_000,
                 elif part == "kills":
                     db = workdir / "kills.duckdb"
                     shutil.copy(base, db)
-                    out["kills"] = _kills(db, b, workdir, kill_rate, kills, progress)
+                    out["kills"] = _kills(db, lb, workdir, kill_rate, kills, progress)
     finally:
         if cluster is not None:
             cluster.destroy()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     out["load_after"] = round(os.getloadavg()[0], 2)
+    out["met"] = _judge(out)
     return out
+
+
+def _judge(out: dict) -> dict:
+    """Each target against what was measured (None: not measured)."""
+    def rate_ok(run):  # kept up with 5,000/s offered: all stored, at the offered rate
+        return (run["stored"] == run["published"] and run["offered_per_s"] >= 5000
+                and run["fixes_per_s"] >= 0.98 * run["offered_per_s"])
+
+    met = {}
+    for part in ("duckdb", "postgres", "window"):
+        if part in out:
+            met[f"{part}_5000_per_s"] = rate_ok(out[part])
+            met[f"{part}_p95_le_1s"] = out[part]["latency_p95_ms"] <= 1000
+    if "window" in out:
+        met["window_on_map_p95_le_1s"] = out["window"]["on_map"]["latency_p95_ms"] <= 1000
+    if "kills" in out:
+        k = out["kills"]
+        met.update(kills_lost_0=k["lost"] == 0, kills_duplicates_0=k["duplicates"] == 0,
+                   resume_le_5s=k["resume_s_max"] <= 5.0, memory_le_300mb=k["memory_mb"] <= 300)
+    return met
 
 
 if __name__ == "__main__":
