@@ -7,7 +7,8 @@ The small demo district with the desktop app's in-process intake switched on
 fed only by real clients over real sockets:
 
 * ``python -m app simulate --mqtt`` (paho) walks the demo workers as OwnTracks phones;
-* ``mosquitto_pub`` publishes one phone (``alice``) walking east, fix by fix;
+* a paho client publishes one phone (``alice``, MQTT 3.1.1, QoS 1, as the OwnTracks app
+  does) walking east, fix by fix;
 * ``curl`` sends Traccar Client's OsmAnd requests for another phone (``traccar-7``);
 * ``curl`` posts an Open311 request (群众反映) near the district's centre.
 
@@ -54,7 +55,7 @@ def main() -> int:
         p.unlink(missing_ok=True)
     now = datetime.now().astimezone().replace(tzinfo=None)
     with open_store(db, create=True) as store:
-        generate_district(store, scale="small", seed=7)
+        generate_district(store, scale="small", seed=7, now=now)
         (w1, c1, lon1, lat1), (w2, c2, lon2, lat2) = store.rows(
             "SELECT w.id, w.code, g.label_lon, g.label_lat FROM workers w JOIN grid_units g "
             "ON g.id = w.grid_id WHERE w.role = 'grid_worker' ORDER BY w.id LIMIT 2")
@@ -66,7 +67,9 @@ def main() -> int:
                                 "WHERE level = 4")[0]
     key = _app("intake", "open311", "add", "citizen-app", "--db", str(db)).split()[-1]
     http_port = free_port()
-    env = {**os.environ, "GRIDCC_CONFIG_DIR": str(out / "config")}
+    env = {**os.environ, "GRIDCC_CONFIG_DIR": str(out / "config"),
+           # the duty operator signs in without the dialog (ui/login_dialog.py)
+           "GRIDCC_USER": "operator", "GRIDCC_PASSWORD": "Operator#2026"}
     report: dict = {"alice": [], "traccar": [], "open311": None}
     with LocalBroker(out / "broker", {"gridcc-intake": "i-pw", "alice": "a-pw",
                                       "gridcc-sim": "s-pw"}) as broker:
@@ -83,16 +86,22 @@ def main() -> int:
                                 stdout=open(out / "window.log", "w"),  # noqa: SIM115
                                 stderr=subprocess.STDOUT)
         time.sleep(20)  # the window is up, its intake listening
+        import paho.mqtt.client as mqtt
+
+        alice = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="alice-phone",
+                            protocol=mqtt.MQTTv311)
+        alice.username_pw_set("alice", "a-pw")
+        alice.connect("127.0.0.1", broker.port)
+        alice.loop_start()
         start = time.time()
         step = 0
         while time.time() - start < a.seconds - 28:
             tst = int(time.time())
             msg = json.dumps({"_type": "location", "lat": lat1, "lon": lon1 + step * 1.5e-4,
                               "tst": tst, "acc": 5, "vel": 4, "batt": 77, "tid": "al"})
-            r = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port),
-                                "-u", "alice", "-P", "a-pw", "-q", "1", "-t",
-                                "owntracks/alice/phone", "-m", msg], capture_output=True,
-                               text=True)
+            info = alice.publish("owntracks/alice/phone", msg, qos=1)
+            info.wait_for_publish(10)
+            r = subprocess.CompletedProcess([], 0 if info.is_published() else 1)
             report["alice"].append(r.returncode)
             url = (f"http://127.0.0.1:{http_port}/?id=traccar-7&lat={lat2 + step * 1.5e-4}"
                    f"&lon={lon2}&timestamp={tst}&speed=3.9&accuracy=8&batt=64&token={token}")
@@ -110,6 +119,8 @@ def main() -> int:
                 report["open311"] = r.stdout
             step += 1
             time.sleep(2)
+        alice.disconnect()
+        alice.loop_stop()
         shot.wait(a.seconds + 60)
         sim.terminate()
         sim.wait(30)
@@ -121,7 +132,7 @@ def main() -> int:
             "SELECT count(*) FROM devices WHERE worker_id IS NOT NULL"))
         report["fixes_stored"] = int(store.scalar("SELECT count(*) FROM device_fixes"))
         report["open311_cases"] = store.rows(
-            "SELECT code, status FROM cases WHERE source = 'public' ORDER BY id DESC LIMIT 1")
+            "SELECT code, status FROM cases WHERE description LIKE '小区门口垃圾堆放%'")
     report["alice"] = f"{report['alice'].count(0)}/{len(report['alice'])} published"
     report["traccar"] = f"{report['traccar'].count('200')}/{len(report['traccar'])} HTTP 200"
     print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
