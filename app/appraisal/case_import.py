@@ -31,6 +31,7 @@ Only that transaction holds the store's write lock: reading and checking do not.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +93,25 @@ class ImportResult:
 def import_cases(store, user, path: Path, *, at: datetime) -> ImportResult:
     """Read and check the whole file, then write every case and its steps in one
     transaction; CaseImportError (nothing written) when anything is wrong."""
+    with _system_arrow_memory():
+        return _import_cases(store, user, path, at)
+
+
+@contextmanager
+def _system_arrow_memory():
+    """Arrow's buffers from the C allocator while importing: Arrow's own pool (mimalloc)
+    keeps what the written slices freed, ~10 MB of a 50 MB file's peak."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)
+
+
+def _import_cases(store, user, path: Path, at: datetime) -> ImportResult:
     from app.clock import zone, zone_name
 
     path = Path(path)

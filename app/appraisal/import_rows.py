@@ -123,6 +123,11 @@ class CaseRows:
         commit that follows is an import's peak)."""
         self.__init__(self.categories, self.default_descriptions, self.sources)
 
+    def drop_texts(self) -> None:
+        """Empty the codes and descriptions (written with the cases; the largest part)."""
+        self.code = TextColumn()
+        self.description = TextColumn()
+
     def numbers(self, name: str) -> np.ndarray:
         """An array column as numpy, a view (writing to it writes the cases)."""
         column = getattr(self, name)

@@ -76,11 +76,12 @@ def write_cases(store, rows: CaseRows, *, grid_ids: np.ndarray, username: str, r
         for lo in range(0, n, SLICE):
             store.bulk_insert("cases", _cases(rows, codes, ids, status, grid_ids,
                                               slice(lo, lo + SLICE)))
+        span = f"{codes[0].as_py()}…{codes[-1].as_py()}"
+        del codes
+        rows.drop_texts()  # written: the steps need only the times
         m = 0
         for steps in _steps(rows, ids, done, void, username):
             m += store.bulk_insert("case_transitions", steps)
-        span = f"{codes[0].as_py()}…{codes[-1].as_py()}"
-        del codes
         rows.drop()
         audit(store, at=at, username=username, role=role, action="case.import", entity="case",
               entity_id=span, after={"file": file_name, "cases": n, "transitions": m})

@@ -25,13 +25,17 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from app.audit.keys import fingerprint, signature_ok
 from app.audit.log import GENESIS, first_line, verify_log
 from app.store import DistrictRepository
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 ANCHORS_ENV = "GRIDCC_AUDIT_ANCHORS"
 VERSION = 1

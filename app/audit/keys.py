@@ -13,10 +13,14 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:  # cryptography is loaded by the functions that sign or verify: every
+    # command registers ``audit`` at start, few of them touch a key (~6 MB)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 KEY_ENV = "GRIDCC_AUDIT_KEY"
 
@@ -41,6 +45,8 @@ def public_path(key_path: Path) -> Path:
 
 def fingerprint(public: Ed25519PublicKey) -> str:
     """First 16 hex digits of SHA-256 of the raw public key, grouped by four."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     h = hashlib.sha256(raw).hexdigest()[:16]
     return ":".join(h[i:i + 4] for i in range(0, 16, 4))
@@ -49,6 +55,9 @@ def fingerprint(public: Ed25519PublicKey) -> str:
 def generate(key_path: Path, *, force: bool = False) -> Ed25519PublicKey:
     """Make a new key pair: the private key at ``key_path`` (0600, its folder 0700 when
     made here), the public key beside it.  An existing key is kept unless ``force``."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key_path = Path(key_path)
     if key_path.exists() and not force:
         raise AuditKeyError(f"密钥文件 {key_path} 已存在；确需换新密钥请加 --force"
@@ -82,6 +91,9 @@ def _read(path: Path) -> bytes:
 
 def load_private(key_path: Path) -> Ed25519PrivateKey:
     """The signing key; refused when group or others may read it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key_path = Path(key_path)
     data = _read(key_path)
     mode = stat.S_IMODE(key_path.stat().st_mode)
@@ -100,6 +112,9 @@ def load_private(key_path: Path) -> Ed25519PrivateKey:
 def load_public(path: Path) -> Ed25519PublicKey:
     """A verifying key from a public key file, or from a private key file (its public
     half), or from the ``.pub`` beside a private key path that is not there."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     path = Path(path)
     if not path.exists() and public_path(path).exists():
         path = public_path(path)
@@ -117,6 +132,8 @@ def load_public(path: Path) -> Ed25519PublicKey:
 
 def signature_ok(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
     """Whether ``signature`` is ``public``'s over ``message``."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public.verify(signature, message)
     except InvalidSignature:
