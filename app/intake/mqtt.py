@@ -115,6 +115,9 @@ class MqttIntake:
                 if not self._stopping.is_set():
                     log.warning("disconnected from the broker (%s); reconnecting in %g s",
                                 exc, backoff)
+            except Exception:  # a fault of this client: logged, and the door stays open
+                if not self._stopping.is_set():
+                    log.exception("MQTT connection failed; reconnecting in %g s", backoff)
             finally:
                 self.connected.clear()
                 self._close_socket()

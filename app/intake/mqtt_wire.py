@@ -102,7 +102,10 @@ def parse_suback(body: memoryview) -> list[int]:
     """The reason codes, one per filter (≥ 0x80: refused)."""
     if len(body) < 3:
         raise ProtocolError("SUBACK too short")
-    n, at = _read_varint(body, 2)
+    try:
+        n, at = _read_varint(body, 2)
+    except IndexError:
+        raise ProtocolError("SUBACK shorter than its own lengths") from None
     return list(body[at + n:])
 
 
@@ -119,6 +122,13 @@ class Publish:
 
 
 def parse_publish(flags: int, body: memoryview) -> Publish:
+    try:
+        return _publish(flags, body)
+    except IndexError:  # a length pointing past the packet's end
+        raise ProtocolError("PUBLISH shorter than its own lengths") from None
+
+
+def _publish(flags: int, body: memoryview) -> Publish:
     qos = (flags >> 1) & 3
     if qos == 3 or len(body) < 2:
         raise ProtocolError("malformed PUBLISH")

@@ -54,6 +54,12 @@ def test_what_cannot_be_read_ends_the_connection():
         w.parse_publish(0x06, memoryview(b"\x00\x01a\x00\x01\x00"))
     with pytest.raises(w.ProtocolError):  # properties longer than the packet
         w.parse_publish(0x02, memoryview(b"\x00\x01a\x00\x01\x09"))
+    with pytest.raises(w.ProtocolError):  # the properties' length cut off
+        w.parse_publish(0x02, memoryview(b"\x00\x01a\x00\x01"))
+    with pytest.raises(w.ProtocolError):  # the topic longer than the packet
+        w.parse_publish(0x02, memoryview(b"\x00\x09ab"))
+    with pytest.raises(w.ProtocolError):
+        w.parse_suback(memoryview(b"\x00\x01\x80"))
     with pytest.raises(w.ProtocolError):  # a length of five bytes
         w.PacketReader().feed(b"\x30\xff\xff\xff\xff\x7f")
     with pytest.raises(w.ProtocolError):  # longer than the client asked the broker for
