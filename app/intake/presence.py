@@ -18,7 +18,7 @@ import shapely
 
 from app.feed.simulator import DAY_S
 from app.geo.wkb import geoms_from_wkb
-from app.intake.coverage import FRESH_S, Coverage, coverage_of, on_duty, roster
+from app.intake.coverage import FRESH_S, Coverage, UnitCoverage, coverage_of, on_duty, roster
 
 __all__ = ["FRESH_S", "Presence", "on_duty", "presence", "street_presence", "worker_alarms"]
 
@@ -32,21 +32,6 @@ class Presence:
     coverage: Coverage
     silent: tuple[int, ...]
     outside: tuple[int, ...]
-
-    @property
-    def grids(self) -> dict[int, tuple[int, int]]:
-        """Base grid id -> (on duty, with a fresh fix), for grids with someone on duty."""
-        return {u: (c.on_duty, c.located) for u, c in self.coverage.level("grid").items()}
-
-    @property
-    def streets(self) -> dict[int, tuple[int, int]]:
-        """Street id -> (on duty, with a fresh fix), for streets with someone on duty."""
-        return {u: (c.on_duty, c.located) for u, c in self.coverage.level("street").items()}
-
-    def share(self, kind: str, unit_id: int) -> float | None:
-        """Share of on-duty workers with a fresh fix (None: nobody on duty there);
-        ``kind`` is kept for callers naming the level: unit ids are unique."""
-        return self.coverage.of(unit_id).share
 
 
 def presence(store, now: datetime, *, silent_min: float = 15.0, outside_min: float = 10.0,
@@ -143,21 +128,15 @@ def worker_alarms(store, p: Presence) -> list[WorkerAlarm]:
 
 @dataclass(frozen=True)
 class UnitPresence:
-    """A street (or grid) with its on-duty workers and how many sent a fresh fix."""
+    """A street (or grid) by name, with its on-duty and located counts."""
 
     id: int
     name: str
-    on_duty: int
-    fresh: int
-
-    @property
-    def share(self) -> float | None:
-        return self.fresh / self.on_duty if self.on_duty else None
+    counts: UnitCoverage
 
 
 def street_presence(store, p: Presence) -> list[UnitPresence]:
     """Every street of the district (by code), with its counts in ``p`` (0/0: nobody
     on duty there now)."""
     rows = store.rows("SELECT id, name FROM grid_units WHERE level = 2 ORDER BY code")
-    return [UnitPresence(int(i), n, p.coverage.of(i).on_duty, p.coverage.of(i).located)
-            for i, n in rows]
+    return [UnitPresence(int(i), n, p.coverage.of(i)) for i, n in rows]

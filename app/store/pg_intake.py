@@ -98,17 +98,20 @@ def intake_statements(conn, prefix: str, dbname: str, tables: list[str],
         out.append(f"GRANT SELECT ({shown}) ON TABLE workers TO {role}")
     out += [f"GRANT USAGE ON SEQUENCE {s} TO {role}" for s in SEQUENCES]
     for t, cmd, using, check in POLICIES:
-        if t not in tables:
-            continue
-        policy = f"gridcc_intake_{cmd.lower()}"
-        out.append(f"DROP POLICY IF EXISTS {policy} ON {t}")
-        text = f"CREATE POLICY {policy} ON {t} FOR {cmd} TO {role}"
-        if using:
-            text += f" USING ({using})"
-        if check:
-            text += f" WITH CHECK ({check})"
-        out.append(text)
+        if t in tables:
+            out += policy(t, f"gridcc_intake_{cmd.lower()}", cmd, role, using, check)
     return out
+
+
+def policy(table: str, name: str, cmd: str, role: str, using: str | None,
+           check: str | None) -> list[str]:
+    """A row-level security policy (re)made: dropped if there, then created."""
+    text = f"CREATE POLICY {name} ON {table} FOR {cmd} TO {role}"
+    if using:
+        text += f" USING ({using})"
+    if check:
+        text += f" WITH CHECK ({check})"
+    return [f"DROP POLICY IF EXISTS {name} ON {table}", text]
 
 
 def set_intake_password(store, password: str) -> str:

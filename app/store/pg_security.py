@@ -47,7 +47,7 @@ import re
 from psycopg import sql
 
 from app.store.errors import StoreError
-from app.store.pg_intake import intake_statements
+from app.store.pg_intake import intake_statements, policy
 
 GROUPS = ("seat", "business", "phone", "admin")
 #: meta key: fingerprint of the installed security (init says "nothing to do" when equal)
@@ -370,14 +370,7 @@ def security_statements(conn, dbname: str, tables: list[str],
             continue
         out.append(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
         for name, cmd, using, check in policies:
-            pname = f"gridcc_{name}"
-            out.append(f"DROP POLICY IF EXISTS {pname} ON {t}")
-            text = f"CREATE POLICY {pname} ON {t} FOR {cmd} TO {q['seat']}"
-            if using:
-                text += f" USING ({using})"
-            if check:
-                text += f" WITH CHECK ({check})"
-            out.append(text)
+            out += policy(t, f"gridcc_{name}", cmd, q["seat"], using, check)
     return out
 
 

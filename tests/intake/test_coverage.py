@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pyarrow as pa
 
-from app.intake.coverage import FRESH_S, fix_coverage, on_duty
+from app.intake.coverage import FRESH_S, UnitCoverage, fix_coverage, on_duty
 from app.intake.presence import presence
 from app.store import open_store
 from tests.conftest import TEST_NOW
@@ -75,4 +75,4 @@ def test_located_share_per_grid_community_and_street(district_db):
         # 离线 reads the same roster: b's phone is silent only after the limit
         p = presence(store, TEST_NOW, silent_min=1)
         assert b in p.silent and c not in p.silent and d not in p.silent
-        assert p.grids[grid] == (5, 2) and p.share("grid", grid) == 0.4
+        assert p.coverage.of(grid) == cov.of(grid) == UnitCoverage(5, 2)

@@ -141,7 +141,7 @@ def test_devices_alarms_and_streets(qtbot, qapp, scene):
         "SELECT c.parent_id FROM grid_units g JOIN grid_units c ON c.id = g.parent_id "
         "WHERE g.id = ?", [silent[2]])
     row = streets[street_of_silent]
-    on, fresh = p.streets[street_of_silent]
+    on, fresh = p.coverage.of(street_of_silent).on_duty, p.coverage.of(street_of_silent).located
     assert fresh < on
     assert panel.streets.item(row, 1).text() == str(on)
     assert panel.streets.item(row, 3).text() == f"{fresh / on:.0%}"

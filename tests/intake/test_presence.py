@@ -49,12 +49,12 @@ def test_silent_outside_and_fresh_share(small_db_copy):
         assert a in p.silent and b not in p.silent
         assert c not in p.silent  # silent, but with no phone bound: not 离线
         assert b in p.outside and a not in p.outside
-        on, fresh = p.grids[gb]
-        assert on >= 1 and fresh >= 1
-        assert p.grids[ga][1] < p.grids[ga][0]  # a is on duty there without a fresh fix
-        assert 0.0 <= p.share("grid", ga) < 1.0
-        street_on = sum(v[0] for v in p.streets.values())
-        assert street_on == sum(v[0] for v in p.grids.values()) == len(duty)
+        cov = p.coverage
+        assert cov.of(gb).on_duty >= 1 and cov.of(gb).located >= 1
+        assert cov.of(ga).located < cov.of(ga).on_duty  # a is on duty there, not located
+        assert 0.0 <= cov.of(ga).share < 1.0
+        street_on = sum(u.on_duty for u in cov.level("street").values())
+        assert street_on == sum(u.on_duty for u in cov.level("grid").values()) == len(duty)
         # back in its own grid now: no longer out
         _fixes(store, b, [(1, bx, by)])
         assert b not in presence(store, TEST_NOW, outside_min=10).outside

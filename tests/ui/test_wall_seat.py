@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.auth.permissions import Role, Scope
 from app.auth.accounts import User
+from app.auth.permissions import Role, Scope
 from app.auth.session import sign_in, sign_out
 from app.privacy.wall import visible_worker_ids
 from ui.map.patrol_controller import patrol_state

@@ -38,14 +38,12 @@ class WindowProbe:
                                  feed=intake_feed(intake))
         self.window.resize(1920, 1080)
         self.window.show()
-        self.pushed: list[tuple[int, float, np.ndarray, np.ndarray]] = []  # version, when, who, t
+        self.pushed: list[tuple[int, np.ndarray, np.ndarray]] = []  # version, who, t
         self.drawn: list[tuple[float, int]] = []
         state = self.window.patrol
-        self.state = state
 
         def pushed(batch):  # after the window's state took the batch (same thread, in order)
-            self.pushed.append((state.version, time.monotonic(), batch.worker.copy(),
-                                batch.t.copy()))
+            self.pushed.append((state.version, batch.worker.copy(), batch.t.copy()))
 
         self.window.patrol_controller.source.subscribe(pushed)
         view = self.window.canvas.view("patrol")
@@ -73,7 +71,7 @@ class WindowProbe:
         end = time.monotonic() + limit_s
 
         def behind() -> bool:
-            if sum(len(who) for _, _, who, _ in self.pushed) < stored:
+            if sum(len(who) for _, who, _ in self.pushed) < stored:
                 return True
             return not self.drawn or max(v for _, v in self.drawn) < self.pushed[-1][0]
 
@@ -91,34 +89,31 @@ class WindowProbe:
             return out
         times = np.array([t for t, _ in self.drawn])
         versions = np.maximum.accumulate(np.array([v for _, v in self.drawn]))
-        for version, _, who, t in self.pushed:
+        shift = _epoch_shift(arrivals)
+        for version, who, t in self.pushed:
             k = np.searchsorted(versions, version)
             if k >= len(times):
                 continue
             phone = self.phone_of[who]
             ok = phone >= 0
-            tst = np.round(t[ok]).astype(np.int64) + self._epoch_shift(arrivals)
+            tst = np.round(t[ok]).astype(np.int64) + shift
             r = (tst - arrivals.tst0) // arrivals.step
             inside = (r >= 0) & (r < out.shape[0])
             out[r[inside], phone[ok][inside]] = np.fmin(out[r[inside], phone[ok][inside]],
                                                         times[k])
         return out
 
-    def _epoch_shift(self, arrivals) -> int:
-        """Feed seconds (district-local epoch) → the phones' UTC epoch seconds."""
-        from app.feed.fixes import to_seconds
-
-        probe = datetime_at(arrivals.tst0, arrivals.tz)
-        return arrivals.tst0 - int(round(to_seconds(probe)))
-
     def close(self) -> None:
         self.window.close()
         self.app.processEvents()
 
 
-def datetime_at(epoch: int, tz) -> datetime:
-    """``epoch`` seconds as naive district time."""
-    return datetime.fromtimestamp(epoch, tz).replace(tzinfo=None)
+def _epoch_shift(arrivals) -> int:
+    """Feed seconds (district-local time) → the phones' UTC epoch seconds."""
+    from app.feed.fixes import to_seconds
+
+    local = datetime.fromtimestamp(arrivals.tst0, arrivals.tz).replace(tzinfo=None)
+    return arrivals.tst0 - int(round(to_seconds(local)))
 
 
 def main(argv: list[str]) -> int:

@@ -309,10 +309,11 @@ class DevicePanel(QWidget):
         t.setRowCount(len(streets))
         for i, s in enumerate(streets):
             t.setItem(i, 0, item(s.name, data=s.id))
-            t.setItem(i, 1, item(str(s.on_duty)))
-            t.setItem(i, 2, item(str(s.fresh)))
-            t.setItem(i, 3, item("—" if s.share is None else f"{s.share:.0%}",
-                                 alert=s.share is not None and s.share < 0.8))
+            c = s.counts
+            t.setItem(i, 1, item(str(c.on_duty)))
+            t.setItem(i, 2, item(str(c.located)))
+            t.setItem(i, 3, item("—" if c.share is None else f"{c.share:.0%}",
+                                 alert=c.share is not None and c.share < 0.8))
 
     # -- binding ---------------------------------------------------------------------------
     def selected_unbound(self) -> str | None:

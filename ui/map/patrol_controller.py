@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 FEED_MS = 250
 REDRAW_MS = 500
-#: live, a step's end asks for a redraw when the last was asked this long ago: one redraw
-#: every other step (REDRAW_MS apart), right after the step that brought the fixes
+# live, a step's end asks for a redraw when the last was asked this long ago: one redraw
+# every other step (REDRAW_MS apart), right after the step that brought the fixes
 STEP_REDRAW_S = (REDRAW_MS - FEED_MS / 2) / 1000
 
 
