@@ -143,10 +143,6 @@
         <translation> ({n} overdue)</translation>
     </message>
     <message>
-        <source>读取失败：{reason}</source>
-        <translation>Could not read: {reason}</translation>
-    </message>
-    <message>
         <source>本{level}：{figures}</source>
         <translation>This {level}: {figures}</translation>
     </message>

@@ -52,17 +52,15 @@ def test_the_grid_and_its_street(qtbot, located):
     qtbot.addWidget(panel)
     field = panel._fields["located"]
     assert field.text() == "—"
+    selection.select(grid)
     s = fix_coverage(store, TEST_NOW).of(street)
-    street_line = f"在岗 {s.on_duty} 人，60 秒内有定位 {s.located} 人（{s.share:.0%}）"
-    both = f"本网格：在岗 2 人，60 秒内有定位 1 人（50%）\n{street_name}：{street_line}"
-    # read in the background (the whole district's roster): shown when it arrives
-    selection.select(grid)
-    qtbot.waitUntil(lambda: field.text() == both, timeout=20_000)
-    # the street alone: one line
+    assert field.text() == (
+        "本网格：在岗 2 人，60 秒内有定位 1 人（50%）\n"
+        f"{street_name}：在岗 {s.on_duty} 人，60 秒内有定位 {s.located} 人（{s.share:.0%}）")
+    # the street alone: one line; the district: all of it
     selection.select(street)
-    qtbot.waitUntil(lambda: field.text() == street_line, timeout=20_000)
+    assert field.text() == f"在岗 {s.on_duty} 人，60 秒内有定位 {s.located} 人（{s.share:.0%}）"
     selection.select(grid)
-    qtbot.waitUntil(lambda: field.text() == both, timeout=20_000)
     # b reports: read again on the next tick while shown (fixes age without a click),
     # not while hidden
     b = store.rows("SELECT id FROM workers ORDER BY id LIMIT 2")[1][0]
@@ -72,8 +70,7 @@ def test_the_grid_and_its_street(qtbot, located):
     assert field.text() == before
     panel.isVisible = lambda: True  # (showing it offscreen warns)
     panel._tick()
-    qtbot.waitUntil(lambda: field.text().startswith("本网格：在岗 2 人，60 秒内有定位 2 人（100%）"),
-                    timeout=20_000)
+    assert field.text().startswith("本网格：在岗 2 人，60 秒内有定位 2 人（100%）")
 
 
 def test_nobody_on_duty(qtbot, located):
@@ -84,5 +81,4 @@ def test_nobody_on_duty(qtbot, located):
     panel = IdentifyPanel(store, lambda: TEST_NOW, selection)
     qtbot.addWidget(panel)
     selection.select(grid)
-    qtbot.waitUntil(lambda: panel._fields["located"].text().split("\n")[0]
-                    .endswith("此时无人在岗"), timeout=20_000)
+    assert panel._fields["located"].text().split("\n")[0].endswith("此时无人在岗")

@@ -23,7 +23,6 @@ from app.map.identify import UnitDetail, unit_detail
 from app.privacy.demo import person_name
 from app.store import DistrictRepository
 from ui import theme
-from ui.background import BackgroundWork
 from ui.docks.legend import kind_icon
 from ui.i18n import translate
 from ui.map.selection import MapSelection
@@ -110,7 +109,6 @@ class IdentifyPanel(QWidget):
         layout.addWidget(self._spacer, 1)
         self._details_widgets = [self.title_label, self.code_label, self.chain_label,
                                  self._form, self.cases_table]
-        self._work = BackgroundWork(self)
         self._located_timer = QTimer(self)
         self._located_timer.setInterval(LOCATED_REFRESH_MS)
         self._located_timer.timeout.connect(self._tick)
@@ -164,26 +162,9 @@ class IdentifyPanel(QWidget):
 
     def _show_located(self) -> None:
         """The unit's on-duty workers and those with a fix under a minute old, and its
-        street's when the unit lies in one (app/intake/coverage.py), read in the
-        background: the whole district's roster and last minute of fixes."""
-        d, now, cursor_of = self.detail, self._clock(), self._store.cursor
-
-        def job():
-            cur = cursor_of()
-            try:
-                return fix_coverage(cur, now)
-            finally:
-                cur.close()
-
-        self._work.run(job, lambda cov: self._located_read(d, cov), self._located_failed,
-                       channel="located", owner=self)
-
-    def _located_failed(self, exc: Exception) -> None:
-        self._fields["located"].setText(self.tr("读取失败：{reason}").format(reason=exc))
-
-    def _located_read(self, d: UnitDetail, cov) -> None:
-        if d is not self.detail:  # another unit was chosen meanwhile
-            return
+        street's when the unit lies in one (app/intake/coverage.py)."""
+        d = self.detail
+        cov = fix_coverage(self._store, self._clock())
         units = [d.unit, *(u for u in d.chain[:-1] if u.level == 2)]
         lines = [self._located_text(cov.total() if u.level == 1 else cov.of(u.id))
                  for u in units]
